@@ -1,0 +1,193 @@
+// Opens the database chosen by DATABASE_URL: the embedded PGlite (default) or a PostgreSQL server.
+// Both give a Prisma client and raw SQL access on the same data; see docs/adr/0001-prisma-6-driver-adapters.md.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite, type Transaction as PGliteTransaction } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client.js";
+import { AppError } from "../errors.js";
+
+/** Raw SQL on one connection. Dates come back as they are cast in SQL; cast to text when in doubt. */
+export interface Sql {
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Runs a script of several statements, without parameters. */
+  exec(script: string): Promise<void>;
+}
+
+export type DatabaseKind = "pglite" | "postgresql";
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  /** Where the data lives, for messages: a directory, "memory" or the server with its password hidden. */
+  readonly location: string;
+  /** PostgreSQL schema holding the tables ("public" unless the URL says ?schema=...). */
+  readonly schema: string;
+  readonly prisma: PrismaClient;
+  /** Runs `work` on one connection, inside one transaction: committed if it returns, rolled back if it throws. */
+  transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+  /** Runs `work` on one dedicated connection, outside any transaction (for session-level locks). */
+  withConnection<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PGLITE_DIR = "./data/pglite";
+
+export type DatabaseTarget =
+  | { kind: "pglite"; dataDir: string | null }
+  | { kind: "postgresql"; connectionString: string; schema: string };
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Reads DATABASE_URL. Unset or empty: the embedded PGlite in ./data/pglite. `memory:` is an in-memory
+ * PGlite (tests). `postgres://` or `postgresql://` is a server; `?schema=name` picks the schema.
+ * Anything else is a PGlite directory (`file:` prefix allowed).
+ */
+export function parseDatabaseUrl(url: string | undefined): DatabaseTarget {
+  const value = url?.trim() ?? "";
+  if (value === "") return { kind: "pglite", dataDir: DEFAULT_PGLITE_DIR };
+  if (value === "memory:" || value === "memory://") return { kind: "pglite", dataDir: null };
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      throw new AppError("config.database_url", "DATABASE_URL is not a valid PostgreSQL URL (expected postgresql://user@host:5432/database).");
+    }
+    const schema = parsed.searchParams.get("schema") ?? "public";
+    if (!SCHEMA_NAME.test(schema)) {
+      throw new AppError("config.database_url", `DATABASE_URL schema "${schema}" is not a plain lower-case PostgreSQL identifier.`);
+    }
+    parsed.searchParams.delete("schema");
+    return { kind: "postgresql", connectionString: parsed.toString(), schema };
+  }
+  return { kind: "pglite", dataDir: value.replace(/^file:(\/\/)?/i, "") };
+}
+
+export async function openDatabase(url: string | undefined = process.env.DATABASE_URL): Promise<Database> {
+  const target = parseDatabaseUrl(url);
+  return target.kind === "pglite" ? openPGlite(target.dataDir) : openPostgres(target.connectionString, target.schema);
+}
+
+function pgliteSql(db: PGlite | PGliteTransaction): Sql {
+  return {
+    async query<Row>(text: string, params?: unknown[]) {
+      const result = await db.query<Row>(text, params);
+      return result.rows;
+    },
+    async exec(script: string) {
+      await db.exec(script);
+    },
+  };
+}
+
+async function openPGlite(dataDir: string | null): Promise<Database> {
+  let pglite: PGlite;
+  if (dataDir === null) {
+    pglite = await PGlite.create();
+  } else {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      pglite = await PGlite.create(path.resolve(dataDir));
+    } catch (error) {
+      throw new AppError(
+        "db.open",
+        `Cannot open the embedded database in ${dataDir}: ${(error as Error).message}. ` +
+          "Is another ccbot process using it? The embedded database allows one process at a time.",
+        { cause: error },
+      );
+    }
+  }
+  await pglite.exec("SET TIME ZONE 'UTC'");
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    kind: "pglite",
+    location: dataDir ?? "memory",
+    schema: "public",
+    prisma,
+    transaction: (work) => pglite.transaction((tx) => work(pgliteSql(tx))),
+    withConnection: (work) => work(pgliteSql(pglite)),
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+function pgSql(client: pg.PoolClient): Sql {
+  return {
+    async query<Row>(text: string, params?: unknown[]) {
+      const result = await client.query(text, params);
+      return result.rows as Row[];
+    },
+    async exec(script: string) {
+      await client.query(script);
+    },
+  };
+}
+
+async function openPostgres(connectionString: string, schema: string): Promise<Database> {
+  // UTC sessions: @prisma/adapter-pg shifts timestamptz values when the session time zone is not UTC.
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    options: `-c TimeZone=UTC -c search_path="${schema}"`,
+  });
+  pool.on("error", () => {
+    // An idle client lost its connection; the pool replaces it. Errors surface on the next query.
+  });
+  const location = redact(connectionString);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end();
+    throw new AppError("db.open", `Cannot connect to PostgreSQL at ${location}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema }) });
+  async function onClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      return await work(client);
+    } finally {
+      client.release();
+    }
+  }
+  return {
+    kind: "postgresql",
+    location,
+    schema,
+    prisma,
+    transaction: (work) =>
+      onClient(async (client) => {
+        await client.query("BEGIN");
+        try {
+          const result = await work(pgSql(client));
+          await client.query("COMMIT");
+          return result;
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => undefined);
+          throw error;
+        }
+      }),
+    withConnection: (work) => onClient((client) => work(pgSql(client))),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}
+
+function redact(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    if (url.password) url.password = "***";
+    return `${url.host}${url.pathname}`;
+  } catch {
+    return "the configured server";
+  }
+}
