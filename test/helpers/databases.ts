@@ -1,0 +1,53 @@
+// Test databases: an in-memory PGlite always, and the real PostgreSQL of TEST_DATABASE_URL when set, each
+// test file in a fresh schema of its own (dropped afterwards).
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { openDatabase, type Database } from "../../src/db/database.js";
+import { migrate } from "../../src/db/migrate.js";
+
+export interface TestTarget {
+  name: "pglite" | "postgresql";
+  /** A DATABASE_URL for a fresh, empty database (schema) of this kind. */
+  freshUrl(): Promise<string>;
+}
+
+const created: Array<{ server: string; schema: string }> = [];
+
+export const targets: TestTarget[] = [
+  { name: "pglite", freshUrl: async () => "memory:" },
+  ...(process.env.TEST_DATABASE_URL
+    ? [
+        {
+          name: "postgresql" as const,
+          async freshUrl() {
+            const server = process.env.TEST_DATABASE_URL as string;
+            const schema = `ccbot_test_${randomBytes(6).toString("hex")}`;
+            created.push({ server, schema });
+            const url = new URL(server);
+            url.searchParams.set("schema", schema);
+            return url.toString();
+          },
+        },
+      ]
+    : []),
+];
+
+/** Opens a fresh migrated database of the target's kind. */
+export async function freshDatabase(target: TestTarget): Promise<Database> {
+  const db = await openDatabase(await target.freshUrl());
+  await migrate(db);
+  return db;
+}
+
+/** Drops the schemas this test file created on the PostgreSQL server. */
+export async function dropTestSchemas(): Promise<void> {
+  for (const { server, schema } of created.splice(0)) {
+    const client = new pg.Client({ connectionString: server });
+    await client.connect();
+    try {
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    } finally {
+      await client.end();
+    }
+  }
+}
