@@ -1,0 +1,68 @@
+import { writeFileSync } from "node:fs";
+import { AppError } from "../../errors.js";
+import { print, type CommandContext } from "../io.js";
+import type { Database } from "../../db/database.js";
+
+export const HISTORY_HELP = `Usage: ccbot history export CUSTOMER [--format json|csv] [--output FILE]
+
+Exports a customer's reminder history (every reminder, call, promise, dispute and committee decision),
+oldest first. CUSTOMER is the customer's id in your books (external id) or its exact name.`;
+
+export async function historyCommand(context: CommandContext, args: string[], options: { format?: string; output?: string }): Promise<number> {
+  const [action, customerRef, ...extra] = args;
+  if (action !== "export" || !customerRef || extra.length > 0) throw new AppError("input.usage", HISTORY_HELP);
+  const format = options.format ?? "json";
+  if (format === "pdf") {
+    throw new AppError("input.invalid", "PDF evidence files are not available yet; use --format json or --format csv.");
+  }
+  if (format !== "json" && format !== "csv") throw new AppError("input.usage", `--format must be json or csv (got ${format})`);
+  const db = await context.database();
+  const customer = await findCustomer(db, customerRef);
+  const entries = await db.prisma.historyEntry.findMany({
+    where: { customerId: customer.id },
+    orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
+    include: { actor: true, invoices: { include: { invoice: true } } },
+  });
+  const rows = entries.map((e) => ({
+    id: e.id.toString(),
+    occurredAt: e.occurredAt.toISOString(),
+    recordedAt: e.recordedAt.toISOString(),
+    actor: e.actor?.name ?? e.actorLabel ?? null,
+    origin: e.origin,
+    channel: e.channel,
+    kind: e.kind,
+    text: e.text,
+    invoices: e.invoices.map((i) => i.invoice.number),
+    actionId: e.actionId,
+    data: e.data,
+  }));
+  const text =
+    format === "json"
+      ? JSON.stringify({ customer: { externalId: customer.externalId, name: customer.name }, entries: rows }, null, 2)
+      : toCsv(rows);
+  if (options.output) {
+    writeFileSync(options.output, text + "\n");
+    print(context.io.stderr, `Wrote ${rows.length} history entries of ${customer.name} to ${options.output}.`);
+  } else print(context.io.stdout, text);
+  return 0;
+}
+
+async function findCustomer(db: Database, ref: string) {
+  const byId = await db.prisma.customer.findUnique({ where: { externalId: ref } });
+  if (byId) return byId;
+  const byName = await db.prisma.customer.findMany({ where: { name: { equals: ref, mode: "insensitive" } }, take: 5 });
+  if (byName.length === 1 && byName[0]) return byName[0];
+  if (byName.length > 1) {
+    throw new AppError("input.invalid", `Several customers are named ${ref}: ${byName.map((c) => c.externalId).join(", ")}. Give the customer id.`);
+  }
+  throw new AppError("not_found", `No customer with id or name "${ref}".`);
+}
+
+function toCsv(rows: Array<Record<string, unknown>>): string {
+  const headers = ["occurredAt", "actor", "origin", "channel", "kind", "text", "invoices"];
+  const escape = (value: unknown) => {
+    const text = Array.isArray(value) ? value.join(" ") : value === null || value === undefined ? "" : String(value);
+    return /[";\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return [headers.join(";"), ...rows.map((r) => headers.map((h) => escape(r[h])).join(";"))].join("\n");
+}

@@ -1,0 +1,78 @@
+import { existsSync } from "node:fs";
+import { AppError } from "../../errors.js";
+import { IMPORTERS, ImportRejectedError, runImport, type ImportKind, type ImportProgress, type ImportSummary } from "../../import/index.js";
+import type { EncodingOption } from "../../import/source.js";
+import { integer, print, printJson, table, type CommandContext } from "../io.js";
+
+export const IMPORT_HELP = `Usage: ccbot import customers|invoices|payments|fec FILE [--encoding auto|utf-8|iso-8859-15] [--json]
+
+Imports one file, all or nothing: if any line is wrong, nothing is written and every wrong line is listed
+with its number and the reason. Importing the same file again changes nothing; changed rows are updated.
+Column names and formats: docs/import-formats.md.`;
+
+export async function importCommand(context: CommandContext, args: string[], options: { encoding?: string }): Promise<number> {
+  const [kind, file, ...extra] = args;
+  if (!kind || !(kind in IMPORTERS) || !file || extra.length > 0) {
+    throw new AppError("input.usage", IMPORT_HELP);
+  }
+  const encoding = (options.encoding ?? "auto") as EncodingOption;
+  if (!["auto", "utf-8", "iso-8859-15"].includes(encoding)) {
+    throw new AppError("input.usage", `--encoding must be auto, utf-8 or iso-8859-15 (got ${options.encoding})`);
+  }
+  if (!existsSync(file)) throw new AppError("input.file", `Cannot read ${file}: no such file.`);
+  const { io } = context;
+  const db = await context.database();
+  const showProgress = io.interactive && !context.json;
+  let summary: ImportSummary;
+  try {
+    summary = await runImport(db, IMPORTERS[kind as ImportKind], file, {
+      encoding,
+      progressEvery: 5_000,
+      onProgress: showProgress ? (p) => io.stderr.write(`\r${progressLine(p)}\u001b[K`) : undefined,
+    });
+  } catch (error) {
+    if (showProgress) io.stderr.write("\r\u001b[K");
+    if (error instanceof ImportRejectedError) {
+      if (context.json || !io.interactive) {
+        printJson(io, { status: "rejected", file: error.file, lines: error.lines, rejected: error.rejectedCount, rejections: error.rejections });
+      }
+      print(io.stderr, error.message);
+      for (const r of error.rejections.slice(0, context.json || !io.interactive ? 20 : error.rejections.length)) {
+        print(io.stderr, `  ${error.file}:${r.line}: ${r.reason}`);
+      }
+      if (error.rejectedCount > error.rejections.length) {
+        print(io.stderr, `  ... and ${error.rejectedCount - error.rejections.length} more`);
+      }
+    }
+    throw error;
+  }
+  if (showProgress) io.stderr.write("\r\u001b[K");
+  if (context.json || !io.interactive) {
+    printJson(io, { status: "imported", ...summary });
+  } else {
+    print(io.stdout, `Imported ${summary.file} (${kind}, ${summary.encoding}, ${integer.format(summary.lines)} lines in ${seconds(summary.durationMs)}):`);
+    print(
+      io.stdout,
+      table(
+        ["", "created", "updated", "unchanged"],
+        Object.entries(summary.counts).map(([what, c]) => [what, integer.format(c.created), integer.format(c.updated), integer.format(c.unchanged)]),
+      ),
+    );
+    print(io.stdout, "rejected: 0");
+  }
+  return 0;
+}
+
+export function progressLine(p: ImportProgress): string {
+  const rate = p.elapsedMs > 0 ? (p.lines * 1000) / p.elapsedMs : 0;
+  const share = p.totalBytes > 0 ? p.bytesRead / p.totalBytes : 0;
+  const left = share > 0.01 ? ((p.elapsedMs / share) * (1 - share)) / 1000 : NaN;
+  return (
+    `${integer.format(p.lines)} lines · ${integer.format(Math.round(rate))} lines/s · ${Math.round(share * 100)}%` +
+    (Number.isFinite(left) ? ` · ~${Math.ceil(left)} s left` : "")
+  );
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

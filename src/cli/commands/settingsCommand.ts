@@ -1,0 +1,106 @@
+import { isValidTimeZone } from "../../domain/calendarDate.js";
+import { isCurrencyCode } from "../../domain/money.js";
+import { parsePaymentTerms, type EndOfMonthRule } from "../../domain/paymentTerms.js";
+import { loadSettings, type CompanySettings } from "../../db/settings.js";
+import { AppError } from "../../errors.js";
+import { print, printJson, table, type CommandContext } from "../io.js";
+
+export const SETTINGS_HELP = `Usage: ccbot settings show [--json]
+       ccbot settings set KEY=VALUE [KEY=VALUE ...]
+
+Keys:
+  company-name           shown on letters and messages
+  currency               ISO 4217 code of the company currency (e.g. EUR)
+  time-zone              IANA time zone used for "today" and due dates (e.g. Europe/Paris)
+  locale                 language and number format (e.g. fr-FR, en-GB)
+  default-payment-terms  terms for customers that have none (e.g. "30 days", "45 days end of month")
+  end-of-month           how "N days end of month" reads: days-then-end-of-month (add N days, then go to
+                         the end of that month) or end-of-month-then-days (end of the invoice month, then
+                         add N days)`;
+
+const EOM_WORDS: Record<string, EndOfMonthRule> = {
+  "days-then-end-of-month": "DAYS_THEN_END_OF_MONTH",
+  "end-of-month-then-days": "END_OF_MONTH_THEN_DAYS",
+};
+
+type Key = "company-name" | "currency" | "time-zone" | "locale" | "default-payment-terms" | "end-of-month";
+
+const KEYS: Record<Key, { field: keyof CompanySettings; check: (value: string) => string | { error: string } }> = {
+  "company-name": { field: "companyName", check: (v) => (v.trim() ? v.trim() : { error: "company-name cannot be empty" }) },
+  currency: {
+    field: "currency",
+    check: (v) => (isCurrencyCode(v.toUpperCase()) ? v.toUpperCase() : { error: `${v} is not an ISO 4217 currency code (e.g. EUR)` }),
+  },
+  "time-zone": {
+    field: "timeZone",
+    check: (v) => (isValidTimeZone(v) ? v : { error: `${v} is not a time zone; use an IANA name such as Europe/Paris` }),
+  },
+  locale: {
+    field: "locale",
+    check: (v) => {
+      try {
+        return Intl.getCanonicalLocales(v)[0] ?? { error: `${v} is not a locale` };
+      } catch {
+        return { error: `${v} is not a locale; use e.g. fr-FR or en-GB` };
+      }
+    },
+  },
+  "default-payment-terms": {
+    field: "defaultPaymentTerms",
+    check: (v) => {
+      const parsed = parsePaymentTerms(v);
+      return parsed.ok ? v.trim() : { error: parsed.reason };
+    },
+  },
+  "end-of-month": {
+    field: "endOfMonthRule",
+    check: (v) => EOM_WORDS[v.toLowerCase()] ?? { error: `end-of-month must be ${Object.keys(EOM_WORDS).join(" or ")}` },
+  },
+};
+
+export async function settingsCommand(context: CommandContext, args: string[]): Promise<number> {
+  const [action, ...pairs] = args;
+  if (action === "show" && pairs.length === 0) return show(context);
+  if (action === "set" && pairs.length > 0) return set(context, pairs);
+  throw new AppError("input.usage", SETTINGS_HELP);
+}
+
+async function show(context: CommandContext): Promise<number> {
+  const db = await context.database();
+  const settings = await db.withConnection(loadSettings);
+  if (context.json || !context.io.interactive) printJson(context.io, settings);
+  else {
+    const rows = (Object.entries(KEYS) as Array<[Key, (typeof KEYS)[Key]]>).map(([key, spec]) => [key, String(settings[spec.field])]);
+    print(context.io.stdout, table(["setting", "value"], rows));
+  }
+  return 0;
+}
+
+async function set(context: CommandContext, pairs: string[]): Promise<number> {
+  const changes: Partial<CompanySettings> = {};
+  const errors: string[] = [];
+  for (const pair of pairs) {
+    const at = pair.indexOf("=");
+    const key = (at > 0 ? pair.slice(0, at) : pair) as Key;
+    const spec = KEYS[key];
+    if (!spec || at < 0) {
+      errors.push(`${pair}: expected KEY=VALUE with KEY one of ${Object.keys(KEYS).join(", ")}`);
+      continue;
+    }
+    const checked = spec.check(pair.slice(at + 1));
+    if (typeof checked === "object") errors.push(checked.error);
+    else Object.assign(changes, { [spec.field]: checked });
+  }
+  if (errors.length > 0) throw new AppError("input.invalid", `Settings not changed:\n  ${errors.join("\n  ")}`);
+  const db = await context.database();
+  await db.withConnection(loadSettings);
+  if (changes.currency) {
+    const others = await db.prisma.invoice.count({ where: { currency: { not: changes.currency } } });
+    if (others > 0) {
+      throw new AppError("input.invalid", `Settings not changed: ${others} invoices are in another currency; the company currency cannot change under them.`);
+    }
+  }
+  await db.prisma.companySettings.update({ where: { id: 1 }, data: changes });
+  print(context.io.stderr, `Settings updated: ${Object.keys(changes).join(", ")}.`);
+  return show(context);
+}

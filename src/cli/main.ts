@@ -1,0 +1,134 @@
+// `ccbot`: the command line of credit-committee-bot. Every command works on the database of DATABASE_URL
+// (unset: the embedded database in ./data/pglite), migrating it first if needed.
+import { parseArgs } from "node:util";
+import { readEnv } from "../config/env.js";
+import { openDatabase, type Database } from "../db/database.js";
+import { migrate } from "../db/migrate.js";
+import { AppError, exitCodeFor } from "../errors.js";
+import { HISTORY_HELP, historyCommand } from "./commands/historyCommand.js";
+import { IMPORT_HELP, importCommand } from "./commands/importCommand.js";
+import { PEOPLE_HELP, peopleCommand } from "./commands/peopleCommand.js";
+import { SETTINGS_HELP, settingsCommand } from "./commands/settingsCommand.js";
+import { print, printJson, type CliIO, type CommandContext } from "./io.js";
+
+export const HELP = `ccbot: the credit committee's command line
+
+Usage: ccbot COMMAND [ARGS] [--json] [--help]
+
+Commands:
+  migrate                                   create or update the database tables
+  import customers|invoices|payments|fec F  import a file, all or nothing (see docs/import-formats.md)
+  settings show | set KEY=VALUE ...         company name, currency, time zone, locale, payment terms
+  people add ... | list                     who sits on the committee, their roles and chat identities
+  history export CUSTOMER                   a customer's reminder history as JSON or CSV
+
+Database: DATABASE_URL (unset = embedded database in ./data/pglite; postgresql://... = a server).
+Exit codes: 0 done, 1 input rejected (nothing written), 2 wrong usage, 3 failure (database, configuration).
+Run "ccbot COMMAND --help" for a command's options.`;
+
+const COMMAND_HELP: Record<string, string> = {
+  migrate: "Usage: ccbot migrate\n\nApplies the pending database migrations (safe to run from several processes at once).",
+  import: IMPORT_HELP,
+  settings: SETTINGS_HELP,
+  people: PEOPLE_HELP,
+  history: HISTORY_HELP,
+};
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  let db: Database | undefined;
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        json: { type: "boolean" },
+        encoding: { type: "string" },
+        name: { type: "string" },
+        email: { type: "string" },
+        roles: { type: "string" },
+        slack: { type: "string", multiple: true },
+        teams: { type: "string", multiple: true },
+        format: { type: "string" },
+        output: { type: "string", short: "o" },
+      },
+    });
+    const [command, ...args] = positionals;
+    if (!command) {
+      print(values.help ? io.stdout : io.stderr, HELP);
+      return values.help ? 0 : 2;
+    }
+    if (values.help) {
+      const help = COMMAND_HELP[command];
+      if (!help) throw new AppError("input.usage", `Unknown command "${command}".\n\n${HELP}`);
+      print(io.stdout, help);
+      return 0;
+    }
+    const env = readEnv(io.env);
+    const context: CommandContext = {
+      io,
+      json: values.json ?? false,
+      async database() {
+        if (!db) {
+          db = await openDatabase(env.DATABASE_URL);
+          await migrate(db, { onApplied: (name) => io.interactive && print(io.stderr, `Applied migration ${name}`) });
+        }
+        return db;
+      },
+    };
+    switch (command) {
+      case "migrate":
+        return await migrateCommand(context, args);
+      case "import":
+        return await importCommand(context, args, values);
+      case "settings":
+        return await settingsCommand(context, args);
+      case "people":
+        return await peopleCommand(context, args, values);
+      case "history":
+        return await historyCommand(context, args, values);
+      default:
+        throw new AppError("input.usage", `Unknown command "${command}".\n\n${HELP}`);
+    }
+  } catch (error) {
+    return reportError(io, error);
+  } finally {
+    await db?.close();
+  }
+}
+
+async function migrateCommand(context: CommandContext, args: string[]): Promise<number> {
+  if (args.length > 0) throw new AppError("input.usage", COMMAND_HELP.migrate ?? "");
+  const env = readEnv(context.io.env);
+  const db = await openDatabase(env.DATABASE_URL);
+  try {
+    const report = await migrate(db, { onApplied: (name) => context.io.interactive && print(context.io.stderr, `Applied ${name}`) });
+    if (context.json || !context.io.interactive) printJson(context.io, { database: db.kind, location: db.location, ...report });
+    else
+      print(
+        context.io.stdout,
+        report.applied.length === 0
+          ? `Database up to date (${db.kind}, ${db.location}): ${report.alreadyApplied} migrations already applied.`
+          : `Applied ${report.applied.length} migration(s) to ${db.kind} (${db.location}).`,
+      );
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+function reportError(io: CliIO, error: unknown): number {
+  if (error instanceof AppError) {
+    // Rejected imports have already listed their lines.
+    if (error.code !== "import.rejected") print(io.stderr, error.message);
+    return exitCodeFor(error);
+  }
+  if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
+    print(io.stderr, `${error.message}\n\nRun "ccbot --help" for usage.`);
+    return 2;
+  }
+  print(io.stderr, `Unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+  if (!io.interactive) printJson(io, { status: "failed", error: String((error as Error)?.message ?? error) });
+  return exitCodeFor(error);
+}

@@ -1,0 +1,30 @@
+// The environment, parsed once: every variable the program reads is here, with its default and a message
+// that names it when it is wrong. Documented in the README's configuration table.
+import { z } from "zod";
+import { AppError } from "../errors.js";
+import { parseDatabaseUrl } from "../db/database.js";
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseDatabaseUrl(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new AppError("config.invalid", `Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  return parsed.data;
+}
