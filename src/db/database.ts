@@ -4,7 +4,10 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite, type Transaction as PGliteTransaction } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { AppError } from "../errors.js";
@@ -14,6 +17,8 @@ export interface Sql {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   /** Runs a script of several statements, without parameters. */
   exec(script: string): Promise<void>;
+  /** Bulk-loads rows given in PostgreSQL's COPY text format (tab-separated, \\N for null). */
+  copyFrom(table: string, columns: string[], text: string): Promise<void>;
 }
 
 export type DatabaseKind = "pglite" | "postgresql";
@@ -80,7 +85,14 @@ function pgliteSql(db: PGlite | PGliteTransaction): Sql {
     async exec(script: string) {
       await db.exec(script);
     },
+    async copyFrom(table: string, columns: string[], text: string) {
+      await db.query(`COPY ${copyTarget(table, columns)} FROM '/dev/blob'`, [], { blob: new Blob([text]) });
+    },
   };
+}
+
+function copyTarget(table: string, columns: string[]): string {
+  return `"${table}" (${columns.map((c) => `"${c}"`).join(", ")})`;
 }
 
 async function openPGlite(dataDir: string | null): Promise<Database> {
@@ -124,6 +136,10 @@ function pgSql(client: pg.PoolClient): Sql {
     },
     async exec(script: string) {
       await client.query(script);
+    },
+    async copyFrom(table: string, columns: string[], text: string) {
+      const stream = client.query(copyFrom(`COPY ${copyTarget(table, columns)} FROM STDIN`));
+      await pipeline(Readable.from([text]), stream);
     },
   };
 }

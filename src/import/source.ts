@@ -2,7 +2,6 @@
 // BOM, or ISO-8859-15), separator (; , tab |) and header are detected. Memory stays flat whatever the size.
 import { createReadStream, openSync, readSync, closeSync, statSync } from "node:fs";
 import path from "node:path";
-import { parse } from "csv-parse";
 import { AppError } from "../errors.js";
 
 export type Encoding = "utf-8" | "iso-8859-15";
@@ -121,76 +120,105 @@ export function openDelimitedFile(file: string, options: OpenOptions = {}): RowS
   const quoted = options.quoted ?? true;
   let bytes = 0;
   const totalBytes = statSync(file).size;
-  const parser = parse({
-    delimiter,
-    bom: true,
-    quote: quoted ? '"' : false,
-    relax_quotes: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    info: true,
-  });
-  const header: string[] = [];
+  const header = splitHeader(firstLine, delimiter, quoted);
   async function* rows(): AsyncIterable<SourceRow> {
-    const feeding = (async () => {
-      try {
-        for await (const text of decode(file, encoding, (n) => (bytes = n))) {
-          if (parser.destroyed) return;
-          if (!parser.write(text)) await drainedOrClosed(parser);
-        }
-        parser.end();
-      } catch (error) {
-        parser.destroy(error as Error);
-      }
-    })();
     let first = true;
-    try {
-      for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        if (first) {
-          first = false;
-          continue;
-        }
-        yield { line: record.info.lines, fields: record.record };
+    for await (const row of splitRows(decode(file, encoding, (n) => (bytes = n)), delimiter, quoted)) {
+      if (first) {
+        first = false;
+        continue;
       }
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      throw new AppError("input.file", `${path.basename(file)} cannot be read as a delimited file: ${(error as Error).message}`);
-    } finally {
-      // The consumer may stop early (it threw): stop reading the file too.
-      if (!parser.destroyed) parser.destroy();
-      await feeding;
+      yield row;
     }
   }
-  // The header is parsed from the sample with the same rules, so callers can check columns before streaming.
-  for (const name of splitHeader(firstLine, delimiter, quoted)) header.push(name);
   return { file, encoding, delimiter, header, totalBytes, bytesRead: () => bytes, rows: rows() };
 }
 
-function drainedOrClosed(stream: NodeJS.EventEmitter): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      stream.off("drain", done);
-      stream.off("close", done);
-      resolve();
-    };
-    stream.on("drain", done);
-    stream.on("close", done);
-  });
+/**
+ * Splits decoded text into rows (RFC 4180: quoted fields may hold the separator, line breaks and doubled
+ * quotes). Lines without a quote take the fast path. Blank lines are skipped; line numbers are physical.
+ */
+export async function* splitRows(chunks: AsyncIterable<string>, delimiter: string, quoted: boolean): AsyncIterable<SourceRow> {
+  let pending = "";
+  let lineNo = 0;
+  let record: string | null = null; // a quoted record spanning several lines
+  let recordLine = 0;
+  let started = false;
+  const emit = (text: string, line: number): SourceRow | null => {
+    if (text.trim() === "") return null;
+    return { line, fields: quoted && text.includes('"') ? splitQuoted(text, delimiter) : text.split(delimiter) };
+  };
+  const take = function* (line: string): Generator<SourceRow> {
+    lineNo += 1;
+    if (record !== null) {
+      record += "\n" + line;
+      if (quotesBalanced(record)) {
+        const row = emit(record, recordLine);
+        record = null;
+        if (row) yield row;
+      }
+      return;
+    }
+    if (quoted && line.includes('"') && !quotesBalanced(line)) {
+      record = line;
+      recordLine = lineNo;
+      return;
+    }
+    const row = emit(line, lineNo);
+    if (row) yield row;
+  };
+  for await (let chunk of chunks) {
+    if (!started) {
+      started = true;
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+    }
+    pending += chunk;
+    let from = 0;
+    let at: number;
+    while ((at = pending.indexOf("\n", from)) >= 0) {
+      const end = at > from && pending.charCodeAt(at - 1) === 13 ? at - 1 : at;
+      yield* take(pending.slice(from, end));
+      from = at + 1;
+    }
+    pending = pending.slice(from);
+  }
+  if (pending !== "") yield* take(pending.endsWith("\r") ? pending.slice(0, -1) : pending);
+  if (record !== null) {
+    throw new AppError("input.file", `line ${recordLine}: a quoted field is never closed (a " is missing).`);
+  }
 }
 
-function splitHeader(line: string, delimiter: string, quoted: boolean): string[] {
-  const names: string[] = [];
+function quotesBalanced(text: string): boolean {
+  let count = 0;
+  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) count += 1;
+  return count % 2 === 0;
+}
+
+function splitQuoted(text: string, delimiter: string): string[] {
+  const fields: string[] = [];
   let current = "";
   let inQuotes = false;
-  for (const char of line) {
-    if (quoted && char === '"') inQuotes = !inQuotes;
-    else if (char === delimiter && !inQuotes) {
-      names.push(current.trim());
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] as string;
+    if (inQuotes) {
+      if (char === '"') {
+        if (text[i + 1] === '"') {
+          current += '"';
+          i += 1;
+        } else inQuotes = false;
+      } else current += char;
+    } else if (char === '"') inQuotes = true;
+    else if (char === delimiter) {
+      fields.push(current);
       current = "";
     } else current += char;
   }
-  names.push(current.trim());
-  return names;
+  fields.push(current);
+  return fields;
+}
+
+function splitHeader(line: string, delimiter: string, quoted: boolean): string[] {
+  return (quoted ? splitQuoted(line, delimiter) : line.split(delimiter)).map((name) => name.trim());
 }
 
 /** "Date d'échéance" -> "date_d_echeance": how header names are compared. */

@@ -1,0 +1,164 @@
+// npm run bench: import throughput (lines/s) and peak memory for generated CSV and FEC files.
+//   BENCH_LINES=1000000 (default) the largest file; a file of a tenth of it is run first, so the two peak
+//   memories show whether memory grows with file size (it must not: imports stream).
+//   BENCH_DATABASE_URL or TEST_DATABASE_URL: also run on that PostgreSQL server (in a throwaway schema).
+//   BENCH_PGLITE=0 skips the embedded database.
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { once } from "node:events";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { openDatabase, type Database } from "../src/db/database.js";
+import { migrate } from "../src/db/migrate.js";
+import { IMPORTERS, runImport, type ImportKind } from "../src/import/index.js";
+
+const MAX_LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
+const CUSTOMERS = 50_000;
+const dir = mkdtempSync(path.join(tmpdir(), "ccbot-bench-"));
+const out = (line: string) => process.stdout.write(line + "\n");
+
+async function writeLines(file: string, header: string, count: number, line: (i: number) => string): Promise<void> {
+  const stream = createWriteStream(file);
+  stream.write(header + "\n");
+  for (let i = 0; i < count; i++) {
+    if (!stream.write(line(i) + "\n")) await once(stream, "drain");
+  }
+  stream.end();
+  await once(stream, "finish");
+}
+
+const pad = (n: number, w: number) => String(n).padStart(w, "0");
+const dateOf = (i: number) => `2025-${pad((i % 12) + 1, 2)}-${pad((i % 28) + 1, 2)}`;
+const compact = (i: number) => dateOf(i).replaceAll("-", "");
+
+async function generate(lines: number) {
+  const customers = path.join(dir, `customers.csv`);
+  const invoices = path.join(dir, `invoices-${lines}.csv`);
+  const fec = path.join(dir, `fec-${lines}.txt`);
+  await writeLines(customers, "external_id;name;segment;credit_limit;payment_terms", CUSTOMERS, (i) =>
+    `C${pad(i, 6)};Client ${i};${["sme", "large_account", "very_small_business", "public_sector"][i % 4]};${(i % 50) * 1000},00;${["30 days", "45 days end of month", "60 days from invoice date"][i % 3]}`,
+  );
+  await writeLines(invoices, "customer_id;number;issue_date;due_date;amount", lines, (i) =>
+    `C${pad(i % CUSTOMERS, 6)};F${pad(i, 8)};${dateOf(i)};;${100 + (i % 9000)},${pad(i % 100, 2)}`,
+  );
+  // FEC: per invoice 3 lines (411 debit, 706 credit, 44571 credit); every other invoice paid (2 bank lines, lettered).
+  const header = "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise";
+  const fecLines: string[] = [];
+  let n = 0;
+  await writeLines(fec, header, lines, () => {
+    if (fecLines.length === 0) {
+      const i = n++;
+      const aux = `C${pad(i % CUSTOMERS, 6)}`;
+      const ht = 1000 + (i % 5000);
+      const tva = Math.round(ht * 0.2);
+      const d = compact(i);
+      const paid = i % 2 === 0;
+      const letter = paid ? `L${i.toString(36)}` : "";
+      fecLines.push(
+        `VT\tVentes\tVT${i}\t${d}\t411000\tClients\t${aux}\tClient ${i % CUSTOMERS}\tFV${pad(i, 8)}\t${d}\tFacture\t${ht + tva},00\t0,00\t${letter}\t\t${d}\t\t`,
+        `VT\tVentes\tVT${i}\t${d}\t706000\tVentes\t\t\tFV${pad(i, 8)}\t${d}\tFacture\t0,00\t${ht},00\t\t\t${d}\t\t`,
+        `VT\tVentes\tVT${i}\t${d}\t445710\tTVA\t\t\tFV${pad(i, 8)}\t${d}\tFacture\t0,00\t${tva},00\t\t\t${d}\t\t`,
+      );
+      if (paid) {
+        fecLines.push(
+          `BQ\tBanque\tBQ${i}\t${d}\t512000\tBanque\t\t\tREL\t${d}\tVirement\t${ht + tva},00\t0,00\t\t\t${d}\t\t`,
+          `BQ\tBanque\tBQ${i}\t${d}\t411000\tClients\t${aux}\tClient ${i % CUSTOMERS}\tREL\t${d}\tReglement\t0,00\t${ht + tva},00\t${letter}\t\t${d}\t\t`,
+        );
+      }
+      fecLines.reverse();
+    }
+    return fecLines.pop() as string;
+  });
+  return { customers, invoices, fec };
+}
+
+interface Measure {
+  lines: number;
+  seconds: number;
+  peakRssMb: number;
+  peakHeapMb: number;
+}
+
+async function measure(db: Database, kind: ImportKind, file: string): Promise<Measure> {
+  global.gc?.();
+  let peakRss = process.memoryUsage().rss;
+  let peakHeap = process.memoryUsage().heapUsed;
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 50);
+  const started = performance.now();
+  try {
+    const summary = await runImport(db, IMPORTERS[kind], file);
+    return {
+      lines: summary.lines,
+      seconds: (performance.now() - started) / 1000,
+      peakRssMb: peakRss / 2 ** 20,
+      peakHeapMb: peakHeap / 2 ** 20,
+    };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function serverSchema(server: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const schema = `ccbot_bench_${process.pid}`;
+  const url = new URL(server);
+  url.searchParams.set("schema", schema);
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: server });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    },
+  };
+}
+
+const sizes = [Math.max(1000, Math.round(MAX_LINES / 10)), MAX_LINES];
+const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+const targets: Array<{ name: string; open: () => Promise<{ url: string; drop: () => Promise<void> }> }> = [];
+if (process.env.BENCH_PGLITE !== "0") {
+  targets.push({
+    name: "pglite",
+    open: async () => {
+      const data = mkdtempSync(path.join(tmpdir(), "ccbot-bench-db-"));
+      return { url: data, drop: async () => rmSync(data, { recursive: true, force: true }) };
+    },
+  });
+}
+if (server) targets.push({ name: "postgresql", open: () => serverSchema(server) });
+
+out(`ccbot import benchmark: ${sizes.map((s) => s.toLocaleString("en-US")).join(" and ")} lines, ${CUSTOMERS.toLocaleString("en-US")} customers`);
+out(`node ${process.version}; peak memory is the whole process (the embedded database included)`);
+out("");
+out("database    file      lines      seconds  lines/s    peak RSS MB  peak heap MB");
+try {
+  for (const size of sizes) {
+    const files = await generate(size);
+    for (const target of targets) {
+      const place = await target.open();
+      const db = await openDatabase(place.url);
+      try {
+        await migrate(db);
+        await runImport(db, IMPORTERS.customers, files.customers);
+        for (const [kind, file] of [["invoices", files.invoices], ["fec", files.fec]] as const) {
+          const m = await measure(db, kind, file);
+          out(
+            `${target.name.padEnd(11)} ${kind.padEnd(9)} ${m.lines.toLocaleString("en-US").padStart(9)}  ${m.seconds.toFixed(1).padStart(7)}  ` +
+              `${Math.round(m.lines / m.seconds).toLocaleString("en-US").padStart(9)}  ${m.peakRssMb.toFixed(0).padStart(11)}  ${m.peakHeapMb.toFixed(0).padStart(12)}`,
+          );
+        }
+      } finally {
+        await db.close();
+        await place.drop();
+      }
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+out("");
+out("Target: >= 100,000 lines/s on PostgreSQL; peak memory about the same for both file sizes.");
