@@ -35,14 +35,22 @@ async function generate(lines: number) {
   const customers = path.join(dir, `customers.csv`);
   const invoices = path.join(dir, `invoices-${lines}.csv`);
   const fec = path.join(dir, `fec-${lines}.txt`);
-  await writeLines(customers, "external_id;name;segment;credit_limit;payment_terms", CUSTOMERS, (i) =>
-    `C${pad(i, 6)};Client ${i};${["sme", "large_account", "very_small_business", "public_sector"][i % 4]};${(i % 50) * 1000},00;${["30 days", "45 days end of month", "60 days from invoice date"][i % 3]}`,
+  await writeLines(
+    customers,
+    "external_id;name;segment;credit_limit;payment_terms",
+    CUSTOMERS,
+    (i) =>
+      `C${pad(i, 6)};Client ${i};${["sme", "large_account", "very_small_business", "public_sector"][i % 4]};${(i % 50) * 1000},00;${["30 days", "45 days end of month", "60 days from invoice date"][i % 3]}`,
   );
-  await writeLines(invoices, "customer_id;number;issue_date;due_date;amount", lines, (i) =>
-    `C${pad(i % CUSTOMERS, 6)};F${pad(i, 8)};${dateOf(i)};;${100 + (i % 9000)},${pad(i % 100, 2)}`,
+  await writeLines(
+    invoices,
+    "customer_id;number;issue_date;due_date;amount",
+    lines,
+    (i) => `C${pad(i % CUSTOMERS, 6)};F${pad(i, 8)};${dateOf(i)};;${100 + (i % 9000)},${pad(i % 100, 2)}`,
   );
   // FEC: per invoice 3 lines (411 debit, 706 credit, 44571 credit); every other invoice paid (2 bank lines, lettered).
-  const header = "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise";
+  const header =
+    "JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\tPieceRef\tPieceDate\tEcritureLib\tDebit\tCredit\tEcritureLet\tDateLet\tValidDate\tMontantdevise\tIdevise";
   const fecLines: string[] = [];
   let n = 0;
   await writeLines(fec, header, lines, () => {
@@ -74,6 +82,7 @@ async function generate(lines: number) {
 
 interface Measure {
   lines: number;
+  phases: Record<string, number>;
   seconds: number;
   peakRssMb: number;
   peakHeapMb: number;
@@ -93,6 +102,7 @@ async function measure(db: Database, kind: ImportKind, file: string): Promise<Me
     const summary = await runImport(db, IMPORTERS[kind], file);
     return {
       lines: summary.lines,
+      phases: summary.phases,
       seconds: (performance.now() - started) / 1000,
       peakRssMb: peakRss / 2 ** 20,
       peakHeapMb: peakHeap / 2 ** 20,
@@ -131,10 +141,12 @@ if (process.env.BENCH_PGLITE !== "0") {
 }
 if (server) targets.push({ name: "postgresql", open: () => serverSchema(server) });
 
-out(`ccbot import benchmark: ${sizes.map((s) => s.toLocaleString("en-US")).join(" and ")} lines, ${CUSTOMERS.toLocaleString("en-US")} customers`);
+out(
+  `ccbot import benchmark: ${sizes.map((s) => s.toLocaleString("en-US")).join(" and ")} lines, ${CUSTOMERS.toLocaleString("en-US")} customers`,
+);
 out(`node ${process.version}; peak memory is the whole process (the embedded database included)`);
 out("");
-out("database    file      lines      seconds  lines/s    peak RSS MB  peak heap MB");
+out("database    file      lines      seconds  lines/s    peak RSS MB  peak heap MB  phases (s)");
 try {
   for (const size of sizes) {
     const files = await generate(size);
@@ -144,11 +156,18 @@ try {
       try {
         await migrate(db);
         await runImport(db, IMPORTERS.customers, files.customers);
-        for (const [kind, file] of [["invoices", files.invoices], ["fec", files.fec]] as const) {
+        for (const [kind, file] of [
+          ["invoices", files.invoices],
+          ["fec", files.fec],
+        ] as const) {
           const m = await measure(db, kind, file);
           out(
             `${target.name.padEnd(11)} ${kind.padEnd(9)} ${m.lines.toLocaleString("en-US").padStart(9)}  ${m.seconds.toFixed(1).padStart(7)}  ` +
-              `${Math.round(m.lines / m.seconds).toLocaleString("en-US").padStart(9)}  ${m.peakRssMb.toFixed(0).padStart(11)}  ${m.peakHeapMb.toFixed(0).padStart(12)}`,
+              `${Math.round(m.lines / m.seconds)
+                .toLocaleString("en-US")
+                .padStart(9)}  ${m.peakRssMb.toFixed(0).padStart(11)}  ${m.peakHeapMb.toFixed(0).padStart(12)}  ${Object.entries(m.phases)
+                .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
+                .join(", ")}`,
           );
         }
       } finally {

@@ -17,14 +17,46 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.le
 const euros = (cents: number) => (cents / 100).toFixed(2).replace(".", ",");
 
 const NAMES = [
-  "Boulangerie Martin", "Transports Lefebvre", "Hôpital Saint-Louis", "Grands Magasins du Centre", "Garage Moreau",
-  "Mairie de Villeneuve", "Clinique des Lilas", "Imprimerie Bernard", "Société Générale de Nettoyage", "Café du Port",
-  "Électricité Dubois", "Plomberie Girard", "Groupe Hôtelier Riviera", "Lycée Jean Moulin", "Pharmacie Roux",
-  "Menuiserie Fournier", "Agence Immobilière Vincent", "Supermarchés Atlantique", "Conseil Départemental du Var", "Bâtiment Morel",
-  "Laboratoires Fabre", "Restaurant Le Gourmet", "Cabinet Mercier Avocats", "Industries Mécaniques Blanc", "Communauté d'Agglo. Sud",
-  "Fleuriste Garnier", "Logistique Chevalier", "Distribution Faure", "Opticien Lambert", "Centre Hospitalier Nord",
-  "Peinture Bonnet", "Auto-École Francois", "Constructions Rousseau", "Hypermarchés Leclerc-Ouest", "Boucherie Perrin",
-  "Assurances Mutuelles Est", "Salon Coiffure Clément", "Travaux Publics Gauthier", "Université de Provence", "Vins & Spiritueux Robin",
+  "Boulangerie Martin",
+  "Transports Lefebvre",
+  "Hôpital Saint-Louis",
+  "Grands Magasins du Centre",
+  "Garage Moreau",
+  "Mairie de Villeneuve",
+  "Clinique des Lilas",
+  "Imprimerie Bernard",
+  "Société Générale de Nettoyage",
+  "Café du Port",
+  "Électricité Dubois",
+  "Plomberie Girard",
+  "Groupe Hôtelier Riviera",
+  "Lycée Jean Moulin",
+  "Pharmacie Roux",
+  "Menuiserie Fournier",
+  "Agence Immobilière Vincent",
+  "Supermarchés Atlantique",
+  "Conseil Départemental du Var",
+  "Bâtiment Morel",
+  "Laboratoires Fabre",
+  "Restaurant Le Gourmet",
+  "Cabinet Mercier Avocats",
+  "Industries Mécaniques Blanc",
+  "Communauté d'Agglo. Sud",
+  "Fleuriste Garnier",
+  "Logistique Chevalier",
+  "Distribution Faure",
+  "Opticien Lambert",
+  "Centre Hospitalier Nord",
+  "Peinture Bonnet",
+  "Auto-École Francois",
+  "Constructions Rousseau",
+  "Hypermarchés Leclerc-Ouest",
+  "Boucherie Perrin",
+  "Assurances Mutuelles Est",
+  "Salon Coiffure Clément",
+  "Travaux Publics Gauthier",
+  "Université de Provence",
+  "Vins & Spiritueux Robin",
 ] as const;
 
 type Profile = "good" | "late" | "bad";
@@ -42,7 +74,9 @@ function segmentOf(name: string): string {
   return "sme";
 }
 
-const customers: string[] = ["external_id;name;segment;credit_limit;payment_terms;sales_owner;collector;contact_name;contact_email;contact_phone"];
+const customers: string[] = [
+  "external_id;name;segment;credit_limit;payment_terms;sales_owner;collector;contact_name;contact_email;contact_phone",
+];
 const invoices: string[] = ["customer_id;number;type;issue_date;due_date;amount"];
 const payments: string[] = ["reference;customer_id;payment_date;amount;method;invoice_number"];
 const start = addDays(SAMPLE_AS_OF, -456); // 15 months
@@ -59,7 +93,9 @@ NAMES.forEach((name, i) => {
   const sales = pick(["claire.dumont@demo.example", "marc.petit@demo.example"]);
   const collector = pick(["sophie.leroy@demo.example", "karim.benali@demo.example"]);
   const contact = pick(["Mme Laurent", "M. Garcia", "Mme Nguyen", "M. Bertrand", "Mme Colin"]);
-  customers.push(`${id};${name};${segment};${limit};${terms};${sales};${collector};${contact} (comptabilité);compta@${id.toLowerCase()}.example;+33 1 23 45 ${String(10 + i).padStart(2, "0")} 00`);
+  customers.push(
+    `${id};${name};${segment};${limit};${terms};${sales};${collector};${contact} (comptabilité);compta@${id.toLowerCase()}.example;+33 1 23 45 ${String(10 + i).padStart(2, "0")} 00`,
+  );
   const count = 10 + Math.floor(random() * 6) + (segment === "large_account" ? 4 : 0);
   for (let k = 0; k < count; k++) {
     const issue = addDays(start, Math.floor(random() * 456));
@@ -67,12 +103,19 @@ NAMES.forEach((name, i) => {
     const amount = Math.round(size * (0.3 + random() * 1.4));
     const number = `F2025-${String(invoiceNo++).padStart(4, "0")}`;
     invoices.push(`${id};${number};invoice;${issue};;${euros(amount)}`);
-    const delay = profile === "good" ? Math.floor(random() * 8) - 3 : profile === "late" ? 10 + Math.floor(random() * 50) : 40 + Math.floor(random() * 120);
+    const delay =
+      profile === "good"
+        ? Math.floor(random() * 8) - 3
+        : profile === "late"
+          ? 10 + Math.floor(random() * 50)
+          : 40 + Math.floor(random() * 120);
     const paidOn: CalendarDate = addDays(due, delay);
     const neverPaid = profile === "bad" ? random() < 0.45 : profile === "late" ? random() < 0.12 : random() < 0.03;
     if (paidOn <= SAMPLE_AS_OF && !neverPaid) {
       const partial = random() < 0.08 ? Math.round(amount * 0.5) : amount;
-      payments.push(`VIR-${String(paymentNo++).padStart(5, "0")};${id};${paidOn};${euros(partial)};${pick(["virement", "virement", "chèque", "LCR"])};${number}`);
+      payments.push(
+        `VIR-${String(paymentNo++).padStart(5, "0")};${id};${paidOn};${euros(partial)};${pick(["virement", "virement", "chèque", "LCR"])};${number}`,
+      );
     }
   }
   if (i % 9 === 2) {
@@ -97,14 +140,24 @@ FEC_CUSTOMERS.forEach((name, i) => {
     const paid = k < 4 || (i === 0 && k === 4);
     const letter = paid ? `${String.fromCharCode(65 + k)}${String.fromCharCode(65 + i)}` : "";
     const vt = `VT${String(entry).padStart(5, "0")}`;
-    fec.push(`VT\tVentes\t${vt}\t${compact(issue)}\t411000\tClients\t${aux}\t${name}\t${ref}\t${compact(issue)}\tFacture ${ref}\t${euros(ht + tva)}\t0,00\t${letter}\t\t${compact(issue)}\t\t`);
-    fec.push(`VT\tVentes\t${vt}\t${compact(issue)}\t706000\tPrestations de services\t\t\t${ref}\t${compact(issue)}\tFacture ${ref}\t0,00\t${euros(ht)}\t\t\t${compact(issue)}\t\t`);
-    fec.push(`VT\tVentes\t${vt}\t${compact(issue)}\t445710\tTVA collectée\t\t\t${ref}\t${compact(issue)}\tFacture ${ref}\t0,00\t${euros(tva)}\t\t\t${compact(issue)}\t\t`);
+    fec.push(
+      `VT\tVentes\t${vt}\t${compact(issue)}\t411000\tClients\t${aux}\t${name}\t${ref}\t${compact(issue)}\tFacture ${ref}\t${euros(ht + tva)}\t0,00\t${letter}\t\t${compact(issue)}\t\t`,
+    );
+    fec.push(
+      `VT\tVentes\t${vt}\t${compact(issue)}\t706000\tPrestations de services\t\t\t${ref}\t${compact(issue)}\tFacture ${ref}\t0,00\t${euros(ht)}\t\t\t${compact(issue)}\t\t`,
+    );
+    fec.push(
+      `VT\tVentes\t${vt}\t${compact(issue)}\t445710\tTVA collectée\t\t\t${ref}\t${compact(issue)}\tFacture ${ref}\t0,00\t${euros(tva)}\t\t\t${compact(issue)}\t\t`,
+    );
     if (paid) {
       const on = addDays(issue, 35 + i * 5);
       const bq = `BQ${String(entry).padStart(5, "0")}`;
-      fec.push(`BQ\tBanque\t${bq}\t${compact(on)}\t512000\tBanque\t\t\tREL\t${compact(on)}\tVirement ${name}\t${euros(ht + tva)}\t0,00\t\t\t${compact(on)}\t\t`);
-      fec.push(`BQ\tBanque\t${bq}\t${compact(on)}\t411000\tClients\t${aux}\t${name}\tREL\t${compact(on)}\tRèglement ${ref}\t0,00\t${euros(ht + tva)}\t${letter}\t${compact(on)}\t${compact(on)}\t\t`);
+      fec.push(
+        `BQ\tBanque\t${bq}\t${compact(on)}\t512000\tBanque\t\t\tREL\t${compact(on)}\tVirement ${name}\t${euros(ht + tva)}\t0,00\t\t\t${compact(on)}\t\t`,
+      );
+      fec.push(
+        `BQ\tBanque\t${bq}\t${compact(on)}\t411000\tClients\t${aux}\t${name}\tREL\t${compact(on)}\tRèglement ${ref}\t0,00\t${euros(ht + tva)}\t${letter}\t${compact(on)}\t${compact(on)}\t\t`,
+      );
     }
     entry += 1;
   }
@@ -115,4 +168,6 @@ writeFileSync("samples/invoices.csv", invoices.join("\n") + "\n");
 writeFileSync("samples/payments.csv", payments.join("\n") + "\n");
 // FEC files are often ISO-8859-15: the sample is too, so the demo shows the encoding detection.
 writeFileSync("samples/FEC-sample.txt", Buffer.from(fec.join("\r\n") + "\r\n", "latin1"));
-process.stdout.write(`customers ${customers.length - 1}, invoices ${invoices.length - 1}, payments ${payments.length - 1}, FEC lines ${fec.length - 1}\n`);
+process.stdout.write(
+  `customers ${customers.length - 1}, invoices ${invoices.length - 1}, payments ${payments.length - 1}, FEC lines ${fec.length - 1}\n`,
+);

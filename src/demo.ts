@@ -39,15 +39,29 @@ rmSync(DEMO_DIR, { recursive: true, force: true });
 const db = await openDatabase(DEMO_DIR);
 try {
   const migrations = await migrate(db);
-  print(out, `Embedded database created in ${path.relative(process.cwd(), DEMO_DIR) || DEMO_DIR} (${migrations.applied.length} migration applied).`);
+  print(
+    out,
+    `Embedded database created in ${path.relative(process.cwd(), DEMO_DIR) || DEMO_DIR} (${migrations.applied.length} migration applied).`,
+  );
   await db.withConnection(loadSettings);
   await db.prisma.companySettings.update({
     where: { id: 1 },
-    data: { companyName: "Démo Industries SAS", currency: "EUR", timeZone: "Europe/Paris", locale: "fr-FR", defaultPaymentTerms: "30 days" },
+    data: {
+      companyName: "Démo Industries SAS",
+      currency: "EUR",
+      timeZone: "Europe/Paris",
+      locale: "fr-FR",
+      defaultPaymentTerms: "30 days",
+    },
   });
   for (const person of COMMITTEE) {
     await db.prisma.person.create({
-      data: { name: person.name, email: person.email, roles: person.roles, identities: { create: [{ platform: "SLACK", externalId: person.slack }] } },
+      data: {
+        name: person.name,
+        email: person.email,
+        roles: person.roles,
+        identities: { create: [{ platform: "SLACK", externalId: person.slack }] },
+      },
     });
   }
   print(out, `Committee: ${COMMITTEE.map((p) => `${p.name} (${p.roles.join(", ").toLowerCase()})`).join("; ")}.`);
@@ -57,7 +71,14 @@ try {
   for (const [kind, file] of FILES) {
     const summary = await runImport(db, IMPORTERS[kind], path.join(ROOT, file));
     for (const [what, c] of Object.entries(summary.counts)) {
-      rows.push([path.basename(file), `${summary.encoding}`, what, integer.format(c.created), integer.format(c.updated), integer.format(c.unchanged)]);
+      rows.push([
+        path.basename(file),
+        `${summary.encoding}`,
+        what,
+        integer.format(c.created),
+        integer.format(c.updated),
+        integer.format(c.unchanged),
+      ]);
     }
   }
   print(out, table(["file", "encoding", "records", "created", "updated", "unchanged"], rows));
@@ -65,14 +86,22 @@ try {
 
   const again = await runImport(db, IMPORTERS.invoices, path.join(ROOT, "samples/invoices.csv"));
   const c = again.counts.invoices;
-  print(out, `Re-import of invoices.csv: ${c?.created} created, ${c?.updated} updated, ${c?.unchanged} unchanged (imports are idempotent).`);
+  print(
+    out,
+    `Re-import of invoices.csv: ${c?.created} created, ${c?.updated} updated, ${c?.unchanged} unchanged (imports are idempotent).`,
+  );
   print(out);
 
   const settings = await db.withConnection(loadSettings);
   const money = (minor: bigint) => formatMoney(minor, settings.currency, settings.locale);
   const snapshot = await portfolioSnapshot(db, SAMPLE_AS_OF);
   print(out, `${settings.companyName}: receivables as of ${SAMPLE_AS_OF} (the sample's date)`);
-  print(out, `  customers by segment: ${Object.entries(snapshot.customersBySegment).map(([s, n]) => `${s.toLowerCase()} ${n}`).join(", ")}`);
+  print(
+    out,
+    `  customers by segment: ${Object.entries(snapshot.customersBySegment)
+      .map(([s, n]) => `${s.toLowerCase()} ${n}`)
+      .join(", ")}`,
+  );
   print(out, `  open invoices: ${snapshot.openInvoices}, ${money(snapshot.openAmount)}, of which overdue ${money(snapshot.overdueAmount)}`);
   print(out, `  open credit notes: ${money(snapshot.openCreditNotes)}; unallocated payments: ${money(snapshot.unallocatedPayments)}`);
   print(out);

@@ -21,13 +21,20 @@ export function print(stream: NodeJS.WritableStream, text = ""): void {
 }
 
 export function printJson(io: CliIO, value: unknown): void {
-  print(io.stdout, JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v), io.interactive ? 2 : undefined));
+  print(
+    io.stdout,
+    JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v), io.interactive ? 2 : undefined),
+  );
 }
 
 /** A plain text table: columns padded to their widest cell. */
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 

@@ -39,9 +39,7 @@ export interface Database {
 
 export const DEFAULT_PGLITE_DIR = "./data/pglite";
 
-export type DatabaseTarget =
-  | { kind: "pglite"; dataDir: string | null }
-  | { kind: "postgresql"; connectionString: string; schema: string };
+export type DatabaseTarget = { kind: "pglite"; dataDir: string | null } | { kind: "postgresql"; connectionString: string; schema: string };
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -59,7 +57,10 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseTarget {
     try {
       parsed = new URL(value);
     } catch {
-      throw new AppError("config.database_url", "DATABASE_URL is not a valid PostgreSQL URL (expected postgresql://user@host:5432/database).");
+      throw new AppError(
+        "config.database_url",
+        "DATABASE_URL is not a valid PostgreSQL URL (expected postgresql://user@host:5432/database).",
+      );
     }
     const schema = parsed.searchParams.get("schema") ?? "public";
     if (!SCHEMA_NAME.test(schema)) {

@@ -50,10 +50,7 @@ function lockKey(schema: string): string {
   return `ccbot-migrate:${schema}`;
 }
 
-export async function migrate(
-  db: Database,
-  options: { dir?: string; onApplied?: (name: string) => void } = {},
-): Promise<MigrationReport> {
+export async function migrate(db: Database, options: { dir?: string; onApplied?: (name: string) => void } = {}): Promise<MigrationReport> {
   const migrations = readMigrations(options.dir);
   return db.withConnection(async (sql) => {
     await sql.query("SELECT pg_advisory_lock(hashtext($1))", [lockKey(db.schema)]);
@@ -67,12 +64,7 @@ export async function migrate(
   });
 }
 
-async function applyPending(
-  db: Database,
-  sql: Sql,
-  migrations: Migration[],
-  onApplied?: (name: string) => void,
-): Promise<MigrationReport> {
+async function applyPending(db: Database, sql: Sql, migrations: Migration[], onApplied?: (name: string) => void): Promise<MigrationReport> {
   const rows = await sql.query<{ migration_name: string; checksum: string }>(
     `SELECT migration_name, checksum FROM "_prisma_migrations"
       WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,

@@ -16,8 +16,16 @@ export interface PortfolioSnapshot {
 
 export async function portfolioSnapshot(db: Database, asOf: CalendarDate, top = 5): Promise<PortfolioSnapshot> {
   return db.withConnection(async (sql) => {
-    const segments = await sql.query<{ segment: string; n: number }>(`SELECT segment::text, count(*)::int AS n FROM customer GROUP BY 1 ORDER BY 1`);
-    const [totals] = await sql.query<{ open_invoices: number; open_amount: string; overdue: string; credit_notes: string; unallocated: string }>(
+    const segments = await sql.query<{ segment: string; n: number }>(
+      `SELECT segment::text, count(*)::int AS n FROM customer GROUP BY 1 ORDER BY 1`,
+    );
+    const [totals] = await sql.query<{
+      open_invoices: number;
+      open_amount: string;
+      overdue: string;
+      credit_notes: string;
+      unallocated: string;
+    }>(
       `SELECT count(*) FILTER (WHERE kind = 'INVOICE' AND "openAmount" > 0)::int AS open_invoices,
               coalesce(sum("openAmount") FILTER (WHERE kind = 'INVOICE'), 0)::text AS open_amount,
               coalesce(sum("openAmount") FILTER (WHERE kind = 'INVOICE' AND "dueDate" < $1::date), 0)::text AS overdue,

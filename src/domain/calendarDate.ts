@@ -43,7 +43,11 @@ function toUtcMs(date: CalendarDate): number {
 }
 
 function fromUtcMs(ms: number): CalendarDate {
-  return new Date(ms).toISOString().slice(0, 10) as CalendarDate;
+  const date = new Date(ms);
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth() + 1;
+  const day = date.getUTCDate();
+  return `${year}-${month < 10 ? "0" : ""}${month}-${day < 10 ? "0" : ""}${day}` as CalendarDate;
 }
 
 export function addDays(date: CalendarDate, days: number): CalendarDate {

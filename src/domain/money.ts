@@ -8,14 +8,11 @@ export interface Money {
 
 const CURRENCY = /^[A-Z]{3}$/;
 
+let currencies: Set<string> | undefined;
+
 export function isCurrencyCode(code: string): boolean {
-  if (!CURRENCY.test(code)) return false;
-  try {
-    new Intl.NumberFormat("en", { style: "currency", currency: code });
-    return Intl.supportedValuesOf("currency").includes(code);
-  } catch {
-    return false;
-  }
+  currencies ??= new Set(Intl.supportedValuesOf("currency"));
+  return CURRENCY.test(code) && currencies.has(code);
 }
 
 const digitsCache = new Map<string, number>();

@@ -29,7 +29,9 @@ const ON_DAY = String.raw`(?:\s*,?\s*(?:on\s+the|le)\s+(\d{1,2})(?:st|nd|rd|th)?
 const RULES: Array<{ pattern: RegExp; build: (m: RegExpExecArray) => PaymentTerms }> = [
   { pattern: /^(?:on\s+receipt|upon\s+receipt|cash|comptant|a\s+reception|immediate)$/, build: () => ({ kind: "net", days: 0 }) },
   {
-    pattern: new RegExp(String.raw`^(?:net\s+)?${DAYS}(?:\s+net)?(?:\s+(?:from|after)\s+(?:the\s+)?invoice(?:\s+date)?|\s+date\s+de\s+facture|\s+net)?$`),
+    pattern: new RegExp(
+      String.raw`^(?:net\s+)?${DAYS}(?:\s+net)?(?:\s+(?:from|after)\s+(?:the\s+)?invoice(?:\s+date)?|\s+date\s+de\s+facture|\s+net)?$`,
+    ),
     build: (m) => ({ kind: "net", days: Number(m[1]) }),
   },
   { pattern: /^net\s+(\d{1,3})$/, build: (m) => ({ kind: "net", days: Number(m[1]) }) },

@@ -43,3 +43,20 @@ export function cell<Name extends string>(fields: string[], index: ColumnIndex<N
   const at = index[name];
   return at === undefined ? "" : (fields[at] ?? "").trim();
 }
+
+/** A function turning a row's fields into { column: trimmed text } for every known column ("" if absent). */
+export function rowReader<Name extends string>(
+  specs: ReadonlyArray<{ name: Name }>,
+  index: ColumnIndex<Name>,
+): (fields: string[]) => Record<Name, string> {
+  const names = specs.map((s) => s.name);
+  const positions = names.map((name) => index[name] ?? -1);
+  return (fields) => {
+    const row = {} as Record<Name, string>;
+    for (let i = 0; i < names.length; i++) {
+      const at = positions[i] as number;
+      row[names[i] as Name] = at < 0 ? "" : (fields[at] ?? "").trim();
+    }
+    return row;
+  };
+}

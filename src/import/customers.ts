@@ -3,7 +3,7 @@ import { z } from "zod";
 import { isCurrencyCode, minorDigits } from "../domain/money.js";
 import { parseSegment, SEGMENT_HELP } from "../domain/parties.js";
 import { parsePaymentTerms } from "../domain/paymentTerms.js";
-import { cell, mapColumns, type ColumnSpec } from "./columns.js";
+import { mapColumns, rowReader, type ColumnSpec } from "./columns.js";
 import { describeIssues, optionalAmount, optionalText, requiredText } from "./fields.js";
 import { countedUpsert, rejectDuplicateKeys, type Counts, type Importer } from "./run.js";
 import { StagingTable } from "./staging.js";
@@ -44,17 +44,22 @@ export const customersImporter: Importer = {
   async run(context, source): Promise<Record<string, Counts>> {
     const { sql, settings, rejections } = context;
     const index = mapColumns(context.fileName, source.header, COLUMNS);
+    const read = rowReader(COLUMNS, index);
     const people = new Map(
-      (await sql.query<{ id: number; email: string }>(`SELECT id, lower(email) AS email FROM person WHERE email IS NOT NULL`)).map(
-        (p) => [p.email, p.id],
-      ),
+      (await sql.query<{ id: number; email: string }>(`SELECT id, lower(email) AS email FROM person WHERE email IS NOT NULL`)).map((p) => [
+        p.email,
+        p.id,
+      ]),
     );
     const personId = (what: string) =>
       z.string().transform((email, ctx): number | null => {
         if (email === "") return null;
         const id = people.get(email.toLowerCase());
         if (id === undefined) {
-          ctx.addIssue({ code: "custom", message: `${email} is not a known person (add them first: ccbot people add --name ... --email ${email} --roles ${what})` });
+          ctx.addIssue({
+            code: "custom",
+            message: `${email} is not a known person (add them first: ccbot people add --name ... --email ${email} --roles ${what})`,
+          });
           return z.NEVER;
         }
         return id;
@@ -71,7 +76,10 @@ export const customersImporter: Importer = {
         }
         return segment;
       }),
-      credit_limit: optionalAmount(minorDigits(settings.currency)).refine((v) => v === null || v >= 0n, "a credit limit cannot be negative"),
+      credit_limit: optionalAmount(minorDigits(settings.currency)).refine(
+        (v) => v === null || v >= 0n,
+        "a credit limit cannot be negative",
+      ),
       currency: z.string().transform((text, ctx) => {
         const code = text === "" ? settings.currency : text.toUpperCase();
         if (!isCurrencyCode(code)) ctx.addIssue({ code: "custom", message: `"${text}" is not an ISO 4217 currency code` });
@@ -112,19 +120,23 @@ export const customersImporter: Importer = {
       contact_phone: "text",
     });
     await staging.create();
-    for await (const { line, fields } of source.rows) {
-      context.lineRead();
-      const raw = Object.fromEntries(COLUMNS.map((c) => [c.name, cell(fields, index, c.name)]));
-      const parsed = row.safeParse(raw);
-      if (!parsed.success) {
-        rejections.add(line, describeIssues(parsed.error));
-        continue;
+    for await (const batch of source.batches) {
+      for (const { line, fields } of batch) {
+        context.lineRead();
+        const parsed = row.safeParse(read(fields));
+        if (!parsed.success) {
+          rejections.add(line, describeIssues(parsed.error));
+          continue;
+        }
+        const r = parsed.data;
+        staging.push({ line, ...r, credit_limit: r.credit_limit?.toString() ?? null });
       }
-      const r = parsed.data;
-      await staging.add({ line, ...r, credit_limit: r.credit_limit?.toString() ?? null });
+      await staging.sendIfFull();
     }
     await staging.flush();
+    context.phase("read");
     await rejectDuplicateKeys(context, "stage_customer", "external_id", (key) => `customer ${key}`);
+    context.phase("checks");
     if (rejections.count > 0) return {};
 
     const present = UPDATABLE.filter((u) => index[u.column] !== undefined);

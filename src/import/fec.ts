@@ -59,14 +59,14 @@ export const fecImporter: Importer = {
     const index = mapColumns(context.fileName, source.header, COLUMNS);
     const split = index.Montant !== undefined && index.Sens !== undefined && index.Debit === undefined;
     if (!split && (index.Debit === undefined || index.Credit === undefined)) {
-      throw new AppError(
-        "input.file",
-        `${context.fileName}, line 1: a FEC needs Debit and Credit columns (or Montant and Sens).`,
-      );
+      throw new AppError("input.file", `${context.fileName}, line 1: a FEC needs Debit and Credit columns (or Montant and Sens).`);
     }
     const digits = minorDigits(settings.currency);
     const money = amount(digits);
-    const optionalMoney = z.string().transform((text) => (text === "" ? "0" : text)).pipe(money);
+    const optionalMoney = z
+      .string()
+      .transform((text) => (text === "" ? "0" : text))
+      .pipe(money);
     const line = z.object({
       JournalCode: z.string().min(1, "is empty"),
       EcritureNum: z.string().min(1, "is empty"),
@@ -75,7 +75,10 @@ export const fecImporter: Importer = {
       CompAuxNum: z.string(),
       CompAuxLib: z.string(),
       PieceRef: z.string(),
-      PieceDate: z.string().transform((t) => t).pipe(z.union([z.literal(""), fecDate])),
+      PieceDate: z
+        .string()
+        .transform((t) => t)
+        .pipe(z.union([z.literal(""), fecDate])),
       debit: optionalMoney,
       credit: optionalMoney,
       EcritureLet: z.string(),
@@ -103,77 +106,82 @@ export const fecImporter: Importer = {
     let lastRevenueKey = "";
     const expectedColumns = source.header.length;
 
-    for await (const { line: lineNo, fields } of source.rows) {
-      context.lineRead();
-      if (fields.length < expectedColumns) {
-        rejections.add(lineNo, `has ${fields.length} columns, the header has ${expectedColumns}`);
-        continue;
-      }
-      const raw = {
-        JournalCode: cell(fields, index, "JournalCode"),
-        EcritureNum: cell(fields, index, "EcritureNum"),
-        EcritureDate: cell(fields, index, "EcritureDate"),
-        CompteNum: cell(fields, index, "CompteNum"),
-        CompAuxNum: cell(fields, index, "CompAuxNum"),
-        CompAuxLib: cell(fields, index, "CompAuxLib"),
-        PieceRef: cell(fields, index, "PieceRef"),
-        PieceDate: cell(fields, index, "PieceDate"),
-        debit: split ? splitAmount(fields, index, "D") : cell(fields, index, "Debit"),
-        credit: split ? splitAmount(fields, index, "C") : cell(fields, index, "Credit"),
-        EcritureLet: cell(fields, index, "EcritureLet"),
-        DateEcheance: cell(fields, index, "DateEcheance"),
-      };
-      const parsed = line.safeParse(raw);
-      if (!parsed.success) {
-        rejections.add(lineNo, describeIssues(parsed.error));
-        continue;
-      }
-      const l = parsed.data;
-      if (REVENUE_ACCOUNT.test(l.CompteNum)) {
-        const key = `${l.JournalCode}\u0000${l.EcritureNum}`;
-        if (key !== lastRevenueKey) {
-          lastRevenueKey = key;
-          await revenueEntries.add({ journal: l.JournalCode, entry: l.EcritureNum });
-        }
-        continue;
-      }
-      if (!l.CompteNum.startsWith(CUSTOMER_ACCOUNT_PREFIX)) continue;
-      if (l.CompAuxNum === "") {
-        rejections.add(lineNo, `CompAuxNum: customer account ${l.CompteNum} line has no auxiliary account, so no customer`);
-        continue;
-      }
-      if ((l.debit !== 0n && l.credit !== 0n) || l.debit < 0n || l.credit < 0n) {
-        rejections.add(lineNo, "Debit/Credit: a line carries one positive amount, on one side");
-        continue;
-      }
-      if (l.debit === 0n && l.credit === 0n) continue;
-      const pieceDate = (l.PieceDate || l.EcritureDate) as CalendarDate;
-      let dueDate: CalendarDate | null = l.DateEcheance === "" ? null : (l.DateEcheance as CalendarDate);
-      if (dueDate === null && l.debit > 0n) {
-        const computed = dueDates.compute(pieceDate, customers.get(l.CompAuxNum)?.paymentTerms ?? null);
-        if ("reason" in computed) {
-          rejections.add(lineNo, `due date: ${computed.reason}`);
+    for await (const batch of source.batches) {
+      for (const { line: lineNo, fields } of batch) {
+        context.lineRead();
+        if (fields.length < expectedColumns) {
+          rejections.add(lineNo, `has ${fields.length} columns, the header has ${expectedColumns}`);
           continue;
         }
-        dueDate = computed.date;
+        const raw = {
+          JournalCode: cell(fields, index, "JournalCode"),
+          EcritureNum: cell(fields, index, "EcritureNum"),
+          EcritureDate: cell(fields, index, "EcritureDate"),
+          CompteNum: cell(fields, index, "CompteNum"),
+          CompAuxNum: cell(fields, index, "CompAuxNum"),
+          CompAuxLib: cell(fields, index, "CompAuxLib"),
+          PieceRef: cell(fields, index, "PieceRef"),
+          PieceDate: cell(fields, index, "PieceDate"),
+          debit: split ? splitAmount(fields, index, "D") : cell(fields, index, "Debit"),
+          credit: split ? splitAmount(fields, index, "C") : cell(fields, index, "Credit"),
+          EcritureLet: cell(fields, index, "EcritureLet"),
+          DateEcheance: cell(fields, index, "DateEcheance"),
+        };
+        const parsed = line.safeParse(raw);
+        if (!parsed.success) {
+          rejections.add(lineNo, describeIssues(parsed.error));
+          continue;
+        }
+        const l = parsed.data;
+        if (REVENUE_ACCOUNT.test(l.CompteNum)) {
+          const key = `${l.JournalCode}\u0000${l.EcritureNum}`;
+          if (key !== lastRevenueKey) {
+            lastRevenueKey = key;
+            revenueEntries.push({ journal: l.JournalCode, entry: l.EcritureNum });
+          }
+          continue;
+        }
+        if (!l.CompteNum.startsWith(CUSTOMER_ACCOUNT_PREFIX)) continue;
+        if (l.CompAuxNum === "") {
+          rejections.add(lineNo, `CompAuxNum: customer account ${l.CompteNum} line has no auxiliary account, so no customer`);
+          continue;
+        }
+        if ((l.debit !== 0n && l.credit !== 0n) || l.debit < 0n || l.credit < 0n) {
+          rejections.add(lineNo, "Debit/Credit: a line carries one positive amount, on one side");
+          continue;
+        }
+        if (l.debit === 0n && l.credit === 0n) continue;
+        const pieceDate = (l.PieceDate || l.EcritureDate) as CalendarDate;
+        let dueDate: CalendarDate | null = l.DateEcheance === "" ? null : (l.DateEcheance as CalendarDate);
+        if (dueDate === null && l.debit > 0n) {
+          const computed = dueDates.compute(pieceDate, customers.get(l.CompAuxNum)?.paymentTerms ?? null);
+          if ("reason" in computed) {
+            rejections.add(lineNo, `due date: ${computed.reason}`);
+            continue;
+          }
+          dueDate = computed.date;
+        }
+        items.push({
+          line: lineNo,
+          journal: l.JournalCode,
+          entry: l.EcritureNum,
+          aux: l.CompAuxNum,
+          aux_name: l.CompAuxLib || l.CompAuxNum,
+          piece_ref: l.PieceRef || `${l.JournalCode}-${l.EcritureNum}`,
+          piece_date: pieceDate,
+          due_date: dueDate,
+          due_derived: l.DateEcheance === "",
+          debit: l.debit.toString(),
+          credit: l.credit.toString(),
+          letter: l.EcritureLet === "" ? null : l.EcritureLet,
+        });
       }
-      await items.add({
-        line: lineNo,
-        journal: l.JournalCode,
-        entry: l.EcritureNum,
-        aux: l.CompAuxNum,
-        aux_name: l.CompAuxLib || l.CompAuxNum,
-        piece_ref: l.PieceRef || `${l.JournalCode}-${l.EcritureNum}`,
-        piece_date: pieceDate,
-        due_date: dueDate,
-        due_derived: l.DateEcheance === "",
-        debit: l.debit.toString(),
-        credit: l.credit.toString(),
-        letter: l.EcritureLet === "" ? null : l.EcritureLet,
-      });
+      await items.sendIfFull();
+      await revenueEntries.sendIfFull();
     }
     await items.flush();
     await revenueEntries.flush();
+    context.phase("read");
     if (rejections.count > 0) return {};
     return mergeFec(context);
   },
@@ -192,12 +200,12 @@ async function mergeFec(context: ImportContext): Promise<Record<string, Counts>>
   await sql.exec(`
     CREATE TEMP TABLE fec_line ON COMMIT DROP AS
     SELECT it.*,
-           CASE WHEN it.debit > 0 THEN 'INVOICE'
-                WHEN EXISTS (SELECT 1 FROM stage_fec_revenue_entry r WHERE r.journal = it.journal AND r.entry = it.entry) THEN 'CREDIT_NOTE'
-                ELSE 'PAYMENT' END AS doc_kind
-      FROM stage_fec_item it;
+           CASE WHEN it.debit > 0 THEN 'INVOICE' WHEN r.entry IS NOT NULL THEN 'CREDIT_NOTE' ELSE 'PAYMENT' END AS doc_kind
+      FROM stage_fec_item it
+      LEFT JOIN (SELECT DISTINCT journal, entry FROM stage_fec_revenue_entry) r ON r.journal = it.journal AND r.entry = it.entry;
     ALTER TABLE fec_line ADD COLUMN doc_key text;
-    UPDATE fec_line SET doc_key = piece_ref WHERE doc_kind <> 'PAYMENT';`);
+    UPDATE fec_line SET doc_key = piece_ref WHERE doc_kind <> 'PAYMENT';
+    ANALYZE fec_line;`);
   // Payment keys must not depend on line numbers (a re-export may shift them): number them within the entry.
   await sql.exec(`
     UPDATE fec_line f SET doc_key = 'FEC:' || f.journal || ':' || f.entry || ':' || f.aux || ':' || n.seq
@@ -246,7 +254,8 @@ async function mergeFec(context: ImportContext): Promise<Record<string, Counts>>
     SELECT d.aux, d.letter, d.doc_key AS invoice_key, c.doc_kind AS credit_kind, c.doc_key AS credit_key,
            max(c.piece_date) AS matched_on, sum(least(d.hi, c.hi) - greatest(d.lo, c.lo)) AS amount
       FROM d JOIN c ON c.aux = d.aux AND c.letter = d.letter AND least(d.hi, c.hi) > greatest(d.lo, c.lo)
-     GROUP BY 1, 2, 3, 4, 5;`);
+     GROUP BY 1, 2, 3, 4, 5;
+    ANALYZE fec_match;`);
 
   await sql.exec(`
     CREATE TEMP TABLE fec_doc ON COMMIT DROP AS
@@ -260,7 +269,8 @@ async function mergeFec(context: ImportContext): Promise<Record<string, Counts>>
       FROM (SELECT 'INVOICE' AS doc_kind, invoice_key AS doc_key, sum(amount) AS settled FROM fec_match GROUP BY 2
             UNION ALL
             SELECT credit_kind, credit_key, sum(amount) FROM fec_match GROUP BY 1, 2) s
-     WHERE d.doc_kind = s.doc_kind AND d.doc_key = s.doc_key;`);
+     WHERE d.doc_kind = s.doc_kind AND d.doc_key = s.doc_key;
+    ANALYZE fec_doc;`);
 
   const [invoiceCounts] = await sql.query<{ created: number; updated: number; staged: number }>(
     `WITH src AS (

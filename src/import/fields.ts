@@ -49,7 +49,9 @@ function dateTransform(text: string, ctx: z.RefinementCtx, compact: boolean): Ca
 
 export const date = z.string().transform((text, ctx) => dateTransform(text, ctx, false));
 export const fecDate = z.string().transform((text, ctx) => dateTransform(text, ctx, true));
-export const optionalDate = z.string().transform((text, ctx): CalendarDate | null => (text === "" ? null : dateTransform(text, ctx, false)));
+export const optionalDate = z
+  .string()
+  .transform((text, ctx): CalendarDate | null => (text === "" ? null : dateTransform(text, ctx, false)));
 
 /** "column: reason; column: reason" from a failed parse. */
 export function describeIssues(error: z.ZodError): string {

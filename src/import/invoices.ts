@@ -1,7 +1,7 @@
 // invoices.csv: invoices and credit notes. See docs/import-formats.md.
 import { z } from "zod";
 import { minorDigits } from "../domain/money.js";
-import { cell, mapColumns, type ColumnSpec } from "./columns.js";
+import { mapColumns, rowReader, type ColumnSpec } from "./columns.js";
 import { loadCustomers, DueDates } from "./customerLookup.js";
 import { amount, date, describeIssues, optionalAmount, optionalDate, requiredText } from "./fields.js";
 import { counts, rejectDuplicateKeys, type Counts, type Importer } from "./run.js";
@@ -34,6 +34,7 @@ export const invoicesImporter: Importer = {
   async run(context, source): Promise<Record<string, Counts>> {
     const { sql, settings, rejections } = context;
     const index = mapColumns(context.fileName, source.header, COLUMNS);
+    const read = rowReader(COLUMNS, index);
     const digits = minorDigits(settings.currency);
     const customers = await loadCustomers(sql);
     const dueDates = new DueDates(settings.defaultPaymentTerms, settings.endOfMonthRule);
@@ -92,44 +93,50 @@ export const invoicesImporter: Importer = {
       currency: "text",
     });
     await staging.create();
-    for await (const { line, fields } of source.rows) {
-      context.lineRead();
-      const parsed = row.safeParse(Object.fromEntries(COLUMNS.map((c) => [c.name, cell(fields, index, c.name)])));
-      if (!parsed.success) {
-        rejections.add(line, describeIssues(parsed.error));
-        continue;
-      }
-      const r = parsed.data;
-      const customer = customers.get(r.customer_id);
-      if (customer === undefined) {
-        rejections.add(line, `customer_id: ${r.customer_id} is not a known customer (import customers first)`);
-        continue;
-      }
-      let dueDate = r.due_date;
-      if (dueDate === null) {
-        const computed = dueDates.compute(r.issue_date, customer.paymentTerms);
-        if ("reason" in computed) {
-          rejections.add(line, `due_date: ${computed.reason}`);
+    for await (const batch of source.batches) {
+      for (const { line, fields } of batch) {
+        context.lineRead();
+        const parsed = row.safeParse(read(fields));
+        if (!parsed.success) {
+          rejections.add(line, describeIssues(parsed.error));
           continue;
         }
-        dueDate = computed.date;
+        const r = parsed.data;
+        const customer = customers.get(r.customer_id);
+        if (customer === undefined) {
+          rejections.add(line, `customer_id: ${r.customer_id} is not a known customer (import customers first)`);
+          continue;
+        }
+        let dueDate = r.due_date;
+        if (dueDate === null) {
+          const computed = dueDates.compute(r.issue_date, customer.paymentTerms);
+          if ("reason" in computed) {
+            rejections.add(line, `due_date: ${computed.reason}`);
+            continue;
+          }
+          dueDate = computed.date;
+        }
+        staging.push({
+          line,
+          customer_id: customer.id,
+          customer_ref: r.customer_id,
+          kind: r.kind,
+          number: r.number,
+          issue_date: r.issue_date,
+          due_date: dueDate,
+          due_derived: r.due_date === null,
+          amount: r.amount.toString(),
+          open_amount: r.open_amount?.toString() ?? null,
+          currency: r.currency,
+        });
       }
-      await staging.add({
-        line,
-        customer_id: customer.id,
-        customer_ref: r.customer_id,
-        kind: r.kind,
-        number: r.number,
-        issue_date: r.issue_date,
-        due_date: dueDate,
-        due_derived: r.due_date === null,
-        amount: r.amount.toString(),
-        open_amount: r.open_amount?.toString() ?? null,
-        currency: r.currency,
-      });
+      await staging.sendIfFull();
     }
     await staging.flush();
-    await rejectDuplicateKeys(context, "stage_invoice", "kind || ' ' || number", (key) => key.replace("INVOICE ", "invoice ").replace("CREDIT_NOTE ", "credit note "));
+    context.phase("read");
+    await rejectDuplicateKeys(context, "stage_invoice", "kind || ' ' || number", (key) =>
+      key.replace("INVOICE ", "invoice ").replace("CREDIT_NOTE ", "credit note "),
+    );
     const moved = await sql.query<{ line: number; number: string; owner: string }>(
       `SELECT s.line, s.number, c."externalId" AS owner
          FROM stage_invoice s
@@ -139,6 +146,7 @@ export const invoicesImporter: Importer = {
         LIMIT 1000`,
     );
     for (const m of moved) rejections.add(m.line, `number: ${m.number} already exists for customer ${m.owner}`);
+    context.phase("checks");
     if (rejections.count > 0) return {};
 
     // Without open_amount, a re-import keeps what payments already settled: open = amount - settled.
@@ -176,4 +184,3 @@ export const invoicesImporter: Importer = {
     return { invoices };
   },
 };
-

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { Sql } from "../db/database.js";
 import { minorDigits } from "../domain/money.js";
-import { cell, mapColumns, type ColumnSpec } from "./columns.js";
+import { mapColumns, rowReader, type ColumnSpec } from "./columns.js";
 import { loadCustomers } from "./customerLookup.js";
 import { amount, date, describeIssues, optionalText, requiredText } from "./fields.js";
 import { counts, rejectDuplicateKeys, type Counts, type ImportContext, type Importer } from "./run.js";
@@ -24,6 +24,7 @@ export const paymentsImporter: Importer = {
   async run(context, source): Promise<Record<string, Counts>> {
     const { sql, settings, rejections } = context;
     const index = mapColumns(context.fileName, source.header, COLUMNS);
+    const read = rowReader(COLUMNS, index);
     const customers = await loadCustomers(sql);
     const row = z.object({
       reference: requiredText("reference"),
@@ -51,24 +52,29 @@ export const paymentsImporter: Importer = {
       invoice_number: "text",
     });
     await staging.create();
-    for await (const { line, fields } of source.rows) {
-      context.lineRead();
-      const parsed = row.safeParse(Object.fromEntries(COLUMNS.map((c) => [c.name, cell(fields, index, c.name)])));
-      if (!parsed.success) {
-        rejections.add(line, describeIssues(parsed.error));
-        continue;
+    for await (const batch of source.batches) {
+      for (const { line, fields } of batch) {
+        context.lineRead();
+        const parsed = row.safeParse(read(fields));
+        if (!parsed.success) {
+          rejections.add(line, describeIssues(parsed.error));
+          continue;
+        }
+        const r = parsed.data;
+        const customer = customers.get(r.customer_id);
+        if (customer === undefined) {
+          rejections.add(line, `customer_id: ${r.customer_id} is not a known customer (import customers first)`);
+          continue;
+        }
+        staging.push({ ...r, line, customer_id: customer.id, amount: r.amount.toString() });
       }
-      const r = parsed.data;
-      const customer = customers.get(r.customer_id);
-      if (customer === undefined) {
-        rejections.add(line, `customer_id: ${r.customer_id} is not a known customer (import customers first)`);
-        continue;
-      }
-      await staging.add({ ...r, line, customer_id: customer.id, amount: r.amount.toString() });
+      await staging.sendIfFull();
     }
     await staging.flush();
+    context.phase("read");
     await rejectDuplicateKeys(context, "stage_payment", "reference", (key) => `payment ${key}`);
     await rejectInconsistentRows(context);
+    context.phase("checks");
     if (rejections.count > 0) return {};
 
     const [updated] = await sql.query<{ n: number }>(
@@ -132,7 +138,8 @@ async function allocate(sql: Sql): Promise<Counts> {
                                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
         FROM req
     )
-    SELECT payment_id, invoice_id, payment_date, old, greatest(least(amount, available - before), 0) AS new FROM pooled`);
+    SELECT payment_id, invoice_id, payment_date, old, greatest(least(amount, available - before), 0) AS new FROM pooled;
+    ANALYZE alloc_plan;`);
   const [result] = await sql.query<{ created: number; updated: number; staged: number }>(
     `WITH upserted AS (
        INSERT INTO allocation ("invoiceId", "paymentId", amount, "allocatedOn", source)

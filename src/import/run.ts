@@ -28,6 +28,8 @@ export interface ImportSummary {
   /** Per kind of record written, e.g. { customers: {...}, invoices: {...} }. */
   counts: Record<string, Counts>;
   durationMs: number;
+  /** Milliseconds per phase: reading and checking the file, then writing it. */
+  phases: Record<string, number>;
 }
 
 export interface ImportProgress {
@@ -74,6 +76,8 @@ export interface ImportContext {
   rejections: Rejections;
   /** Call once per data line read. */
   lineRead(): void;
+  /** Marks the end of a phase ("read", "checks", "merge"); the time since the previous mark is recorded. */
+  phase(name: string): void;
 }
 
 export interface Importer {
@@ -100,6 +104,8 @@ export async function runImport(db: Database, importer: Importer, file: string, 
   const report = () =>
     options.onProgress?.({ lines, bytesRead: source.bytesRead(), totalBytes: source.totalBytes, elapsedMs: Date.now() - started });
   const rejections = new Rejections();
+  const phases: Record<string, number> = {};
+  let lastMark = started;
   const written = await db.transaction(async (sql) => {
     // One import at a time per database: concurrent imports of overlapping files would race on inserts.
     await sql.query("SELECT pg_advisory_xact_lock(hashtext('ccbot-import'))");
@@ -109,12 +115,18 @@ export async function runImport(db: Database, importer: Importer, file: string, 
       settings,
       fileName,
       rejections,
+      phase(name) {
+        const now = Date.now();
+        phases[name] = (phases[name] ?? 0) + now - lastMark;
+        lastMark = now;
+      },
       lineRead() {
         lines += 1;
         if (lines % every === 0) report();
       },
     };
     const result = await importer.run(context, source);
+    context.phase("merge");
     report();
     if (rejections.count > 0) {
       rejections.list.sort((a, b) => a.line - b.line);
@@ -136,6 +148,7 @@ export async function runImport(db: Database, importer: Importer, file: string, 
     lines,
     counts: written,
     durationMs: Date.now() - started,
+    phases,
   };
 }
 

@@ -21,7 +21,8 @@ export interface RowSource {
   header: string[];
   totalBytes: number;
   bytesRead(): number;
-  rows: AsyncIterable<SourceRow>;
+  /** The data rows (header excluded), a few thousand at a time. */
+  batches: AsyncIterable<SourceRow[]>;
 }
 
 const SAMPLE_BYTES = 64 * 1024;
@@ -121,51 +122,51 @@ export function openDelimitedFile(file: string, options: OpenOptions = {}): RowS
   let bytes = 0;
   const totalBytes = statSync(file).size;
   const header = splitHeader(firstLine, delimiter, quoted);
-  async function* rows(): AsyncIterable<SourceRow> {
+  async function* batches(): AsyncIterable<SourceRow[]> {
     let first = true;
-    for await (const row of splitRows(decode(file, encoding, (n) => (bytes = n)), delimiter, quoted)) {
+    for await (const batch of splitRows(
+      decode(file, encoding, (n) => (bytes = n)),
+      delimiter,
+      quoted,
+    )) {
       if (first) {
         first = false;
-        continue;
+        batch.shift(); // the header
+        if (batch.length === 0) continue;
       }
-      yield row;
+      yield batch;
     }
   }
-  return { file, encoding, delimiter, header, totalBytes, bytesRead: () => bytes, rows: rows() };
+  return { file, encoding, delimiter, header, totalBytes, bytesRead: () => bytes, batches: batches() };
 }
 
 /**
  * Splits decoded text into rows (RFC 4180: quoted fields may hold the separator, line breaks and doubled
  * quotes). Lines without a quote take the fast path. Blank lines are skipped; line numbers are physical.
  */
-export async function* splitRows(chunks: AsyncIterable<string>, delimiter: string, quoted: boolean): AsyncIterable<SourceRow> {
+export async function* splitRows(chunks: AsyncIterable<string>, delimiter: string, quoted: boolean): AsyncIterable<SourceRow[]> {
   let pending = "";
   let lineNo = 0;
   let record: string | null = null; // a quoted record spanning several lines
   let recordLine = 0;
   let started = false;
-  const emit = (text: string, line: number): SourceRow | null => {
-    if (text.trim() === "") return null;
-    return { line, fields: quoted && text.includes('"') ? splitQuoted(text, delimiter) : text.split(delimiter) };
+  let batch: SourceRow[] = [];
+  const push = (text: string, line: number) => {
+    if (text.trim() === "") return;
+    batch.push({ line, fields: quoted && text.includes('"') ? splitQuoted(text, delimiter) : text.split(delimiter) });
   };
-  const take = function* (line: string): Generator<SourceRow> {
+  const take = (line: string) => {
     lineNo += 1;
     if (record !== null) {
       record += "\n" + line;
       if (quotesBalanced(record)) {
-        const row = emit(record, recordLine);
+        push(record, recordLine);
         record = null;
-        if (row) yield row;
       }
-      return;
-    }
-    if (quoted && line.includes('"') && !quotesBalanced(line)) {
+    } else if (quoted && line.includes('"') && !quotesBalanced(line)) {
       record = line;
       recordLine = lineNo;
-      return;
-    }
-    const row = emit(line, lineNo);
-    if (row) yield row;
+    } else push(line, lineNo);
   };
   for await (let chunk of chunks) {
     if (!started) {
@@ -177,15 +178,20 @@ export async function* splitRows(chunks: AsyncIterable<string>, delimiter: strin
     let at: number;
     while ((at = pending.indexOf("\n", from)) >= 0) {
       const end = at > from && pending.charCodeAt(at - 1) === 13 ? at - 1 : at;
-      yield* take(pending.slice(from, end));
+      take(pending.slice(from, end));
       from = at + 1;
     }
     pending = pending.slice(from);
+    if (batch.length > 0) {
+      yield batch;
+      batch = [];
+    }
   }
-  if (pending !== "") yield* take(pending.endsWith("\r") ? pending.slice(0, -1) : pending);
+  if (pending !== "") take(pending.endsWith("\r") ? pending.slice(0, -1) : pending);
   if (record !== null) {
     throw new AppError("input.file", `line ${recordLine}: a quoted field is never closed (a " is missing).`);
   }
+  if (batch.length > 0) yield batch;
 }
 
 function quotesBalanced(text: string): boolean {

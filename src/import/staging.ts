@@ -8,12 +8,16 @@ export type StageType = "int" | "bigint" | "text" | "date" | "bool";
 function encode(value: unknown): string {
   if (value === null || value === undefined) return "\\N";
   const text = typeof value === "boolean" ? (value ? "t" : "f") : String(value);
-  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c] as string) : text;
+  return /[\\\t\n\r]/.test(text)
+    ? text.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c] as string)
+    : text;
 }
 
 export class StagingTable<Columns extends Record<string, StageType>> {
   private readonly names: Array<keyof Columns & string>;
   private buffer: string[] = [];
+  /** The batch being sent while the next one is read: file parsing and COPY overlap. */
+  private inFlight: Promise<void> | null = null;
   rowCount = 0;
 
   constructor(
@@ -30,22 +34,43 @@ export class StagingTable<Columns extends Record<string, StageType>> {
     await this.sql.exec(`CREATE TEMP TABLE "${this.name}" (${definitions.join(", ")}) ON COMMIT DROP`);
   }
 
-  /** Adds a row; returns a promise only when a batch is sent (await it: `await stage.add(row)`). */
-  async add(row: { [K in keyof Columns]: unknown }): Promise<void> {
+  /** Buffers a row; call `sendIfFull` between batches of rows and `flush` at the end. */
+  push(row: { [K in keyof Columns]: unknown }): void {
     let line = "";
     for (let i = 0; i < this.names.length; i++) {
       if (i > 0) line += "\t";
       line += encode(row[this.names[i] as keyof Columns]);
     }
     this.buffer.push(line);
-    if (this.buffer.length >= this.batchSize) await this.flush();
   }
 
+  async sendIfFull(): Promise<void> {
+    if (this.buffer.length >= this.batchSize) await this.send();
+  }
+
+  /** Sends what is buffered, waits until every row is in the table, and gathers planner statistics
+   *  (autovacuum never analyses temporary tables; without statistics joins on them go quadratic). */
   async flush(): Promise<void> {
+    await this.send();
+    await this.settle();
+    await this.sql.exec(`ANALYZE "${this.name}"`);
+  }
+
+  private async send(): Promise<void> {
+    await this.settle();
     if (this.buffer.length === 0) return;
     const text = this.buffer.join("\n") + "\n";
     this.rowCount += this.buffer.length;
     this.buffer = [];
-    await this.sql.copyFrom(this.name, this.names, text);
+    const sending = this.sql.copyFrom(this.name, this.names, text);
+    // Failures surface at the next send or flush; until then, keep Node from calling them unhandled.
+    sending.catch(() => undefined);
+    this.inFlight = sending;
+  }
+
+  private async settle(): Promise<void> {
+    const sending = this.inFlight;
+    this.inFlight = null;
+    if (sending) await sending;
   }
 }

@@ -43,7 +43,14 @@ describe.each(cliTargets)("ccbot on $name", (target) => {
     expect(migrated.code).toBe(0);
     expect(JSON.parse(migrated.stdout)).toMatchObject({ applied: ["20261123000000_init"], alreadyApplied: 0 });
 
-    const settings = await ccbot(url, "settings", "set", "company-name=ACME SAS", "end-of-month=end-of-month-then-days", "default-payment-terms=45 jours fin de mois");
+    const settings = await ccbot(
+      url,
+      "settings",
+      "set",
+      "company-name=ACME SAS",
+      "end-of-month=end-of-month-then-days",
+      "default-payment-terms=45 jours fin de mois",
+    );
     expect(settings.code).toBe(0);
     expect(JSON.parse(settings.stdout)).toMatchObject({ companyName: "ACME SAS", endOfMonthRule: "END_OF_MONTH_THEN_DAYS" });
 
@@ -51,23 +58,51 @@ describe.each(cliTargets)("ccbot on $name", (target) => {
     expect(badSetting).toMatchObject({ code: 1 });
     expect(badSetting.stderr).toContain("Mars/Olympus is not a time zone");
 
-    const added = await ccbot(url, "people", "add", "--name", "Sophie Leroy", "--email", "sophie@acme.example", "--roles", "collector,back_office", "--slack", "U123@T9");
+    const added = await ccbot(
+      url,
+      "people",
+      "add",
+      "--name",
+      "Sophie Leroy",
+      "--email",
+      "sophie@acme.example",
+      "--roles",
+      "collector,back_office",
+      "--slack",
+      "U123@T9",
+    );
     expect(added.code).toBe(0);
     const again = await ccbot(url, "people", "add", "--name", "Sophie L.", "--email", "SOPHIE@acme.example", "--roles", "sales");
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("sophie@acme.example is already Sophie Leroy");
     const people = JSON.parse((await ccbot(url, "people", "list")).stdout);
-    expect(people).toMatchObject([{ name: "Sophie Leroy", roles: ["COLLECTOR", "BACK_OFFICE"], identities: [{ platform: "SLACK", externalId: "U123", workspace: "T9" }] }]);
+    expect(people).toMatchObject([
+      {
+        name: "Sophie Leroy",
+        roles: ["COLLECTOR", "BACK_OFFICE"],
+        identities: [{ platform: "SLACK", externalId: "U123", workspace: "T9" }],
+      },
+    ]);
 
-    const customers = writeTemp(`cli-customers-${target.name}.csv`, csv("external_id;name;collector", "K1;Café du Port;sophie@acme.example"));
+    const customers = writeTemp(
+      `cli-customers-${target.name}.csv`,
+      csv("external_id;name;collector", "K1;Café du Port;sophie@acme.example"),
+    );
     const imported = await ccbot(url, "import", "customers", customers);
     expect(imported.code).toBe(0);
     expect(JSON.parse(imported.stdout)).toMatchObject({ status: "imported", lines: 1, counts: { customers: { created: 1 } } });
 
-    const invoices = writeTemp(`cli-invoices-${target.name}.csv`, csv("customer_id;number;issue_date;amount", "K1;F1;2026-01-15;100", "K1;F2;2026-01-15;abc"));
+    const invoices = writeTemp(
+      `cli-invoices-${target.name}.csv`,
+      csv("customer_id;number;issue_date;amount", "K1;F1;2026-01-15;100", "K1;F2;2026-01-15;abc"),
+    );
     const rejected = await ccbot(url, "import", "invoices", invoices);
     expect(rejected.code).toBe(1);
-    expect(JSON.parse(rejected.stdout)).toMatchObject({ status: "rejected", rejected: 1, rejections: [{ line: 3, reason: 'amount: "abc" is not an amount' }] });
+    expect(JSON.parse(rejected.stdout)).toMatchObject({
+      status: "rejected",
+      rejected: 1,
+      rejections: [{ line: 3, reason: 'amount: "abc" is not an amount' }],
+    });
     expect(rejected.stderr).toContain(`cli-invoices-${target.name}.csv:3: amount: "abc" is not an amount`);
 
     const history = await ccbot(url, "history", "export", "café du port");

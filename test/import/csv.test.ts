@@ -47,7 +47,10 @@ describe.each(targets)("CSV imports on $name", (target) => {
     const changed = await runImport(
       db,
       IMPORTERS.customers,
-      writeTemp("customers-changed.csv", csv("external_id,name,credit_limit", "C001,Boulangerie Martin,7500", "C003,Grands Magasins SA,150000")),
+      writeTemp(
+        "customers-changed.csv",
+        csv("external_id,name,credit_limit", "C001,Boulangerie Martin,7500", "C003,Grands Magasins SA,150000"),
+      ),
     );
     expect(changed.counts.customers).toEqual({ created: 0, updated: 1, unchanged: 1 });
     const bakery = await db.prisma.customer.findUniqueOrThrow({ where: { externalId: "C001" } });
@@ -150,7 +153,12 @@ describe.each(targets)("CSV imports on $name", (target) => {
         IMPORTERS.payments,
         writeTemp(
           "payments-bad.csv",
-          csv("reference,customer_id,payment_date,amount,invoice_number", "P-1,C001,2026-03-01,10,F-003", "P-2,C001,2026-03-01,10,", "P-2,C001,2026-03-02,10,"),
+          csv(
+            "reference,customer_id,payment_date,amount,invoice_number",
+            "P-1,C001,2026-03-01,10,F-003",
+            "P-2,C001,2026-03-01,10,",
+            "P-2,C001,2026-03-02,10,",
+          ),
         ),
       ),
     );
@@ -162,8 +170,8 @@ describe.each(targets)("CSV imports on $name", (target) => {
   });
 
   it("names missing columns before reading any row", async () => {
-    await expect(runImport(db, IMPORTERS.invoices, writeTemp("no-amount.csv", csv("customer_id;number;issue_date", "C001;X;2026-01-01")))).rejects.toThrow(
-      "no-amount.csv, line 1: missing column amount.",
-    );
+    await expect(
+      runImport(db, IMPORTERS.invoices, writeTemp("no-amount.csv", csv("customer_id;number;issue_date", "C001;X;2026-01-01"))),
+    ).rejects.toThrow("no-amount.csv, line 1: missing column amount.");
   });
 });

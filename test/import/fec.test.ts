@@ -130,7 +130,8 @@ describe.each(targets)("FEC import on $name", (target) => {
 
   it("reads a tab-separated FEC with a due-date column", async () => {
     const header = HEADER.replaceAll("|", "\t") + "\tDateEcheance";
-    const line = "VT\tVentes\tVT20\t20260301\t411000\tClients\tC003\tNouveau Client\tF-020\t20260301\tFacture\t100,00\t0,00\t\t\t20260331\t\t\t20260415";
+    const line =
+      "VT\tVentes\tVT20\t20260301\t411000\tClients\tC003\tNouveau Client\tF-020\t20260301\tFacture\t100,00\t0,00\t\t\t20260331\t\t\t20260415";
     const summary = await runImport(db, IMPORTERS.fec, writeTemp("fec-tab.txt", `${header}\n${line}\n`));
     expect(summary.delimiter).toBe("\t");
     const invoice = await db.prisma.invoice.findFirstOrThrow({ where: { number: "F-020" } });

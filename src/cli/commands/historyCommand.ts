@@ -8,7 +8,11 @@ export const HISTORY_HELP = `Usage: ccbot history export CUSTOMER [--format json
 Exports a customer's reminder history (every reminder, call, promise, dispute and committee decision),
 oldest first. CUSTOMER is the customer's id in your books (external id) or its exact name.`;
 
-export async function historyCommand(context: CommandContext, args: string[], options: { format?: string; output?: string }): Promise<number> {
+export async function historyCommand(
+  context: CommandContext,
+  args: string[],
+  options: { format?: string; output?: string },
+): Promise<number> {
   const [action, customerRef, ...extra] = args;
   if (action !== "export" || !customerRef || extra.length > 0) throw new AppError("input.usage", HISTORY_HELP);
   const format = options.format ?? "json";
@@ -53,7 +57,10 @@ async function findCustomer(db: Database, ref: string) {
   const byName = await db.prisma.customer.findMany({ where: { name: { equals: ref, mode: "insensitive" } }, take: 5 });
   if (byName.length === 1 && byName[0]) return byName[0];
   if (byName.length > 1) {
-    throw new AppError("input.invalid", `Several customers are named ${ref}: ${byName.map((c) => c.externalId).join(", ")}. Give the customer id.`);
+    throw new AppError(
+      "input.invalid",
+      `Several customers are named ${ref}: ${byName.map((c) => c.externalId).join(", ")}. Give the customer id.`,
+    );
   }
   throw new AppError("not_found", `No customer with id or name "${ref}".`);
 }

@@ -34,7 +34,13 @@ export async function importCommand(context: CommandContext, args: string[], opt
     if (showProgress) io.stderr.write("\r\u001b[K");
     if (error instanceof ImportRejectedError) {
       if (context.json || !io.interactive) {
-        printJson(io, { status: "rejected", file: error.file, lines: error.lines, rejected: error.rejectedCount, rejections: error.rejections });
+        printJson(io, {
+          status: "rejected",
+          file: error.file,
+          lines: error.lines,
+          rejected: error.rejectedCount,
+          rejections: error.rejections,
+        });
       }
       print(io.stderr, error.message);
       for (const r of error.rejections.slice(0, context.json || !io.interactive ? 20 : error.rejections.length)) {
@@ -50,12 +56,20 @@ export async function importCommand(context: CommandContext, args: string[], opt
   if (context.json || !io.interactive) {
     printJson(io, { status: "imported", ...summary });
   } else {
-    print(io.stdout, `Imported ${summary.file} (${kind}, ${summary.encoding}, ${integer.format(summary.lines)} lines in ${seconds(summary.durationMs)}):`);
+    print(
+      io.stdout,
+      `Imported ${summary.file} (${kind}, ${summary.encoding}, ${integer.format(summary.lines)} lines in ${seconds(summary.durationMs)}):`,
+    );
     print(
       io.stdout,
       table(
         ["", "created", "updated", "unchanged"],
-        Object.entries(summary.counts).map(([what, c]) => [what, integer.format(c.created), integer.format(c.updated), integer.format(c.unchanged)]),
+        Object.entries(summary.counts).map(([what, c]) => [
+          what,
+          integer.format(c.created),
+          integer.format(c.updated),
+          integer.format(c.unchanged),
+        ]),
       ),
     );
     print(io.stdout, "rejected: 0");

@@ -44,10 +44,7 @@ async function add(context: CommandContext, options: PeopleOptions): Promise<num
   const email = options.email?.trim().toLowerCase() || null;
   if (email !== null && !/^[^@\s]+@[^@\s]+$/.test(email)) problems.push(`${options.email} is not an e-mail address`);
   if (problems.length > 0) throw new AppError("input.invalid", `Person not added:\n  ${problems.join("\n  ")}`);
-  const identities = [
-    ...(options.slack ?? []).map((s) => identity("SLACK", s)),
-    ...(options.teams ?? []).map((t) => identity("TEAMS", t)),
-  ];
+  const identities = [...(options.slack ?? []).map((s) => identity("SLACK", s)), ...(options.teams ?? []).map((t) => identity("TEAMS", t))];
   const db = await context.database();
   if (email !== null) {
     const existing = await db.prisma.person.findUnique({ where: { email } });
@@ -58,7 +55,8 @@ async function add(context: CommandContext, options: PeopleOptions): Promise<num
       where: { platform_workspace_externalId: { platform: id.platform, workspace: id.workspace, externalId: id.externalId } },
       include: { person: true },
     });
-    if (taken) throw new AppError("input.invalid", `Person not added: ${id.platform} user ${id.externalId} is already ${taken.person.name}.`);
+    if (taken)
+      throw new AppError("input.invalid", `Person not added: ${id.platform} user ${id.externalId} is already ${taken.person.name}.`);
   }
   const person = await db.prisma.person.create({
     data: { name: name as string, email, roles, identities: { create: identities } },

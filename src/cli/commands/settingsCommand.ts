@@ -97,7 +97,10 @@ async function set(context: CommandContext, pairs: string[]): Promise<number> {
   if (changes.currency) {
     const others = await db.prisma.invoice.count({ where: { currency: { not: changes.currency } } });
     if (others > 0) {
-      throw new AppError("input.invalid", `Settings not changed: ${others} invoices are in another currency; the company currency cannot change under them.`);
+      throw new AppError(
+        "input.invalid",
+        `Settings not changed: ${others} invoices are in another currency; the company currency cannot change under them.`,
+      );
     }
   }
   await db.prisma.companySettings.update({ where: { id: 1 }, data: changes });
