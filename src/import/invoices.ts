@@ -155,14 +155,14 @@ export const invoicesImporter: Importer = {
          UPDATE invoice i
             SET ("issueDate", "dueDate", "dueDateDerived", amount, "openAmount", currency, status, "updatedAt") =
                 (n.issue_date, n.due_date, n.due_derived, n.amount, n.open_amount, n.currency, n.status, now())
-           FROM (SELECT s.kind, s.number, s.issue_date, s.due_date, s.due_derived, s.amount, s.currency, o.open_amount,
+           FROM (SELECT cur.id, s.issue_date, s.due_date, s.due_derived, s.amount, s.currency, o.open_amount,
                         (CASE WHEN cur.status IN ('LITIGATION', 'WRITTEN_OFF') AND o.open_amount > 0 THEN cur.status::text
                               WHEN o.open_amount > 0 THEN 'OPEN' ELSE 'CLOSED' END)::"InvoiceStatus" AS status
                    FROM stage_invoice s
                    JOIN invoice cur ON cur.kind::text = s.kind AND cur.number = s.number
                    CROSS JOIN LATERAL (SELECT coalesce(s.open_amount,
                                          greatest(s.amount - (cur.amount - cur."openAmount"), 0)) AS open_amount) o) n
-          WHERE i.kind::text = n.kind AND i.number = n.number
+          WHERE i.id = n.id
             AND (i."issueDate", i."dueDate", i."dueDateDerived", i.amount, i."openAmount", i.currency, i.status)
                 IS DISTINCT FROM (n.issue_date, n.due_date, n.due_derived, n.amount, n.open_amount, n.currency, n.status)
          RETURNING 1)

@@ -181,9 +181,12 @@ export async function rejectDuplicateKeys(
   keyExpression: string,
   describe: (key: string) => string,
 ): Promise<void> {
+  // Count first (a cheap hash aggregate), then gather line numbers only for the repeated keys.
   const rows = await context.sql.query<{ key: string; lines: number[] }>(
-    `SELECT ${keyExpression} AS key, array_agg(line ORDER BY line) AS lines
-       FROM "${table}" GROUP BY 1 HAVING count(*) > 1 ORDER BY min(line) LIMIT ${MAX_REPORTED_REJECTIONS}`,
+    `WITH repeated AS (SELECT ${keyExpression} AS key FROM "${table}" GROUP BY 1 HAVING count(*) > 1 LIMIT ${MAX_REPORTED_REJECTIONS})
+     SELECT r.key, array_agg(t.line ORDER BY t.line) AS lines
+       FROM (SELECT line, ${keyExpression} AS key FROM "${table}") t JOIN repeated r ON r.key = t.key
+      GROUP BY r.key ORDER BY min(t.line)`,
   );
   for (const row of rows) {
     for (const line of row.lines) {

@@ -1,5 +1,5 @@
 // A temporary table filled in batches through COPY (PostgreSQL's bulk load, on PGlite and on a server):
-// rows are appended to a text buffer and sent every 20,000 rows, so memory stays flat whatever the file size.
+// rows are appended to a text buffer and sent every 5,000 rows, so memory stays flat whatever the file size.
 import type { Sql } from "../db/database.js";
 
 export type StageType = "int" | "bigint" | "text" | "date" | "bool";
@@ -24,7 +24,7 @@ export class StagingTable<Columns extends Record<string, StageType>> {
     private readonly sql: Sql,
     readonly name: string,
     private readonly columns: Columns,
-    private readonly batchSize = 20_000,
+    private readonly batchSize = 5_000,
   ) {
     this.names = Object.keys(columns) as Array<keyof Columns & string>;
   }
@@ -36,12 +36,10 @@ export class StagingTable<Columns extends Record<string, StageType>> {
 
   /** Buffers a row; call `sendIfFull` between batches of rows and `flush` at the end. */
   push(row: { [K in keyof Columns]: unknown }): void {
-    let line = "";
-    for (let i = 0; i < this.names.length; i++) {
-      if (i > 0) line += "\t";
-      line += encode(row[this.names[i] as keyof Columns]);
-    }
-    this.buffer.push(line);
+    const values = new Array<string>(this.names.length);
+    for (let i = 0; i < this.names.length; i++) values[i] = encode(row[this.names[i] as keyof Columns]);
+    // join() makes one flat string: concatenation would keep a tree of pieces alive until the batch is sent.
+    this.buffer.push(values.join("\t"));
   }
 
   async sendIfFull(): Promise<void> {
