@@ -1,0 +1,85 @@
+// The aged balance: open amounts by how late they are, as of a date. Disputed amounts are shown apart,
+// credit notes and unallocated payments reduce the balance.
+import { daysBetween, type CalendarDate } from "./calendarDate.js";
+
+export interface AgingItem {
+  dueDate: CalendarDate;
+  openAmount: bigint;
+  disputed: boolean;
+}
+
+export interface Aging {
+  /** One amount per bucket: [not due, 1-30, 31-60, 61-90, over 90] with the default edges. */
+  buckets: bigint[];
+  disputed: bigint;
+  /** Open credit notes and unallocated payments (a positive number, subtracted from the balance). */
+  credits: bigint;
+  /** Undisputed amounts past due. */
+  overdue: bigint;
+  /** Everything owed: buckets + disputed - credits. */
+  balance: bigint;
+}
+
+/** Days past due as of a date: 0 on the due date, 1 the day after. */
+export function daysPastDue(dueDate: CalendarDate, asOf: CalendarDate): number {
+  return daysBetween(dueDate, asOf);
+}
+
+/** Index of the bucket for this many days past due: 0 = not due (0 or fewer days), then one per edge. */
+export function bucketOf(days: number, edges: readonly number[]): number {
+  if (days <= 0) return 0;
+  for (let i = 0; i < edges.length; i++) if (days <= (edges[i] as number)) return i + 1;
+  return edges.length + 1;
+}
+
+export function bucketLabels(edges: readonly number[]): string[] {
+  const labels = ["not due"];
+  let from = 1;
+  for (const edge of edges) {
+    labels.push(`${from}-${edge}`);
+    from = edge + 1;
+  }
+  labels.push(`over ${edges[edges.length - 1] ?? 0}`);
+  return labels;
+}
+
+export function emptyAging(edges: readonly number[]): Aging {
+  return { buckets: new Array<bigint>(edges.length + 2).fill(0n), disputed: 0n, credits: 0n, overdue: 0n, balance: 0n };
+}
+
+export function ageItems(items: Iterable<AgingItem>, credits: bigint, asOf: CalendarDate, edges: readonly number[]): Aging {
+  const aging = emptyAging(edges);
+  for (const item of items) {
+    if (item.openAmount <= 0n) continue;
+    if (item.disputed) {
+      aging.disputed += item.openAmount;
+      continue;
+    }
+    const bucket = bucketOf(daysPastDue(item.dueDate, asOf), edges);
+    aging.buckets[bucket] = (aging.buckets[bucket] as bigint) + item.openAmount;
+  }
+  return finishAging(aging, credits);
+}
+
+/** Fills overdue and balance from buckets, disputed and credits. */
+export function finishAging(aging: Aging, credits: bigint): Aging {
+  const overdue = aging.buckets.slice(1).reduce((a, b) => a + b, 0n);
+  const owed = aging.buckets.reduce((a, b) => a + b, 0n) + aging.disputed;
+  return { ...aging, credits, overdue, balance: owed - credits };
+}
+
+export function addAging(a: Aging, b: Aging): Aging {
+  return {
+    buckets: a.buckets.map((v, i) => v + (b.buckets[i] ?? 0n)),
+    disputed: a.disputed + b.disputed,
+    credits: a.credits + b.credits,
+    overdue: a.overdue + b.overdue,
+    balance: a.balance + b.balance,
+  };
+}
+
+/** Change per bucket since a previous aged balance (e.g. last week's snapshot). */
+export function agingChange(current: Aging, previous: Aging | null): bigint[] | null {
+  if (previous === null) return null;
+  return current.buckets.map((v, i) => v - (previous.buckets[i] ?? 0n));
+}

@@ -1,0 +1,206 @@
+// The dunning policy: reminder levels per segment, the rules that propose committee actions, and who must
+// approve each action. It is data (a JSON file validated here, with a documented default in
+// docs/policy.md), and the engine enforces it wherever a decision comes from.
+import { z } from "zod";
+import { ROLES, SEGMENTS } from "./parties.js";
+
+export const CHANNELS = ["EMAIL", "PHONE", "LETTER", "VISIT"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const ACTION_KINDS = [
+  "BLOCK_DELIVERIES",
+  "UNBLOCK_DELIVERIES",
+  "FORMAL_NOTICE",
+  "LITIGATION",
+  "CREDIT_LIMIT_CHANGE",
+  "HOLD",
+] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+const role = z.enum(ROLES);
+
+const level = z.object({
+  /** Stable name, e.g. "first-reminder"; recorded in the history when the step is done. */
+  id: z.string().regex(/^[a-z0-9-]+$/, "use lower-case letters, digits and dashes"),
+  /** Days relative to the due date: negative = before (pre-due reminder). */
+  day: z.number().int().min(-60).max(365),
+  channel: z.enum(CHANNELS),
+  /** Template name in templates/ (messages and letters). */
+  template: z.string().min(1),
+  /** Who does it. */
+  by: role,
+});
+
+const segmentPolicy = z.object({
+  levels: z.array(level).min(1),
+  /** Only remind before the due date above this amount (minor units), e.g. large invoices. */
+  preDueMinimum: z.number().int().nonnegative().default(0),
+});
+
+const approval = z.object({
+  /** Every listed role must be represented among the approvers. */
+  roles: z.array(role).min(1),
+  /** The account's own sales owner must be among the approvers. */
+  salesOwner: z.boolean().default(false),
+  /** At least this many distinct approvers. */
+  minApprovers: z.number().int().min(1).default(2),
+});
+
+export const policySchema = z
+  .object({
+    version: z.literal(1),
+    /** Aged-balance bucket edges in days past due: [30, 60, 90] gives not due, 1-30, 31-60, 61-90, over 90. */
+    agingBuckets: z
+      .array(z.number().int().positive())
+      .min(1)
+      .refine((edges) => edges.every((e, i) => i === 0 || e > (edges[i - 1] as number)), "bucket edges must increase"),
+    segments: z.object(
+      Object.fromEntries(SEGMENTS.map((s) => [s, segmentPolicy])) as Record<(typeof SEGMENTS)[number], typeof segmentPolicy>,
+    ),
+    rules: z.object({
+      blockDeliveries: z.object({
+        /** Propose a block when the exposure exceeds the credit limit and something is this many days late. */
+        overLimitDaysLate: z.number().int().nonnegative(),
+        /** ...or when anything is this many days late, whatever the limit. */
+        daysLate: z.number().int().positive(),
+      }),
+      formalNotice: z.object({
+        /** Propose a formal notice once the last reminder level is done and this many days late. */
+        daysLate: z.number().int().positive(),
+        minimumOverdue: z.number().int().nonnegative(),
+        /** Days the debtor is given in the formal notice. */
+        deadlineDays: z.number().int().positive(),
+      }),
+      litigation: z.object({
+        daysLate: z.number().int().positive(),
+        minimumOverdue: z.number().int().nonnegative(),
+        /** Litigation only after a formal notice whose deadline has passed. */
+        requiresExpiredFormalNotice: z.boolean(),
+      }),
+      creditLimit: z.object({
+        /** Propose lowering the limit to the exposure when the payer score falls below this. */
+        lowerBelowScore: z.number().min(0).max(100),
+        /** Propose raising it by raisePercent when the score is at least this and exposure is near the limit. */
+        raiseAboveScore: z.number().min(0).max(100),
+        raisePercent: z.number().int().positive().max(200),
+        nearLimitPercent: z.number().int().positive().max(100),
+      }),
+      promises: z.object({
+        /** A promise is kept if the money arrives within this many days after the promised date. */
+        toleranceDays: z.number().int().nonnegative(),
+      }),
+    }),
+    approvals: z.object(Object.fromEntries(ACTION_KINDS.map((k) => [k, approval])) as Record<ActionKind, typeof approval>),
+    priority: z.object({
+      /** Weights of the priority score (see docs/policy.md). */
+      overdueAmount: z.number().nonnegative(),
+      age: z.number().nonnegative(),
+      payerScore: z.number().nonnegative(),
+      overLimit: z.number().nonnegative(),
+      brokenPromises: z.number().nonnegative(),
+    }),
+    committee: z.object({
+      /** How many priority accounts the digest shows. */
+      topAccounts: z.number().int().positive().max(200),
+    }),
+    kpis: z.object({
+      /** DSO convention: 365 or 360 days a year. */
+      dsoYearDays: z.union([z.literal(365), z.literal(360)]),
+      /** Sales in the DSO with VAT (like receivables) or without. */
+      dsoSalesIncludeVat: z.boolean(),
+      /** VAT rate used to take VAT out of sales, in percent. */
+      vatRatePercent: z.number().min(0).max(100),
+      /** Gross margin rate used for the cost of an unpaid invoice, in percent. */
+      grossMarginPercent: z.number().positive().max(100),
+    }),
+  })
+  .strict();
+
+export type Policy = z.infer<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;
+export type Level = z.infer<typeof level>;
+
+const standardLevels = (preDue: boolean): PolicyInput["segments"]["SME"]["levels"] => [
+  ...(preDue
+    ? [{ id: "pre-due-courtesy", day: -5, channel: "EMAIL" as const, template: "reminder-courtesy", by: "COLLECTOR" as const }]
+    : []),
+  { id: "first-reminder", day: 3, channel: "EMAIL", template: "reminder-first", by: "COLLECTOR" },
+  { id: "first-call", day: 10, channel: "PHONE", template: "call-checklist", by: "COLLECTOR" },
+  { id: "second-reminder", day: 20, channel: "EMAIL", template: "reminder-second", by: "COLLECTOR" },
+  { id: "second-call", day: 30, channel: "PHONE", template: "call-checklist", by: "COLLECTOR" },
+  { id: "last-reminder", day: 40, channel: "LETTER", template: "reminder-last", by: "COLLECTOR" },
+];
+
+export const DEFAULT_POLICY: PolicyInput = {
+  version: 1,
+  agingBuckets: [30, 60, 90],
+  segments: {
+    // Large accounts: pre-due call on big invoices, their accounts payable need it to schedule payment.
+    LARGE_ACCOUNT: {
+      preDueMinimum: 1_000_000,
+      levels: [{ id: "pre-due-call", day: -10, channel: "PHONE", template: "call-checklist", by: "COLLECTOR" }, ...standardLevels(false)],
+    },
+    SME: { levels: standardLevels(false) },
+    // Very small businesses: faster and more personal (a call early, a visit from sales later).
+    VERY_SMALL_BUSINESS: {
+      levels: [
+        { id: "first-call", day: 2, channel: "PHONE", template: "call-checklist", by: "COLLECTOR" },
+        { id: "first-reminder", day: 7, channel: "EMAIL", template: "reminder-first", by: "COLLECTOR" },
+        { id: "second-call", day: 15, channel: "PHONE", template: "call-checklist", by: "COLLECTOR" },
+        { id: "sales-visit", day: 25, channel: "VISIT", template: "call-checklist", by: "SALES" },
+        { id: "last-reminder", day: 30, channel: "LETTER", template: "reminder-last", by: "COLLECTOR" },
+      ],
+    },
+    // Public sector: the money waits on the authorising officer and the public accountant; remind both,
+    // and on paper.
+    PUBLIC_SECTOR: {
+      levels: [
+        { id: "first-reminder", day: 5, channel: "LETTER", template: "reminder-first", by: "COLLECTOR" },
+        { id: "first-call", day: 20, channel: "PHONE", template: "call-checklist", by: "COLLECTOR" },
+        { id: "second-reminder", day: 35, channel: "LETTER", template: "reminder-second", by: "COLLECTOR" },
+        { id: "last-reminder", day: 50, channel: "LETTER", template: "reminder-last", by: "BACK_OFFICE" },
+      ],
+    },
+  },
+  rules: {
+    blockDeliveries: { overLimitDaysLate: 15, daysLate: 60 },
+    formalNotice: { daysLate: 45, minimumOverdue: 15_000, deadlineDays: 8 },
+    litigation: { daysLate: 90, minimumOverdue: 150_000, requiresExpiredFormalNotice: true },
+    creditLimit: { lowerBelowScore: 40, raiseAboveScore: 85, raisePercent: 20, nearLimitPercent: 90 },
+    promises: { toleranceDays: 3 },
+  },
+  approvals: {
+    BLOCK_DELIVERIES: { roles: ["FINANCE"], salesOwner: true, minApprovers: 2 },
+    UNBLOCK_DELIVERIES: { roles: ["FINANCE"], salesOwner: false, minApprovers: 1 },
+    FORMAL_NOTICE: { roles: ["FINANCE"], salesOwner: true, minApprovers: 2 },
+    LITIGATION: { roles: ["FINANCE", "ADMIN"], salesOwner: false, minApprovers: 2 },
+    CREDIT_LIMIT_CHANGE: { roles: ["FINANCE"], salesOwner: true, minApprovers: 2 },
+    HOLD: { roles: ["BACK_OFFICE"], salesOwner: false, minApprovers: 1 },
+  },
+  priority: { overdueAmount: 40, age: 25, payerScore: 15, overLimit: 10, brokenPromises: 10 },
+  committee: { topAccounts: 10 },
+  kpis: { dsoYearDays: 365, dsoSalesIncludeVat: true, vatRatePercent: 20, grossMarginPercent: 30 },
+};
+
+export function parsePolicy(input: unknown, source = "policy"): Policy {
+  const parsed = policySchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    throw new PolicyError(`${source} is not a valid dunning policy:\n  ${problems.join("\n  ")}`);
+  }
+  for (const [segment, spec] of Object.entries(parsed.data.segments)) {
+    const days = spec.levels.map((l) => l.day);
+    if (days.some((d, i) => i > 0 && d <= (days[i - 1] as number))) {
+      throw new PolicyError(`${source}: segments.${segment}.levels must be in increasing day order`);
+    }
+    const ids = new Set(spec.levels.map((l) => l.id));
+    if (ids.size !== spec.levels.length) throw new PolicyError(`${source}: segments.${segment}.levels have a repeated id`);
+  }
+  return parsed.data;
+}
+
+export class PolicyError extends Error {
+  override name = "PolicyError";
+}
+
+export const defaultPolicy: Policy = parsePolicy(DEFAULT_POLICY, "the default policy");

@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import { calendarDate as d, type CalendarDate } from "../../src/domain/calendarDate.js";
+import { reviewAccount, type Account, type AccountInvoice } from "../../src/domain/engine.js";
+import { defaultPolicy } from "../../src/domain/policy.js";
+
+const ASOF = d("2026-11-20");
+
+function invoice(id: number, dueDate: string, euros: number, extra: Partial<AccountInvoice> = {}): AccountInvoice {
+  return { id, number: `F-${id}`, dueDate: d(dueDate), openAmount: BigInt(euros * 100), disputed: false, inLitigation: false, ...extra };
+}
+
+function account(extra: Partial<Account>): Account {
+  return {
+    customerId: 1,
+    name: "Café du Port",
+    segment: "SME",
+    creditLimit: null,
+    blocked: false,
+    invoices: [],
+    credits: 0n,
+    payments: [],
+    promises: [],
+    stepsDone: [],
+    formalNotice: null,
+    pendingActionKinds: [],
+    payerScore: null,
+    ...extra,
+  };
+}
+
+const allSmeSteps = (on: string) => defaultPolicy.segments.SME.levels.map((l) => ({ levelId: l.id, on: d(on) as CalendarDate }));
+
+describe("the dunning calendar", () => {
+  it("an SME invoice 3 days late gets its first reminder by e-mail", () => {
+    const review = reviewAccount(account({ invoices: [invoice(1, "2026-11-17", 1200)] }), ASOF, defaultPolicy);
+    expect(review.step).toMatchObject({ level: { id: "first-reminder" }, channel: "EMAIL", invoiceIds: [1] });
+  });
+
+  it("an invoice 2 days late is not reminded yet", () => {
+    expect(reviewAccount(account({ invoices: [invoice(1, "2026-11-18", 1200)] }), ASOF, defaultPolicy).step).toBeNull();
+  });
+
+  it("a step already done is not repeated; the next one comes on its day", () => {
+    const review = reviewAccount(
+      account({ invoices: [invoice(1, "2026-11-08", 1200)], stepsDone: [{ levelId: "first-reminder", on: d("2026-11-11") }] }),
+      ASOF,
+      defaultPolicy,
+    );
+    expect(review.step?.level.id).toBe("first-call");
+  });
+
+  it("a large account's big invoice gets a pre-due call 10 days before its due date", () => {
+    const review = reviewAccount(account({ segment: "LARGE_ACCOUNT", invoices: [invoice(1, "2026-11-28", 25000)] }), ASOF, defaultPolicy);
+    expect(review.step).toMatchObject({ level: { id: "pre-due-call" }, channel: "PHONE" });
+  });
+
+  it("a small invoice of a large account gets no pre-due call", () => {
+    expect(
+      reviewAccount(account({ segment: "LARGE_ACCOUNT", invoices: [invoice(1, "2026-11-28", 900)] }), ASOF, defaultPolicy).step,
+    ).toBeNull();
+  });
+});
+
+describe("disputes", () => {
+  it("a disputed invoice is never dunned", () => {
+    const review = reviewAccount(account({ invoices: [invoice(1, "2026-08-01", 50000, { disputed: true })] }), ASOF, defaultPolicy);
+    expect(review.step).toBeNull();
+  });
+
+  it("a disputed invoice never triggers a block, a formal notice or litigation", () => {
+    const review = reviewAccount(
+      account({
+        creditLimit: 100n,
+        invoices: [invoice(1, "2026-05-01", 50000, { disputed: true })],
+        stepsDone: allSmeSteps("2026-07-01"),
+        formalNotice: { sentOn: d("2026-08-01"), deadline: d("2026-08-09") },
+      }),
+      ASOF,
+      defaultPolicy,
+    );
+    expect(review.proposals.map((p) => p.kind)).toEqual(["HOLD"]);
+    expect(review.figures).toMatchObject({ overdue: 0n, disputed: 5_000_000n });
+  });
+
+  it("an open dispute on one invoice rules out litigation on the others", () => {
+    const review = reviewAccount(
+      account({
+        invoices: [invoice(1, "2026-06-01", 5000), invoice(2, "2026-10-01", 100, { disputed: true })],
+        stepsDone: allSmeSteps("2026-08-01"),
+        formalNotice: { sentOn: d("2026-09-01"), deadline: d("2026-09-09") },
+      }),
+      ASOF,
+      defaultPolicy,
+    );
+    expect(review.proposals.map((p) => p.kind)).not.toContain("LITIGATION");
+  });
+});
+
+describe("promises to pay", () => {
+  const promise = { id: 7, promisedDate: d("2026-11-25"), amount: 120000n, status: "PENDING" as const, recordedOn: d("2026-11-15") };
+
+  it("a pending promise suspends dunning until its date plus tolerance", () => {
+    const review = reviewAccount(account({ invoices: [invoice(1, "2026-10-01", 1200)], promises: [promise] }), ASOF, defaultPolicy);
+    expect(review.step).toBeNull();
+    expect(review.suspended).toContain("dunning paused until 2026-11-28");
+  });
+
+  it("a promise is kept when the money arrives by its date plus tolerance", () => {
+    const review = reviewAccount(
+      account({ invoices: [], promises: [promise], payments: [{ on: d("2026-11-27"), amount: 120000n }] }),
+      d("2026-11-30"),
+      defaultPolicy,
+    );
+    expect(review.promiseUpdates).toEqual([
+      { promiseId: 7, status: "KEPT", reason: "1200.00 received by 2026-11-28 for a promise of 1200.00" },
+    ]);
+  });
+
+  it("a broken promise escalates: the next step is due at once", () => {
+    const review = reviewAccount(
+      account({
+        invoices: [invoice(1, "2026-11-25", 1200)],
+        promises: [promise],
+        stepsDone: [{ levelId: "first-reminder", on: d("2026-11-28") }],
+      }),
+      d("2026-11-29"),
+      defaultPolicy,
+    );
+    expect(review.promiseUpdates).toMatchObject([{ promiseId: 7, status: "BROKEN" }]);
+    // 4 days late: first-call is normally due at 10 days; the broken promise brings it forward.
+    expect(review.step).toMatchObject({ level: { id: "first-call" }, escalated: true });
+  });
+
+  it("a broken promise after the last reminder proposes a formal notice", () => {
+    const review = reviewAccount(
+      account({ invoices: [invoice(1, "2026-10-25", 1200)], promises: [promise], stepsDone: allSmeSteps("2026-11-10") }),
+      d("2026-11-29"),
+      defaultPolicy,
+    );
+    expect(review.proposals.find((p) => p.kind === "FORMAL_NOTICE")?.reason).toBe(
+      "promise broken after the last reminder: 1200.00 overdue",
+    );
+  });
+});
+
+describe("committee actions", () => {
+  it("over the limit and 15 days late: block deliveries, with the reason", () => {
+    const review = reviewAccount(account({ creditLimit: 100000n, invoices: [invoice(1, "2026-11-05", 1500)] }), ASOF, defaultPolicy);
+    expect(review.proposals).toEqual([
+      {
+        kind: "BLOCK_DELIVERIES",
+        reason: "exposure 1500.00 is 500.00 over the credit limit of 1000.00 and 1500.00 is up to 15 days late",
+        invoiceIds: [1],
+        params: {},
+      },
+    ]);
+  });
+
+  it("an action already awaiting a decision is not proposed again", () => {
+    const review = reviewAccount(
+      account({ creditLimit: 100000n, invoices: [invoice(1, "2026-11-05", 1500)], pendingActionKinds: ["BLOCK_DELIVERIES"] }),
+      ASOF,
+      defaultPolicy,
+    );
+    expect(review.proposals).toEqual([]);
+  });
+
+  it("formal notice once the last reminder is done and 45 days late", () => {
+    const review = reviewAccount(
+      account({ invoices: [invoice(1, "2026-10-01", 800)], stepsDone: allSmeSteps("2026-11-10") }),
+      ASOF,
+      defaultPolicy,
+    );
+    expect(review.proposals.map((p) => p.kind)).toContain("FORMAL_NOTICE");
+  });
+
+  it("litigation only after the formal notice's deadline has passed", () => {
+    const base = { invoices: [invoice(1, "2026-07-01", 5000)], stepsDone: allSmeSteps("2026-08-15") };
+    const running = reviewAccount(
+      account({ ...base, formalNotice: { sentOn: d("2026-11-15"), deadline: d("2026-11-23") } }),
+      ASOF,
+      defaultPolicy,
+    );
+    expect(running.proposals.map((p) => p.kind)).not.toContain("LITIGATION");
+    const expired = reviewAccount(
+      account({ ...base, formalNotice: { sentOn: d("2026-10-01"), deadline: d("2026-10-09") } }),
+      ASOF,
+      defaultPolicy,
+    );
+    expect(expired.proposals.find((p) => p.kind === "LITIGATION")?.reason).toBe(
+      "5000.00 overdue, oldest 142 days, formal notice expired on 2026-10-09, no open dispute",
+    );
+  });
+
+  it("a poor payer's limit is lowered to its exposure; a good payer near its limit gets more", () => {
+    const poor = reviewAccount(
+      account({ creditLimit: 500000n, payerScore: 30, invoices: [invoice(1, "2026-11-30", 1000)] }),
+      ASOF,
+      defaultPolicy,
+    );
+    expect(poor.proposals).toMatchObject([
+      { kind: "CREDIT_LIMIT_CHANGE", params: { newCreditLimit: "100000", previousCreditLimit: "500000" } },
+    ]);
+    const good = reviewAccount(
+      account({ creditLimit: 100000n, payerScore: 95, invoices: [invoice(1, "2026-11-30", 950)] }),
+      ASOF,
+      defaultPolicy,
+    );
+    expect(good.proposals).toMatchObject([{ kind: "CREDIT_LIMIT_CHANGE", params: { newCreditLimit: "120000" } }]);
+  });
+
+  it("a blocked account that caught up is proposed for unblocking", () => {
+    const review = reviewAccount(
+      account({ blocked: true, creditLimit: 100000n, invoices: [invoice(1, "2026-11-30", 500)] }),
+      ASOF,
+      defaultPolicy,
+    );
+    expect(review.proposals.map((p) => p.kind)).toEqual(["UNBLOCK_DELIVERIES"]);
+  });
+});
