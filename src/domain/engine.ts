@@ -16,6 +16,53 @@ export interface AccountInvoice {
   inLitigation: boolean;
 }
 
+/**
+ * Where an account stands as of a date, in figures. Computed from the invoices by `positionOf`, or by the
+ * equivalent SQL for a whole portfolio (src/db/portfolioQueries.ts); the two are tested to agree.
+ */
+export interface AccountPosition {
+  /** Undisputed open amounts past due, not in litigation. */
+  overdue: bigint;
+  /** Days late of the oldest of those (0 when nothing is overdue). */
+  maxDaysLate: number;
+  disputed: bigint;
+  /** Disputed amounts past due. */
+  disputedLate: bigint;
+  /** Every open invoice, disputed and in litigation included. */
+  openTotal: bigint;
+  /** Undisputed invoices of at least the segment's pre-due minimum falling due within its pre-due window. */
+  dueSoon: { amount: bigint; count: number; inDays: number } | null;
+}
+
+/** The segment's pre-due window: its earliest (negative) level, in days before the due date. */
+export function preDueWindow(policy: Policy, segment: Segment): { days: number; minimum: bigint } | null {
+  const spec = policy.segments[segment];
+  const first = spec.levels[0];
+  return first && first.day < 0 ? { days: -first.day, minimum: BigInt(spec.preDueMinimum) } : null;
+}
+
+export function positionOf(invoices: readonly AccountInvoice[], asOf: CalendarDate, window: { days: number; minimum: bigint } | null): AccountPosition {
+  const position: AccountPosition = { overdue: 0n, maxDaysLate: 0, disputed: 0n, disputedLate: 0n, openTotal: 0n, dueSoon: null };
+  for (const i of invoices) {
+    if (i.openAmount <= 0n) continue;
+    position.openTotal += i.openAmount;
+    const days = daysBetween(i.dueDate, asOf);
+    if (i.disputed) {
+      position.disputed += i.openAmount;
+      if (days > 0) position.disputedLate += i.openAmount;
+    } else if (!i.inLitigation) {
+      if (days > 0) {
+        position.overdue += i.openAmount;
+        position.maxDaysLate = Math.max(position.maxDaysLate, days);
+      } else if (window && days < 0 && -days <= window.days && i.openAmount >= window.minimum) {
+        const soon = position.dueSoon ?? { amount: 0n, count: 0, inDays: -days };
+        position.dueSoon = { amount: soon.amount + i.openAmount, count: soon.count + 1, inDays: Math.min(soon.inDays, -days) };
+      }
+    }
+  }
+  return position;
+}
+
 export interface AccountPromise {
   id: number;
   promisedDate: CalendarDate;
@@ -32,10 +79,10 @@ export interface Account {
   segment: Segment;
   creditLimit: bigint | null;
   blocked: boolean;
-  invoices: AccountInvoice[];
+  position: AccountPosition;
   /** Open credit notes and unallocated payments. */
   credits: bigint;
-  /** Payments received, for checking promises. */
+  /** Payments received since the oldest pending promise was made, for checking promises. */
   payments: Array<{ on: CalendarDate; amount: bigint }>;
   promises: AccountPromise[];
   /** Reminder steps done in the current dunning cycle, oldest first. */
@@ -53,11 +100,14 @@ export interface PromiseUpdate {
   reason: string;
 }
 
+/** Which of the account's invoices an action or a step is about (resolved to invoice ids by the caller). */
+export type InvoiceScope = "overdue" | "dueSoon" | "disputed" | "none";
+
 export interface StepDue {
   level: Level;
   channel: Channel;
   reason: string;
-  invoiceIds: number[];
+  scope: InvoiceScope;
   /** True when a broken promise brought the step forward. */
   escalated: boolean;
 }
@@ -65,7 +115,7 @@ export interface StepDue {
 export interface Proposal {
   kind: ActionKind;
   reason: string;
-  invoiceIds: number[];
+  scope: InvoiceScope;
   params: Record<string, string>;
 }
 
@@ -122,25 +172,12 @@ export function reviewAccount(account: Account, asOf: CalendarDate, policy: Poli
   const pending = account.promises.filter((p) => statusOf(p) === "PENDING");
   const newlyBroken = promiseUpdates.filter((u) => u.status === "BROKEN");
 
-  const dunnable = account.invoices.filter((i) => !i.disputed && !i.inLitigation && i.openAmount > 0n);
-  const overdueInvoices = dunnable.filter((i) => daysBetween(i.dueDate, asOf) > 0);
-  const overdue = overdueInvoices.reduce((s, i) => s + i.openAmount, 0n);
-  const disputed = account.invoices.filter((i) => i.disputed).reduce((s, i) => s + i.openAmount, 0n);
-  const openTotal = account.invoices.reduce((s, i) => s + i.openAmount, 0n);
-  const exposure = openTotal - account.credits;
-  const maxDaysLate = overdueInvoices.reduce((m, i) => Math.max(m, daysBetween(i.dueDate, asOf)), 0);
+  const { overdue, disputed, maxDaysLate } = account.position;
+  const exposure = account.position.openTotal - account.credits;
   const overLimit = account.creditLimit !== null && exposure > account.creditLimit ? exposure - account.creditLimit : 0n;
   const figures = { overdue, disputed, exposure, maxDaysLate, overLimit };
 
-  const proposals = proposeActions(account, asOf, policy, {
-    overdueInvoices,
-    overdue,
-    disputed,
-    exposure,
-    maxDaysLate,
-    overLimit,
-    newlyBroken,
-  });
+  const proposals = proposeActions(account, asOf, policy, { ...figures, newlyBroken });
 
   let suspended: string | null = null;
   let step: StepDue | null = null;
@@ -153,39 +190,38 @@ export function reviewAccount(account: Account, asOf: CalendarDate, policy: Poli
   } else if (account.pendingActionKinds.includes("HOLD")) {
     suspended = "the committee is deciding on a hold";
   } else {
-    step = nextStep(account, asOf, policy, dunnable, newlyBroken.length > 0);
+    step = nextStep(account, asOf, policy, newlyBroken.length > 0);
   }
   return { promiseUpdates, step, proposals, suspended, figures };
 }
 
-function nextStep(account: Account, asOf: CalendarDate, policy: Policy, dunnable: AccountInvoice[], escalate: boolean): StepDue | null {
+function nextStep(account: Account, asOf: CalendarDate, policy: Policy, escalate: boolean): StepDue | null {
   const segment = policy.segments[account.segment];
+  const { overdue, maxDaysLate, dueSoon } = account.position;
+  if (account.stepsDone.some((s) => s.on === asOf)) return null;
   const done = new Set(account.stepsDone.map((s) => s.levelId));
-  const doneToday = account.stepsDone.some((s) => s.on === asOf);
-  if (doneToday) return null;
-  const remaining = segment.levels.filter((l) => !done.has(l.id));
   const lastDone = segment.levels.reduce((last, l, i) => (done.has(l.id) ? i : last), -1);
-  for (const level of remaining) {
-    if (segment.levels.indexOf(level) < lastDone) continue; // never go back to an earlier step
-    const concerned = dunnable.filter((i) => {
-      const days = daysBetween(i.dueDate, asOf);
-      if (level.day < 0) return days < 0 && days >= level.day && i.openAmount >= BigInt(segment.preDueMinimum);
-      return days >= level.day || (escalate && days > 0);
-    });
-    if (concerned.length === 0) continue;
-    const total = concerned.reduce((s, i) => s + i.openAmount, 0n);
-    const reason = escalate
-      ? `promise broken: ${level.id} brought forward for ${euros(total)} overdue`
-      : level.day < 0
-        ? `${concerned.length} invoice(s) of ${euros(total)} fall due within ${-level.day} days`
-        : `${euros(total)} overdue, oldest ${Math.max(...concerned.map((i) => daysBetween(i.dueDate, asOf)))} days`;
-    return { level, channel: level.channel, reason, invoiceIds: concerned.map((i) => i.id), escalated: escalate };
+  // Never go back to a step before the last one done.
+  for (const level of segment.levels.slice(lastDone + 1)) {
+    if (level.day < 0) {
+      if (dueSoon && dueSoon.inDays <= -level.day) {
+        const reason = `${dueSoon.count} invoice(s) of ${euros(dueSoon.amount)} fall due within ${dueSoon.inDays} days`;
+        return { level, channel: level.channel, reason, scope: "dueSoon", escalated: false };
+      }
+      continue;
+    }
+    if (overdue > 0n && (maxDaysLate >= level.day || escalate)) {
+      const reason = escalate
+        ? `promise broken: ${level.id} brought forward for ${euros(overdue)} overdue`
+        : `${euros(overdue)} overdue, oldest ${maxDaysLate} days`;
+      return { level, channel: level.channel, reason, scope: "overdue", escalated: escalate };
+    }
+    return null;
   }
   return null;
 }
 
 interface Figures {
-  overdueInvoices: AccountInvoice[];
   overdue: bigint;
   disputed: bigint;
   exposure: bigint;
@@ -198,20 +234,19 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
   const rules = policy.rules;
   const proposals: Proposal[] = [];
   const pending = new Set(account.pendingActionKinds);
-  const overdueIds = f.overdueInvoices.map((i) => i.id);
-  const propose = (kind: ActionKind, reason: string, invoiceIds: number[], params: Record<string, string> = {}) => {
-    if (!pending.has(kind)) proposals.push({ kind, reason, invoiceIds, params });
+  const propose = (kind: ActionKind, reason: string, scope: InvoiceScope, params: Record<string, string> = {}) => {
+    if (!pending.has(kind)) proposals.push({ kind, reason, scope, params });
   };
-  const hasOpenDispute = account.invoices.some((i) => i.disputed);
+  const hasOpenDispute = f.disputed > 0n;
 
   // Hold: most of what is late is contested; sort out the disputes before pressing for payment.
-  const lateTotal =
-    f.overdue + account.invoices.filter((i) => i.disputed && daysBetween(i.dueDate, asOf) > 0).reduce((s, i) => s + i.openAmount, 0n);
-  if (f.disputed > 0n && lateTotal > 0n && f.disputed * 2n >= lateTotal) {
+  const disputedLate = account.position.disputedLate;
+  const lateTotal = f.overdue + disputedLate;
+  if (disputedLate > 0n && disputedLate * 2n >= lateTotal) {
     propose(
       "HOLD",
-      `${euros(f.disputed)} disputed out of ${euros(lateTotal)} late: pause dunning on the account until the disputes are settled`,
-      account.invoices.filter((i) => i.disputed).map((i) => i.id),
+      `${euros(disputedLate)} disputed out of ${euros(lateTotal)} late: pause dunning on the account until the disputes are settled`,
+      "disputed",
     );
   }
 
@@ -221,20 +256,20 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
       propose(
         "BLOCK_DELIVERIES",
         `exposure ${euros(f.exposure)} is ${euros(f.overLimit)} over the credit limit of ${euros(account.creditLimit ?? 0n)} and ${euros(f.overdue)} is up to ${f.maxDaysLate} days late`,
-        overdueIds,
+        "overdue",
       );
     } else if (f.maxDaysLate >= block.daysLate) {
       propose(
         "BLOCK_DELIVERIES",
         `${euros(f.overdue)} overdue, oldest ${f.maxDaysLate} days late (threshold ${block.daysLate})`,
-        overdueIds,
+        "overdue",
       );
     }
   } else if (f.overLimit === 0n && f.maxDaysLate < rules.blockDeliveries.overLimitDaysLate) {
     propose(
       "UNBLOCK_DELIVERIES",
       `deliveries are blocked but nothing is more than ${rules.blockDeliveries.overLimitDaysLate} days late and the exposure is within the limit`,
-      [],
+      "none",
     );
   }
 
@@ -256,7 +291,7 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
       f.newlyBroken.length > 0
         ? `promise broken after the last reminder: ${euros(f.overdue)} overdue`
         : `last reminder (${lastLevel.id}) done and ${euros(f.overdue)} still overdue, oldest ${f.maxDaysLate} days`,
-      overdueIds,
+      "overdue",
       { deadlineDays: String(fn.deadlineDays) },
     );
   }
@@ -271,7 +306,7 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
     propose(
       "LITIGATION",
       `${euros(f.overdue)} overdue, oldest ${f.maxDaysLate} days${noticeExpired ? `, formal notice expired on ${notice?.deadline}` : ""}, no open dispute`,
-      overdueIds,
+      "overdue",
     );
   }
 
@@ -282,7 +317,7 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
       propose(
         "CREDIT_LIMIT_CHANGE",
         `payer score ${account.payerScore} is below ${limit.lowerBelowScore}: lower the limit from ${euros(account.creditLimit)} to the current exposure ${euros(newLimit)}`,
-        [],
+        "none",
         { newCreditLimit: newLimit.toString(), previousCreditLimit: account.creditLimit.toString() },
       );
     } else if (
@@ -295,7 +330,7 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
       propose(
         "CREDIT_LIMIT_CHANGE",
         `good payer (score ${account.payerScore}) using ${Math.round((Number(f.exposure) / Number(account.creditLimit)) * 100)}% of its limit: raise it by ${limit.raisePercent}% to ${euros(newLimit)}`,
-        [],
+        "none",
         { newCreditLimit: newLimit.toString(), previousCreditLimit: account.creditLimit.toString() },
       );
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { calendarDate as d, type CalendarDate } from "../../src/domain/calendarDate.js";
-import { reviewAccount, type Account, type AccountInvoice } from "../../src/domain/engine.js";
+import { positionOf, preDueWindow, reviewAccount, type Account, type AccountInvoice } from "../../src/domain/engine.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
 
 const ASOF = d("2026-11-20");
@@ -9,14 +9,17 @@ function invoice(id: number, dueDate: string, euros: number, extra: Partial<Acco
   return { id, number: `F-${id}`, dueDate: d(dueDate), openAmount: BigInt(euros * 100), disputed: false, inLitigation: false, ...extra };
 }
 
-function account(extra: Partial<Account>): Account {
+/** An account from its open invoices, positioned as of ASOF (tests that change the date pass `asOf`). */
+function account(extra: Partial<Account> & { invoices?: AccountInvoice[]; asOf?: CalendarDate }): Account {
+  const { invoices = [], asOf = ASOF, ...rest } = extra;
+  const segment = rest.segment ?? "SME";
   return {
     customerId: 1,
     name: "Café du Port",
     segment: "SME",
     creditLimit: null,
     blocked: false,
-    invoices: [],
+    position: positionOf(invoices, asOf, preDueWindow(defaultPolicy, segment)),
     credits: 0n,
     payments: [],
     promises: [],
@@ -24,7 +27,7 @@ function account(extra: Partial<Account>): Account {
     formalNotice: null,
     pendingActionKinds: [],
     payerScore: null,
-    ...extra,
+    ...rest,
   };
 }
 
@@ -33,7 +36,7 @@ const allSmeSteps = (on: string) => defaultPolicy.segments.SME.levels.map((l) =>
 describe("the dunning calendar", () => {
   it("an SME invoice 3 days late gets its first reminder by e-mail", () => {
     const review = reviewAccount(account({ invoices: [invoice(1, "2026-11-17", 1200)] }), ASOF, defaultPolicy);
-    expect(review.step).toMatchObject({ level: { id: "first-reminder" }, channel: "EMAIL", invoiceIds: [1] });
+    expect(review.step).toMatchObject({ level: { id: "first-reminder" }, channel: "EMAIL", scope: "overdue" });
   });
 
   it("an invoice 2 days late is not reminded yet", () => {
@@ -107,7 +110,7 @@ describe("promises to pay", () => {
 
   it("a promise is kept when the money arrives by its date plus tolerance", () => {
     const review = reviewAccount(
-      account({ invoices: [], promises: [promise], payments: [{ on: d("2026-11-27"), amount: 120000n }] }),
+      account({ promises: [promise], payments: [{ on: d("2026-11-27"), amount: 120000n }], asOf: d("2026-11-30") }),
       d("2026-11-30"),
       defaultPolicy,
     );
@@ -122,6 +125,7 @@ describe("promises to pay", () => {
         invoices: [invoice(1, "2026-11-25", 1200)],
         promises: [promise],
         stepsDone: [{ levelId: "first-reminder", on: d("2026-11-28") }],
+        asOf: d("2026-11-29"),
       }),
       d("2026-11-29"),
       defaultPolicy,
@@ -133,7 +137,12 @@ describe("promises to pay", () => {
 
   it("a broken promise after the last reminder proposes a formal notice", () => {
     const review = reviewAccount(
-      account({ invoices: [invoice(1, "2026-10-25", 1200)], promises: [promise], stepsDone: allSmeSteps("2026-11-10") }),
+      account({
+        invoices: [invoice(1, "2026-10-25", 1200)],
+        promises: [promise],
+        stepsDone: allSmeSteps("2026-11-10"),
+        asOf: d("2026-11-29"),
+      }),
       d("2026-11-29"),
       defaultPolicy,
     );
@@ -150,7 +159,7 @@ describe("committee actions", () => {
       {
         kind: "BLOCK_DELIVERIES",
         reason: "exposure 1500.00 is 500.00 over the credit limit of 1000.00 and 1500.00 is up to 15 days late",
-        invoiceIds: [1],
+        scope: "overdue",
         params: {},
       },
     ]);
