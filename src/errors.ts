@@ -11,7 +11,10 @@ export type ErrorCode =
   | "input.invalid"
   | "input.file"
   | "import.rejected"
-  | "not_found";
+  | "not_found"
+  | "conflict"
+  | "forbidden"
+  | "config.policy";
 
 export class AppError extends Error {
   constructor(
@@ -30,7 +33,7 @@ export const EXIT = { ok: 0, rejected: 1, usage: 2, failure: 3 } as const;
 export function exitCodeFor(error: unknown): number {
   if (!(error instanceof AppError)) return EXIT.failure;
   if (error.code === "input.usage") return EXIT.usage;
-  if (error.code === "import.rejected" || error.code === "input.invalid" || error.code === "input.file" || error.code === "not_found") {
+  if (["import.rejected", "input.invalid", "input.file", "not_found", "conflict", "forbidden"].includes(error.code)) {
     return EXIT.rejected;
   }
   return EXIT.failure;

@@ -41,7 +41,11 @@ export function preDueWindow(policy: Policy, segment: Segment): { days: number; 
   return first && first.day < 0 ? { days: -first.day, minimum: BigInt(spec.preDueMinimum) } : null;
 }
 
-export function positionOf(invoices: readonly AccountInvoice[], asOf: CalendarDate, window: { days: number; minimum: bigint } | null): AccountPosition {
+export function positionOf(
+  invoices: readonly AccountInvoice[],
+  asOf: CalendarDate,
+  window: { days: number; minimum: bigint } | null,
+): AccountPosition {
   const position: AccountPosition = { overdue: 0n, maxDaysLate: 0, disputed: 0n, disputedLate: 0n, openTotal: 0n, dueSoon: null };
   for (const i of invoices) {
     if (i.openAmount <= 0n) continue;
@@ -79,6 +83,8 @@ export interface Account {
   segment: Segment;
   creditLimit: bigint | null;
   blocked: boolean;
+  /** Dunning put on hold by the committee. */
+  onHold: boolean;
   position: AccountPosition;
   /** Open credit notes and unallocated payments. */
   credits: bigint;
@@ -187,6 +193,8 @@ export function reviewAccount(account: Account, asOf: CalendarDate, policy: Poli
       .sort()
       .at(-1) as CalendarDate;
     suspended = `promise to pay ${euros(pending.reduce((s, p) => s + p.amount, 0n))} by ${pending.map((p) => p.promisedDate).sort()[0]}: dunning paused until ${until}`;
+  } else if (account.onHold) {
+    suspended = "dunning on hold by decision of the committee";
   } else if (account.pendingActionKinds.includes("HOLD")) {
     suspended = "the committee is deciding on a hold";
   } else {

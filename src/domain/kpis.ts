@@ -76,27 +76,39 @@ export interface RecoveryRate {
   within3Months: number | null;
 }
 
-/** Recovery rates of the amounts falling due in each month, within 30 and 90 days of their due dates. */
-export function recoveryRates(invoices: Iterable<DueInvoice>, months: readonly string[], asOf: CalendarDate): RecoveryRate[] {
-  const byMonth = new Map(months.map((m) => [m, { due: 0n, in30: 0n, in90: 0n }]));
+/** What fell due in a month and how much of it was collected within 30 and 90 days of the due dates. */
+export interface RecoveryTotals {
+  month: string;
+  due: bigint;
+  within30Days: bigint;
+  within90Days: bigint;
+}
+
+/** Sums, per month of due date, the invoices and their settlements (for lists; SQL computes the same at scale). */
+export function recoveryTotals(invoices: Iterable<DueInvoice>, months: readonly string[]): RecoveryTotals[] {
+  const byMonth = new Map(months.map((m) => [m, { month: m, due: 0n, within30Days: 0n, within90Days: 0n }]));
   for (const invoice of invoices) {
-    const bucket = byMonth.get(invoice.dueDate.slice(0, 7));
-    if (!bucket) continue;
-    bucket.due += invoice.amount;
+    const totals = byMonth.get(invoice.dueDate.slice(0, 7));
+    if (!totals) continue;
+    totals.due += invoice.amount;
     const by30 = addDays(invoice.dueDate, 30);
     const by90 = addDays(invoice.dueDate, 90);
     for (const s of invoice.settlements) {
-      if (s.on <= by30) bucket.in30 += s.amount;
-      if (s.on <= by90) bucket.in90 += s.amount;
+      if (s.on <= by30) totals.within30Days += s.amount;
+      if (s.on <= by90) totals.within90Days += s.amount;
     }
   }
-  return months.map((month) => {
-    const b = byMonth.get(month) as { due: bigint; in30: bigint; in90: bigint };
+  return [...byMonth.values()];
+}
+
+/** Recovery rates: a month's rate is only given once its horizon (30 or 90 days after the month's end) is over. */
+export function recoveryRates(totals: readonly RecoveryTotals[], asOf: CalendarDate): RecoveryRate[] {
+  return totals.map((t) => {
     const lastDay =
-      `${month}-${String(daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)))).padStart(2, "0")}` as CalendarDate;
+      `${t.month}-${String(daysInMonth(Number(t.month.slice(0, 4)), Number(t.month.slice(5, 7)))).padStart(2, "0")}` as CalendarDate;
     const share = (part: bigint, horizon: number) =>
-      b.due > 0n && daysBetween(lastDay, asOf) >= horizon ? Math.min(1, Number(part) / Number(b.due)) : null;
-    return { month, due: b.due, within1Month: share(b.in30, 30), within3Months: share(b.in90, 90) };
+      t.due > 0n && daysBetween(lastDay, asOf) >= horizon ? Math.min(1, Number(part) / Number(t.due)) : null;
+    return { month: t.month, due: t.due, within1Month: share(t.within30Days, 30), within3Months: share(t.within90Days, 90) };
   });
 }
 
@@ -126,21 +138,45 @@ export const ON_TIME_GRACE_DAYS = 5;
  *                + 0.2 x (1 - broken promises / 3, floored at 0)); grade A >= 80, B >= 60, C >= 40, else D.
  */
 export function payerProfile(history: PayerHistory): PayerProfile {
-  const total = history.paid.reduce((s, p) => s + Number(p.amount), 0);
-  if (total <= 0 && history.promisesBroken === 0 && history.promisesKept === 0) {
+  let paid = 0;
+  let weightedDaysLate = 0;
+  let onTime = 0;
+  for (const p of history.paid) {
+    const amount = Number(p.amount);
+    paid += amount;
+    weightedDaysLate += amount * Math.max(0, p.daysLate);
+    if (p.daysLate <= ON_TIME_GRACE_DAYS) onTime += amount;
+  }
+  return payerProfileFromTotals({
+    paid,
+    weightedDaysLate,
+    onTime,
+    promisesKept: history.promisesKept,
+    promisesBroken: history.promisesBroken,
+  });
+}
+
+/** The same from sums (as SQL returns them): amounts paid, amount x days late, amount paid on time. */
+export function payerProfileFromTotals(t: {
+  paid: number;
+  weightedDaysLate: number;
+  onTime: number;
+  promisesKept: number;
+  promisesBroken: number;
+}): PayerProfile {
+  if (t.paid <= 0 && t.promisesBroken === 0 && t.promisesKept === 0) {
     return { averageDaysLate: null, onTimeShare: null, promisesBroken: 0, score: null, grade: null };
   }
-  const averageDaysLate = total > 0 ? history.paid.reduce((s, p) => s + Number(p.amount) * Math.max(0, p.daysLate), 0) / total : 0;
-  const onTimeShare =
-    total > 0 ? history.paid.filter((p) => p.daysLate <= ON_TIME_GRACE_DAYS).reduce((s, p) => s + Number(p.amount), 0) / total : 1;
+  const averageDaysLate = t.paid > 0 ? t.weightedDaysLate / t.paid : 0;
+  const onTimeShare = t.paid > 0 ? t.onTime / t.paid : 1;
   const score = Math.round(
-    100 * (0.5 * onTimeShare + 0.3 * Math.max(0, 1 - averageDaysLate / 60) + 0.2 * Math.max(0, 1 - history.promisesBroken / 3)),
+    100 * (0.5 * onTimeShare + 0.3 * Math.max(0, 1 - averageDaysLate / 60) + 0.2 * Math.max(0, 1 - t.promisesBroken / 3)),
   );
   const grade = score >= 80 ? "A" : score >= 60 ? "B" : score >= 40 ? "C" : "D";
   return {
-    averageDaysLate: total > 0 ? Math.round(averageDaysLate * 10) / 10 : null,
-    onTimeShare: total > 0 ? onTimeShare : null,
-    promisesBroken: history.promisesBroken,
+    averageDaysLate: t.paid > 0 ? Math.round(averageDaysLate * 10) / 10 : null,
+    onTimeShare: t.paid > 0 ? onTimeShare : null,
+    promisesBroken: t.promisesBroken,
     score,
     grade,
   };

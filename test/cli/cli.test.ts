@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { readMigrations } from "../../src/db/migrate.js";
 import { dropTestSchemas, targets } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 
@@ -41,7 +42,7 @@ describe.each(cliTargets)("ccbot on $name", (target) => {
 
     const migrated = await ccbot(url, "migrate");
     expect(migrated.code).toBe(0);
-    expect(JSON.parse(migrated.stdout)).toMatchObject({ applied: ["20261123000000_init"], alreadyApplied: 0 });
+    expect(JSON.parse(migrated.stdout)).toMatchObject({ applied: readMigrations().map((m) => m.name), alreadyApplied: 0 });
 
     const settings = await ccbot(
       url,

@@ -19,6 +19,7 @@ function account(extra: Partial<Account> & { invoices?: AccountInvoice[]; asOf?:
     segment: "SME",
     creditLimit: null,
     blocked: false,
+    onHold: false,
     position: positionOf(invoices, asOf, preDueWindow(defaultPolicy, segment)),
     credits: 0n,
     payments: [],

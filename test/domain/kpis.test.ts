@@ -5,6 +5,7 @@ import {
   exposureOf,
   payerProfile,
   recoveryRates,
+  recoveryTotals,
   revenueToCoverLoss,
   simpleDso,
   type MonthFigures,
@@ -47,19 +48,21 @@ describe("DSO", () => {
 describe("recovery rates", () => {
   it("share of what fell due in a month collected within 30 and 90 days of the due date", () => {
     const rates = recoveryRates(
-      [
-        {
-          dueDate: d("2026-06-10"),
-          amount: 1000n,
-          settlements: [
-            { on: d("2026-07-01"), amount: 600n },
-            { on: d("2026-08-20"), amount: 400n },
-          ],
-        },
-        { dueDate: d("2026-06-25"), amount: 1000n, settlements: [] },
-        { dueDate: d("2026-10-05"), amount: 500n, settlements: [{ on: d("2026-10-06"), amount: 500n }] },
-      ],
-      ["2026-06", "2026-10"],
+      recoveryTotals(
+        [
+          {
+            dueDate: d("2026-06-10"),
+            amount: 1000n,
+            settlements: [
+              { on: d("2026-07-01"), amount: 600n },
+              { on: d("2026-08-20"), amount: 400n },
+            ],
+          },
+          { dueDate: d("2026-06-25"), amount: 1000n, settlements: [] },
+          { dueDate: d("2026-10-05"), amount: 500n, settlements: [{ on: d("2026-10-06"), amount: 500n }] },
+        ],
+        ["2026-06", "2026-10"],
+      ),
       d("2026-11-20"),
     );
     expect(rates[0]).toEqual({ month: "2026-06", due: 2000n, within1Month: 0.3, within3Months: 0.5 });

@@ -1,0 +1,297 @@
+// The queries that feed the credit engine: one pass over the open items per question, aggregated per
+// customer in SQL, so a portfolio of a million invoices never travels to the application whole.
+// Money comes back as text and becomes bigint; dates come back as text (YYYY-MM-DD).
+import { addDays, type CalendarDate } from "../domain/calendarDate.js";
+import { finishAging, type Aging } from "../domain/aging.js";
+import type { Account, AccountPosition, AccountPromise } from "../domain/engine.js";
+import { payerProfileFromTotals, type MonthFigures, type PayerProfile, type RecoveryTotals } from "../domain/kpis.js";
+import type { Segment } from "../domain/parties.js";
+import { SEGMENTS } from "../domain/parties.js";
+import { ACTION_KINDS, type ActionKind, type Policy } from "../domain/policy.js";
+import type { Sql } from "./database.js";
+
+export interface PortfolioAccount {
+  account: Account;
+  externalId: string;
+  aging: Aging;
+  payer: PayerProfile;
+  salesOwner: { id: number; name: string } | null;
+  collector: { id: number; name: string } | null;
+}
+
+const int = (value: unknown): number => Number(value ?? 0);
+const money = (value: unknown): bigint => BigInt(String(value ?? "0"));
+
+/** `CASE segment WHEN ... END` from a per-segment number of the policy (validated integers only). */
+function perSegment(value: (segment: Segment) => number): string {
+  return `CASE c.segment::text ${SEGMENTS.map((s) => `WHEN '${s}' THEN ${Math.trunc(value(s))}`).join(" ")} END`;
+}
+
+function preDueDays(policy: Policy, segment: Segment): number {
+  const first = policy.segments[segment].levels[0];
+  return first && first.day < 0 ? -first.day : -1;
+}
+
+export interface AccountFilter {
+  customerIds?: number[];
+  collectorId?: number;
+}
+
+export async function loadPortfolio(sql: Sql, asOf: CalendarDate, policy: Policy, timeZone: string, filter: AccountFilter = {}): Promise<PortfolioAccount[]> {
+  const edges = policy.agingBuckets;
+  const bucketSums = [
+    `sum(o.open) FILTER (WHERE NOT o.disputed AND o.days <= 0)`,
+    ...edges.map((edge, i) => `sum(o.open) FILTER (WHERE NOT o.disputed AND o.days > ${i === 0 ? 0 : edges[i - 1]} AND o.days <= ${edge})`),
+    `sum(o.open) FILTER (WHERE NOT o.disputed AND o.days > ${edges[edges.length - 1]})`,
+  ].map((expr, i) => `coalesce(${expr}, 0)::text AS b${i}`);
+  const where: string[] = [];
+  const params: unknown[] = [asOf];
+  if (filter.customerIds) {
+    params.push(filter.customerIds);
+    where.push(`c.id = ANY($${params.length}::int[])`);
+  }
+  if (filter.collectorId !== undefined) {
+    params.push(filter.collectorId);
+    where.push(`c."collectorId" = $${params.length}`);
+  }
+  // An invoice falls due soon when it is undisputed, above the segment's pre-due minimum and inside its window.
+  const soon = "NOT o.disputed AND NOT o.litigation AND o.days < 0 AND -o.days <= o.soon_window AND o.open >= o.soon_minimum";
+  const customerFilter = where.length ? `WHERE ${where.join(" AND ")}` : "";
+
+  const rows = await sql.query<Record<string, unknown>>(
+    `WITH disputed AS (SELECT DISTINCT "invoiceId" AS id FROM dispute WHERE status = 'OPEN'),
+     o AS (
+       SELECT i."customerId" AS cid, i."openAmount" AS open, ($1::date - i."dueDate") AS days,
+              (d.id IS NOT NULL) AS disputed, (i.status = 'LITIGATION') AS litigation,
+              ${perSegment((s) => preDueDays(policy, s))} AS soon_window,
+              ${perSegment((s) => policy.segments[s].preDueMinimum)} AS soon_minimum
+         FROM invoice i
+         JOIN customer c ON c.id = i."customerId"
+         LEFT JOIN disputed d ON d.id = i.id
+        WHERE i.kind = 'INVOICE' AND i."openAmount" > 0 ${filter.customerIds || filter.collectorId !== undefined ? `AND i."customerId" IN (SELECT c.id FROM customer c ${customerFilter})` : ""}
+     ),
+     positions AS (
+       SELECT o.cid,
+              sum(o.open)::text AS open_total,
+              coalesce(sum(o.open) FILTER (WHERE o.disputed), 0)::text AS disputed,
+              coalesce(sum(o.open) FILTER (WHERE o.disputed AND o.days > 0), 0)::text AS disputed_late,
+              coalesce(sum(o.open) FILTER (WHERE NOT o.disputed AND NOT o.litigation AND o.days > 0), 0)::text AS overdue,
+              coalesce(max(o.days) FILTER (WHERE NOT o.disputed AND NOT o.litigation AND o.days > 0), 0) AS max_days_late,
+              coalesce(sum(o.open) FILTER (WHERE ${soon}), 0)::text AS soon_amount,
+              count(*) FILTER (WHERE ${soon})::int AS soon_count,
+              min(-o.days) FILTER (WHERE ${soon}) AS soon_days,
+              min($1::date - o.days)::text AS oldest_due,
+              ${bucketSums.join(",\n              ")}
+         FROM o GROUP BY o.cid
+     ),
+     credits AS (
+       SELECT cid, sum(amount)::text AS credits FROM (
+         SELECT "customerId" AS cid, "openAmount" AS amount FROM invoice WHERE kind = 'CREDIT_NOTE' AND "openAmount" > 0
+         UNION ALL
+         SELECT "customerId", "unallocatedAmount" FROM payment WHERE "unallocatedAmount" > 0) x
+       GROUP BY cid
+     ),
+     payer AS (
+       SELECT i."customerId" AS cid, sum(a.amount)::text AS paid,
+              sum(a.amount * greatest(a."allocatedOn" - i."dueDate", 0))::text AS weighted,
+              coalesce(sum(a.amount) FILTER (WHERE a."allocatedOn" - i."dueDate" <= 5), 0)::text AS on_time
+         FROM allocation a JOIN invoice i ON i.id = a."invoiceId"
+        WHERE a."allocatedOn" > $1::date - 365 AND a."allocatedOn" <= $1::date
+        GROUP BY 1
+     ),
+     promises AS (
+       SELECT "customerId" AS cid, count(*) FILTER (WHERE status = 'KEPT')::int AS kept,
+              count(*) FILTER (WHERE status = 'BROKEN')::int AS broken
+         FROM promise_to_pay WHERE "promisedDate" > $1::date - 365 GROUP BY 1
+     ),
+     actions AS (
+       SELECT "customerId" AS cid, array_agg(DISTINCT kind::text) AS kinds
+         FROM proposed_action WHERE status IN ('PROPOSED', 'APPROVED') GROUP BY 1
+     ),
+     notices AS (
+       SELECT DISTINCT ON ("customerId") "customerId" AS cid, ("appliedAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date::text AS sent_on,
+              coalesce((params->>'deadlineDays')::int, ${policy.rules.formalNotice.deadlineDays}) AS deadline_days
+         FROM proposed_action WHERE kind = 'FORMAL_NOTICE' AND status = 'APPLIED'
+        ORDER BY "customerId", "appliedAt" DESC
+     )
+     SELECT c.id, c."externalId" AS external_id, c.name, c.segment::text AS segment, c."creditLimit"::text AS credit_limit, c.blocked, c."onHold" AS on_hold,
+            so.id AS owner_id, so.name AS owner_name, co.id AS collector_id, co.name AS collector_name,
+            p.*, coalesce(cr.credits, '0') AS credits, py.paid, py.weighted, py.on_time,
+            coalesce(pr.kept, 0) AS kept, coalesce(pr.broken, 0) AS broken, ac.kinds, n.sent_on, n.deadline_days
+       FROM customer c
+       LEFT JOIN positions p ON p.cid = c.id
+       LEFT JOIN credits cr ON cr.cid = c.id
+       LEFT JOIN payer py ON py.cid = c.id
+       LEFT JOIN promises pr ON pr.cid = c.id
+       LEFT JOIN actions ac ON ac.cid = c.id
+       LEFT JOIN notices n ON n.cid = c.id
+       LEFT JOIN person so ON so.id = c."salesOwnerId"
+       LEFT JOIN person co ON co.id = c."collectorId"
+       ${customerFilter}
+      ORDER BY c.id`,
+    params,
+  );
+
+  const accounts = rows.map((r): PortfolioAccount => {
+    const credits = money(r.credits);
+    const buckets = Array.from({ length: edges.length + 2 }, (_, i) => money(r[`b${i}`]));
+    const disputed = money(r.disputed);
+    const position: AccountPosition = {
+      overdue: money(r.overdue),
+      maxDaysLate: int(r.max_days_late),
+      disputed,
+      disputedLate: money(r.disputed_late),
+      openTotal: money(r.open_total),
+      dueSoon: r.soon_count ? { amount: money(r.soon_amount), count: int(r.soon_count), inDays: int(r.soon_days) } : null,
+    };
+    const payer = payerProfileFromTotals({
+      paid: Number(r.paid ?? 0),
+      weightedDaysLate: Number(r.weighted ?? 0),
+      onTime: Number(r.on_time ?? 0),
+      promisesKept: int(r.kept),
+      promisesBroken: int(r.broken),
+    });
+    const sentOn = (r.sent_on as CalendarDate | null) ?? null;
+    return {
+      externalId: String(r.external_id),
+      aging: finishAging({ buckets, disputed, credits: 0n, overdue: 0n, balance: 0n }, credits),
+      payer,
+      salesOwner: r.owner_id === null ? null : { id: int(r.owner_id), name: String(r.owner_name) },
+      collector: r.collector_id === null ? null : { id: int(r.collector_id), name: String(r.collector_name) },
+      account: {
+        customerId: int(r.id),
+        name: String(r.name),
+        segment: r.segment as Segment,
+        creditLimit: r.credit_limit === null ? null : money(r.credit_limit),
+        blocked: Boolean(r.blocked),
+        onHold: Boolean(r.on_hold),
+        position,
+        credits,
+        payments: [],
+        promises: [],
+        stepsDone: [],
+        formalNotice: sentOn ? { sentOn, deadline: addDays(sentOn, int(r.deadline_days)) } : null,
+        pendingActionKinds: ((r.kinds as string[] | null) ?? []).filter((k): k is ActionKind => (ACTION_KINDS as readonly string[]).includes(k)),
+        payerScore: payer.score,
+      },
+    };
+  });
+  await attachPromisesAndSteps(sql, accounts, asOf, timeZone, rows);
+  return accounts;
+}
+
+/** Pending promises (with the payments since), and the reminder steps of the current dunning cycle. */
+async function attachPromisesAndSteps(sql: Sql, accounts: PortfolioAccount[], asOf: CalendarDate, timeZone: string, rows: Array<Record<string, unknown>>) {
+  const byId = new Map(accounts.map((a) => [a.account.customerId, a]));
+  const ids = accounts.map((a) => a.account.customerId);
+  if (ids.length === 0) return;
+  const promises = await sql.query<{ id: number; cid: number; promised: string; amount: string; recorded: string }>(
+    `SELECT id, "customerId" AS cid, "promisedDate"::text AS promised, amount::text AS amount,
+            ("recordedAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date::text AS recorded
+       FROM promise_to_pay WHERE status = 'PENDING' AND "customerId" = ANY($1::int[])`,
+    [ids],
+  );
+  for (const p of promises) {
+    const promise: AccountPromise = { id: p.id, promisedDate: p.promised as CalendarDate, amount: money(p.amount), status: "PENDING", recordedOn: p.recorded as CalendarDate };
+    byId.get(p.cid)?.account.promises.push(promise);
+  }
+  const withPromises = [...new Set(promises.map((p) => p.cid))];
+  if (withPromises.length > 0) {
+    const payments = await sql.query<{ cid: number; on: string; amount: string }>(
+      `SELECT p."customerId" AS cid, p."paymentDate"::text AS on, p.amount::text AS amount
+         FROM payment p
+        WHERE p."customerId" = ANY($1::int[]) AND p."paymentDate" <= $2::date
+          AND p."paymentDate" >= (SELECT min(("recordedAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date) FROM promise_to_pay q
+                                   WHERE q.status = 'PENDING' AND q."customerId" = p."customerId")`,
+      [withPromises, asOf],
+    );
+    for (const p of payments) byId.get(p.cid)?.account.payments.push({ on: p.on as CalendarDate, amount: money(p.amount) });
+  }
+  // The dunning cycle starts 30 days before the oldest open invoice falls due: steps done before that were
+  // about invoices since paid.
+  const cycles = rows.filter((r) => r.oldest_due).map((r) => ({ cid: int(r.id), since: addDays(r.oldest_due as CalendarDate, -30) }));
+  if (cycles.length === 0) return;
+  const steps = await sql.query<{ cid: number; level: string; on: string }>(
+    `SELECT h."customerId" AS cid, h.data->>'levelId' AS level, (h."occurredAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date::text AS on
+       FROM history_entry h
+       JOIN unnest($1::int[], $2::date[]) AS cyc(cid, since) ON cyc.cid = h."customerId"
+      WHERE h.kind = 'reminder.step' AND (h."occurredAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date >= cyc.since
+      ORDER BY h."occurredAt"`,
+    [cycles.map((c) => c.cid), cycles.map((c) => c.since)],
+  );
+  for (const s of steps) byId.get(s.cid)?.account.stepsDone.push({ levelId: s.level, on: s.on as CalendarDate });
+}
+
+/** Sales and receivables month by month (for DSO), from the first month with data up to asOf's month. */
+export async function loadMonthlyFigures(sql: Sql, asOf: CalendarDate, months: number): Promise<MonthFigures[]> {
+  // Receivables at a month's end = invoices issued - settlements made (allocations by their date; amounts
+  // settled outside, e.g. an ERP open amount, on the due date) - unallocated credit notes and payments.
+  const rows = await sql.query<{ month: string; sales: string; movement: string }>(
+    `WITH m AS (
+       SELECT to_char("issueDate", 'YYYY-MM') AS month, amount AS sales, amount AS movement FROM invoice WHERE kind = 'INVOICE' AND "issueDate" <= $1::date
+       UNION ALL SELECT to_char("issueDate", 'YYYY-MM'), -amount, -"openAmount" FROM invoice WHERE kind = 'CREDIT_NOTE' AND "issueDate" <= $1::date
+       UNION ALL SELECT to_char(a."allocatedOn", 'YYYY-MM'), 0, -a.amount FROM allocation a WHERE a."allocatedOn" <= $1::date AND a."paymentId" IS NOT NULL
+       UNION ALL SELECT to_char(a."allocatedOn", 'YYYY-MM'), 0, -a.amount FROM allocation a WHERE a."allocatedOn" <= $1::date AND a."creditNoteId" IS NOT NULL
+       UNION ALL SELECT to_char("paymentDate", 'YYYY-MM'), 0, -"unallocatedAmount" FROM payment WHERE "paymentDate" <= $1::date
+       UNION ALL SELECT to_char(i."dueDate", 'YYYY-MM'), 0, -(i.amount - i."openAmount" - coalesce(s.settled, 0))
+         FROM invoice i LEFT JOIN (SELECT "invoiceId", sum(amount) AS settled FROM allocation GROUP BY 1) s ON s."invoiceId" = i.id
+        WHERE i.kind = 'INVOICE' AND i.amount - i."openAmount" - coalesce(s.settled, 0) > 0 AND i."dueDate" <= $1::date
+     )
+     SELECT month, sum(sales)::text AS sales, sum(movement)::text AS movement FROM m GROUP BY month ORDER BY month`,
+    [asOf],
+  );
+  let receivables = 0n;
+  const all: MonthFigures[] = rows.map((r) => {
+    receivables += money(r.movement);
+    return { month: r.month, sales: money(r.sales), receivablesAtEnd: receivables };
+  });
+  // Months without activity still count (countback walks calendar months).
+  const filled: MonthFigures[] = [];
+  for (const month of monthRange(all[0]?.month ?? asOf.slice(0, 7), asOf.slice(0, 7))) {
+    const found = all.find((m) => m.month === month);
+    filled.push(found ?? { month, sales: 0n, receivablesAtEnd: filled.at(-1)?.receivablesAtEnd ?? 0n });
+  }
+  return filled.slice(-Math.max(months, 1));
+}
+
+export function monthRange(from: string, to: string): string[] {
+  const out: string[] = [];
+  let [y, m] = from.split("-").map(Number) as [number, number];
+  const [ty, tm] = to.split("-").map(Number) as [number, number];
+  while (y < ty || (y === ty && m <= tm)) {
+    out.push(`${y}-${String(m).padStart(2, "0")}`);
+    m += 1;
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
+  }
+  return out;
+}
+
+/** Per month of due date: what fell due and what was collected within 30 and 90 days (settled-outside amounts on the due date). */
+export async function loadRecoveryTotals(sql: Sql, months: string[]): Promise<RecoveryTotals[]> {
+  if (months.length === 0) return [];
+  const rows = await sql.query<{ month: string; due: string; in30: string; in90: string }>(
+    `WITH due AS (
+       SELECT i.id, i."dueDate", i.amount, i.amount - i."openAmount" - coalesce((SELECT sum(a.amount) FROM allocation a WHERE a."invoiceId" = i.id), 0) AS outside
+         FROM invoice i
+        WHERE i.kind = 'INVOICE' AND to_char(i."dueDate", 'YYYY-MM') = ANY($1::text[])
+     )
+     SELECT to_char(d."dueDate", 'YYYY-MM') AS month, sum(d.amount)::text AS due,
+            (sum(greatest(d.outside, 0)) + coalesce(sum(s.in30), 0))::text AS in30,
+            (sum(greatest(d.outside, 0)) + coalesce(sum(s.in90), 0))::text AS in90
+       FROM due d
+       LEFT JOIN (SELECT a."invoiceId",
+                         sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 30) AS in30,
+                         sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 90) AS in90
+                    FROM allocation a JOIN invoice i ON i.id = a."invoiceId" GROUP BY 1) s ON s."invoiceId" = d.id
+      GROUP BY 1`,
+    [months],
+  );
+  const byMonth = new Map(rows.map((r) => [r.month, r]));
+  return months.map((month) => {
+    const r = byMonth.get(month);
+    return { month, due: money(r?.due), within30Days: money(r?.in30), within90Days: money(r?.in90) };
+  });
+}

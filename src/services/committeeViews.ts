@@ -1,0 +1,251 @@
+// Read side of the committee: the weekly digest and a collector's daily tasks, assembled from the database
+// and the pure engine. Nothing here writes.
+import type { Database } from "../db/database.js";
+import { loadMonthlyFigures, loadPortfolio, loadRecoveryTotals, monthRange, type PortfolioAccount } from "../db/portfolioQueries.js";
+import { loadSettings, type CompanySettings } from "../db/settings.js";
+import { addAging, emptyAging, type Aging } from "../domain/aging.js";
+import { addDays, calendarDateFromDb, daysBetween, type CalendarDate } from "../domain/calendarDate.js";
+import { tallyVotes } from "../domain/approvals.js";
+import {
+  CALL_CHECKLIST,
+  composeDigest,
+  isoWeek,
+  type CollectorTask,
+  type CustomerFile,
+  type Digest,
+  type DigestAccount,
+  type DigestKpis,
+  type PendingAction,
+  type TaskList,
+} from "../domain/digest.js";
+import { reviewAccount } from "../domain/engine.js";
+import { countbackDso, overdueRate, recoveryRates, simpleDso, type MonthFigures } from "../domain/kpis.js";
+import type { Role } from "../domain/parties.js";
+import type { ActionKind, Policy } from "../domain/policy.js";
+import { AppError } from "../errors.js";
+import { formatMinor } from "../domain/money.js";
+
+export interface PortfolioReview {
+  settings: CompanySettings;
+  accounts: DigestAccount[];
+  totals: Aging;
+}
+
+export async function reviewPortfolio(db: Database, policy: Policy, asOf: CalendarDate, filter: { collectorId?: number; customerIds?: number[] } = {}): Promise<PortfolioReview> {
+  const settings = await db.withConnection(loadSettings);
+  const portfolio = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone, filter));
+  const accounts = portfolio.map((p) => toDigestAccount(p, policy, asOf));
+  const totals = accounts.reduce((sum, a) => addAging(sum, a.aging), emptyAging(policy.agingBuckets));
+  return { settings, accounts, totals };
+}
+
+function toDigestAccount(p: PortfolioAccount, policy: Policy, asOf: CalendarDate): DigestAccount {
+  return {
+    customerId: p.account.customerId,
+    externalId: p.externalId,
+    name: p.account.name,
+    segment: p.account.segment,
+    blocked: p.account.blocked,
+    aging: p.aging,
+    payer: p.payer,
+    creditLimit: p.account.creditLimit,
+    review: reviewAccount(p.account, asOf, policy),
+    salesOwnerName: p.salesOwner?.name ?? null,
+    collectorName: p.collector?.name ?? null,
+    brokenPromises: p.payer.promisesBroken,
+    formalNotice: p.account.formalNotice,
+  };
+}
+
+export async function kpisAsOf(db: Database, policy: Policy, asOf: CalendarDate, totals: Aging, previous: Aging | null): Promise<{ kpis: DigestKpis; months: MonthFigures[] }> {
+  const months = await db.withConnection((sql) => loadMonthlyFigures(sql, asOf, 24));
+  const convention = { yearDays: policy.kpis.dsoYearDays, salesIncludeVat: policy.kpis.dsoSalesIncludeVat, vatRatePercent: policy.kpis.vatRatePercent };
+  const last = months.length - 1;
+  const recoveryMonths = monthRange(addDays(asOf, -400).slice(0, 7), asOf.slice(0, 7));
+  const rates = recoveryRates(await db.withConnection((sql) => loadRecoveryTotals(sql, recoveryMonths)), asOf);
+  const receivables = totals.balance + totals.credits;
+  return {
+    months,
+    kpis: {
+      dsoSimple: last >= 0 ? simpleDso(months, last, convention) : null,
+      dsoCountback: last >= 0 ? countbackDso(months, last, convention) : null,
+      overdueRate: overdueRate(totals.overdue, receivables),
+      previousOverdueRate: previous ? overdueRate(previous.overdue, previous.balance + previous.credits) : null,
+      recovery1Month: [...rates].reverse().find((r) => r.within1Month !== null) ?? null,
+      recovery3Months: [...rates].reverse().find((r) => r.within3Months !== null) ?? null,
+    },
+  };
+}
+
+export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDate): Promise<Digest> {
+  const { settings, accounts, totals } = await reviewPortfolio(db, policy, asOf);
+  const { period, monday } = isoWeek(asOf);
+  const previousRow = await db.prisma.agingSnapshot.findFirst({ where: { weekStart: { lt: new Date(`${monday}T00:00:00Z`) } }, orderBy: { weekStart: "desc" } });
+  const previous: Aging | null = previousRow
+    ? { buckets: previousRow.buckets, disputed: previousRow.disputed, credits: previousRow.credits, overdue: previousRow.overdue, balance: previousRow.balance }
+    : null;
+  const { kpis } = await kpisAsOf(db, policy, asOf, totals, previous);
+  return composeDigest(
+    {
+      companyName: settings.companyName,
+      currency: settings.currency,
+      locale: settings.locale,
+      asOf,
+      period,
+      accounts,
+      totals,
+      previous,
+      kpis,
+      actions: await pendingActions(db, policy),
+      disputes: await openDisputes(db, asOf),
+      promises: await promisesToWatch(db, asOf),
+    },
+    policy,
+  );
+}
+
+export async function pendingActions(db: Database, policy: Policy, filter: { actionIds?: number[] } = {}): Promise<PendingAction[]> {
+  const actions = await db.prisma.proposedAction.findMany({
+    where: { status: { in: ["PROPOSED", "APPROVED"] }, ...(filter.actionIds ? { id: { in: filter.actionIds } } : {}) },
+    include: { customer: { include: { salesOwner: true } }, votes: { include: { person: true } }, invoices: { include: { invoice: true } } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  return actions.map((a) => {
+    const outcome = tallyVotes(
+      { kind: a.kind as ActionKind, proposedById: a.proposedById, salesOwnerId: a.customer.salesOwnerId, salesOwnerName: a.customer.salesOwner?.name ?? null },
+      a.votes.map((v) => ({ voter: { personId: v.personId, name: v.person.name, roles: v.person.roles as Role[] }, decision: v.decision })),
+      policy,
+    );
+    return {
+      actionId: a.id,
+      customerId: a.customerId,
+      customerName: a.customer.name,
+      kind: a.kind as ActionKind,
+      status: a.status as "PROPOSED" | "APPROVED",
+      reason: a.reason,
+      proposedOn: a.createdAt.toISOString().slice(0, 10) as CalendarDate,
+      approvedBy: outcome.approvers.map((p) => p.name),
+      missing: outcome.missing,
+      invoiceNumbers: a.invoices.map((i) => i.invoice.number),
+    };
+  });
+}
+
+async function openDisputes(db: Database, asOf: CalendarDate) {
+  const disputes = await db.prisma.dispute.findMany({ where: { status: "OPEN" }, include: { invoice: true, customer: true, openedBy: true }, orderBy: { openedAt: "asc" } });
+  return disputes.map((d) => {
+    const openedOn = d.openedAt.toISOString().slice(0, 10) as CalendarDate;
+    return {
+      disputeId: d.id,
+      invoiceNumber: d.invoice.number,
+      customerName: d.customer.name,
+      category: d.category,
+      reason: d.reason,
+      amount: d.amountDisputed ?? d.invoice.openAmount,
+      openedOn,
+      ageDays: daysBetween(openedOn, asOf),
+      openedBy: d.openedBy?.name ?? null,
+    };
+  });
+}
+
+/** Promises falling due within a week, and those broken in the last week. */
+async function promisesToWatch(db: Database, asOf: CalendarDate) {
+  const soon = addDays(asOf, 7);
+  const weekAgo = new Date(`${addDays(asOf, -7)}T00:00:00Z`);
+  const promises = await db.prisma.promiseToPay.findMany({
+    where: {
+      OR: [
+        { status: "PENDING", promisedDate: { lte: new Date(`${soon}T00:00:00Z`) } },
+        { status: "BROKEN", settledAt: { gte: weekAgo } },
+      ],
+    },
+    include: { customer: true },
+    orderBy: { promisedDate: "asc" },
+  });
+  return promises.map((p) => ({
+    promiseId: p.id,
+    customerName: p.customer.name,
+    amount: p.amount,
+    promisedDate: calendarDateFromDb(p.promisedDate),
+    status: p.status as "PENDING" | "KEPT" | "BROKEN",
+  }));
+}
+
+export async function collectorTasks(db: Database, policy: Policy, asOf: CalendarDate, collectorId: number): Promise<TaskList> {
+  const collector = await db.prisma.person.findUnique({ where: { id: collectorId } });
+  if (!collector) throw new AppError("not_found", `Person #${collectorId} is unknown.`);
+  const { accounts } = await reviewPortfolio(db, policy, asOf, { collectorId });
+  const tasks: CollectorTask[] = [];
+  for (const a of accounts) {
+    const base = { customerId: a.customerId, externalId: a.externalId, customerName: a.name, overdue: a.review.figures.overdue, maxDaysLate: a.review.figures.maxDaysLate };
+    const step = a.review.step;
+    if (step && step.level.by !== "SALES") {
+      tasks.push({ ...base, kind: "step", levelId: step.level.id, channel: step.channel, title: `${stepVerb(step.channel)} (${step.level.id})`, reason: step.reason });
+    }
+    for (const update of a.review.promiseUpdates) {
+      tasks.push({
+        ...base,
+        kind: "promise-check",
+        levelId: null,
+        channel: "PHONE",
+        title: update.status === "BROKEN" ? "Promise broken: call back" : "Promise kept: thank the customer",
+        reason: update.reason,
+      });
+    }
+    const notice = a.formalNotice?.deadline ?? null;
+    if (notice && notice < asOf && a.review.figures.overdue > 0n) {
+      tasks.push({
+        ...base,
+        kind: "notice-follow-up",
+        levelId: null,
+        channel: "PHONE",
+        title: "Formal notice deadline passed",
+        reason: `the formal notice's deadline was ${notice} and ${formatMinor(a.review.figures.overdue)} is still overdue: check for payment, prepare the litigation file`,
+      });
+    }
+  }
+  const files = await customerFiles(db, asOf, [...new Set(tasks.map((t) => t.customerId))], accounts);
+  tasks.sort((x, y) => y.maxDaysLate - x.maxDaysLate || Number(y.overdue - x.overdue));
+  return {
+    collectorName: collector.name,
+    asOf,
+    tasks: tasks.map((t) => ({ ...t, file: files.get(t.customerId) as CustomerFile })),
+    checklist: CALL_CHECKLIST,
+  };
+}
+
+function stepVerb(channel: string): string {
+  return { EMAIL: "Send the reminder e-mail", PHONE: "Call", LETTER: "Send the reminder letter", VISIT: "Visit" }[channel] ?? "Remind";
+}
+
+export async function customerFiles(db: Database, asOf: CalendarDate, customerIds: number[], accounts: DigestAccount[]): Promise<Map<number, CustomerFile>> {
+  const customers = await db.prisma.customer.findMany({
+    where: { id: { in: customerIds } },
+    include: {
+      contacts: { orderBy: [{ isPrimary: "desc" }, { id: "asc" }] },
+      invoices: { where: { kind: "INVOICE", openAmount: { gt: 0n } }, include: { disputes: { where: { status: "OPEN" } } }, orderBy: { dueDate: "asc" }, take: 20 },
+      promises: { where: { status: { in: ["PENDING", "BROKEN"] } }, orderBy: { promisedDate: "desc" }, take: 5 },
+      history: { orderBy: [{ occurredAt: "desc" }, { id: "desc" }], take: 5, include: { actor: true } },
+    },
+  });
+  const payers = new Map(accounts.map((a) => [a.customerId, a.payer]));
+  return new Map(
+    customers.map((c) => [
+      c.id,
+      {
+        customerId: c.id,
+        name: c.name,
+        segment: c.segment,
+        blocked: c.blocked,
+        contacts: c.contacts.map((k) => ({ name: k.name, jobTitle: k.jobTitle, email: k.email, phone: k.phone })),
+        overdueInvoices: c.invoices
+          .map((i) => ({ number: i.number, dueDate: calendarDateFromDb(i.dueDate), openAmount: i.openAmount, daysLate: daysBetween(calendarDateFromDb(i.dueDate), asOf), disputed: i.disputes.length > 0 }))
+          .filter((i) => i.daysLate > 0),
+        commitments: c.promises.map((p) => ({ amount: p.amount, promisedDate: calendarDateFromDb(p.promisedDate), status: p.status })),
+        lastHistory: c.history.map((h) => ({ on: h.occurredAt.toISOString().slice(0, 10), kind: h.kind, text: h.text, by: h.actor?.name ?? h.actorLabel })),
+        payer: payers.get(c.id) ?? { averageDaysLate: null, onTimeShare: null, promisesBroken: 0, score: null, grade: null },
+      },
+    ]),
+  );
+}

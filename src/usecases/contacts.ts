@@ -1,0 +1,68 @@
+// What happens when a collector works an account: a reminder step done, a promise to pay recorded.
+import type { Database } from "../db/database.js";
+import { appendHistory, type HistoryChannel } from "../db/history.js";
+import { calendarDateToDb, type CalendarDate } from "../domain/calendarDate.js";
+import { formatMinor } from "../domain/money.js";
+import { AppError } from "../errors.js";
+import type { Actor } from "./actor.js";
+
+export async function recordStep(
+  db: Database,
+  actor: Actor,
+  input: { customerId: number; levelId: string; channel: HistoryChannel; text: string; invoiceIds?: number[] },
+  now = new Date(),
+): Promise<bigint> {
+  return db.prisma.$transaction(async (tx) => {
+    const customer = await tx.customer.findUnique({ where: { id: input.customerId } });
+    if (!customer) throw new AppError("not_found", `Customer #${input.customerId} is unknown.`);
+    return appendHistory(tx, {
+      occurredAt: now,
+      customerId: customer.id,
+      actorId: actor.personId,
+      actorLabel: actor.label ?? null,
+      origin: actor.origin,
+      channel: input.channel,
+      kind: "reminder.step",
+      text: input.text,
+      invoiceIds: input.invoiceIds ?? [],
+      data: { levelId: input.levelId },
+    });
+  });
+}
+
+export async function recordPromise(
+  db: Database,
+  actor: Actor,
+  input: { customerId: number; amount: bigint; promisedDate: CalendarDate; invoiceIds?: number[]; note?: string },
+  now = new Date(),
+): Promise<number> {
+  if (input.amount <= 0n) throw new AppError("input.invalid", "A promise to pay needs an amount greater than zero.");
+  return db.prisma.$transaction(async (tx) => {
+    const customer = await tx.customer.findUnique({ where: { id: input.customerId } });
+    if (!customer) throw new AppError("not_found", `Customer #${input.customerId} is unknown.`);
+    const promise = await tx.promiseToPay.create({
+      data: {
+        customerId: customer.id,
+        amount: input.amount,
+        currency: customer.currency,
+        promisedDate: calendarDateToDb(input.promisedDate),
+        recordedById: actor.personId,
+        recordedAt: now,
+        invoices: input.invoiceIds?.length ? { create: input.invoiceIds.map((invoiceId) => ({ invoiceId })) } : undefined,
+      },
+    });
+    await appendHistory(tx, {
+      occurredAt: now,
+      customerId: customer.id,
+      actorId: actor.personId,
+      actorLabel: actor.label ?? null,
+      origin: actor.origin,
+      channel: "PHONE",
+      kind: "promise.recorded",
+      text: `Promise to pay ${formatMinor(input.amount)} ${customer.currency} by ${input.promisedDate}${input.note ? `: ${input.note}` : ""}`,
+      invoiceIds: input.invoiceIds ?? [],
+      data: { promiseId: promise.id },
+    });
+    return promise.id;
+  });
+}

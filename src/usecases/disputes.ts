@@ -1,0 +1,100 @@
+// Disputes: a sales rep (or anyone in the committee) flags an invoice as disputed, which pauses dunning on
+// it; finance or back office resolves it.
+import { z } from "zod";
+import type { Database } from "../db/database.js";
+import { appendHistory } from "../db/history.js";
+import { AppError } from "../errors.js";
+import type { Actor } from "./actor.js";
+
+export const DISPUTE_CATEGORIES = ["PRICE", "QUANTITY", "QUALITY", "DELIVERY", "BILLING_ERROR", "OTHER"] as const;
+export type DisputeCategory = (typeof DISPUTE_CATEGORIES)[number];
+
+export const flagDisputeInput = z.object({
+  invoiceNumber: z.string().trim().min(1, "give the invoice number"),
+  category: z.enum(DISPUTE_CATEGORIES),
+  reason: z.string().trim().min(3, "say what the customer disputes").max(2000),
+  /** Minor units; defaults to the invoice's open amount. */
+  amountDisputed: z.bigint().positive().nullable().default(null),
+});
+export type FlagDisputeInput = z.input<typeof flagDisputeInput>;
+
+export interface FlaggedDispute {
+  disputeId: number;
+  invoiceId: number;
+  invoiceNumber: string;
+  customerId: number;
+  customerName: string;
+  collectorId: number | null;
+  amountDisputed: bigint;
+}
+
+export async function flagDispute(db: Database, actor: Actor, input: FlagDisputeInput, now = new Date()): Promise<FlaggedDispute> {
+  const data = flagDisputeInput.parse(input);
+  return db.prisma.$transaction(async (tx) => {
+    const invoice = await tx.invoice.findFirst({ where: { kind: "INVOICE", number: data.invoiceNumber }, include: { customer: true } });
+    if (!invoice) throw new AppError("not_found", `Invoice ${data.invoiceNumber} is unknown. Check the number (e.g. F2025-0113).`);
+    if (invoice.openAmount <= 0n) throw new AppError("conflict", `Invoice ${invoice.number} is fully paid: there is nothing left to dispute.`);
+    const existing = await tx.dispute.findFirst({ where: { invoiceId: invoice.id, status: "OPEN" } });
+    if (existing) {
+      throw new AppError("conflict", `Invoice ${invoice.number} is already disputed (${existing.category.toLowerCase()}, since ${existing.openedAt.toISOString().slice(0, 10)}).`);
+    }
+    const amount = data.amountDisputed ?? invoice.openAmount;
+    if (amount > invoice.openAmount) throw new AppError("input.invalid", `The disputed amount is more than what invoice ${invoice.number} still owes.`);
+    const dispute = await tx.dispute.create({
+      data: { invoiceId: invoice.id, customerId: invoice.customerId, category: data.category, reason: data.reason, amountDisputed: amount, openedById: actor.personId, openedAt: now },
+    });
+    await appendHistory(tx, {
+      occurredAt: now,
+      customerId: invoice.customerId,
+      actorId: actor.personId,
+      actorLabel: actor.label ?? null,
+      origin: actor.origin,
+      channel: "CHAT",
+      kind: "dispute.opened",
+      text: `Dispute on ${invoice.number} (${data.category.toLowerCase().replace("_", " ")}): ${data.reason}`,
+      invoiceIds: [invoice.id],
+      data: { disputeId: dispute.id, amountDisputed: amount.toString() },
+    });
+    return {
+      disputeId: dispute.id,
+      invoiceId: invoice.id,
+      invoiceNumber: invoice.number,
+      customerId: invoice.customerId,
+      customerName: invoice.customer.name,
+      collectorId: invoice.customer.collectorId,
+      amountDisputed: amount,
+    };
+  });
+}
+
+export async function resolveDispute(
+  db: Database,
+  actor: Actor,
+  input: { invoiceNumber: string; outcome: string; withdrawn?: boolean },
+  now = new Date(),
+): Promise<{ disputeId: number; customerId: number }> {
+  return db.prisma.$transaction(async (tx) => {
+    const dispute = await tx.dispute.findFirst({ where: { status: "OPEN", invoice: { number: input.invoiceNumber } }, include: { invoice: true } });
+    if (!dispute) throw new AppError("not_found", `Invoice ${input.invoiceNumber} has no open dispute.`);
+    await tx.dispute.update({
+      where: { id: dispute.id },
+      data: { status: input.withdrawn ? "WITHDRAWN" : "RESOLVED", resolvedAt: now, resolvedById: actor.personId, resolution: input.outcome },
+    });
+    await appendHistory(tx, {
+      occurredAt: now,
+      customerId: dispute.customerId,
+      actorId: actor.personId,
+      actorLabel: actor.label ?? null,
+      origin: actor.origin,
+      channel: "CHAT",
+      kind: input.withdrawn ? "dispute.withdrawn" : "dispute.resolved",
+      text: `Dispute on ${dispute.invoice.number} ${input.withdrawn ? "withdrawn" : "resolved"}: ${input.outcome}`,
+      invoiceIds: [dispute.invoiceId],
+      data: { disputeId: dispute.id },
+    });
+    // A committee hold ends with the last open dispute.
+    const open = await tx.dispute.count({ where: { customerId: dispute.customerId, status: "OPEN" } });
+    if (open === 0) await tx.customer.updateMany({ where: { id: dispute.customerId, onHold: true }, data: { onHold: false, onHoldReason: null } });
+    return { disputeId: dispute.id, customerId: dispute.customerId };
+  });
+}

@@ -1,0 +1,143 @@
+// A committee member approves or rejects a proposed action. The policy decides who may vote and when the
+// decision is made; an approved action is applied at once. Vote, decision, application and history are
+// written in one transaction, with the action row locked, so two simultaneous clicks cannot both apply it.
+import type { Database } from "../db/database.js";
+import { appendHistory } from "../db/history.js";
+import { checkVoter, describeKind, tallyVotes, type Decision, type VoteOutcome, type Voter } from "../domain/approvals.js";
+import { formatMinor } from "../domain/money.js";
+import type { Role } from "../domain/parties.js";
+import type { ActionKind, Policy } from "../domain/policy.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import { AppError } from "../errors.js";
+import type { Actor } from "./actor.js";
+
+export interface VoteResult {
+  actionId: number;
+  /** False when this exact vote was already recorded (a repeated click): nothing new was written. */
+  recorded: boolean;
+  outcome: VoteOutcome;
+  status: "PROPOSED" | "APPROVED" | "APPLIED" | "REJECTED";
+  applied: string | null;
+}
+
+type Tx = Prisma.TransactionClient;
+
+export async function recordVote(
+  db: Database,
+  policy: Policy,
+  actor: Actor & { personId: number },
+  input: { actionId: number; decision: Decision; comment?: string },
+  now = new Date(),
+): Promise<VoteResult> {
+  return db.prisma.$transaction(async (tx) => {
+    // Lock the action: concurrent votes on it wait for each other.
+    await tx.$queryRawUnsafe(`SELECT id FROM proposed_action WHERE id = $1 FOR UPDATE`, input.actionId);
+    const action = await tx.proposedAction.findUnique({
+      where: { id: input.actionId },
+      include: { customer: { include: { salesOwner: true } }, votes: { include: { person: true } }, invoices: true },
+    });
+    if (!action) throw new AppError("not_found", `Proposed action #${input.actionId} does not exist.`);
+    if (action.status !== "PROPOSED") {
+      throw new AppError("conflict", `This action was already ${action.status.toLowerCase()}${action.decidedAt ? ` on ${action.decidedAt.toISOString().slice(0, 10)}` : ""}.`);
+    }
+    const person = await tx.person.findUnique({ where: { id: actor.personId } });
+    if (!person || !person.active) throw new AppError("forbidden", "You are not registered as a committee member.");
+    const voter: Voter = { personId: person.id, name: person.name, roles: person.roles as Role[] };
+    const subject = { kind: action.kind as ActionKind, proposedById: action.proposedById, salesOwnerId: action.customer.salesOwnerId, salesOwnerName: action.customer.salesOwner?.name ?? null };
+    const check = checkVoter(subject, voter, policy);
+    if (!check.allowed) throw new AppError("forbidden", check.reason);
+
+    const previous = action.votes.find((v) => v.personId === person.id);
+    const asRole: Role = check.asRole === "SALES_OWNER" ? "SALES" : check.asRole;
+    let recorded = false;
+    if (!previous || previous.decision !== input.decision || (input.comment && input.comment !== previous.comment)) {
+      await tx.vote.upsert({
+        where: { actionId_personId: { actionId: action.id, personId: person.id } },
+        create: { actionId: action.id, personId: person.id, decision: input.decision, asRole, comment: input.comment ?? null, createdAt: now },
+        update: { decision: input.decision, asRole, comment: input.comment ?? null, createdAt: now },
+      });
+      await appendHistory(tx, {
+        occurredAt: now,
+        customerId: action.customerId,
+        actorId: person.id,
+        origin: actor.origin,
+        channel: "CHAT",
+        kind: "action.vote",
+        text: `${person.name} ${input.decision === "APPROVE" ? "approved" : "rejected"} ${describeKind(subject.kind)}${input.comment ? `: ${input.comment}` : ""}`,
+        actionId: action.id,
+        invoiceIds: action.invoices.map((i) => i.invoiceId),
+        data: { decision: input.decision, asRole: check.asRole },
+      });
+      recorded = true;
+    }
+
+    const votes = await tx.vote.findMany({ where: { actionId: action.id }, include: { person: true } });
+    const outcome = tallyVotes(
+      subject,
+      votes.map((v) => ({ voter: { personId: v.personId, name: v.person.name, roles: v.person.roles as Role[] }, decision: v.decision })),
+      policy,
+    );
+    if (outcome.status === "REJECTED") {
+      await tx.proposedAction.update({ where: { id: action.id }, data: { status: "REJECTED", decidedAt: now } });
+      await appendHistory(tx, {
+        occurredAt: now,
+        customerId: action.customerId,
+        actorId: person.id,
+        origin: actor.origin,
+        channel: "SYSTEM",
+        kind: "action.rejected",
+        text: `Committee rejected ${describeKind(subject.kind)} (rejected by ${outcome.rejecters.map((r) => r.name).join(", ")})`,
+        actionId: action.id,
+      });
+      return { actionId: action.id, recorded, outcome, status: "REJECTED", applied: null };
+    }
+    if (outcome.status === "APPROVED") {
+      await tx.proposedAction.update({ where: { id: action.id }, data: { status: "APPROVED", decidedAt: now } });
+      const applied = await applyAction(tx, action, now);
+      await tx.proposedAction.update({ where: { id: action.id }, data: { status: "APPLIED", appliedAt: now } });
+      await appendHistory(tx, {
+        occurredAt: now,
+        customerId: action.customerId,
+        actorId: person.id,
+        origin: actor.origin,
+        channel: "SYSTEM",
+        kind: "action.applied",
+        text: `Committee decision applied: ${applied} (approved by ${outcome.approvers.map((a) => a.name).join(", ")})`,
+        actionId: action.id,
+        invoiceIds: action.invoices.map((i) => i.invoiceId),
+      });
+      return { actionId: action.id, recorded, outcome, status: "APPLIED", applied };
+    }
+    return { actionId: action.id, recorded, outcome, status: "PROPOSED", applied: null };
+  });
+}
+
+async function applyAction(
+  tx: Tx,
+  action: { id: number; kind: string; customerId: number; reason: string; params: Prisma.JsonValue; invoices: Array<{ invoiceId: number }> },
+  now: Date,
+): Promise<string> {
+  const params = (action.params ?? {}) as Record<string, string>;
+  switch (action.kind as ActionKind) {
+    case "BLOCK_DELIVERIES":
+      await tx.customer.update({ where: { id: action.customerId }, data: { blocked: true, blockedReason: action.reason, blockedAt: now } });
+      return "deliveries blocked";
+    case "UNBLOCK_DELIVERIES":
+      await tx.customer.update({ where: { id: action.customerId }, data: { blocked: false, blockedReason: null, blockedAt: null } });
+      return "deliveries unblocked";
+    case "CREDIT_LIMIT_CHANGE": {
+      if (!params.newCreditLimit) throw new AppError("conflict", `Action #${action.id} has no new credit limit.`);
+      const limit = BigInt(params.newCreditLimit);
+      await tx.customer.update({ where: { id: action.customerId }, data: { creditLimit: limit } });
+      return `credit limit set to ${formatMinor(limit)}`;
+    }
+    case "LITIGATION":
+      await tx.invoice.updateMany({ where: { id: { in: action.invoices.map((i) => i.invoiceId) }, openAmount: { gt: 0n } }, data: { status: "LITIGATION" } });
+      return `${action.invoices.length} invoice(s) passed to litigation`;
+    case "FORMAL_NOTICE":
+      return `formal notice to send (deadline ${params.deadlineDays ?? "8"} days)`;
+    case "HOLD":
+      await tx.customer.update({ where: { id: action.customerId }, data: { onHold: true, onHoldReason: action.reason } });
+      return "dunning on hold until the disputes are settled";
+  }
+}
