@@ -6,7 +6,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
+import type { Database } from "./db/database.js";
 import { portfolioSnapshot } from "./db/portfolio.js";
+import { addDays } from "./domain/calendarDate.js";
+import { defaultPolicy } from "./domain/policy.js";
+import { renderDigest, renderTasks } from "./cli/render.js";
+import { buildDigest, collectorTasks, reviewPortfolio } from "./services/committeeViews.js";
+import { prepareCommittee } from "./usecases/committee.js";
+import { recordPromise, recordStep } from "./usecases/contacts.js";
+import { flagDispute } from "./usecases/disputes.js";
+import { recordVote } from "./usecases/votes.js";
 import { loadSettings } from "./db/settings.js";
 import { calendarDate } from "./domain/calendarDate.js";
 import { formatMoney } from "./domain/money.js";
@@ -35,6 +44,7 @@ const FILES: Array<[ImportKind, string]> = [
 ];
 
 const out = process.stdout;
+const policy = defaultPolicy;
 rmSync(DEMO_DIR, { recursive: true, force: true });
 const db = await openDatabase(DEMO_DIR);
 try {
@@ -95,27 +105,160 @@ try {
   const settings = await db.withConnection(loadSettings);
   const money = (minor: bigint) => formatMoney(minor, settings.currency, settings.locale);
   const snapshot = await portfolioSnapshot(db, SAMPLE_AS_OF);
-  print(out, `${settings.companyName}: receivables as of ${SAMPLE_AS_OF} (the sample's date)`);
   print(
     out,
-    `  customers by segment: ${Object.entries(snapshot.customersBySegment)
-      .map(([s, n]) => `${s.toLowerCase()} ${n}`)
-      .join(", ")}`,
+    `${settings.companyName}: ${snapshot.openInvoices} open invoices, ${money(snapshot.openAmount)}, of which ${money(snapshot.overdueAmount)} overdue.`,
   );
-  print(out, `  open invoices: ${snapshot.openInvoices}, ${money(snapshot.openAmount)}, of which overdue ${money(snapshot.overdueAmount)}`);
-  print(out, `  open credit notes: ${money(snapshot.openCreditNotes)}; unallocated payments: ${money(snapshot.unallocatedPayments)}`);
   print(out);
-  print(out, "Largest overdue balances:");
-  print(
-    out,
-    table(
-      ["customer", "name", "overdue", "oldest due date"],
-      snapshot.topOverdue.map((t) => [t.externalId, t.name, money(t.overdue), t.oldestDue]),
-    ),
-  );
+
+  await simulateCollection(db, settings.timeZone);
+  print(out);
+  print(out, renderDigest(await buildDigest(db, policy, SAMPLE_AS_OF)));
+  print(out);
+  const sophie = await db.prisma.person.findFirstOrThrow({ where: { email: "sophie.leroy@demo.example" } });
+  print(out, renderTasks(await collectorTasks(db, policy, SAMPLE_AS_OF, sophie.id), settings.currency, settings.locale));
   print(out);
   print(out, "Next: try the CLI on this database, e.g.");
   print(out, `  DATABASE_URL=${path.relative(process.cwd(), DEMO_DIR) || DEMO_DIR} npx ccbot people list`);
 } finally {
   await db.close();
+}
+
+/**
+ * A few weeks of collection work on the sample, through the same use cases the chat bots call: reminder
+ * steps, disputes flagged by sales, promises to pay, last week's committee, and votes on its proposals.
+ */
+async function simulateCollection(database: Database, timeZone: string): Promise<void> {
+  const at = (date: string) => new Date(`${date}T09:00:00Z`);
+  const person = (email: string) => database.prisma.person.findFirstOrThrow({ where: { email } });
+  const finance = await person("nathalie.roche@demo.example");
+  const claire = await person("claire.dumont@demo.example");
+  const sophie = await person("sophie.leroy@demo.example");
+  const karim = await person("karim.benali@demo.example");
+  const lastWeek = addDays(SAMPLE_AS_OF, -7);
+  const { accounts } = await reviewPortfolio(database, policy, lastWeek);
+  const late = accounts
+    .filter((a) => a.review.figures.overdue > 0n)
+    .sort((x, y) => y.review.figures.maxDaysLate - x.review.figures.maxDaysLate);
+  const collectorOf = (a: (typeof late)[number]) => (a.collectorName === karim.name ? karim : sophie);
+
+  // The oldest accounts went through every reminder step of their segment over the past weeks.
+  let steps = 0;
+  for (const account of late.slice(0, 12)) {
+    const levels = policy.segments[account.segment].levels.filter((l) => l.day > 0 && l.day <= account.review.figures.maxDaysLate - 7);
+    for (const [i, level] of levels.entries()) {
+      const on = addDays(lastWeek, -7 * (levels.length - i));
+      await recordStep(
+        database,
+        { personId: collectorOf(account).id, origin: "CLI" },
+        {
+          customerId: account.customerId,
+          levelId: level.id,
+          channel: level.channel === "VISIT" ? "VISIT" : level.channel,
+          text: `${level.id} done (${level.channel.toLowerCase()})`,
+        },
+        at(on),
+      );
+      steps += 1;
+    }
+  }
+  // Sales flag two disputes; one customer promises to pay next week, another broke last week's promise.
+  const invoices = await database.prisma.invoice.findMany({
+    where: {
+      kind: "INVOICE",
+      openAmount: { gt: 0n },
+      dueDate: { lt: new Date(`${lastWeek}T00:00:00Z`) },
+      customerId: { in: late.slice(2, 8).map((a) => a.customerId) },
+    },
+    orderBy: [{ customerId: "asc" }, { dueDate: "asc" }],
+  });
+  const firstOf = (customerId: number | undefined) => invoices.find((i) => i.customerId === customerId);
+  const disputed = [firstOf(late[2]?.customerId), firstOf(late[5]?.customerId)].filter((i) => i !== undefined);
+  const categories = ["QUALITY", "PRICE"] as const;
+  for (const [i, invoice] of disputed.entries()) {
+    await flagDispute(
+      database,
+      { personId: claire.id, origin: "SLACK" },
+      {
+        invoiceNumber: invoice.number,
+        category: categories[i] ?? "OTHER",
+        reason: i === 0 ? "two pallets arrived damaged, photos sent" : "price differs from the signed quote",
+      },
+      at(addDays(lastWeek, -3 + i)),
+    );
+  }
+  const promiser = late[6];
+  const breaker = late[7];
+  if (promiser)
+    await recordPromise(
+      database,
+      { personId: collectorOf(promiser).id, origin: "SLACK" },
+      {
+        customerId: promiser.customerId,
+        amount: promiser.review.figures.overdue,
+        promisedDate: addDays(SAMPLE_AS_OF, 5),
+        note: "transfer scheduled by their accountant",
+      },
+      at(addDays(SAMPLE_AS_OF, -2)),
+    );
+  if (breaker)
+    await recordPromise(
+      database,
+      { personId: collectorOf(breaker).id, origin: "SLACK" },
+      { customerId: breaker.customerId, amount: breaker.review.figures.overdue / 2n, promisedDate: addDays(lastWeek, 2) },
+      at(addDays(lastWeek, -5)),
+    );
+
+  // Last week's committee, and its decisions.
+  const previous = await prepareCommittee(database, policy, lastWeek, at(lastWeek));
+  const decided: string[] = [];
+  const proposals = await database.prisma.proposedAction.findMany({
+    where: { status: "PROPOSED" },
+    include: { customer: true },
+    orderBy: { id: "asc" },
+  });
+  const block = proposals.find((p) => p.kind === "BLOCK_DELIVERIES" && p.customer.salesOwnerId === claire.id);
+  if (block) {
+    await recordVote(
+      database,
+      policy,
+      { personId: finance.id, origin: "SLACK" },
+      { actionId: block.id, decision: "APPROVE", comment: "agreed, no new orders until they pay" },
+      at(lastWeek),
+    );
+    const result = await recordVote(
+      database,
+      policy,
+      { personId: claire.id, origin: "SLACK" },
+      { actionId: block.id, decision: "APPROVE" },
+      at(lastWeek),
+    );
+    decided.push(`${block.customer.name}: ${result.applied}`);
+  }
+  const notice = proposals.find((p) => p.kind === "FORMAL_NOTICE");
+  if (notice) {
+    await recordVote(
+      database,
+      policy,
+      { personId: finance.id, origin: "SLACK" },
+      { actionId: notice.id, decision: "APPROVE" },
+      at(lastWeek),
+    );
+    const owner = notice.customer.salesOwnerId ?? claire.id;
+    const result = await recordVote(
+      database,
+      policy,
+      { personId: owner, origin: "SLACK" },
+      { actionId: notice.id, decision: "APPROVE" },
+      at(lastWeek),
+    );
+    decided.push(`${notice.customer.name}: ${result.applied}`);
+  }
+  const thisWeek = await prepareCommittee(database, policy, SAMPLE_AS_OF, at(SAMPLE_AS_OF));
+  print(out, `Collection work replayed: ${steps} reminder steps, ${disputed.length} disputes, 2 promises to pay.`);
+  print(out, `Committee ${previous.period}: ${previous.proposed} proposals; decided: ${decided.join("; ") || "nothing"}.`);
+  print(
+    out,
+    `Committee ${thisWeek.period}: ${thisWeek.proposed} new proposals, ${thisWeek.expired} expired undecided, promises kept ${thisWeek.promisesKept}, broken ${thisWeek.promisesBroken}. (time zone ${timeZone})`,
+  );
 }

@@ -37,7 +37,13 @@ export interface AccountFilter {
   collectorId?: number;
 }
 
-export async function loadPortfolio(sql: Sql, asOf: CalendarDate, policy: Policy, timeZone: string, filter: AccountFilter = {}): Promise<PortfolioAccount[]> {
+export async function loadPortfolio(
+  sql: Sql,
+  asOf: CalendarDate,
+  policy: Policy,
+  timeZone: string,
+  filter: AccountFilter = {},
+): Promise<PortfolioAccount[]> {
   const edges = policy.agingBuckets;
   const bucketSums = [
     `sum(o.open) FILTER (WHERE NOT o.disputed AND o.days <= 0)`,
@@ -171,7 +177,9 @@ export async function loadPortfolio(sql: Sql, asOf: CalendarDate, policy: Policy
         promises: [],
         stepsDone: [],
         formalNotice: sentOn ? { sentOn, deadline: addDays(sentOn, int(r.deadline_days)) } : null,
-        pendingActionKinds: ((r.kinds as string[] | null) ?? []).filter((k): k is ActionKind => (ACTION_KINDS as readonly string[]).includes(k)),
+        pendingActionKinds: ((r.kinds as string[] | null) ?? []).filter((k): k is ActionKind =>
+          (ACTION_KINDS as readonly string[]).includes(k),
+        ),
         payerScore: payer.score,
       },
     };
@@ -181,7 +189,13 @@ export async function loadPortfolio(sql: Sql, asOf: CalendarDate, policy: Policy
 }
 
 /** Pending promises (with the payments since), and the reminder steps of the current dunning cycle. */
-async function attachPromisesAndSteps(sql: Sql, accounts: PortfolioAccount[], asOf: CalendarDate, timeZone: string, rows: Array<Record<string, unknown>>) {
+async function attachPromisesAndSteps(
+  sql: Sql,
+  accounts: PortfolioAccount[],
+  asOf: CalendarDate,
+  timeZone: string,
+  rows: Array<Record<string, unknown>>,
+) {
   const byId = new Map(accounts.map((a) => [a.account.customerId, a]));
   const ids = accounts.map((a) => a.account.customerId);
   if (ids.length === 0) return;
@@ -192,7 +206,13 @@ async function attachPromisesAndSteps(sql: Sql, accounts: PortfolioAccount[], as
     [ids],
   );
   for (const p of promises) {
-    const promise: AccountPromise = { id: p.id, promisedDate: p.promised as CalendarDate, amount: money(p.amount), status: "PENDING", recordedOn: p.recorded as CalendarDate };
+    const promise: AccountPromise = {
+      id: p.id,
+      promisedDate: p.promised as CalendarDate,
+      amount: money(p.amount),
+      status: "PENDING",
+      recordedOn: p.recorded as CalendarDate,
+    };
     byId.get(p.cid)?.account.promises.push(promise);
   }
   const withPromises = [...new Set(promises.map((p) => p.cid))];

@@ -129,7 +129,9 @@ export function composeDigest(input: DigestInput, policy: Policy): Digest {
     totals: input.totals,
     change: input.previous ? input.totals.buckets.map((v, i) => v - (input.previous?.buckets[i] ?? 0n)) : null,
     kpis: input.kpis,
-    priorities: ranked.slice(0, policy.committee.topAccounts).map((r) => ({ rank: r.rank, score: r.score, reasons: r.reasons, account: r.account })),
+    priorities: ranked
+      .slice(0, policy.committee.topAccounts)
+      .map((r) => ({ rank: r.rank, score: r.score, reasons: r.reasons, account: r.account })),
     actions: input.actions,
     disputes: input.disputes,
     promises: input.promises,
@@ -146,7 +148,10 @@ export function isoWeek(date: CalendarDate): { period: string; monday: CalendarD
   const thursday = new Date(monday.getTime() + 3 * 86_400_000);
   const yearStart = new Date(Date.UTC(thursday.getUTCFullYear(), 0, 1));
   const week = Math.floor((thursday.getTime() - yearStart.getTime()) / (7 * 86_400_000)) + 1;
-  return { period: `${thursday.getUTCFullYear()}-W${String(week).padStart(2, "0")}`, monday: monday.toISOString().slice(0, 10) as CalendarDate };
+  return {
+    period: `${thursday.getUTCFullYear()}-W${String(week).padStart(2, "0")}`,
+    monday: monday.toISOString().slice(0, 10) as CalendarDate,
+  };
 }
 
 /** The call's thread (seed 004): what a collector goes through on every call. */

@@ -259,19 +259,21 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
   }
 
   if (!account.blocked) {
-    const block = rules.blockDeliveries;
-    if (f.overLimit > 0n && f.maxDaysLate >= block.overLimitDaysLate) {
-      propose(
-        "BLOCK_DELIVERIES",
-        `exposure ${euros(f.exposure)} is ${euros(f.overLimit)} over the credit limit of ${euros(account.creditLimit ?? 0n)} and ${euros(f.overdue)} is up to ${f.maxDaysLate} days late`,
-        "overdue",
-      );
-    } else if (f.maxDaysLate >= block.daysLate) {
-      propose(
-        "BLOCK_DELIVERIES",
-        `${euros(f.overdue)} overdue, oldest ${f.maxDaysLate} days late (threshold ${block.daysLate})`,
-        "overdue",
-      );
+    if (f.overdue >= BigInt(rules.blockDeliveries.minimumOverdue)) {
+      const block = rules.blockDeliveries;
+      if (f.overLimit > 0n && f.maxDaysLate >= block.overLimitDaysLate) {
+        propose(
+          "BLOCK_DELIVERIES",
+          `exposure ${euros(f.exposure)} is ${euros(f.overLimit)} over the credit limit of ${euros(account.creditLimit ?? 0n)} and ${euros(f.overdue)} is up to ${f.maxDaysLate} days late`,
+          "overdue",
+        );
+      } else if (f.maxDaysLate >= block.daysLate) {
+        propose(
+          "BLOCK_DELIVERIES",
+          `${euros(f.overdue)} overdue, oldest ${f.maxDaysLate} days late (threshold ${block.daysLate})`,
+          "overdue",
+        );
+      }
     }
   } else if (f.overLimit === 0n && f.maxDaysLate < rules.blockDeliveries.overLimitDaysLate) {
     propose(

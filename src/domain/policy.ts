@@ -63,6 +63,8 @@ export const policySchema = z
         overLimitDaysLate: z.number().int().nonnegative(),
         /** ...or when anything is this many days late, whatever the limit. */
         daysLate: z.number().int().positive(),
+        /** Never propose a block for less than this overdue (minor units). */
+        minimumOverdue: z.number().int().nonnegative(),
       }),
       formalNotice: z.object({
         /** Propose a formal notice once the last reminder level is done and this many days late. */
@@ -163,7 +165,7 @@ export const DEFAULT_POLICY: PolicyInput = {
     },
   },
   rules: {
-    blockDeliveries: { overLimitDaysLate: 15, daysLate: 60 },
+    blockDeliveries: { overLimitDaysLate: 15, daysLate: 60, minimumOverdue: 50_000 },
     formalNotice: { daysLate: 45, minimumOverdue: 15_000, deadlineDays: 8 },
     litigation: { daysLate: 90, minimumOverdue: 150_000, requiresExpiredFormalNotice: true },
     creditLimit: { lowerBelowScore: 40, raiseAboveScore: 85, raisePercent: 20, nearLimitPercent: 90 },

@@ -31,7 +31,12 @@ export interface PortfolioReview {
   totals: Aging;
 }
 
-export async function reviewPortfolio(db: Database, policy: Policy, asOf: CalendarDate, filter: { collectorId?: number; customerIds?: number[] } = {}): Promise<PortfolioReview> {
+export async function reviewPortfolio(
+  db: Database,
+  policy: Policy,
+  asOf: CalendarDate,
+  filter: { collectorId?: number; customerIds?: number[] } = {},
+): Promise<PortfolioReview> {
   const settings = await db.withConnection(loadSettings);
   const portfolio = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone, filter));
   const accounts = portfolio.map((p) => toDigestAccount(p, policy, asOf));
@@ -57,9 +62,19 @@ function toDigestAccount(p: PortfolioAccount, policy: Policy, asOf: CalendarDate
   };
 }
 
-export async function kpisAsOf(db: Database, policy: Policy, asOf: CalendarDate, totals: Aging, previous: Aging | null): Promise<{ kpis: DigestKpis; months: MonthFigures[] }> {
+export async function kpisAsOf(
+  db: Database,
+  policy: Policy,
+  asOf: CalendarDate,
+  totals: Aging,
+  previous: Aging | null,
+): Promise<{ kpis: DigestKpis; months: MonthFigures[] }> {
   const months = await db.withConnection((sql) => loadMonthlyFigures(sql, asOf, 24));
-  const convention = { yearDays: policy.kpis.dsoYearDays, salesIncludeVat: policy.kpis.dsoSalesIncludeVat, vatRatePercent: policy.kpis.vatRatePercent };
+  const convention = {
+    yearDays: policy.kpis.dsoYearDays,
+    salesIncludeVat: policy.kpis.dsoSalesIncludeVat,
+    vatRatePercent: policy.kpis.vatRatePercent,
+  };
   const last = months.length - 1;
   const recoveryMonths = monthRange(addDays(asOf, -400).slice(0, 7), asOf.slice(0, 7));
   const rates = recoveryRates(await db.withConnection((sql) => loadRecoveryTotals(sql, recoveryMonths)), asOf);
@@ -80,9 +95,18 @@ export async function kpisAsOf(db: Database, policy: Policy, asOf: CalendarDate,
 export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDate): Promise<Digest> {
   const { settings, accounts, totals } = await reviewPortfolio(db, policy, asOf);
   const { period, monday } = isoWeek(asOf);
-  const previousRow = await db.prisma.agingSnapshot.findFirst({ where: { weekStart: { lt: new Date(`${monday}T00:00:00Z`) } }, orderBy: { weekStart: "desc" } });
+  const previousRow = await db.prisma.agingSnapshot.findFirst({
+    where: { weekStart: { lt: new Date(`${monday}T00:00:00Z`) } },
+    orderBy: { weekStart: "desc" },
+  });
   const previous: Aging | null = previousRow
-    ? { buckets: previousRow.buckets, disputed: previousRow.disputed, credits: previousRow.credits, overdue: previousRow.overdue, balance: previousRow.balance }
+    ? {
+        buckets: previousRow.buckets,
+        disputed: previousRow.disputed,
+        credits: previousRow.credits,
+        overdue: previousRow.overdue,
+        balance: previousRow.balance,
+      }
     : null;
   const { kpis } = await kpisAsOf(db, policy, asOf, totals, previous);
   return composeDigest(
@@ -107,12 +131,21 @@ export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDa
 export async function pendingActions(db: Database, policy: Policy, filter: { actionIds?: number[] } = {}): Promise<PendingAction[]> {
   const actions = await db.prisma.proposedAction.findMany({
     where: { status: { in: ["PROPOSED", "APPROVED"] }, ...(filter.actionIds ? { id: { in: filter.actionIds } } : {}) },
-    include: { customer: { include: { salesOwner: true } }, votes: { include: { person: true } }, invoices: { include: { invoice: true } } },
+    include: {
+      customer: { include: { salesOwner: true } },
+      votes: { include: { person: true } },
+      invoices: { include: { invoice: true } },
+    },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
   return actions.map((a) => {
     const outcome = tallyVotes(
-      { kind: a.kind as ActionKind, proposedById: a.proposedById, salesOwnerId: a.customer.salesOwnerId, salesOwnerName: a.customer.salesOwner?.name ?? null },
+      {
+        kind: a.kind as ActionKind,
+        proposedById: a.proposedById,
+        salesOwnerId: a.customer.salesOwnerId,
+        salesOwnerName: a.customer.salesOwner?.name ?? null,
+      },
       a.votes.map((v) => ({ voter: { personId: v.personId, name: v.person.name, roles: v.person.roles as Role[] }, decision: v.decision })),
       policy,
     );
@@ -132,7 +165,11 @@ export async function pendingActions(db: Database, policy: Policy, filter: { act
 }
 
 async function openDisputes(db: Database, asOf: CalendarDate) {
-  const disputes = await db.prisma.dispute.findMany({ where: { status: "OPEN" }, include: { invoice: true, customer: true, openedBy: true }, orderBy: { openedAt: "asc" } });
+  const disputes = await db.prisma.dispute.findMany({
+    where: { status: "OPEN" },
+    include: { invoice: true, customer: true, openedBy: true },
+    orderBy: { openedAt: "asc" },
+  });
   return disputes.map((d) => {
     const openedOn = d.openedAt.toISOString().slice(0, 10) as CalendarDate;
     return {
@@ -178,10 +215,23 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
   const { accounts } = await reviewPortfolio(db, policy, asOf, { collectorId });
   const tasks: CollectorTask[] = [];
   for (const a of accounts) {
-    const base = { customerId: a.customerId, externalId: a.externalId, customerName: a.name, overdue: a.review.figures.overdue, maxDaysLate: a.review.figures.maxDaysLate };
+    const base = {
+      customerId: a.customerId,
+      externalId: a.externalId,
+      customerName: a.name,
+      overdue: a.review.figures.overdue,
+      maxDaysLate: a.review.figures.maxDaysLate,
+    };
     const step = a.review.step;
     if (step && step.level.by !== "SALES") {
-      tasks.push({ ...base, kind: "step", levelId: step.level.id, channel: step.channel, title: `${stepVerb(step.channel)} (${step.level.id})`, reason: step.reason });
+      tasks.push({
+        ...base,
+        kind: "step",
+        levelId: step.level.id,
+        channel: step.channel,
+        title: `${stepVerb(step.channel)} (${step.level.id})`,
+        reason: step.reason,
+      });
     }
     for (const update of a.review.promiseUpdates) {
       tasks.push({
@@ -219,14 +269,30 @@ function stepVerb(channel: string): string {
   return { EMAIL: "Send the reminder e-mail", PHONE: "Call", LETTER: "Send the reminder letter", VISIT: "Visit" }[channel] ?? "Remind";
 }
 
-export async function customerFiles(db: Database, asOf: CalendarDate, customerIds: number[], accounts: DigestAccount[]): Promise<Map<number, CustomerFile>> {
+export async function customerFiles(
+  db: Database,
+  asOf: CalendarDate,
+  customerIds: number[],
+  accounts: DigestAccount[],
+): Promise<Map<number, CustomerFile>> {
   const customers = await db.prisma.customer.findMany({
     where: { id: { in: customerIds } },
     include: {
       contacts: { orderBy: [{ isPrimary: "desc" }, { id: "asc" }] },
-      invoices: { where: { kind: "INVOICE", openAmount: { gt: 0n } }, include: { disputes: { where: { status: "OPEN" } } }, orderBy: { dueDate: "asc" }, take: 20 },
+      invoices: {
+        where: { kind: "INVOICE", openAmount: { gt: 0n } },
+        include: { disputes: { where: { status: "OPEN" } } },
+        orderBy: { dueDate: "asc" },
+        take: 20,
+      },
       promises: { where: { status: { in: ["PENDING", "BROKEN"] } }, orderBy: { promisedDate: "desc" }, take: 5 },
-      history: { orderBy: [{ occurredAt: "desc" }, { id: "desc" }], take: 5, include: { actor: true } },
+      // What people did and said, not the engine's bookkeeping.
+      history: {
+        where: { kind: { notIn: ["action.proposed", "action.expired", "action.superseded"] } },
+        orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
+        take: 5,
+        include: { actor: true },
+      },
     },
   });
   const payers = new Map(accounts.map((a) => [a.customerId, a.payer]));
@@ -240,10 +306,21 @@ export async function customerFiles(db: Database, asOf: CalendarDate, customerId
         blocked: c.blocked,
         contacts: c.contacts.map((k) => ({ name: k.name, jobTitle: k.jobTitle, email: k.email, phone: k.phone })),
         overdueInvoices: c.invoices
-          .map((i) => ({ number: i.number, dueDate: calendarDateFromDb(i.dueDate), openAmount: i.openAmount, daysLate: daysBetween(calendarDateFromDb(i.dueDate), asOf), disputed: i.disputes.length > 0 }))
+          .map((i) => ({
+            number: i.number,
+            dueDate: calendarDateFromDb(i.dueDate),
+            openAmount: i.openAmount,
+            daysLate: daysBetween(calendarDateFromDb(i.dueDate), asOf),
+            disputed: i.disputes.length > 0,
+          }))
           .filter((i) => i.daysLate > 0),
         commitments: c.promises.map((p) => ({ amount: p.amount, promisedDate: calendarDateFromDb(p.promisedDate), status: p.status })),
-        lastHistory: c.history.map((h) => ({ on: h.occurredAt.toISOString().slice(0, 10), kind: h.kind, text: h.text, by: h.actor?.name ?? h.actorLabel })),
+        lastHistory: c.history.map((h) => ({
+          on: h.occurredAt.toISOString().slice(0, 10),
+          kind: h.kind,
+          text: h.text,
+          by: h.actor?.name ?? h.actorLabel,
+        })),
         payer: payers.get(c.id) ?? { averageDaysLate: null, onTimeShare: null, promisesBroken: 0, score: null, grade: null },
       },
     ]),

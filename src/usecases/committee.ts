@@ -24,23 +24,36 @@ export interface CommitteePreparation {
 export async function prepareCommittee(db: Database, policy: Policy, asOf: CalendarDate, now = new Date()): Promise<CommitteePreparation> {
   const { period, monday } = isoWeek(asOf);
   const settings = await db.withConnection(loadSettings);
-  // Proposals of earlier weeks that nobody decided expire; the engine proposes them again if still relevant.
+  // Proposals of earlier weeks that nobody decided: superseded when the engine no longer proposes them (the
+  // situation changed: paid, disputed...), expired otherwise (and proposed again below, with today's figures).
   const stale = await db.prisma.proposedAction.findMany({ where: { status: "PROPOSED", period: { lt: period } } });
-  await db.prisma.$transaction(async (tx) => {
-    for (const action of stale) {
-      await tx.proposedAction.update({ where: { id: action.id }, data: { status: "EXPIRED", decidedAt: now } });
-      await appendHistory(tx, {
-        occurredAt: now,
-        customerId: action.customerId,
-        actorLabel: SYSTEM.label,
-        origin: "JOB",
-        channel: "SYSTEM",
-        kind: "action.expired",
-        text: `Proposal expired undecided: ${describeKind(action.kind as ActionKind)} (${action.period})`,
-        actionId: action.id,
-      });
-    }
-  });
+  if (stale.length > 0) {
+    const current = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone, { customerIds: [...new Set(stale.map((a) => a.customerId))] }));
+    const stillProposed = new Set(
+      current.flatMap((p) =>
+        reviewAccount({ ...p.account, pendingActionKinds: [] }, asOf, policy).proposals.map((x) => `${p.account.customerId}:${x.kind}`),
+      ),
+    );
+    await db.prisma.$transaction(async (tx) => {
+      for (const action of stale) {
+        const status = stillProposed.has(`${action.customerId}:${action.kind}`) ? "EXPIRED" : "SUPERSEDED";
+        await tx.proposedAction.update({ where: { id: action.id }, data: { status, decidedAt: now } });
+        await appendHistory(tx, {
+          occurredAt: now,
+          customerId: action.customerId,
+          actorLabel: SYSTEM.label,
+          origin: "JOB",
+          channel: "SYSTEM",
+          kind: status === "EXPIRED" ? "action.expired" : "action.superseded",
+          text:
+            status === "EXPIRED"
+              ? `Proposal expired undecided: ${describeKind(action.kind as ActionKind)} (${action.period})`
+              : `Proposal withdrawn, the situation changed: ${describeKind(action.kind as ActionKind)} (${action.period})`,
+          actionId: action.id,
+        });
+      }
+    });
+  }
 
   const accounts = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone));
   const reviews = accounts.map((a) => ({ portfolio: a, review: reviewAccount(a.account, asOf, policy) }));
@@ -56,7 +69,10 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
       for (const { portfolio, review } of reviews) {
         const customerId = portfolio.account.customerId;
         for (const update of review.promiseUpdates) {
-          const changed = await tx.promiseToPay.updateMany({ where: { id: update.promiseId, status: "PENDING" }, data: { status: update.status, settledAt: now } });
+          const changed = await tx.promiseToPay.updateMany({
+            where: { id: update.promiseId, status: "PENDING" },
+            data: { status: update.status, settledAt: now },
+          });
           if (changed.count === 0) continue;
           if (update.status === "KEPT") promisesKept += 1;
           else promisesBroken += 1;
@@ -72,7 +88,9 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
           });
         }
         for (const proposal of review.proposals) {
-          const exists = await tx.proposedAction.findFirst({ where: { customerId, kind: proposal.kind, status: { in: ["PROPOSED", "APPROVED"] } } });
+          const exists = await tx.proposedAction.findFirst({
+            where: { customerId, kind: proposal.kind, status: { in: ["PROPOSED", "APPROVED"] } },
+          });
           if (exists) continue;
           const invoiceIds = scopes.get(customerId)?.[proposal.scope] ?? [];
           const action = await tx.proposedAction.create({
@@ -110,7 +128,11 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
         balance: totals.balance,
         takenAt: now,
       };
-      await tx.agingSnapshot.upsert({ where: { weekStart: calendarDateToDb(monday) }, create: { weekStart: calendarDateToDb(monday), ...snapshot }, update: snapshot });
+      await tx.agingSnapshot.upsert({
+        where: { weekStart: calendarDateToDb(monday) },
+        create: { weekStart: calendarDateToDb(monday), ...snapshot },
+        update: snapshot,
+      });
     },
     { timeout: 120_000, maxWait: 30_000 },
   );
@@ -118,7 +140,11 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
 }
 
 /** The invoice ids each scope names, per customer. */
-export async function invoiceScopes(db: Database, asOf: CalendarDate, customerIds: number[]): Promise<Map<number, Record<InvoiceScope, number[]>>> {
+export async function invoiceScopes(
+  db: Database,
+  asOf: CalendarDate,
+  customerIds: number[],
+): Promise<Map<number, Record<InvoiceScope, number[]>>> {
   const result = new Map<number, Record<InvoiceScope, number[]>>();
   if (customerIds.length === 0) return result;
   const rows = await db.withConnection((sql) =>

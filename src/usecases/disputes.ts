@@ -33,15 +33,28 @@ export async function flagDispute(db: Database, actor: Actor, input: FlagDispute
   return db.prisma.$transaction(async (tx) => {
     const invoice = await tx.invoice.findFirst({ where: { kind: "INVOICE", number: data.invoiceNumber }, include: { customer: true } });
     if (!invoice) throw new AppError("not_found", `Invoice ${data.invoiceNumber} is unknown. Check the number (e.g. F2025-0113).`);
-    if (invoice.openAmount <= 0n) throw new AppError("conflict", `Invoice ${invoice.number} is fully paid: there is nothing left to dispute.`);
+    if (invoice.openAmount <= 0n)
+      throw new AppError("conflict", `Invoice ${invoice.number} is fully paid: there is nothing left to dispute.`);
     const existing = await tx.dispute.findFirst({ where: { invoiceId: invoice.id, status: "OPEN" } });
     if (existing) {
-      throw new AppError("conflict", `Invoice ${invoice.number} is already disputed (${existing.category.toLowerCase()}, since ${existing.openedAt.toISOString().slice(0, 10)}).`);
+      throw new AppError(
+        "conflict",
+        `Invoice ${invoice.number} is already disputed (${existing.category.toLowerCase()}, since ${existing.openedAt.toISOString().slice(0, 10)}).`,
+      );
     }
     const amount = data.amountDisputed ?? invoice.openAmount;
-    if (amount > invoice.openAmount) throw new AppError("input.invalid", `The disputed amount is more than what invoice ${invoice.number} still owes.`);
+    if (amount > invoice.openAmount)
+      throw new AppError("input.invalid", `The disputed amount is more than what invoice ${invoice.number} still owes.`);
     const dispute = await tx.dispute.create({
-      data: { invoiceId: invoice.id, customerId: invoice.customerId, category: data.category, reason: data.reason, amountDisputed: amount, openedById: actor.personId, openedAt: now },
+      data: {
+        invoiceId: invoice.id,
+        customerId: invoice.customerId,
+        category: data.category,
+        reason: data.reason,
+        amountDisputed: amount,
+        openedById: actor.personId,
+        openedAt: now,
+      },
     });
     await appendHistory(tx, {
       occurredAt: now,
@@ -74,11 +87,19 @@ export async function resolveDispute(
   now = new Date(),
 ): Promise<{ disputeId: number; customerId: number }> {
   return db.prisma.$transaction(async (tx) => {
-    const dispute = await tx.dispute.findFirst({ where: { status: "OPEN", invoice: { number: input.invoiceNumber } }, include: { invoice: true } });
+    const dispute = await tx.dispute.findFirst({
+      where: { status: "OPEN", invoice: { number: input.invoiceNumber } },
+      include: { invoice: true },
+    });
     if (!dispute) throw new AppError("not_found", `Invoice ${input.invoiceNumber} has no open dispute.`);
     await tx.dispute.update({
       where: { id: dispute.id },
-      data: { status: input.withdrawn ? "WITHDRAWN" : "RESOLVED", resolvedAt: now, resolvedById: actor.personId, resolution: input.outcome },
+      data: {
+        status: input.withdrawn ? "WITHDRAWN" : "RESOLVED",
+        resolvedAt: now,
+        resolvedById: actor.personId,
+        resolution: input.outcome,
+      },
     });
     await appendHistory(tx, {
       occurredAt: now,
@@ -94,7 +115,8 @@ export async function resolveDispute(
     });
     // A committee hold ends with the last open dispute.
     const open = await tx.dispute.count({ where: { customerId: dispute.customerId, status: "OPEN" } });
-    if (open === 0) await tx.customer.updateMany({ where: { id: dispute.customerId, onHold: true }, data: { onHold: false, onHoldReason: null } });
+    if (open === 0)
+      await tx.customer.updateMany({ where: { id: dispute.customerId, onHold: true }, data: { onHold: false, onHoldReason: null } });
     return { disputeId: dispute.id, customerId: dispute.customerId };
   });
 }

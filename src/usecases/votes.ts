@@ -38,12 +38,20 @@ export async function recordVote(
     });
     if (!action) throw new AppError("not_found", `Proposed action #${input.actionId} does not exist.`);
     if (action.status !== "PROPOSED") {
-      throw new AppError("conflict", `This action was already ${action.status.toLowerCase()}${action.decidedAt ? ` on ${action.decidedAt.toISOString().slice(0, 10)}` : ""}.`);
+      throw new AppError(
+        "conflict",
+        `This action was already ${action.status.toLowerCase()}${action.decidedAt ? ` on ${action.decidedAt.toISOString().slice(0, 10)}` : ""}.`,
+      );
     }
     const person = await tx.person.findUnique({ where: { id: actor.personId } });
     if (!person || !person.active) throw new AppError("forbidden", "You are not registered as a committee member.");
     const voter: Voter = { personId: person.id, name: person.name, roles: person.roles as Role[] };
-    const subject = { kind: action.kind as ActionKind, proposedById: action.proposedById, salesOwnerId: action.customer.salesOwnerId, salesOwnerName: action.customer.salesOwner?.name ?? null };
+    const subject = {
+      kind: action.kind as ActionKind,
+      proposedById: action.proposedById,
+      salesOwnerId: action.customer.salesOwnerId,
+      salesOwnerName: action.customer.salesOwner?.name ?? null,
+    };
     const check = checkVoter(subject, voter, policy);
     if (!check.allowed) throw new AppError("forbidden", check.reason);
 
@@ -53,7 +61,14 @@ export async function recordVote(
     if (!previous || previous.decision !== input.decision || (input.comment && input.comment !== previous.comment)) {
       await tx.vote.upsert({
         where: { actionId_personId: { actionId: action.id, personId: person.id } },
-        create: { actionId: action.id, personId: person.id, decision: input.decision, asRole, comment: input.comment ?? null, createdAt: now },
+        create: {
+          actionId: action.id,
+          personId: person.id,
+          decision: input.decision,
+          asRole,
+          comment: input.comment ?? null,
+          createdAt: now,
+        },
         update: { decision: input.decision, asRole, comment: input.comment ?? null, createdAt: now },
       });
       await appendHistory(tx, {
@@ -114,7 +129,14 @@ export async function recordVote(
 
 async function applyAction(
   tx: Tx,
-  action: { id: number; kind: string; customerId: number; reason: string; params: Prisma.JsonValue; invoices: Array<{ invoiceId: number }> },
+  action: {
+    id: number;
+    kind: string;
+    customerId: number;
+    reason: string;
+    params: Prisma.JsonValue;
+    invoices: Array<{ invoiceId: number }>;
+  },
   now: Date,
 ): Promise<string> {
   const params = (action.params ?? {}) as Record<string, string>;
@@ -132,7 +154,10 @@ async function applyAction(
       return `credit limit set to ${formatMinor(limit)}`;
     }
     case "LITIGATION":
-      await tx.invoice.updateMany({ where: { id: { in: action.invoices.map((i) => i.invoiceId) }, openAmount: { gt: 0n } }, data: { status: "LITIGATION" } });
+      await tx.invoice.updateMany({
+        where: { id: { in: action.invoices.map((i) => i.invoiceId) }, openAmount: { gt: 0n } },
+        data: { status: "LITIGATION" },
+      });
       return `${action.invoices.length} invoice(s) passed to litigation`;
     case "FORMAL_NOTICE":
       return `formal notice to send (deadline ${params.deadlineDays ?? "8"} days)`;

@@ -166,6 +166,13 @@ describe("committee actions", () => {
     ]);
   });
 
+  it("no block is proposed for less than the policy's minimum overdue (500.00 by default)", () => {
+    const small = reviewAccount(account({ invoices: [invoice(1, "2026-08-01", 499)] }), ASOF, defaultPolicy);
+    expect(small.proposals.map((p) => p.kind)).not.toContain("BLOCK_DELIVERIES");
+    const large = reviewAccount(account({ invoices: [invoice(1, "2026-08-01", 500)] }), ASOF, defaultPolicy);
+    expect(large.proposals.map((p) => p.kind)).toContain("BLOCK_DELIVERIES");
+  });
+
   it("an action already awaiting a decision is not proposed again", () => {
     const review = reviewAccount(
       account({ creditLimit: 100000n, invoices: [invoice(1, "2026-11-05", 1500)], pendingActionKinds: ["BLOCK_DELIVERIES"] }),
