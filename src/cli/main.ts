@@ -8,6 +8,7 @@ import { AppError, exitCodeFor } from "../errors.js";
 import { HISTORY_HELP, historyCommand } from "./commands/historyCommand.js";
 import { IMPORT_HELP, importCommand } from "./commands/importCommand.js";
 import { PEOPLE_HELP, peopleCommand } from "./commands/peopleCommand.js";
+import { REPORT_HELP, reportCommand } from "./commands/reportCommand.js";
 import { SETTINGS_HELP, settingsCommand } from "./commands/settingsCommand.js";
 import { print, printJson, type CliIO, type CommandContext } from "./io.js";
 
@@ -21,6 +22,7 @@ Commands:
   settings show | set KEY=VALUE ...         company name, currency, time zone, locale, payment terms
   people add ... | list                     who sits on the committee, their roles and chat identities
   history export CUSTOMER                   a customer's reminder history as JSON or CSV
+  report aging|dso|kpis|priorities|tasks    the committee's figures (--as-of, --customer, --format table|csv|json)
 
 Database: DATABASE_URL (unset = embedded database in ./data/pglite; postgresql://... = a server).
 Exit codes: 0 done, 1 input rejected (nothing written), 2 wrong usage, 3 failure (database, configuration).
@@ -32,6 +34,7 @@ const COMMAND_HELP: Record<string, string> = {
   settings: SETTINGS_HELP,
   people: PEOPLE_HELP,
   history: HISTORY_HELP,
+  report: REPORT_HELP,
 };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -52,6 +55,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         teams: { type: "string", multiple: true },
         format: { type: "string" },
         output: { type: "string", short: "o" },
+        "as-of": { type: "string" },
+        customer: { type: "string" },
+        collector: { type: "string" },
       },
     });
     const [command, ...args] = positionals;
@@ -88,6 +94,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         return await peopleCommand(context, args, values);
       case "history":
         return await historyCommand(context, args, values);
+      case "report":
+        return await reportCommand(context, args, { ...values, asOf: values["as-of"] });
       default:
         throw new AppError("input.usage", `Unknown command "${command}".\n\n${HELP}`);
     }

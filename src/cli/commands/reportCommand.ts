@@ -1,0 +1,213 @@
+import { loadPolicy } from "../../config/policyFile.js";
+import { loadSettings } from "../../db/settings.js";
+import { bucketLabels, bucketOf, daysPastDue } from "../../domain/aging.js";
+import { calendarDateAt, calendarDateFromDb, parseCalendarDate, type CalendarDate } from "../../domain/calendarDate.js";
+import { describeKind } from "../../domain/approvals.js";
+import { rankAccounts } from "../../domain/priority.js";
+import { countbackDso, simpleDso } from "../../domain/kpis.js";
+import { AppError } from "../../errors.js";
+import { collectorTasks, kpisAsOf, reviewPortfolio } from "../../services/committeeViews.js";
+import { print, type CommandContext } from "../io.js";
+import { renderTasks } from "../render.js";
+import { formatReport, type Report, type ReportFormat } from "../report.js";
+import { loadRecoveryTotals, monthRange } from "../../db/portfolioQueries.js";
+import { recoveryRates } from "../../domain/kpis.js";
+import { addDays } from "../../domain/calendarDate.js";
+
+export const REPORT_HELP = `Usage: ccbot report aging|dso|kpis|priorities|tasks [--as-of YYYY-MM-DD] [--customer ID] [--collector EMAIL] [--format table|csv|json]
+
+  aging       aged balance per customer; with --customer, per invoice (number, due date, days past due, bucket)
+  dso         DSO month by month over 12 months (simple and countback), with sales and receivables
+  kpis        overdue rate, DSO, recovery rates at 1 and 3 months by month of due date
+  priorities  accounts ranked by priority, with the reasons and what the engine proposes
+  tasks       a collector's tasks for the day (--collector EMAIL; default: every collector)
+
+--as-of defaults to today in the company's time zone. CSV follows the company's locale (French: ";" and
+decimal comma); JSON gives amounts as decimal strings.`;
+
+const KINDS = ["aging", "dso", "kpis", "priorities", "tasks"] as const;
+
+export async function reportCommand(
+  context: CommandContext,
+  args: string[],
+  options: { asOf?: string; customer?: string; collector?: string; format?: string },
+): Promise<number> {
+  const [kind, ...extra] = args;
+  if (!kind || !(KINDS as readonly string[]).includes(kind) || extra.length > 0) throw new AppError("input.usage", REPORT_HELP);
+  const format = (options.format ?? (context.json ? "json" : "table")) as ReportFormat;
+  if (!["table", "csv", "json"].includes(format)) throw new AppError("input.usage", `--format must be table, csv or json (got ${options.format})`);
+  const db = await context.database();
+  const settings = await db.withConnection(loadSettings);
+  let asOf: CalendarDate;
+  if (options.asOf) {
+    const parsed = parseCalendarDate(options.asOf);
+    if (!parsed) throw new AppError("input.invalid", `--as-of ${options.asOf} is not a date (write YYYY-MM-DD).`);
+    asOf = parsed;
+  } else asOf = calendarDateAt(new Date(), settings.timeZone);
+  const policy = loadPolicy(context.io.env.POLICY_FILE);
+  const show = (report: Report) => print(context.io.stdout, formatReport(report, format, settings.currency, settings.locale));
+
+  let customerId: number | undefined;
+  if (options.customer) {
+    const customer = await db.prisma.customer.findFirst({ where: { OR: [{ externalId: options.customer }, { name: { equals: options.customer, mode: "insensitive" } }] } });
+    if (!customer) throw new AppError("not_found", `No customer with id or name "${options.customer}".`);
+    customerId = customer.id;
+  }
+
+  switch (kind) {
+    case "aging": {
+      const labels = bucketLabels(policy.agingBuckets);
+      if (customerId !== undefined) {
+        const invoices = await db.prisma.invoice.findMany({
+          where: { customerId, kind: "INVOICE", openAmount: { gt: 0n } },
+          include: { disputes: { where: { status: "OPEN" } } },
+          orderBy: [{ dueDate: "asc" }, { number: "asc" }],
+        });
+        show({
+          title: `Aged balance of ${options.customer} as of ${asOf}`,
+          columns: [
+            { key: "number", label: "invoice", kind: "text" },
+            { key: "issueDate", label: "issued", kind: "text" },
+            { key: "dueDate", label: "due", kind: "text" },
+            { key: "daysPastDue", label: "days past due", kind: "integer" },
+            { key: "bucket", label: "bucket", kind: "text" },
+            { key: "openAmount", label: "open", kind: "money" },
+          ],
+          rows: invoices.map((i) => {
+            const due = calendarDateFromDb(i.dueDate);
+            const days = daysPastDue(due, asOf);
+            return {
+              number: i.number,
+              issueDate: calendarDateFromDb(i.issueDate),
+              dueDate: due,
+              daysPastDue: days,
+              bucket: i.disputes.length > 0 ? "disputed" : labels[bucketOf(days, policy.agingBuckets)],
+              openAmount: i.openAmount,
+            };
+          }),
+        });
+        return 0;
+      }
+      const { accounts, totals } = await reviewPortfolio(db, policy, asOf);
+      const bucketColumns = labels.map((label, i) => ({ key: `b${i}`, label, kind: "money" as const }));
+      const row = (name: string, externalId: string, a: typeof totals) => ({
+        externalId,
+        name,
+        ...Object.fromEntries(a.buckets.map((v, i) => [`b${i}`, v])),
+        disputed: a.disputed,
+        credits: a.credits,
+        balance: a.balance,
+      });
+      show({
+        title: `Aged balance as of ${asOf}`,
+        columns: [
+          { key: "externalId", label: "customer", kind: "text" },
+          { key: "name", label: "name", kind: "text" },
+          ...bucketColumns,
+          { key: "disputed", label: "disputed", kind: "money" },
+          { key: "credits", label: "credits", kind: "money" },
+          { key: "balance", label: "balance", kind: "money" },
+        ],
+        rows: [
+          ...accounts.filter((a) => a.aging.balance !== 0n || a.aging.credits !== 0n).map((a) => row(a.name, a.externalId, a.aging)),
+          row("TOTAL", "", totals),
+        ],
+      });
+      return 0;
+    }
+    case "dso": {
+      const { totals } = await reviewPortfolio(db, policy, asOf);
+      const { months } = await kpisAsOf(db, policy, asOf, totals, null);
+      const convention = { yearDays: policy.kpis.dsoYearDays, salesIncludeVat: policy.kpis.dsoSalesIncludeVat, vatRatePercent: policy.kpis.vatRatePercent };
+      const rows = months.map((m, i) => ({ month: m.month, sales: m.sales, receivables: m.receivablesAtEnd, simple: simpleDso(months, i, convention), countback: countbackDso(months, i, convention) }));
+      show({
+        title: `DSO by month (${policy.kpis.dsoYearDays}-day convention, sales ${policy.kpis.dsoSalesIncludeVat ? "with" : "without"} VAT)`,
+        columns: [
+          { key: "month", label: "month", kind: "text" },
+          { key: "sales", label: "sales", kind: "money" },
+          { key: "receivables", label: "receivables at end", kind: "money" },
+          { key: "simple", label: "DSO simple (days)", kind: "decimal" },
+          { key: "countback", label: "DSO countback (days)", kind: "decimal" },
+        ],
+        rows: rows.slice(-12),
+      });
+      return 0;
+    }
+    case "kpis": {
+      const { totals } = await reviewPortfolio(db, policy, asOf);
+      const { kpis } = await kpisAsOf(db, policy, asOf, totals, null);
+      const months = monthRange(addDays(asOf, -365).slice(0, 7), asOf.slice(0, 7));
+      const rates = recoveryRates(await db.withConnection((sql) => loadRecoveryTotals(sql, months)), asOf);
+      show({
+        title: `Key figures as of ${asOf}: receivables ${totals.balance + totals.credits}, overdue ${totals.overdue}, overdue rate ${kpis.overdueRate === null ? "n/a" : (kpis.overdueRate * 100).toFixed(1) + "%"}, DSO ${kpis.dsoCountback?.toFixed(1) ?? "n/a"} days (countback) / ${kpis.dsoSimple?.toFixed(1) ?? "n/a"} (simple)\nRecovery rates by month of due date:`,
+        columns: [
+          { key: "month", label: "due in", kind: "text" },
+          { key: "due", label: "fell due", kind: "money" },
+          { key: "within1Month", label: "collected within 1 month", kind: "percent" },
+          { key: "within3Months", label: "collected within 3 months", kind: "percent" },
+        ],
+        rows: rates.map((r) => ({ ...r })),
+      });
+      return 0;
+    }
+    case "priorities": {
+      const { accounts } = await reviewPortfolio(db, policy, asOf, customerId === undefined ? {} : { customerIds: [customerId] });
+      const ranked = rankAccounts(
+        accounts.map((a) => ({ ...a, overdue: a.review.figures.overdue, maxDaysLate: a.review.figures.maxDaysLate, payerScore: a.payer.score, overLimit: a.review.figures.overLimit })),
+        policy,
+      );
+      show({
+        title: `Priority accounts as of ${asOf}`,
+        columns: [
+          { key: "rank", label: "#", kind: "integer" },
+          { key: "externalId", label: "customer", kind: "text" },
+          { key: "name", label: "name", kind: "text" },
+          { key: "score", label: "score", kind: "decimal" },
+          { key: "overdue", label: "overdue", kind: "money" },
+          { key: "maxDaysLate", label: "days late", kind: "integer" },
+          { key: "payer", label: "payer", kind: "text" },
+          { key: "why", label: "why", kind: "text" },
+          { key: "proposals", label: "engine proposes", kind: "text" },
+        ],
+        rows: ranked.map((p) => ({
+          rank: p.rank,
+          externalId: p.account.externalId,
+          name: p.account.name,
+          score: p.score,
+          overdue: p.account.review.figures.overdue,
+          maxDaysLate: p.account.review.figures.maxDaysLate,
+          payer: p.account.payer.grade ? `${p.account.payer.grade} (${p.account.payer.score})` : "",
+          why: p.reasons.join("; "),
+          proposals: p.account.review.proposals.map((x) => describeKind(x.kind)).join("; "),
+        })),
+      });
+      return 0;
+    }
+    case "tasks": {
+      const collectors = options.collector
+        ? await db.prisma.person.findMany({ where: { email: options.collector.toLowerCase() } })
+        : await db.prisma.person.findMany({ where: { roles: { has: "COLLECTOR" }, active: true }, orderBy: { id: "asc" } });
+      if (collectors.length === 0) throw new AppError("not_found", options.collector ? `No person with e-mail ${options.collector}.` : "No collector yet: add one with ccbot people add --roles collector.");
+      for (const collector of collectors) {
+        const list = await collectorTasks(db, policy, asOf, collector.id);
+        if (format === "table") print(context.io.stdout, renderTasks(list, settings.currency, settings.locale) + "\n");
+        else
+          show({
+            title: `Tasks of ${list.collectorName}`,
+            columns: [
+              { key: "collector", label: "collector", kind: "text" },
+              { key: "externalId", label: "customer", kind: "text" },
+              { key: "customerName", label: "name", kind: "text" },
+              { key: "title", label: "task", kind: "text" },
+              { key: "reason", label: "why", kind: "text" },
+              { key: "overdue", label: "overdue", kind: "money" },
+              { key: "maxDaysLate", label: "days late", kind: "integer" },
+            ],
+            rows: list.tasks.map((t) => ({ ...t, collector: list.collectorName })),
+          });
+      }
+      return 0;
+    }
+  }
+  return 0;
+}

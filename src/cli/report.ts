@@ -1,0 +1,77 @@
+// A report is columns and rows; it prints as a terminal table, a CSV that opens in a spreadsheet of the
+// company's locale (French: ";" and decimal comma), or JSON for scripts (amounts as decimal strings).
+import { formatMinor, formatMoney, minorDigits } from "../domain/money.js";
+import { table } from "./io.js";
+
+export type ColumnKind = "text" | "money" | "integer" | "decimal" | "percent";
+
+export interface ReportColumn {
+  key: string;
+  label: string;
+  kind: ColumnKind;
+}
+
+export interface Report {
+  title: string;
+  columns: ReportColumn[];
+  rows: Array<Record<string, unknown>>;
+}
+
+export type ReportFormat = "table" | "csv" | "json";
+
+export function formatReport(report: Report, format: ReportFormat, currency: string, locale: string): string {
+  if (format === "json") return JSON.stringify(report.rows.map((row) => jsonRow(report, row, currency)), null, 2);
+  if (format === "csv") return csv(report, currency, locale);
+  const cells = report.rows.map((row) => report.columns.map((c) => displayCell(row[c.key], c.kind, currency, locale)));
+  return `${report.title}\n\n${table(report.columns.map((c) => c.label), cells)}`;
+}
+
+function jsonRow(report: Report, row: Record<string, unknown>, currency: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of report.columns) {
+    const value = row[c.key];
+    out[c.key] = value === null || value === undefined ? null : c.kind === "money" ? formatMinor(value as bigint, minorDigits(currency)) : value;
+  }
+  return out;
+}
+
+function displayCell(value: unknown, kind: ColumnKind, currency: string, locale: string): string {
+  if (value === null || value === undefined) return "";
+  switch (kind) {
+    case "money":
+      return formatMoney(value as bigint, currency, locale);
+    case "percent":
+      return new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value as number);
+    case "decimal":
+      return new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value as number);
+    case "integer":
+      return new Intl.NumberFormat(locale).format(value as number);
+    default:
+      return String(value);
+  }
+}
+
+/** CSV for a spreadsheet in this locale: the decimal separator of the locale, ";" when it is a comma. */
+function csv(report: Report, currency: string, locale: string): string {
+  const decimalComma = new Intl.NumberFormat(locale).format(1.5).includes(",");
+  const separator = decimalComma ? ";" : ",";
+  const number = (text: string) => (decimalComma ? text.replace(".", ",") : text);
+  const quote = (text: string) => (text.includes(separator) || /["\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+  const cell = (value: unknown, kind: ColumnKind): string => {
+    if (value === null || value === undefined) return "";
+    switch (kind) {
+      case "money":
+        return number(formatMinor(value as bigint, minorDigits(currency)));
+      case "percent":
+        return number(((value as number) * 100).toFixed(1));
+      case "decimal":
+        return number((value as number).toFixed(1));
+      case "integer":
+        return String(value);
+      default:
+        return quote(String(value));
+    }
+  };
+  const header = report.columns.map((c) => quote(c.kind === "percent" ? `${c.label} (%)` : c.kind === "money" ? `${c.label} (${currency})` : c.label));
+  return [header.join(separator), ...report.rows.map((row) => report.columns.map((c) => cell(row[c.key], c.kind)).join(separator))].join("\r\n");
+}
