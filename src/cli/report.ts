@@ -20,17 +20,26 @@ export interface Report {
 export type ReportFormat = "table" | "csv" | "json";
 
 export function formatReport(report: Report, format: ReportFormat, currency: string, locale: string): string {
-  if (format === "json") return JSON.stringify(report.rows.map((row) => jsonRow(report, row, currency)), null, 2);
+  if (format === "json")
+    return JSON.stringify(
+      report.rows.map((row) => jsonRow(report, row, currency)),
+      null,
+      2,
+    );
   if (format === "csv") return csv(report, currency, locale);
   const cells = report.rows.map((row) => report.columns.map((c) => displayCell(row[c.key], c.kind, currency, locale)));
-  return `${report.title}\n\n${table(report.columns.map((c) => c.label), cells)}`;
+  return `${report.title}\n\n${table(
+    report.columns.map((c) => c.label),
+    cells,
+  )}`;
 }
 
 function jsonRow(report: Report, row: Record<string, unknown>, currency: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const c of report.columns) {
     const value = row[c.key];
-    out[c.key] = value === null || value === undefined ? null : c.kind === "money" ? formatMinor(value as bigint, minorDigits(currency)) : value;
+    out[c.key] =
+      value === null || value === undefined ? null : c.kind === "money" ? formatMinor(value as bigint, minorDigits(currency)) : value;
   }
   return out;
 }
@@ -41,7 +50,9 @@ function displayCell(value: unknown, kind: ColumnKind, currency: string, locale:
     case "money":
       return formatMoney(value as bigint, currency, locale);
     case "percent":
-      return new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value as number);
+      return new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(
+        value as number,
+      );
     case "decimal":
       return new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value as number);
     case "integer":
@@ -72,6 +83,10 @@ function csv(report: Report, currency: string, locale: string): string {
         return quote(String(value));
     }
   };
-  const header = report.columns.map((c) => quote(c.kind === "percent" ? `${c.label} (%)` : c.kind === "money" ? `${c.label} (${currency})` : c.label));
-  return [header.join(separator), ...report.rows.map((row) => report.columns.map((c) => cell(row[c.key], c.kind)).join(separator))].join("\r\n");
+  const header = report.columns.map((c) =>
+    quote(c.kind === "percent" ? `${c.label} (%)` : c.kind === "money" ? `${c.label} (${currency})` : c.label),
+  );
+  return [header.join(separator), ...report.rows.map((row) => report.columns.map((c) => cell(row[c.key], c.kind)).join(separator))].join(
+    "\r\n",
+  );
 }

@@ -274,6 +274,11 @@ export async function loadMonthlyFigures(sql: Sql, asOf: CalendarDate, months: n
   return filled.slice(-Math.max(months, 1));
 }
 
+function nextMonthStart(month: string): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+}
+
 export function monthRange(from: string, to: string): string[] {
   const out: string[] = [];
   let [y, m] = from.split("-").map(Number) as [number, number];
@@ -293,21 +298,22 @@ export function monthRange(from: string, to: string): string[] {
 export async function loadRecoveryTotals(sql: Sql, months: string[]): Promise<RecoveryTotals[]> {
   if (months.length === 0) return [];
   const rows = await sql.query<{ month: string; due: string; in30: string; in90: string }>(
-    `WITH due AS (
-       SELECT i.id, i."dueDate", i.amount, i.amount - i."openAmount" - coalesce((SELECT sum(a.amount) FROM allocation a WHERE a."invoiceId" = i.id), 0) AS outside
-         FROM invoice i
-        WHERE i.kind = 'INVOICE' AND to_char(i."dueDate", 'YYYY-MM') = ANY($1::text[])
+    `WITH settled AS (
+       SELECT a."invoiceId", sum(a.amount) AS total,
+              sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 30) AS in30,
+              sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 90) AS in90
+         FROM allocation a JOIN invoice i ON i.id = a."invoiceId"
+        WHERE i.kind = 'INVOICE' AND i."dueDate" >= $1::date AND i."dueDate" < $2::date
+        GROUP BY 1
      )
-     SELECT to_char(d."dueDate", 'YYYY-MM') AS month, sum(d.amount)::text AS due,
-            (sum(greatest(d.outside, 0)) + coalesce(sum(s.in30), 0))::text AS in30,
-            (sum(greatest(d.outside, 0)) + coalesce(sum(s.in90), 0))::text AS in90
-       FROM due d
-       LEFT JOIN (SELECT a."invoiceId",
-                         sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 30) AS in30,
-                         sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 90) AS in90
-                    FROM allocation a JOIN invoice i ON i.id = a."invoiceId" GROUP BY 1) s ON s."invoiceId" = d.id
+     SELECT to_char(i."dueDate", 'YYYY-MM') AS month, sum(i.amount)::text AS due,
+            (sum(greatest(i.amount - i."openAmount" - coalesce(s.total, 0), 0)) + coalesce(sum(s.in30), 0))::text AS in30,
+            (sum(greatest(i.amount - i."openAmount" - coalesce(s.total, 0), 0)) + coalesce(sum(s.in90), 0))::text AS in90
+       FROM invoice i
+       LEFT JOIN settled s ON s."invoiceId" = i.id
+      WHERE i.kind = 'INVOICE' AND i."dueDate" >= $1::date AND i."dueDate" < $2::date
       GROUP BY 1`,
-    [months],
+    [`${months[0]}-01`, nextMonthStart(months[months.length - 1] as string)],
   );
   const byMonth = new Map(rows.map((r) => [r.month, r]));
   return months.map((month) => {

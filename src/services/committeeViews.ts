@@ -19,7 +19,7 @@ import {
   type TaskList,
 } from "../domain/digest.js";
 import { reviewAccount } from "../domain/engine.js";
-import { countbackDso, overdueRate, recoveryRates, simpleDso, type MonthFigures } from "../domain/kpis.js";
+import { countbackDso, overdueRate, recoveryRates, simpleDso, type MonthFigures, type RecoveryTotals } from "../domain/kpis.js";
 import type { Role } from "../domain/parties.js";
 import type { ActionKind, Policy } from "../domain/policy.js";
 import { AppError } from "../errors.js";
@@ -62,22 +62,32 @@ function toDigestAccount(p: PortfolioAccount, policy: Policy, asOf: CalendarDate
   };
 }
 
+/** The month-by-month series behind the KPIs (they do not depend on the portfolio: load them alongside). */
+export async function kpiSeries(db: Database, asOf: CalendarDate): Promise<{ months: MonthFigures[]; recovery: RecoveryTotals[] }> {
+  const recoveryMonths = monthRange(addDays(asOf, -400).slice(0, 7), asOf.slice(0, 7));
+  const [months, recovery] = await Promise.all([
+    db.withConnection((sql) => loadMonthlyFigures(sql, asOf, 24)),
+    db.withConnection((sql) => loadRecoveryTotals(sql, recoveryMonths)),
+  ]);
+  return { months, recovery };
+}
+
 export async function kpisAsOf(
   db: Database,
   policy: Policy,
   asOf: CalendarDate,
   totals: Aging,
   previous: Aging | null,
+  series?: Promise<{ months: MonthFigures[]; recovery: RecoveryTotals[] }>,
 ): Promise<{ kpis: DigestKpis; months: MonthFigures[] }> {
-  const months = await db.withConnection((sql) => loadMonthlyFigures(sql, asOf, 24));
+  const { months, recovery } = await (series ?? kpiSeries(db, asOf));
   const convention = {
     yearDays: policy.kpis.dsoYearDays,
     salesIncludeVat: policy.kpis.dsoSalesIncludeVat,
     vatRatePercent: policy.kpis.vatRatePercent,
   };
   const last = months.length - 1;
-  const recoveryMonths = monthRange(addDays(asOf, -400).slice(0, 7), asOf.slice(0, 7));
-  const rates = recoveryRates(await db.withConnection((sql) => loadRecoveryTotals(sql, recoveryMonths)), asOf);
+  const rates = recoveryRates(recovery, asOf);
   const receivables = totals.balance + totals.credits;
   return {
     months,
@@ -93,12 +103,18 @@ export async function kpisAsOf(
 }
 
 export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDate): Promise<Digest> {
-  const { settings, accounts, totals } = await reviewPortfolio(db, policy, asOf);
   const { period, monday } = isoWeek(asOf);
-  const previousRow = await db.prisma.agingSnapshot.findFirst({
-    where: { weekStart: { lt: new Date(`${monday}T00:00:00Z`) } },
-    orderBy: { weekStart: "desc" },
-  });
+  // The portfolio, the KPI series and the lists are independent: on a server they run side by side.
+  const series = kpiSeries(db, asOf);
+  series.catch(() => undefined); // awaited below; keep an early failure from being unhandled meanwhile
+  const [review, previousRow, actions, disputes, promises] = await Promise.all([
+    reviewPortfolio(db, policy, asOf),
+    db.prisma.agingSnapshot.findFirst({ where: { weekStart: { lt: new Date(`${monday}T00:00:00Z`) } }, orderBy: { weekStart: "desc" } }),
+    pendingActions(db, policy),
+    openDisputes(db, asOf),
+    promisesToWatch(db, asOf),
+  ]);
+  const { settings, accounts, totals } = review;
   const previous: Aging | null = previousRow
     ? {
         buckets: previousRow.buckets,
@@ -108,7 +124,7 @@ export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDa
         balance: previousRow.balance,
       }
     : null;
-  const { kpis } = await kpisAsOf(db, policy, asOf, totals, previous);
+  const { kpis } = await kpisAsOf(db, policy, asOf, totals, previous, series);
   return composeDigest(
     {
       companyName: settings.companyName,
@@ -120,9 +136,9 @@ export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDa
       totals,
       previous,
       kpis,
-      actions: await pendingActions(db, policy),
-      disputes: await openDisputes(db, asOf),
-      promises: await promisesToWatch(db, asOf),
+      actions,
+      disputes,
+      promises,
     },
     policy,
   );

@@ -28,7 +28,9 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
   // situation changed: paid, disputed...), expired otherwise (and proposed again below, with today's figures).
   const stale = await db.prisma.proposedAction.findMany({ where: { status: "PROPOSED", period: { lt: period } } });
   if (stale.length > 0) {
-    const current = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone, { customerIds: [...new Set(stale.map((a) => a.customerId))] }));
+    const current = await db.withConnection((sql) =>
+      loadPortfolio(sql, asOf, policy, settings.timeZone, { customerIds: [...new Set(stale.map((a) => a.customerId))] }),
+    );
     const stillProposed = new Set(
       current.flatMap((p) =>
         reviewAccount({ ...p.account, pendingActionKinds: [] }, asOf, policy).proposals.map((x) => `${p.account.customerId}:${x.kind}`),

@@ -35,7 +35,8 @@ export async function reportCommand(
   const [kind, ...extra] = args;
   if (!kind || !(KINDS as readonly string[]).includes(kind) || extra.length > 0) throw new AppError("input.usage", REPORT_HELP);
   const format = (options.format ?? (context.json ? "json" : "table")) as ReportFormat;
-  if (!["table", "csv", "json"].includes(format)) throw new AppError("input.usage", `--format must be table, csv or json (got ${options.format})`);
+  if (!["table", "csv", "json"].includes(format))
+    throw new AppError("input.usage", `--format must be table, csv or json (got ${options.format})`);
   const db = await context.database();
   const settings = await db.withConnection(loadSettings);
   let asOf: CalendarDate;
@@ -49,7 +50,9 @@ export async function reportCommand(
 
   let customerId: number | undefined;
   if (options.customer) {
-    const customer = await db.prisma.customer.findFirst({ where: { OR: [{ externalId: options.customer }, { name: { equals: options.customer, mode: "insensitive" } }] } });
+    const customer = await db.prisma.customer.findFirst({
+      where: { OR: [{ externalId: options.customer }, { name: { equals: options.customer, mode: "insensitive" } }] },
+    });
     if (!customer) throw new AppError("not_found", `No customer with id or name "${options.customer}".`);
     customerId = customer.id;
   }
@@ -118,8 +121,18 @@ export async function reportCommand(
     case "dso": {
       const { totals } = await reviewPortfolio(db, policy, asOf);
       const { months } = await kpisAsOf(db, policy, asOf, totals, null);
-      const convention = { yearDays: policy.kpis.dsoYearDays, salesIncludeVat: policy.kpis.dsoSalesIncludeVat, vatRatePercent: policy.kpis.vatRatePercent };
-      const rows = months.map((m, i) => ({ month: m.month, sales: m.sales, receivables: m.receivablesAtEnd, simple: simpleDso(months, i, convention), countback: countbackDso(months, i, convention) }));
+      const convention = {
+        yearDays: policy.kpis.dsoYearDays,
+        salesIncludeVat: policy.kpis.dsoSalesIncludeVat,
+        vatRatePercent: policy.kpis.vatRatePercent,
+      };
+      const rows = months.map((m, i) => ({
+        month: m.month,
+        sales: m.sales,
+        receivables: m.receivablesAtEnd,
+        simple: simpleDso(months, i, convention),
+        countback: countbackDso(months, i, convention),
+      }));
       show({
         title: `DSO by month (${policy.kpis.dsoYearDays}-day convention, sales ${policy.kpis.dsoSalesIncludeVat ? "with" : "without"} VAT)`,
         columns: [
@@ -153,7 +166,13 @@ export async function reportCommand(
     case "priorities": {
       const { accounts } = await reviewPortfolio(db, policy, asOf, customerId === undefined ? {} : { customerIds: [customerId] });
       const ranked = rankAccounts(
-        accounts.map((a) => ({ ...a, overdue: a.review.figures.overdue, maxDaysLate: a.review.figures.maxDaysLate, payerScore: a.payer.score, overLimit: a.review.figures.overLimit })),
+        accounts.map((a) => ({
+          ...a,
+          overdue: a.review.figures.overdue,
+          maxDaysLate: a.review.figures.maxDaysLate,
+          payerScore: a.payer.score,
+          overLimit: a.review.figures.overLimit,
+        })),
         policy,
       );
       show({
@@ -187,7 +206,13 @@ export async function reportCommand(
       const collectors = options.collector
         ? await db.prisma.person.findMany({ where: { email: options.collector.toLowerCase() } })
         : await db.prisma.person.findMany({ where: { roles: { has: "COLLECTOR" }, active: true }, orderBy: { id: "asc" } });
-      if (collectors.length === 0) throw new AppError("not_found", options.collector ? `No person with e-mail ${options.collector}.` : "No collector yet: add one with ccbot people add --roles collector.");
+      if (collectors.length === 0)
+        throw new AppError(
+          "not_found",
+          options.collector
+            ? `No person with e-mail ${options.collector}.`
+            : "No collector yet: add one with ccbot people add --roles collector.",
+        );
       for (const collector of collectors) {
         const list = await collectorTasks(db, policy, asOf, collector.id);
         if (format === "table") print(context.io.stdout, renderTasks(list, settings.currency, settings.locale) + "\n");

@@ -1,4 +1,4 @@
-// npm run bench: import throughput (lines/s) and peak memory for generated CSV and FEC files.
+// npm run bench (first part): import throughput (lines/s) and peak memory for generated CSV and FEC files.
 //   BENCH_LINES=1000000 (default) the largest file; a file of a tenth of it is run first, so the two peak
 //   memories show whether memory grows with file size (it must not: imports stream).
 //   BENCH_DATABASE_URL or TEST_DATABASE_URL: also run on that PostgreSQL server (in a throwaway schema).
