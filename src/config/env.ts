@@ -16,6 +16,8 @@ const schema = z.object({
       }
     }),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  /** The dunning policy file (JSON); unset: ./policy.json if present, else the default policy. */
+  POLICY_FILE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,3 +1,4 @@
+import { readEnv } from "../../config/env.js";
 import { loadPolicy } from "../../config/policyFile.js";
 import { loadSettings } from "../../db/settings.js";
 import { bucketLabels, bucketOf, daysPastDue } from "../../domain/aging.js";
@@ -45,7 +46,7 @@ export async function reportCommand(
     if (!parsed) throw new AppError("input.invalid", `--as-of ${options.asOf} is not a date (write YYYY-MM-DD).`);
     asOf = parsed;
   } else asOf = calendarDateAt(new Date(), settings.timeZone);
-  const policy = loadPolicy(context.io.env.POLICY_FILE);
+  const policy = loadPolicy(readEnv(context.io.env).POLICY_FILE);
   const show = (report: Report) => print(context.io.stdout, formatReport(report, format, settings.currency, settings.locale));
 
   let customerId: number | undefined;

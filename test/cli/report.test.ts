@@ -1,0 +1,53 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
+import { csv, writeTemp } from "../helpers/files.js";
+
+/** Runs ccbot in-process, as a script would (no TTY). */
+async function ccbot(databaseUrl: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const chunks = { out: "", err: "" };
+  stdout.on("data", (c: Buffer) => (chunks.out += c.toString()));
+  stderr.on("data", (c: Buffer) => (chunks.err += c.toString()));
+  const code = await runCli(args, { stdout, stderr, interactive: false, env: { DATABASE_URL: databaseUrl } });
+  return { code, stdout: chunks.out, stderr: chunks.err };
+}
+
+describe("ccbot report", () => {
+  it("prints the aged balance per invoice as a French spreadsheet CSV, and the priorities as JSON with decimal amounts", async () => {
+    const url = mkdtempSync(path.join(tmpdir(), "ccbot-report-"));
+    expect(
+      (await ccbot(url, "import", "customers", writeTemp("r-customers.csv", csv("external_id;name;credit_limit", "K1;Café du Port;100"))))
+        .code,
+    ).toBe(0);
+    const invoices = csv(
+      "customer_id;number;issue_date;due_date;amount",
+      "K1;F-1;2026-09-01;2026-10-20;1234,50",
+      "K1;F-2;2026-10-01;2026-10-21;100",
+      "K1;F-3;2026-11-01;2026-11-20;50",
+    );
+    expect((await ccbot(url, "import", "invoices", writeTemp("r-invoices.csv", invoices))).code).toBe(0);
+
+    const aging = await ccbot(url, "report", "aging", "--as-of", "2026-11-20", "--customer", "K1", "--format", "csv");
+    expect(aging.code).toBe(0);
+    expect(aging.stdout.trim().split("\r\n")).toEqual([
+      "invoice;issued;due;days past due;bucket;open (EUR)",
+      "F-1;2026-09-01;2026-10-20;31;31-60;1234,50",
+      "F-2;2026-10-01;2026-10-21;30;1-30;100,00",
+      "F-3;2026-11-01;2026-11-20;0;not due;50,00",
+    ]);
+
+    const priorities = await ccbot(url, "report", "priorities", "--as-of", "2026-11-20", "--format", "json");
+    expect(JSON.parse(priorities.stdout)).toEqual([
+      expect.objectContaining({ rank: 1, externalId: "K1", overdue: "1334.50", maxDaysLate: 31, proposals: "blocking deliveries" }),
+    ]);
+
+    const wrongDate = await ccbot(url, "report", "aging", "--as-of", "20/13/2026");
+    expect(wrongDate).toMatchObject({ code: 1 });
+    expect(wrongDate.stderr).toContain("--as-of 20/13/2026 is not a date (write YYYY-MM-DD).");
+  });
+});
