@@ -110,14 +110,18 @@ export interface DigestInput {
 
 export function composeDigest(input: DigestInput, policy: Policy): Digest {
   const ranked = rankAccounts(
-    input.accounts.map((a) => ({
-      ...a,
+    input.accounts,
+    (a) => ({
+      customerId: a.customerId,
       overdue: a.review.figures.overdue,
       maxDaysLate: a.review.figures.maxDaysLate,
       payerScore: a.payer.score,
       overLimit: a.review.figures.overLimit,
-    })),
+      creditLimit: a.creditLimit,
+      brokenPromises: a.brokenPromises,
+    }),
     policy,
+    policy.committee.topAccounts,
   );
   return {
     companyName: input.companyName,
@@ -135,7 +139,7 @@ export function composeDigest(input: DigestInput, policy: Policy): Digest {
     actions: input.actions,
     disputes: input.disputes,
     promises: input.promises,
-    accountsWithBalance: input.accounts.filter((a) => a.aging.balance !== 0n).length,
+    accountsWithBalance: input.accounts.reduce((n, a) => (a.aging.balance !== 0n ? n + 1 : n), 0),
   };
 }
 

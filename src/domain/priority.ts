@@ -19,7 +19,7 @@ export interface PriorityInput {
   brokenPromises: number;
 }
 
-export interface Ranked<T extends PriorityInput> {
+export interface Ranked<T> {
   account: T;
   rank: number;
   score: number;
@@ -27,34 +27,61 @@ export interface Ranked<T extends PriorityInput> {
   reasons: string[];
 }
 
-export function rankAccounts<T extends PriorityInput>(accounts: readonly T[], policy: Policy): Array<Ranked<T>> {
+type Part = [contribution: number, reason: () => string];
+
+function parts(a: PriorityInput, logLargest: number, policy: Policy): Part[] {
   const w = policy.priority;
-  const largest = accounts.reduce((m, a) => (a.overdue > m ? a.overdue : m), 0n);
+  const out: Part[] = [
+    [w.overdueAmount * (logLargest > 0 ? Math.log1p(Number(a.overdue)) / logLargest : 0), () => `${formatMinor(a.overdue)} overdue`],
+    [w.age * Math.min(1, a.maxDaysLate / 120), () => `oldest ${a.maxDaysLate} days late`],
+    [
+      w.payerScore * (a.payerScore === null ? 0.5 : (100 - a.payerScore) / 100),
+      () => (a.payerScore === null ? "no payment history" : `payer score ${a.payerScore}`),
+    ],
+  ];
+  if (a.overLimit > 0n) {
+    const limit = a.creditLimit ?? 0n;
+    const share = limit > 0n ? Number(a.overLimit) / Number(limit) : 1;
+    out.push([w.overLimit * Math.min(1, 0.5 + share), () => `${formatMinor(a.overLimit)} over the credit limit`]);
+  }
+  if (a.brokenPromises > 0) out.push([w.brokenPromises * Math.min(1, a.brokenPromises / 2), () => `${a.brokenPromises} broken promise(s)`]);
+  return out;
+}
+
+/**
+ * Ranks the accounts that have something overdue, over their limit or broken promises. Reasons are written
+ * for the first `limit` accounts only (a portfolio may hold tens of thousands).
+ */
+export function rankAccounts<T>(
+  accounts: readonly T[],
+  input: (account: T) => PriorityInput,
+  policy: Policy,
+  limit = Infinity,
+): Array<Ranked<T>> {
+  let largest = 0n;
+  const candidates: Array<{ account: T; input: PriorityInput; score: number }> = [];
+  for (const account of accounts) {
+    const i = input(account);
+    if (i.overdue > largest) largest = i.overdue;
+    if (i.overdue > 0n || i.overLimit > 0n || i.brokenPromises > 0) candidates.push({ account, input: i, score: 0 });
+  }
   const logLargest = Math.log1p(Number(largest));
-  const scored = accounts
-    .filter((a) => a.overdue > 0n || a.overLimit > 0n || a.brokenPromises > 0)
-    .map((account) => {
-      const parts: Array<[number, string]> = [];
-      const amount = logLargest > 0 ? Math.log1p(Number(account.overdue)) / logLargest : 0;
-      parts.push([w.overdueAmount * amount, `${formatMinor(account.overdue)} overdue`]);
-      parts.push([w.age * Math.min(1, account.maxDaysLate / 120), `oldest ${account.maxDaysLate} days late`]);
-      const payer = account.payerScore === null ? 0.5 : (100 - account.payerScore) / 100;
-      parts.push([w.payerScore * payer, account.payerScore === null ? "no payment history" : `payer score ${account.payerScore}`]);
-      if (account.overLimit > 0n) {
-        const limit = account.creditLimit ?? 0n;
-        const share = limit > 0n ? Number(account.overLimit) / Number(limit) : 1;
-        parts.push([w.overLimit * Math.min(1, 0.5 + share), `${formatMinor(account.overLimit)} over the credit limit`]);
-      }
-      if (account.brokenPromises > 0) {
-        parts.push([w.brokenPromises * Math.min(1, account.brokenPromises / 2), `${account.brokenPromises} broken promise(s)`]);
-      }
-      const score = Math.round(parts.reduce((s, [v]) => s + v, 0) * 10) / 10;
-      const reasons = parts
-        .filter(([v]) => v > 0)
-        .sort((a, b) => b[0] - a[0])
-        .map(([, text]) => text);
-      return { account, score, reasons };
-    })
-    .sort((a, b) => b.score - a.score || Number(b.account.overdue - a.account.overdue) || a.account.customerId - b.account.customerId);
-  return scored.map((s, i) => ({ ...s, rank: i + 1 }));
+  for (const c of candidates) {
+    c.score = Math.round(parts(c.input, logLargest, policy).reduce((s, [v]) => s + v, 0) * 10) / 10;
+  }
+  candidates.sort(
+    (a, b) =>
+      b.score - a.score ||
+      (b.input.overdue > a.input.overdue ? 1 : b.input.overdue < a.input.overdue ? -1 : 0) ||
+      a.input.customerId - b.input.customerId,
+  );
+  return candidates.slice(0, limit).map((c, index) => ({
+    account: c.account,
+    rank: index + 1,
+    score: c.score,
+    reasons: parts(c.input, logLargest, policy)
+      .filter(([v]) => v > 0)
+      .sort((x, y) => y[0] - x[0])
+      .map(([, reason]) => reason()),
+  }));
 }

@@ -167,13 +167,16 @@ export async function reportCommand(
     case "priorities": {
       const { accounts } = await reviewPortfolio(db, policy, asOf, customerId === undefined ? {} : { customerIds: [customerId] });
       const ranked = rankAccounts(
-        accounts.map((a) => ({
-          ...a,
+        accounts,
+        (a) => ({
+          customerId: a.customerId,
           overdue: a.review.figures.overdue,
           maxDaysLate: a.review.figures.maxDaysLate,
           payerScore: a.payer.score,
           overLimit: a.review.figures.overLimit,
-        })),
+          creditLimit: a.creditLimit,
+          brokenPromises: a.brokenPromises,
+        }),
         policy,
       );
       show({
