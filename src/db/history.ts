@@ -1,6 +1,7 @@
 // The reminder history (case log): entries are only ever appended, in the same transaction as the change
 // they record. The database refuses UPDATE and DELETE on them (see the init migration).
-import type { Prisma } from "../generated/prisma/client.js";
+import { entryHash, verifyChain, type ChainProblem } from "../domain/evidence.js";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 
 export type HistoryOrigin = "SLACK" | "TEAMS" | "CLI" | "JOB" | "IMPORT";
 export type HistoryChannel = "EMAIL" | "PHONE" | "LETTER" | "VISIT" | "CHAT" | "SYSTEM";
@@ -19,24 +20,83 @@ export interface NewHistoryEntry {
   data?: Prisma.InputJsonValue;
 }
 
-type Tx = Pick<Prisma.TransactionClient, "historyEntry">;
+type Tx = Pick<Prisma.TransactionClient, "historyEntry" | "$queryRawUnsafe" | "$executeRawUnsafe">;
 
+/**
+ * Appends one entry, sealed (see src/domain/evidence.ts). Entries of one customer are written one at a
+ * time (a transaction-scoped advisory lock), so each is chained to the one before it.
+ */
 export async function appendHistory(tx: Tx, entry: NewHistoryEntry): Promise<bigint> {
-  const created = await tx.historyEntry.create({
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext($1))`, `ccbot-history:${entry.customerId ?? "none"}`);
+  const last = await tx.historyEntry.findFirst({
+    where: { customerId: entry.customerId },
+    orderBy: { id: "desc" },
+    select: { hash: true },
+  });
+  const [next] = await tx.$queryRawUnsafe<Array<{ id: string }>>(
+    `SELECT nextval(pg_get_serial_sequence('history_entry', 'id'))::text AS id`,
+  );
+  const id = BigInt(next?.id ?? "0");
+  const content = {
+    id,
+    occurredAt: entry.occurredAt,
+    customerId: entry.customerId,
+    actorId: entry.actorId ?? null,
+    actorLabel: entry.actorLabel ?? null,
+    origin: entry.origin,
+    channel: entry.channel,
+    kind: entry.kind,
+    text: entry.text,
+    actionId: entry.actionId ?? null,
+    data: (entry.data ?? {}) as unknown,
+    invoiceIds: [...new Set(entry.invoiceIds ?? [])],
+  };
+  const prevHash = last?.hash ?? null;
+  await tx.historyEntry.create({
     data: {
-      occurredAt: entry.occurredAt,
-      customerId: entry.customerId,
-      actorId: entry.actorId ?? null,
-      actorLabel: entry.actorLabel ?? null,
+      id,
+      occurredAt: content.occurredAt,
+      customerId: content.customerId,
+      actorId: content.actorId,
+      actorLabel: content.actorLabel,
       origin: entry.origin,
       channel: entry.channel,
-      kind: entry.kind,
-      text: entry.text,
-      actionId: entry.actionId ?? null,
+      kind: content.kind,
+      text: content.text,
+      actionId: content.actionId,
       data: entry.data ?? {},
-      invoices: entry.invoiceIds?.length ? { create: entry.invoiceIds.map((invoiceId) => ({ invoiceId })) } : undefined,
+      prevHash,
+      hash: entryHash(prevHash, content),
+      invoices: content.invoiceIds.length ? { create: content.invoiceIds.map((invoiceId) => ({ invoiceId })) } : undefined,
     },
     select: { id: true },
   });
-  return created.id;
+  return id;
+}
+
+export interface VerifyReport {
+  customers: number;
+  entries: number;
+  problems: Array<ChainProblem & { customerId: number | null; customerName: string | null }>;
+}
+
+/** Recomputes every chain (or one customer's). */
+export async function verifyHistory(prisma: PrismaClient, customerId?: number): Promise<VerifyReport> {
+  const entries = await prisma.historyEntry.findMany({
+    where: customerId === undefined ? {} : { customerId },
+    include: { invoices: { select: { invoiceId: true } }, customer: { select: { name: true } } },
+    orderBy: [{ customerId: "asc" }, { id: "asc" }],
+  });
+  const chains = new Map<number | null, typeof entries>();
+  for (const e of entries) {
+    const chain = chains.get(e.customerId) ?? [];
+    chain.push(e);
+    chains.set(e.customerId, chain);
+  }
+  const problems: VerifyReport["problems"] = [];
+  for (const [id, chain] of chains) {
+    const found = verifyChain(chain.map((e) => ({ ...e, data: e.data as unknown, invoiceIds: e.invoices.map((i) => i.invoiceId) })));
+    for (const p of found) problems.push({ ...p, customerId: id, customerName: chain[0]?.customer?.name ?? null });
+  }
+  return { customers: chains.size, entries: entries.length, problems };
 }

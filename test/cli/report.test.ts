@@ -46,6 +46,10 @@ describe("ccbot report", () => {
       expect.objectContaining({ rank: 1, externalId: "K1", overdue: "1334.50", maxDaysLate: 31, proposals: "blocking deliveries" }),
     ]);
 
+    const verify = await ccbot(url, "history", "verify");
+    expect(verify.code).toBe(0);
+    expect(verify.stderr).toContain("History intact: 0 entries of 0 customer(s) match their seals.");
+
     const wrongDate = await ccbot(url, "report", "aging", "--as-of", "20/13/2026");
     expect(wrongDate).toMatchObject({ code: 1 });
     expect(wrongDate.stderr).toContain("--as-of 20/13/2026 is not a date (write YYYY-MM-DD).");

@@ -2,11 +2,16 @@ import { writeFileSync } from "node:fs";
 import { AppError } from "../../errors.js";
 import { print, type CommandContext } from "../io.js";
 import type { Database } from "../../db/database.js";
+import { verifyHistory } from "../../db/history.js";
 
 export const HISTORY_HELP = `Usage: ccbot history export CUSTOMER [--format json|csv] [--output FILE]
+       ccbot history verify [CUSTOMER]
 
-Exports a customer's reminder history (every reminder, call, promise, dispute and committee decision),
-oldest first. CUSTOMER is the customer's id in your books (external id) or its exact name.`;
+export  a customer's reminder history (every reminder, call, promise, dispute and committee decision),
+        oldest first, with each entry's seal (SHA-256 chained to the entry before it).
+verify  recomputes the seals: any entry edited, deleted or reordered since it was written is named.
+        Exit code 1 when something is wrong.
+CUSTOMER is the customer's id in your books (external id) or its exact name.`;
 
 export async function historyCommand(
   context: CommandContext,
@@ -14,6 +19,7 @@ export async function historyCommand(
   options: { format?: string; output?: string },
 ): Promise<number> {
   const [action, customerRef, ...extra] = args;
+  if (action === "verify" && extra.length === 0) return verify(context, customerRef);
   if (action !== "export" || !customerRef || extra.length > 0) throw new AppError("input.usage", HISTORY_HELP);
   const format = options.format ?? "json";
   if (format === "pdf") {
@@ -39,6 +45,8 @@ export async function historyCommand(
     invoices: e.invoices.map((i) => i.invoice.number),
     actionId: e.actionId,
     data: e.data,
+    prevHash: e.prevHash,
+    hash: e.hash,
   }));
   const text =
     format === "json"
@@ -49,6 +57,30 @@ export async function historyCommand(
     print(context.io.stderr, `Wrote ${rows.length} history entries of ${customer.name} to ${options.output}.`);
   } else print(context.io.stdout, text);
   return 0;
+}
+
+async function verify(context: CommandContext, customerRef: string | undefined): Promise<number> {
+  const db = await context.database();
+  const customer = customerRef ? await findCustomer(db, customerRef) : undefined;
+  const report = await verifyHistory(db.prisma, customer?.id);
+  if (context.json || !context.io.interactive) {
+    print(
+      context.io.stdout,
+      JSON.stringify({ ...report, problems: report.problems.map((p) => ({ ...p, entryId: p.entryId.toString() })) }, null, 2),
+    );
+  }
+  if (report.problems.length === 0) {
+    print(context.io.stderr, `History intact: ${report.entries} entries of ${report.customers} customer(s) match their seals.`);
+    return 0;
+  }
+  print(context.io.stderr, `History altered: ${report.problems.length} problem(s) in ${report.entries} entries.`);
+  for (const p of report.problems) {
+    print(
+      context.io.stderr,
+      `  entry #${p.entryId} (${p.customerName ?? "no customer"}, ${p.occurredAt.toISOString().slice(0, 10)}, ${p.kind}): ${p.problem}: ${p.detail}`,
+    );
+  }
+  return 1;
 }
 
 async function findCustomer(db: Database, ref: string) {
