@@ -17,7 +17,7 @@ import { minorDigits } from "../domain/money.js";
 import type { CalendarDate } from "../domain/calendarDate.js";
 import { cell, mapColumns, type ColumnIndex, type ColumnSpec } from "./columns.js";
 import { DueDates, loadCustomers } from "./customerLookup.js";
-import { amount, describeIssues, fecDate } from "./fields.js";
+import { RowProblems } from "./fields.js";
 import { counts, type Counts, type ImportContext, type Importer } from "./run.js";
 import { StagingTable } from "./staging.js";
 
@@ -62,28 +62,21 @@ export const fecImporter: Importer = {
       throw new AppError("input.file", `${context.fileName}, line 1: a FEC needs Debit and Credit columns (or Montant and Sens).`);
     }
     const digits = minorDigits(settings.currency);
-    const money = amount(digits);
-    const optionalMoney = z
-      .string()
-      .transform((text) => (text === "" ? "0" : text))
-      .pipe(money);
-    const line = z.object({
+    const shape = z.object({
       JournalCode: z.string().min(1, "is empty"),
       EcritureNum: z.string().min(1, "is empty"),
-      EcritureDate: fecDate,
+      EcritureDate: z.string(),
       CompteNum: z.string().min(1, "is empty"),
       CompAuxNum: z.string(),
       CompAuxLib: z.string(),
       PieceRef: z.string(),
-      PieceDate: z
-        .string()
-        .transform((t) => t)
-        .pipe(z.union([z.literal(""), fecDate])),
-      debit: optionalMoney,
-      credit: optionalMoney,
+      PieceDate: z.string(),
+      debit: z.string(),
+      credit: z.string(),
       EcritureLet: z.string(),
-      DateEcheance: z.string().pipe(z.union([z.literal(""), fecDate])),
+      DateEcheance: z.string(),
     });
+    const problems = new RowProblems();
     const customers = await loadCustomers(sql);
     const dueDates = new DueDates(settings.defaultPaymentTerms, settings.endOfMonthRule);
     const items = new StagingTable(sql, "stage_fec_item", {
@@ -127,12 +120,19 @@ export const fecImporter: Importer = {
           EcritureLet: cell(fields, index, "EcritureLet"),
           DateEcheance: cell(fields, index, "DateEcheance"),
         };
-        const parsed = line.safeParse(raw);
-        if (!parsed.success) {
-          rejections.add(lineNo, describeIssues(parsed.error));
+        problems.reset();
+        const checked = shape.safeParse(raw);
+        if (!checked.success) problems.zod(checked.error);
+        const ecritureDate = problems.date("EcritureDate", raw.EcritureDate, true);
+        const pieceDateGiven = problems.optionalDate("PieceDate", raw.PieceDate, true);
+        const debit = raw.debit === "" ? 0n : problems.amount("debit", raw.debit, digits);
+        const credit = raw.credit === "" ? 0n : problems.amount("credit", raw.credit, digits);
+        const dueGiven = problems.optionalDate("DateEcheance", raw.DateEcheance, true);
+        if (problems.failed) {
+          rejections.add(lineNo, problems.reason);
           continue;
         }
-        const l = parsed.data;
+        const l = { ...raw, debit, credit };
         if (REVENUE_ACCOUNT.test(l.CompteNum)) {
           const key = `${l.JournalCode}\u0000${l.EcritureNum}`;
           if (key !== lastRevenueKey) {
@@ -151,8 +151,8 @@ export const fecImporter: Importer = {
           continue;
         }
         if (l.debit === 0n && l.credit === 0n) continue;
-        const pieceDate = (l.PieceDate || l.EcritureDate) as CalendarDate;
-        let dueDate: CalendarDate | null = l.DateEcheance === "" ? null : (l.DateEcheance as CalendarDate);
+        const pieceDate = pieceDateGiven ?? ecritureDate;
+        let dueDate: CalendarDate | null = dueGiven;
         if (dueDate === null && l.debit > 0n) {
           const computed = dueDates.compute(pieceDate, customers.get(l.CompAuxNum)?.paymentTerms ?? null);
           if ("reason" in computed) {

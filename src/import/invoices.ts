@@ -3,7 +3,7 @@ import { z } from "zod";
 import { minorDigits } from "../domain/money.js";
 import { mapColumns, rowReader, type ColumnSpec } from "./columns.js";
 import { loadCustomers, DueDates } from "./customerLookup.js";
-import { amount, date, describeIssues, optionalAmount, optionalDate, requiredText } from "./fields.js";
+import { RowProblems } from "./fields.js";
 import { counts, rejectDuplicateKeys, type Counts, type Importer } from "./run.js";
 import { StagingTable } from "./staging.js";
 
@@ -38,46 +38,17 @@ export const invoicesImporter: Importer = {
     const digits = minorDigits(settings.currency);
     const customers = await loadCustomers(sql);
     const dueDates = new DueDates(settings.defaultPaymentTerms, settings.endOfMonthRule);
-    const row = z
-      .object({
-        customer_id: requiredText("customer id"),
-        number: requiredText("number"),
-        type: z.string().transform((text, ctx) => {
-          const kind = TYPES[text.toLowerCase()];
-          if (kind === undefined) ctx.addIssue({ code: "custom", message: `"${text}" is not invoice or credit_note` });
-          return kind ?? "INVOICE";
-        }),
-        issue_date: date,
-        due_date: optionalDate,
-        amount: amount(digits),
-        open_amount: optionalAmount(digits),
-        currency: z.string().transform((text, ctx) => {
-          const code = text === "" ? settings.currency : text.toUpperCase();
-          if (code !== settings.currency) {
-            ctx.addIssue({ code: "custom", message: `${text}: only ${settings.currency}, the company currency, is supported for now` });
-          }
-          return code;
-        }),
-      })
-      .transform((r, ctx) => {
-        // A negative invoice is a credit note, as many ERPs export them.
-        let kind = r.type;
-        let total = r.amount;
-        let open = r.open_amount;
-        if (total < 0n) {
-          kind = kind === "INVOICE" ? "CREDIT_NOTE" : "INVOICE";
-          total = -total;
-          open = open === null ? null : -open;
-        }
-        if (total === 0n) ctx.addIssue({ code: "custom", path: ["amount"], message: "is zero" });
-        if (open !== null && (open < 0n || open > total)) {
-          ctx.addIssue({ code: "custom", path: ["open_amount"], message: `must be between 0 and the amount (${r.amount})` });
-        }
-        if (r.due_date !== null && r.due_date < r.issue_date) {
-          ctx.addIssue({ code: "custom", path: ["due_date"], message: `${r.due_date} is before the issue date ${r.issue_date}` });
-        }
-        return { ...r, kind, amount: total, open_amount: open };
-      });
+    const shape = z.object({
+      customer_id: z.string().min(1, "customer id is empty"),
+      number: z.string().min(1, "number is empty"),
+      type: z.string(),
+      issue_date: z.string(),
+      due_date: z.string(),
+      amount: z.string(),
+      open_amount: z.string(),
+      currency: z.string(),
+    });
+    const problems = new RowProblems();
 
     const staging = new StagingTable(sql, "stage_invoice", {
       line: "int",
@@ -96,12 +67,42 @@ export const invoicesImporter: Importer = {
     for await (const batch of source.batches) {
       for (const { line, fields } of batch) {
         context.lineRead();
-        const parsed = row.safeParse(read(fields));
-        if (!parsed.success) {
-          rejections.add(line, describeIssues(parsed.error));
+        const raw = read(fields);
+        problems.reset();
+        const checked = shape.safeParse(raw);
+        if (!checked.success) problems.zod(checked.error);
+        let kind = TYPES[raw.type.toLowerCase()];
+        if (kind === undefined) problems.add("type", `"${raw.type}" is not invoice or credit_note`);
+        const issueDate = problems.date("issue_date", raw.issue_date);
+        const givenDue = problems.optionalDate("due_date", raw.due_date);
+        let total = problems.amount("amount", raw.amount, digits);
+        let open = problems.optionalAmount("open_amount", raw.open_amount, digits);
+        const currency = raw.currency === "" ? settings.currency : raw.currency.toUpperCase();
+        if (currency !== settings.currency)
+          problems.add("currency", `${raw.currency}: only ${settings.currency}, the company currency, is supported for now`);
+        // A negative invoice is a credit note, as many ERPs export them.
+        if (total < 0n) {
+          kind = kind === "CREDIT_NOTE" ? "INVOICE" : "CREDIT_NOTE";
+          total = -total;
+          open = open === null ? null : -open;
+        }
+        if (total === 0n && !problems.failed) problems.add("amount", "is zero");
+        if (open !== null && (open < 0n || open > total)) problems.add("open_amount", `must be between 0 and the amount (${raw.amount})`);
+        if (givenDue !== null && givenDue < issueDate) problems.add("due_date", `${givenDue} is before the issue date ${issueDate}`);
+        if (problems.failed) {
+          rejections.add(line, problems.reason);
           continue;
         }
-        const r = parsed.data;
+        const r = {
+          customer_id: raw.customer_id,
+          number: raw.number,
+          kind: kind ?? "INVOICE",
+          issue_date: issueDate,
+          due_date: givenDue,
+          amount: total,
+          open_amount: open,
+          currency,
+        };
         const customer = customers.get(r.customer_id);
         if (customer === undefined) {
           rejections.add(line, `customer_id: ${r.customer_id} is not a known customer (import customers first)`);

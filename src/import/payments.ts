@@ -4,7 +4,7 @@ import type { Sql } from "../db/database.js";
 import { minorDigits } from "../domain/money.js";
 import { mapColumns, rowReader, type ColumnSpec } from "./columns.js";
 import { loadCustomers } from "./customerLookup.js";
-import { amount, date, describeIssues, optionalText, requiredText } from "./fields.js";
+import { RowProblems } from "./fields.js";
 import { counts, rejectDuplicateKeys, type Counts, type ImportContext, type Importer } from "./run.js";
 import { StagingTable } from "./staging.js";
 
@@ -26,21 +26,17 @@ export const paymentsImporter: Importer = {
     const index = mapColumns(context.fileName, source.header, COLUMNS);
     const read = rowReader(COLUMNS, index);
     const customers = await loadCustomers(sql);
-    const row = z.object({
-      reference: requiredText("reference"),
-      customer_id: requiredText("customer id"),
-      payment_date: date,
-      amount: amount(minorDigits(settings.currency), { positive: true }),
-      currency: z.string().transform((text, ctx) => {
-        const code = text === "" ? settings.currency : text.toUpperCase();
-        if (code !== settings.currency) {
-          ctx.addIssue({ code: "custom", message: `${text}: only ${settings.currency}, the company currency, is supported for now` });
-        }
-        return code;
-      }),
-      method: optionalText,
-      invoice_number: optionalText,
+    const shape = z.object({
+      reference: z.string().min(1, "reference is empty"),
+      customer_id: z.string().min(1, "customer id is empty"),
+      payment_date: z.string(),
+      amount: z.string(),
+      currency: z.string(),
+      method: z.string(),
+      invoice_number: z.string(),
     });
+    const problems = new RowProblems();
+    const digits = minorDigits(settings.currency);
     const staging = new StagingTable(sql, "stage_payment", {
       line: "int",
       reference: "text",
@@ -55,12 +51,28 @@ export const paymentsImporter: Importer = {
     for await (const batch of source.batches) {
       for (const { line, fields } of batch) {
         context.lineRead();
-        const parsed = row.safeParse(read(fields));
-        if (!parsed.success) {
-          rejections.add(line, describeIssues(parsed.error));
+        const raw = read(fields);
+        problems.reset();
+        const checked = shape.safeParse(raw);
+        if (!checked.success) problems.zod(checked.error);
+        const paymentDate = problems.date("payment_date", raw.payment_date);
+        const paid = problems.amount("amount", raw.amount, digits, { positive: true });
+        const currency = raw.currency === "" ? settings.currency : raw.currency.toUpperCase();
+        if (currency !== settings.currency)
+          problems.add("currency", `${raw.currency}: only ${settings.currency}, the company currency, is supported for now`);
+        if (problems.failed) {
+          rejections.add(line, problems.reason);
           continue;
         }
-        const r = parsed.data;
+        const r = {
+          reference: raw.reference,
+          customer_id: raw.customer_id,
+          payment_date: paymentDate,
+          amount: paid,
+          currency,
+          method: raw.method === "" ? null : raw.method,
+          invoice_number: raw.invoice_number === "" ? null : raw.invoice_number,
+        };
         const customer = customers.get(r.customer_id);
         if (customer === undefined) {
           rejections.add(line, `customer_id: ${r.customer_id} is not a known customer (import customers first)`);
