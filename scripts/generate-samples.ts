@@ -75,7 +75,25 @@ function segmentOf(name: string): string {
 }
 
 const customers: string[] = [
-  "external_id;name;segment;credit_limit;payment_terms;sales_owner;collector;contact_name;contact_email;contact_phone",
+  "external_id;name;segment;credit_limit;payment_terms;sales_owner;collector;contact_name;contact_email;contact_phone;address",
+];
+const STREETS = [
+  "rue de la République",
+  "avenue Jean Jaurès",
+  "boulevard Victor Hugo",
+  "rue du Commerce",
+  "place de la Mairie",
+  "route de Lyon",
+];
+const CITIES = [
+  "69002 Lyon",
+  "13001 Marseille",
+  "31000 Toulouse",
+  "33000 Bordeaux",
+  "44000 Nantes",
+  "59000 Lille",
+  "67000 Strasbourg",
+  "35000 Rennes",
 ];
 const invoices: string[] = ["customer_id;number;type;issue_date;due_date;amount"];
 const payments: string[] = ["reference;customer_id;payment_date;amount;method;invoice_number"];
@@ -94,7 +112,7 @@ NAMES.forEach((name, i) => {
   const collector = pick(["sophie.leroy@demo.example", "karim.benali@demo.example"]);
   const contact = pick(["Mme Laurent", "M. Garcia", "Mme Nguyen", "M. Bertrand", "Mme Colin"]);
   customers.push(
-    `${id};${name};${segment};${limit};${terms};${sales};${collector};${contact} (comptabilité);compta@${id.toLowerCase()}.example;+33 1 23 45 ${String(10 + i).padStart(2, "0")} 00`,
+    `${id};${name};${segment};${limit};${terms};${sales};${collector};${contact} (comptabilité);compta@${id.toLowerCase()}.example;+33 1 23 45 ${String(10 + i).padStart(2, "0")} 00;${1 + i * 3} ${pick(STREETS)} | ${pick(CITIES)}`,
   );
   const count = 10 + Math.floor(random() * 6) + (segment === "large_account" ? 4 : 0);
   for (let k = 0; k < count; k++) {

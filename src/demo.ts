@@ -1,7 +1,7 @@
 // `npm run demo`: the whole foundation on the embedded database, no server and no chat account.
 // Creates a fresh database in ./data/demo, sets up a sample company and its committee, imports the bundled
 // sample files (CSV and an ISO-8859-15 FEC) and prints what was loaded.
-import { rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "./db/database.js";
@@ -16,6 +16,7 @@ import { prepareCommittee } from "./usecases/committee.js";
 import { recordPromise, recordStep } from "./usecases/contacts.js";
 import { flagDispute } from "./usecases/disputes.js";
 import { recordVote } from "./usecases/votes.js";
+import { issueFormalNotice } from "./usecases/formalNotice.js";
 import { loadSettings } from "./db/settings.js";
 import { calendarDate } from "./domain/calendarDate.js";
 import { formatMoney } from "./domain/money.js";
@@ -25,6 +26,7 @@ import type { Role } from "./domain/parties.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DEMO_DIR = path.join(ROOT, "data", "demo");
+const OUT_DIR = path.join(ROOT, "out");
 /** The sample files are written as of this date (scripts/generate-samples.ts). */
 const SAMPLE_AS_OF = calendarDate("2026-11-20");
 
@@ -44,8 +46,14 @@ const FILES: Array<[ImportKind, string]> = [
 ];
 
 const out = process.stdout;
-const policy = defaultPolicy;
+// The default policy, plus the ECB rate for the second half of 2026 that the sample's letters need.
+// DEMO VALUE (the rate in force in late 2025, assumed unchanged): a real company enters the rate the
+// Banque de France publishes, in legal.referenceRates of its policy file.
+const policy = { ...defaultPolicy, legal: { referenceRates: { ...defaultPolicy.legal.referenceRates, "2026-07-01": 2.15 } } };
 rmSync(DEMO_DIR, { recursive: true, force: true });
+for (const file of existsSync(OUT_DIR) ? readdirSync(OUT_DIR) : []) {
+  if (file.startsWith("formal-notice-")) rmSync(path.join(OUT_DIR, file));
+}
 const db = await openDatabase(DEMO_DIR);
 try {
   const migrations = await migrate(db);
@@ -58,6 +66,8 @@ try {
     where: { id: 1 },
     data: {
       companyName: "Démo Industries SAS",
+      companyAddress: "12 rue de la Paix\n75002 Paris",
+      companyRegistration: "SAS au capital de 50 000 €, RCS Paris 123 456 789",
       currency: "EUR",
       timeZone: "Europe/Paris",
       locale: "fr-FR",
@@ -252,7 +262,16 @@ async function simulateCollection(database: Database, timeZone: string): Promise
       { actionId: notice.id, decision: "APPROVE" },
       at(lastWeek),
     );
-    decided.push(`${notice.customer.name}: ${result.applied}`);
+    const letter = await issueFormalNotice(
+      database,
+      policy,
+      { personId: finance.id, origin: "CLI" },
+      { actionId: notice.id, letterDate: lastWeek, outDir: OUT_DIR },
+      at(lastWeek),
+    );
+    decided.push(
+      `${notice.customer.name}: ${result.applied}, letter written to ${path.relative(process.cwd(), letter.pdfFile)} (SHA-256 ${letter.sha256.slice(0, 12)}…)`,
+    );
   }
   const thisWeek = await prepareCommittee(database, policy, SAMPLE_AS_OF, at(SAMPLE_AS_OF));
   print(out, `Collection work replayed: ${steps} reminder steps, ${disputed.length} disputes, 2 promises to pay.`);

@@ -9,12 +9,14 @@ export interface CompanySettings {
   locale: string;
   defaultPaymentTerms: string;
   endOfMonthRule: EndOfMonthRule;
+  companyAddress: string;
+  companyRegistration: string;
 }
 
 export async function loadSettings(sql: Sql): Promise<CompanySettings> {
   await sql.query(`INSERT INTO company_settings (id, "updatedAt") VALUES (1, now()) ON CONFLICT (id) DO NOTHING`);
   const [row] = await sql.query<CompanySettings>(
-    `SELECT "companyName", currency, "timeZone", locale, "defaultPaymentTerms", "endOfMonthRule"::text AS "endOfMonthRule"
+    `SELECT "companyName", currency, "timeZone", locale, "defaultPaymentTerms", "endOfMonthRule"::text AS "endOfMonthRule", "companyAddress", "companyRegistration"
        FROM company_settings WHERE id = 1`,
   );
   if (!row) throw new Error("company_settings row 1 is missing after insert");

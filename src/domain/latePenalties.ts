@@ -67,7 +67,9 @@ export function latePenalty(
     const start = halfYearStart(day);
     const ecb = rates[start];
     if (ecb === undefined) {
-      throw new MissingReferenceRateError(`No ECB reference rate for the half-year starting ${start}: add it to the reference-rate table.`);
+      throw new MissingReferenceRateError(
+        `No ECB reference rate for the half-year starting ${start}: add it to legal.referenceRates in the policy file (rate published by the Banque de France).`,
+      );
     }
     const end = addDays(nextHalfYear(start), -1);
     const to = daysBetween(end, until) > 0 ? end : until;

@@ -2,6 +2,7 @@
 // approve each action. It is data (a JSON file validated here, with a documented default in
 // docs/policy.md), and the engine enforces it wherever a decision comes from.
 import { z } from "zod";
+import { REFERENCE_RATES } from "./latePenalties.js";
 import { ROLES, SEGMENTS } from "./parties.js";
 
 export const CHANNELS = ["EMAIL", "PHONE", "LETTER", "VISIT"] as const;
@@ -101,6 +102,13 @@ export const policySchema = z
       overLimit: z.number().nonnegative(),
       brokenPromises: z.number().nonnegative(),
     }),
+    legal: z.object({
+      /**
+       * ECB main refinancing rate (percent) in force on each 1 January and 1 July, for late-payment
+       * penalties (L441-10 Code de commerce). Keep it up to date from the Banque de France's publication.
+       */
+      referenceRates: z.record(z.string().regex(/^\d{4}-(01|07)-01$/, "keys are YYYY-01-01 or YYYY-07-01"), z.number().min(-5).max(50)),
+    }),
     committee: z.object({
       /** How many priority accounts the digest shows. */
       topAccounts: z.number().int().positive().max(200),
@@ -180,6 +188,7 @@ export const DEFAULT_POLICY: PolicyInput = {
     HOLD: { roles: ["BACK_OFFICE"], salesOwner: false, minApprovers: 1 },
   },
   priority: { overdueAmount: 40, age: 25, payerScore: 15, overLimit: 10, brokenPromises: 10 },
+  legal: { referenceRates: { ...REFERENCE_RATES } },
   committee: { topAccounts: 10 },
   kpis: { dsoYearDays: 365, dsoSalesIncludeVat: true, vatRatePercent: 20, grossMarginPercent: 30 },
 };

@@ -16,6 +16,7 @@ const COLUMNS = [
   { name: "currency", aliases: ["devise"] },
   { name: "payment_terms", aliases: ["conditions_paiement", "conditions_de_paiement", "terms"] },
   { name: "registration_number", aliases: ["siren", "siret", "company_number"] },
+  { name: "address", aliases: ["adresse", "postal_address"] },
   { name: "locale", aliases: ["language", "langue"] },
   { name: "sales_owner", aliases: ["sales_owner_email", "commercial"] },
   { name: "collector", aliases: ["collector_email", "recouvreur", "charge_de_recouvrement"] },
@@ -33,6 +34,7 @@ const UPDATABLE: ReadonlyArray<{ column: Column; field: string }> = [
   { column: "currency", field: "currency" },
   { column: "payment_terms", field: "paymentTerms" },
   { column: "registration_number", field: "registrationNumber" },
+  { column: "address", field: "address" },
   { column: "locale", field: "locale" },
   { column: "sales_owner", field: "salesOwnerId" },
   { column: "collector", field: "collectorId" },
@@ -95,6 +97,15 @@ export const customersImporter: Importer = {
         return text;
       }),
       registration_number: optionalText,
+      // Lines separated by " | " or new lines in a quoted cell.
+      address: optionalText.transform((v) =>
+        v === null
+          ? null
+          : v
+              .split(/\s*\|\s*|\r?\n/)
+              .filter(Boolean)
+              .join("\n"),
+      ),
       locale: optionalText,
       sales_owner: personId("sales"),
       collector: personId("collector"),
@@ -112,6 +123,7 @@ export const customersImporter: Importer = {
       currency: "text",
       payment_terms: "text",
       registration_number: "text",
+      address: "text",
       locale: "text",
       sales_owner: "int",
       collector: "int",
@@ -144,9 +156,9 @@ export const customersImporter: Importer = {
     const customers = await countedUpsert(
       sql,
       `INSERT INTO customer ("externalId", name, segment, "creditLimit", currency, "paymentTerms", "registrationNumber",
-                             locale, "salesOwnerId", "collectorId")
+                             address, locale, "salesOwnerId", "collectorId")
        SELECT external_id, name, segment::"Segment", credit_limit, currency, payment_terms, registration_number,
-              locale, sales_owner, collector
+              address, locale, sales_owner, collector
          FROM stage_customer
        ON CONFLICT ("externalId") DO UPDATE
           SET (${fields.join(", ")}, "updatedAt") = (${fields.map((f) => `EXCLUDED.${f}`).join(", ")}, now())

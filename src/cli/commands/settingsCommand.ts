@@ -10,6 +10,8 @@ export const SETTINGS_HELP = `Usage: ccbot settings show [--json]
 
 Keys:
   company-name           shown on letters and messages
+  company-address        the company's postal address on letters (lines separated by " | ")
+  company-registration   registration shown on letters (e.g. "SAS au capital de 50 000 EUR, RCS Lyon 123 456 789")
   currency               ISO 4217 code of the company currency (e.g. EUR)
   time-zone              IANA time zone used for "today" and due dates (e.g. Europe/Paris)
   locale                 language and number format (e.g. fr-FR, en-GB)
@@ -23,10 +25,28 @@ const EOM_WORDS: Record<string, EndOfMonthRule> = {
   "end-of-month-then-days": "END_OF_MONTH_THEN_DAYS",
 };
 
-type Key = "company-name" | "currency" | "time-zone" | "locale" | "default-payment-terms" | "end-of-month";
+type Key =
+  | "company-name"
+  | "company-address"
+  | "company-registration"
+  | "currency"
+  | "time-zone"
+  | "locale"
+  | "default-payment-terms"
+  | "end-of-month";
 
 const KEYS: Record<Key, { field: keyof CompanySettings; check: (value: string) => string | { error: string } }> = {
   "company-name": { field: "companyName", check: (v) => (v.trim() ? v.trim() : { error: "company-name cannot be empty" }) },
+  "company-address": {
+    field: "companyAddress",
+    check: (v) =>
+      v
+        .split("|")
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join("\n"),
+  },
+  "company-registration": { field: "companyRegistration", check: (v) => v.trim() },
   currency: {
     field: "currency",
     check: (v) => (isCurrencyCode(v.toUpperCase()) ? v.toUpperCase() : { error: `${v} is not an ISO 4217 currency code (e.g. EUR)` }),

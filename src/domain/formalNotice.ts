@@ -1,0 +1,58 @@
+// The formal notice (mise en demeure): what is owed, the late-payment penalties and indemnities to the
+// letter's date, and the deadline. Pure: the letter's words are in templates/, the PDF in src/documents.
+import { addDays, type CalendarDate } from "./calendarDate.js";
+import { latePenalty, REFERENCE_RATES } from "./latePenalties.js";
+
+export interface Party {
+  name: string;
+  address: string[];
+  registration: string | null;
+}
+
+export interface NoticeInvoice {
+  number: string;
+  issueDate: CalendarDate;
+  dueDate: CalendarDate;
+  amount: bigint;
+  openAmount: bigint;
+}
+
+export interface FormalNoticeInput {
+  letterDate: CalendarDate;
+  deadlineDays: number;
+  creditor: Party;
+  debtor: Party & { reference: string };
+  invoices: NoticeInvoice[];
+  rates?: Readonly<Record<string, number>>;
+}
+
+export interface FormalNotice extends FormalNoticeInput {
+  deadline: CalendarDate;
+  lines: Array<NoticeInvoice & { daysLate: number; interest: bigint; indemnity: bigint; ratePercents: number[] }>;
+  totals: { open: bigint; interest: bigint; indemnities: bigint; total: bigint };
+}
+
+export function composeFormalNotice(input: FormalNoticeInput): FormalNotice {
+  const lines = input.invoices
+    .filter((i) => i.openAmount > 0n)
+    .sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.number.localeCompare(b.number)))
+    .map((invoice) => {
+      const penalty = latePenalty(invoice.openAmount, invoice.dueDate, input.letterDate, input.rates ?? REFERENCE_RATES);
+      return {
+        ...invoice,
+        daysLate: penalty.daysLate,
+        interest: penalty.interest,
+        indemnity: penalty.indemnity,
+        ratePercents: [...new Set(penalty.periods.map((p) => p.ratePercent))],
+      };
+    });
+  const open = lines.reduce((s, l) => s + l.openAmount, 0n);
+  const interest = lines.reduce((s, l) => s + l.interest, 0n);
+  const indemnities = lines.reduce((s, l) => s + l.indemnity, 0n);
+  return {
+    ...input,
+    deadline: addDays(input.letterDate, input.deadlineDays),
+    lines,
+    totals: { open, interest, indemnities, total: open + interest + indemnities },
+  };
+}

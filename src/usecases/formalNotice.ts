@@ -1,0 +1,121 @@
+// Issuing the formal notice the committee approved: the letter (text and PDF) is written, and the history
+// records it with the PDF's SHA-256, so the evidence file can prove which letter was sent. Issuing twice
+// for the same decision returns the first letter.
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Database } from "../db/database.js";
+import { appendHistory } from "../db/history.js";
+import { loadSettings } from "../db/settings.js";
+import { calendarDateFromDb, type CalendarDate } from "../domain/calendarDate.js";
+import { composeFormalNotice, type FormalNotice } from "../domain/formalNotice.js";
+import { formatMinor } from "../domain/money.js";
+import { letterPdf } from "../documents/pdf.js";
+import { languageOf, render } from "../documents/templates.js";
+import { AppError } from "../errors.js";
+import { MissingReferenceRateError } from "../domain/latePenalties.js";
+import type { Policy } from "../domain/policy.js";
+import type { Actor } from "./actor.js";
+
+export interface IssuedNotice {
+  pdfFile: string;
+  textFile: string;
+  sha256: string;
+  total: bigint;
+  deadline: CalendarDate;
+  alreadyIssued: boolean;
+}
+
+export async function issueFormalNotice(
+  db: Database,
+  policy: Policy,
+  actor: Actor,
+  input: { actionId: number; letterDate: CalendarDate; outDir: string },
+  now = new Date(),
+): Promise<IssuedNotice> {
+  const action = await db.prisma.proposedAction.findUnique({
+    where: { id: input.actionId },
+    include: { customer: true, invoices: { include: { invoice: true } } },
+  });
+  if (!action || action.kind !== "FORMAL_NOTICE") throw new AppError("not_found", `Action #${input.actionId} is not a formal notice.`);
+  if (action.status !== "APPLIED")
+    throw new AppError(
+      "conflict",
+      `The formal notice #${action.id} has not been approved by the committee (${action.status.toLowerCase()}).`,
+    );
+  const previous = await db.prisma.historyEntry.findFirst({ where: { actionId: action.id, kind: "document.formal_notice" } });
+  if (previous) {
+    const data = previous.data as { pdfFile: string; textFile: string; sha256: string; total: string; deadline: CalendarDate };
+    return { ...data, total: BigInt(data.total), alreadyIssued: true };
+  }
+  const settings = await db.withConnection(loadSettings);
+  const params = (action.params ?? {}) as Record<string, string>;
+  const customer = action.customer;
+  const noticeInput = {
+    letterDate: input.letterDate,
+    deadlineDays: Number(params.deadlineDays ?? 8),
+    creditor: {
+      name: settings.companyName,
+      address: settings.companyAddress.split("\n").filter(Boolean),
+      registration: settings.companyRegistration || null,
+    },
+    debtor: {
+      name: customer.name,
+      address: (customer.address ?? "").split("\n").filter(Boolean),
+      registration: customer.registrationNumber,
+      reference: customer.externalId,
+    },
+    rates: policy.legal.referenceRates,
+    invoices: action.invoices.map(({ invoice }) => ({
+      number: invoice.number,
+      issueDate: calendarDateFromDb(invoice.issueDate),
+      dueDate: calendarDateFromDb(invoice.dueDate),
+      amount: invoice.amount,
+      openAmount: invoice.openAmount,
+    })),
+  };
+  let notice: FormalNotice;
+  try {
+    notice = composeFormalNotice(noticeInput);
+  } catch (error) {
+    if (error instanceof MissingReferenceRateError) throw new AppError("config.policy", error.message);
+    throw error;
+  }
+  if (notice.lines.length === 0)
+    throw new AppError("conflict", `Nothing is owed any more on the invoices of formal notice #${action.id}: no letter to send.`);
+  const language = languageOf(action.customer.locale ?? settings.locale);
+  const text = render("formal-notice", language, settings.currency, notice);
+  const pdf = await letterPdf(text, {
+    title: `${language === "fr" ? "Mise en demeure" : "Formal notice"} ${action.customer.name}`,
+    author: settings.companyName,
+    createdAt: now,
+  });
+  const sha256 = createHash("sha256").update(pdf).digest("hex");
+  mkdirSync(input.outDir, { recursive: true });
+  const base = path.join(input.outDir, `formal-notice-${action.customer.externalId.replace(/[^\w.-]+/g, "_")}-${input.letterDate}`);
+  writeFileSync(`${base}.pdf`, pdf);
+  writeFileSync(`${base}.txt`, text);
+  await db.prisma.$transaction((tx) =>
+    appendHistory(tx, {
+      occurredAt: now,
+      customerId: action.customerId,
+      actorId: actor.personId,
+      actorLabel: actor.label ?? null,
+      origin: actor.origin,
+      channel: "LETTER",
+      kind: "document.formal_notice",
+      text: `Formal notice issued: ${formatMinor(notice.totals.total)} ${settings.currency} claimed (${notice.lines.length} invoice(s), penalties and indemnities included), deadline ${notice.deadline}`,
+      actionId: action.id,
+      invoiceIds: action.invoices.map((i) => i.invoiceId),
+      data: { pdfFile: `${base}.pdf`, textFile: `${base}.txt`, sha256, total: notice.totals.total.toString(), deadline: notice.deadline },
+    }),
+  );
+  return {
+    pdfFile: `${base}.pdf`,
+    textFile: `${base}.txt`,
+    sha256,
+    total: notice.totals.total,
+    deadline: notice.deadline,
+    alreadyIssued: false,
+  };
+}

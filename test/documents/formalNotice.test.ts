@@ -1,0 +1,170 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../src/db/database.js";
+import { verifyHistory } from "../../src/db/history.js";
+import { calendarDate as d } from "../../src/domain/calendarDate.js";
+import { composeFormalNotice } from "../../src/domain/formalNotice.js";
+import { render } from "../../src/documents/templates.js";
+import { issueFormalNotice } from "../../src/usecases/formalNotice.js";
+import { defaultPolicy } from "../../src/domain/policy.js";
+import { AppError } from "../../src/errors.js";
+import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
+
+afterAll(dropTestSchemas);
+
+/** The PDF's text, as a reader (or a court clerk's software) extracts it, with pdf.js. */
+async function pdfText(file: string): Promise<string> {
+  // pdf.js 6 expects Promise.withResolvers (Node 22); Node 20 lacks it.
+  (Promise as unknown as { withResolvers?: unknown }).withResolvers ??= function <T>() {
+    let resolve!: (value: T) => void;
+    let reject!: (reason?: unknown) => void;
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  };
+  const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const pdf = await getDocument({
+    data: new Uint8Array(readFileSync(file)),
+    useSystemFonts: false,
+    standardFontDataUrl: `${path.resolve("node_modules/pdfjs-dist/standard_fonts")}/`,
+  }).promise;
+  const pages: string[] = [];
+  for (let i = 1; i <= pdf.numPages; i++) {
+    const content = await (await pdf.getPage(i)).getTextContent();
+    pages.push(content.items.map((item) => ("str" in item ? item.str : "")).join(" "));
+  }
+  return pages.join("\n").replace(/\s+/g, " ");
+}
+
+describe("the formal notice letter", () => {
+  it("lists the invoices, the penalties to the letter's date, the indemnities and the deadline, in French", () => {
+    const notice = composeFormalNotice({
+      letterDate: d("2025-03-01"),
+      deadlineDays: 8,
+      creditor: { name: "Démo Industries SAS", address: ["12 rue de la Paix", "75002 Paris"], registration: "RCS Paris 123 456 789" },
+      debtor: { name: "Café du Port", address: ["3 quai Est", "13002 Marseille"], registration: null, reference: "C010" },
+      invoices: [{ number: "F-1", issueDate: d("2024-12-16"), dueDate: d("2025-01-15"), amount: 1_000_000n, openAmount: 1_000_000n }],
+    });
+    expect(notice.totals).toEqual({ open: 1_000_000n, interest: 16212n, indemnities: 4000n, total: 1_020_212n });
+    const text = render("formal-notice", "fr", "EUR", notice);
+    expect(text).toContain(
+      "- Facture F-1 du 16 décembre 2024, échue le 15 janvier 2025 : montant 10 000,00 €, reste dû 10 000,00 € (45 jours de retard)",
+    );
+    expect(text).toContain("Total réclamé : 10 202,12 €");
+    expect(text).toContain("au plus tard le 9 mars 2025");
+  });
+});
+
+describe.each(targets)("issuing an approved formal notice on $name", (target) => {
+  let db: Database;
+  let actionId: number;
+  const outDir = mkdtempSync(path.join(tmpdir(), "ccbot-letters-"));
+  beforeAll(async () => {
+    db = await freshDatabase(target);
+    await db.prisma.companySettings.upsert({
+      where: { id: 1 },
+      create: { companyName: "Démo Industries SAS", companyAddress: "12 rue de la Paix\n75002 Paris" },
+      update: { companyName: "Démo Industries SAS", companyAddress: "12 rue de la Paix\n75002 Paris" },
+    });
+    const customer = await db.prisma.customer.create({
+      data: { externalId: "C010", name: "Café du Port", currency: "EUR", address: "3 quai Est\n13002 Marseille" },
+    });
+    const invoices = [
+      { number: "F2025-0101", issue: "2025-01-05", due: "2025-02-04", amount: 250_000n, open: 250_000n },
+      { number: "F2025-0202", issue: "2025-05-20", due: "2025-06-19", amount: 480_000n, open: 180_000n },
+    ];
+    const ids: number[] = [];
+    for (const i of invoices) {
+      const created = await db.prisma.invoice.create({
+        data: {
+          customerId: customer.id,
+          number: i.number,
+          issueDate: new Date(`${i.issue}T00:00:00Z`),
+          dueDate: new Date(`${i.due}T00:00:00Z`),
+          amount: i.amount,
+          openAmount: i.open,
+          currency: "EUR",
+          source: "CSV",
+        },
+      });
+      ids.push(created.id);
+    }
+    const action = await db.prisma.proposedAction.create({
+      data: {
+        customerId: customer.id,
+        kind: "FORMAL_NOTICE",
+        status: "APPLIED",
+        reason: "last reminder done",
+        period: "2025-W30",
+        params: { deadlineDays: "8" },
+        appliedAt: new Date(),
+        invoices: { create: ids.map((invoiceId) => ({ invoiceId })) },
+      },
+    });
+    actionId = action.id;
+  });
+  afterAll(async () => db?.close());
+
+  it("writes a PDF whose text holds every invoice and the totals, and records its SHA-256 in the sealed history", async () => {
+    const issued = await issueFormalNotice(
+      db,
+      defaultPolicy,
+      { personId: null, label: "system", origin: "JOB" },
+      { actionId, letterDate: d("2025-07-31"), outDir },
+      new Date("2025-07-31T08:00:00Z"),
+    );
+    expect(issued.alreadyIssued).toBe(false);
+    const text = await pdfText(issued.pdfFile);
+    for (const expected of [
+      "Café du Port",
+      "F2025-0101",
+      "F2025-0202",
+      "2 500,00 €",
+      "1 800,00 €",
+      "Total réclamé",
+      "80,00 €",
+      "8 août 2025",
+    ]) {
+      expect(text).toContain(expected);
+    }
+    // penalties: F2025-0101 2 500.00 from 5 Feb to 31 Jul 2025 (146 d at 13.15%, 31 d at 12.15%); F2025-0202 1 800.00 (11 d, 31 d)
+    const interest =
+      Math.round((250_000 * (13.15 * 146 + 12.15 * 31)) / 36_500) + Math.round((180_000 * (13.15 * 11 + 12.15 * 31)) / 36_500);
+    expect(issued.total).toBe(430_000n + BigInt(interest) + 8_000n);
+    expect(issued.sha256).toBe(createHash("sha256").update(readFileSync(issued.pdfFile)).digest("hex"));
+    const entry = await db.prisma.historyEntry.findFirstOrThrow({ where: { kind: "document.formal_notice" } });
+    expect(entry).toMatchObject({ channel: "LETTER", actionId });
+    expect((entry.data as { sha256: string }).sha256).toBe(issued.sha256);
+    expect((await verifyHistory(db.prisma)).problems).toEqual([]);
+  });
+
+  it("issuing again returns the letter already sent", async () => {
+    const again = await issueFormalNotice(
+      db,
+      defaultPolicy,
+      { personId: null, label: "system", origin: "JOB" },
+      { actionId, letterDate: d("2025-08-05"), outDir },
+    );
+    expect(again.alreadyIssued).toBe(true);
+    expect(await db.prisma.historyEntry.count({ where: { kind: "document.formal_notice" } })).toBe(1);
+  });
+
+  it("a formal notice the committee has not approved is not issued", async () => {
+    const pending = await db.prisma.proposedAction.create({
+      data: { customerId: (await db.prisma.customer.findFirstOrThrow()).id, kind: "FORMAL_NOTICE", reason: "x", period: "2025-W31" },
+    });
+    const error = await issueFormalNotice(
+      db,
+      defaultPolicy,
+      { personId: null, origin: "JOB" },
+      { actionId: pending.id, letterDate: d("2025-08-05"), outDir },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).message).toBe(`The formal notice #${pending.id} has not been approved by the committee (proposed).`);
+  });
+});
