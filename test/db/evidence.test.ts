@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.js";
 import { appendHistory, verifyHistory } from "../../src/db/history.js";
+import { evidenceFile } from "../../src/documents/evidence.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 
 afterAll(dropTestSchemas);
@@ -47,6 +48,15 @@ describe.each(targets)("the sealed reminder history on $name", (target) => {
     expect(entries[1]?.prevHash).toBe(entries[0]?.hash);
   });
 
+  it("the evidence file lists every entry with its seal and says the seals are intact", async () => {
+    const file = await evidenceFile(db, customerId, new Date("2026-11-23T10:00:00Z"));
+    expect(file.intact).toBe(true);
+    expect(file.pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(file.text).toContain("Seals verified: the 4 history entries are intact");
+    const entries = await db.prisma.historyEntry.findMany({ orderBy: { id: "asc" } });
+    for (const e of entries) expect(file.text).toContain(`entry #${e.id} seal ${e.hash}`);
+  });
+
   it("the plain UPDATE and DELETE are refused by the database", async () => {
     await expect(
       db.withConnection((c) => c.exec(`UPDATE history_entry SET text = 'nothing happened' WHERE id = ${ids[1]}`)),
@@ -77,5 +87,8 @@ describe.each(targets)("the sealed reminder history on $name", (target) => {
     await tamper(`DELETE FROM history_entry WHERE id = ${ids[2]}`);
     const { problems } = await verifyHistory(db.prisma, customerId);
     expect(problems.filter((p) => p.problem === "chain broken").map((p) => p.entryId)).toEqual([ids[3]]);
+    const file = await evidenceFile(db, customerId, new Date());
+    expect(file.intact).toBe(false);
+    expect(file.text).toContain(`entry #${ids[3]} chain broken`);
   });
 });

@@ -3,12 +3,15 @@ import { AppError } from "../../errors.js";
 import { print, type CommandContext } from "../io.js";
 import type { Database } from "../../db/database.js";
 import { verifyHistory } from "../../db/history.js";
+import { evidenceFile } from "../../documents/evidence.js";
 
-export const HISTORY_HELP = `Usage: ccbot history export CUSTOMER [--format json|csv] [--output FILE]
+export const HISTORY_HELP = `Usage: ccbot history export CUSTOMER [--format json|csv|pdf] [--output FILE]
        ccbot history verify [CUSTOMER]
 
 export  a customer's reminder history (every reminder, call, promise, dispute and committee decision),
-        oldest first, with each entry's seal (SHA-256 chained to the entry before it).
+        oldest first, with each entry's seal (SHA-256 chained to the entry before it). The PDF is the
+        evidence file: statement of account, verification result and the full history
+        (default file: evidence-CUSTOMER-DATE.pdf).
 verify  recomputes the seals: any entry edited, deleted or reordered since it was written is named.
         Exit code 1 when something is wrong.
 CUSTOMER is the customer's id in your books (external id) or its exact name.`;
@@ -22,12 +25,20 @@ export async function historyCommand(
   if (action === "verify" && extra.length === 0) return verify(context, customerRef);
   if (action !== "export" || !customerRef || extra.length > 0) throw new AppError("input.usage", HISTORY_HELP);
   const format = options.format ?? "json";
-  if (format === "pdf") {
-    throw new AppError("input.invalid", "PDF evidence files are not available yet; use --format json or --format csv.");
-  }
-  if (format !== "json" && format !== "csv") throw new AppError("input.usage", `--format must be json or csv (got ${format})`);
+  if (format !== "json" && format !== "csv" && format !== "pdf")
+    throw new AppError("input.usage", `--format must be json, csv or pdf (got ${format})`);
   const db = await context.database();
   const customer = await findCustomer(db, customerRef);
+  if (format === "pdf") {
+    const file = options.output ?? `evidence-${customer.externalId.replace(/[^\w.-]+/g, "_")}-${new Date().toISOString().slice(0, 10)}.pdf`;
+    const { pdf, entries, intact } = await evidenceFile(db, customer.id, new Date());
+    writeFileSync(file, pdf);
+    print(
+      context.io.stderr,
+      `Wrote the evidence file of ${customer.name} (${entries} history entries, ${intact ? "seals intact" : "SEALS BROKEN: see ccbot history verify"}) to ${file}.`,
+    );
+    return 0;
+  }
   const entries = await db.prisma.historyEntry.findMany({
     where: { customerId: customer.id },
     orderBy: [{ occurredAt: "asc" }, { id: "asc" }],
