@@ -15,30 +15,11 @@ import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js
 
 afterAll(dropTestSchemas);
 
-/** The PDF's text, as a reader (or a court clerk's software) extracts it, with pdf.js. */
+/** The PDF's text, as a reader's software extracts it (pdf.js, through pdf-parse). */
 async function pdfText(file: string): Promise<string> {
-  // pdf.js 6 expects Promise.withResolvers (Node 22); Node 20 lacks it.
-  (Promise as unknown as { withResolvers?: unknown }).withResolvers ??= function <T>() {
-    let resolve!: (value: T) => void;
-    let reject!: (reason?: unknown) => void;
-    const promise = new Promise<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-  const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
-  const pdf = await getDocument({
-    data: new Uint8Array(readFileSync(file)),
-    useSystemFonts: false,
-    standardFontDataUrl: `${path.resolve("node_modules/pdfjs-dist/standard_fonts")}/`,
-  }).promise;
-  const pages: string[] = [];
-  for (let i = 1; i <= pdf.numPages; i++) {
-    const content = await (await pdf.getPage(i)).getTextContent();
-    pages.push(content.items.map((item) => ("str" in item ? item.str : "")).join(" "));
-  }
-  return pages.join("\n").replace(/\s+/g, " ");
+  const { default: pdf } = await import("pdf-parse/lib/pdf-parse.js");
+  const parsed = await pdf(readFileSync(file));
+  return parsed.text.replace(/\s+/g, " ");
 }
 
 describe("the formal notice letter", () => {
