@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,11 +16,19 @@ import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js
 
 afterAll(dropTestSchemas);
 
-/** The PDF's text, as a reader's software extracts it (pdf.js, through pdf-parse). */
+// pdf.js (the 1.10 build pdf-parse ships: pure JavaScript, runs on Node 20), loaded once per file.
+const pdfjs = createRequire(import.meta.url)("pdf-parse/lib/pdf.js/v1.10.100/build/pdf.js") as PdfJs;
+
+/** The PDF's text, as a reader's software extracts it. */
 async function pdfText(file: string): Promise<string> {
-  const { default: pdf } = await import("pdf-parse/lib/pdf-parse.js");
-  const parsed = await pdf(readFileSync(file));
-  return parsed.text.replace(/\s+/g, " ");
+  pdfjs.disableWorker = true;
+  const doc = await pdfjs.getDocument(new Uint8Array(readFileSync(file)));
+  const pages: string[] = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    pages.push(content.items.map((item) => item.str).join(" "));
+  }
+  return pages.join(" ").replace(/\s+/g, " ");
 }
 
 describe("the formal notice letter", () => {

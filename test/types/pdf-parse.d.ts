@@ -1,5 +1,8 @@
-// pdf-parse 1.1 ships no types; the tests use its library entry (the package's index runs a self-test).
-declare module "pdf-parse/lib/pdf-parse.js" {
-  function pdf(data: Buffer): Promise<{ numpages: number; text: string }>;
-  export default pdf;
+// The pdf.js 1.10 build that pdf-parse ships has no types: the little the tests use.
+interface PdfJs {
+  disableWorker: boolean;
+  getDocument(data: Uint8Array): Promise<{
+    numPages: number;
+    getPage(n: number): Promise<{ getTextContent(): Promise<{ items: Array<{ str: string }> }> }>;
+  }>;
 }
