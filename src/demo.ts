@@ -1,7 +1,7 @@
 // `npm run demo`: the whole foundation on the embedded database, no server and no chat account.
 // Creates a fresh database in ./data/demo, sets up a sample company and its committee, imports the bundled
 // sample files (CSV and an ISO-8859-15 FEC) and prints what was loaded.
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "./db/database.js";
@@ -17,6 +17,7 @@ import { recordPromise, recordStep } from "./usecases/contacts.js";
 import { flagDispute } from "./usecases/disputes.js";
 import { recordVote } from "./usecases/votes.js";
 import { issueFormalNotice } from "./usecases/formalNotice.js";
+import { digestCharts } from "./documents/digestCharts.js";
 import { loadSettings } from "./db/settings.js";
 import { calendarDate } from "./domain/calendarDate.js";
 import { formatMoney } from "./domain/money.js";
@@ -52,14 +53,14 @@ const out = process.stdout;
 const policy = { ...defaultPolicy, legal: { referenceRates: { ...defaultPolicy.legal.referenceRates, "2026-07-01": 2.15 } } };
 rmSync(DEMO_DIR, { recursive: true, force: true });
 for (const file of existsSync(OUT_DIR) ? readdirSync(OUT_DIR) : []) {
-  if (file.startsWith("formal-notice-")) rmSync(path.join(OUT_DIR, file));
+  if (file.startsWith("formal-notice-") || file === "aging.png" || file === "dso.png") rmSync(path.join(OUT_DIR, file));
 }
 const db = await openDatabase(DEMO_DIR);
 try {
   const migrations = await migrate(db);
   print(
     out,
-    `Embedded database created in ${path.relative(process.cwd(), DEMO_DIR) || DEMO_DIR} (${migrations.applied.length} migration applied).`,
+    `Embedded database created in ${path.relative(process.cwd(), DEMO_DIR) || DEMO_DIR} (${migrations.applied.length} migration${migrations.applied.length === 1 ? "" : "s"} applied).`,
   );
   await db.withConnection(loadSettings);
   await db.prisma.companySettings.update({
@@ -123,7 +124,16 @@ try {
 
   await simulateCollection(db, settings.timeZone);
   print(out);
-  print(out, renderDigest(await buildDigest(db, policy, SAMPLE_AS_OF)));
+  const digest = await buildDigest(db, policy, SAMPLE_AS_OF);
+  print(out, renderDigest(digest));
+  const charts = await digestCharts(db, policy, digest);
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(path.join(OUT_DIR, "aging.png"), charts.aging);
+  writeFileSync(path.join(OUT_DIR, "dso.png"), charts.dso);
+  print(
+    out,
+    `Charts written to ${path.relative(process.cwd(), path.join(OUT_DIR, "aging.png"))} and ${path.relative(process.cwd(), path.join(OUT_DIR, "dso.png"))}.`,
+  );
   print(out);
   const sophie = await db.prisma.person.findFirstOrThrow({ where: { email: "sophie.leroy@demo.example" } });
   print(out, renderTasks(await collectorTasks(db, policy, SAMPLE_AS_OF, sophie.id), settings.currency, settings.locale));
