@@ -7,7 +7,7 @@ import type { AccountReview } from "./engine.js";
 import type { PayerProfile, RecoveryRate } from "./kpis.js";
 import type { Segment } from "./parties.js";
 import type { ActionKind, Channel, Policy } from "./policy.js";
-import { rankAccounts } from "./priority.js";
+import { rankAccounts, type PriorityInput } from "./priority.js";
 
 export interface DigestAccount {
   customerId: number;
@@ -108,21 +108,21 @@ export interface DigestInput {
   promises: PromiseLine[];
 }
 
+/** What the priority ranking reads of an account. */
+export function priorityInputOf(a: DigestAccount): PriorityInput {
+  return {
+    customerId: a.customerId,
+    overdue: a.review.figures.overdue,
+    maxDaysLate: a.review.figures.maxDaysLate,
+    payerScore: a.payer.score,
+    overLimit: a.review.figures.overLimit,
+    creditLimit: a.creditLimit,
+    brokenPromises: a.brokenPromises,
+  };
+}
+
 export function composeDigest(input: DigestInput, policy: Policy): Digest {
-  const ranked = rankAccounts(
-    input.accounts,
-    (a) => ({
-      customerId: a.customerId,
-      overdue: a.review.figures.overdue,
-      maxDaysLate: a.review.figures.maxDaysLate,
-      payerScore: a.payer.score,
-      overLimit: a.review.figures.overLimit,
-      creditLimit: a.creditLimit,
-      brokenPromises: a.brokenPromises,
-    }),
-    policy,
-    policy.committee.topAccounts,
-  );
+  const ranked = rankAccounts(input.accounts, priorityInputOf, policy, policy.committee.topAccounts);
   return {
     companyName: input.companyName,
     currency: input.currency,

@@ -120,9 +120,7 @@ export const fecImporter: Importer = {
           EcritureLet: cell(fields, index, "EcritureLet"),
           DateEcheance: cell(fields, index, "DateEcheance"),
         };
-        problems.reset();
-        const checked = shape.safeParse(raw);
-        if (!checked.success) problems.zod(checked.error);
+        problems.start(shape, raw);
         const ecritureDate = problems.date("EcritureDate", raw.EcritureDate, true);
         const pieceDateGiven = problems.optionalDate("PieceDate", raw.PieceDate, true);
         const debit = raw.debit === "" ? 0n : problems.amount("debit", raw.debit, digits);

@@ -39,11 +39,6 @@ export function describeIssues(error: z.ZodError): string {
 export class RowProblems {
   private readonly list: string[] = [];
 
-  reset(): this {
-    this.list.length = 0;
-    return this;
-  }
-
   get failed(): boolean {
     return this.list.length > 0;
   }
@@ -54,6 +49,21 @@ export class RowProblems {
 
   add(column: string, reason: string): void {
     this.list.push(`${column}: ${reason}`);
+  }
+
+  /** Starts a row: forgets the previous row's problems and checks this row's shape with zod. */
+  start(shape: z.ZodType, raw: unknown): this {
+    this.list.length = 0;
+    const checked = shape.safeParse(raw);
+    if (!checked.success) this.zod(checked.error);
+    return this;
+  }
+
+  /** The row's currency: empty means the company's; any other is refused for now. */
+  companyCurrency(text: string, companyCurrency: string): string {
+    const code = text === "" ? companyCurrency : text.toUpperCase();
+    if (code !== companyCurrency) this.add("currency", `${text}: only ${companyCurrency}, the company currency, is supported for now`);
+    return code;
   }
 
   /** Records the issues of a failed zod parse. */

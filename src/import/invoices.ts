@@ -68,18 +68,14 @@ export const invoicesImporter: Importer = {
       for (const { line, fields } of batch) {
         context.lineRead();
         const raw = read(fields);
-        problems.reset();
-        const checked = shape.safeParse(raw);
-        if (!checked.success) problems.zod(checked.error);
+        problems.start(shape, raw);
         let kind = TYPES[raw.type.toLowerCase()];
         if (kind === undefined) problems.add("type", `"${raw.type}" is not invoice or credit_note`);
         const issueDate = problems.date("issue_date", raw.issue_date);
         const givenDue = problems.optionalDate("due_date", raw.due_date);
         let total = problems.amount("amount", raw.amount, digits);
         let open = problems.optionalAmount("open_amount", raw.open_amount, digits);
-        const currency = raw.currency === "" ? settings.currency : raw.currency.toUpperCase();
-        if (currency !== settings.currency)
-          problems.add("currency", `${raw.currency}: only ${settings.currency}, the company currency, is supported for now`);
+        const currency = problems.companyCurrency(raw.currency, settings.currency);
         // A negative invoice is a credit note, as many ERPs export them.
         if (total < 0n) {
           kind = kind === "CREDIT_NOTE" ? "INVOICE" : "CREDIT_NOTE";

@@ -52,14 +52,10 @@ export const paymentsImporter: Importer = {
       for (const { line, fields } of batch) {
         context.lineRead();
         const raw = read(fields);
-        problems.reset();
-        const checked = shape.safeParse(raw);
-        if (!checked.success) problems.zod(checked.error);
+        problems.start(shape, raw);
         const paymentDate = problems.date("payment_date", raw.payment_date);
         const paid = problems.amount("amount", raw.amount, digits, { positive: true });
-        const currency = raw.currency === "" ? settings.currency : raw.currency.toUpperCase();
-        if (currency !== settings.currency)
-          problems.add("currency", `${raw.currency}: only ${settings.currency}, the company currency, is supported for now`);
+        const currency = problems.companyCurrency(raw.currency, settings.currency);
         if (problems.failed) {
           rejections.add(line, problems.reason);
           continue;

@@ -5,6 +5,7 @@ import { bucketLabels, bucketOf, daysPastDue } from "../../domain/aging.js";
 import { calendarDateAt, calendarDateFromDb, parseCalendarDate, type CalendarDate } from "../../domain/calendarDate.js";
 import { describeKind } from "../../domain/approvals.js";
 import { rankAccounts } from "../../domain/priority.js";
+import { priorityInputOf } from "../../domain/digest.js";
 import { countbackDso, simpleDso } from "../../domain/kpis.js";
 import { AppError } from "../../errors.js";
 import { collectorTasks, kpisAsOf, reviewPortfolio } from "../../services/committeeViews.js";
@@ -166,19 +167,7 @@ export async function reportCommand(
     }
     case "priorities": {
       const { accounts } = await reviewPortfolio(db, policy, asOf, customerId === undefined ? {} : { customerIds: [customerId] });
-      const ranked = rankAccounts(
-        accounts,
-        (a) => ({
-          customerId: a.customerId,
-          overdue: a.review.figures.overdue,
-          maxDaysLate: a.review.figures.maxDaysLate,
-          payerScore: a.payer.score,
-          overLimit: a.review.figures.overLimit,
-          creditLimit: a.creditLimit,
-          brokenPromises: a.brokenPromises,
-        }),
-        policy,
-      );
+      const ranked = rankAccounts(accounts, priorityInputOf, policy);
       show({
         title: `Priority accounts as of ${asOf}`,
         columns: [
