@@ -1,0 +1,179 @@
+// The Slack app: Bolt wired to the use cases. Handlers only translate (payload -> use case -> blocks);
+// the rules live in src/domain and src/usecases. Every handler acknowledges first (Slack's 3-second rule).
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from "@slack/bolt";
+import type { SlackConfig } from "../../config/slack.js";
+import type { Database } from "../../db/database.js";
+import { loadSettings } from "../../db/settings.js";
+import { bucketLabels } from "../../domain/aging.js";
+import { calendarDateAt } from "../../domain/calendarDate.js";
+import type { Policy } from "../../domain/policy.js";
+import { AppError } from "../../errors.js";
+import type { Logger } from "../../log.js";
+import { customerFiles, reviewPortfolio } from "../../services/committeeViews.js";
+import { findAccount } from "../../usecases/accounts.js";
+import { DISPUTE_CATEGORIES, flagDispute, type DisputeCategory } from "../../usecases/disputes.js";
+import { customerFileBlocks, errorBlocks, escape, infoBlocks } from "./blocks.js";
+
+export interface SlackDeps {
+  config: SlackConfig;
+  db: Database;
+  policy: Policy;
+  logger: Logger;
+  now?: () => Date;
+}
+
+function boltLogger(logger: Logger): BoltLogger {
+  return {
+    debug: (...m: unknown[]) => logger.debug(m.map(String).join(" ")),
+    info: (...m: unknown[]) => logger.info(m.map(String).join(" ")),
+    warn: (...m: unknown[]) => logger.warn(m.map(String).join(" ")),
+    error: (...m: unknown[]) => logger.error(m.map(String).join(" ")),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
+}
+
+/** What a person sees when something goes wrong: the use case's own words, or a short apology. */
+function userMessage(error: unknown, logger: Logger): string {
+  if (error instanceof AppError) return error.message;
+  logger.error({ err: error }, "unexpected error in a Slack handler");
+  return "Something failed on our side; it has been logged. Try again in a minute.";
+}
+
+const CATEGORY_WORDS: Record<string, DisputeCategory> = {
+  price: "PRICE",
+  prix: "PRICE",
+  quantity: "QUANTITY",
+  quantite: "QUANTITY",
+  quality: "QUALITY",
+  qualite: "QUALITY",
+  delivery: "DELIVERY",
+  livraison: "DELIVERY",
+  billing: "BILLING_ERROR",
+  facturation: "BILLING_ERROR",
+  other: "OTHER",
+  autre: "OTHER",
+};
+
+export const DISPUTE_USAGE =
+  "Usage: /dispute INVOICE [price|quantity|quality|delivery|billing|other] what the customer disputes — e.g. /dispute F2025-0113 quality two pallets arrived damaged";
+
+/** `/dispute F2025-0113 quality two pallets damaged` -> invoice, category, reason. */
+export function parseDisputeCommand(text: string): { invoiceNumber: string; category: DisputeCategory; reason: string } | null {
+  const [invoiceNumber, ...rest] = text.trim().split(/\s+/);
+  if (!invoiceNumber || rest.length === 0) return null;
+  const word = (rest[0] ?? "")
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase();
+  const category = CATEGORY_WORDS[word];
+  const reason = (category ? rest.slice(1) : rest).join(" ").trim();
+  if (!reason) return null;
+  return { invoiceNumber, category: category ?? "OTHER", reason };
+}
+
+export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPReceiver | null } {
+  const { config, db, policy, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const receiver =
+    config.SLACK_MODE === "http"
+      ? new HTTPReceiver({
+          signingSecret: config.SLACK_SIGNING_SECRET as string,
+          endpoints: "/slack/events",
+          processBeforeResponse: false,
+          logger: boltLogger(logger),
+        })
+      : null;
+  const app = new App({
+    token: config.SLACK_BOT_TOKEN,
+    ...(receiver ? { receiver } : { socketMode: true, appToken: config.SLACK_APP_TOKEN }),
+    logger: boltLogger(logger),
+    clientOptions: config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {},
+  });
+
+  /** The committee member behind a Slack user, or null. */
+  async function personOf(userId: string, teamId: string | undefined) {
+    const identity = await db.prisma.chatIdentity.findFirst({
+      where: { platform: "SLACK", externalId: userId, workspace: { in: [teamId ?? "", ""] } },
+      include: { person: true },
+    });
+    return identity?.person.active ? identity.person : null;
+  }
+
+  app.command("/credit", async ({ command, ack, respond }) => {
+    await ack();
+    try {
+      const customer = await findAccount(db, command.text);
+      const settings = await db.withConnection(loadSettings);
+      const asOf = calendarDateAt(now(), settings.timeZone);
+      const { accounts } = await reviewPortfolio(db, policy, asOf, { customerIds: [customer.id] });
+      const account = accounts[0];
+      if (!account) throw new AppError("not_found", `No customer matches "${command.text}".`);
+      const files = await customerFiles(db, asOf, [customer.id], accounts);
+      const blockedReason = (await db.prisma.customer.findUnique({ where: { id: customer.id } }))?.blockedReason ?? null;
+      const message = customerFileBlocks({
+        account,
+        file: files.get(customer.id) as NonNullable<ReturnType<typeof files.get>>,
+        bucketLabels: bucketLabels(policy.agingBuckets),
+        currency: settings.currency,
+        locale: settings.locale,
+        blockedReason,
+      });
+      await respond({ response_type: "ephemeral", ...message });
+    } catch (error) {
+      await respond({ response_type: "ephemeral", ...errorBlocks(userMessage(error, logger)) });
+    }
+  });
+
+  app.command("/dispute", async ({ command, ack, respond, client }) => {
+    await ack();
+    try {
+      const parsed = parseDisputeCommand(command.text);
+      if (!parsed) throw new AppError("input.usage", DISPUTE_USAGE);
+      const person = await personOf(command.user_id, command.team_id);
+      if (!person) {
+        throw new AppError(
+          "forbidden",
+          `You are not registered in the credit committee yet: ask an admin to run ccbot people add --name "..." --roles sales --slack ${command.user_id}.`,
+        );
+      }
+      const dispute = await flagDispute(
+        db,
+        { personId: person.id, origin: "SLACK" },
+        { invoiceNumber: parsed.invoiceNumber, category: parsed.category, reason: parsed.reason },
+        now(),
+      );
+      await respond({
+        response_type: "ephemeral",
+        ...infoBlocks(
+          `Dispute recorded on ${dispute.invoiceNumber} (${dispute.customerName}, ${parsed.category.toLowerCase().replace("_", " ")}): dunning on this invoice is paused.`,
+        ),
+      });
+      if (dispute.collectorId !== null) {
+        const collector = await db.prisma.chatIdentity.findFirst({ where: { personId: dispute.collectorId, platform: "SLACK" } });
+        if (collector) {
+          await client.chat.postMessage({
+            channel: collector.externalId,
+            text: `${person.name} flagged a dispute on ${dispute.invoiceNumber} (${dispute.customerName}): ${parsed.reason}. Dunning on it is paused.`,
+            blocks: [
+              {
+                type: "section",
+                text: {
+                  type: "mrkdwn",
+                  text: `:pause_button: *${escape(person.name)}* flagged a dispute on *${escape(dispute.invoiceNumber)}* (${escape(dispute.customerName)}): ${escape(parsed.reason)}\nDunning on this invoice is paused.`,
+                },
+              },
+            ],
+          });
+        }
+      }
+    } catch (error) {
+      await respond({ response_type: "ephemeral", ...errorBlocks(userMessage(error, logger)) });
+    }
+  });
+
+  return { app, receiver };
+}
+
+export { DISPUTE_CATEGORIES };

@@ -1,0 +1,194 @@
+import { createHmac } from "node:crypto";
+import { createServer } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "@slack/bolt";
+import { createSlackApp, parseDisputeCommand } from "../../src/bot/slack/app.js";
+import { readSlackConfig } from "../../src/config/slack.js";
+import type { Database } from "../../src/db/database.js";
+import { defaultPolicy } from "../../src/domain/policy.js";
+import { IMPORTERS, runImport } from "../../src/import/index.js";
+import { createLogger } from "../../src/log.js";
+import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
+import { csv, writeTemp } from "../helpers/files.js";
+import { SlackStandIn } from "../helpers/slackStandIn.js";
+
+afterAll(dropTestSchemas);
+
+const SECRET = "test-signing-secret-1234";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function sign(body: string, timestamp: number, secret = SECRET): string {
+  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+}
+
+describe("Slack configuration", () => {
+  it("names the missing variable", () => {
+    expect(readSlackConfig({})).toBeNull();
+    expect(() => readSlackConfig({ SLACK_BOT_TOKEN: "xoxb-1" })).toThrow("SLACK_APP_TOKEN: is required in socket mode");
+    expect(() => readSlackConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_MODE: "http" })).toThrow(
+      "SLACK_SIGNING_SECRET: is required in HTTP mode",
+    );
+    expect(() => readSlackConfig({ SLACK_BOT_TOKEN: "xoxp-1", SLACK_APP_TOKEN: "xapp-1" })).toThrow(
+      "SLACK_BOT_TOKEN: must be the bot token, starting with xoxb-",
+    );
+  });
+
+  it("reads a dispute command: invoice, optional category, reason", () => {
+    expect(parseDisputeCommand("F2025-0113 qualité deux palettes abîmées")).toEqual({
+      invoiceNumber: "F2025-0113",
+      category: "QUALITY",
+      reason: "deux palettes abîmées",
+    });
+    expect(parseDisputeCommand("F2025-0113 wrong unit price")).toEqual({
+      invoiceNumber: "F2025-0113",
+      category: "OTHER",
+      reason: "wrong unit price",
+    });
+    expect(parseDisputeCommand("F2025-0113")).toBeNull();
+  });
+});
+
+describe.each(targets)("Slack slash commands through the real Bolt app on $name", (target) => {
+  let db: Database;
+  let slack: SlackStandIn;
+  let app: App;
+  let port: number;
+
+  async function post(fields: Record<string, string>, options: { secret?: string; age?: number } = {}): Promise<number> {
+    const body = new URLSearchParams({
+      token: "x",
+      team_id: "T1",
+      channel_id: "C1",
+      response_url: `${slack.url}/response/${Math.random()}`,
+      trigger_id: "1.2.3",
+      ...fields,
+    }).toString();
+    const timestamp = Math.floor(Date.now() / 1000) - (options.age ?? 0);
+    const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": String(timestamp),
+        "x-slack-signature": sign(body, timestamp, options.secret),
+      },
+      body,
+    });
+    await res.text();
+    return res.status;
+  }
+
+  beforeAll(async () => {
+    db = await freshDatabase(target);
+    slack = await new SlackStandIn().start();
+    await db.prisma.person.create({
+      data: {
+        name: "Marc Petit",
+        email: "marc@acme.example",
+        roles: ["SALES"],
+        identities: { create: [{ platform: "SLACK", externalId: "UMARC", workspace: "T1" }] },
+      },
+    });
+    await db.prisma.person.create({
+      data: {
+        name: "Sophie Leroy",
+        email: "sophie@acme.example",
+        roles: ["COLLECTOR"],
+        identities: { create: [{ platform: "SLACK", externalId: "USOPHIE" }] },
+      },
+    });
+    await runImport(
+      db,
+      IMPORTERS.customers,
+      writeTemp(
+        `slack-customers-${target.name}.csv`,
+        csv("external_id;name;credit_limit;collector", "K1;Café du Port;1000;sophie@acme.example"),
+      ),
+    );
+    await runImport(
+      db,
+      IMPORTERS.invoices,
+      writeTemp(
+        `slack-invoices-${target.name}.csv`,
+        csv("customer_id;number;issue_date;due_date;amount", "K1;F-1;2026-09-01;2026-10-01;1500,00"),
+      ),
+    );
+    const config = readSlackConfig({
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_MODE: "http",
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: `${slack.url}/api/`,
+    });
+    port = await freePort();
+    app = createSlackApp({
+      config: config!,
+      db,
+      policy: defaultPolicy,
+      logger: createLogger("silent"),
+      now: () => new Date("2026-11-20T09:00:00Z"),
+    }).app;
+    await app.start(port);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await slack?.stop();
+    await db?.close();
+  });
+
+  it("/credit answers with the customer file: blocked or not, exposure against the limit, aging", async () => {
+    const before = slack.calls.length;
+    expect(await post({ command: "/credit", text: "café", user_id: "UMARC" })).toBe(200);
+    const reply = await slack.waitFor("/response/", before);
+    expect(reply.body.response_type).toBe("ephemeral");
+    const text = JSON.stringify(reply.body.blocks);
+    expect(text).toContain("Café du Port (K1)");
+    expect(text).toContain("Deliveries open");
+    expect(text).toMatch(/Exposure 1.500,00.€, limit 1.000,00.€ — \*500,00.€ over\*/);
+  });
+
+  it("/dispute records the dispute, pauses dunning on the invoice and tells the collector", async () => {
+    const before = slack.calls.length;
+    expect(await post({ command: "/dispute", text: "F-1 quality two pallets arrived damaged", user_id: "UMARC" })).toBe(200);
+    const reply = await slack.waitFor("/response/", before);
+    expect(JSON.stringify(reply.body)).toContain("Dispute recorded on F-1 (Café du Port, quality): dunning on this invoice is paused.");
+    const dm = await slack.waitFor("/api/chat.postMessage", before);
+    expect(dm.body.channel).toBe("USOPHIE");
+    const dispute = await db.prisma.dispute.findFirstOrThrow({ include: { openedBy: true } });
+    expect(dispute).toMatchObject({ category: "QUALITY", reason: "two pallets arrived damaged", status: "OPEN" });
+    expect(dispute.openedBy?.name).toBe("Marc Petit");
+    expect(await db.prisma.historyEntry.count({ where: { kind: "dispute.opened", origin: "SLACK" } })).toBe(1);
+  });
+
+  it("an unknown invoice, an invoice already disputed, or a stranger get a clear ephemeral error and change nothing", async () => {
+    for (const [text, user, expected] of [
+      ["NOPE-9 price too high", "UMARC", "Invoice NOPE-9 is unknown."],
+      ["F-1 price too high", "UMARC", "Invoice F-1 is already disputed (quality, since"],
+      ["F-1 price too high", "USTRANGER", "You are not registered in the credit committee yet"],
+      ["F-1", "UMARC", "Usage: /dispute INVOICE"],
+    ] as const) {
+      const before = slack.calls.length;
+      expect(await post({ command: "/dispute", text, user_id: user })).toBe(200);
+      const reply = await slack.waitFor("/response/", before);
+      expect(reply.body.response_type).toBe("ephemeral");
+      expect(JSON.stringify(reply.body)).toContain(expected);
+    }
+    expect(await db.prisma.dispute.count()).toBe(1);
+  });
+
+  it("a forged signature or a request older than 5 minutes gets 401 and changes nothing", async () => {
+    const before = slack.calls.length;
+    expect(await post({ command: "/dispute", text: "F-1 other forged", user_id: "UMARC" }, { secret: "not-the-secret-at-all" })).toBe(401);
+    expect(await post({ command: "/dispute", text: "F-1 other replayed", user_id: "UMARC" }, { age: 6 * 60 })).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slack.calls.slice(before).filter((c) => c.path.startsWith("/response/"))).toEqual([]);
+    expect(await db.prisma.dispute.count()).toBe(1);
+  });
+});
