@@ -1,31 +1,46 @@
-// `npm start`: the bot and its scheduled jobs. The Slack and Teams adapters are not built yet: this entry
-// point prepares the database and says so plainly, instead of pretending to run.
+// `npm start`: the Slack bot on the configured database. Without chat credentials it says what to set.
 import { readEnv } from "./config/env.js";
+import { loadPolicy } from "./config/policyFile.js";
+import { readSlackConfig } from "./config/slack.js";
 import { openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
 import { AppError, exitCodeFor } from "./errors.js";
 import { createLogger } from "./log.js";
+import { createSlackApp } from "./bot/slack/app.js";
 
 const log = createLogger();
 try {
   const env = readEnv();
-  const db = await openDatabase(env.DATABASE_URL);
-  try {
+  const slack = readSlackConfig();
+  if (!slack) {
+    process.stderr.write(
+      [
+        "No chat platform is configured. To run the Slack bot, set SLACK_BOT_TOKEN and either SLACK_APP_TOKEN",
+        "(Socket Mode, the default) or SLACK_MODE=http with SLACK_SIGNING_SECRET (see the README, 'Slack').",
+        "Microsoft Teams is not available yet. Without an account, try:",
+        "  npm run demo        a sample company on the embedded database: digest, tasks, letters, charts",
+        "  npx ccbot --help    import your own files, reports, history",
+        "",
+      ].join("\n"),
+    );
+    process.exitCode = 1;
+  } else {
+    const policy = loadPolicy(env.POLICY_FILE);
+    const db = await openDatabase(env.DATABASE_URL);
     const report = await migrate(db);
     log.info({ database: db.kind, applied: report.applied.length }, "database ready");
-  } finally {
-    await db.close();
+    const { app } = createSlackApp({ config: slack, db, policy, logger: log });
+    await (slack.SLACK_MODE === "http" ? app.start(slack.SLACK_PORT) : app.start());
+    log.info({ mode: slack.SLACK_MODE, port: slack.SLACK_MODE === "http" ? slack.SLACK_PORT : undefined }, "Slack bot running: /credit and /dispute");
+    log.warn("the weekly digest, inline approvals and the collectors' daily messages are not available in this version");
+    const stop = async () => {
+      await app.stop();
+      await db.close();
+      process.exit(0);
+    };
+    process.once("SIGINT", () => void stop());
+    process.once("SIGTERM", () => void stop());
   }
-  process.stderr.write(
-    [
-      "The database is ready, but this version has no chat adapter yet: the Slack and Teams bots and the",
-      "scheduled digest are the next milestones. Meanwhile:",
-      "  npm run demo        imports a sample company on the embedded database and prints what it loaded",
-      "  npx ccbot --help    imports your own files, settings, people, history export",
-      "",
-    ].join("\n"),
-  );
-  process.exitCode = 1;
 } catch (error) {
   log.error({ code: error instanceof AppError ? error.code : "unexpected" }, (error as Error).message);
   process.exitCode = exitCodeFor(error);
