@@ -31,7 +31,10 @@ try {
     log.info({ database: db.kind, applied: report.applied.length }, "database ready");
     const { app } = createSlackApp({ config: slack, db, policy, logger: log });
     await (slack.SLACK_MODE === "http" ? app.start(slack.SLACK_PORT) : app.start());
-    log.info({ mode: slack.SLACK_MODE, port: slack.SLACK_MODE === "http" ? slack.SLACK_PORT : undefined }, "Slack bot running: /credit and /dispute");
+    log.info(
+      { mode: slack.SLACK_MODE, port: slack.SLACK_MODE === "http" ? slack.SLACK_PORT : undefined },
+      "Slack bot running: /credit and /dispute",
+    );
     log.warn("the weekly digest, inline approvals and the collectors' daily messages are not available in this version");
     const stop = async () => {
       await app.stop();

@@ -1,4 +1,4 @@
-// A local stand-in for Slack: the Web API (auth.test, chat.postMessage) and response_url endpoints. It
+// A local stand-in for Slack: the Web API (auth.test, chat.postMessage, chat.update) and response_url endpoints. It
 // checks what real Slack checks before accepting a message (channel given, at most 50 blocks, section text
 // at most 3000 characters, header at most 150, at most 10 fields) and records every call.
 import { createServer, type IncomingMessage, type Server } from "node:http";
@@ -58,6 +58,11 @@ export class SlackStandIn {
           if (!body.channel) return reply(200, { ok: false, error: "channel_not_found" });
           const problem = blockKitProblem(body);
           return reply(200, problem ? { ok: false, error: problem } : { ok: true, channel: body.channel, ts: `${Date.now() / 1000}` });
+        }
+        if (path.startsWith("/api/chat.update")) {
+          if (!body.channel || !body.ts) return reply(200, { ok: false, error: body.channel ? "message_not_found" : "channel_not_found" });
+          const problem = blockKitProblem(body);
+          return reply(200, problem ? { ok: false, error: problem } : { ok: true, channel: body.channel, ts: body.ts });
         }
         if (path.startsWith("/response/")) {
           const problem = blockKitProblem(body);

@@ -9,10 +9,14 @@ import { calendarDateAt } from "../../domain/calendarDate.js";
 import type { Policy } from "../../domain/policy.js";
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import { customerFiles, reviewPortfolio } from "../../services/committeeViews.js";
+import { customerFiles, pendingActions, reviewPortfolio } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
 import { DISPUTE_CATEGORIES, flagDispute, type DisputeCategory } from "../../usecases/disputes.js";
-import { customerFileBlocks, errorBlocks, escape, infoBlocks } from "./blocks.js";
+import { ACTION_IDS, actionBlocks, customerFileBlocks, errorBlocks, escape, infoBlocks, type ActionView } from "./blocks.js";
+import type { WebClient } from "@slack/web-api";
+import type { ActionKind } from "../../domain/policy.js";
+import type { CalendarDate } from "../../domain/calendarDate.js";
+import { recordVote } from "../../usecases/votes.js";
 
 export interface SlackDeps {
   config: SlackConfig;
@@ -172,6 +176,83 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
       await respond({ response_type: "ephemeral", ...errorBlocks(userMessage(error, logger)) });
     }
   });
+
+  /** Re-renders a thread message of the digest after a vote: decided actions lose their buttons. */
+  async function refreshDigestMessage(client: WebClient, channel: string, ts: string): Promise<void> {
+    const message = await db.prisma.postedMessage.findFirst({ where: { platform: "SLACK", channel, ts } });
+    if (!message || message.actionIds.length === 0) return;
+    const parts = await db.prisma.postedMessage.count({
+      where: { platform: "SLACK", job: message.job, slot: message.slot, part: { startsWith: "actions-" } },
+    });
+    const pending = new Map((await pendingActions(db, policy, { actionIds: message.actionIds })).map((a) => [a.actionId, a]));
+    const decided = await db.prisma.proposedAction.findMany({
+      where: { id: { in: message.actionIds.filter((id) => !pending.has(id)) } },
+      include: { customer: true, history: { where: { kind: { in: ["action.applied", "action.rejected"] } } } },
+    });
+    const views: ActionView[] = message.actionIds.flatMap((id): ActionView[] => {
+      const open = pending.get(id);
+      if (open) return [open];
+      const done = decided.find((d) => d.id === id);
+      if (!done) return [];
+      return [
+        {
+          actionId: done.id,
+          customerId: done.customerId,
+          customerName: done.customer.name,
+          kind: done.kind as ActionKind,
+          status: "PROPOSED",
+          reason: done.reason,
+          proposedOn: done.createdAt.toISOString().slice(0, 10) as CalendarDate,
+          approvedBy: [],
+          missing: [],
+          invoiceNumbers: [],
+          finalStatus: done.status,
+          appliedText: done.history[0]?.text ?? null,
+        },
+      ];
+    });
+    await client.chat.update({ channel, ts, ...actionBlocks(views, Number(message.part.replace("actions-", "")), parts) });
+  }
+
+  for (const [actionIdName, decision] of [
+    [ACTION_IDS.approve, "APPROVE"],
+    [ACTION_IDS.reject, "REJECT"],
+  ] as const) {
+    app.action(actionIdName, async ({ ack, body, action, respond, client }) => {
+      await ack();
+      try {
+        const actionId = Number((action as { value?: string }).value);
+        if (!Number.isInteger(actionId)) throw new AppError("input.invalid", "This button does not name an action.");
+        const user = (body as { user: { id: string; team_id?: string } }).user;
+        const person = await personOf(user.id, user.team_id ?? (body as { team?: { id?: string } }).team?.id);
+        if (!person)
+          throw new AppError(
+            "forbidden",
+            `You are not registered in the credit committee: ask an admin to run ccbot people add --slack ${user.id}.`,
+          );
+        const result = await recordVote(db, policy, { personId: person.id, origin: "SLACK" }, { actionId, decision }, now());
+        const container = (body as { container?: { channel_id?: string; message_ts?: string }; message?: { thread_ts?: string } })
+          .container;
+        const threadTs = (body as { message?: { thread_ts?: string } }).message?.thread_ts;
+        if (container?.channel_id && container.message_ts) {
+          await refreshDigestMessage(client, container.channel_id, container.message_ts);
+          if (result.recorded && result.status !== "PROPOSED" && threadTs) {
+            const words =
+              result.status === "APPLIED"
+                ? `applied: ${result.applied} (approved by ${result.outcome.approvers.map((a) => a.name).join(", ")})`
+                : `rejected by ${result.outcome.rejecters.map((r) => r.name).join(", ")}`;
+            await client.chat.postMessage({
+              channel: container.channel_id,
+              thread_ts: threadTs,
+              text: `Decision on #${actionId}: ${words}.`,
+            });
+          }
+        }
+      } catch (error) {
+        await respond({ response_type: "ephemeral", replace_original: false, ...errorBlocks(userMessage(error, logger)) });
+      }
+    });
+  }
 
   return { app, receiver };
 }

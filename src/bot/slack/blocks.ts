@@ -1,7 +1,8 @@
 // Block Kit, in one place: pure functions from the domain's view models to Slack blocks, within Slack's
 // limits (50 blocks a message, 3000 characters a section, 150 a header, 10 fields of 2000).
 import type { Aging } from "../../domain/aging.js";
-import type { CustomerFile, DigestAccount } from "../../domain/digest.js";
+import { describeKind } from "../../domain/approvals.js";
+import type { CustomerFile, Digest, DigestAccount, PendingAction } from "../../domain/digest.js";
 import { formatMoney } from "../../domain/money.js";
 
 export const LIMITS = { blocks: 50, sectionText: 3000, header: 150, fields: 10, fieldText: 2000, contextElements: 10 } as const;
@@ -86,4 +87,94 @@ export function customerFileBlocks(input: {
     text: `${account.name}: exposure ${money(f.exposure)}, ${account.blocked ? "deliveries blocked" : "deliveries open"}`,
     blocks: blocks.slice(0, LIMITS.blocks),
   };
+}
+
+export const ACTION_IDS = { approve: "vote_approve", reject: "vote_reject" } as const;
+
+/** The digest's summary message: totals with the week's change, KPIs, priority accounts. */
+export function digestSummaryBlocks(d: Digest): { text: string; blocks: Block[] } {
+  const money = (minor: bigint) => formatMoney(minor, d.currency, d.locale);
+  const signed = (minor: bigint) => (minor > 0n ? `+${money(minor)}` : money(minor));
+  const pct = (v: number | null) => (v === null ? "n/a" : `${(v * 100).toFixed(1)} %`);
+  const k = d.kpis;
+  const blocks: Block[] = [
+    { type: "header", text: { type: "plain_text", text: truncate(`Credit committee ${d.period} — ${d.companyName}`, LIMITS.header) } },
+    {
+      type: "section",
+      fields: d.bucketLabels
+        .map((label, i) => ({
+          type: "mrkdwn",
+          text: truncate(
+            `*${label}*\n${money(d.totals.buckets[i] ?? 0n)}${d.change ? ` (${signed(d.change[i] ?? 0n)})` : ""}`,
+            LIMITS.fieldText,
+          ),
+        }))
+        .concat([
+          { type: "mrkdwn", text: `*disputed*\n${money(d.totals.disputed)}` },
+          { type: "mrkdwn", text: `*balance*\n${money(d.totals.balance)}` },
+        ])
+        .slice(0, LIMITS.fields),
+    },
+    section(
+      `DSO ${k.dsoCountback?.toFixed(1) ?? "n/a"} days (countback) · overdue rate ${pct(k.overdueRate)}${k.previousOverdueRate !== null ? ` (last week ${pct(k.previousOverdueRate)})` : ""} · recovered within 1 month ${pct(k.recovery1Month?.within1Month ?? null)}, within 3 months ${pct(k.recovery3Months?.within3Months ?? null)}`,
+    ),
+    { type: "divider" },
+    section(
+      `*Priority accounts*\n${d.priorities
+        .map(
+          (p) =>
+            `${p.rank}. *${escape(p.account.name)}*${p.account.blocked ? " :no_entry:" : ""} — ${escape(p.reasons.slice(0, 3).join("; "))}`,
+        )
+        .join("\n")}`,
+    ),
+    section(
+      `*${d.actions.length} action(s) awaiting decision* — in the thread below, with Approve / Reject.\n*${d.disputes.length} open dispute(s)*, *${d.promises.length} promise(s)* to watch.`,
+    ),
+  ];
+  return {
+    text: `Credit committee ${d.period}: balance ${money(d.totals.balance)}, ${d.actions.length} action(s) awaiting decision`,
+    blocks,
+  };
+}
+
+export interface ActionView extends PendingAction {
+  /** For decided actions: "APPLIED", "REJECTED"... */
+  finalStatus?: string;
+  appliedText?: string | null;
+}
+
+/** One thread message of actions: a section with the reason and votes, and the buttons while undecided. */
+export function actionBlocks(actions: ActionView[], part: number, parts: number): { text: string; blocks: Block[] } {
+  const blocks: Block[] = [{ type: "context", elements: [{ type: "mrkdwn", text: `Actions awaiting decision (${part}/${parts})` }] }];
+  for (const a of actions) {
+    const decided = a.finalStatus && a.finalStatus !== "PROPOSED";
+    const votes = a.approvedBy.length ? `approved by ${a.approvedBy.map(escape).join(", ")}` : "no approval yet";
+    const state = decided
+      ? `*${a.finalStatus?.toLowerCase()}*${a.appliedText ? `: ${escape(a.appliedText)}` : ""}`
+      : `${votes}; still needed: ${a.missing.map(escape).join(", ") || "nothing"}`;
+    blocks.push(section(`*#${a.actionId} ${escape(a.customerName)}* — ${escape(describeKind(a.kind))}\n${escape(a.reason)}\n${state}`));
+    if (!decided) {
+      blocks.push({
+        type: "actions",
+        block_id: `action-${a.actionId}`,
+        elements: [
+          {
+            type: "button",
+            action_id: ACTION_IDS.approve,
+            text: { type: "plain_text", text: "Approve" },
+            style: "primary",
+            value: String(a.actionId),
+          },
+          {
+            type: "button",
+            action_id: ACTION_IDS.reject,
+            text: { type: "plain_text", text: "Reject" },
+            style: "danger",
+            value: String(a.actionId),
+          },
+        ],
+      });
+    }
+  }
+  return { text: `Actions awaiting decision (${part}/${parts})`, blocks: blocks.slice(0, LIMITS.blocks) };
 }

@@ -1,0 +1,50 @@
+// Posts the weekly digest to a Slack channel: the summary, then the actions in its thread.
+import type { WebClient } from "@slack/web-api";
+import type { Digest, PendingAction } from "../../domain/digest.js";
+import type { DigestPublisher, PostedRef } from "../../jobs/weeklyDigest.js";
+import { actionBlocks, digestSummaryBlocks } from "./blocks.js";
+
+/** Slack refuses messages whose blocks add up to more than about 13k characters, or more than 50 blocks. */
+export const MESSAGE_BUDGET = { characters: 11_000, blocks: 50 } as const;
+
+/** Greedy split: as many actions per message as fit the budget (each action is a section and its buttons). */
+export function splitActions(actions: PendingAction[]): PendingAction[][] {
+  const chunks: PendingAction[][] = [];
+  let current: PendingAction[] = [];
+  const fits = (candidate: PendingAction[]) => {
+    const { blocks } = actionBlocks(candidate, 99, 99);
+    return (
+      blocks.length === 1 + 2 * candidate.length &&
+      blocks.length <= MESSAGE_BUDGET.blocks &&
+      JSON.stringify(blocks).length <= MESSAGE_BUDGET.characters
+    );
+  };
+  for (const action of actions) {
+    if (current.length > 0 && !fits([...current, action])) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(action);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+export function slackDigestPublisher(client: WebClient, channel: string): DigestPublisher {
+  return {
+    platform: "SLACK",
+    split: splitActions,
+    async postSummary(digest: Digest): Promise<PostedRef> {
+      const result = await client.chat.postMessage({ channel, ...digestSummaryBlocks(digest) });
+      return { channel: result.channel ?? channel, ts: result.ts as string };
+    },
+    async postActions(_digest: Digest, actions: PendingAction[], thread: PostedRef, part: number, parts: number): Promise<PostedRef> {
+      const result = await client.chat.postMessage({
+        channel: thread.channel,
+        thread_ts: thread.ts,
+        ...actionBlocks(actions, part, parts),
+      });
+      return { channel: result.channel ?? thread.channel, ts: result.ts as string };
+    },
+  };
+}

@@ -1,0 +1,187 @@
+import { createHmac } from "node:crypto";
+import { createServer } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebClient } from "@slack/web-api";
+import type { App } from "@slack/bolt";
+import { createSlackApp } from "../../src/bot/slack/app.js";
+import { slackDigestPublisher } from "../../src/bot/slack/publisher.js";
+import { readSlackConfig } from "../../src/config/slack.js";
+import { openDatabase, type Database } from "../../src/db/database.js";
+import { calendarDate as d } from "../../src/domain/calendarDate.js";
+import { defaultPolicy } from "../../src/domain/policy.js";
+import { runWeeklyDigest } from "../../src/jobs/weeklyDigest.js";
+import { createLogger } from "../../src/log.js";
+import { dropTestSchemas, targets } from "../helpers/databases.js";
+import { migrate } from "../../src/db/migrate.js";
+import { SlackStandIn } from "../helpers/slackStandIn.js";
+
+afterAll(dropTestSchemas);
+
+const SECRET = "test-signing-secret-1234";
+const ASOF = d("2026-11-20");
+const logger = createLogger("silent");
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe.each(targets)("the weekly digest in Slack on $name", (target) => {
+  let url: string;
+  let db: Database;
+  let slack: SlackStandIn;
+  let app: App;
+  let port: number;
+  let people: { finance: number; owner: number; other: number };
+
+  beforeAll(async () => {
+    url = target.name === "pglite" ? "memory:" : await target.freshUrl();
+    db = await openDatabase(url);
+    await migrate(db);
+    slack = await new SlackStandIn().start();
+    const person = async (name: string, roles: Array<"FINANCE" | "SALES">, slackId: string) =>
+      (await db.prisma.person.create({ data: { name, roles, identities: { create: [{ platform: "SLACK", externalId: slackId }] } } })).id;
+    people = {
+      finance: await person("Nathalie Roche", ["FINANCE"], "UFIN"),
+      owner: await person("Claire Dumont", ["SALES"], "UCLAIRE"),
+      other: await person("Marc Petit", ["SALES"], "UMARC"),
+    };
+    // 300 accounts, each with a block awaiting decision: the digest must still be valid Block Kit.
+    await db.prisma.customer.createMany({
+      data: Array.from({ length: 300 }, (_, i) => ({
+        externalId: `K${i + 1}`,
+        name: `Customer ${i + 1}`,
+        currency: "EUR",
+        salesOwnerId: people.owner,
+      })),
+    });
+    const customers = await db.prisma.customer.findMany({ orderBy: { id: "asc" } });
+    await db.prisma.proposedAction.createMany({
+      data: customers.map((c) => ({
+        customerId: c.id,
+        kind: "BLOCK_DELIVERIES" as const,
+        reason: `${"x".repeat(200)} overdue, oldest 75 days late`,
+        period: "2026-W47",
+      })),
+    });
+    const config = readSlackConfig({
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_MODE: "http",
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: `${slack.url}/api/`,
+    });
+    port = await freePort();
+    app = createSlackApp({ config: config!, db, policy: defaultPolicy, logger }).app;
+    await app.start(port);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await slack?.stop();
+    await db?.close();
+  });
+
+  it("is posted once even when two job runners fire at the same time, and 300 actions still make valid messages", async () => {
+    const client = new WebClient("xoxb-test", { slackApiUrl: `${slack.url}/api/` });
+    const second = target.name === "pglite" ? db : await openDatabase(url);
+    try {
+      const runs = await Promise.all(
+        [db, second].map((handle) =>
+          runWeeklyDigest(
+            { db: handle, policy: defaultPolicy, publisher: slackDigestPublisher(client, "CCOMMITTEE"), logger },
+            ASOF,
+            new Date("2026-11-20T07:00:00Z"),
+          ),
+        ),
+      );
+      expect(runs.map((r) => r.status).sort()).toEqual(["posted", "skipped"]);
+    } finally {
+      if (second !== db) await second.close();
+    }
+    const posts = slack.calls.filter((c) => c.path.startsWith("/api/chat.postMessage"));
+    // one summary, then every action in the thread, split to fit Slack's limits (checked by the stand-in)
+    expect(posts.filter((p) => !p.body.thread_ts)).toHaveLength(1);
+    const threaded = posts.filter((p) => p.body.thread_ts);
+    expect(threaded.length).toBeGreaterThan(10);
+    const shown = threaded.flatMap((p) => (p.body.blocks as Array<{ block_id?: string }>).filter((b) => b.block_id?.startsWith("action-")));
+    expect(shown).toHaveLength(300);
+    expect(await db.prisma.postedMessage.count()).toBe(posts.length);
+    const again = await runWeeklyDigest({ db, policy: defaultPolicy, publisher: slackDigestPublisher(client, "CCOMMITTEE"), logger }, ASOF);
+    expect(again.status).toBe("skipped");
+  });
+
+  async function click(user: string, actionId: number, message: { ts: string; thread_ts: string }, actionTs: string): Promise<number> {
+    const payload = {
+      type: "block_actions",
+      user: { id: user, team_id: "T1" },
+      team: { id: "T1" },
+      api_app_id: "A1",
+      token: "x",
+      container: { type: "message", channel_id: "CCOMMITTEE", message_ts: message.ts },
+      channel: { id: "CCOMMITTEE" },
+      message: { ts: message.ts, thread_ts: message.thread_ts },
+      response_url: `${slack.url}/response/${actionTs}`,
+      trigger_id: "1.2.3",
+      actions: [
+        { action_id: "vote_approve", block_id: `action-${actionId}`, value: String(actionId), type: "button", action_ts: actionTs },
+      ],
+    };
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = `v0=${createHmac("sha256", SECRET).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+    const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": String(timestamp),
+        "x-slack-signature": signature,
+      },
+      body,
+    });
+    await res.text();
+    return res.status;
+  }
+
+  it("an Approve click is checked against the policy, recorded once, and the message updated; the quorum applies the block", async () => {
+    const part = await db.prisma.postedMessage.findFirstOrThrow({ where: { part: "actions-1" } });
+    const summary = await db.prisma.postedMessage.findFirstOrThrow({ where: { part: "summary" } });
+    const actionId = part.actionIds[0] as number;
+    const message = { ts: part.ts, thread_ts: summary.ts };
+
+    // A sales rep who does not own the account: refused, privately, nothing recorded.
+    let before = slack.calls.length;
+    expect(await click("UMARC", actionId, message, "100.1")).toBe(200);
+    const refusal = await slack.waitFor("/response/", before);
+    expect(JSON.stringify(refusal.body)).toContain(
+      "Blocking deliveries is decided by finance and the account's sales owner; Marc Petit is not one of them.",
+    );
+    expect(await db.prisma.vote.count()).toBe(0);
+
+    // Finance clicks three times (double click + a Slack retry): one vote, the message shows what is missing.
+    before = slack.calls.length;
+    for (const ts of ["200.1", "200.2", "200.3"]) expect(await click("UFIN", actionId, message, ts)).toBe(200);
+    const update = await slack.waitFor("/api/chat.update", before);
+    expect(JSON.stringify(update.body.blocks)).toContain("still needed: the sales owner (Claire Dumont)");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await db.prisma.vote.count({ where: { actionId } })).toBe(1);
+
+    // The sales owner approves: applied, announced in the thread, the buttons gone.
+    before = slack.calls.length;
+    expect(await click("UCLAIRE", actionId, message, "300.1")).toBe(200);
+    const announcement = await slack.waitFor("/api/chat.postMessage", before);
+    expect(announcement.body.thread_ts).toBe(summary.ts);
+    expect(String(announcement.body.text)).toBe(
+      `Decision on #${actionId}: applied: deliveries blocked (approved by Nathalie Roche, Claire Dumont).`,
+    );
+    const action = await db.prisma.proposedAction.findUniqueOrThrow({ where: { id: actionId }, include: { customer: true } });
+    expect(action.status).toBe("APPLIED");
+    expect(action.customer.blocked).toBe(true);
+    const updates = slack.calls.slice(before).filter((c) => c.path.startsWith("/api/chat.update"));
+    const last = JSON.stringify(updates.at(-1)?.body.blocks);
+    expect(last).not.toContain(`"block_id":"action-${actionId}"`);
+  });
+});
