@@ -7,6 +7,8 @@ import { migrate } from "./db/migrate.js";
 import { AppError, exitCodeFor } from "./errors.js";
 import { createLogger } from "./log.js";
 import { createSlackApp } from "./bot/slack/app.js";
+import { slackDigestPublisher } from "./bot/slack/publisher.js";
+import { scheduleWeeklyDigest } from "./jobs/schedule.js";
 
 const log = createLogger();
 try {
