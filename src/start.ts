@@ -35,9 +35,15 @@ try {
     await (slack.SLACK_MODE === "http" ? app.start(slack.SLACK_PORT) : app.start());
     log.info(
       { mode: slack.SLACK_MODE, port: slack.SLACK_MODE === "http" ? slack.SLACK_PORT : undefined },
-      "Slack bot running: /credit and /dispute",
+      "Slack bot running: /credit, /dispute, approvals",
     );
-    log.warn("the weekly digest, inline approvals and the collectors' daily messages are not available in this version");
+    if (slack.SLACK_DIGEST_CHANNEL) {
+      await scheduleWeeklyDigest({ db, policy, publisher: slackDigestPublisher(app.client, slack.SLACK_DIGEST_CHANNEL), logger: log }, slack.DIGEST_CRON);
+      log.info({ cron: slack.DIGEST_CRON }, "weekly digest scheduled");
+    } else {
+      log.warn("SLACK_DIGEST_CHANNEL is not set: no weekly digest will be posted");
+    }
+    log.warn("the collectors' daily messages and App Home are not available in this version");
     const stop = async () => {
       await app.stop();
       await db.close();
