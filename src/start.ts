@@ -7,8 +7,9 @@ import { migrate } from "./db/migrate.js";
 import { AppError, exitCodeFor } from "./errors.js";
 import { createLogger } from "./log.js";
 import { createSlackApp } from "./bot/slack/app.js";
-import { slackDigestPublisher } from "./bot/slack/publisher.js";
-import { scheduleWeeklyDigest } from "./jobs/schedule.js";
+import { slackDigestPublisher, slackTaskPublisher } from "./bot/slack/publisher.js";
+import { scheduleDailyTasks, scheduleWeeklyDigest } from "./jobs/schedule.js";
+import { loadSettings } from "./db/settings.js";
 
 const log = createLogger();
 try {
@@ -38,12 +39,21 @@ try {
       "Slack bot running: /credit, /dispute, approvals",
     );
     if (slack.SLACK_DIGEST_CHANNEL) {
-      await scheduleWeeklyDigest({ db, policy, publisher: slackDigestPublisher(app.client, slack.SLACK_DIGEST_CHANNEL), logger: log }, slack.DIGEST_CRON);
+      await scheduleWeeklyDigest(
+        { db, policy, publisher: slackDigestPublisher(app.client, slack.SLACK_DIGEST_CHANNEL), logger: log },
+        slack.DIGEST_CRON,
+      );
       log.info({ cron: slack.DIGEST_CRON }, "weekly digest scheduled");
     } else {
       log.warn("SLACK_DIGEST_CHANNEL is not set: no weekly digest will be posted");
     }
-    log.warn("the collectors' daily messages and App Home are not available in this version");
+    const settings = await db.withConnection(loadSettings);
+    await scheduleDailyTasks(
+      { db, policy, publisher: slackTaskPublisher(app.client, settings.currency, settings.locale), logger: log },
+      slack.TASKS_CRON,
+    );
+    log.info({ cron: slack.TASKS_CRON }, "collectors' daily tasks scheduled");
+    log.warn("App Home, the Comment button and the /dispute modal are not available in this version");
     const stop = async () => {
       await app.stop();
       await db.close();

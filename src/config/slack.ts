@@ -13,9 +13,14 @@ const schema = z
     SLACK_SIGNING_SECRET: z.string().min(10, "is too short: copy the Signing Secret from Basic Information").optional(),
     SLACK_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     /** The channel of the weekly committee digest (channel id, e.g. C0123ABCD); unset: no digest is posted. */
-    SLACK_DIGEST_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{6,}$/, "must be a channel id such as C0123ABCD (channel details > About)").optional(),
+    SLACK_DIGEST_CHANNEL: z
+      .string()
+      .regex(/^[CG][A-Z0-9]{6,}$/, "must be a channel id such as C0123ABCD (channel details > About)")
+      .optional(),
     /** When the digest is posted, as a cron expression in the company's time zone (default Monday 08:00). */
     DIGEST_CRON: z.string().default("0 8 * * 1"),
+    /** When collectors get their day by direct message (cron, company time zone; working days only). */
+    TASKS_CRON: z.string().default("30 8 * * 1-5"),
     /** Where the Web API lives; only for tests and proxies. */
     SLACK_API_URL: z.string().url().optional(),
   })

@@ -7,10 +7,15 @@ import { calendarDateAt } from "../domain/calendarDate.js";
 import type { Policy } from "../domain/policy.js";
 import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
+import { runDailyTasks, type TaskPublisher } from "./dailyTasks.js";
 import { runWeeklyDigest, type DigestPublisher } from "./weeklyDigest.js";
 
-export async function scheduleWeeklyDigest(deps: { db: Database; policy: Policy; publisher: DigestPublisher; logger: Logger }, expression: string): Promise<ScheduledTask> {
-  if (!cron.validate(expression)) throw new AppError("config.invalid", `DIGEST_CRON "${expression}" is not a cron expression (e.g. "0 8 * * 1" for Monday 08:00).`);
+export async function scheduleWeeklyDigest(
+  deps: { db: Database; policy: Policy; publisher: DigestPublisher; logger: Logger },
+  expression: string,
+): Promise<ScheduledTask> {
+  if (!cron.validate(expression))
+    throw new AppError("config.invalid", `DIGEST_CRON "${expression}" is not a cron expression (e.g. "0 8 * * 1" for Monday 08:00).`);
   const settings = await deps.db.withConnection(loadSettings);
   return cron.schedule(
     expression,
@@ -24,5 +29,29 @@ export async function scheduleWeeklyDigest(deps: { db: Database; policy: Policy;
       }
     },
     { timezone: settings.timeZone, name: "weekly-digest", noOverlap: true },
+  );
+}
+
+export async function scheduleDailyTasks(
+  deps: { db: Database; policy: Policy; publisher: TaskPublisher; logger: Logger },
+  expression: string,
+): Promise<ScheduledTask> {
+  if (!cron.validate(expression))
+    throw new AppError("config.invalid", `TASKS_CRON "${expression}" is not a cron expression (e.g. "30 8 * * 1-5").`);
+  const settings = await deps.db.withConnection(loadSettings);
+  return cron.schedule(
+    expression,
+    async () => {
+      try {
+        const run = await runDailyTasks(deps, calendarDateAt(new Date(), settings.timeZone));
+        deps.logger.info(
+          { job: "daily-tasks", status: run.status, sent: run.sent, unreachable: run.unreachable.length },
+          "daily tasks job ran",
+        );
+      } catch (error) {
+        deps.logger.error({ job: "daily-tasks", err: error }, "daily tasks job failed; the next run resumes");
+      }
+    },
+    { timezone: settings.timeZone, name: "daily-tasks", noOverlap: true },
   );
 }

@@ -9,12 +9,23 @@ import type { Actor } from "./actor.js";
 export async function recordStep(
   db: Database,
   actor: Actor,
-  input: { customerId: number; levelId: string; channel: HistoryChannel; text: string; invoiceIds?: number[] },
+  input: { customerId: number; levelId: string; channel: HistoryChannel; text: string; invoiceIds?: number[]; outcome?: string },
   now = new Date(),
 ): Promise<bigint> {
   return db.prisma.$transaction(async (tx) => {
     const customer = await tx.customer.findUnique({ where: { id: input.customerId } });
     if (!customer) throw new AppError("not_found", `Customer #${input.customerId} is unknown.`);
+    // The same step reported twice the same day (a double click, a retry) is the same step.
+    const sameDay = await tx.historyEntry.findFirst({
+      where: {
+        customerId: customer.id,
+        kind: "reminder.step",
+        occurredAt: { gte: new Date(now.getTime() - 12 * 3600_000) },
+        data: { path: ["levelId"], equals: input.levelId },
+      },
+      select: { id: true },
+    });
+    if (sameDay) return sameDay.id;
     return appendHistory(tx, {
       occurredAt: now,
       customerId: customer.id,
@@ -25,7 +36,7 @@ export async function recordStep(
       kind: "reminder.step",
       text: input.text,
       invoiceIds: input.invoiceIds ?? [],
-      data: { levelId: input.levelId },
+      data: input.outcome ? { levelId: input.levelId, outcome: input.outcome } : { levelId: input.levelId },
     });
   });
 }

@@ -12,7 +12,19 @@ import type { Logger } from "../../log.js";
 import { customerFiles, pendingActions, reviewPortfolio } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
 import { DISPUTE_CATEGORIES, flagDispute, type DisputeCategory } from "../../usecases/disputes.js";
-import { ACTION_IDS, actionBlocks, customerFileBlocks, errorBlocks, escape, infoBlocks, type ActionView } from "./blocks.js";
+import {
+  ACTION_IDS,
+  actionBlocks,
+  customerFileBlocks,
+  errorBlocks,
+  escape,
+  infoBlocks,
+  TASK_OUTCOME,
+  TASK_OUTCOMES,
+  type ActionView,
+  type TaskOutcome,
+} from "./blocks.js";
+import { recordStep } from "../../usecases/contacts.js";
 import type { WebClient } from "@slack/web-api";
 import type { ActionKind } from "../../domain/policy.js";
 import type { CalendarDate } from "../../domain/calendarDate.js";
@@ -253,6 +265,59 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
       }
     });
   }
+
+  app.action(new RegExp(`^${TASK_OUTCOME}:`), async ({ ack, body, action, respond, client }) => {
+    await ack();
+    try {
+      const user = (body as { user: { id: string; team_id?: string } }).user;
+      const person = await personOf(user.id, user.team_id);
+      if (!person)
+        throw new AppError(
+          "forbidden",
+          `You are not registered in the credit committee: ask an admin to run ccbot people add --slack ${user.id}.`,
+        );
+      const value = JSON.parse((action as { value?: string }).value ?? "{}") as { c?: number; l?: string; ch?: string; o?: TaskOutcome };
+      if (!value.c || !value.l || !value.o || !(value.o in TASK_OUTCOMES))
+        throw new AppError("input.invalid", "This button does not name a task.");
+      const channel = (["EMAIL", "PHONE", "LETTER", "VISIT"].includes(value.ch ?? "") ? value.ch : "PHONE") as
+        "EMAIL" | "PHONE" | "LETTER" | "VISIT";
+      await recordStep(
+        db,
+        { personId: person.id, origin: "SLACK" },
+        { customerId: value.c, levelId: value.l, channel, text: `${value.l}: ${TASK_OUTCOMES[value.o]}`, outcome: value.o },
+        now(),
+      );
+      const message = body as { message?: { ts: string; blocks?: Array<Record<string, unknown>> }; container?: { channel_id?: string } };
+      if (message.message?.blocks && message.container?.channel_id) {
+        const key = `task-${value.c}:${value.l}`;
+        const blocks = message.message.blocks.map((b) =>
+          b.block_id === key
+            ? {
+                type: "context",
+                block_id: key,
+                elements: [{ type: "mrkdwn", text: `:white_check_mark: ${escape(TASK_OUTCOMES[value.o as TaskOutcome])} — recorded` }],
+              }
+            : b,
+        );
+        // The message's own blocks, sent back with one block replaced: Slack's types, not ours.
+        await client.chat.update({
+          channel: message.container.channel_id,
+          ts: message.message.ts,
+          blocks: blocks as never[],
+          text: "Your tasks",
+        });
+      }
+      if (value.o === "dispute") {
+        await respond({
+          response_type: "ephemeral",
+          replace_original: false,
+          ...infoBlocks("Recorded. Now say which invoice and why: /dispute INVOICE reason — dunning on it pauses."),
+        });
+      }
+    } catch (error) {
+      await respond({ response_type: "ephemeral", replace_original: false, ...errorBlocks(userMessage(error, logger)) });
+    }
+  });
 
   return { app, receiver };
 }

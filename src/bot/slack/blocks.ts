@@ -2,7 +2,7 @@
 // limits (50 blocks a message, 3000 characters a section, 150 a header, 10 fields of 2000).
 import type { Aging } from "../../domain/aging.js";
 import { describeKind } from "../../domain/approvals.js";
-import type { CustomerFile, Digest, DigestAccount, PendingAction } from "../../domain/digest.js";
+import type { CustomerFile, Digest, DigestAccount, PendingAction, TaskList } from "../../domain/digest.js";
 import { formatMoney } from "../../domain/money.js";
 
 export const LIMITS = { blocks: 50, sectionText: 3000, header: 150, fields: 10, fieldText: 2000, contextElements: 10 } as const;
@@ -177,4 +177,60 @@ export function actionBlocks(actions: ActionView[], part: number, parts: number)
     }
   }
   return { text: `Actions awaiting decision (${part}/${parts})`, blocks: blocks.slice(0, LIMITS.blocks) };
+}
+
+export const TASK_OUTCOME = "task_outcome";
+export const TASK_OUTCOMES = {
+  no_answer: "No answer / voicemail",
+  reached: "Reached, no commitment",
+  already_paid: "Already paid",
+  wrong_contact: "Wrong contact",
+  dispute: "Dispute raised",
+} as const;
+export type TaskOutcome = keyof typeof TASK_OUTCOMES;
+
+/** A collector's day: the call checklist, then each task with its customer file and outcome buttons. */
+export function taskListBlocks(
+  list: TaskList,
+  currency: string,
+  locale: string,
+  done: ReadonlySet<string> = new Set(),
+): { text: string; blocks: Block[] } {
+  const money = (minor: bigint) => formatMoney(minor, currency, locale);
+  const blocks: Block[] = [
+    { type: "header", text: { type: "plain_text", text: truncate(`Your tasks for ${list.asOf} (${list.tasks.length})`, LIMITS.header) } },
+    {
+      type: "context",
+      elements: [{ type: "mrkdwn", text: truncate(`Call checklist: ${list.checklist.map((s, i) => `${i + 1}. ${s}`).join(" · ")}`, 2000) }],
+    },
+  ];
+  // 2 blocks a task after the 2 above: at most 24 tasks in one message; the rest are counted.
+  const shown = list.tasks.slice(0, 24);
+  for (const t of shown) {
+    const key = `${t.customerId}:${t.levelId ?? t.kind}`;
+    const contact = t.file.contacts[0];
+    blocks.push(
+      section(
+        `*${escape(t.title)}* — ${escape(t.customerName)} (${escape(t.externalId)})\n${escape(t.reason)}\n` +
+          `${contact ? `${escape([contact.name, contact.phone, contact.email].filter(Boolean).join(" · "))}\n` : ""}` +
+          `Overdue ${money(t.overdue)}${t.file.payer.grade ? ` · payer ${t.file.payer.grade}` : ""}${t.file.commitments.length ? ` · ${t.file.commitments.length} commitment(s)` : ""}` +
+          (done.has(key) ? "\n:white_check_mark: done" : ""),
+      ),
+    );
+    if (!done.has(key)) {
+      blocks.push({
+        type: "actions",
+        block_id: `task-${key}`,
+        elements: (Object.keys(TASK_OUTCOMES) as TaskOutcome[]).map((outcome) => ({
+          type: "button",
+          action_id: `${TASK_OUTCOME}:${outcome}`,
+          text: { type: "plain_text", text: TASK_OUTCOMES[outcome] },
+          value: JSON.stringify({ c: t.customerId, l: t.levelId ?? t.kind, ch: t.channel ?? "PHONE", o: outcome }),
+        })),
+      });
+    }
+  }
+  if (list.tasks.length > shown.length) blocks.push(section(`…and ${list.tasks.length - shown.length} more: see ccbot report tasks.`));
+  if (list.tasks.length === 0) blocks.push(section("Nothing due today."));
+  return { text: `Your tasks for ${list.asOf}: ${list.tasks.length}`, blocks: blocks.slice(0, LIMITS.blocks) };
 }

@@ -1,8 +1,9 @@
 // Posts the weekly digest to a Slack channel: the summary, then the actions in its thread.
 import type { WebClient } from "@slack/web-api";
-import type { Digest, PendingAction } from "../../domain/digest.js";
+import type { Digest, PendingAction, TaskList } from "../../domain/digest.js";
+import type { TaskPublisher } from "../../jobs/dailyTasks.js";
 import type { DigestPublisher, PostedRef } from "../../jobs/weeklyDigest.js";
-import { actionBlocks, digestSummaryBlocks } from "./blocks.js";
+import { actionBlocks, digestSummaryBlocks, taskListBlocks } from "./blocks.js";
 
 /** Slack refuses messages whose blocks add up to more than about 13k characters, or more than 50 blocks. */
 export const MESSAGE_BUDGET = { characters: 11_000, blocks: 50 } as const;
@@ -45,6 +46,23 @@ export function slackDigestPublisher(client: WebClient, channel: string): Digest
         ...actionBlocks(actions, part, parts),
       });
       return { channel: result.channel ?? thread.channel, ts: result.ts as string };
+    },
+  };
+}
+
+/** Sends each collector their day by direct message (a user id as channel opens the bot's DM). */
+export function slackTaskPublisher(client: WebClient, currency: string, locale: string): TaskPublisher {
+  return {
+    platform: "SLACK",
+    async send(userId: string, list: TaskList): Promise<PostedRef | null> {
+      try {
+        const result = await client.chat.postMessage({ channel: userId, ...taskListBlocks(list, currency, locale) });
+        return { channel: result.channel ?? userId, ts: result.ts as string };
+      } catch (error) {
+        // An unknown or deactivated user: reported by the job, not retried.
+        if ((error as { data?: { error?: string } }).data?.error) return null;
+        throw error;
+      }
     },
   };
 }

@@ -198,7 +198,10 @@ export async function reportCommand(
     case "tasks": {
       const collectors = options.collector
         ? await db.prisma.person.findMany({ where: { email: options.collector.toLowerCase() } })
-        : await db.prisma.person.findMany({ where: { roles: { has: "COLLECTOR" }, active: true }, orderBy: { id: "asc" } });
+        : // Roles filtered here: pglite-prisma-adapter 0.6 mis-sends array filters ("has").
+          (await db.prisma.person.findMany({ where: { active: true }, orderBy: { id: "asc" } })).filter((p) =>
+            p.roles.includes("COLLECTOR"),
+          );
       if (collectors.length === 0)
         throw new AppError(
           "not_found",
