@@ -1,5 +1,3 @@
-import { createHmac } from "node:crypto";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "@slack/bolt";
 import { createSlackApp, parseDisputeCommand } from "../../src/bot/slack/app.js";
@@ -11,24 +9,11 @@ import { createLogger } from "../../src/log.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
+import { freePort, postToBot, SIGNING_SECRET } from "../helpers/slackRequests.js";
 
 afterAll(dropTestSchemas);
 
-const SECRET = "test-signing-secret-1234";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function sign(body: string, timestamp: number, secret = SECRET): string {
-  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
-}
+const SECRET = SIGNING_SECRET;
 
 describe("Slack configuration", () => {
   it("names the missing variable", () => {
@@ -63,28 +48,19 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
   let app: App;
   let port: number;
 
-  async function post(fields: Record<string, string>, options: { secret?: string; age?: number } = {}): Promise<number> {
-    const body = new URLSearchParams({
-      token: "x",
-      team_id: "T1",
-      channel_id: "C1",
-      response_url: `${slack.url}/response/${Math.random()}`,
-      trigger_id: "1.2.3",
-      ...fields,
-    }).toString();
-    const timestamp = Math.floor(Date.now() / 1000) - (options.age ?? 0);
-    const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        "x-slack-request-timestamp": String(timestamp),
-        "x-slack-signature": sign(body, timestamp, options.secret),
+  const post = (fields: Record<string, string>, options: { secret?: string; age?: number } = {}) =>
+    postToBot(
+      port,
+      {
+        token: "x",
+        team_id: "T1",
+        channel_id: "C1",
+        response_url: `${slack.url}/response/${Math.random()}`,
+        trigger_id: "1.2.3",
+        ...fields,
       },
-      body,
-    });
-    await res.text();
-    return res.status;
-  }
+      options,
+    );
 
   beforeAll(async () => {
     db = await freshDatabase(target);

@@ -1,5 +1,3 @@
-import { createHmac } from "node:crypto";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebClient } from "@slack/web-api";
 import type { App } from "@slack/bolt";
@@ -14,22 +12,13 @@ import { createLogger } from "../../src/log.js";
 import { dropTestSchemas, targets } from "../helpers/databases.js";
 import { migrate } from "../../src/db/migrate.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
+import { buttonClick, freePort, postToBot, SIGNING_SECRET } from "../helpers/slackRequests.js";
 
 afterAll(dropTestSchemas);
 
-const SECRET = "test-signing-secret-1234";
+const SECRET = SIGNING_SECRET;
 const ASOF = d("2026-11-20");
 const logger = createLogger("silent");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe.each(targets)("the weekly digest in Slack on $name", (target) => {
   let url: string;
@@ -114,37 +103,17 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
     expect(again.status).toBe("skipped");
   });
 
-  async function click(user: string, actionId: number, message: { ts: string; thread_ts: string }, actionTs: string): Promise<number> {
-    const payload = {
-      type: "block_actions",
-      user: { id: user, team_id: "T1" },
-      team: { id: "T1" },
-      api_app_id: "A1",
-      token: "x",
-      container: { type: "message", channel_id: "CCOMMITTEE", message_ts: message.ts },
-      channel: { id: "CCOMMITTEE" },
-      message: { ts: message.ts, thread_ts: message.thread_ts },
-      response_url: `${slack.url}/response/${actionTs}`,
-      trigger_id: "1.2.3",
-      actions: [
-        { action_id: "vote_approve", block_id: `action-${actionId}`, value: String(actionId), type: "button", action_ts: actionTs },
-      ],
-    };
-    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-    const timestamp = Math.floor(Date.now() / 1000);
-    const signature = `v0=${createHmac("sha256", SECRET).update(`v0:${timestamp}:${body}`).digest("hex")}`;
-    const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        "x-slack-request-timestamp": String(timestamp),
-        "x-slack-signature": signature,
-      },
-      body,
-    });
-    await res.text();
-    return res.status;
-  }
+  const click = (user: string, actionId: number, message: { ts: string; thread_ts: string }, actionTs: string) =>
+    postToBot(
+      port,
+      buttonClick({
+        user,
+        channel: "CCOMMITTEE",
+        message,
+        responseUrl: `${slack.url}/response/${actionTs}`,
+        action: { action_id: "vote_approve", block_id: `action-${actionId}`, value: String(actionId), action_ts: actionTs },
+      }),
+    );
 
   it("an Approve click is checked against the policy, recorded once, and the message updated; the quorum applies the block", async () => {
     const part = await db.prisma.postedMessage.findFirstOrThrow({ where: { part: "actions-1" } });

@@ -1,5 +1,3 @@
-import { createHmac } from "node:crypto";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebClient } from "@slack/web-api";
 import type { App } from "@slack/bolt";
@@ -15,10 +13,11 @@ import { createLogger } from "../../src/log.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
+import { buttonClick, freePort, postToBot, SIGNING_SECRET } from "../helpers/slackRequests.js";
 
 afterAll(dropTestSchemas);
 
-const SECRET = "test-signing-secret-1234";
+const SECRET = SIGNING_SECRET;
 const logger = createLogger("silent");
 
 describe.each(targets)("collectors' daily tasks in Slack on $name", (target) => {
@@ -61,13 +60,7 @@ describe.each(targets)("collectors' daily tasks in Slack on $name", (target) => 
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: `${slack.url}/api/`,
     });
-    port = await new Promise<number>((resolve) => {
-      const s = createServer();
-      s.listen(0, "127.0.0.1", () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
+    port = await freePort();
     app = createSlackApp({ config: config!, db, policy: defaultPolicy, logger, now: () => new Date("2026-11-20T09:00:00Z") }).app;
     await app.start(port);
   });
@@ -101,33 +94,17 @@ describe.each(targets)("collectors' daily tasks in Slack on $name", (target) => 
     expect(noAnswer).toBeDefined();
     const before = slack.calls.length;
     for (const actionTs of ["1.1", "1.2"]) {
-      const payload = {
-        type: "block_actions",
-        user: { id: "USOPHIE", team_id: "T1" },
-        team: { id: "T1" },
-        api_app_id: "A1",
-        token: "x",
-        container: { type: "message", channel_id: "DSOPHIE", message_ts: "111.222" },
-        channel: { id: "DSOPHIE" },
-        message: { ts: "111.222", blocks },
-        response_url: `${slack.url}/response/${actionTs}`,
-        trigger_id: "1.2.3",
-        actions: [
-          { action_id: "task_outcome:no_answer", block_id: buttons?.block_id, value: noAnswer?.value, type: "button", action_ts: actionTs },
-        ],
-      };
-      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-      const timestamp = Math.floor(Date.now() / 1000);
-      const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/x-www-form-urlencoded",
-          "x-slack-request-timestamp": String(timestamp),
-          "x-slack-signature": `v0=${createHmac("sha256", SECRET).update(`v0:${timestamp}:${body}`).digest("hex")}`,
-        },
-        body,
-      });
-      expect(res.status).toBe(200);
+      const status = await postToBot(
+        port,
+        buttonClick({
+          user: "USOPHIE",
+          channel: "DSOPHIE",
+          message: { ts: "111.222", blocks },
+          responseUrl: `${slack.url}/response/${actionTs}`,
+          action: { action_id: "task_outcome:no_answer", block_id: buttons?.block_id, value: noAnswer?.value, action_ts: actionTs },
+        }),
+      );
+      expect(status).toBe(200);
       await slack.waitFor("/api/chat.update", before);
     }
     await new Promise((r) => setTimeout(r, 300));

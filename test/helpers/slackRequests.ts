@@ -1,0 +1,64 @@
+// Requests as Slack sends them to the bot: signed with the signing secret, form-encoded.
+import { createHmac } from "node:crypto";
+import { createServer } from "node:net";
+
+export const SIGNING_SECRET = "test-signing-secret-1234";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function slackSignature(body: string, timestamp: number, secret = SIGNING_SECRET): string {
+  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+}
+
+/** POSTs a form-encoded body to the bot's /slack/events, signed (by `secret`, `age` seconds ago); returns the status. */
+export async function postToBot(
+  port: number,
+  form: Record<string, string>,
+  options: { secret?: string; age?: number } = {},
+): Promise<number> {
+  const body = new URLSearchParams(form).toString();
+  const timestamp = Math.floor(Date.now() / 1000) - (options.age ?? 0);
+  const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": slackSignature(body, timestamp, options.secret),
+    },
+    body,
+  });
+  await res.text();
+  return res.status;
+}
+
+/** A block_actions interaction (a button click) as Slack delivers it. */
+export function buttonClick(input: {
+  user: string;
+  channel: string;
+  message: { ts: string; thread_ts?: string; blocks?: unknown[] };
+  responseUrl: string;
+  action: { action_id: string; block_id?: string; value?: string; action_ts: string };
+}): Record<string, string> {
+  const payload = {
+    type: "block_actions",
+    user: { id: input.user, team_id: "T1" },
+    team: { id: "T1" },
+    api_app_id: "A1",
+    token: "x",
+    container: { type: "message", channel_id: input.channel, message_ts: input.message.ts },
+    channel: { id: input.channel },
+    message: input.message,
+    response_url: input.responseUrl,
+    trigger_id: "1.2.3",
+    actions: [{ type: "button", ...input.action }],
+  };
+  return { payload: JSON.stringify(payload) };
+}
