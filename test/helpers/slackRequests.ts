@@ -24,6 +24,15 @@ export async function postToBot(
   form: Record<string, string>,
   options: { secret?: string; age?: number } = {},
 ): Promise<number> {
+  return (await exchangeWithBot(port, form, options)).status;
+}
+
+/** The same, with the response body too (a modal's field errors come back in it). */
+export async function exchangeWithBot(
+  port: number,
+  form: Record<string, string>,
+  options: { secret?: string; age?: number } = {},
+): Promise<{ status: number; body: string }> {
   const body = new URLSearchParams(form).toString();
   const timestamp = Math.floor(Date.now() / 1000) - (options.age ?? 0);
   const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
@@ -35,8 +44,7 @@ export async function postToBot(
     },
     body,
   });
-  await res.text();
-  return res.status;
+  return { status: res.status, body: await res.text() };
 }
 
 /** A block_actions interaction (a button click) as Slack delivers it. */
@@ -59,6 +67,31 @@ export function buttonClick(input: {
     response_url: input.responseUrl,
     trigger_id: "1.2.3",
     actions: [{ type: "button", ...input.action }],
+  };
+  return { payload: JSON.stringify(payload) };
+}
+
+/** A modal submitted (view_submission), with its input values. */
+export function viewSubmission(input: {
+  user: string;
+  callbackId: string;
+  privateMetadata: string;
+  values: Record<string, Record<string, unknown>>;
+}): Record<string, string> {
+  const payload = {
+    type: "view_submission",
+    user: { id: input.user, team_id: "T1" },
+    team: { id: "T1" },
+    api_app_id: "A1",
+    token: "x",
+    trigger_id: "1.2.3",
+    view: {
+      id: "V1",
+      type: "modal",
+      callback_id: input.callbackId,
+      private_metadata: input.privateMetadata,
+      state: { values: input.values },
+    },
   };
   return { payload: JSON.stringify(payload) };
 }

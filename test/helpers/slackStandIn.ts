@@ -1,4 +1,5 @@
-// A local stand-in for Slack: the Web API (auth.test, chat.postMessage, chat.update) and response_url endpoints. It
+// A local stand-in for Slack: the Web API (auth.test, chat.postMessage, chat.update, views.open) and
+// response_url endpoints. It
 // checks what real Slack checks before accepting a message (channel given, at most 50 blocks, section text
 // at most 3000 characters, header at most 150, at most 10 fields) and records every call.
 import { createServer, type IncomingMessage, type Server } from "node:http";
@@ -58,6 +59,14 @@ export class SlackStandIn {
           if (!body.channel) return reply(200, { ok: false, error: "channel_not_found" });
           const problem = blockKitProblem(body);
           return reply(200, problem ? { ok: false, error: problem } : { ok: true, channel: body.channel, ts: `${Date.now() / 1000}` });
+        }
+        if (path.startsWith("/api/views.open")) {
+          if (body.trigger_id === "expired") return reply(200, { ok: false, error: "expired_trigger_id" });
+          const view = (typeof body.view === "string" ? JSON.parse(body.view) : body.view) as
+            { title?: { text?: string }; blocks?: unknown[] } | undefined;
+          if (!view?.title?.text || view.title.text.length > 24 || (view.blocks?.length ?? 0) > 100)
+            return reply(200, { ok: false, error: "invalid_arguments" });
+          return reply(200, { ok: true, view: { id: "V1" } });
         }
         if (path.startsWith("/api/chat.update")) {
           if (!body.channel || !body.ts) return reply(200, { ok: false, error: body.channel ? "message_not_found" : "channel_not_found" });

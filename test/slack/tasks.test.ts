@@ -13,7 +13,7 @@ import { createLogger } from "../../src/log.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
-import { buttonClick, freePort, postToBot, SIGNING_SECRET } from "../helpers/slackRequests.js";
+import { buttonClick, exchangeWithBot, freePort, postToBot, SIGNING_SECRET, viewSubmission } from "../helpers/slackRequests.js";
 
 afterAll(dropTestSchemas);
 
@@ -113,5 +113,65 @@ describe.each(targets)("collectors' daily tasks in Slack on $name", (target) => 
     expect(steps[0]?.data).toEqual({ levelId: "first-reminder", outcome: "no_answer" });
     const update = slack.calls.slice(before).find((c) => c.path.startsWith("/api/chat.update"));
     expect(JSON.stringify(update?.body.blocks)).toContain("No answer / voicemail — recorded");
+  });
+
+  it("the promise button opens a form; a wrong amount or a past date comes back on the field; a good one records the promise", async () => {
+    const dm = slack.calls.find((c) => c.path.startsWith("/api/chat.postMessage"));
+    const blocks = dm?.body.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>;
+    const promise = blocks.find((b) => b.type === "actions")?.elements?.find((e) => e.action_id === "task_promise");
+    let before = slack.calls.length;
+    const click = (triggerId: string, actionTs: string) => {
+      const form = buttonClick({
+        user: "USOPHIE",
+        channel: "DSOPHIE",
+        message: { ts: "111.222" },
+        responseUrl: `${slack.url}/response/${actionTs}`,
+        action: { action_id: "task_promise", value: promise?.value, action_ts: actionTs },
+      });
+      const payload = JSON.parse(form.payload as string) as Record<string, unknown>;
+      return postToBot(port, { payload: JSON.stringify({ ...payload, trigger_id: triggerId }) });
+    };
+    expect(await click("4.5.6", "2.1")).toBe(200);
+    const opened = await slack.waitFor("/api/views.open", before);
+    const view = (typeof opened.body.view === "string" ? JSON.parse(opened.body.view) : opened.body.view) as {
+      callback_id: string;
+      private_metadata: string;
+    };
+    expect(view.callback_id).toBe("promise_modal");
+
+    before = slack.calls.length;
+    expect(await click("expired", "2.2")).toBe(200);
+    const late = await slack.waitFor("/response/", before);
+    expect(JSON.stringify(late.body)).toContain("The form took too long to open: click the button again.");
+
+    const submit = (amount: string, date: string) =>
+      exchangeWithBot(
+        port,
+        viewSubmission({
+          user: "USOPHIE",
+          callbackId: "promise_modal",
+          privateMetadata: view.private_metadata,
+          values: {
+            amount: { value: { type: "plain_text_input", value: amount } },
+            date: { value: { type: "datepicker", selected_date: date } },
+            note: { value: { type: "plain_text_input", value: "transfer on Friday" } },
+          },
+        }),
+      );
+    const wrong = await submit("12,345", "2026-11-10");
+    expect(JSON.parse(wrong.body)).toEqual({
+      response_action: "errors",
+      errors: { amount: '"12,345" has more than 2 decimals', date: "A promise is for today or later." },
+    });
+    expect(await db.prisma.promiseToPay.count()).toBe(0);
+
+    const good = await submit("800,00", "2026-11-27");
+    expect(good.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 400));
+    const recorded = await db.prisma.promiseToPay.findFirstOrThrow({ include: { recordedBy: true } });
+    expect(recorded).toMatchObject({ amount: 80000n, status: "PENDING" });
+    expect(recorded.promisedDate.toISOString().slice(0, 10)).toBe("2026-11-27");
+    expect(recorded.recordedBy?.name).toBe("Sophie Leroy");
+    expect(await db.prisma.historyEntry.count({ where: { kind: "promise.recorded" } })).toBe(1);
   });
 });

@@ -19,12 +19,17 @@ import {
   errorBlocks,
   escape,
   infoBlocks,
+  PROMISE_BUTTON,
+  PROMISE_MODAL,
+  promiseModal,
   TASK_OUTCOME,
   TASK_OUTCOMES,
   type ActionView,
   type TaskOutcome,
 } from "./blocks.js";
-import { recordStep } from "../../usecases/contacts.js";
+import { recordPromise, recordStep } from "../../usecases/contacts.js";
+import { parseAmount } from "../../domain/money.js";
+import { parseCalendarDate } from "../../domain/calendarDate.js";
 import type { WebClient } from "@slack/web-api";
 import type { ActionKind } from "../../domain/policy.js";
 import type { CalendarDate } from "../../domain/calendarDate.js";
@@ -316,6 +321,83 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
       }
     } catch (error) {
       await respond({ response_type: "ephemeral", replace_original: false, ...errorBlocks(userMessage(error, logger)) });
+    }
+  });
+
+  app.action(PROMISE_BUTTON, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const value = JSON.parse((action as { value?: string }).value ?? "{}") as {
+      c?: number;
+      l?: string;
+      ch?: string;
+      n?: string;
+      d?: string;
+    };
+    const trigger = (body as { trigger_id?: string }).trigger_id;
+    try {
+      if (!value.c || !value.l || !trigger) throw new AppError("input.invalid", "This button does not name a task.");
+      await client.views.open({
+        trigger_id: trigger,
+        view: promiseModal({
+          customerId: value.c,
+          customerName: value.n ?? "",
+          levelId: value.l,
+          overdue: value.d ?? "",
+          channel: value.ch ?? "PHONE",
+        }) as never,
+      });
+    } catch (error) {
+      // A trigger_id lives 3 seconds: when the form cannot open, say how to record the promise instead.
+      const expired = (error as { data?: { error?: string } }).data?.error === "expired_trigger_id";
+      await respond({
+        response_type: "ephemeral",
+        replace_original: false,
+        ...errorBlocks(expired ? "The form took too long to open: click the button again." : userMessage(error, logger)),
+      });
+    }
+  });
+
+  app.view(PROMISE_MODAL, async ({ ack, view, body }) => {
+    const values = view.state.values as Record<string, { value?: { value?: string | null; selected_date?: string | null } }>;
+    const amountText = values.amount?.value?.value ?? "";
+    const date = values.date?.value?.selected_date ?? "";
+    const note = values.note?.value?.value ?? undefined;
+    const errors: Record<string, string> = {};
+    const amount = parseAmount(amountText);
+    if (!amount.ok || amount.minor <= 0n) errors.amount = amount.ok ? "The amount must be greater than zero." : amount.reason;
+    const promised = parseCalendarDate(date);
+    const settings = await db.withConnection(loadSettings);
+    const today = calendarDateAt(now(), settings.timeZone);
+    if (!promised) errors.date = "Pick a date.";
+    else if (promised < today) errors.date = "A promise is for today or later.";
+    if (Object.keys(errors).length > 0) {
+      await ack({ response_action: "errors", errors });
+      return;
+    }
+    await ack();
+    const meta = JSON.parse(view.private_metadata || "{}") as { c?: number; l?: string; ch?: string };
+    const user = (body as { user: { id: string; team_id?: string } }).user;
+    try {
+      const person = await personOf(user.id, user.team_id);
+      if (!person || !meta.c || !meta.l) throw new AppError("forbidden", "You are not registered in the credit committee.");
+      await recordPromise(
+        db,
+        { personId: person.id, origin: "SLACK" },
+        { customerId: meta.c, amount: (amount as { minor: bigint }).minor, promisedDate: promised as CalendarDate, note },
+        now(),
+      );
+      await recordStep(
+        db,
+        { personId: person.id, origin: "SLACK" },
+        { customerId: meta.c, levelId: meta.l, channel: "PHONE", text: `${meta.l}: reached, promise to pay`, outcome: "promise" },
+        now(),
+      );
+    } catch (error) {
+      logger.warn({ code: error instanceof AppError ? error.code : "unexpected" }, "promise form not recorded");
+      await app.client.chat.postMessage({
+        channel: user.id,
+        text: `Your promise-to-pay form was not recorded: ${userMessage(error, logger)}`,
+      });
     }
   });
 

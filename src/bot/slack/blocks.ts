@@ -221,16 +221,72 @@ export function taskListBlocks(
       blocks.push({
         type: "actions",
         block_id: `task-${key}`,
-        elements: (Object.keys(TASK_OUTCOMES) as TaskOutcome[]).map((outcome) => ({
-          type: "button",
-          action_id: `${TASK_OUTCOME}:${outcome}`,
-          text: { type: "plain_text", text: TASK_OUTCOMES[outcome] },
-          value: JSON.stringify({ c: t.customerId, l: t.levelId ?? t.kind, ch: t.channel ?? "PHONE", o: outcome }),
-        })),
+        elements: [
+          {
+            type: "button",
+            action_id: "task_promise",
+            style: "primary",
+            text: { type: "plain_text", text: "Reached: promise to pay" },
+            value: JSON.stringify({
+              c: t.customerId,
+              l: t.levelId ?? t.kind,
+              ch: t.channel ?? "PHONE",
+              n: truncate(t.customerName, 60),
+              d: money(t.overdue),
+            }),
+          },
+          ...(Object.keys(TASK_OUTCOMES) as TaskOutcome[]).map((outcome) => ({
+            type: "button",
+            action_id: `${TASK_OUTCOME}:${outcome}`,
+            text: { type: "plain_text", text: TASK_OUTCOMES[outcome] },
+            value: JSON.stringify({ c: t.customerId, l: t.levelId ?? t.kind, ch: t.channel ?? "PHONE", o: outcome }),
+          })),
+        ],
       });
     }
   }
   if (list.tasks.length > shown.length) blocks.push(section(`…and ${list.tasks.length - shown.length} more: see ccbot report tasks.`));
   if (list.tasks.length === 0) blocks.push(section("Nothing due today."));
   return { text: `Your tasks for ${list.asOf}: ${list.tasks.length}`, blocks: blocks.slice(0, LIMITS.blocks) };
+}
+
+export const PROMISE_MODAL = "promise_modal";
+export const PROMISE_BUTTON = "task_promise";
+
+/** The promise-to-pay form opened from a task: amount and date, the customer carried in private_metadata. */
+export function promiseModal(input: {
+  customerId: number;
+  customerName: string;
+  levelId: string;
+  overdue: string;
+  channel: string;
+}): Record<string, unknown> {
+  return {
+    type: "modal",
+    callback_id: PROMISE_MODAL,
+    private_metadata: JSON.stringify({ c: input.customerId, l: input.levelId, ch: input.channel }),
+    title: { type: "plain_text", text: "Promise to pay" },
+    submit: { type: "plain_text", text: "Record" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: truncate(`*${escape(input.customerName)}* — ${escape(input.overdue)} overdue`, LIMITS.sectionText) },
+      },
+      {
+        type: "input",
+        block_id: "amount",
+        label: { type: "plain_text", text: "Amount promised" },
+        element: { type: "plain_text_input", action_id: "value", placeholder: { type: "plain_text", text: "1 250,00" } },
+      },
+      { type: "input", block_id: "date", label: { type: "plain_text", text: "By" }, element: { type: "datepicker", action_id: "value" } },
+      {
+        type: "input",
+        block_id: "note",
+        optional: true,
+        label: { type: "plain_text", text: "What was agreed" },
+        element: { type: "plain_text_input", action_id: "value", multiline: true },
+      },
+    ],
+  };
 }
