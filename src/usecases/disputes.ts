@@ -87,6 +87,14 @@ export async function resolveDispute(
   now = new Date(),
 ): Promise<{ disputeId: number; customerId: number }> {
   return db.prisma.$transaction(async (tx) => {
+    // Settling a dispute is finance's or the back office's call.
+    const person = actor.personId === null ? null : await tx.person.findUnique({ where: { id: actor.personId } });
+    if (actor.origin !== "JOB" && !person?.roles.some((r) => r === "FINANCE" || r === "BACK_OFFICE")) {
+      throw new AppError(
+        "forbidden",
+        `Only finance or the back office can settle a dispute${person ? `; ${person.name} is neither` : ""}.`,
+      );
+    }
     const dispute = await tx.dispute.findFirst({
       where: { status: "OPEN", invoice: { number: input.invoiceNumber } },
       include: { invoice: true },

@@ -159,6 +159,24 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     expect(await db.prisma.dispute.count()).toBe(1);
   });
 
+  it("/dispute resolve is for finance or the back office, and resumes dunning", async () => {
+    let before = slack.calls.length;
+    expect(await post({ command: "/dispute", text: "resolve F-1 credit note issued", user_id: "UMARC" })).toBe(200);
+    expect(JSON.stringify((await slack.waitFor("/response/", before)).body)).toContain(
+      "Only finance or the back office can settle a dispute; Marc Petit is neither.",
+    );
+    expect((await db.prisma.dispute.findFirstOrThrow()).status).toBe("OPEN");
+    await db.prisma.person.create({
+      data: { name: "Nathalie Roche", roles: ["FINANCE"], identities: { create: [{ platform: "SLACK", externalId: "UFIN" }] } },
+    });
+    before = slack.calls.length;
+    expect(await post({ command: "/dispute", text: "resolve F-1 credit note AV-7 issued", user_id: "UFIN" })).toBe(200);
+    expect(JSON.stringify((await slack.waitFor("/response/", before)).body)).toContain(
+      "Dispute on F-1 settled: credit note AV-7 issued. Dunning on it resumes.",
+    );
+    expect(await db.prisma.dispute.findFirstOrThrow()).toMatchObject({ status: "RESOLVED", resolution: "credit note AV-7 issued" });
+  });
+
   it("a forged signature or a request older than 5 minutes gets 401 and changes nothing", async () => {
     const before = slack.calls.length;
     expect(await post({ command: "/dispute", text: "F-1 other forged", user_id: "UMARC" }, { secret: "not-the-secret-at-all" })).toBe(401);

@@ -11,7 +11,7 @@ import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { customerFiles, pendingActions, reviewPortfolio } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
-import { DISPUTE_CATEGORIES, flagDispute, type DisputeCategory } from "../../usecases/disputes.js";
+import { DISPUTE_CATEGORIES, flagDispute, resolveDispute, type DisputeCategory } from "../../usecases/disputes.js";
 import {
   ACTION_IDS,
   actionBlocks,
@@ -150,6 +150,27 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
   app.command("/dispute", async ({ command, ack, respond, client }) => {
     await ack();
     try {
+      const resolve = /^resolve\s+(\S+)\s+(.+)$/i.exec(command.text.trim());
+      if (/^resolve\b/i.test(command.text.trim())) {
+        if (!resolve)
+          throw new AppError(
+            "input.usage",
+            "Usage: /dispute resolve INVOICE how it was settled — e.g. /dispute resolve F2025-0113 credit note AV-0042 issued",
+          );
+        const person = await personOf(command.user_id, command.team_id);
+        if (!person)
+          throw new AppError(
+            "forbidden",
+            `You are not registered in the credit committee yet: ask an admin to run ccbot people add --slack ${command.user_id}.`,
+          );
+        const [, invoiceNumber = "", outcome = ""] = resolve;
+        await resolveDispute(db, { personId: person.id, origin: "SLACK" }, { invoiceNumber, outcome }, now());
+        await respond({
+          response_type: "ephemeral",
+          ...infoBlocks(`Dispute on ${invoiceNumber} settled: ${outcome}. Dunning on it resumes.`),
+        });
+        return;
+      }
       const parsed = parseDisputeCommand(command.text);
       if (!parsed) throw new AppError("input.usage", DISPUTE_USAGE);
       const person = await personOf(command.user_id, command.team_id);
