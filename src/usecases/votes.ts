@@ -166,3 +166,32 @@ async function applyAction(
       return "dunning on hold until the disputes are settled";
   }
 }
+
+/** A committee member's comment on a proposed action: written to the history (and shown by the adapter). */
+export async function commentOnAction(
+  db: Database,
+  actor: Actor & { personId: number },
+  input: { actionId: number; text: string },
+  now = new Date(),
+): Promise<{ customerName: string; personName: string }> {
+  const text = input.text.trim();
+  if (!text) throw new AppError("input.invalid", "The comment is empty.");
+  if (text.length > 2000) throw new AppError("input.invalid", "Keep the comment under 2,000 characters.");
+  return db.prisma.$transaction(async (tx) => {
+    const action = await tx.proposedAction.findUnique({ where: { id: input.actionId }, include: { customer: true } });
+    if (!action) throw new AppError("not_found", `Proposed action #${input.actionId} does not exist.`);
+    const person = await tx.person.findUnique({ where: { id: actor.personId } });
+    if (!person?.active) throw new AppError("forbidden", "You are not registered as a committee member.");
+    await appendHistory(tx, {
+      occurredAt: now,
+      customerId: action.customerId,
+      actorId: person.id,
+      origin: actor.origin,
+      channel: "CHAT",
+      kind: "action.comment",
+      text: `${person.name} on ${describeKind(action.kind as ActionKind)}: ${text}`,
+      actionId: action.id,
+    });
+    return { customerName: action.customer.name, personName: person.name };
+  });
+}

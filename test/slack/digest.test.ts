@@ -12,7 +12,7 @@ import { createLogger } from "../../src/log.js";
 import { dropTestSchemas, targets } from "../helpers/databases.js";
 import { migrate } from "../../src/db/migrate.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
-import { buttonClick, freePort, postToBot, SIGNING_SECRET } from "../helpers/slackRequests.js";
+import { buttonClick, exchangeWithBot, freePort, postToBot, SIGNING_SECRET, viewSubmission } from "../helpers/slackRequests.js";
 
 afterAll(dropTestSchemas);
 
@@ -152,5 +152,50 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
     const updates = slack.calls.slice(before).filter((c) => c.path.startsWith("/api/chat.update"));
     const last = JSON.stringify(updates.at(-1)?.body.blocks);
     expect(last).not.toContain(`"block_id":"action-${actionId}"`);
+  });
+
+  it("Comment opens a form; the comment goes to the history and to the thread", async () => {
+    const part = await db.prisma.postedMessage.findFirstOrThrow({ where: { part: "actions-1" } });
+    const summary = await db.prisma.postedMessage.findFirstOrThrow({ where: { part: "summary" } });
+    const actionId = part.actionIds[1] as number;
+    let before = slack.calls.length;
+    const clicked = buttonClick({
+      user: "UFIN",
+      channel: "CCOMMITTEE",
+      message: { ts: part.ts, thread_ts: summary.ts },
+      responseUrl: `${slack.url}/response/c1`,
+      action: { action_id: "vote_comment", value: String(actionId), action_ts: "400.1" },
+    });
+    expect(await postToBot(port, clicked)).toBe(200);
+    const opened = await slack.waitFor("/api/views.open", before);
+    const view = (typeof opened.body.view === "string" ? JSON.parse(opened.body.view) : opened.body.view) as {
+      callback_id: string;
+      private_metadata: string;
+    };
+    expect(view.callback_id).toBe("comment_modal");
+    const submit = (text: string) =>
+      exchangeWithBot(
+        port,
+        viewSubmission({
+          user: "UFIN",
+          callbackId: "comment_modal",
+          privateMetadata: view.private_metadata,
+          values: { comment: { value: { type: "plain_text_input", value: text } } },
+        }),
+      );
+    expect(JSON.parse((await submit("   ")).body)).toEqual({
+      response_action: "errors",
+      errors: { comment: "Write a comment, or cancel." },
+    });
+    before = slack.calls.length;
+    expect((await submit("They paid half yesterday, wait a week")).status).toBe(200);
+    const echoed = await slack.waitFor("/api/chat.postMessage", before);
+    expect(echoed.body).toMatchObject({
+      channel: "CCOMMITTEE",
+      thread_ts: summary.ts,
+      text: `Nathalie Roche on #${actionId} (Customer 2): They paid half yesterday, wait a week`,
+    });
+    const entry = await db.prisma.historyEntry.findFirstOrThrow({ where: { kind: "action.comment", actionId } });
+    expect(entry.text).toBe("Nathalie Roche on blocking deliveries: They paid half yesterday, wait a week");
   });
 });

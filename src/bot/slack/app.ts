@@ -19,6 +19,8 @@ import {
   errorBlocks,
   escape,
   infoBlocks,
+  COMMENT_MODAL,
+  commentModal,
   PROMISE_BUTTON,
   PROMISE_MODAL,
   promiseModal,
@@ -33,7 +35,7 @@ import { parseCalendarDate } from "../../domain/calendarDate.js";
 import type { WebClient } from "@slack/web-api";
 import type { ActionKind } from "../../domain/policy.js";
 import type { CalendarDate } from "../../domain/calendarDate.js";
-import { recordVote } from "../../usecases/votes.js";
+import { commentOnAction, recordVote } from "../../usecases/votes.js";
 
 export interface SlackDeps {
   config: SlackConfig;
@@ -342,6 +344,53 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
       }
     } catch (error) {
       await respond({ response_type: "ephemeral", replace_original: false, ...errorBlocks(userMessage(error, logger)) });
+    }
+  });
+
+  app.action(ACTION_IDS.comment, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const b = body as { trigger_id?: string; container?: { channel_id?: string }; message?: { ts?: string; thread_ts?: string } };
+    try {
+      const actionId = Number((action as { value?: string }).value);
+      if (!Number.isInteger(actionId) || !b.trigger_id) throw new AppError("input.invalid", "This button does not name an action.");
+      const view = commentModal({
+        actionId,
+        channel: b.container?.channel_id ?? "",
+        threadTs: b.message?.thread_ts ?? b.message?.ts ?? "",
+      });
+      await client.views.open({ trigger_id: b.trigger_id, view: view as never });
+    } catch (error) {
+      const expired = (error as { data?: { error?: string } }).data?.error === "expired_trigger_id";
+      await respond({
+        response_type: "ephemeral",
+        replace_original: false,
+        ...errorBlocks(expired ? "The form took too long to open: click Comment again." : userMessage(error, logger)),
+      });
+    }
+  });
+
+  app.view(COMMENT_MODAL, async ({ ack, view, body, client }) => {
+    const text = (view.state.values as Record<string, { value?: { value?: string | null } }>).comment?.value?.value?.trim() ?? "";
+    if (!text) {
+      await ack({ response_action: "errors", errors: { comment: "Write a comment, or cancel." } });
+      return;
+    }
+    await ack();
+    const meta = JSON.parse(view.private_metadata || "{}") as { actionId?: number; channel?: string; threadTs?: string };
+    const user = (body as { user: { id: string; team_id?: string } }).user;
+    try {
+      const person = await personOf(user.id, user.team_id);
+      if (!person || !meta.actionId) throw new AppError("forbidden", "You are not registered in the credit committee.");
+      const done = await commentOnAction(db, { personId: person.id, origin: "SLACK" }, { actionId: meta.actionId, text }, now());
+      if (meta.channel && meta.threadTs) {
+        await client.chat.postMessage({
+          channel: meta.channel,
+          thread_ts: meta.threadTs,
+          text: `${done.personName} on #${meta.actionId} (${done.customerName}): ${text}`,
+        });
+      }
+    } catch (error) {
+      await client.chat.postMessage({ channel: user.id, text: `Your comment was not recorded: ${userMessage(error, logger)}` });
     }
   });
 

@@ -89,7 +89,28 @@ export function customerFileBlocks(input: {
   };
 }
 
-export const ACTION_IDS = { approve: "vote_approve", reject: "vote_reject" } as const;
+export const ACTION_IDS = { approve: "vote_approve", reject: "vote_reject", comment: "vote_comment" } as const;
+export const COMMENT_MODAL = "comment_modal";
+
+/** The comment form of a proposed action; where to echo it (the digest thread) rides in private_metadata. */
+export function commentModal(input: { actionId: number; channel: string; threadTs: string }): Record<string, unknown> {
+  return {
+    type: "modal",
+    callback_id: COMMENT_MODAL,
+    private_metadata: JSON.stringify(input),
+    title: { type: "plain_text", text: `Comment on #${input.actionId}`.slice(0, 24) },
+    submit: { type: "plain_text", text: "Comment" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      {
+        type: "input",
+        block_id: "comment",
+        label: { type: "plain_text", text: "Your comment (kept in the history)" },
+        element: { type: "plain_text_input", action_id: "value", multiline: true, max_length: 2000 },
+      },
+    ],
+  };
+}
 
 /** The digest's summary message: totals with the week's change, KPIs, priority accounts. */
 export function digestSummaryBlocks(d: Digest): { text: string; blocks: Block[] } {
@@ -172,6 +193,7 @@ export function actionBlocks(actions: ActionView[], part: number, parts: number)
             style: "danger",
             value: String(a.actionId),
           },
+          { type: "button", action_id: ACTION_IDS.comment, text: { type: "plain_text", text: "Comment" }, value: String(a.actionId) },
         ],
       });
     }
