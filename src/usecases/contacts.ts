@@ -1,8 +1,8 @@
 // What happens when a collector works an account: a reminder step done, a promise to pay recorded.
 import type { Database } from "../db/database.js";
 import { appendHistory, type HistoryChannel } from "../db/history.js";
-import { calendarDateToDb, type CalendarDate } from "../domain/calendarDate.js";
-import { formatMinor } from "../domain/money.js";
+import { calendarDateToDb, parseCalendarDate, type CalendarDate } from "../domain/calendarDate.js";
+import { formatMinor, parseAmount } from "../domain/money.js";
 import { AppError } from "../errors.js";
 import type { Actor } from "./actor.js";
 
@@ -76,4 +76,20 @@ export async function recordPromise(
     });
     return promise.id;
   });
+}
+
+/** Reads a promise-to-pay form (chat modal): the amount and date, or the problem with each field. */
+export function readPromiseForm(
+  input: { amount: string; date: string },
+  today: CalendarDate,
+): { ok: true; amount: bigint; date: CalendarDate } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const amount = parseAmount(input.amount);
+  if (!amount.ok) errors.amount = amount.reason;
+  else if (amount.minor <= 0n) errors.amount = "The amount must be greater than zero.";
+  const date = parseCalendarDate(input.date);
+  if (!date) errors.date = "Pick a date.";
+  else if (date < today) errors.date = "A promise is for today or later.";
+  if (Object.keys(errors).length > 0 || !amount.ok || !date) return { ok: false, errors };
+  return { ok: true, amount: amount.minor, date };
 }

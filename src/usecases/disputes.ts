@@ -128,3 +128,36 @@ export async function resolveDispute(
     return { disputeId: dispute.id, customerId: dispute.customerId };
   });
 }
+
+// How people write a dispute in a chat command (Slack's /dispute, Teams' "dispute ...").
+const CATEGORY_WORDS: Record<string, DisputeCategory> = {
+  price: "PRICE",
+  prix: "PRICE",
+  quantity: "QUANTITY",
+  quantite: "QUANTITY",
+  quality: "QUALITY",
+  qualite: "QUALITY",
+  delivery: "DELIVERY",
+  livraison: "DELIVERY",
+  billing: "BILLING_ERROR",
+  facturation: "BILLING_ERROR",
+  other: "OTHER",
+  autre: "OTHER",
+};
+
+export const DISPUTE_USAGE =
+  "Usage: /dispute INVOICE [price|quantity|quality|delivery|billing|other] what the customer disputes — e.g. /dispute F2025-0113 quality two pallets arrived damaged";
+
+/** `/dispute F2025-0113 quality two pallets damaged` -> invoice, category, reason. */
+export function parseDisputeCommand(text: string): { invoiceNumber: string; category: DisputeCategory; reason: string } | null {
+  const [invoiceNumber, ...rest] = text.trim().split(/\s+/);
+  if (!invoiceNumber || rest.length === 0) return null;
+  const word = (rest[0] ?? "")
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase();
+  const category = CATEGORY_WORDS[word];
+  const reason = (category ? rest.slice(1) : rest).join(" ").trim();
+  if (!reason) return null;
+  return { invoiceNumber, category: category ?? "OTHER", reason };
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "@slack/bolt";
-import { createSlackApp, parseDisputeCommand } from "../../src/bot/slack/app.js";
+import { createSlackApp } from "../../src/bot/slack/app.js";
+import { parseDisputeCommand } from "../../src/usecases/disputes.js";
 import { readSlackConfig } from "../../src/config/slack.js";
 import type { Database } from "../../src/db/database.js";
 import { defaultPolicy } from "../../src/domain/policy.js";

@@ -11,7 +11,7 @@ import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { customerFiles, pendingActions, reviewPortfolio } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
-import { DISPUTE_CATEGORIES, flagDispute, resolveDispute, type DisputeCategory } from "../../usecases/disputes.js";
+import { DISPUTE_USAGE, flagDispute, parseDisputeCommand, resolveDispute } from "../../usecases/disputes.js";
 import {
   ACTION_IDS,
   actionBlocks,
@@ -29,9 +29,7 @@ import {
   type ActionView,
   type TaskOutcome,
 } from "./blocks.js";
-import { recordPromise, recordStep } from "../../usecases/contacts.js";
-import { parseAmount } from "../../domain/money.js";
-import { parseCalendarDate } from "../../domain/calendarDate.js";
+import { readPromiseForm, recordPromise, recordStep } from "../../usecases/contacts.js";
 import type { WebClient } from "@slack/web-api";
 import type { ActionKind } from "../../domain/policy.js";
 import type { CalendarDate } from "../../domain/calendarDate.js";
@@ -62,38 +60,6 @@ function userMessage(error: unknown, logger: Logger): string {
   if (error instanceof AppError) return error.message;
   logger.error({ err: error }, "unexpected error in a Slack handler");
   return "Something failed on our side; it has been logged. Try again in a minute.";
-}
-
-const CATEGORY_WORDS: Record<string, DisputeCategory> = {
-  price: "PRICE",
-  prix: "PRICE",
-  quantity: "QUANTITY",
-  quantite: "QUANTITY",
-  quality: "QUALITY",
-  qualite: "QUALITY",
-  delivery: "DELIVERY",
-  livraison: "DELIVERY",
-  billing: "BILLING_ERROR",
-  facturation: "BILLING_ERROR",
-  other: "OTHER",
-  autre: "OTHER",
-};
-
-export const DISPUTE_USAGE =
-  "Usage: /dispute INVOICE [price|quantity|quality|delivery|billing|other] what the customer disputes — e.g. /dispute F2025-0113 quality two pallets arrived damaged";
-
-/** `/dispute F2025-0113 quality two pallets damaged` -> invoice, category, reason. */
-export function parseDisputeCommand(text: string): { invoiceNumber: string; category: DisputeCategory; reason: string } | null {
-  const [invoiceNumber, ...rest] = text.trim().split(/\s+/);
-  if (!invoiceNumber || rest.length === 0) return null;
-  const word = (rest[0] ?? "")
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase();
-  const category = CATEGORY_WORDS[word];
-  const reason = (category ? rest.slice(1) : rest).join(" ").trim();
-  if (!reason) return null;
-  return { invoiceNumber, category: category ?? "OTHER", reason };
 }
 
 export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPReceiver | null } {
@@ -432,16 +398,10 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
     const amountText = values.amount?.value?.value ?? "";
     const date = values.date?.value?.selected_date ?? "";
     const note = values.note?.value?.value ?? undefined;
-    const errors: Record<string, string> = {};
-    const amount = parseAmount(amountText);
-    if (!amount.ok || amount.minor <= 0n) errors.amount = amount.ok ? "The amount must be greater than zero." : amount.reason;
-    const promised = parseCalendarDate(date);
     const settings = await db.withConnection(loadSettings);
-    const today = calendarDateAt(now(), settings.timeZone);
-    if (!promised) errors.date = "Pick a date.";
-    else if (promised < today) errors.date = "A promise is for today or later.";
-    if (Object.keys(errors).length > 0) {
-      await ack({ response_action: "errors", errors });
+    const form = readPromiseForm({ amount: amountText, date }, calendarDateAt(now(), settings.timeZone));
+    if (!form.ok) {
+      await ack({ response_action: "errors", errors: form.errors });
       return;
     }
     await ack();
@@ -453,7 +413,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
       await recordPromise(
         db,
         { personId: person.id, origin: "SLACK" },
-        { customerId: meta.c, amount: (amount as { minor: bigint }).minor, promisedDate: promised as CalendarDate, note },
+        { customerId: meta.c, amount: form.amount, promisedDate: form.date, note },
         now(),
       );
       await recordStep(
@@ -474,4 +434,3 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
   return { app, receiver };
 }
 
-export { DISPUTE_CATEGORIES };
