@@ -1,6 +1,12 @@
 // Requests as Slack sends them to the bot: signed with the signing secret, form-encoded.
 import { createHmac } from "node:crypto";
 import { createServer } from "node:net";
+import type { App } from "@slack/bolt";
+import { createSlackApp } from "../../src/bot/slack/app.js";
+import { readSlackConfig } from "../../src/config/slack.js";
+import type { Database } from "../../src/db/database.js";
+import { defaultPolicy } from "../../src/domain/policy.js";
+import { createLogger } from "../../src/log.js";
 
 export const SIGNING_SECRET = "test-signing-secret-1234";
 
@@ -94,4 +100,29 @@ export function viewSubmission(input: {
     },
   };
   return { payload: JSON.stringify(payload) };
+}
+
+/** The real Bolt app over HTTP on a free port, its Web API calls sent to the stand-in. */
+export async function startSlackBot(
+  db: Database,
+  slackUrl: string,
+  options: { now?: () => Date } = {},
+): Promise<{ app: App; port: number }> {
+  const config = readSlackConfig({
+    SLACK_BOT_TOKEN: "xoxb-test",
+    SLACK_MODE: "http",
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: `${slackUrl}/api/`,
+  });
+  if (!config) throw new Error("the Slack test configuration did not parse");
+  const port = await freePort();
+  const { app } = createSlackApp({
+    config,
+    db,
+    policy: defaultPolicy,
+    logger: createLogger("silent"),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  await app.start(port);
+  return { app, port };
 }

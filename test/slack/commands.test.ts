@@ -1,20 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "@slack/bolt";
-import { createSlackApp } from "../../src/bot/slack/app.js";
 import { parseDisputeCommand } from "../../src/usecases/disputes.js";
 import { readSlackConfig } from "../../src/config/slack.js";
 import type { Database } from "../../src/db/database.js";
-import { defaultPolicy } from "../../src/domain/policy.js";
 import { IMPORTERS, runImport } from "../../src/import/index.js";
-import { createLogger } from "../../src/log.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
-import { freePort, postToBot, SIGNING_SECRET } from "../helpers/slackRequests.js";
+import { postToBot, startSlackBot } from "../helpers/slackRequests.js";
 
 afterAll(dropTestSchemas);
-
-const SECRET = SIGNING_SECRET;
 
 describe("Slack configuration", () => {
   it("names the missing variable", () => {
@@ -98,21 +93,7 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
         csv("customer_id;number;issue_date;due_date;amount", "K1;F-1;2026-09-01;2026-10-01;1500,00"),
       ),
     );
-    const config = readSlackConfig({
-      SLACK_BOT_TOKEN: "xoxb-test",
-      SLACK_MODE: "http",
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: `${slack.url}/api/`,
-    });
-    port = await freePort();
-    app = createSlackApp({
-      config: config!,
-      db,
-      policy: defaultPolicy,
-      logger: createLogger("silent"),
-      now: () => new Date("2026-11-20T09:00:00Z"),
-    }).app;
-    await app.start(port);
+    ({ app, port } = await startSlackBot(db, slack.url, { now: () => new Date("2026-11-20T09:00:00Z") }));
   });
   afterAll(async () => {
     await app?.stop();

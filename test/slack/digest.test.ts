@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebClient } from "@slack/web-api";
 import type { App } from "@slack/bolt";
-import { createSlackApp } from "../../src/bot/slack/app.js";
 import { slackDigestPublisher } from "../../src/bot/slack/publisher.js";
-import { readSlackConfig } from "../../src/config/slack.js";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { calendarDate as d } from "../../src/domain/calendarDate.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
@@ -12,11 +10,10 @@ import { createLogger } from "../../src/log.js";
 import { dropTestSchemas, targets } from "../helpers/databases.js";
 import { migrate } from "../../src/db/migrate.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
-import { buttonClick, exchangeWithBot, freePort, postToBot, SIGNING_SECRET, viewSubmission } from "../helpers/slackRequests.js";
+import { buttonClick, exchangeWithBot, postToBot, viewSubmission, startSlackBot } from "../helpers/slackRequests.js";
 
 afterAll(dropTestSchemas);
 
-const SECRET = SIGNING_SECRET;
 const ASOF = d("2026-11-20");
 const logger = createLogger("silent");
 
@@ -58,15 +55,7 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
         period: "2026-W47",
       })),
     });
-    const config = readSlackConfig({
-      SLACK_BOT_TOKEN: "xoxb-test",
-      SLACK_MODE: "http",
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: `${slack.url}/api/`,
-    });
-    port = await freePort();
-    app = createSlackApp({ config: config!, db, policy: defaultPolicy, logger }).app;
-    await app.start(port);
+    ({ app, port } = await startSlackBot(db, slack.url));
   });
   afterAll(async () => {
     await app?.stop();

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebClient } from "@slack/web-api";
 import type { App } from "@slack/bolt";
-import { createSlackApp } from "../../src/bot/slack/app.js";
 import { slackTaskPublisher } from "../../src/bot/slack/publisher.js";
-import { readSlackConfig } from "../../src/config/slack.js";
 import type { Database } from "../../src/db/database.js";
 import { calendarDate as d } from "../../src/domain/calendarDate.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
@@ -13,11 +11,10 @@ import { createLogger } from "../../src/log.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
-import { buttonClick, exchangeWithBot, freePort, postToBot, SIGNING_SECRET, viewSubmission } from "../helpers/slackRequests.js";
+import { buttonClick, exchangeWithBot, postToBot, viewSubmission, startSlackBot } from "../helpers/slackRequests.js";
 
 afterAll(dropTestSchemas);
 
-const SECRET = SIGNING_SECRET;
 const logger = createLogger("silent");
 
 describe.each(targets)("collectors' daily tasks in Slack on $name", (target) => {
@@ -54,15 +51,7 @@ describe.each(targets)("collectors' daily tasks in Slack on $name", (target) => 
         csv("customer_id;number;issue_date;due_date;amount", "K1;F-1;2026-10-01;2026-11-05;800,00"),
       ),
     );
-    const config = readSlackConfig({
-      SLACK_BOT_TOKEN: "xoxb-test",
-      SLACK_MODE: "http",
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: `${slack.url}/api/`,
-    });
-    port = await freePort();
-    app = createSlackApp({ config: config!, db, policy: defaultPolicy, logger, now: () => new Date("2026-11-20T09:00:00Z") }).app;
-    await app.start(port);
+    ({ app, port } = await startSlackBot(db, slack.url, { now: () => new Date("2026-11-20T09:00:00Z") }));
   });
   afterAll(async () => {
     await app?.stop();
