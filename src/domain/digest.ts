@@ -189,6 +189,7 @@ export interface CustomerFile {
   name: string;
   segment: Segment;
   blocked: boolean;
+  blockedReason: string | null;
   contacts: Array<{ name: string; jobTitle: string | null; email: string | null; phone: string | null }>;
   overdueInvoices: Array<{ number: string; dueDate: CalendarDate; openAmount: bigint; daysLate: number; disputed: boolean }>;
   commitments: Array<{ amount: bigint; promisedDate: CalendarDate; status: string }>;

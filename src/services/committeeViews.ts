@@ -320,6 +320,7 @@ export async function customerFiles(
         name: c.name,
         segment: c.segment,
         blocked: c.blocked,
+        blockedReason: c.blockedReason,
         contacts: c.contacts.map((k) => ({ name: k.name, jobTitle: k.jobTitle, email: k.email, phone: k.phone })),
         overdueInvoices: c.invoices
           .map((i) => ({
@@ -341,4 +342,18 @@ export async function customerFiles(
       },
     ]),
   );
+}
+
+/** One customer's file as of a date (what `/credit` shows): its position, aging and file. */
+export async function accountView(
+  db: Database,
+  policy: Policy,
+  asOf: CalendarDate,
+  customerId: number,
+): Promise<{ settings: CompanySettings; account: DigestAccount; file: CustomerFile }> {
+  const { settings, accounts } = await reviewPortfolio(db, policy, asOf, { customerIds: [customerId] });
+  const account = accounts[0];
+  const file = (await customerFiles(db, asOf, [customerId], accounts)).get(customerId);
+  if (!account || !file) throw new AppError("not_found", `Customer #${customerId} is unknown.`);
+  return { settings, account, file };
 }

@@ -9,7 +9,7 @@ import { calendarDateAt } from "../../domain/calendarDate.js";
 import type { Policy } from "../../domain/policy.js";
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import { customerFiles, pendingActions, reviewPortfolio } from "../../services/committeeViews.js";
+import { accountView, pendingActions } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
 import { DISPUTE_USAGE, flagDispute, parseDisputeCommand, resolveDispute } from "../../usecases/disputes.js";
 import {
@@ -94,20 +94,14 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
     await ack();
     try {
       const customer = await findAccount(db, command.text);
-      const settings = await db.withConnection(loadSettings);
-      const asOf = calendarDateAt(now(), settings.timeZone);
-      const { accounts } = await reviewPortfolio(db, policy, asOf, { customerIds: [customer.id] });
-      const account = accounts[0];
-      if (!account) throw new AppError("not_found", `No customer matches "${command.text}".`);
-      const files = await customerFiles(db, asOf, [customer.id], accounts);
-      const blockedReason = (await db.prisma.customer.findUnique({ where: { id: customer.id } }))?.blockedReason ?? null;
+      const timeZone = (await db.withConnection(loadSettings)).timeZone;
+      const { settings, account, file } = await accountView(db, policy, calendarDateAt(now(), timeZone), customer.id);
       const message = customerFileBlocks({
         account,
-        file: files.get(customer.id) as NonNullable<ReturnType<typeof files.get>>,
+        file,
         bucketLabels: bucketLabels(policy.agingBuckets),
         currency: settings.currency,
         locale: settings.locale,
-        blockedReason,
       });
       await respond({ response_type: "ephemeral", ...message });
     } catch (error) {
@@ -433,4 +427,3 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
 
   return { app, receiver };
 }
-

@@ -35,14 +35,13 @@ export function customerFileBlocks(input: {
   bucketLabels: string[];
   currency: string;
   locale: string;
-  blockedReason: string | null;
 }): { text: string; blocks: Block[] } {
   const { account, file } = input;
   const money = (minor: bigint) => formatMoney(minor, input.currency, input.locale);
   const aging: Aging = account.aging;
   const f = account.review.figures;
   const status = account.blocked
-    ? `:no_entry: *Deliveries blocked*${input.blockedReason ? ` — ${escape(input.blockedReason)}` : ""}`
+    ? `:no_entry: *Deliveries blocked*${file.blockedReason ? ` — ${escape(file.blockedReason)}` : ""}`
     : ":white_check_mark: Deliveries open";
   const limit =
     account.creditLimit === null
