@@ -7,7 +7,6 @@ import { fileURLToPath } from "node:url";
 import { openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
 import type { Database } from "./db/database.js";
-import { portfolioSnapshot } from "./db/portfolio.js";
 import { addDays } from "./domain/calendarDate.js";
 import { defaultPolicy } from "./domain/policy.js";
 import { renderDigest, renderTasks } from "./cli/render.js";
@@ -115,11 +114,8 @@ try {
 
   const settings = await db.withConnection(loadSettings);
   const money = (minor: bigint) => formatMoney(minor, settings.currency, settings.locale);
-  const snapshot = await portfolioSnapshot(db, SAMPLE_AS_OF);
-  print(
-    out,
-    `${settings.companyName}: ${snapshot.openInvoices} open invoices, ${money(snapshot.openAmount)}, of which ${money(snapshot.overdueAmount)} overdue.`,
-  );
+  const { totals } = await reviewPortfolio(db, policy, SAMPLE_AS_OF);
+  print(out, `${settings.companyName}: ${money(totals.balance)} owed, of which ${money(totals.overdue)} overdue (as of ${SAMPLE_AS_OF}).`);
   print(out);
 
   await simulateCollection(db, settings.timeZone);
