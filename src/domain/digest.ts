@@ -197,6 +197,27 @@ export interface CustomerFile {
   payer: PayerProfile;
 }
 
+/** What a collector can report about a task (besides a promise to pay, which has its own form). */
+export const TASK_OUTCOMES = {
+  no_answer: "No answer / voicemail",
+  reached: "Reached, no commitment",
+  already_paid: "Already paid",
+  wrong_contact: "Wrong contact",
+  dispute: "Dispute raised",
+} as const;
+export type TaskOutcome = keyof typeof TASK_OUTCOMES;
+
+export function isTaskOutcome(value: unknown): value is TaskOutcome {
+  return typeof value === "string" && Object.hasOwn(TASK_OUTCOMES, value);
+}
+
+/** A proposed action as the digest shows it: pending (with votes and what is missing) or decided. */
+export interface ActionView extends PendingAction {
+  /** For decided actions: "APPLIED", "REJECTED"... */
+  finalStatus?: string;
+  appliedText?: string | null;
+}
+
 export interface TaskList {
   collectorName: string;
   asOf: CalendarDate;

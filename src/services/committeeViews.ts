@@ -15,6 +15,7 @@ import {
   type Digest,
   type DigestAccount,
   type DigestKpis,
+  type ActionView,
   type PendingAction,
   type TaskList,
 } from "../domain/digest.js";
@@ -177,6 +178,40 @@ export async function pendingActions(db: Database, policy: Policy, filter: { act
       missing: outcome.missing,
       invoiceNumbers: a.invoices.map((i) => i.invoice.number),
     };
+  });
+}
+
+/**
+ * The actions of one digest message, in the order shown: pending ones with their votes, decided ones with
+ * their outcome (so a re-rendered message keeps every action in place and drops the buttons of decided ones).
+ */
+export async function actionViews(db: Database, policy: Policy, actionIds: number[]): Promise<ActionView[]> {
+  const pending = new Map((await pendingActions(db, policy, { actionIds })).map((a) => [a.actionId, a]));
+  const decided = await db.prisma.proposedAction.findMany({
+    where: { id: { in: actionIds.filter((id) => !pending.has(id)) } },
+    include: { customer: true, history: { where: { kind: { in: ["action.applied", "action.rejected"] } } } },
+  });
+  return actionIds.flatMap((id): ActionView[] => {
+    const open = pending.get(id);
+    if (open) return [open];
+    const done = decided.find((d) => d.id === id);
+    if (!done) return [];
+    return [
+      {
+        actionId: done.id,
+        customerId: done.customerId,
+        customerName: done.customer.name,
+        kind: done.kind as ActionKind,
+        status: "PROPOSED",
+        reason: done.reason,
+        proposedOn: done.createdAt.toISOString().slice(0, 10) as CalendarDate,
+        approvedBy: [],
+        missing: [],
+        invoiceNumbers: [],
+        finalStatus: done.status,
+        appliedText: done.history[0]?.text ?? null,
+      },
+    ];
   });
 }
 

@@ -3,6 +3,7 @@ import type { Database } from "../db/database.js";
 import { appendHistory, type HistoryChannel } from "../db/history.js";
 import { calendarDateToDb, parseCalendarDate, type CalendarDate } from "../domain/calendarDate.js";
 import { formatMinor, parseAmount } from "../domain/money.js";
+import { isTaskOutcome, TASK_OUTCOMES, type TaskOutcome } from "../domain/digest.js";
 import { AppError } from "../errors.js";
 import type { Actor } from "./actor.js";
 
@@ -40,6 +41,27 @@ export async function recordStep(
     });
   });
 }
+
+/** A collector's one-click outcome on a task (no answer, wrong contact...): a reminder step with its outcome. */
+export async function recordTaskOutcome(
+  db: Database,
+  actor: Actor,
+  input: { customerId: number; levelId: string; channel?: string; outcome: string },
+  now = new Date(),
+): Promise<{ outcome: TaskOutcome; label: string }> {
+  if (!isTaskOutcome(input.outcome)) throw new AppError("input.invalid", `Unknown task outcome "${input.outcome}".`);
+  const channel = (STEP_CHANNELS as readonly string[]).includes(input.channel ?? "") ? (input.channel as HistoryChannel) : "PHONE";
+  const label = TASK_OUTCOMES[input.outcome];
+  await recordStep(
+    db,
+    actor,
+    { customerId: input.customerId, levelId: input.levelId, channel, text: `${input.levelId}: ${label}`, outcome: input.outcome },
+    now,
+  );
+  return { outcome: input.outcome, label };
+}
+
+const STEP_CHANNELS = ["EMAIL", "PHONE", "LETTER", "VISIT"] as const;
 
 export async function recordPromise(
   db: Database,

@@ -20,6 +20,16 @@ export interface VoteResult {
   applied: string | null;
 }
 
+/** The line announced in the digest's thread when a vote decides an action; null while still undecided. */
+export function decisionSummary(result: VoteResult): string | null {
+  if (!result.recorded || result.status === "PROPOSED" || result.status === "APPROVED") return null;
+  const words =
+    result.status === "APPLIED"
+      ? `applied: ${result.applied} (approved by ${result.outcome.approvers.map((a) => a.name).join(", ")})`
+      : `rejected by ${result.outcome.rejecters.map((r) => r.name).join(", ")}`;
+  return `Decision on #${result.actionId}: ${words}.`;
+}
+
 type Tx = Prisma.TransactionClient;
 
 export async function recordVote(

@@ -9,7 +9,7 @@ import { calendarDateAt } from "../../domain/calendarDate.js";
 import type { Policy } from "../../domain/policy.js";
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import { accountView, pendingActions } from "../../services/committeeViews.js";
+import { accountView, actionViews } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
 import { DISPUTE_USAGE, flagDispute, parseDisputeCommand, resolveDispute } from "../../usecases/disputes.js";
 import {
@@ -25,15 +25,10 @@ import {
   PROMISE_MODAL,
   promiseModal,
   TASK_OUTCOME,
-  TASK_OUTCOMES,
-  type ActionView,
-  type TaskOutcome,
 } from "./blocks.js";
-import { readPromiseForm, recordPromise, recordStep } from "../../usecases/contacts.js";
+import { readPromiseForm, recordPromise, recordStep, recordTaskOutcome } from "../../usecases/contacts.js";
 import type { WebClient } from "@slack/web-api";
-import type { ActionKind } from "../../domain/policy.js";
-import type { CalendarDate } from "../../domain/calendarDate.js";
-import { commentOnAction, recordVote } from "../../usecases/votes.js";
+import { commentOnAction, decisionSummary, recordVote } from "../../usecases/votes.js";
 
 export interface SlackDeps {
   config: SlackConfig;
@@ -184,33 +179,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
     const parts = await db.prisma.postedMessage.count({
       where: { platform: "SLACK", job: message.job, slot: message.slot, part: { startsWith: "actions-" } },
     });
-    const pending = new Map((await pendingActions(db, policy, { actionIds: message.actionIds })).map((a) => [a.actionId, a]));
-    const decided = await db.prisma.proposedAction.findMany({
-      where: { id: { in: message.actionIds.filter((id) => !pending.has(id)) } },
-      include: { customer: true, history: { where: { kind: { in: ["action.applied", "action.rejected"] } } } },
-    });
-    const views: ActionView[] = message.actionIds.flatMap((id): ActionView[] => {
-      const open = pending.get(id);
-      if (open) return [open];
-      const done = decided.find((d) => d.id === id);
-      if (!done) return [];
-      return [
-        {
-          actionId: done.id,
-          customerId: done.customerId,
-          customerName: done.customer.name,
-          kind: done.kind as ActionKind,
-          status: "PROPOSED",
-          reason: done.reason,
-          proposedOn: done.createdAt.toISOString().slice(0, 10) as CalendarDate,
-          approvedBy: [],
-          missing: [],
-          invoiceNumbers: [],
-          finalStatus: done.status,
-          appliedText: done.history[0]?.text ?? null,
-        },
-      ];
-    });
+    const views = await actionViews(db, policy, message.actionIds);
     await client.chat.update({ channel, ts, ...actionBlocks(views, Number(message.part.replace("actions-", "")), parts) });
   }
 
@@ -236,16 +205,9 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
         const threadTs = (body as { message?: { thread_ts?: string } }).message?.thread_ts;
         if (container?.channel_id && container.message_ts) {
           await refreshDigestMessage(client, container.channel_id, container.message_ts);
-          if (result.recorded && result.status !== "PROPOSED" && threadTs) {
-            const words =
-              result.status === "APPLIED"
-                ? `applied: ${result.applied} (approved by ${result.outcome.approvers.map((a) => a.name).join(", ")})`
-                : `rejected by ${result.outcome.rejecters.map((r) => r.name).join(", ")}`;
-            await client.chat.postMessage({
-              channel: container.channel_id,
-              thread_ts: threadTs,
-              text: `Decision on #${actionId}: ${words}.`,
-            });
+          const announcement = decisionSummary(result);
+          if (announcement && threadTs) {
+            await client.chat.postMessage({ channel: container.channel_id, thread_ts: threadTs, text: announcement });
           }
         }
       } catch (error) {
@@ -264,15 +226,12 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
           "forbidden",
           `You are not registered in the credit committee: ask an admin to run ccbot people add --slack ${user.id}.`,
         );
-      const value = JSON.parse((action as { value?: string }).value ?? "{}") as { c?: number; l?: string; ch?: string; o?: TaskOutcome };
-      if (!value.c || !value.l || !value.o || !(value.o in TASK_OUTCOMES))
-        throw new AppError("input.invalid", "This button does not name a task.");
-      const channel = (["EMAIL", "PHONE", "LETTER", "VISIT"].includes(value.ch ?? "") ? value.ch : "PHONE") as
-        "EMAIL" | "PHONE" | "LETTER" | "VISIT";
-      await recordStep(
+      const value = JSON.parse((action as { value?: string }).value ?? "{}") as { c?: number; l?: string; ch?: string; o?: string };
+      if (!value.c || !value.l || !value.o) throw new AppError("input.invalid", "This button does not name a task.");
+      const { label } = await recordTaskOutcome(
         db,
         { personId: person.id, origin: "SLACK" },
-        { customerId: value.c, levelId: value.l, channel, text: `${value.l}: ${TASK_OUTCOMES[value.o]}`, outcome: value.o },
+        { customerId: value.c, levelId: value.l, channel: value.ch, outcome: value.o },
         now(),
       );
       const message = body as { message?: { ts: string; blocks?: Array<Record<string, unknown>> }; container?: { channel_id?: string } };
@@ -283,7 +242,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
             ? {
                 type: "context",
                 block_id: key,
-                elements: [{ type: "mrkdwn", text: `:white_check_mark: ${escape(TASK_OUTCOMES[value.o as TaskOutcome])} — recorded` }],
+                elements: [{ type: "mrkdwn", text: `:white_check_mark: ${escape(label)} — recorded` }],
               }
             : b,
         );

@@ -2,7 +2,15 @@
 // limits (50 blocks a message, 3000 characters a section, 150 a header, 10 fields of 2000).
 import type { Aging } from "../../domain/aging.js";
 import { describeKind } from "../../domain/approvals.js";
-import type { CustomerFile, Digest, DigestAccount, PendingAction, TaskList } from "../../domain/digest.js";
+import {
+  TASK_OUTCOMES,
+  type ActionView,
+  type CustomerFile,
+  type Digest,
+  type DigestAccount,
+  type TaskList,
+  type TaskOutcome,
+} from "../../domain/digest.js";
 import { formatMoney } from "../../domain/money.js";
 
 export const LIMITS = { blocks: 50, sectionText: 3000, header: 150, fields: 10, fieldText: 2000, contextElements: 10 } as const;
@@ -157,12 +165,6 @@ export function digestSummaryBlocks(d: Digest): { text: string; blocks: Block[] 
   };
 }
 
-export interface ActionView extends PendingAction {
-  /** For decided actions: "APPLIED", "REJECTED"... */
-  finalStatus?: string;
-  appliedText?: string | null;
-}
-
 /** One thread message of actions: a section with the reason and votes, and the buttons while undecided. */
 export function actionBlocks(actions: ActionView[], part: number, parts: number): { text: string; blocks: Block[] } {
   const blocks: Block[] = [{ type: "context", elements: [{ type: "mrkdwn", text: `Actions awaiting decision (${part}/${parts})` }] }];
@@ -201,14 +203,6 @@ export function actionBlocks(actions: ActionView[], part: number, parts: number)
 }
 
 export const TASK_OUTCOME = "task_outcome";
-export const TASK_OUTCOMES = {
-  no_answer: "No answer / voicemail",
-  reached: "Reached, no commitment",
-  already_paid: "Already paid",
-  wrong_contact: "Wrong contact",
-  dispute: "Dispute raised",
-} as const;
-export type TaskOutcome = keyof typeof TASK_OUTCOMES;
 
 /** A collector's day: the call checklist, then each task with its customer file and outcome buttons. */
 export function taskListBlocks(
