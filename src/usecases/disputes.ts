@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { Database } from "../db/database.js";
 import { appendHistory } from "../db/history.js";
+import { parseAmount } from "../domain/money.js";
 import { AppError } from "../errors.js";
 import type { Actor } from "./actor.js";
 
@@ -160,4 +161,30 @@ export function parseDisputeCommand(text: string): { invoiceNumber: string; cate
   const reason = (category ? rest.slice(1) : rest).join(" ").trim();
   if (!reason) return null;
   return { invoiceNumber, category: category ?? "OTHER", reason };
+}
+
+/** Reads a dispute form (chat modal, Teams task module): the dispute, or the problem with each field. */
+export function readDisputeForm(input: {
+  invoice?: string;
+  category?: string;
+  reason?: string;
+  amount?: string;
+}): { ok: true; dispute: FlagDisputeInput } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const invoiceNumber = (input.invoice ?? "").trim();
+  if (!invoiceNumber) errors.invoice = "Give the invoice number (e.g. F2025-0113).";
+  const category = (DISPUTE_CATEGORIES as readonly string[]).includes(input.category ?? "") ? (input.category as DisputeCategory) : null;
+  if (!category) errors.category = `Pick a reason: ${DISPUTE_CATEGORIES.join(", ").toLowerCase()}.`;
+  const reason = (input.reason ?? "").trim();
+  if (reason.length < 3) errors.reason = "Say what the customer disputes.";
+  else if (reason.length > 2000) errors.reason = "Keep it under 2000 characters.";
+  let amountDisputed: bigint | null = null;
+  if ((input.amount ?? "").trim()) {
+    const amount = parseAmount(input.amount ?? "");
+    if (!amount.ok) errors.amount = amount.reason;
+    else if (amount.minor <= 0n) errors.amount = "The amount must be greater than zero.";
+    else amountDisputed = amount.minor;
+  }
+  if (Object.keys(errors).length > 0 || !category) return { ok: false, errors };
+  return { ok: true, dispute: { invoiceNumber, category, reason, amountDisputed } };
 }

@@ -1,0 +1,512 @@
+// The Teams app: the Teams SDK's App wired to the use cases. Handlers only translate (activity -> use case ->
+// card); the rules live in src/domain and src/usecases, the cards in cards.ts. Universal Actions answer with
+// the refreshed card, so the person who clicked sees the result at once; everyone else's copy is updated too.
+import { App, toThreadedConversationId } from "@microsoft/teams.apps";
+import type { ILogger } from "@microsoft/teams.common";
+import type { TeamsConfig } from "../../config/teams.js";
+import type { Database } from "../../db/database.js";
+import { loadSettings } from "../../db/settings.js";
+import { bucketLabels } from "../../domain/aging.js";
+import { calendarDateAt } from "../../domain/calendarDate.js";
+import type { Policy } from "../../domain/policy.js";
+import { AppError } from "../../errors.js";
+import type { Logger } from "../../log.js";
+import { accountView, actionViews, collectorTasks } from "../../services/committeeViews.js";
+import { findAccount } from "../../usecases/accounts.js";
+import { readPromiseForm, recordPromise, recordStep, recordTaskOutcome } from "../../usecases/contacts.js";
+import { DISPUTE_USAGE, flagDispute, parseDisputeCommand, readDisputeForm, resolveDispute } from "../../usecases/disputes.js";
+import { commentOnAction, decisionSummary, recordVote } from "../../usecases/votes.js";
+import {
+  CARD_CONTENT_TYPE,
+  actionsCard,
+  customerFileCard,
+  disputeFormCard,
+  errorCard,
+  infoCard,
+  taskKey,
+  taskListCard,
+  VERBS,
+  type AdaptiveCard,
+  type CardMessage,
+} from "./cards.js";
+import { Delivery } from "./delivery.js";
+
+export interface TeamsDeps {
+  config: TeamsConfig;
+  db: Database;
+  policy: Policy;
+  logger: Logger;
+  now?: () => Date;
+  /** Tests only: a token factory instead of Entra ID, and (never in production) no inbound token check. */
+  testing?: { token: () => string; dangerouslyAllowUnauthenticatedRequests: boolean; delivery?: Delivery };
+}
+
+/** A minimal view of the inbound activity: what the handlers read. */
+interface Inbound {
+  type: string;
+  name?: string;
+  id?: string;
+  text?: string;
+  replyToId?: string;
+  serviceUrl?: string;
+  value?: unknown;
+  from: { id: string; aadObjectId?: string; name?: string };
+  conversation: { id: string; conversationType?: string; tenantId?: string };
+  channelData?: { tenant?: { id?: string }; team?: { id?: string; name?: string }; eventType?: string };
+  action?: string;
+}
+
+/** Sends, replies and updates through the SDK, paced and retried by Delivery. */
+export class TeamsMessenger {
+  constructor(
+    private readonly app: App,
+    readonly delivery: Delivery,
+  ) {}
+
+  private activity(message: CardMessage | string): Record<string, unknown> {
+    return typeof message === "string"
+      ? { type: "message", text: message }
+      : { type: "message", summary: message.text, attachments: [{ contentType: CARD_CONTENT_TYPE, content: message.card }] };
+  }
+
+  async post(conversationId: string, message: CardMessage | string): Promise<string> {
+    const sent = await this.delivery.run(conversationId, () => this.app.send(conversationId, this.activity(message) as never));
+    return sent.id;
+  }
+
+  /** Posts in the thread of a channel message (in chats, where there are no threads, in the conversation). */
+  async reply(conversationId: string, rootId: string, message: CardMessage | string): Promise<{ conversationId: string; id: string }> {
+    const threaded = /^\d+$/.test(rootId) && rootId !== "0" ? toThreadedConversationId(conversationId, rootId) : conversationId;
+    return { conversationId: threaded, id: await this.post(threaded, message) };
+  }
+
+  async update(conversationId: string, activityId: string, message: CardMessage): Promise<void> {
+    await this.delivery.run(conversationId, () => this.app.send(conversationId, { ...this.activity(message), id: activityId } as never));
+  }
+}
+
+function sdkLogger(logger: Logger): ILogger {
+  const write =
+    (level: "debug" | "info" | "warn" | "error") =>
+    (...msg: unknown[]) =>
+      logger[level](
+        { source: "teams-sdk" },
+        msg.map((m) => (m instanceof Error ? m.message : typeof m === "string" ? m : "[object]")).join(" "),
+      );
+  const self: ILogger = {
+    debug: write("debug"),
+    info: write("info"),
+    warn: write("warn"),
+    error: write("error"),
+    trace: write("debug"),
+    log: (level, ...msg) => write(level === "error" || level === "warn" || level === "info" ? level : "debug")(...msg),
+    child: () => self,
+  };
+  return self;
+}
+
+/** What a person sees when something goes wrong: the use case's own words, or a short apology. */
+function userMessage(error: unknown, logger: Logger): string {
+  if (error instanceof AppError) return error.message;
+  logger.error({ err: error }, "unexpected error in a Teams handler");
+  return "Something failed on our side; it has been logged. Try again in a minute.";
+}
+
+/** An Action.Execute answer: the card that replaces the clicked one, or a message shown to the clicker only. */
+const cardResponse = (card: AdaptiveCard) => ({ statusCode: 200, type: CARD_CONTENT_TYPE, value: card });
+const messageResponse = (text: string) => ({ statusCode: 200, type: "application/vnd.microsoft.activity.message", value: text });
+
+export const TEAMS_HELP = [
+  "**credit ACME** — the customer file (name, customer id or invoice number)",
+  "**dispute INVOICE [price|quantity|quality|delivery|billing|other] reason** — flag a dispute; dunning on the invoice pauses",
+  "**dispute** — the same, with a form",
+  "**dispute resolve INVOICE how it was settled** — finance or back office",
+].join("\n\n");
+
+export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMessenger } {
+  const { config, db, policy, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const app = new App({
+    clientId: config.TEAMS_APP_ID,
+    ...(deps.testing
+      ? { token: deps.testing.token, dangerouslyAllowUnauthenticatedRequests: deps.testing.dangerouslyAllowUnauthenticatedRequests }
+      : { clientSecret: config.TEAMS_APP_PASSWORD, tenantId: config.TEAMS_TENANT_ID, dangerouslyAllowUnauthenticatedRequests: false }),
+    ...(config.TEAMS_SERVICE_URL ? { serviceUrl: config.TEAMS_SERVICE_URL } : {}),
+    logger: sdkLogger(logger),
+    activity: { mentions: { stripText: true } },
+  });
+  const messenger = new TeamsMessenger(app, deps.testing?.delivery ?? new Delivery({ logger }));
+  const knownConversations = new Set<string>();
+  const knownUsers = new Set<string>();
+
+  const tenantOf = (a: Inbound) => a.conversation.tenantId ?? a.channelData?.tenant?.id ?? "";
+
+  /** Keeps where the bot can speak again (conversation references) and learns each person's Teams user id. */
+  async function remember(a: Inbound): Promise<void> {
+    const conversationId = a.conversation.id.split(";")[0] ?? a.conversation.id;
+    const removed = a.type === "installationUpdate" && a.action?.startsWith("remove");
+    if (removed) {
+      knownConversations.delete(conversationId);
+      await db.prisma.conversationRef.updateMany({ where: { platform: "TEAMS", conversationId }, data: { removedAt: now() } });
+      return;
+    }
+    const scope = a.conversation.conversationType ?? "personal";
+    if (!knownConversations.has(conversationId) && a.serviceUrl) {
+      const fields = {
+        scope,
+        serviceUrl: a.serviceUrl,
+        tenantId: tenantOf(a),
+        userAadId: scope === "personal" ? (a.from.aadObjectId ?? null) : null,
+        userId: scope === "personal" ? a.from.id : null,
+        teamId: a.channelData?.team?.id ?? null,
+        teamName: a.channelData?.team?.name ?? null,
+      };
+      await db.prisma.conversationRef.upsert({
+        where: { platform_conversationId: { platform: "TEAMS", conversationId } },
+        create: { platform: "TEAMS", conversationId, ...fields, installedAt: now(), updatedAt: now() },
+        update: { ...fields, updatedAt: now(), removedAt: null },
+      });
+      knownConversations.add(conversationId);
+    }
+    if (a.from.aadObjectId && !knownUsers.has(a.from.aadObjectId)) {
+      await db.prisma.chatIdentity.updateMany({
+        where: { platform: "TEAMS", externalId: a.from.aadObjectId },
+        data: { botUserId: a.from.id },
+      });
+      knownUsers.add(a.from.aadObjectId);
+    }
+  }
+
+  /** The committee member behind a Teams user (their AAD object id), or null. */
+  async function personOf(a: Inbound) {
+    if (!a.from.aadObjectId) return null;
+    const identity = await db.prisma.chatIdentity.findFirst({
+      where: { platform: "TEAMS", externalId: a.from.aadObjectId, workspace: { in: [tenantOf(a), ""] } },
+      include: { person: true },
+    });
+    return identity?.person.active ? identity.person : null;
+  }
+
+  async function requirePerson(a: Inbound) {
+    const person = await personOf(a);
+    if (!person)
+      throw new AppError(
+        "forbidden",
+        `You are not registered in the credit committee yet: ask an admin to run ccbot people add --name "..." --roles ... --teams ${a.from.aadObjectId ?? "<your AAD object id>"}.`,
+      );
+    return person;
+  }
+
+  async function today() {
+    const settings = await db.withConnection(loadSettings);
+    return { settings, asOf: calendarDateAt(now(), settings.timeZone) };
+  }
+
+  /** The current card of a digest reply, found by the message it is on. */
+  async function digestPart(
+    conversationId: string,
+    activityId: string | undefined,
+  ): Promise<{ channel: string; ts: string; card: CardMessage } | null> {
+    if (!activityId) return null;
+    const base = conversationId.split(";")[0] ?? conversationId;
+    const message = (await db.prisma.postedMessage.findMany({ where: { platform: "TEAMS", ts: activityId } })).find(
+      (m) => m.channel.split(";")[0] === base && m.actionIds.length > 0,
+    );
+    if (!message) return null;
+    const parts = await db.prisma.postedMessage.count({
+      where: { platform: "TEAMS", job: message.job, slot: message.slot, part: { startsWith: "actions-" } },
+    });
+    const views = await actionViews(db, policy, message.actionIds);
+    const card = actionsCard(views, Number(message.part.replace("actions-", "")), parts, await refreshUserIds(db));
+    return { channel: message.channel, ts: message.ts, card };
+  }
+
+  async function customerFile(query: string): Promise<CardMessage> {
+    const customer = await findAccount(db, query);
+    const { asOf } = await today();
+    const { settings, account, file } = await accountView(db, policy, asOf, customer.id);
+    return customerFileCard({
+      account,
+      file,
+      bucketLabels: bucketLabels(policy.agingBuckets),
+      currency: settings.currency,
+      locale: settings.locale,
+    });
+  }
+
+  /** Flags a dispute and tells the account's collector in their personal chat with the bot. */
+  async function disputeFlagged(a: Inbound, input: Parameters<typeof flagDispute>[2]): Promise<string> {
+    const person = await requirePerson(a);
+    const dispute = await flagDispute(db, { personId: person.id, origin: "TEAMS" }, input, now());
+    if (dispute.collectorId !== null) {
+      const collector = await db.prisma.chatIdentity.findFirst({ where: { personId: dispute.collectorId, platform: "TEAMS" } });
+      const ref = collector
+        ? await db.prisma.conversationRef.findFirst({
+            where: { platform: "TEAMS", scope: "personal", userAadId: collector.externalId, removedAt: null },
+          })
+        : null;
+      if (ref) {
+        await messenger.post(
+          ref.conversationId,
+          `⏸️ ${person.name} flagged a dispute on ${dispute.invoiceNumber} (${dispute.customerName}): ${input.reason}. Dunning on this invoice is paused.`,
+        );
+      }
+    }
+    return `Dispute recorded on ${dispute.invoiceNumber} (${dispute.customerName}, ${input.category.toLowerCase().replace("_", " ")}): dunning on this invoice is paused.`;
+  }
+
+  async function taskCard(personId: number, doneKey: string): Promise<AdaptiveCard> {
+    const { settings, asOf } = await today();
+    const list = await collectorTasks(db, policy, asOf, personId);
+    return taskListCard(list, settings.currency, settings.locale, new Set([doneKey])).card;
+  }
+
+  /** Universal Actions (and their Action.Submit fallback, which arrives as a message with a value). */
+  async function onCardAction(a: Inbound, verb: string, data: Record<string, unknown>) {
+    try {
+      switch (verb) {
+        case VERBS.approve:
+        case VERBS.reject:
+        case VERBS.comment: {
+          const person = await requirePerson(a);
+          const actionId = Number(data.actionId);
+          if (!Number.isInteger(actionId)) throw new AppError("input.invalid", "This button does not name an action.");
+          const actor = { personId: person.id, origin: "TEAMS" as const };
+          let announcement: string | null;
+          if (verb === VERBS.comment) {
+            const text = String(data[`comment_${actionId}`] ?? "").trim();
+            if (!text) return messageResponse("Write a comment first.");
+            const done = await commentOnAction(db, actor, { actionId, text }, now());
+            announcement = `${done.personName} on #${actionId} (${done.customerName}): ${text}`;
+          } else {
+            const result = await recordVote(
+              db,
+              policy,
+              actor,
+              { actionId, decision: verb === VERBS.approve ? "APPROVE" : "REJECT" },
+              now(),
+            );
+            announcement = decisionSummary(result);
+          }
+          const part = await digestPart(a.conversation.id, a.replyToId);
+          if (!part) return messageResponse(announcement ?? "Vote recorded.");
+          // Everyone's copy shows the vote; the clicker gets the same card in the answer.
+          await messenger.update(part.channel, part.ts, part.card);
+          if (announcement) await messenger.post(part.channel, announcement);
+          return cardResponse(part.card.card);
+        }
+        case VERBS.refresh: {
+          const part = await digestPart(a.conversation.id, a.replyToId);
+          return part ? cardResponse(part.card.card) : messageResponse("This digest is no longer tracked.");
+        }
+        case VERBS.outcome: {
+          const person = await requirePerson(a);
+          const customerId = Number(data.c);
+          const level = String(data.l ?? "");
+          if (!Number.isInteger(customerId) || !level) throw new AppError("input.invalid", "This button does not name a task.");
+          await recordTaskOutcome(
+            db,
+            { personId: person.id, origin: "TEAMS" },
+            { customerId, levelId: level, channel: String(data.ch ?? "PHONE"), outcome: String(data.o ?? "") },
+            now(),
+          );
+          return cardResponse(await taskCard(person.id, taskKey(customerId, level)));
+        }
+        case VERBS.promise: {
+          const person = await requirePerson(a);
+          const customerId = Number(data.c);
+          const level = String(data.l ?? "");
+          if (!Number.isInteger(customerId) || !level) throw new AppError("input.invalid", "This button does not name a task.");
+          const { asOf } = await today();
+          const field = (name: string) => String(data[`${name}_${String(data.f)}`] ?? "");
+          const form = readPromiseForm({ amount: field("amount"), date: field("date") }, asOf);
+          if (!form.ok) return messageResponse(Object.values(form.errors).join(" "));
+          const note = field("note").trim() || undefined;
+          const actor = { personId: person.id, origin: "TEAMS" as const };
+          await recordPromise(db, actor, { customerId, amount: form.amount, promisedDate: form.date, note }, now());
+          await recordStep(
+            db,
+            actor,
+            { customerId, levelId: level, channel: "PHONE", text: `${level}: reached, promise to pay`, outcome: "promise" },
+            now(),
+          );
+          return cardResponse(await taskCard(person.id, taskKey(customerId, level)));
+        }
+        case VERBS.dispute: {
+          const form = readDisputeForm(data as Record<string, string>);
+          if (!form.ok)
+            return cardResponse(
+              disputeFormCard({ ...(data as Record<string, string>), error: Object.values(form.errors).join(" ") }, "message"),
+            );
+          return cardResponse(infoCard(await disputeFlagged(a, form.dispute)).card);
+        }
+        default:
+          return messageResponse(`Unknown action "${verb}".`);
+      }
+    } catch (error) {
+      return messageResponse(userMessage(error, logger));
+    }
+  }
+
+  app.use(async (ctx) => {
+    try {
+      await remember(ctx.activity as unknown as Inbound);
+    } catch (error) {
+      logger.error({ err: error }, "could not store the Teams conversation reference");
+    }
+    return ctx.next();
+  });
+
+  app.on("install.add", async (ctx) => {
+    const a = ctx.activity as unknown as Inbound;
+    await ctx.send(
+      a.conversation.conversationType === "personal"
+        ? "Hello! Your daily collection tasks will arrive here. Type **help** for the commands."
+        : "Hello! The weekly credit-committee digest will be posted here. Type **help** (mentioning me) for the commands.",
+    );
+  });
+
+  app.on("message", async (ctx) => {
+    const a = ctx.activity as unknown as Inbound;
+    const value = a.value as Record<string, unknown> | undefined;
+    if (value && typeof value.verb === "string") {
+      // An Action.Submit fallback from a client without Universal Actions: same handler, answer as a message.
+      const answer = await onCardAction(a, value.verb, value);
+      await ctx.send(
+        answer.type === CARD_CONTENT_TYPE
+          ? ({ type: "message", attachments: [{ contentType: CARD_CONTENT_TYPE, content: answer.value }] } as never)
+          : String(answer.value),
+      );
+      return;
+    }
+    const text = (a.text ?? "").trim();
+    const send = (message: CardMessage | string) =>
+      ctx.send(
+        typeof message === "string"
+          ? message
+          : ({ type: "message", summary: message.text, attachments: [{ contentType: CARD_CONTENT_TYPE, content: message.card }] } as never),
+      );
+    try {
+      const credit = /^credit\s+(.+)$/i.exec(text);
+      if (credit) {
+        await send(await customerFile(credit[1] ?? ""));
+        return;
+      }
+      if (/^dispute\s+resolve\b/i.test(text)) {
+        const resolve = /^dispute\s+resolve\s+(\S+)\s+(.+)$/i.exec(text);
+        if (!resolve)
+          throw new AppError(
+            "input.usage",
+            "Usage: dispute resolve INVOICE how it was settled — e.g. dispute resolve F2025-0113 credit note AV-0042 issued",
+          );
+        const person = await requirePerson(a);
+        const [, invoiceNumber = "", outcome = ""] = resolve;
+        await resolveDispute(db, { personId: person.id, origin: "TEAMS" }, { invoiceNumber, outcome }, now());
+        await send(`Dispute on ${invoiceNumber} settled: ${outcome}. Dunning on it resumes.`);
+        return;
+      }
+      const dispute = /^dispute\b\s*(.*)$/is.exec(text);
+      if (dispute) {
+        const args = dispute[1] ?? "";
+        if (!args.trim()) {
+          await send({ text: "Flag a dispute", card: disputeFormCard({}, "message") });
+          return;
+        }
+        const parsed = parseDisputeCommand(args);
+        if (!parsed) throw new AppError("input.usage", DISPUTE_USAGE.replace("/dispute", "dispute"));
+        await send(await disputeFlagged(a, parsed));
+        return;
+      }
+      await send(TEAMS_HELP);
+    } catch (error) {
+      await send(errorCard(userMessage(error, logger)));
+    }
+  });
+
+  app.on("card.action", async (ctx) => {
+    const a = ctx.activity as unknown as Inbound;
+    const action = (a.value as { action?: { verb?: string; data?: Record<string, unknown> } } | undefined)?.action;
+    return (await onCardAction(a, action?.verb ?? "", action?.data ?? {})) as never;
+  });
+
+  // Message extension, action command "flagDispute": the form, prefilled from the message it was run on.
+  app.on("message.ext.open", async (ctx) => {
+    const a = ctx.activity as unknown as Inbound;
+    const payload = (a.value as { messagePayload?: { body?: { content?: string } } } | undefined)?.messagePayload;
+    const content = (payload?.body?.content ?? "").replace(/<[^>]*>/g, " ");
+    const invoiceNumber = /\b[A-Z]{1,6}[-/]?\d{2,}(?:[-/]\d+)*\b/.exec(content)?.[0];
+    return {
+      task: {
+        type: "continue",
+        value: {
+          title: "Flag a dispute",
+          card: {
+            contentType: CARD_CONTENT_TYPE,
+            content: disputeFormCard({ invoiceNumber, reason: content.trim().slice(0, 500) || undefined }, "dialog"),
+          },
+        },
+      },
+    } as never;
+  });
+
+  app.on("message.ext.submit", async (ctx) => {
+    const a = ctx.activity as unknown as Inbound;
+    const data = ((a.value as { data?: Record<string, string> } | undefined)?.data ?? {}) as Record<string, string>;
+    const form = readDisputeForm(data);
+    const again = (error: string) =>
+      ({
+        task: {
+          type: "continue",
+          value: {
+            title: "Flag a dispute",
+            card: { contentType: CARD_CONTENT_TYPE, content: disputeFormCard({ ...data, error }, "dialog") },
+          },
+        },
+      }) as never;
+    if (!form.ok) return again(Object.values(form.errors).join(" "));
+    try {
+      return { task: { type: "message", value: await disputeFlagged(a, form.dispute) } } as never;
+    } catch (error) {
+      return again(userMessage(error, logger));
+    }
+  });
+
+  // Message extension, search command "findAccount": the customer file as a card to share.
+  app.on("message.ext.query", async (ctx) => {
+    const a = ctx.activity as unknown as Inbound;
+    const query = (a.value as { parameters?: Array<{ name?: string; value?: string }> } | undefined)?.parameters?.[0]?.value ?? "";
+    try {
+      const file = await customerFile(query);
+      return {
+        composeExtension: {
+          type: "result",
+          attachmentLayout: "list",
+          attachments: [
+            {
+              contentType: CARD_CONTENT_TYPE,
+              content: file.card,
+              preview: { contentType: "application/vnd.microsoft.card.thumbnail", content: { title: file.text } },
+            },
+          ],
+        },
+      } as never;
+    } catch (error) {
+      return { composeExtension: { type: "message", text: userMessage(error, logger) } } as never;
+    }
+  });
+
+  return { app, messenger };
+}
+
+/** The Teams user ids (29:...) of committee members who used the bot, for a card's automatic refresh. */
+export async function refreshUserIds(db: Database): Promise<string[]> {
+  const identities = await db.prisma.chatIdentity.findMany({
+    where: { platform: "TEAMS", botUserId: { not: null }, person: { active: true } },
+    include: { person: true },
+    orderBy: { id: "asc" },
+  });
+  return identities
+    .filter((i) => i.person.roles.some((r) => r !== "COLLECTOR"))
+    .map((i) => i.botUserId as string)
+    .slice(0, 60);
+}

@@ -1,0 +1,354 @@
+// Adaptive Cards, in one place: pure functions from the domain's view models to cards that Teams renders.
+// Version 1.5 (the highest Teams supports); buttons are Universal Actions (Action.Execute) with an
+// Action.Submit fallback for older clients. Every card is checked by the official parser in the tests.
+import { describeKind } from "../../domain/approvals.js";
+import {
+  TASK_OUTCOMES,
+  type ActionView,
+  type CustomerFile,
+  type Digest,
+  type DigestAccount,
+  type TaskList,
+  type TaskOutcome,
+} from "../../domain/digest.js";
+import { formatMoney } from "../../domain/money.js";
+import { DISPUTE_CATEGORIES } from "../../usecases/disputes.js";
+
+export const CARD_VERSION = "1.5";
+export const CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
+/** Teams refuses bot messages over about 100 KB; we keep each card well under. */
+export const CARD_BUDGET_BYTES = 40_000;
+/** Teams asks the client to refresh a card automatically for at most 60 users. */
+export const REFRESH_USERS_MAX = 60;
+
+/** Verbs of our Universal Actions; the data of each carries what the handler needs. */
+export const VERBS = {
+  approve: "vote.approve",
+  reject: "vote.reject",
+  comment: "vote.comment",
+  refresh: "digest.refresh",
+  outcome: "task.outcome",
+  promise: "task.promise",
+  dispute: "dispute.flag",
+} as const;
+
+export type Element = Record<string, unknown>;
+
+export interface AdaptiveCard {
+  type: "AdaptiveCard";
+  $schema: string;
+  version: typeof CARD_VERSION;
+  body: Element[];
+  actions?: Element[];
+  refresh?: { action: Element; userIds?: string[] };
+  fallbackText?: string;
+  msteams?: { width: "Full" };
+}
+
+export interface CardMessage {
+  text: string;
+  card: AdaptiveCard;
+}
+
+function card(body: Element[], options: { actions?: Element[]; refresh?: AdaptiveCard["refresh"]; fallbackText?: string } = {}) {
+  const result: AdaptiveCard = {
+    type: "AdaptiveCard",
+    $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+    version: CARD_VERSION,
+    body,
+    msteams: { width: "Full" },
+  };
+  if (options.actions?.length) result.actions = options.actions;
+  if (options.refresh) result.refresh = options.refresh;
+  if (options.fallbackText) result.fallbackText = options.fallbackText;
+  return result;
+}
+
+const text = (value: string, options: Element = {}): Element => ({ type: "TextBlock", text: value, wrap: true, ...options });
+const heading = (value: string): Element => text(value, { size: "Medium", weight: "Bolder", style: "heading" });
+const facts = (pairs: Array<[string, string]>): Element => ({
+  type: "FactSet",
+  facts: pairs.map(([title, value]) => ({ title, value })),
+});
+
+/** A Universal Action, with the Action.Submit clients older than 1.4 run instead (same data, verb inside). */
+export function execute(title: string, verb: string, data: Record<string, unknown>, options: Element = {}): Element {
+  return {
+    type: "Action.Execute",
+    title,
+    verb,
+    data,
+    ...options,
+    fallback: { type: "Action.Submit", title, data: { ...data, verb } },
+  };
+}
+
+export function errorCard(message: string): CardMessage {
+  return { text: message, card: card([text(`⚠️ ${message}`, { color: "Attention" })]) };
+}
+
+export function infoCard(message: string): CardMessage {
+  return { text: message, card: card([text(message)]) };
+}
+
+/** The customer file a sales rep checks before taking an order (`credit ACME`, the search extension). */
+export function customerFileCard(input: {
+  account: DigestAccount;
+  file: CustomerFile;
+  bucketLabels: string[];
+  currency: string;
+  locale: string;
+}): CardMessage {
+  const { account, file } = input;
+  const money = (minor: bigint) => formatMoney(minor, input.currency, input.locale);
+  const f = account.review.figures;
+  const status = account.blocked
+    ? `⛔ **Deliveries blocked**${file.blockedReason ? ` — ${file.blockedReason}` : ""}`
+    : "✅ Deliveries open";
+  const limit =
+    account.creditLimit === null
+      ? "no credit limit set"
+      : `limit ${money(account.creditLimit)}${f.overLimit > 0n ? ` — **${money(f.overLimit)} over**` : ""}`;
+  const body: Element[] = [
+    heading(`${account.name} (${account.externalId})`),
+    text(status, { color: account.blocked ? "Attention" : "Good" }),
+    text(`Exposure ${money(f.exposure)}, ${limit}`),
+    text(
+      `Payer: ${account.payer.grade ? `${account.payer.grade} (score ${account.payer.score}, ${account.payer.averageDaysLate ?? 0} days late on average)` : "no payment history"}`,
+      { isSubtle: true },
+    ),
+    facts([
+      ...input.bucketLabels.map((label, i): [string, string] => [label, money(account.aging.buckets[i] ?? 0n)]),
+      ["disputed", money(account.aging.disputed)],
+      ["credits", `-${money(account.aging.credits)}`],
+    ]),
+  ];
+  const disputed = file.overdueInvoices.filter((i) => i.disputed);
+  if (disputed.length > 0) body.push(text(`**Open disputes:** ${disputed.map((i) => `${i.number} (${money(i.openAmount)})`).join(", ")}`));
+  if (file.commitments.length > 0)
+    body.push(
+      text(
+        `**Promises:** ${file.commitments.map((c) => `${money(c.amount)} by ${c.promisedDate} (${c.status.toLowerCase()})`).join("; ")}`,
+      ),
+    );
+  if (file.lastHistory.length > 0) {
+    body.push(text("**Last entries**", { spacing: "Medium" }));
+    for (const h of file.lastHistory.slice(0, 10))
+      body.push(text(`${h.on} ${h.by ?? ""}: ${h.text}`.slice(0, 300), { isSubtle: true, spacing: "None", size: "Small" }));
+  }
+  return {
+    text: `${account.name}: ${account.blocked ? "deliveries blocked" : "deliveries open"}, exposure ${money(f.exposure)}`,
+    card: card(body, { fallbackText: `${account.name}: exposure ${money(f.exposure)}` }),
+  };
+}
+
+/** The digest's summary message: totals with the week's change, KPIs, priority accounts. */
+export function digestSummaryCard(d: Digest): CardMessage {
+  const money = (minor: bigint) => formatMoney(minor, d.currency, d.locale);
+  const signed = (minor: bigint) => (minor > 0n ? `+${money(minor)}` : money(minor));
+  const pct = (v: number | null) => (v === null ? "n/a" : `${(v * 100).toFixed(1)} %`);
+  const k = d.kpis;
+  const body: Element[] = [
+    heading(`Credit committee ${d.period} — ${d.companyName}`),
+    facts([
+      ...d.bucketLabels.map((label, i): [string, string] => [
+        label,
+        `${money(d.totals.buckets[i] ?? 0n)}${d.change ? ` (${signed(d.change[i] ?? 0n)})` : ""}`,
+      ]),
+      ["disputed", money(d.totals.disputed)],
+      ["balance", money(d.totals.balance)],
+    ]),
+    text(
+      `DSO ${k.dsoCountback?.toFixed(1) ?? "n/a"} days (countback) · overdue rate ${pct(k.overdueRate)}${k.previousOverdueRate !== null ? ` (last week ${pct(k.previousOverdueRate)})` : ""} · recovered within 1 month ${pct(k.recovery1Month?.within1Month ?? null)}, within 3 months ${pct(k.recovery3Months?.within3Months ?? null)}`,
+      { isSubtle: true },
+    ),
+    text("**Priority accounts**", { spacing: "Medium" }),
+    ...d.priorities.map((p) =>
+      text(`${p.rank}. **${p.account.name}**${p.account.blocked ? " ⛔" : ""} — ${p.reasons.slice(0, 3).join("; ")}`, { spacing: "None" }),
+    ),
+    text(
+      `**${d.actions.length} action(s) awaiting decision** — in the replies below, with Approve / Reject / Comment. ` +
+        `**${d.disputes.length} open dispute(s)**, **${d.promises.length} promise(s)** to watch.`,
+      { spacing: "Medium" },
+    ),
+  ];
+  return {
+    text: `Credit committee ${d.period}: balance ${money(d.totals.balance)}, ${d.actions.length} action(s) awaiting decision`,
+    card: card(body, { fallbackText: `Credit committee ${d.period}` }),
+  };
+}
+
+/**
+ * One reply of actions: each action with its reason and votes, and its buttons while undecided. The card
+ * asks the clients of the committee members (up to 60) to refresh it when shown, so votes cast elsewhere appear.
+ */
+export function actionsCard(actions: ActionView[], part: number, parts: number, refreshUserIds: string[] = []): CardMessage {
+  const body: Element[] = [text(`Actions awaiting decision (${part}/${parts})`, { isSubtle: true, size: "Small" })];
+  for (const a of actions) {
+    const decided = a.finalStatus !== undefined && a.finalStatus !== "PROPOSED";
+    const votes = a.approvedBy.length ? `approved by ${a.approvedBy.join(", ")}` : "no approval yet";
+    const state = decided
+      ? `**${a.finalStatus?.toLowerCase()}**${a.appliedText ? `: ${a.appliedText}` : ""}`
+      : `${votes}; still needed: ${a.missing.join(", ") || "nothing"}`;
+    const items: Element[] = [
+      text(`**#${a.actionId} ${a.customerName}** — ${describeKind(a.kind)}`),
+      text(a.reason, { spacing: "None" }),
+      text(state, { spacing: "None", isSubtle: true }),
+    ];
+    if (!decided) {
+      const data = { actionId: a.actionId };
+      items.push({
+        type: "ActionSet",
+        actions: [
+          execute("Approve", VERBS.approve, data, { style: "positive" }),
+          execute("Reject", VERBS.reject, data, { style: "destructive" }),
+          {
+            type: "Action.ShowCard",
+            title: "Comment",
+            card: {
+              type: "AdaptiveCard",
+              body: [
+                {
+                  type: "Input.Text",
+                  id: `comment_${a.actionId}`,
+                  isMultiline: true,
+                  maxLength: 2000,
+                  label: "Your comment (kept in the history)",
+                },
+              ],
+              actions: [execute("Send comment", VERBS.comment, data)],
+            },
+          },
+        ],
+      });
+    }
+    body.push({ type: "Container", separator: true, spacing: "Medium", items });
+  }
+  const refresh =
+    refreshUserIds.length > 0
+      ? {
+          action: { type: "Action.Execute", title: "Refresh", verb: VERBS.refresh, data: { part } },
+          userIds: refreshUserIds.slice(0, REFRESH_USERS_MAX),
+        }
+      : undefined;
+  return { text: `Actions awaiting decision (${part}/${parts})`, card: card(body, { refresh }) };
+}
+
+/** The JSON size Teams receives for a card, in bytes. */
+export function cardBytes(c: AdaptiveCard): number {
+  return Buffer.byteLength(JSON.stringify({ contentType: CARD_CONTENT_TYPE, content: c }), "utf8");
+}
+
+/** A collector's day: the call checklist, then each task with its customer file, outcomes and promise form. */
+export function taskListCard(list: TaskList, currency: string, locale: string, done: ReadonlySet<string> = new Set()): CardMessage {
+  const money = (minor: bigint) => formatMoney(minor, currency, locale);
+  const body: Element[] = [
+    heading(`Your tasks for ${list.asOf} (${list.tasks.length})`),
+    text(`Call checklist: ${list.checklist.map((s, i) => `${i + 1}. ${s}`).join(" · ")}`, { isSubtle: true, size: "Small" }),
+  ];
+  // Beyond 40 tasks the card grows past what a person works in a day; the rest are counted.
+  const shown = list.tasks.slice(0, 40);
+  for (const [index, t] of shown.entries()) {
+    const key = taskKey(t.customerId, t.levelId ?? t.kind);
+    const contact = t.file.contacts[0];
+    const items: Element[] = [
+      text(`**${t.title}** — ${t.customerName} (${t.externalId})`),
+      text(t.reason, { spacing: "None" }),
+      text(
+        `${contact ? `${[contact.name, contact.phone, contact.email].filter(Boolean).join(" · ")} · ` : ""}Overdue ${money(t.overdue)}` +
+          `${t.file.payer.grade ? ` · payer ${t.file.payer.grade}` : ""}${t.file.commitments.length ? ` · ${t.file.commitments.length} commitment(s)` : ""}`,
+        { spacing: "None", isSubtle: true },
+      ),
+    ];
+    if (done.has(key)) {
+      items.push(text("✅ done", { color: "Good", spacing: "None" }));
+    } else {
+      // Input ids are unique in a card: each task's form fields carry its index, which its data names (f).
+      const data = { c: t.customerId, l: t.levelId ?? t.kind, ch: t.channel ?? "PHONE", f: index };
+      items.push({
+        type: "ActionSet",
+        actions: [
+          {
+            type: "Action.ShowCard",
+            title: "Reached: promise to pay",
+            card: {
+              type: "AdaptiveCard",
+              body: [
+                {
+                  type: "Input.Text",
+                  id: `amount_${index}`,
+                  label: "Amount promised",
+                  placeholder: "1 250,00",
+                  isRequired: true,
+                  errorMessage: "Enter an amount",
+                },
+                { type: "Input.Date", id: `date_${index}`, label: "By", isRequired: true, errorMessage: "Pick a date" },
+                { type: "Input.Text", id: `note_${index}`, label: "What was agreed", isMultiline: true, maxLength: 1000 },
+              ],
+              actions: [execute("Record the promise", VERBS.promise, data)],
+            },
+          },
+          ...(Object.keys(TASK_OUTCOMES) as TaskOutcome[]).map((o) => execute(TASK_OUTCOMES[o], VERBS.outcome, { ...data, o })),
+        ],
+      });
+    }
+    body.push({ type: "Container", separator: true, spacing: "Medium", items });
+  }
+  if (list.tasks.length > shown.length) body.push(text(`…and ${list.tasks.length - shown.length} more: see ccbot report tasks.`));
+  if (list.tasks.length === 0) body.push(text("Nothing due today."));
+  return { text: `Your tasks for ${list.asOf}: ${list.tasks.length}`, card: card(body) };
+}
+
+export function taskKey(customerId: number, level: string): string {
+  return `${customerId}:${level}`;
+}
+
+/**
+ * The dispute form: in the message extension's dialog (submitted with Action.Submit, as dialogs require), or
+ * as a message answering `dispute` alone (a Universal Action, answered with the outcome in its place).
+ */
+export function disputeFormCard(
+  prefill: { invoiceNumber?: string; invoice?: string; category?: string; reason?: string; amount?: string; error?: string },
+  mode: "dialog" | "message",
+): AdaptiveCard {
+  const body: Element[] = [];
+  if (prefill.error) body.push(text(`⚠️ ${prefill.error}`, { color: "Attention" }));
+  body.push(
+    {
+      type: "Input.Text",
+      id: "invoice",
+      label: "Invoice number",
+      isRequired: true,
+      errorMessage: "Which invoice?",
+      value: prefill.invoice ?? prefill.invoiceNumber ?? "",
+    },
+    {
+      type: "Input.ChoiceSet",
+      id: "category",
+      label: "Reason",
+      isRequired: true,
+      errorMessage: "Pick a reason",
+      value: prefill.category ?? "OTHER",
+      choices: DISPUTE_CATEGORIES.map((c) => ({ title: c.charAt(0) + c.slice(1).toLowerCase().replace("_", " "), value: c })),
+    },
+    {
+      type: "Input.Text",
+      id: "reason",
+      label: "What the customer says",
+      isMultiline: true,
+      isRequired: true,
+      errorMessage: "Say what is disputed",
+      maxLength: 2000,
+      value: prefill.reason ?? "",
+    },
+    {
+      type: "Input.Text",
+      id: "amount",
+      label: "Amount disputed (blank: the whole open amount)",
+      placeholder: "1 250,00",
+      value: prefill.amount ?? "",
+    },
+  );
+  const submit = mode === "dialog" ? { type: "Action.Submit", title: "Flag the dispute" } : execute("Flag the dispute", VERBS.dispute, {});
+  return card(body, { actions: [submit] });
+}

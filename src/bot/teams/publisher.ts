@@ -1,0 +1,86 @@
+// Posts the weekly digest to a Teams channel (the summary, then the actions as replies in its thread) and
+// sends collectors their day in their personal chat with the bot, through the stored conversation references.
+import type { Database } from "../../db/database.js";
+import type { Digest, PendingAction, TaskList } from "../../domain/digest.js";
+import { AppError } from "../../errors.js";
+import type { TaskPublisher } from "../../jobs/dailyTasks.js";
+import type { DigestPublisher, PostedRef } from "../../jobs/weeklyDigest.js";
+import { failureOf } from "./delivery.js";
+import { refreshUserIds, type TeamsMessenger } from "./app.js";
+import { actionsCard, CARD_BUDGET_BYTES, cardBytes, digestSummaryCard, REFRESH_USERS_MAX, taskListCard } from "./cards.js";
+
+/** At most this many actions in one card: a committee reads them one by one. */
+export const ACTIONS_PER_CARD = 20;
+
+/** Greedy split: as many actions per card as fit the 40 KB budget, counting a full refresh list. */
+export function splitTeamsActions(actions: PendingAction[]): PendingAction[][] {
+  const worstCaseUsers = Array.from({ length: REFRESH_USERS_MAX }, (_, i) => `29:${"x".repeat(60)}${i}`);
+  const fits = (candidate: PendingAction[]) =>
+    candidate.length <= ACTIONS_PER_CARD && cardBytes(actionsCard(candidate, 99, 99, worstCaseUsers).card) <= CARD_BUDGET_BYTES;
+  const chunks: PendingAction[][] = [];
+  let current: PendingAction[] = [];
+  for (const action of actions) {
+    if (current.length > 0 && !fits([...current, action])) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(action);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** The digest's channel: the configured one, else the channel where the app was last installed in a team. */
+export async function digestConversation(db: Database, configured: string | undefined): Promise<string> {
+  if (configured) return configured;
+  const ref = await db.prisma.conversationRef.findFirst({
+    where: { platform: "TEAMS", scope: "channel", removedAt: null },
+    orderBy: { updatedAt: "desc" },
+  });
+  if (!ref)
+    throw new AppError(
+      "config.invalid",
+      "No Teams channel to post the digest in: add the app to the committee's team (it then posts in the channel it was added to), or set TEAMS_DIGEST_CONVERSATION.",
+    );
+  return ref.conversationId;
+}
+
+export function teamsDigestPublisher(messenger: TeamsMessenger, db: Database, configured?: string): DigestPublisher {
+  return {
+    platform: "TEAMS",
+    split: splitTeamsActions,
+    async postSummary(digest: Digest): Promise<PostedRef> {
+      const channel = await digestConversation(db, configured);
+      return { channel, ts: await messenger.post(channel, digestSummaryCard(digest)) };
+    },
+    async postActions(_digest: Digest, actions: PendingAction[], thread: PostedRef, part: number, parts: number): Promise<PostedRef> {
+      const sent = await messenger.reply(thread.channel, thread.ts, actionsCard(actions, part, parts, await refreshUserIds(db)));
+      return { channel: sent.conversationId, ts: sent.id };
+    },
+  };
+}
+
+/** Sends each collector their day in their personal chat with the bot; null when they have not installed it. */
+export function teamsTaskPublisher(messenger: TeamsMessenger, db: Database, currency: string, locale: string): TaskPublisher {
+  return {
+    platform: "TEAMS",
+    async send(aadObjectId: string, list: TaskList): Promise<PostedRef | null> {
+      const ref = await db.prisma.conversationRef.findFirst({
+        where: { platform: "TEAMS", scope: "personal", userAadId: aadObjectId, removedAt: null },
+        orderBy: { updatedAt: "desc" },
+      });
+      if (!ref) return null;
+      try {
+        return { channel: ref.conversationId, ts: await messenger.post(ref.conversationId, taskListCard(list, currency, locale)) };
+      } catch (error) {
+        // 403: the user blocked or uninstalled the bot; 404: the conversation is gone. Reported, not retried.
+        const { status } = failureOf(error);
+        if (status === 403 || status === 404) {
+          await db.prisma.conversationRef.update({ where: { id: ref.id }, data: { removedAt: new Date() } });
+          return null;
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// The official Adaptive Cards parser (the `adaptivecards` package, which Teams' renderer is built from), run
+// in Node over a jsdom DOM: every parse and validation event it reports about a card, in words.
+import { createRequire } from "node:module";
+import { JSDOM } from "jsdom";
+
+interface AcEvent {
+  event: number;
+  phase: number;
+  message: string;
+}
+interface AcModule {
+  AdaptiveCard: new () => {
+    parse(json: unknown, context: unknown): void;
+    validateProperties(): { validationEvents: AcEvent[] };
+    version: { toString(): string };
+  };
+  SerializationContext: new () => { eventCount: number; getEventAt(i: number): AcEvent };
+  ValidationEvent: Record<number, string>;
+}
+
+let ac: AcModule | undefined;
+
+function load(): AcModule {
+  if (ac) return ac;
+  const dom = new JSDOM("<!doctype html><html><body></body></html>");
+  const g = globalThis as Record<string, unknown>;
+  g.window ??= dom.window;
+  g.document ??= dom.window.document;
+  g.HTMLElement ??= dom.window.HTMLElement;
+  ac = createRequire(import.meta.url)("adaptivecards/dist/adaptivecards.js") as AcModule;
+  return ac;
+}
+
+/** The parser's errors and warnings about `card` (empty when it parses cleanly), and the version it read. */
+export function adaptiveCardProblems(card: unknown): { problems: string[]; version: string } {
+  const AC = load();
+  const parsed = new AC.AdaptiveCard();
+  const context = new AC.SerializationContext();
+  parsed.parse(card, context);
+  const problems: string[] = [];
+  for (let i = 0; i < context.eventCount; i++) {
+    const e = context.getEventAt(i);
+    problems.push(`${AC.ValidationEvent[e.event]}: ${e.message}`);
+  }
+  for (const e of parsed.validateProperties().validationEvents) problems.push(`${AC.ValidationEvent[e.event]}: ${e.message}`);
+  return { problems, version: parsed.version.toString() };
+}

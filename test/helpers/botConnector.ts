@@ -1,0 +1,118 @@
+// A local stand-in of the Bot Connector service (the `serviceUrl` Teams gives a bot): it accepts what the real
+// one accepts for our calls (create, reply, update activities), refuses what it refuses (no bearer token,
+// no activity type, over 100 KB) and, beyond Teams, runs every Adaptive Card through the official parser.
+// It records each call and can answer with failures (429 with Retry-After, 412, 502...) to test retries.
+import { createServer, type Server } from "node:http";
+import { adaptiveCardProblems } from "./adaptiveCards.js";
+
+export interface ConnectorCall {
+  method: string;
+  conversationId: string;
+  activityId: string | null;
+  body: Record<string, unknown>;
+  status: number;
+  at: number;
+}
+
+const MAX_BYTES = 100 * 1024;
+
+export class BotConnectorStandIn {
+  readonly calls: ConnectorCall[] = [];
+  private server: Server | undefined;
+  private nextId = 1_700_000_000_000;
+  private failures: Array<{ status: number; retryAfter?: number }> = [];
+  /** Conversations whose user blocked the bot: 403, as Teams answers. */
+  readonly blocked = new Set<string>();
+  url = "";
+
+  /** The next `count` calls fail with `status` (and a Retry-After in seconds, if given). */
+  failNext(status: number, count = 1, retryAfter?: number): void {
+    for (let i = 0; i < count; i++) this.failures.push({ status, retryAfter });
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const raw = Buffer.concat(chunks);
+        const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? "");
+        const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+          res.writeHead(status, { "content-type": "application/json", ...headers });
+          res.end(JSON.stringify(body));
+        };
+        if (!match) return answer(404, { error: { code: "NotFound", message: `no route ${req.method} ${req.url}` } });
+        const conversationId = decodeURIComponent(match[1] ?? "");
+        const activityId = match[2] ? decodeURIComponent(match[2]) : null;
+        let body: Record<string, unknown> = {};
+        try {
+          body = JSON.parse(raw.toString("utf8") || "{}") as Record<string, unknown>;
+        } catch {
+          return answer(400, { error: { code: "BadSyntax", message: "invalid JSON" } });
+        }
+        const record = (status: number) =>
+          this.calls.push({ method: req.method ?? "", conversationId, activityId, body, status, at: Date.now() });
+        if (!/^Bearer \S+/.test(req.headers.authorization ?? "")) {
+          record(401);
+          return answer(401, { message: "Authorization has been denied for this request." });
+        }
+        const failure = this.failures.shift();
+        if (failure) {
+          record(failure.status);
+          return answer(
+            failure.status,
+            { error: { code: "Throttled", message: "try later" } },
+            failure.retryAfter !== undefined ? { "retry-after": String(failure.retryAfter) } : {},
+          );
+        }
+        if (this.blocked.has(conversationId.split(";")[0] ?? "")) {
+          record(403);
+          return answer(403, { error: { code: "ConversationBlockedByUser", message: "User blocked the conversation with the bot." } });
+        }
+        if (raw.length > MAX_BYTES) {
+          record(413);
+          return answer(413, { error: { code: "MessageSizeTooBig", message: `${raw.length} bytes` } });
+        }
+        if (typeof body.type !== "string") {
+          record(400);
+          return answer(400, { error: { code: "BadArgument", message: "Activity type is required" } });
+        }
+        for (const attachment of (body.attachments as Array<{ contentType?: string; content?: unknown }> | undefined) ?? []) {
+          if (attachment.contentType !== "application/vnd.microsoft.card.adaptive") continue;
+          const { problems } = adaptiveCardProblems(attachment.content);
+          if (problems.length > 0) {
+            record(400);
+            return answer(400, { error: { code: "BadArgument", message: `invalid Adaptive Card: ${problems.join("; ")}` } });
+          }
+        }
+        record(200);
+        if (req.method === "PUT") return answer(200, { id: activityId });
+        this.nextId += 1;
+        return answer(201, { id: String(this.nextId) });
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Successful calls since `from` (an index into calls). */
+  accepted(from = 0): ConnectorCall[] {
+    return this.calls.slice(from).filter((c) => c.status < 300);
+  }
+
+  /** Resolves with the first accepted call after `from` matching `predicate`. */
+  async waitFor(predicate: (call: ConnectorCall) => boolean, from = 0, timeoutMs = 5000): Promise<ConnectorCall> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.accepted(from).find(predicate);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching Bot Connector call after ${timeoutMs} ms (${this.calls.length} calls)`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}

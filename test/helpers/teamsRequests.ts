@@ -1,0 +1,138 @@
+// Activities as Teams sends them to the bot's messaging endpoint, and the real Teams SDK App started on a
+// free port with its outgoing calls sent to the Bot Connector stand-in.
+import type { App } from "@microsoft/teams.apps";
+import { createTeamsApp, type TeamsMessenger } from "../../src/bot/teams/app.js";
+import { Delivery } from "../../src/bot/teams/delivery.js";
+import { readTeamsConfig } from "../../src/config/teams.js";
+import type { Database } from "../../src/db/database.js";
+import { defaultPolicy } from "../../src/domain/policy.js";
+import { createLogger } from "../../src/log.js";
+import { freePort } from "./slackRequests.js";
+
+export const BOT_ID = "00000000-0000-4000-8000-00000000b0b0";
+export const TENANT = "11111111-1111-4111-8111-111111111111";
+export const CHANNEL = "19:committee0123456789@thread.tacv2";
+
+/** An unsigned JWT: the stand-in only checks that a bearer token is sent. */
+export function fakeJwt(): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${part({ alg: "none", typ: "JWT" })}.${part({ aud: "https://api.botframework.com", exp: 4_102_444_800 })}.x`;
+}
+
+export async function startTeamsBot(
+  db: Database,
+  connectorUrl: string,
+  options: { now?: () => Date; authenticate?: boolean } = {},
+): Promise<{ app: App; port: number; messenger: TeamsMessenger }> {
+  const config = readTeamsConfig({
+    TEAMS_APP_ID: BOT_ID,
+    TEAMS_APP_PASSWORD: "not-used-in-tests",
+    TEAMS_SERVICE_URL: connectorUrl,
+  });
+  if (!config) throw new Error("the Teams test configuration did not parse");
+  const port = await freePort();
+  const { app, messenger } = createTeamsApp({
+    config,
+    db,
+    policy: defaultPolicy,
+    logger: createLogger("silent"),
+    testing: {
+      token: fakeJwt,
+      dangerouslyAllowUnauthenticatedRequests: !options.authenticate,
+      delivery: new Delivery({ minGapMs: 0, baseDelayMs: 5 }),
+    },
+    ...(options.now ? { now: options.now } : {}),
+  });
+  await app.start(port);
+  return { app, port, messenger };
+}
+
+export interface Member {
+  id: string;
+  aadObjectId: string;
+  name: string;
+}
+
+let sequence = 0;
+
+function base(serviceUrl: string, from: Member, conversation: { id: string; conversationType: string }) {
+  sequence += 1;
+  return {
+    id: `act-${sequence}`,
+    channelId: "msteams",
+    serviceUrl,
+    timestamp: new Date().toISOString(),
+    from,
+    recipient: { id: `28:${BOT_ID}`, name: "Credit committee" },
+    conversation: { ...conversation, tenantId: TENANT },
+    channelData: {
+      tenant: { id: TENANT },
+      ...(conversation.conversationType === "channel" ? { team: { id: "19:team@thread.tacv2", name: "Finance" } } : {}),
+    },
+  };
+}
+
+export const personalChat = (member: Member) => ({ id: `a:personal-${member.aadObjectId}`, conversationType: "personal" });
+export const channel = (id = CHANNEL) => ({ id, conversationType: "channel" });
+
+export function messageActivity(
+  serviceUrl: string,
+  from: Member,
+  conversation: { id: string; conversationType: string },
+  text: string,
+  value?: unknown,
+) {
+  return { ...base(serviceUrl, from, conversation), type: "message", text, ...(value ? { value } : {}) };
+}
+
+export function installActivity(
+  serviceUrl: string,
+  from: Member,
+  conversation: { id: string; conversationType: string },
+  action: "add" | "remove" = "add",
+) {
+  return { ...base(serviceUrl, from, conversation), type: "installationUpdate", action };
+}
+
+/** A Universal Action (Action.Execute) click on the card of message `replyToId`. */
+export function executeActivity(
+  serviceUrl: string,
+  from: Member,
+  conversation: { id: string; conversationType: string },
+  replyToId: string,
+  verb: string,
+  data: Record<string, unknown>,
+) {
+  return {
+    ...base(serviceUrl, from, conversation),
+    type: "invoke",
+    name: "adaptiveCard/action",
+    replyToId,
+    value: { action: { type: "Action.Execute", verb, data }, trigger: "manual" },
+  };
+}
+
+export function invokeActivity(
+  serviceUrl: string,
+  from: Member,
+  conversation: { id: string; conversationType: string },
+  name: string,
+  value: unknown,
+) {
+  return { ...base(serviceUrl, from, conversation), type: "invoke", name, value };
+}
+
+/** POSTs an activity to the bot's /api/messages; returns the HTTP status and the parsed body. */
+export async function sendActivity(
+  port: number,
+  activity: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> | null }> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(activity),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+}

@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "@microsoft/teams.apps";
+import type { TeamsMessenger } from "../../src/bot/teams/app.js";
+import { CARD_BUDGET_BYTES, VERBS } from "../../src/bot/teams/cards.js";
+import { teamsDigestPublisher } from "../../src/bot/teams/publisher.js";
+import { openDatabase, type Database } from "../../src/db/database.js";
+import { migrate } from "../../src/db/migrate.js";
+import { calendarDate as d } from "../../src/domain/calendarDate.js";
+import { defaultPolicy } from "../../src/domain/policy.js";
+import { runWeeklyDigest } from "../../src/jobs/weeklyDigest.js";
+import { createLogger } from "../../src/log.js";
+import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
+import { BotConnectorStandIn } from "../helpers/botConnector.js";
+import { dropTestSchemas, targets } from "../helpers/databases.js";
+import { CHANNEL, channel, executeActivity, installActivity, sendActivity, startTeamsBot, type Member } from "../helpers/teamsRequests.js";
+
+afterAll(dropTestSchemas);
+
+const ASOF = d("2026-11-20");
+const logger = createLogger("silent");
+const FIN: Member = { id: "29:fin", aadObjectId: "aad-fin", name: "Nathalie Roche" };
+const OWNER: Member = { id: "29:claire", aadObjectId: "aad-claire", name: "Claire Dumont" };
+const OTHER: Member = { id: "29:marc", aadObjectId: "aad-marc", name: "Marc Petit" };
+
+type Card = { version: string; body: unknown[]; refresh?: { userIds?: string[] } };
+const cardsOf = (body: Record<string, unknown>) => ((body.attachments as Array<{ content: Card }> | undefined) ?? []).map((a) => a.content);
+
+describe.each(targets)("the weekly digest in Teams on $name", (target) => {
+  let url: string;
+  let db: Database;
+  let connector: BotConnectorStandIn;
+  let app: App;
+  let port: number;
+  let messenger: TeamsMessenger;
+
+  beforeAll(async () => {
+    url = target.name === "pglite" ? "memory:" : await target.freshUrl();
+    db = await openDatabase(url);
+    await migrate(db);
+    connector = await new BotConnectorStandIn().start();
+    const person = async (m: Member, roles: Array<"FINANCE" | "SALES">) =>
+      (
+        await db.prisma.person.create({
+          data: { name: m.name, roles, identities: { create: [{ platform: "TEAMS", externalId: m.aadObjectId }] } },
+        })
+      ).id;
+    await person(FIN, ["FINANCE"]);
+    const owner = await person(OWNER, ["SALES"]);
+    await person(OTHER, ["SALES"]);
+    await db.prisma.customer.createMany({
+      data: Array.from({ length: 300 }, (_, i) => ({
+        externalId: `K${i + 1}`,
+        name: `Customer ${i + 1}`,
+        currency: "EUR",
+        salesOwnerId: owner,
+      })),
+    });
+    const customers = await db.prisma.customer.findMany({ orderBy: { id: "asc" } });
+    await db.prisma.proposedAction.createMany({
+      data: customers.map((c) => ({
+        customerId: c.id,
+        kind: "BLOCK_DELIVERIES" as const,
+        reason: `${"x".repeat(200)} overdue, oldest 75 days late`,
+        period: "2026-W47",
+      })),
+    });
+    ({ app, port, messenger } = await startTeamsBot(db, connector.url));
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await connector?.stop();
+    await db?.close();
+  });
+
+  it("installing the app in the committee's channel stores where to post, and it survives a restart", async () => {
+    const res = await sendActivity(port, installActivity(connector.url, FIN, channel()));
+    expect(res.status).toBe(200);
+    const ref = await db.prisma.conversationRef.findFirstOrThrow({ where: { conversationId: CHANNEL } });
+    expect(ref).toMatchObject({ platform: "TEAMS", scope: "channel", serviceUrl: connector.url, teamName: "Finance", removedAt: null });
+    // the welcome message went to the channel
+    await connector.waitFor((c) => c.conversationId === CHANNEL && String(c.body.text).includes("weekly credit-committee digest"));
+    // the person's Teams user id was learnt, for the cards' refresh list
+    expect((await db.prisma.chatIdentity.findFirstOrThrow({ where: { externalId: FIN.aadObjectId } })).botUserId).toBe(FIN.id);
+  });
+
+  it("is posted once by two runners, as valid 1.5 cards under 40 KB, 300 actions split into replies", async () => {
+    const second = target.name === "pglite" ? db : await openDatabase(url);
+    const before = connector.calls.length;
+    try {
+      const runs = await Promise.all(
+        [db, second].map((handle) =>
+          runWeeklyDigest(
+            { db: handle, policy: defaultPolicy, publisher: teamsDigestPublisher(messenger, handle), logger },
+            ASOF,
+            new Date("2026-11-20T07:00:00Z"),
+          ),
+        ),
+      );
+      expect(runs.map((r) => r.status).sort()).toEqual(["posted", "skipped"]);
+    } finally {
+      if (second !== db) await second.close();
+    }
+    const posts = connector.accepted(before).filter((c) => c.method === "POST");
+    const summary = posts.filter((p) => p.conversationId === CHANNEL);
+    expect(summary).toHaveLength(1);
+    const rootId = (await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "TEAMS", part: "summary" } })).ts;
+    const replies = posts.filter((p) => p.conversationId === `${CHANNEL};messageid=${rootId}`);
+    expect(replies.length).toBeGreaterThanOrEqual(15);
+    let shown = 0;
+    for (const post of [...summary, ...replies]) {
+      expect(Buffer.byteLength(JSON.stringify(post.body))).toBeLessThan(CARD_BUDGET_BYTES);
+      for (const card of cardsOf(post.body)) {
+        expect(adaptiveCardProblems(card)).toEqual({ problems: [], version: "1.5" });
+        expect(card.version).toBe("1.5");
+        shown += JSON.stringify(card).match(/"type":"Action\.Execute","title":"Approve"/g)?.length ?? 0;
+      }
+    }
+    expect(shown).toBe(300);
+    expect(await db.prisma.postedMessage.count({ where: { platform: "TEAMS" } })).toBe(posts.length);
+  });
+
+  const click = (member: Member, verb: string, data: Record<string, unknown>, replyToId: string, conversationId: string) =>
+    sendActivity(port, executeActivity(connector.url, member, channel(conversationId), replyToId, verb, data));
+
+  it("Approve is checked against the policy; a replayed invoke records one vote; the quorum applies and announces", async () => {
+    const part = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "TEAMS", part: "actions-1" } });
+    const actionId = part.actionIds[0] as number;
+
+    // A sales rep who does not own the account: refused, with the reason, to them only; nothing recorded.
+    const refused = await click(OTHER, VERBS.approve, { actionId }, part.ts, part.channel);
+    expect(refused.status).toBe(200);
+    expect(refused.body).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.activity.message" });
+    expect(String(refused.body?.value)).toContain("Marc Petit is not one of them");
+    expect(await db.prisma.vote.count()).toBe(0);
+
+    // Finance's invoke replayed twice: one vote; the card, refreshed for the clicker and updated for everyone.
+    let before = connector.calls.length;
+    const first = await click(FIN, VERBS.approve, { actionId }, part.ts, part.channel);
+    const replay = await click(FIN, VERBS.approve, { actionId }, part.ts, part.channel);
+    expect(await db.prisma.vote.count({ where: { actionId } })).toBe(1);
+    for (const res of [first, replay]) {
+      expect(res.body).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.card.adaptive" });
+      expect(JSON.stringify(res.body?.value)).toContain("still needed: the sales owner (Claire Dumont)");
+      expect(adaptiveCardProblems(res.body?.value).problems).toEqual([]);
+    }
+    const update = await connector.waitFor((c) => c.method === "PUT" && c.activityId === part.ts, before);
+    expect(JSON.stringify(update.body)).toContain("approved by Nathalie Roche");
+    // the refresh list names the committee members who used the bot (Marc and Finance so far)
+    expect(cardsOf(update.body)[0]?.refresh?.userIds).toContain(FIN.id);
+
+    // The sales owner approves: applied, announced in the thread, the buttons of that action gone.
+    before = connector.calls.length;
+    const decisive = await click(OWNER, VERBS.approve, { actionId }, part.ts, part.channel);
+    expect(JSON.stringify(decisive.body?.value)).not.toContain(`"actionId":${actionId}}`);
+    const announcement = await connector.waitFor((c) => c.method === "POST" && String(c.body.text).startsWith("Decision on"), before);
+    expect(announcement.conversationId).toBe(part.channel);
+    expect(announcement.body.text).toBe(
+      `Decision on #${actionId}: applied: deliveries blocked (approved by Nathalie Roche, Claire Dumont).`,
+    );
+    const action = await db.prisma.proposedAction.findUniqueOrThrow({ where: { id: actionId }, include: { customer: true } });
+    expect(action.status).toBe("APPLIED");
+    expect(action.customer.blocked).toBe(true);
+  });
+
+  it("Comment records the comment in the history and echoes it in the thread", async () => {
+    const part = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "TEAMS", part: "actions-1" } });
+    const actionId = part.actionIds[1] as number;
+    const empty = await click(FIN, VERBS.comment, { actionId, [`comment_${actionId}`]: "  " }, part.ts, part.channel);
+    expect(empty.body?.value).toBe("Write a comment first.");
+    const before = connector.calls.length;
+    const res = await click(
+      FIN,
+      VERBS.comment,
+      { actionId, [`comment_${actionId}`]: "They paid half yesterday, wait a week" },
+      part.ts,
+      part.channel,
+    );
+    expect(res.body).toMatchObject({ type: "application/vnd.microsoft.card.adaptive" });
+    const echoed = await connector.waitFor((c) => c.method === "POST" && String(c.body.text).includes("wait a week"), before);
+    expect(echoed.body.text).toBe(`Nathalie Roche on #${actionId} (Customer 2): They paid half yesterday, wait a week`);
+    const entry = await db.prisma.historyEntry.findFirstOrThrow({ where: { kind: "action.comment", actionId } });
+    expect(entry.text).toBe("Nathalie Roche on blocking deliveries: They paid half yesterday, wait a week");
+    expect(entry.origin).toBe("TEAMS");
+  });
+});
