@@ -255,10 +255,15 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
     return `Dispute recorded on ${dispute.invoiceNumber} (${dispute.customerName}, ${input.category.toLowerCase().replace("_", " ")}): dunning on this invoice is paused.`;
   }
 
-  async function taskCard(personId: number, doneKey: string): Promise<AdaptiveCard> {
+  /** The collector's list as it stands now, with what was just recorded said at the top. */
+  async function taskCard(personId: number, doneKey: string, notice: string): Promise<AdaptiveCard> {
     const { settings, asOf } = await today();
     const list = await collectorTasks(db, policy, asOf, personId);
-    return taskListCard(list, settings.currency, settings.locale, new Set([doneKey])).card;
+    return taskListCard(list, settings.currency, settings.locale, new Set([doneKey]), notice).card;
+  }
+
+  async function customerName(customerId: number): Promise<string> {
+    return (await db.prisma.customer.findUnique({ where: { id: customerId }, select: { name: true } }))?.name ?? `#${customerId}`;
   }
 
   /** Universal Actions (and their Action.Submit fallback, which arrives as a message with a value). */
@@ -304,13 +309,16 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
           const customerId = Number(data.c);
           const level = String(data.l ?? "");
           if (!Number.isInteger(customerId) || !level) throw new AppError("input.invalid", "This button does not name a task.");
-          await recordTaskOutcome(
+          const { label } = await recordTaskOutcome(
             db,
             { personId: person.id, origin: "TEAMS" },
             { customerId, levelId: level, channel: String(data.ch ?? "PHONE"), outcome: String(data.o ?? "") },
             now(),
           );
-          return cardResponse(await taskCard(person.id, taskKey(customerId, level)));
+          const hint = data.o === "dispute" ? " Now say which invoice and why: dispute INVOICE reason — dunning on it pauses." : "";
+          return cardResponse(
+            await taskCard(person.id, taskKey(customerId, level), `${await customerName(customerId)}: ${label} — recorded.${hint}`),
+          );
         }
         case VERBS.promise: {
           const person = await requirePerson(a);
@@ -330,7 +338,13 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
             { customerId, levelId: level, channel: "PHONE", text: `${level}: reached, promise to pay`, outcome: "promise" },
             now(),
           );
-          return cardResponse(await taskCard(person.id, taskKey(customerId, level)));
+          return cardResponse(
+            await taskCard(
+              person.id,
+              taskKey(customerId, level),
+              `${await customerName(customerId)}: promise of ${field("amount")} by ${form.date} — recorded.`,
+            ),
+          );
         }
         case VERBS.dispute: {
           const form = readDisputeForm(data as Record<string, string>);

@@ -240,10 +240,17 @@ export function cardBytes(c: AdaptiveCard): number {
 }
 
 /** A collector's day: the call checklist, then each task with its customer file, outcomes and promise form. */
-export function taskListCard(list: TaskList, currency: string, locale: string, done: ReadonlySet<string> = new Set()): CardMessage {
+export function taskListCard(
+  list: TaskList,
+  currency: string,
+  locale: string,
+  done: ReadonlySet<string> = new Set(),
+  notice?: string,
+): CardMessage {
   const money = (minor: bigint) => formatMoney(minor, currency, locale);
   const body: Element[] = [
     heading(`Your tasks for ${list.asOf} (${list.tasks.length})`),
+    ...(notice ? [text(`✅ ${notice}`, { color: "Good" })] : []),
     text(`Call checklist: ${list.checklist.map((s, i) => `${i + 1}. ${s}`).join(" · ")}`, { isSubtle: true, size: "Small" }),
   ];
   // Beyond 40 tasks the card grows past what a person works in a day; the rest are counted.
@@ -265,6 +272,7 @@ export function taskListCard(list: TaskList, currency: string, locale: string, d
     } else {
       // Input ids are unique in a card: each task's form fields carry its index, which its data names (f).
       const data = { c: t.customerId, l: t.levelId ?? t.kind, ch: t.channel ?? "PHONE", f: index };
+      const outcomes = (Object.keys(TASK_OUTCOMES) as TaskOutcome[]).map((o) => execute(TASK_OUTCOMES[o], VERBS.outcome, { ...data, o }));
       items.push({
         type: "ActionSet",
         actions: [
@@ -288,9 +296,11 @@ export function taskListCard(list: TaskList, currency: string, locale: string, d
               actions: [execute("Record the promise", VERBS.promise, data)],
             },
           },
-          ...(Object.keys(TASK_OUTCOMES) as TaskOutcome[]).map((o) => execute(TASK_OUTCOMES[o], VERBS.outcome, { ...data, o })),
+          ...outcomes.slice(0, 2),
         ],
       });
+      // Hosts show at most 5 actions in a set (the parser's default host config says so): the rest below.
+      items.push({ type: "ActionSet", spacing: "None", actions: outcomes.slice(2) });
     }
     body.push({ type: "Container", separator: true, spacing: "Medium", items });
   }
