@@ -247,14 +247,28 @@ export function taskListCard(
   done: ReadonlySet<string> = new Set(),
   notice?: string,
 ): CardMessage {
+  // As many tasks as fit the message budget (the rest are counted at the end).
+  for (let limit = Math.min(list.tasks.length, 40); ; limit -= 5) {
+    const message = taskListCardOf(list, currency, locale, done, notice, Math.max(limit, 0));
+    if (limit <= 0 || cardBytes(message.card) <= CARD_BUDGET_BYTES) return message;
+  }
+}
+
+function taskListCardOf(
+  list: TaskList,
+  currency: string,
+  locale: string,
+  done: ReadonlySet<string>,
+  notice: string | undefined,
+  limit: number,
+): CardMessage {
   const money = (minor: bigint) => formatMoney(minor, currency, locale);
   const body: Element[] = [
     heading(`Your tasks for ${list.asOf} (${list.tasks.length})`),
     ...(notice ? [text(`✅ ${notice}`, { color: "Good" })] : []),
     text(`Call checklist: ${list.checklist.map((s, i) => `${i + 1}. ${s}`).join(" · ")}`, { isSubtle: true, size: "Small" }),
   ];
-  // Beyond 40 tasks the card grows past what a person works in a day; the rest are counted.
-  const shown = list.tasks.slice(0, 40);
+  const shown = list.tasks.slice(0, limit);
   for (const [index, t] of shown.entries()) {
     const key = taskKey(t.customerId, t.levelId ?? t.kind);
     const contact = t.file.contacts[0];
