@@ -1,4 +1,5 @@
-// `npm start`: the Slack bot on the configured database. Without chat credentials it says what to set.
+// `npm start`: the Slack bot, the Teams bot or both, as configured, in one process on one database.
+// Without chat credentials it says what to set.
 import { readEnv } from "./config/env.js";
 import { loadPolicy } from "./config/policyFile.js";
 import { readSlackConfig } from "./config/slack.js";
@@ -10,17 +11,23 @@ import { createSlackApp } from "./bot/slack/app.js";
 import { slackDigestPublisher, slackTaskPublisher } from "./bot/slack/publisher.js";
 import { scheduleDailyTasks, scheduleWeeklyDigest } from "./jobs/schedule.js";
 import { loadSettings } from "./db/settings.js";
+import { readTeamsConfig } from "./config/teams.js";
+import { createTeamsApp } from "./bot/teams/app.js";
+import { teamsDigestPublisher, teamsTaskPublisher } from "./bot/teams/publisher.js";
 
 const log = createLogger();
 try {
   const env = readEnv();
   const slack = readSlackConfig();
-  if (!slack) {
+  const teams = readTeamsConfig();
+  if (!slack && !teams) {
     process.stderr.write(
       [
-        "No chat platform is configured. To run the Slack bot, set SLACK_BOT_TOKEN and either SLACK_APP_TOKEN",
-        "(Socket Mode, the default) or SLACK_MODE=http with SLACK_SIGNING_SECRET (see the README, 'Slack').",
-        "Microsoft Teams is not available yet. Without an account, try:",
+        "No chat platform is configured. Set either or both:",
+        "  Slack: SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode, the default), or SLACK_MODE=http with",
+        "         SLACK_SIGNING_SECRET (README, 'Slack')",
+        "  Teams: TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID (README, 'Microsoft Teams')",
+        "Without an account, try:",
         "  npm run demo        a sample company on the embedded database: digest, tasks, letters, charts",
         "  npx ccbot --help    import your own files, reports, history",
         "",
@@ -32,30 +39,54 @@ try {
     const db = await openDatabase(env.DATABASE_URL);
     const report = await migrate(db);
     log.info({ database: db.kind, applied: report.applied.length }, "database ready");
-    const { app } = createSlackApp({ config: slack, db, policy, logger: log });
-    await (slack.SLACK_MODE === "http" ? app.start(slack.SLACK_PORT) : app.start());
-    log.info(
-      { mode: slack.SLACK_MODE, port: slack.SLACK_MODE === "http" ? slack.SLACK_PORT : undefined },
-      "Slack bot running: /credit, /dispute, approvals",
-    );
-    if (slack.SLACK_DIGEST_CHANNEL) {
-      await scheduleWeeklyDigest(
-        { db, policy, publisher: slackDigestPublisher(app.client, slack.SLACK_DIGEST_CHANNEL), logger: log },
-        slack.DIGEST_CRON,
-      );
-      log.info({ cron: slack.DIGEST_CRON }, "weekly digest scheduled");
-    } else {
-      log.warn("SLACK_DIGEST_CHANNEL is not set: no weekly digest will be posted");
-    }
     const settings = await db.withConnection(loadSettings);
-    await scheduleDailyTasks(
-      { db, policy, publisher: slackTaskPublisher(app.client, settings.currency, settings.locale), logger: log },
-      slack.TASKS_CRON,
-    );
-    log.info({ cron: slack.TASKS_CRON }, "collectors' daily tasks scheduled");
-    log.warn("App Home, the Comment button and the /dispute modal are not available in this version");
+    const stops: Array<() => Promise<void>> = [];
+
+    if (slack) {
+      const { app } = createSlackApp({ config: slack, db, policy, logger: log });
+      await (slack.SLACK_MODE === "http" ? app.start(slack.SLACK_PORT) : app.start());
+      stops.push(async () => {
+        await app.stop();
+      });
+      log.info(
+        { mode: slack.SLACK_MODE, port: slack.SLACK_MODE === "http" ? slack.SLACK_PORT : undefined },
+        "Slack bot running: /credit, /dispute, approvals",
+      );
+      if (slack.SLACK_DIGEST_CHANNEL) {
+        await scheduleWeeklyDigest(
+          { db, policy, publisher: slackDigestPublisher(app.client, slack.SLACK_DIGEST_CHANNEL), logger: log },
+          slack.DIGEST_CRON,
+        );
+        log.info({ platform: "slack", cron: slack.DIGEST_CRON }, "weekly digest scheduled");
+      } else {
+        log.warn("SLACK_DIGEST_CHANNEL is not set: no weekly digest will be posted in Slack");
+      }
+      await scheduleDailyTasks(
+        { db, policy, publisher: slackTaskPublisher(app.client, settings.currency, settings.locale), logger: log },
+        slack.TASKS_CRON,
+      );
+      log.info({ platform: "slack", cron: slack.TASKS_CRON }, "collectors' daily tasks scheduled");
+    }
+
+    if (teams) {
+      const { app, messenger } = createTeamsApp({ config: teams, db, policy, logger: log });
+      await app.start(teams.TEAMS_PORT);
+      stops.push(() => app.stop());
+      log.info({ port: teams.TEAMS_PORT, endpoint: "/api/messages" }, "Teams bot running: credit, dispute, approvals");
+      await scheduleWeeklyDigest(
+        { db, policy, publisher: teamsDigestPublisher(messenger, db, teams.TEAMS_DIGEST_CONVERSATION), logger: log },
+        teams.DIGEST_CRON,
+      );
+      log.info({ platform: "teams", cron: teams.DIGEST_CRON }, "weekly digest scheduled");
+      await scheduleDailyTasks(
+        { db, policy, publisher: teamsTaskPublisher(messenger, db, settings.currency, settings.locale), logger: log },
+        teams.TASKS_CRON,
+      );
+      log.info({ platform: "teams", cron: teams.TASKS_CRON }, "collectors' daily tasks scheduled");
+    }
+
     const stop = async () => {
-      await app.stop();
+      for (const s of stops) await s();
       await db.close();
       process.exit(0);
     };

@@ -1,0 +1,31 @@
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { readTeamsConfig } from "../../src/config/teams.js";
+
+const APP_ID = "00000000-0000-4000-8000-00000000b0b0";
+
+describe("Teams configuration", () => {
+  it("is off without TEAMS_APP_ID, and names what is wrong otherwise", () => {
+    expect(readTeamsConfig({})).toBeNull();
+    expect(() => readTeamsConfig({ TEAMS_APP_ID: APP_ID })).toThrow("TEAMS_APP_PASSWORD");
+    expect(() => readTeamsConfig({ TEAMS_APP_ID: "my-bot", TEAMS_APP_PASSWORD: "0123456789abc" })).toThrow(
+      "TEAMS_APP_ID: must be the bot's Microsoft App ID, a GUID",
+    );
+    expect(() =>
+      readTeamsConfig({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: "0123456789abc", TEAMS_DIGEST_CONVERSATION: "General" }),
+    ).toThrow("TEAMS_DIGEST_CONVERSATION: must be a channel conversation id");
+    expect(readTeamsConfig({ TEAMS_APP_ID: APP_ID, TEAMS_APP_PASSWORD: "0123456789abc" })).toMatchObject({
+      TEAMS_PORT: 3978,
+      DIGEST_CRON: "0 8 * * 1",
+    });
+  });
+
+  it("npm start without any chat platform says what to set for Slack and Teams, and exits 1", () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|TEAMS)_/.test(k)));
+    const run = spawnSync("npx", ["tsx", "src/start.ts"], { env, encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("Slack: SLACK_BOT_TOKEN");
+    expect(run.stderr).toContain("Teams: TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID");
+    expect(run.stderr).toContain("npm run demo");
+  });
+});
