@@ -1,11 +1,12 @@
 // The weekly committee digest: claim the week, prepare the committee (promises, proposals, snapshot), build
-// the digest, and post it: a summary message, then the actions awaiting decision in its thread, a few per
-// message. Each posted part is recorded, so a restart after a crash posts only what is missing.
+// the digest, and post it: a summary message, then in its thread the two charts (aged balance, DSO) and the
+// actions awaiting decision, a few per message. Each posted part is recorded, so a restart after a crash posts only what is missing.
 import type { Database } from "../db/database.js";
 import type { CalendarDate } from "../domain/calendarDate.js";
 import type { Digest, PendingAction } from "../domain/digest.js";
 import type { Policy } from "../domain/policy.js";
 import type { Logger } from "../log.js";
+import { digestCharts } from "../documents/digestCharts.js";
 import { buildDigest } from "../services/committeeViews.js";
 import { prepareCommittee } from "../usecases/committee.js";
 import { claimSlot, finishSlot } from "./claims.js";
@@ -24,6 +25,15 @@ export interface DigestPublisher {
   split(actions: PendingAction[]): PendingAction[][];
   postSummary(digest: Digest): Promise<PostedRef>;
   postActions(digest: Digest, actions: PendingAction[], thread: PostedRef, part: number, parts: number): Promise<PostedRef>;
+  /** Posts one chart (PNG) in the digest's thread. */
+  postChart(chart: DigestChart, thread: PostedRef): Promise<PostedRef>;
+}
+
+export interface DigestChart {
+  /** File name, e.g. "aging-2026-W47.png". */
+  name: string;
+  title: string;
+  png: Buffer;
 }
 
 export type DigestRun = { status: "posted"; period: string; parts: number } | { status: "skipped"; period: string; reason: string };
@@ -57,6 +67,19 @@ export async function runWeeklyDigest(
     summary = await publisher.postSummary(digest);
     await record("summary", summary, []);
   }
+  // The charts, right under the summary: rendered only if one of them is still to be posted.
+  if (!posted.has("chart-aging") || !posted.has("chart-dso")) {
+    const charts = await digestCharts(db, policy, digest);
+    const french = digest.locale.startsWith("fr");
+    for (const [part, png, title] of [
+      ["chart-aging", charts.aging, french ? "Balance âgée, cette semaine et la précédente" : "Aged balance, this week and last"],
+      ["chart-dso", charts.dso, french ? "DSO sur 12 mois" : "DSO over 12 months"],
+    ] as const) {
+      if (posted.has(part)) continue;
+      const ref = await publisher.postChart({ name: `${part.replace("chart-", "")}-${period}.png`, title, png }, summary);
+      await record(part, ref, []);
+    }
+  }
   const chunks = publisher.split(digest.actions);
   for (const [i, chunk] of chunks.entries()) {
     const part = `actions-${i + 1}`;
@@ -69,6 +92,6 @@ export async function runWeeklyDigest(
     );
   }
   await finishSlot(db, WEEKLY_DIGEST, `${publisher.platform}:${period}`);
-  log.info({ actions: digest.actions.length, parts: chunks.length + 1 }, "weekly digest posted");
-  return { status: "posted", period, parts: chunks.length + 1 };
+  log.info({ actions: digest.actions.length, parts: chunks.length + 3 }, "weekly digest posted");
+  return { status: "posted", period, parts: chunks.length + 3 };
 }

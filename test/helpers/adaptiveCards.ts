@@ -19,29 +19,41 @@ interface AcModule {
 }
 
 let ac: AcModule | undefined;
+let dom: JSDOM | undefined;
 
-function load(): AcModule {
-  if (ac) return ac;
-  const dom = new JSDOM("<!doctype html><html><body></body></html>");
+/**
+ * Runs `f` with jsdom's window and document as globals, then takes them away again: left in place, they
+ * make other libraries in the same process (axios, in the Teams SDK) believe they run in a browser.
+ */
+function withDom<T>(f: () => T): T {
+  dom ??= new JSDOM("<!doctype html><html><body></body></html>");
   const g = globalThis as Record<string, unknown>;
-  g.window ??= dom.window;
-  g.document ??= dom.window.document;
-  g.HTMLElement ??= dom.window.HTMLElement;
-  ac = createRequire(import.meta.url)("adaptivecards/dist/adaptivecards.js") as AcModule;
-  return ac;
+  const saved = { window: g.window, document: g.document, HTMLElement: g.HTMLElement };
+  Object.assign(g, { window: dom.window, document: dom.window.document, HTMLElement: dom.window.HTMLElement });
+  try {
+    return f();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete g[key];
+      else g[key] = value;
+    }
+  }
 }
 
 /** The parser's errors and warnings about `card` (empty when it parses cleanly), and the version it read. */
 export function adaptiveCardProblems(card: unknown): { problems: string[]; version: string } {
-  const AC = load();
-  const parsed = new AC.AdaptiveCard();
-  const context = new AC.SerializationContext();
-  parsed.parse(card, context);
-  const problems: string[] = [];
-  for (let i = 0; i < context.eventCount; i++) {
-    const e = context.getEventAt(i);
-    problems.push(`${AC.ValidationEvent[e.event]}: ${e.message}`);
-  }
-  for (const e of parsed.validateProperties().validationEvents) problems.push(`${AC.ValidationEvent[e.event]}: ${e.message}`);
-  return { problems, version: parsed.version.toString() };
+  return withDom(() => {
+    ac ??= createRequire(import.meta.url)("adaptivecards/dist/adaptivecards.js") as AcModule;
+    const AC = ac;
+    const parsed = new AC.AdaptiveCard();
+    const context = new AC.SerializationContext();
+    parsed.parse(card, context);
+    const problems: string[] = [];
+    for (let i = 0; i < context.eventCount; i++) {
+      const e = context.getEventAt(i);
+      problems.push(`${AC.ValidationEvent[e.event]}: ${e.message}`);
+    }
+    for (const e of parsed.validateProperties().validationEvents) problems.push(`${AC.ValidationEvent[e.event]}: ${e.message}`);
+    return { problems, version: parsed.version.toString() };
+  });
 }

@@ -18,6 +18,17 @@ function parseBody(req: IncomingMessage, raw: string): Record<string, unknown> {
   return out;
 }
 
+/** The file sent to an upload URL: the raw body, or the file part of a multipart form (what the SDK sends). */
+function uploadedBytes(req: IncomingMessage, body: Buffer): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(req.headers["content-type"] ?? "");
+  if (!boundary) return body;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = body.indexOf(delimiter);
+  const headersEnd = body.indexOf("\r\n\r\n", start);
+  const end = body.indexOf(Buffer.from(`\r\n--${boundary[1] ?? boundary[2]}`), headersEnd);
+  return headersEnd < 0 || end < 0 ? body : body.subarray(headersEnd + 4, end);
+}
+
 /** What real Slack answers with invalid_blocks or similar; null when the message is acceptable. */
 export function blockKitProblem(body: Record<string, unknown>): string | null {
   const blocks = body.blocks as Array<Record<string, unknown>> | undefined;
@@ -38,21 +49,70 @@ export function blockKitProblem(body: Record<string, unknown>): string | null {
 
 export class SlackStandIn {
   readonly calls: RecordedCall[] = [];
+  /** Files uploaded through files.getUploadURLExternal + the upload URL, by file id. */
+  readonly uploads = new Map<
+    string,
+    { filename: string; length: number; data: Buffer | null; completed: boolean; channel?: string; threadTs?: string }
+  >();
   private server: Server | undefined;
+  private rateLimited: Array<{ method: string; retryAfter: number }> = [];
   url = "";
+
+  /** The next call to `method` answers 429 with Retry-After (seconds), as Slack does past a method's tier. */
+  rateLimitNext(method: string, retryAfter: number): void {
+    this.rateLimited.push({ method, retryAfter });
+  }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      let raw = "";
-      req.on("data", (c: Buffer) => (raw += c.toString()));
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         const path = req.url ?? "";
-        const body = parseBody(req, raw);
-        this.calls.push({ path, body });
-        const reply = (status: number, payload: unknown) => {
-          res.writeHead(status, { "content-type": "application/json" });
+        const bytes = Buffer.concat(chunks);
+        const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+          res.writeHead(status, { "content-type": "application/json", ...headers });
           res.end(JSON.stringify(payload));
         };
+        if (path.startsWith("/upload/")) {
+          const upload = this.uploads.get(path.slice("/upload/".length));
+          const data = uploadedBytes(req, bytes);
+          this.calls.push({ path, body: { bytes: data.length } });
+          if (!upload || upload.length !== data.length) {
+            res.writeHead(400);
+            return res.end("length mismatch");
+          }
+          upload.data = data;
+          res.writeHead(200, { "content-type": "text/plain" });
+          return res.end(`OK - ${bytes.length}`);
+        }
+        const body = parseBody(req, bytes.toString("utf8"));
+        this.calls.push({ path, body });
+        const limited = this.rateLimited.findIndex((r) => path.startsWith(`/api/${r.method}`));
+        if (limited >= 0) {
+          const retryAfter = this.rateLimited.splice(limited, 1)[0]?.retryAfter ?? 1;
+          return reply(429, { ok: false, error: "ratelimited" }, { "retry-after": String(retryAfter) });
+        }
+        if (path.startsWith("/api/files.getUploadURLExternal")) {
+          const length = Number(body.length);
+          if (!body.filename || !Number.isInteger(length) || length <= 0) return reply(200, { ok: false, error: "invalid_arguments" });
+          const id = `F${this.uploads.size + 1}`;
+          this.uploads.set(id, { filename: String(body.filename), length, data: null, completed: false });
+          return reply(200, { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id });
+        }
+        if (path.startsWith("/api/files.completeUploadExternal")) {
+          const files = (typeof body.files === "string" ? JSON.parse(body.files) : body.files) as Array<{ id: string; title?: string }>;
+          for (const f of files ?? []) {
+            const upload = this.uploads.get(f.id);
+            if (!upload?.data) return reply(200, { ok: false, error: "file_not_found" });
+          }
+          if (body.thread_ts && !body.channel_id) return reply(200, { ok: false, error: "invalid_arguments" });
+          for (const f of files) {
+            const upload = this.uploads.get(f.id);
+            if (upload) Object.assign(upload, { completed: true, channel: body.channel_id, threadTs: body.thread_ts });
+          }
+          return reply(200, { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) });
+        }
         if (path.startsWith("/api/auth.test"))
           return reply(200, { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1", user: "ccbot" });
         if (path.startsWith("/api/chat.postMessage")) {

@@ -87,7 +87,15 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
     expect(threaded.length).toBeGreaterThan(10);
     const shown = threaded.flatMap((p) => (p.body.blocks as Array<{ block_id?: string }>).filter((b) => b.block_id?.startsWith("action-")));
     expect(shown).toHaveLength(300);
-    expect(await db.prisma.postedMessage.count()).toBe(posts.length);
+    // the two charts, uploaded as files into the thread
+    const charts = [...slack.uploads.values()];
+    expect(charts.map((c) => [c.filename, c.completed, c.threadTs])).toEqual([
+      ["aging-2026-W47.png", true, posts[0]?.body.ts ?? charts[0]?.threadTs],
+      ["dso-2026-W47.png", true, charts[0]?.threadTs],
+    ]);
+    expect(charts[0]?.threadTs).toBe((await db.prisma.postedMessage.findFirstOrThrow({ where: { part: "summary" } })).ts);
+    expect(charts[0]?.data?.subarray(1, 4).toString()).toBe("PNG");
+    expect(await db.prisma.postedMessage.count()).toBe(posts.length + 2);
     const again = await runWeeklyDigest({ db, policy: defaultPolicy, publisher: slackDigestPublisher(client, "CCOMMITTEE"), logger }, ASOF);
     expect(again.status).toBe("skipped");
   });

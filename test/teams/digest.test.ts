@@ -23,7 +23,10 @@ const OWNER: Member = { id: "29:claire", aadObjectId: "aad-claire", name: "Clair
 const OTHER: Member = { id: "29:marc", aadObjectId: "aad-marc", name: "Marc Petit" };
 
 type Card = { version: string; body: unknown[]; refresh?: { userIds?: string[] } };
-const cardsOf = (body: Record<string, unknown>) => ((body.attachments as Array<{ content: Card }> | undefined) ?? []).map((a) => a.content);
+const cardsOf = (body: Record<string, unknown>) =>
+  ((body.attachments as Array<{ contentType: string; content: Card }> | undefined) ?? [])
+    .filter((a) => a.contentType === "application/vnd.microsoft.card.adaptive")
+    .map((a) => a.content);
 
 describe.each(targets)("the weekly digest in Teams on $name", (target) => {
   let url: string;
@@ -106,6 +109,8 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
     const rootId = (await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "TEAMS", part: "summary" } })).ts;
     const replies = posts.filter((p) => p.conversationId === `${CHANNEL};messageid=${rootId}`);
     expect(replies.length).toBeGreaterThanOrEqual(15);
+    const images = replies.filter((r) => (r.body.attachments as Array<{ contentType: string }>)[0]?.contentType === "image/png");
+    expect(images.map((i) => (i.body.attachments as Array<{ name: string }>)[0]?.name)).toEqual(["aging-2026-W47.png", "dso-2026-W47.png"]);
     let shown = 0;
     for (const post of [...summary, ...replies]) {
       expect(Buffer.byteLength(JSON.stringify(post.body))).toBeLessThan(CARD_BUDGET_BYTES);

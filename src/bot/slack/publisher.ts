@@ -2,7 +2,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Digest, PendingAction, TaskList } from "../../domain/digest.js";
 import type { TaskPublisher } from "../../jobs/dailyTasks.js";
-import type { DigestPublisher, PostedRef } from "../../jobs/weeklyDigest.js";
+import type { DigestChart, DigestPublisher, PostedRef } from "../../jobs/weeklyDigest.js";
 import { actionBlocks, digestSummaryBlocks, taskListBlocks } from "./blocks.js";
 
 /** Slack refuses messages whose blocks add up to more than about 13k characters, or more than 50 blocks. */
@@ -47,7 +47,28 @@ export function slackDigestPublisher(client: WebClient, channel: string): Digest
       });
       return { channel: result.channel ?? thread.channel, ts: result.ts as string };
     },
+    async postChart(chart: DigestChart, thread: PostedRef): Promise<PostedRef> {
+      return {
+        channel: thread.channel,
+        ts: await uploadToThread(client, thread, { filename: chart.name, title: chart.title, data: chart.png }),
+      };
+    },
   };
+}
+
+/** Uploads a file into a thread (files.getUploadURLExternal, the upload, files.completeUploadExternal); its file id. */
+export async function uploadToThread(
+  client: WebClient,
+  thread: PostedRef,
+  file: { filename: string; title: string; data: Buffer; comment?: string },
+): Promise<string> {
+  const result = (await client.filesUploadV2({
+    channel_id: thread.channel,
+    thread_ts: thread.ts,
+    ...(file.comment ? { initial_comment: file.comment } : {}),
+    file_uploads: [{ file: file.data, filename: file.filename, title: file.title }],
+  })) as { files?: Array<{ files?: Array<{ id?: string }> }> };
+  return result.files?.[0]?.files?.[0]?.id ?? "";
 }
 
 /** Sends each collector their day by direct message (a user id as channel opens the bot's DM). */

@@ -56,6 +56,11 @@ interface Inbound {
   action?: string;
 }
 
+/** The conversation id of a channel message's thread; chats have no threads: the conversation itself. */
+function threadOf(conversationId: string, rootId: string): string {
+  return /^\d+$/.test(rootId) && rootId !== "0" ? toThreadedConversationId(conversationId, rootId) : conversationId;
+}
+
 /** Sends, replies and updates through the SDK, paced and retried by Delivery. */
 export class TeamsMessenger {
   constructor(
@@ -76,8 +81,26 @@ export class TeamsMessenger {
 
   /** Posts in the thread of a channel message (in chats, where there are no threads, in the conversation). */
   async reply(conversationId: string, rootId: string, message: CardMessage | string): Promise<{ conversationId: string; id: string }> {
-    const threaded = /^\d+$/.test(rootId) && rootId !== "0" ? toThreadedConversationId(conversationId, rootId) : conversationId;
+    const threaded = threadOf(conversationId, rootId);
     return { conversationId: threaded, id: await this.post(threaded, message) };
+  }
+
+  /** An image (PNG) with a caption, inline: what Teams displays in channels and chats alike. */
+  async replyWithImage(
+    conversationId: string,
+    rootId: string,
+    caption: string,
+    name: string,
+    png: Buffer,
+  ): Promise<{ conversationId: string; id: string }> {
+    const threaded = threadOf(conversationId, rootId);
+    const activity = {
+      type: "message",
+      text: caption,
+      attachments: [{ contentType: "image/png", contentUrl: `data:image/png;base64,${png.toString("base64")}`, name }],
+    };
+    const sent = await this.delivery.run(threaded, () => this.app.send(threaded, activity as never));
+    return { conversationId: threaded, id: sent.id };
   }
 
   async update(conversationId: string, activityId: string, message: CardMessage): Promise<void> {

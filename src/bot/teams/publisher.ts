@@ -4,7 +4,7 @@ import type { Database } from "../../db/database.js";
 import type { Digest, PendingAction, TaskList } from "../../domain/digest.js";
 import { AppError } from "../../errors.js";
 import type { TaskPublisher } from "../../jobs/dailyTasks.js";
-import type { DigestPublisher, PostedRef } from "../../jobs/weeklyDigest.js";
+import type { DigestChart, DigestPublisher, PostedRef } from "../../jobs/weeklyDigest.js";
 import { failureOf } from "./delivery.js";
 import { refreshUserIds, type TeamsMessenger } from "./app.js";
 import { actionsCard, CARD_BUDGET_BYTES, cardBytes, digestSummaryCard, REFRESH_USERS_MAX, taskListCard } from "./cards.js";
@@ -55,6 +55,11 @@ export function teamsDigestPublisher(messenger: TeamsMessenger, db: Database, co
     },
     async postActions(_digest: Digest, actions: PendingAction[], thread: PostedRef, part: number, parts: number): Promise<PostedRef> {
       const sent = await messenger.reply(thread.channel, thread.ts, actionsCard(actions, part, parts, await refreshUserIds(db)));
+      return { channel: sent.conversationId, ts: sent.id };
+    },
+    async postChart(chart: DigestChart, thread: PostedRef): Promise<PostedRef> {
+      // Bots cannot put files in a channel without SharePoint; an inline image (base64) is what Teams shows.
+      const sent = await messenger.replyWithImage(thread.channel, thread.ts, chart.title, chart.name, chart.png);
       return { channel: sent.conversationId, ts: sent.id };
     },
   };
