@@ -43,7 +43,7 @@ try {
     const stops: Array<() => Promise<void>> = [];
 
     if (slack) {
-      const { app } = createSlackApp({ config: slack, db, policy, logger: log });
+      const { app } = createSlackApp({ config: slack, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR });
       await (slack.SLACK_MODE === "http" ? app.start(slack.SLACK_PORT) : app.start());
       stops.push(async () => {
         await app.stop();
@@ -69,7 +69,7 @@ try {
     }
 
     if (teams) {
-      const { app, messenger } = createTeamsApp({ config: teams, db, policy, logger: log });
+      const { app, messenger } = createTeamsApp({ config: teams, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR });
       await app.start(teams.TEAMS_PORT);
       stops.push(() => app.stop());
       log.info({ port: teams.TEAMS_PORT, endpoint: "/api/messages" }, "Teams bot running: credit, dispute, approvals");

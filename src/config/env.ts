@@ -18,6 +18,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   /** The dunning policy file (JSON); unset: ./policy.json if present, else the default policy. */
   POLICY_FILE: z.string().min(1).optional(),
+  /** Where letters approved in the committee are written (PDF and text), besides being attached in the chat. */
+  DOCUMENTS_DIR: z.string().min(1).default("data/documents"),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -106,7 +106,7 @@ export function viewSubmission(input: {
 export async function startSlackBot(
   db: Database,
   slackUrl: string,
-  options: { now?: () => Date } = {},
+  options: { now?: () => Date; documentsDir?: string } = {},
 ): Promise<{ app: App; port: number }> {
   const config = readSlackConfig({
     SLACK_BOT_TOKEN: "xoxb-test",
@@ -122,6 +122,7 @@ export async function startSlackBot(
     policy: defaultPolicy,
     logger: createLogger("silent"),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.documentsDir ? { documentsDir: options.documentsDir } : {}),
   });
   await app.start(port);
   return { app, port };

@@ -22,7 +22,7 @@ export function fakeJwt(): string {
 export async function startTeamsBot(
   db: Database,
   connectorUrl: string,
-  options: { now?: () => Date; authenticate?: boolean } = {},
+  options: { now?: () => Date; authenticate?: boolean; documentsDir?: string } = {},
 ): Promise<{ app: App; port: number; messenger: TeamsMessenger }> {
   const config = readTeamsConfig({
     TEAMS_APP_ID: BOT_ID,
@@ -42,6 +42,7 @@ export async function startTeamsBot(
       delivery: new Delivery({ minGapMs: 0, baseDelayMs: 5 }),
     },
     ...(options.now ? { now: options.now } : {}),
+    ...(options.documentsDir ? { documentsDir: options.documentsDir } : {}),
   });
   await app.start(port);
   return { app, port, messenger };

@@ -28,7 +28,10 @@ import {
 } from "./blocks.js";
 import { readPromiseForm, recordPromise, recordStep, recordTaskOutcome } from "../../usecases/contacts.js";
 import type { WebClient } from "@slack/web-api";
-import { commentOnAction, decisionSummary, recordVote } from "../../usecases/votes.js";
+import { commentOnAction, decisionSummary, recordVote, type VoteResult } from "../../usecases/votes.js";
+import { decisionDocuments } from "../../services/decisionDocuments.js";
+import type { PostedRef } from "../../jobs/weeklyDigest.js";
+import { uploadToThread } from "./publisher.js";
 
 export interface SlackDeps {
   config: SlackConfig;
@@ -36,6 +39,8 @@ export interface SlackDeps {
   policy: Policy;
   logger: Logger;
   now?: () => Date;
+  /** Where approved letters are written (default data/documents). */
+  documentsDir?: string;
 }
 
 function boltLogger(logger: Logger): BoltLogger {
@@ -60,6 +65,7 @@ function userMessage(error: unknown, logger: Logger): string {
 export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPReceiver | null } {
   const { config, db, policy, logger } = deps;
   const now = deps.now ?? (() => new Date());
+  const documentsDir = deps.documentsDir ?? "data/documents";
   const receiver =
     config.SLACK_MODE === "http"
       ? new HTTPReceiver({
@@ -183,6 +189,21 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
     await client.chat.update({ channel, ts, ...actionBlocks(views, Number(message.part.replace("actions-", "")), parts) });
   }
 
+  /** The letters a decision produces, uploaded into the digest's thread; a failure is said there too. */
+  async function attachDocuments(client: WebClient, thread: PostedRef, personId: number, result: VoteResult): Promise<void> {
+    try {
+      for (const doc of await decisionDocuments(db, policy, { personId, origin: "SLACK" }, result, documentsDir, now())) {
+        await uploadToThread(client, thread, { filename: doc.filename, title: doc.title, data: doc.pdf, comment: doc.summary });
+      }
+    } catch (error) {
+      await client.chat.postMessage({
+        channel: thread.channel,
+        thread_ts: thread.ts,
+        text: `The letter for #${result.actionId} could not be produced: ${userMessage(error, logger)}`,
+      });
+    }
+  }
+
   for (const [actionIdName, decision] of [
     [ACTION_IDS.approve, "APPROVE"],
     [ACTION_IDS.reject, "REJECT"],
@@ -208,6 +229,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
           const announcement = decisionSummary(result);
           if (announcement && threadTs) {
             await client.chat.postMessage({ channel: container.channel_id, thread_ts: threadTs, text: announcement });
+            await attachDocuments(client, { channel: container.channel_id, ts: threadTs }, person.id, result);
           }
         }
       } catch (error) {

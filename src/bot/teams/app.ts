@@ -15,7 +15,8 @@ import { accountView, actionViews, collectorTasks } from "../../services/committ
 import { findAccount } from "../../usecases/accounts.js";
 import { readPromiseForm, recordPromise, recordStep, recordTaskOutcome } from "../../usecases/contacts.js";
 import { DISPUTE_USAGE, flagDispute, parseDisputeCommand, readDisputeForm, resolveDispute } from "../../usecases/disputes.js";
-import { commentOnAction, decisionSummary, recordVote } from "../../usecases/votes.js";
+import { commentOnAction, decisionSummary, recordVote, type VoteResult } from "../../usecases/votes.js";
+import { decisionDocuments } from "../../services/decisionDocuments.js";
 import {
   CARD_CONTENT_TYPE,
   actionsCard,
@@ -23,6 +24,7 @@ import {
   disputeFormCard,
   errorCard,
   infoCard,
+  letterCard,
   taskKey,
   taskListCard,
   VERBS,
@@ -37,6 +39,8 @@ export interface TeamsDeps {
   policy: Policy;
   logger: Logger;
   now?: () => Date;
+  /** Where approved letters are written (default data/documents). */
+  documentsDir?: string;
   /** Tests only: a token factory instead of Entra ID, and (never in production) no inbound token check. */
   testing?: { token: () => string; dangerouslyAllowUnauthenticatedRequests: boolean; delivery?: Delivery };
 }
@@ -149,6 +153,7 @@ export const TEAMS_HELP = [
 export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMessenger } {
   const { config, db, policy, logger } = deps;
   const now = deps.now ?? (() => new Date());
+  const documentsDir = deps.documentsDir ?? "data/documents";
   const app = new App({
     clientId: config.TEAMS_APP_ID,
     ...(deps.testing
@@ -279,6 +284,20 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
   }
 
   /** The collector's list as it stands now, with what was just recorded said at the top. */
+  /**
+   * The letters a decision produces. Bots cannot drop files into a channel (that needs SharePoint through
+   * Graph), so the thread gets the letter itself in a card with its fingerprint; the PDF is in DOCUMENTS_DIR
+   * and in the evidence file.
+   */
+  async function postDocuments(conversationId: string, personId: number, result: VoteResult): Promise<void> {
+    try {
+      for (const doc of await decisionDocuments(db, policy, { personId, origin: "TEAMS" }, result, documentsDir, now()))
+        await messenger.post(conversationId, letterCard(doc));
+    } catch (error) {
+      await messenger.post(conversationId, `The letter for #${result.actionId} could not be produced: ${userMessage(error, logger)}`);
+    }
+  }
+
   async function taskCard(personId: number, doneKey: string, notice: string): Promise<AdaptiveCard> {
     const { settings, asOf } = await today();
     const list = await collectorTasks(db, policy, asOf, personId);
@@ -301,6 +320,7 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
           if (!Number.isInteger(actionId)) throw new AppError("input.invalid", "This button does not name an action.");
           const actor = { personId: person.id, origin: "TEAMS" as const };
           let announcement: string | null;
+          let decided: VoteResult | null = null;
           if (verb === VERBS.comment) {
             const text = String(data[`comment_${actionId}`] ?? "").trim();
             if (!text) return messageResponse("Write a comment first.");
@@ -315,12 +335,14 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
               now(),
             );
             announcement = decisionSummary(result);
+            if (announcement) decided = result;
           }
           const part = await digestPart(a.conversation.id, a.replyToId);
           if (!part) return messageResponse(announcement ?? "Vote recorded.");
           // Everyone's copy shows the vote; the clicker gets the same card in the answer.
           await messenger.update(part.channel, part.ts, part.card);
           if (announcement) await messenger.post(part.channel, announcement);
+          if (decided) await postDocuments(part.channel, person.id, decided);
           return cardResponse(part.card.card);
         }
         case VERBS.refresh: {

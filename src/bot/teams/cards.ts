@@ -376,3 +376,19 @@ export function disputeFormCard(
   const submit = mode === "dialog" ? { type: "Action.Submit", title: "Flag the dispute" } : execute("Flag the dispute", VERBS.dispute, {});
   return card(body, { actions: [submit] });
 }
+
+/** A letter the committee approved: what it is and its fingerprint, the full text one click away. */
+export function letterCard(doc: { title: string; summary: string; text: string }): CardMessage {
+  return {
+    text: doc.summary,
+    card: card([heading(doc.title), text(doc.summary, { isSubtle: true })], {
+      actions: [
+        {
+          type: "Action.ShowCard",
+          title: "Read the letter",
+          card: { type: "AdaptiveCard", body: [text(doc.text.slice(0, 20_000), { fontType: "Monospace", size: "Small" })] },
+        },
+      ],
+    }),
+  };
+}
