@@ -53,6 +53,22 @@ export async function exchangeWithBot(
   return { status: res.status, body: await res.text() };
 }
 
+/** An Events API callback (JSON, signed like the rest), e.g. a message posted in a channel. */
+export async function postEvent(port: number, event: Record<string, unknown>, eventId: string): Promise<number> {
+  const body = JSON.stringify({ type: "event_callback", team_id: "T1", api_app_id: "A1", event_id: eventId, event_time: 1, event });
+  const timestamp = Math.floor(Date.now() / 1000);
+  const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": slackSignature(body, timestamp),
+    },
+    body,
+  });
+  return res.status;
+}
+
 /** A block_actions interaction (a button click) as Slack delivers it. */
 export function buttonClick(input: {
   user: string;

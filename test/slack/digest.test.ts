@@ -10,7 +10,7 @@ import { createLogger } from "../../src/log.js";
 import { dropTestSchemas, targets } from "../helpers/databases.js";
 import { migrate } from "../../src/db/migrate.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
-import { buttonClick, exchangeWithBot, postToBot, viewSubmission, startSlackBot } from "../helpers/slackRequests.js";
+import { buttonClick, exchangeWithBot, postEvent, postToBot, viewSubmission, startSlackBot } from "../helpers/slackRequests.js";
 
 afterAll(dropTestSchemas);
 
@@ -149,6 +149,41 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
     const updates = slack.calls.slice(before).filter((c) => c.path.startsWith("/api/chat.update"));
     const last = JSON.stringify(updates.at(-1)?.body.blocks);
     expect(last).not.toContain(`"block_id":"action-${actionId}"`);
+  });
+
+  it("messages written in the digest's thread are recorded as committee discussion, once each", async () => {
+    const summary = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "SLACK", part: "summary" } });
+    const part = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "SLACK", part: "actions-2" } });
+    const actionId = part.actionIds[0] as number;
+    const message = (ts: string, text: string, user = "UCLAIRE") => ({
+      type: "message",
+      channel: "CCOMMITTEE",
+      user,
+      text,
+      ts,
+      thread_ts: summary.ts,
+      team: "T1",
+    });
+    // delivered twice (Slack retries when the ack is late): one entry
+    expect(await postEvent(port, message("1800000000.000100", `#${actionId} I saw them last week, they will pay Friday`), "Ev1")).toBe(200);
+    expect(await postEvent(port, message("1800000000.000100", `#${actionId} I saw them last week, they will pay Friday`), "Ev1")).toBe(200);
+    expect(await postEvent(port, message("1800000000.000200", "Good week overall", "UNKNOWN"), "Ev2")).toBe(200);
+    // not in a digest thread, or from a bot: not committee discussion
+    expect(await postEvent(port, { ...message("1800000000.000300", "lunch?"), thread_ts: "1.0" }, "Ev3")).toBe(200);
+    expect(await postEvent(port, { ...message("1800000000.000400", "bot says"), bot_id: "B1" }, "Ev4")).toBe(200);
+    const deadline = Date.now() + 3000;
+    let entries = await db.prisma.historyEntry.findMany({ where: { kind: "committee.discussion" }, orderBy: { id: "asc" } });
+    while (entries.length < 2 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      entries = await db.prisma.historyEntry.findMany({ where: { kind: "committee.discussion" }, orderBy: { id: "asc" } });
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    entries = await db.prisma.historyEntry.findMany({ where: { kind: "committee.discussion" }, orderBy: { id: "asc" } });
+    expect(entries.map((e) => [e.customerId !== null, e.actionId, e.actorLabel, e.text])).toEqual([
+      [true, actionId, null, `#${actionId} I saw them last week, they will pay Friday`],
+      [false, null, "slack:UNKNOWN", "Good week overall"],
+    ]);
+    expect(entries[0]?.actorId).toBe(people.owner);
   });
 
   it("Comment opens a form; the comment goes to the history and to the thread", async () => {

@@ -12,7 +12,16 @@ import { createLogger } from "../../src/log.js";
 import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
 import { BotConnectorStandIn } from "../helpers/botConnector.js";
 import { dropTestSchemas, targets } from "../helpers/databases.js";
-import { CHANNEL, channel, executeActivity, installActivity, sendActivity, startTeamsBot, type Member } from "../helpers/teamsRequests.js";
+import {
+  CHANNEL,
+  channel,
+  executeActivity,
+  installActivity,
+  messageActivity,
+  sendActivity,
+  startTeamsBot,
+  type Member,
+} from "../helpers/teamsRequests.js";
 
 afterAll(dropTestSchemas);
 
@@ -165,6 +174,22 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
     const action = await db.prisma.proposedAction.findUniqueOrThrow({ where: { id: actionId }, include: { customer: true } });
     expect(action.status).toBe("APPLIED");
     expect(action.customer.blocked).toBe(true);
+  });
+
+  it("what people write in the digest's thread is recorded as committee discussion, once per message", async () => {
+    const summary = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "TEAMS", part: "summary" } });
+    const part = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "TEAMS", part: "actions-2" } });
+    const actionId = part.actionIds[0] as number;
+    const thread = channel(`${CHANNEL};messageid=${summary.ts}`);
+    const said = messageActivity(connector.url, OWNER, thread, `#${actionId} they promised to pay Friday`);
+    const before = connector.calls.length;
+    expect((await sendActivity(port, said)).status).toBe(200);
+    expect((await sendActivity(port, said)).status).toBe(200); // the same activity delivered again
+    expect((await sendActivity(port, messageActivity(connector.url, OTHER, channel(), "unrelated chatter"))).status).toBe(200);
+    const entries = await db.prisma.historyEntry.findMany({ where: { kind: "committee.discussion", origin: "TEAMS" } });
+    expect(entries.map((e) => [e.actionId, e.text])).toEqual([[actionId, `#${actionId} they promised to pay Friday`]]);
+    // the bot did not answer any of them: it speaks in channels only when mentioned
+    expect(connector.calls.length).toBe(before);
   });
 
   it("Comment records the comment in the history and echoes it in the thread", async () => {

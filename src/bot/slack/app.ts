@@ -30,7 +30,8 @@ import { readPromiseForm, recordPromise, recordStep, recordTaskOutcome } from ".
 import type { WebClient } from "@slack/web-api";
 import { commentOnAction, decisionSummary, recordVote, type VoteResult } from "../../usecases/votes.js";
 import { decisionDocuments } from "../../services/decisionDocuments.js";
-import type { PostedRef } from "../../jobs/weeklyDigest.js";
+import { recordDiscussion } from "../../usecases/discussion.js";
+import { WEEKLY_DIGEST, type PostedRef } from "../../jobs/weeklyDigest.js";
 import { uploadToThread } from "./publisher.js";
 
 export interface SlackDeps {
@@ -90,6 +91,37 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
     });
     return identity?.person.active ? identity.person : null;
   }
+
+  // A message in the digest's thread is committee discussion: into the history (once per message).
+  app.event("message", async ({ event }) => {
+    const m = event as {
+      subtype?: string;
+      thread_ts?: string;
+      ts: string;
+      channel: string;
+      user?: string;
+      text?: string;
+      team?: string;
+      bot_id?: string;
+    };
+    if (m.subtype || m.bot_id || !m.thread_ts || m.thread_ts === m.ts || !m.user || !m.text?.trim()) return;
+    const summary = await db.prisma.postedMessage.findFirst({
+      where: { platform: "SLACK", job: WEEKLY_DIGEST, part: "summary", channel: m.channel, ts: m.thread_ts },
+    });
+    if (!summary) return;
+    const parts = await db.prisma.postedMessage.findMany({ where: { platform: "SLACK", job: WEEKLY_DIGEST, slot: summary.slot } });
+    const person = await personOf(m.user, m.team);
+    try {
+      await recordDiscussion(
+        db,
+        person ? { personId: person.id, origin: "SLACK" } : { personId: null, label: `slack:${m.user}`, origin: "SLACK" },
+        { messageId: `slack:${m.channel}:${m.ts}`, period: summary.slot, text: m.text, actionIds: parts.flatMap((p) => p.actionIds) },
+        now(),
+      );
+    } catch (error) {
+      logger.error({ err: error, code: error instanceof AppError ? error.code : "unexpected" }, "committee discussion not recorded");
+    }
+  });
 
   app.command("/credit", async ({ command, ack, respond }) => {
     await ack();

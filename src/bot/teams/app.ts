@@ -17,6 +17,8 @@ import { readPromiseForm, recordPromise, recordStep, recordTaskOutcome } from ".
 import { DISPUTE_USAGE, flagDispute, parseDisputeCommand, readDisputeForm, resolveDispute } from "../../usecases/disputes.js";
 import { commentOnAction, decisionSummary, recordVote, type VoteResult } from "../../usecases/votes.js";
 import { decisionDocuments } from "../../services/decisionDocuments.js";
+import { recordDiscussion } from "../../usecases/discussion.js";
+import { WEEKLY_DIGEST } from "../../jobs/weeklyDigest.js";
 import {
   CARD_CONTENT_TYPE,
   actionsCard,
@@ -58,6 +60,8 @@ interface Inbound {
   conversation: { id: string; conversationType?: string; tenantId?: string };
   channelData?: { tenant?: { id?: string }; team?: { id?: string; name?: string }; eventType?: string };
   action?: string;
+  recipient?: { id: string };
+  entities?: Array<{ type: string; mentioned?: { id: string } }>;
 }
 
 /** The conversation id of a channel message's thread; chats have no threads: the conversation itself. */
@@ -439,6 +443,12 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
       return;
     }
     const text = (a.text ?? "").trim();
+    // In a channel the bot reads every message (resource-specific consent), but answers only when mentioned;
+    // what is said in the digest's thread is committee discussion, recorded.
+    if (a.conversation.conversationType === "channel" && !mentionsBot(a)) {
+      await recordThreadMessage(a, text);
+      return;
+    }
     const send = (message: CardMessage | string) =>
       ctx.send(
         typeof message === "string"
@@ -481,6 +491,26 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
       await send(errorCard(userMessage(error, logger)));
     }
   });
+
+  /** A message in the thread of a digest summary: into the history as committee discussion, once. */
+  async function recordThreadMessage(a: Inbound, text: string): Promise<void> {
+    const [base, root] = a.conversation.id.split(";messageid=");
+    if (!root || !base || !text || !a.id) return;
+    const summary = await db.prisma.postedMessage.findFirst({
+      where: { platform: "TEAMS", job: WEEKLY_DIGEST, part: "summary", channel: base, ts: root },
+    });
+    if (!summary) return;
+    const parts = await db.prisma.postedMessage.findMany({ where: { platform: "TEAMS", job: WEEKLY_DIGEST, slot: summary.slot } });
+    const person = await personOf(a);
+    await recordDiscussion(
+      db,
+      person
+        ? { personId: person.id, origin: "TEAMS" }
+        : { personId: null, label: `teams:${a.from.aadObjectId ?? a.from.id}`, origin: "TEAMS" },
+      { messageId: `teams:${a.id}`, period: summary.slot, text, actionIds: parts.flatMap((p) => p.actionIds) },
+      now(),
+    );
+  }
 
   app.on("card.action", async (ctx) => {
     const a = ctx.activity as unknown as Inbound;
@@ -555,6 +585,10 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
   });
 
   return { app, messenger };
+}
+
+function mentionsBot(a: Inbound): boolean {
+  return (a.entities ?? []).some((e) => e.type === "mention" && e.mentioned?.id === a.recipient?.id);
 }
 
 /** The Teams user ids (29:...) of committee members who used the bot, for a card's automatic refresh. */

@@ -84,6 +84,10 @@ export function teamsManifest(input: PackageInput): Record<string, unknown> {
       },
     ],
     permissions: ["identity", "messageTeamMembers"],
+    // Read the messages of the team's channels (granted per team at install): what the committee writes in
+    // the digest's thread is recorded as discussion without having to mention the bot.
+    webApplicationInfo: { id: input.appId, resource: "https://RscBasedStoreApp" },
+    authorization: { permissions: { resourceSpecific: [{ name: "ChannelMessage.Read.Group", type: "Application" }] } },
     validDomains: input.botDomain ? [input.botDomain] : [],
   };
 }
