@@ -7,7 +7,7 @@ import { IMPORTERS, runImport } from "../../src/import/index.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
-import { postToBot, startSlackBot } from "../helpers/slackRequests.js";
+import { exchangeWithBot, postToBot, startSlackBot, viewSubmission } from "../helpers/slackRequests.js";
 
 afterAll(dropTestSchemas);
 
@@ -130,7 +130,6 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
       ["NOPE-9 price too high", "UMARC", "Invoice NOPE-9 is unknown."],
       ["F-1 price too high", "UMARC", "Invoice F-1 is already disputed (quality, since"],
       ["F-1 price too high", "USTRANGER", "You are not registered in the credit committee yet"],
-      ["F-1", "UMARC", "Usage: /dispute INVOICE"],
     ] as const) {
       const before = slack.calls.length;
       expect(await post({ command: "/dispute", text, user_id: user })).toBe(200);
@@ -166,5 +165,72 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     await new Promise((r) => setTimeout(r, 200));
     expect(slack.calls.slice(before).filter((c) => c.path.startsWith("/response/"))).toEqual([]);
     expect(await db.prisma.dispute.count()).toBe(1);
+  });
+  it("/dispute with parts missing opens the form; its problems show on the fields; a valid form records the dispute", async () => {
+    let before = slack.calls.length;
+    expect(await post({ command: "/dispute", text: "F-2", user_id: "UMARC" })).toBe(200);
+    const opened = await slack.waitFor("/api/views.open", before);
+    const view = (typeof opened.body.view === "string" ? JSON.parse(opened.body.view) : opened.body.view) as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: Array<{ block_id: string; element: { initial_value?: string } }>;
+    };
+    expect(view.callback_id).toBe("dispute_modal");
+    expect(view.blocks.find((b) => b.block_id === "invoice")?.element.initial_value).toBe("F-2");
+    const submit = (invoice: string, category: string | null, reason: string, amount = "") =>
+      exchangeWithBot(
+        port,
+        viewSubmission({
+          user: "UMARC",
+          callbackId: "dispute_modal",
+          privateMetadata: view.private_metadata,
+          values: {
+            invoice: { value: { type: "plain_text_input", value: invoice } },
+            category: { value: { type: "static_select", selected_option: category ? { value: category } : null } },
+            reason: { value: { type: "plain_text_input", value: reason } },
+            amount: { value: { type: "plain_text_input", value: amount } },
+          },
+        }),
+      );
+    const errorsOf = async (res: Promise<{ status: number; body: string }>) =>
+      (JSON.parse((await res).body) as { errors: Record<string, string> }).errors;
+    expect(await errorsOf(submit("F-2", null, "x", "abc"))).toEqual({
+      category: "Pick a reason: price, quantity, quality, delivery, billing_error, other.",
+      reason: "Say what the customer disputes.",
+      amount: expect.stringContaining("abc"),
+    });
+    expect(await errorsOf(submit("NOPE-9", "PRICE", "price too high"))).toEqual({
+      invoice: "Invoice NOPE-9 is unknown. Check the number (e.g. F2025-0113).",
+    });
+    await db.prisma.invoice.create({
+      data: {
+        customerId: (await db.prisma.customer.findFirstOrThrow()).id,
+        number: "F-2",
+        issueDate: new Date("2026-10-01T00:00:00Z"),
+        dueDate: new Date("2026-10-31T00:00:00Z"),
+        amount: 40000n,
+        openAmount: 40000n,
+        currency: "EUR",
+        source: "CSV",
+      },
+    });
+    before = slack.calls.length;
+    const ok = await submit("F-2", "DELIVERY", "never delivered", "100,00");
+    expect(ok).toEqual({ status: 200, body: "" });
+    const dispute = await db.prisma.dispute.findFirstOrThrow({ where: { invoice: { number: "F-2" } } });
+    expect(dispute).toMatchObject({ category: "DELIVERY", reason: "never delivered", amountDisputed: 10000n });
+    // the collector is told, and the person who flagged it gets the confirmation by direct message
+    const deadline = Date.now() + 5000;
+    const toMarc = () => slack.calls.slice(before).find((c) => c.path.startsWith("/api/chat.postMessage") && c.body.channel === "UMARC");
+    while (!toMarc() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const confirmation = toMarc();
+    expect(JSON.stringify(confirmation?.body)).toContain("Dispute recorded on F-2 (Café du Port, delivery)");
+  });
+
+  it("/dispute whose form cannot open in time says how to do without it", async () => {
+    const before = slack.calls.length;
+    expect(await post({ command: "/dispute", text: "", user_id: "UMARC", trigger_id: "expired" })).toBe(200);
+    const reply = await slack.waitFor("/response/", before);
+    expect(JSON.stringify(reply.body)).toContain("The form took too long to open. Usage: /dispute INVOICE");
   });
 });

@@ -11,7 +11,14 @@ import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { accountView, actionViews } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
-import { DISPUTE_USAGE, flagDispute, parseDisputeCommand, resolveDispute } from "../../usecases/disputes.js";
+import {
+  DISPUTE_USAGE,
+  flagDispute,
+  parseDisputeCommand,
+  readDisputeForm,
+  resolveDispute,
+  type FlagDisputeInput,
+} from "../../usecases/disputes.js";
 import {
   ACTION_IDS,
   actionBlocks,
@@ -21,6 +28,8 @@ import {
   infoBlocks,
   COMMENT_MODAL,
   commentModal,
+  DISPUTE_MODAL,
+  disputeModal,
   PROMISE_BUTTON,
   PROMISE_MODAL,
   promiseModal,
@@ -167,47 +176,91 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
         return;
       }
       const parsed = parseDisputeCommand(command.text);
-      if (!parsed) throw new AppError("input.usage", DISPUTE_USAGE);
-      const person = await personOf(command.user_id, command.team_id);
-      if (!person) {
-        throw new AppError(
-          "forbidden",
-          `You are not registered in the credit committee yet: ask an admin to run ccbot people add --name "..." --roles sales --slack ${command.user_id}.`,
-        );
-      }
-      const dispute = await flagDispute(
-        db,
-        { personId: person.id, origin: "SLACK" },
-        { invoiceNumber: parsed.invoiceNumber, category: parsed.category, reason: parsed.reason },
-        now(),
-      );
-      await respond({
-        response_type: "ephemeral",
-        ...infoBlocks(
-          `Dispute recorded on ${dispute.invoiceNumber} (${dispute.customerName}, ${parsed.category.toLowerCase().replace("_", " ")}): dunning on this invoice is paused.`,
-        ),
-      });
-      if (dispute.collectorId !== null) {
-        const collector = await db.prisma.chatIdentity.findFirst({ where: { personId: dispute.collectorId, platform: "SLACK" } });
-        if (collector) {
-          await client.chat.postMessage({
-            channel: collector.externalId,
-            text: `${person.name} flagged a dispute on ${dispute.invoiceNumber} (${dispute.customerName}): ${parsed.reason}. Dunning on it is paused.`,
-            blocks: [
-              {
-                type: "section",
-                text: {
-                  type: "mrkdwn",
-                  text: `:pause_button: *${escape(person.name)}* flagged a dispute on *${escape(dispute.invoiceNumber)}* (${escape(dispute.customerName)}): ${escape(parsed.reason)}\nDunning on this invoice is paused.`,
-                },
-              },
-            ],
+      if (!parsed) {
+        // Parts missing: the form, prefilled with what was typed. A trigger_id lives 3 seconds.
+        const [invoiceNumber = "", ...rest] = command.text.trim().split(/\s+/);
+        try {
+          await client.views.open({
+            trigger_id: command.trigger_id,
+            view: disputeModal({ invoiceNumber, reason: rest.join(" "), channel: command.channel_id }) as never,
           });
+        } catch (error) {
+          if ((error as { data?: { error?: string } }).data?.error !== "expired_trigger_id") throw error;
+          throw new AppError("input.usage", `The form took too long to open. ${DISPUTE_USAGE}`);
         }
+        return;
       }
+      const person = await requirePerson(command.user_id, command.team_id);
+      const message = await flagAndTell(client, person, {
+        invoiceNumber: parsed.invoiceNumber,
+        category: parsed.category,
+        reason: parsed.reason,
+      });
+      await respond({ response_type: "ephemeral", ...infoBlocks(message) });
     } catch (error) {
       await respond({ response_type: "ephemeral", ...errorBlocks(userMessage(error, logger)) });
     }
+  });
+
+  async function requirePerson(userId: string, teamId: string | undefined) {
+    const person = await personOf(userId, teamId);
+    if (!person)
+      throw new AppError(
+        "forbidden",
+        `You are not registered in the credit committee yet: ask an admin to run ccbot people add --name "..." --roles sales --slack ${userId}.`,
+      );
+    return person;
+  }
+
+  /** Flags the dispute and tells the account's collector by direct message; the confirmation to show. */
+  async function flagAndTell(client: WebClient, person: { id: number; name: string }, input: FlagDisputeInput): Promise<string> {
+    const dispute = await flagDispute(db, { personId: person.id, origin: "SLACK" }, input, now());
+    if (dispute.collectorId !== null) {
+      const collector = await db.prisma.chatIdentity.findFirst({ where: { personId: dispute.collectorId, platform: "SLACK" } });
+      if (collector) {
+        await client.chat.postMessage({
+          channel: collector.externalId,
+          text: `${person.name} flagged a dispute on ${dispute.invoiceNumber} (${dispute.customerName}): ${input.reason}. Dunning on it is paused.`,
+          blocks: [
+            {
+              type: "section",
+              text: {
+                type: "mrkdwn",
+                text: `:pause_button: *${escape(person.name)}* flagged a dispute on *${escape(dispute.invoiceNumber)}* (${escape(dispute.customerName)}): ${escape(input.reason)}\nDunning on this invoice is paused.`,
+              },
+            },
+          ],
+        });
+      }
+    }
+    return `Dispute recorded on ${dispute.invoiceNumber} (${dispute.customerName}, ${input.category.toLowerCase().replace("_", " ")}): dunning on this invoice is paused.`;
+  }
+
+  // The dispute form: field problems shown on the field; the use case's refusals (unknown invoice, paid,
+  // already disputed) on the invoice field; the confirmation by direct message.
+  app.view(DISPUTE_MODAL, async ({ ack, view, body, client }) => {
+    const values = view.state.values as Record<string, { value?: { value?: string | null; selected_option?: { value: string } | null } }>;
+    const form = readDisputeForm({
+      invoice: values.invoice?.value?.value ?? "",
+      category: values.category?.value?.selected_option?.value ?? "",
+      reason: values.reason?.value?.value ?? "",
+      amount: values.amount?.value?.value ?? "",
+    });
+    if (!form.ok) {
+      await ack({ response_action: "errors", errors: form.errors });
+      return;
+    }
+    const user = (body as { user: { id: string; team_id?: string } }).user;
+    let message: string;
+    try {
+      const person = await requirePerson(user.id, user.team_id);
+      message = await flagAndTell(client, person, form.dispute);
+    } catch (error) {
+      await ack({ response_action: "errors", errors: { invoice: userMessage(error, logger) } });
+      return;
+    }
+    await ack();
+    await client.chat.postMessage({ channel: user.id, text: message });
   });
 
   /** Re-renders a thread message of the digest after a vote: decided actions lose their buttons. */

@@ -12,6 +12,7 @@ import {
   type TaskOutcome,
 } from "../../domain/digest.js";
 import { formatMoney } from "../../domain/money.js";
+import { DISPUTE_CATEGORIES } from "../../usecases/disputes.js";
 
 export const LIMITS = { blocks: 50, sectionText: 3000, header: 150, fields: 10, fieldText: 2000, contextElements: 10 } as const;
 
@@ -301,6 +302,63 @@ export function promiseModal(input: {
         optional: true,
         label: { type: "plain_text", text: "What was agreed" },
         element: { type: "plain_text_input", action_id: "value", multiline: true },
+      },
+    ],
+  };
+}
+
+export const DISPUTE_MODAL = "dispute_modal";
+
+/** The dispute form `/dispute` opens when parts are missing, prefilled with what was typed. */
+export function disputeModal(input: { invoiceNumber: string; reason: string; channel: string }): Record<string, unknown> {
+  const text = (value: string) => ({ type: "plain_text", text: value });
+  return {
+    type: "modal",
+    callback_id: DISPUTE_MODAL,
+    private_metadata: JSON.stringify({ channel: input.channel }),
+    title: text("Flag a dispute"),
+    submit: text("Flag it"),
+    close: text("Cancel"),
+    blocks: [
+      {
+        type: "input",
+        block_id: "invoice",
+        label: text("Invoice number"),
+        element: {
+          type: "plain_text_input",
+          action_id: "value",
+          placeholder: text("F2025-0113"),
+          ...(input.invoiceNumber ? { initial_value: truncate(input.invoiceNumber, 100) } : {}),
+        },
+      },
+      {
+        type: "input",
+        block_id: "category",
+        label: text("Reason"),
+        element: {
+          type: "static_select",
+          action_id: "value",
+          options: DISPUTE_CATEGORIES.map((c) => ({ text: text(c.charAt(0) + c.slice(1).toLowerCase().replace("_", " ")), value: c })),
+        },
+      },
+      {
+        type: "input",
+        block_id: "reason",
+        label: text("What the customer says"),
+        element: {
+          type: "plain_text_input",
+          action_id: "value",
+          multiline: true,
+          max_length: 2000,
+          ...(input.reason ? { initial_value: truncate(input.reason, 2000) } : {}),
+        },
+      },
+      {
+        type: "input",
+        block_id: "amount",
+        optional: true,
+        label: text("Amount disputed (blank: the whole open amount)"),
+        element: { type: "plain_text_input", action_id: "value", placeholder: text("1 250,00") },
       },
     ],
   };
