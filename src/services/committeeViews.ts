@@ -5,7 +5,7 @@ import { loadMonthlyFigures, loadPortfolio, loadRecoveryTotals, monthRange, type
 import { loadSettings, type CompanySettings } from "../db/settings.js";
 import { addAging, emptyAging, type Aging } from "../domain/aging.js";
 import { addDays, calendarDateFromDb, daysBetween, type CalendarDate } from "../domain/calendarDate.js";
-import { tallyVotes } from "../domain/approvals.js";
+import { checkVoter, tallyVotes } from "../domain/approvals.js";
 import {
   CALL_CHECKLIST,
   composeDigest,
@@ -213,6 +213,33 @@ export async function actionViews(db: Database, policy: Policy, actionIds: numbe
       },
     ];
   });
+}
+
+/** The actions awaiting a decision on which this person may vote and has not voted yet (App Home). */
+export async function awaitingVoteOf(db: Database, policy: Policy, personId: number): Promise<PendingAction[]> {
+  const person = await db.prisma.person.findUnique({ where: { id: personId } });
+  if (!person) return [];
+  const open = await db.prisma.proposedAction.findMany({
+    where: { status: "PROPOSED" },
+    include: { customer: { include: { salesOwner: true } }, votes: { select: { personId: true } } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  const voter = { personId: person.id, name: person.name, roles: person.roles as Role[] };
+  const mine = open.filter(
+    (a) =>
+      !a.votes.some((v) => v.personId === personId) &&
+      checkVoter(
+        {
+          kind: a.kind as ActionKind,
+          proposedById: a.proposedById,
+          salesOwnerId: a.customer.salesOwnerId,
+          salesOwnerName: a.customer.salesOwner?.name ?? null,
+        },
+        voter,
+        policy,
+      ).allowed,
+  );
+  return pendingActions(db, policy, { actionIds: mine.map((a) => a.id) });
 }
 
 async function openDisputes(db: Database, asOf: CalendarDate) {

@@ -128,6 +128,15 @@ export class SlackStandIn {
             return reply(200, { ok: false, error: "invalid_arguments" });
           return reply(200, { ok: true, view: { id: "V1" } });
         }
+        if (path.startsWith("/api/views.publish")) {
+          const view = (typeof body.view === "string" ? JSON.parse(body.view) : body.view) as
+            { type?: string; blocks?: unknown[] } | undefined;
+          if (!body.user_id) return reply(200, { ok: false, error: "invalid_arguments" });
+          if (view?.type !== "home" || !view.blocks || view.blocks.length > 100)
+            return reply(200, { ok: false, error: "invalid_arguments" });
+          const problem = blockKitProblem({ blocks: view.blocks.slice(0, 50) });
+          return reply(200, problem ? { ok: false, error: problem } : { ok: true, view: { id: "VHOME" } });
+        }
         if (path.startsWith("/api/chat.update")) {
           if (!body.channel || !body.ts) return reply(200, { ok: false, error: body.channel ? "message_not_found" : "channel_not_found" });
           const problem = blockKitProblem(body);

@@ -151,6 +151,41 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
     expect(last).not.toContain(`"block_id":"action-${actionId}"`);
   });
 
+  it("App Home shows what awaits the person's vote, with the buttons; a vote there updates it", async () => {
+    let before = slack.calls.length;
+    expect(await postEvent(port, { type: "app_home_opened", user: "UFIN", channel: "D1", tab: "home" }, "EvHome1")).toBe(200);
+    const published = await slack.waitFor("/api/views.publish", before);
+    expect(published.body.user_id).toBe("UFIN");
+    const view = (typeof published.body.view === "string" ? JSON.parse(published.body.view) : published.body.view) as {
+      blocks: Array<{ block_id?: string; text?: { text: string } }>;
+    };
+    const awaiting = await db.prisma.proposedAction.count({ where: { status: "PROPOSED", votes: { none: { personId: people.finance } } } });
+    expect(JSON.stringify(view.blocks)).toContain(`Awaiting your decision (${awaiting})`);
+    const first = view.blocks.find((b) => b.block_id?.startsWith("action-"));
+    const actionId = Number(first?.block_id?.replace("action-", ""));
+    // a sales rep who owns none of these accounts has nothing awaiting
+    before = slack.calls.length;
+    expect(await postEvent(port, { type: "app_home_opened", user: "UMARC", channel: "D2", tab: "home" }, "EvHome2")).toBe(200);
+    expect(JSON.stringify((await slack.waitFor("/api/views.publish", before)).body.view)).toContain("Nothing awaits your vote.");
+
+    before = slack.calls.length;
+    const click = buttonClick({
+      user: "UFIN",
+      channel: "",
+      message: { ts: "" },
+      responseUrl: `${slack.url}/response/home1`,
+      action: { action_id: "vote_approve", block_id: `action-${actionId}`, value: String(actionId), action_ts: "500.1" },
+    });
+    const payload = JSON.parse(click.payload as string) as Record<string, unknown>;
+    delete payload.message;
+    delete payload.channel;
+    payload.container = { type: "view", view_id: "VHOME" };
+    expect(await postToBot(port, { payload: JSON.stringify(payload) })).toBe(200);
+    const republished = await slack.waitFor("/api/views.publish", before);
+    expect(JSON.stringify(republished.body.view)).toContain(`Awaiting your decision (${awaiting - 1})`);
+    expect(await db.prisma.vote.count({ where: { actionId, personId: people.finance } })).toBe(1);
+  });
+
   it("messages written in the digest's thread are recorded as committee discussion, once each", async () => {
     const summary = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "SLACK", part: "summary" } });
     const part = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "SLACK", part: "actions-2" } });

@@ -9,7 +9,7 @@ import { calendarDateAt } from "../../domain/calendarDate.js";
 import type { Policy } from "../../domain/policy.js";
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import { accountView, actionViews } from "../../services/committeeViews.js";
+import { accountView, actionViews, awaitingVoteOf, collectorTasks } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
 import {
   DISPUTE_USAGE,
@@ -30,6 +30,7 @@ import {
   commentModal,
   DISPUTE_MODAL,
   disputeModal,
+  homeView,
   PROMISE_BUTTON,
   PROMISE_MODAL,
   promiseModal,
@@ -129,6 +130,32 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
       );
     } catch (error) {
       logger.error({ err: error, code: error instanceof AppError ? error.code : "unexpected" }, "committee discussion not recorded");
+    }
+  });
+
+  /** (Re)publishes a person's App Home: their pending approvals, their tasks for today if they collect. */
+  async function publishHome(client: WebClient, userId: string, teamId: string | undefined): Promise<void> {
+    const person = await personOf(userId, teamId);
+    const settings = await db.withConnection(loadSettings);
+    const asOf = calendarDateAt(now(), settings.timeZone);
+    const view = homeView({
+      personName: person?.name ?? null,
+      slackUserId: userId,
+      approvals: person ? await awaitingVoteOf(db, policy, person.id) : [],
+      tasks: person?.roles.includes("COLLECTOR") ? await collectorTasks(db, policy, asOf, person.id) : null,
+      currency: settings.currency,
+      locale: settings.locale,
+    });
+    await client.views.publish({ user_id: userId, view: view as never });
+  }
+
+  app.event("app_home_opened", async ({ event, client, body }) => {
+    const e = event as { user: string; tab?: string };
+    if (e.tab && e.tab !== "home") return;
+    try {
+      await publishHome(client, e.user, (body as { team_id?: string }).team_id);
+    } catch (error) {
+      logger.error({ err: error }, "App Home not published");
     }
   });
 
@@ -306,8 +333,10 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
             `You are not registered in the credit committee: ask an admin to run ccbot people add --slack ${user.id}.`,
           );
         const result = await recordVote(db, policy, { personId: person.id, origin: "SLACK" }, { actionId, decision }, now());
-        const container = (body as { container?: { channel_id?: string; message_ts?: string }; message?: { thread_ts?: string } })
-          .container;
+        const container = (
+          body as { container?: { type?: string; channel_id?: string; message_ts?: string }; message?: { thread_ts?: string } }
+        ).container;
+        if (container?.type === "view") await publishHome(client, user.id, user.team_id);
         const threadTs = (body as { message?: { thread_ts?: string } }).message?.thread_ts;
         if (container?.channel_id && container.message_ts) {
           await refreshDigestMessage(client, container.channel_id, container.message_ts);

@@ -8,6 +8,7 @@ import {
   type CustomerFile,
   type Digest,
   type DigestAccount,
+  type PendingAction,
   type TaskList,
   type TaskOutcome,
 } from "../../domain/digest.js";
@@ -362,4 +363,49 @@ export function disputeModal(input: { invoiceNumber: string; reason: string; cha
       },
     ],
   };
+}
+
+/** The App Home tab: what awaits the person's vote (with the buttons), and their tasks for today. */
+export function homeView(input: {
+  personName: string | null;
+  slackUserId: string;
+  approvals: PendingAction[];
+  tasks: TaskList | null;
+  currency: string;
+  locale: string;
+}): Record<string, unknown> {
+  const money = (minor: bigint) => formatMoney(minor, input.currency, input.locale);
+  const blocks: Block[] = [{ type: "header", text: { type: "plain_text", text: "Credit committee" } }];
+  if (!input.personName) {
+    blocks.push(
+      section(
+        `You are not registered in the credit committee yet: ask an admin to run \`ccbot people add --name "..." --roles ... --slack ${input.slackUserId}\`.`,
+      ),
+    );
+    return { type: "home", blocks };
+  }
+  blocks.push(section(`*Awaiting your decision (${input.approvals.length})*`));
+  // 100 blocks at most in a view: 20 actions (2 blocks each) and 20 task lines leave room for the headings.
+  const shown = input.approvals.slice(0, 20);
+  if (shown.length > 0) blocks.push(...actionBlocks(shown, 1, 1).blocks.slice(1));
+  else blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: "Nothing awaits your vote." }] });
+  if (input.approvals.length > shown.length)
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: `…and ${input.approvals.length - shown.length} more in the digest's thread.` }],
+    });
+  if (input.tasks) {
+    blocks.push(
+      { type: "divider" },
+      section(`*Your tasks for ${input.tasks.asOf} (${input.tasks.tasks.length})* — outcome buttons are in your daily message`),
+    );
+    for (const t of input.tasks.tasks.slice(0, 20))
+      blocks.push(
+        section(
+          `*${escape(t.title)}* — ${escape(t.customerName)} (${escape(t.externalId)}) · overdue ${money(t.overdue)}\n${escape(t.reason)}`,
+        ),
+      );
+    if (input.tasks.tasks.length === 0) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: "Nothing due today." }] });
+  }
+  return { type: "home", blocks: blocks.slice(0, 100) };
 }
