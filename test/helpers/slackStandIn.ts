@@ -8,6 +8,8 @@ import type { AddressInfo } from "node:net";
 export interface RecordedCall {
   path: string;
   body: Record<string, unknown>;
+  /** When it arrived (ms since epoch). */
+  at?: number;
 }
 
 function parseBody(req: IncomingMessage, raw: string): Record<string, unknown> {
@@ -56,6 +58,7 @@ export class SlackStandIn {
   >();
   private server: Server | undefined;
   private rateLimited: Array<{ method: string; retryAfter: number }> = [];
+  private readonly responseUses = new Map<string, number>();
   url = "";
 
   /** The next call to `method` answers 429 with Retry-After (seconds), as Slack does past a method's tier. */
@@ -87,7 +90,7 @@ export class SlackStandIn {
           return res.end(`OK - ${bytes.length}`);
         }
         const body = parseBody(req, bytes.toString("utf8"));
-        this.calls.push({ path, body });
+        this.calls.push({ path, body, at: Date.now() });
         const limited = this.rateLimited.findIndex((r) => path.startsWith(`/api/${r.method}`));
         if (limited >= 0) {
           const retryAfter = this.rateLimited.splice(limited, 1)[0]?.retryAfter ?? 1;
@@ -143,8 +146,19 @@ export class SlackStandIn {
           return reply(200, problem ? { ok: false, error: problem } : { ok: true, channel: body.channel, ts: body.ts });
         }
         if (path.startsWith("/response/")) {
+          // A response_url works 5 times within 30 minutes; "expired" ones stand for those past 30 minutes.
+          const uses = (this.responseUses.get(path) ?? 0) + 1;
+          this.responseUses.set(path, uses);
+          if (path.startsWith("/response/expired")) return reply(404, { ok: false, error: "expired_url" });
+          if (uses > 5) return reply(404, { ok: false, error: "used_url" });
           const problem = blockKitProblem(body);
           return problem ? reply(400, { ok: false, error: problem }) : reply(200, { ok: true });
+        }
+        if (path.startsWith("/api/chat.postEphemeral")) {
+          if (!body.channel || !body.user)
+            return reply(200, { ok: false, error: body.channel ? "user_not_in_channel" : "channel_not_found" });
+          const problem = blockKitProblem(body);
+          return reply(200, problem ? { ok: false, error: problem } : { ok: true, message_ts: `${Date.now() / 1000}` });
         }
         return reply(200, { ok: false, error: "unknown_method" });
       });

@@ -233,4 +233,32 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     const reply = await slack.waitFor("/response/", before);
     expect(JSON.stringify(reply.body)).toContain("The form took too long to open. Usage: /dispute INVOICE");
   });
+
+  it("an answer whose response_url is spent (5 uses) or expired (30 minutes) goes through chat.postEphemeral", async () => {
+    const used = `${slack.url}/response/used-${target.name}`;
+    for (let i = 0; i < 6; i++) expect(await post({ command: "/credit", text: "café", user_id: "UMARC", response_url: used })).toBe(200);
+    const before = slack.calls.length;
+    expect(
+      await post({ command: "/credit", text: "café", user_id: "UMARC", response_url: `${slack.url}/response/expired-${target.name}` }),
+    ).toBe(200);
+    const fallback = await slack.waitFor("/api/chat.postEphemeral", before);
+    expect(fallback.body).toMatchObject({ channel: "C1", user: "UMARC" });
+    expect(JSON.stringify(fallback.body.blocks)).toContain("Café du Port (K1)");
+    // the sixth use of the first URL fell back too
+    expect(slack.calls.filter((c) => c.path.startsWith("/api/chat.postEphemeral"))).toHaveLength(2);
+  });
+
+  it("Slack's 429 is honoured: the bot waits Retry-After, then sends", async () => {
+    slack.rateLimitNext("chat.postEphemeral", 1);
+    const before = slack.calls.length;
+    expect(
+      await post({ command: "/credit", text: "café", user_id: "UMARC", response_url: `${slack.url}/response/expired-429-${target.name}` }),
+    ).toBe(200);
+    const deadline = Date.now() + 8000;
+    const tries = () => slack.calls.slice(before).filter((c) => c.path.startsWith("/api/chat.postEphemeral"));
+    while (tries().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const [limited, retried] = tries();
+    expect(retried).toBeDefined();
+    expect((retried?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(1000);
+  }, 15_000);
 });

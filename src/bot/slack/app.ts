@@ -1,6 +1,6 @@
 // The Slack app: Bolt wired to the use cases. Handlers only translate (payload -> use case -> blocks);
 // the rules live in src/domain and src/usecases. Every handler acknowledges first (Slack's 3-second rule).
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from "@slack/bolt";
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type RespondFn } from "@slack/bolt";
 import type { SlackConfig } from "../../config/slack.js";
 import type { Database } from "../../db/database.js";
 import { loadSettings } from "../../db/settings.js";
@@ -71,6 +71,29 @@ function userMessage(error: unknown, logger: Logger): string {
   if (error instanceof AppError) return error.message;
   logger.error({ err: error }, "unexpected error in a Slack handler");
   return "Something failed on our side; it has been logged. Try again in a minute.";
+}
+
+/**
+ * An ephemeral answer through response_url; once that URL is spent (5 uses, 30 minutes) or refused, the same
+ * answer through chat.postEphemeral, so a late click still gets its explanation.
+ */
+async function privately(respond: RespondFn, client: WebClient, body: unknown, message: Record<string, unknown>): Promise<void> {
+  try {
+    await respond({ response_type: "ephemeral", ...message } as never);
+  } catch (error) {
+    const b = body as {
+      channel_id?: string;
+      user_id?: string;
+      channel?: { id?: string };
+      container?: { channel_id?: string };
+      user?: { id?: string };
+    };
+    const channel = b.channel_id ?? b.channel?.id ?? b.container?.channel_id;
+    const user = b.user_id ?? b.user?.id;
+    if (!channel || !user) throw error;
+    const { text, blocks } = message as { text?: string; blocks?: never[] };
+    await client.chat.postEphemeral({ channel, user, text: text ?? "", ...(blocks ? { blocks } : {}) });
+  }
 }
 
 export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPReceiver | null } {
@@ -159,7 +182,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
     }
   });
 
-  app.command("/credit", async ({ command, ack, respond }) => {
+  app.command("/credit", async ({ command, ack, respond, client, body }) => {
     await ack();
     try {
       const customer = await findAccount(db, command.text);
@@ -172,13 +195,13 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
         currency: settings.currency,
         locale: settings.locale,
       });
-      await respond({ response_type: "ephemeral", ...message });
+      await privately(respond, client, body, { ...message });
     } catch (error) {
-      await respond({ response_type: "ephemeral", ...errorBlocks(userMessage(error, logger)) });
+      await privately(respond, client, body, { ...errorBlocks(userMessage(error, logger)) });
     }
   });
 
-  app.command("/dispute", async ({ command, ack, respond, client }) => {
+  app.command("/dispute", async ({ command, ack, respond, client, body }) => {
     await ack();
     try {
       const resolve = /^resolve\s+(\S+)\s+(.+)$/i.exec(command.text.trim());
@@ -196,8 +219,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
           );
         const [, invoiceNumber = "", outcome = ""] = resolve;
         await resolveDispute(db, { personId: person.id, origin: "SLACK" }, { invoiceNumber, outcome }, now());
-        await respond({
-          response_type: "ephemeral",
+        await privately(respond, client, body, {
           ...infoBlocks(`Dispute on ${invoiceNumber} settled: ${outcome}. Dunning on it resumes.`),
         });
         return;
@@ -223,9 +245,9 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
         category: parsed.category,
         reason: parsed.reason,
       });
-      await respond({ response_type: "ephemeral", ...infoBlocks(message) });
+      await privately(respond, client, body, { ...infoBlocks(message) });
     } catch (error) {
-      await respond({ response_type: "ephemeral", ...errorBlocks(userMessage(error, logger)) });
+      await privately(respond, client, body, { ...errorBlocks(userMessage(error, logger)) });
     }
   });
 
@@ -347,7 +369,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
           }
         }
       } catch (error) {
-        await respond({ response_type: "ephemeral", replace_original: false, ...errorBlocks(userMessage(error, logger)) });
+        await privately(respond, client, body, { replace_original: false, ...errorBlocks(userMessage(error, logger)) });
       }
     });
   }
@@ -391,14 +413,13 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
         });
       }
       if (value.o === "dispute") {
-        await respond({
-          response_type: "ephemeral",
+        await privately(respond, client, body, {
           replace_original: false,
           ...infoBlocks("Recorded. Now say which invoice and why: /dispute INVOICE reason — dunning on it pauses."),
         });
       }
     } catch (error) {
-      await respond({ response_type: "ephemeral", replace_original: false, ...errorBlocks(userMessage(error, logger)) });
+      await privately(respond, client, body, { replace_original: false, ...errorBlocks(userMessage(error, logger)) });
     }
   });
 
@@ -416,8 +437,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
       await client.views.open({ trigger_id: b.trigger_id, view: view as never });
     } catch (error) {
       const expired = (error as { data?: { error?: string } }).data?.error === "expired_trigger_id";
-      await respond({
-        response_type: "ephemeral",
+      await privately(respond, client, body, {
         replace_original: false,
         ...errorBlocks(expired ? "The form took too long to open: click Comment again." : userMessage(error, logger)),
       });
@@ -474,8 +494,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
     } catch (error) {
       // A trigger_id lives 3 seconds: when the form cannot open, say how to record the promise instead.
       const expired = (error as { data?: { error?: string } }).data?.error === "expired_trigger_id";
-      await respond({
-        response_type: "ephemeral",
+      await privately(respond, client, body, {
         replace_original: false,
         ...errorBlocks(expired ? "The form took too long to open: click the button again." : userMessage(error, logger)),
       });
