@@ -8,6 +8,7 @@ import { bucketLabels } from "../../domain/aging.js";
 import { calendarDateAt } from "../../domain/calendarDate.js";
 import type { Policy } from "../../domain/policy.js";
 import { AppError } from "../../errors.js";
+import { Limiter } from "../limiter.js";
 import type { Logger } from "../../log.js";
 import { accountView, actionViews, awaitingVoteOf, collectorTasks } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
@@ -100,6 +101,8 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
   const { config, db, policy, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const documentsDir = deps.documentsDir ?? "data/documents";
+  // The work after each acknowledgement, a few at a time (see Limiter).
+  const queue = new Limiter(4);
   const receiver =
     config.SLACK_MODE === "http"
       ? new HTTPReceiver({
@@ -184,21 +187,23 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
 
   app.command("/credit", async ({ command, ack, respond, client, body }) => {
     await ack();
-    try {
-      const customer = await findAccount(db, command.text);
-      const timeZone = (await db.withConnection(loadSettings)).timeZone;
-      const { settings, account, file } = await accountView(db, policy, calendarDateAt(now(), timeZone), customer.id);
-      const message = customerFileBlocks({
-        account,
-        file,
-        bucketLabels: bucketLabels(policy.agingBuckets),
-        currency: settings.currency,
-        locale: settings.locale,
-      });
-      await privately(respond, client, body, { ...message });
-    } catch (error) {
-      await privately(respond, client, body, { ...errorBlocks(userMessage(error, logger)) });
-    }
+    await queue.run(async () => {
+      try {
+        const customer = await findAccount(db, command.text);
+        const timeZone = (await db.withConnection(loadSettings)).timeZone;
+        const { settings, account, file } = await accountView(db, policy, calendarDateAt(now(), timeZone), customer.id);
+        const message = customerFileBlocks({
+          account,
+          file,
+          bucketLabels: bucketLabels(policy.agingBuckets),
+          currency: settings.currency,
+          locale: settings.locale,
+        });
+        await privately(respond, client, body, { ...message });
+      } catch (error) {
+        await privately(respond, client, body, { ...errorBlocks(userMessage(error, logger)) });
+      }
+    });
   });
 
   app.command("/dispute", async ({ command, ack, respond, client, body }) => {
@@ -344,83 +349,87 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
   ] as const) {
     app.action(actionIdName, async ({ ack, body, action, respond, client }) => {
       await ack();
-      try {
-        const actionId = Number((action as { value?: string }).value);
-        if (!Number.isInteger(actionId)) throw new AppError("input.invalid", "This button does not name an action.");
-        const user = (body as { user: { id: string; team_id?: string } }).user;
-        const person = await personOf(user.id, user.team_id ?? (body as { team?: { id?: string } }).team?.id);
-        if (!person)
-          throw new AppError(
-            "forbidden",
-            `You are not registered in the credit committee: ask an admin to run ccbot people add --slack ${user.id}.`,
-          );
-        const result = await recordVote(db, policy, { personId: person.id, origin: "SLACK" }, { actionId, decision }, now());
-        const container = (
-          body as { container?: { type?: string; channel_id?: string; message_ts?: string }; message?: { thread_ts?: string } }
-        ).container;
-        if (container?.type === "view") await publishHome(client, user.id, user.team_id);
-        const threadTs = (body as { message?: { thread_ts?: string } }).message?.thread_ts;
-        if (container?.channel_id && container.message_ts) {
-          await refreshDigestMessage(client, container.channel_id, container.message_ts);
-          const announcement = decisionSummary(result);
-          if (announcement && threadTs) {
-            await client.chat.postMessage({ channel: container.channel_id, thread_ts: threadTs, text: announcement });
-            await attachDocuments(client, { channel: container.channel_id, ts: threadTs }, person.id, result);
+      await queue.run(async () => {
+        try {
+          const actionId = Number((action as { value?: string }).value);
+          if (!Number.isInteger(actionId)) throw new AppError("input.invalid", "This button does not name an action.");
+          const user = (body as { user: { id: string; team_id?: string } }).user;
+          const person = await personOf(user.id, user.team_id ?? (body as { team?: { id?: string } }).team?.id);
+          if (!person)
+            throw new AppError(
+              "forbidden",
+              `You are not registered in the credit committee: ask an admin to run ccbot people add --slack ${user.id}.`,
+            );
+          const result = await recordVote(db, policy, { personId: person.id, origin: "SLACK" }, { actionId, decision }, now());
+          const container = (
+            body as { container?: { type?: string; channel_id?: string; message_ts?: string }; message?: { thread_ts?: string } }
+          ).container;
+          if (container?.type === "view") await publishHome(client, user.id, user.team_id);
+          const threadTs = (body as { message?: { thread_ts?: string } }).message?.thread_ts;
+          if (container?.channel_id && container.message_ts) {
+            await refreshDigestMessage(client, container.channel_id, container.message_ts);
+            const announcement = decisionSummary(result);
+            if (announcement && threadTs) {
+              await client.chat.postMessage({ channel: container.channel_id, thread_ts: threadTs, text: announcement });
+              await attachDocuments(client, { channel: container.channel_id, ts: threadTs }, person.id, result);
+            }
           }
+        } catch (error) {
+          await privately(respond, client, body, { replace_original: false, ...errorBlocks(userMessage(error, logger)) });
         }
-      } catch (error) {
-        await privately(respond, client, body, { replace_original: false, ...errorBlocks(userMessage(error, logger)) });
-      }
+      });
     });
   }
 
   app.action(new RegExp(`^${TASK_OUTCOME}:`), async ({ ack, body, action, respond, client }) => {
     await ack();
-    try {
-      const user = (body as { user: { id: string; team_id?: string } }).user;
-      const person = await personOf(user.id, user.team_id);
-      if (!person)
-        throw new AppError(
-          "forbidden",
-          `You are not registered in the credit committee: ask an admin to run ccbot people add --slack ${user.id}.`,
+    await queue.run(async () => {
+      try {
+        const user = (body as { user: { id: string; team_id?: string } }).user;
+        const person = await personOf(user.id, user.team_id);
+        if (!person)
+          throw new AppError(
+            "forbidden",
+            `You are not registered in the credit committee: ask an admin to run ccbot people add --slack ${user.id}.`,
+          );
+        const value = JSON.parse((action as { value?: string }).value ?? "{}") as { c?: number; l?: string; ch?: string; o?: string };
+        if (!value.c || !value.l || !value.o) throw new AppError("input.invalid", "This button does not name a task.");
+        const { label } = await recordTaskOutcome(
+          db,
+          { personId: person.id, origin: "SLACK" },
+          { customerId: value.c, levelId: value.l, channel: value.ch, outcome: value.o },
+          now(),
         );
-      const value = JSON.parse((action as { value?: string }).value ?? "{}") as { c?: number; l?: string; ch?: string; o?: string };
-      if (!value.c || !value.l || !value.o) throw new AppError("input.invalid", "This button does not name a task.");
-      const { label } = await recordTaskOutcome(
-        db,
-        { personId: person.id, origin: "SLACK" },
-        { customerId: value.c, levelId: value.l, channel: value.ch, outcome: value.o },
-        now(),
-      );
-      const message = body as { message?: { ts: string; blocks?: Array<Record<string, unknown>> }; container?: { channel_id?: string } };
-      if (message.message?.blocks && message.container?.channel_id) {
-        const key = `task-${value.c}:${value.l}`;
-        const blocks = message.message.blocks.map((b) =>
-          b.block_id === key
-            ? {
-                type: "context",
-                block_id: key,
-                elements: [{ type: "mrkdwn", text: `:white_check_mark: ${escape(label)} — recorded` }],
-              }
-            : b,
-        );
-        // The message's own blocks, sent back with one block replaced: Slack's types, not ours.
-        await client.chat.update({
-          channel: message.container.channel_id,
-          ts: message.message.ts,
-          blocks: blocks as never[],
-          text: "Your tasks",
-        });
+        const message = body as { message?: { ts: string; blocks?: Array<Record<string, unknown>> }; container?: { channel_id?: string } };
+        if (message.message?.blocks && message.container?.channel_id) {
+          const key = `task-${value.c}:${value.l}`;
+          const blocks = message.message.blocks.map((b) =>
+            b.block_id === key
+              ? {
+                  type: "context",
+                  block_id: key,
+                  elements: [{ type: "mrkdwn", text: `:white_check_mark: ${escape(label)} — recorded` }],
+                }
+              : b,
+          );
+          // The message's own blocks, sent back with one block replaced: Slack's types, not ours.
+          await client.chat.update({
+            channel: message.container.channel_id,
+            ts: message.message.ts,
+            blocks: blocks as never[],
+            text: "Your tasks",
+          });
+        }
+        if (value.o === "dispute") {
+          await privately(respond, client, body, {
+            replace_original: false,
+            ...infoBlocks("Recorded. Now say which invoice and why: /dispute INVOICE reason — dunning on it pauses."),
+          });
+        }
+      } catch (error) {
+        await privately(respond, client, body, { replace_original: false, ...errorBlocks(userMessage(error, logger)) });
       }
-      if (value.o === "dispute") {
-        await privately(respond, client, body, {
-          replace_original: false,
-          ...infoBlocks("Recorded. Now say which invoice and why: /dispute INVOICE reason — dunning on it pauses."),
-        });
-      }
-    } catch (error) {
-      await privately(respond, client, body, { replace_original: false, ...errorBlocks(userMessage(error, logger)) });
-    }
+    });
   });
 
   app.action(ACTION_IDS.comment, async ({ ack, body, action, client, respond }) => {
