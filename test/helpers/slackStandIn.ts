@@ -131,6 +131,10 @@ export class SlackStandIn {
             return reply(200, { ok: false, error: "invalid_arguments" });
           return reply(200, { ok: true, view: { id: "V1" } });
         }
+        if (path.startsWith("/api/conversations.open")) {
+          if (!body.users) return reply(200, { ok: false, error: "invalid_arguments" });
+          return reply(200, { ok: true, channel: { id: `D${String(body.users)}` } });
+        }
         if (path.startsWith("/api/views.publish")) {
           const view = (typeof body.view === "string" ? JSON.parse(body.view) : body.view) as
             { type?: string; blocks?: unknown[] } | undefined;

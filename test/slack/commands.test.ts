@@ -7,7 +7,7 @@ import { IMPORTERS, runImport } from "../../src/import/index.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
-import { exchangeWithBot, postToBot, startSlackBot, viewSubmission } from "../helpers/slackRequests.js";
+import { buttonClick, exchangeWithBot, postToBot, startSlackBot, viewSubmission } from "../helpers/slackRequests.js";
 
 afterAll(dropTestSchemas);
 
@@ -245,7 +245,10 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     expect(fallback.body).toMatchObject({ channel: "C1", user: "UMARC" });
     expect(JSON.stringify(fallback.body.blocks)).toContain("Café du Port (K1)");
     // the sixth use of the first URL fell back too
-    expect(slack.calls.filter((c) => c.path.startsWith("/api/chat.postEphemeral"))).toHaveLength(2);
+    const ephemerals = () => slack.calls.filter((c) => c.path.startsWith("/api/chat.postEphemeral"));
+    const deadline = Date.now() + 5000;
+    while (ephemerals().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(ephemerals()).toHaveLength(2);
   });
 
   it("Slack's 429 is honoured: the bot waits Retry-After, then sends", async () => {
@@ -261,4 +264,28 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     expect(retried).toBeDefined();
     expect((retried?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(1000);
   }, 15_000);
+
+  it("the customer file's Evidence button sends the evidence PDF by direct message to who asked", async () => {
+    let before = slack.calls.length;
+    expect(await post({ command: "/credit", text: "café", user_id: "UMARC" })).toBe(200);
+    const reply = await slack.waitFor("/response/", before);
+    const button = (reply.body.blocks as Array<{ block_id?: string; elements?: Array<{ action_id: string; value: string }> }>).find(
+      (b) => b.block_id === "customer-file",
+    )?.elements?.[0];
+    expect(button?.action_id).toBe("evidence_file");
+    before = slack.calls.length;
+    const click = buttonClick({
+      user: "UMARC",
+      channel: "C1",
+      message: { ts: "1.1" },
+      responseUrl: `${slack.url}/response/ev-${target.name}`,
+      action: { action_id: "evidence_file", value: button?.value ?? "", action_ts: "9.1" },
+    });
+    expect(await postToBot(port, click)).toBe(200);
+    const done = await slack.waitFor("/api/files.completeUploadExternal", before);
+    expect(done.body.channel_id).toBe("DUMARC");
+    expect(String(done.body.initial_comment)).toContain("Evidence file of Café du Port");
+    const pdf = [...slack.uploads.values()].find((u) => u.filename === "evidence-K1.pdf");
+    expect(pdf?.data?.subarray(0, 5).toString()).toBe("%PDF-");
+  });
 });

@@ -9,6 +9,7 @@ import { calendarDateAt } from "../../domain/calendarDate.js";
 import type { Policy } from "../../domain/policy.js";
 import { AppError } from "../../errors.js";
 import { Limiter } from "../limiter.js";
+import { evidenceFile } from "../../documents/evidence.js";
 import type { Logger } from "../../log.js";
 import { accountView, actionViews, awaitingVoteOf, collectorTasks } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
@@ -31,6 +32,7 @@ import {
   commentModal,
   DISPUTE_MODAL,
   disputeModal,
+  EVIDENCE_BUTTON,
   homeView,
   PROMISE_BUTTON,
   PROMISE_MODAL,
@@ -428,6 +430,37 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
         }
       } catch (error) {
         await privately(respond, client, body, { replace_original: false, ...errorBlocks(userMessage(error, logger)) });
+      }
+    });
+  });
+
+  // The evidence file of an account, by direct message to the person who asked (it is personal data).
+  app.action(EVIDENCE_BUTTON, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    await queue.run(async () => {
+      try {
+        const user = (body as { user: { id: string; team_id?: string } }).user;
+        await requirePerson(user.id, user.team_id);
+        const customerId = Number((action as { value?: string }).value);
+        const customer = await db.prisma.customer.findUnique({ where: { id: customerId } });
+        if (!customer) throw new AppError("not_found", "This customer is no longer known.");
+        const { pdf, entries, intact } = await evidenceFile(db, customer.id, now());
+        const dm = await client.conversations.open({ users: user.id });
+        const channel = dm.channel?.id;
+        if (!channel) throw new AppError("conflict", "Slack did not open a direct message with you.");
+        await client.filesUploadV2({
+          channel_id: channel,
+          initial_comment: `Evidence file of ${customer.name}: statement of account and ${entries} history entries, ${intact ? "seals intact" : "SEALS BROKEN — run ccbot history verify"}.`,
+          file_uploads: [
+            {
+              file: pdf,
+              filename: `evidence-${customer.externalId.replace(/[^\w.-]+/g, "_")}.pdf`,
+              title: `Evidence file — ${customer.name}`,
+            },
+          ],
+        });
+      } catch (error) {
+        await privately(respond, client, body, { ...errorBlocks(userMessage(error, logger)), replace_original: false });
       }
     });
   });

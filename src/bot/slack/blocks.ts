@@ -92,11 +92,26 @@ export function customerFileBlocks(input: {
         .map((h) => ({ type: "mrkdwn", text: truncate(`${h.on} ${escape(h.by ?? "")}: ${escape(h.text)}`, 300) })),
     });
   }
+  blocks.push({
+    type: "actions",
+    block_id: "customer-file",
+    elements: [
+      {
+        type: "button",
+        action_id: EVIDENCE_BUTTON,
+        text: { type: "plain_text", text: "Evidence file (PDF)" },
+        value: String(account.customerId),
+      },
+    ],
+  });
   return {
     text: `${account.name}: exposure ${money(f.exposure)}, ${account.blocked ? "deliveries blocked" : "deliveries open"}`,
     blocks: blocks.slice(0, LIMITS.blocks),
   };
 }
+
+/** The customer file's button: the evidence file (statement, sealed history) sent by direct message. */
+export const EVIDENCE_BUTTON = "evidence_file";
 
 export const ACTION_IDS = { approve: "vote_approve", reject: "vote_reject", comment: "vote_comment" } as const;
 export const COMMENT_MODAL = "comment_modal";
