@@ -21,6 +21,8 @@ export class BotConnectorStandIn {
   private server: Server | undefined;
   private nextId = 1_700_000_000_000;
   private failures: Array<{ status: number; retryAfter?: number }> = [];
+  /** Files uploaded after a file consent, by name. */
+  readonly uploads = new Map<string, { data: Buffer; range: string }>();
   /** Conversations whose user blocked the bot: 403, as Teams answers. */
   readonly blocked = new Set<string>();
   url = "";
@@ -36,6 +38,15 @@ export class BotConnectorStandIn {
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         const raw = Buffer.concat(chunks);
+        if ((req.url ?? "").startsWith("/upload/")) {
+          // Stands in for the OneDrive upload session Teams hands out after a file consent.
+          this.uploads.set(decodeURIComponent((req.url ?? "").slice("/upload/".length)), {
+            data: raw,
+            range: String(req.headers["content-range"] ?? ""),
+          });
+          res.writeHead(201, { "content-type": "application/json" });
+          return res.end("{}");
+        }
         const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? "");
         const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
           res.writeHead(status, { "content-type": "application/json", ...headers });

@@ -178,6 +178,48 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
     expect(result.attachments[0]?.preview.content.title).toContain("Acme Industrie");
   });
 
+  it("the customer file's Evidence button sends the PDF after the person accepts it, in the personal chat only", async () => {
+    const reply = await say(CLAIRE, "credit ACME");
+    const action = (cardOf(reply.body) as unknown as { actions: Array<{ title: string; verb: string; data: Record<string, unknown> }> })
+      .actions[0];
+    expect(action?.title).toBe("Evidence file (PDF)");
+    const click = (conversation: { id: string; conversationType: string }) =>
+      sendActivity(
+        port,
+        executeActivity(connector.url, CLAIRE, conversation, String(reply.body.id ?? "1"), action?.verb ?? "", action?.data ?? {}),
+      );
+    expect(String((await click(channel())).body?.value)).toContain("The evidence file is personal data");
+    let before = connector.calls.length;
+    expect(String((await click(personalChat(CLAIRE))).body?.value)).toContain("Accept the file below");
+    const consent = await connector.waitFor((c) => JSON.stringify(c.body).includes("file.consent"), before);
+    const attachment = (consent.body.attachments as Array<{ name: string; content: { sizeInBytes: number; acceptContext: unknown } }>)[0];
+    expect(attachment?.name).toBe("evidence-ACME.pdf");
+    expect(attachment?.content.sizeInBytes).toBeGreaterThan(1000);
+
+    before = connector.calls.length;
+    const accepted = await sendActivity(
+      port,
+      invokeActivity(connector.url, CLAIRE, personalChat(CLAIRE), "fileConsent/invoke", {
+        type: "fileUpload",
+        action: "accept",
+        context: attachment?.content.acceptContext,
+        uploadInfo: {
+          name: "evidence-ACME.pdf",
+          uploadUrl: `${connector.url}/upload/evidence-ACME.pdf`,
+          contentUrl: "https://contoso-my.sharepoint.com/personal/claire/Documents/evidence-ACME.pdf",
+          uniqueId: "u-1",
+          fileType: "pdf",
+        },
+      }),
+    );
+    expect(accepted.status).toBe(200);
+    const info = await connector.waitFor((c) => JSON.stringify(c.body).includes("file.info"), before);
+    expect(JSON.stringify(info.body)).toContain("u-1");
+    const uploaded = connector.uploads.get("evidence-ACME.pdf");
+    expect(uploaded?.data.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(uploaded?.range).toBe(`bytes 0-${(uploaded?.data.length ?? 0) - 1}/${uploaded?.data.length}`);
+  });
+
   it("dispute resolve is for finance and back office", async () => {
     expect(JSON.stringify((await say(CLAIRE, "dispute resolve F2025-0113 credit note issued")).body)).toContain("finance");
     const done = await say(NATHALIE, "dispute resolve F2025-0113 credit note AV-0042 issued");

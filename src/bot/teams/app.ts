@@ -25,6 +25,8 @@ import {
   customerFileCard,
   disputeFormCard,
   errorCard,
+  fileConsentAttachment,
+  fileInfoAttachment,
   infoCard,
   letterCard,
   taskKey,
@@ -34,6 +36,7 @@ import {
   type CardMessage,
 } from "./cards.js";
 import { Delivery } from "./delivery.js";
+import { evidenceFile } from "../../documents/evidence.js";
 
 export interface TeamsDeps {
   config: TeamsConfig;
@@ -69,6 +72,16 @@ function threadOf(conversationId: string, rootId: string): string {
   return /^\d+$/.test(rootId) && rootId !== "0" ? toThreadedConversationId(conversationId, rootId) : conversationId;
 }
 
+/** A message carrying other attachments than one Adaptive Card (file consent, file info). */
+interface FileMessage {
+  text: string;
+  attachments: Array<Record<string, unknown>>;
+}
+
+function evidenceName(externalId: string): string {
+  return `evidence-${externalId.replace(/[^\w.-]+/g, "_")}.pdf`;
+}
+
 /** Sends, replies and updates through the SDK, paced and retried by Delivery. */
 export class TeamsMessenger {
   constructor(
@@ -76,13 +89,13 @@ export class TeamsMessenger {
     readonly delivery: Delivery,
   ) {}
 
-  private activity(message: CardMessage | string): Record<string, unknown> {
-    return typeof message === "string"
-      ? { type: "message", text: message }
-      : { type: "message", summary: message.text, attachments: [{ contentType: CARD_CONTENT_TYPE, content: message.card }] };
+  private activity(message: CardMessage | FileMessage | string): Record<string, unknown> {
+    if (typeof message === "string") return { type: "message", text: message };
+    if ("attachments" in message) return { type: "message", summary: message.text, attachments: message.attachments };
+    return { type: "message", summary: message.text, attachments: [{ contentType: CARD_CONTENT_TYPE, content: message.card }] };
   }
 
-  async post(conversationId: string, message: CardMessage | string): Promise<string> {
+  async post(conversationId: string, message: CardMessage | FileMessage | string): Promise<string> {
     const sent = await this.delivery.run(conversationId, () => this.app.send(conversationId, this.activity(message) as never));
     return sent.id;
   }
@@ -395,6 +408,28 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
             ),
           );
         }
+        case VERBS.evidence: {
+          await requirePerson(a);
+          if (a.conversation.conversationType !== "personal")
+            return messageResponse(
+              "The evidence file is personal data: ask for it in your personal chat with me (credit ACME there, then the button).",
+            );
+          const customer = await db.prisma.customer.findUnique({ where: { id: Number(data.c) } });
+          if (!customer) throw new AppError("not_found", "This customer is no longer known.");
+          const { pdf } = await evidenceFile(db, customer.id, now());
+          await messenger.post(a.conversation.id, {
+            text: `Evidence file of ${customer.name}`,
+            attachments: [
+              fileConsentAttachment({
+                filename: evidenceName(customer.externalId),
+                description: `Evidence file of ${customer.name}: statement of account and sealed history`,
+                size: pdf.length,
+                context: { c: customer.id },
+              }),
+            ],
+          });
+          return messageResponse("Accept the file below and it is saved to your OneDrive.");
+        }
         case VERBS.dispute: {
           const form = readDisputeForm(data as Record<string, string>);
           if (!form.ok)
@@ -517,6 +552,39 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
     const action = (a.value as { action?: { verb?: string; data?: Record<string, unknown> } } | undefined)?.action;
     return (await onCardAction(a, action?.verb ?? "", action?.data ?? {})) as never;
   });
+
+  // The evidence file, once the person accepted it: uploaded to the URL Teams gave, then shown as a file card.
+  app.on("file.consent.accept", async (ctx) => {
+    const a = ctx.activity as unknown as Inbound;
+    const value = a.value as {
+      context?: { c?: number };
+      uploadInfo?: { uploadUrl: string; contentUrl: string; name: string; uniqueId: string; fileType: string };
+    };
+    try {
+      await requirePerson(a);
+      const info = value.uploadInfo;
+      const customerId = Number(value.context?.c);
+      if (!info || !Number.isInteger(customerId)) throw new AppError("input.invalid", "Teams did not say where to put the file.");
+      const { pdf } = await evidenceFile(db, customerId, now());
+      const res = await fetch(info.uploadUrl, {
+        method: "PUT",
+        headers: { "content-length": String(pdf.length), "content-range": `bytes 0-${pdf.length - 1}/${pdf.length}` },
+        body: new Uint8Array(pdf),
+      });
+      if (!res.ok) throw new Error(`upload refused: HTTP ${res.status}`);
+      await messenger.post(a.conversation.id, {
+        text: `Evidence file: ${info.name}`,
+        attachments: [
+          fileInfoAttachment({ name: info.name, contentUrl: info.contentUrl, uniqueId: info.uniqueId, fileType: info.fileType }),
+        ],
+      });
+    } catch (error) {
+      await messenger.post(a.conversation.id, `The evidence file was not sent: ${userMessage(error, logger)}`);
+    }
+    return { status: 200 } as never;
+  });
+
+  app.on("file.consent.decline", async () => ({ status: 200 }) as never);
 
   // Message extension, action command "flagDispute": the form, prefilled from the message it was run on.
   app.on("message.ext.open", async (ctx) => {

@@ -30,6 +30,7 @@ export const VERBS = {
   outcome: "task.outcome",
   promise: "task.promise",
   dispute: "dispute.flag",
+  evidence: "account.evidence",
 } as const;
 
 export type Element = Record<string, unknown>;
@@ -138,7 +139,10 @@ export function customerFileCard(input: {
   }
   return {
     text: `${account.name}: ${account.blocked ? "deliveries blocked" : "deliveries open"}, exposure ${money(f.exposure)}`,
-    card: card(body, { fallbackText: `${account.name}: exposure ${money(f.exposure)}` }),
+    card: card(body, {
+      actions: [execute("Evidence file (PDF)", VERBS.evidence, { c: account.customerId })],
+      fallbackText: `${account.name}: exposure ${money(f.exposure)}`,
+    }),
   };
 }
 
@@ -390,5 +394,24 @@ export function letterCard(doc: { title: string; summary: string; text: string }
         },
       ],
     }),
+  };
+}
+
+/** Teams' file consent card: the person accepts, Teams gives an upload URL in their OneDrive, we upload. */
+export function fileConsentAttachment(input: { filename: string; description: string; size: number; context: Record<string, unknown> }) {
+  return {
+    contentType: "application/vnd.microsoft.teams.card.file.consent",
+    name: input.filename,
+    content: { description: input.description, sizeInBytes: input.size, acceptContext: input.context, declineContext: input.context },
+  };
+}
+
+/** The card Teams shows for a file the bot uploaded after consent. */
+export function fileInfoAttachment(input: { name: string; contentUrl: string; uniqueId: string; fileType: string }) {
+  return {
+    contentType: "application/vnd.microsoft.teams.card.file.info",
+    contentUrl: input.contentUrl,
+    name: input.name,
+    content: { uniqueId: input.uniqueId, fileType: input.fileType },
   };
 }

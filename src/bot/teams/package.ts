@@ -46,7 +46,8 @@ export function teamsManifest(input: PackageInput): Record<string, unknown> {
       {
         botId: input.appId,
         scopes: [...SCOPES],
-        supportsFiles: false,
+        // The evidence file is sent in the personal chat after the person accepts it (file consent).
+        supportsFiles: true,
         isNotificationOnly: false,
         commandLists: [
           {
