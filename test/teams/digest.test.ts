@@ -195,6 +195,23 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
     expect(connector.calls.length).toBe(before);
   });
 
+  it("an older client's Action.Submit fallback (a message with the verb in its value) votes the same way", async () => {
+    const part = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "TEAMS", part: "actions-3" } });
+    const actionId = part.actionIds[0] as number;
+    const submit = {
+      ...messageActivity(connector.url, FIN, channel(part.channel), "", { verb: VERBS.approve, actionId }),
+      replyToId: part.ts,
+    };
+    const before = connector.calls.length;
+    expect((await sendActivity(port, submit)).status).toBe(200);
+    expect(await db.prisma.vote.count({ where: { actionId } })).toBe(1);
+    const answer = await connector.waitFor(
+      (c) => c.method === "POST" && JSON.stringify(c.body).includes("approved by Nathalie Roche"),
+      before,
+    );
+    expect(answer.conversationId).toBe(part.channel);
+  });
+
   it("Comment records the comment in the history and echoes it in the thread", async () => {
     const part = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "TEAMS", part: "actions-1" } });
     const actionId = part.actionIds[1] as number;
