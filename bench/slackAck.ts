@@ -98,7 +98,7 @@ try {
       }),
     ).toString(),
   );
-  out(`  (${url ? "PostgreSQL" : "embedded PGlite"}; target p99 < 100 ms; the work behind the acks is queued, 4 at a time)`);
+  out(`  (${url ? "PostgreSQL" : "embedded PGlite"}; target p99 < 100 ms; the work behind the acks is queued, 2 at a time)`);
 } finally {
   // The queued work behind the acks is abandoned: only the acknowledgements are measured.
   await app.stop();

@@ -104,7 +104,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
   const now = deps.now ?? (() => new Date());
   const documentsDir = deps.documentsDir ?? "data/documents";
   // The work after each acknowledgement, a few at a time (see Limiter).
-  const queue = new Limiter(4);
+  const queue = new Limiter(2);
   const receiver =
     config.SLACK_MODE === "http"
       ? new HTTPReceiver({
