@@ -101,6 +101,12 @@ describe.each(targets)("collectors' daily tasks in Teams on $name", (target) => 
     expect(await runDailyTasks({ db, policy: defaultPolicy, publisher, logger }, d("2026-11-21"))).toMatchObject({ status: "skipped" });
   });
 
+  it("a collector who blocked the bot and installs it again is reachable again", async () => {
+    connector.blocked.delete(personalChat(LEA).id);
+    expect((await sendActivity(port, installActivity(connector.url, LEA, personalChat(LEA)))).status).toBe(200);
+    expect((await db.prisma.conversationRef.findFirstOrThrow({ where: { userAadId: LEA.aadObjectId } })).removedAt).toBeNull();
+  });
+
   const taskActions = async () => {
     const dm = connector
       .accepted()

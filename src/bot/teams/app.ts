@@ -196,7 +196,8 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
       return;
     }
     const scope = a.conversation.conversationType ?? "personal";
-    if (!knownConversations.has(conversationId) && a.serviceUrl) {
+    // Installs always write (a re-install clears removedAt); other activities only the first time seen.
+    if ((a.type === "installationUpdate" || !knownConversations.has(conversationId)) && a.serviceUrl) {
       const fields = {
         scope,
         serviceUrl: a.serviceUrl,
@@ -214,11 +215,12 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
       knownConversations.add(conversationId);
     }
     if (a.from.aadObjectId && !knownUsers.has(a.from.aadObjectId)) {
-      await db.prisma.chatIdentity.updateMany({
+      const { count } = await db.prisma.chatIdentity.updateMany({
         where: { platform: "TEAMS", externalId: a.from.aadObjectId },
         data: { botUserId: a.from.id },
       });
-      knownUsers.add(a.from.aadObjectId);
+      // Someone not (yet) mapped to a person is looked at again next time: an admin may add them meanwhile.
+      if (count > 0) knownUsers.add(a.from.aadObjectId);
     }
   }
 
