@@ -36,6 +36,24 @@ export interface DigestChart {
   png: Buffer;
 }
 
+/**
+ * Greedy split for DigestPublisher.split: each message takes as many actions as `fits` accepts (a lone action
+ * always gets its own message, whatever its size).
+ */
+export function splitWhileFits<T>(items: T[], fits: (candidate: T[]) => boolean): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  for (const item of items) {
+    if (current.length > 0 && !fits([...current, item])) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(item);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 export type DigestRun = { status: "posted"; period: string; parts: number } | { status: "skipped"; period: string; reason: string };
 
 export async function runWeeklyDigest(

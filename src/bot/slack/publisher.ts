@@ -2,33 +2,22 @@
 import type { WebClient } from "@slack/web-api";
 import type { Digest, PendingAction, TaskList } from "../../domain/digest.js";
 import type { TaskPublisher } from "../../jobs/dailyTasks.js";
-import type { DigestChart, DigestPublisher, PostedRef } from "../../jobs/weeklyDigest.js";
+import { splitWhileFits, type DigestChart, type DigestPublisher, type PostedRef } from "../../jobs/weeklyDigest.js";
 import { actionBlocks, digestSummaryBlocks, taskListBlocks } from "./blocks.js";
 
 /** Slack refuses messages whose blocks add up to more than about 13k characters, or more than 50 blocks. */
 export const MESSAGE_BUDGET = { characters: 11_000, blocks: 50 } as const;
 
-/** Greedy split: as many actions per message as fit the budget (each action is a section and its buttons). */
+/** As many actions per message as fit Slack's limits (each action is a section and its buttons). */
 export function splitActions(actions: PendingAction[]): PendingAction[][] {
-  const chunks: PendingAction[][] = [];
-  let current: PendingAction[] = [];
-  const fits = (candidate: PendingAction[]) => {
+  return splitWhileFits(actions, (candidate) => {
     const { blocks } = actionBlocks(candidate, 99, 99);
     return (
       blocks.length === 1 + 2 * candidate.length &&
       blocks.length <= MESSAGE_BUDGET.blocks &&
       JSON.stringify(blocks).length <= MESSAGE_BUDGET.characters
     );
-  };
-  for (const action of actions) {
-    if (current.length > 0 && !fits([...current, action])) {
-      chunks.push(current);
-      current = [];
-    }
-    current.push(action);
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  });
 }
 
 export function slackDigestPublisher(client: WebClient, channel: string): DigestPublisher {

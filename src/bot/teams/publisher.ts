@@ -4,7 +4,7 @@ import type { Database } from "../../db/database.js";
 import type { Digest, PendingAction, TaskList } from "../../domain/digest.js";
 import { AppError } from "../../errors.js";
 import type { TaskPublisher } from "../../jobs/dailyTasks.js";
-import type { DigestChart, DigestPublisher, PostedRef } from "../../jobs/weeklyDigest.js";
+import { splitWhileFits, type DigestChart, type DigestPublisher, type PostedRef } from "../../jobs/weeklyDigest.js";
 import { failureOf } from "./delivery.js";
 import { refreshUserIds, type TeamsMessenger } from "./app.js";
 import { actionsCard, CARD_BUDGET_BYTES, cardBytes, digestSummaryCard, REFRESH_USERS_MAX, taskListCard } from "./cards.js";
@@ -12,22 +12,14 @@ import { actionsCard, CARD_BUDGET_BYTES, cardBytes, digestSummaryCard, REFRESH_U
 /** At most this many actions in one card: a committee reads them one by one. */
 export const ACTIONS_PER_CARD = 20;
 
-/** Greedy split: as many actions per card as fit the 40 KB budget, counting a full refresh list. */
+/** As many actions per card as fit the 40 KB budget, counting a full refresh list. */
 export function splitTeamsActions(actions: PendingAction[]): PendingAction[][] {
   const worstCaseUsers = Array.from({ length: REFRESH_USERS_MAX }, (_, i) => `29:${"x".repeat(60)}${i}`);
-  const fits = (candidate: PendingAction[]) =>
-    candidate.length <= ACTIONS_PER_CARD && cardBytes(actionsCard(candidate, 99, 99, worstCaseUsers).card) <= CARD_BUDGET_BYTES;
-  const chunks: PendingAction[][] = [];
-  let current: PendingAction[] = [];
-  for (const action of actions) {
-    if (current.length > 0 && !fits([...current, action])) {
-      chunks.push(current);
-      current = [];
-    }
-    current.push(action);
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return splitWhileFits(
+    actions,
+    (candidate) =>
+      candidate.length <= ACTIONS_PER_CARD && cardBytes(actionsCard(candidate, 99, 99, worstCaseUsers).card) <= CARD_BUDGET_BYTES,
+  );
 }
 
 /** The digest's channel: the configured one, else the channel where the app was last installed in a team. */
