@@ -8,6 +8,11 @@ import { formatMoney } from "../domain/money.js";
 import { AppError } from "../errors.js";
 import { letterPdf } from "./pdf.js";
 
+/** The evidence file's name: evidence-<customer id>[-<date>].pdf, safe on every file system. */
+export function evidenceFileName(externalId: string, date?: string): string {
+  return `evidence-${externalId.replace(/[^\w.-]+/g, "_")}${date ? `-${date}` : ""}.pdf`;
+}
+
 export async function evidenceFile(
   db: Database,
   customerId: number,

@@ -63,6 +63,34 @@ export async function recordTaskOutcome(
 
 const STEP_CHANNELS = ["EMAIL", "PHONE", "LETTER", "VISIT"] as const;
 
+/** A call that ended with a promise to pay: the promise, and the reminder step it completes. */
+export async function recordPromiseFromCall(
+  db: Database,
+  actor: Actor,
+  input: { customerId: number; levelId: string; amount: bigint; promisedDate: CalendarDate; note?: string },
+  now = new Date(),
+): Promise<number> {
+  const promiseId = await recordPromise(
+    db,
+    actor,
+    { customerId: input.customerId, amount: input.amount, promisedDate: input.promisedDate, note: input.note },
+    now,
+  );
+  await recordStep(
+    db,
+    actor,
+    {
+      customerId: input.customerId,
+      levelId: input.levelId,
+      channel: "PHONE",
+      text: `${input.levelId}: reached, promise to pay`,
+      outcome: "promise",
+    },
+    now,
+  );
+  return promiseId;
+}
+
 export async function recordPromise(
   db: Database,
   actor: Actor,

@@ -149,6 +149,39 @@ const CATEGORY_WORDS: Record<string, DisputeCategory> = {
 export const DISPUTE_USAGE =
   "Usage: /dispute INVOICE [price|quantity|quality|delivery|billing|other] what the customer disputes — e.g. /dispute F2025-0113 quality two pallets arrived damaged";
 
+export const RESOLVE_USAGE =
+  "Usage: /dispute resolve INVOICE how it was settled — e.g. /dispute resolve F2025-0113 credit note AV-0042 issued";
+
+/**
+ * `resolve F2025-0113 credit note AV-0042 issued` -> invoice and outcome; null when the text does not start
+ * with "resolve" (it is a new dispute); "usage" when it does but lacks a part.
+ */
+export function parseResolveCommand(text: string): { invoiceNumber: string; outcome: string } | "usage" | null {
+  const trimmed = text.trim();
+  if (!/^resolve\b/i.test(trimmed)) return null;
+  const match = /^resolve\s+(\S+)\s+(.+)$/is.exec(trimmed);
+  if (!match) return "usage";
+  return { invoiceNumber: match[1] ?? "", outcome: (match[2] ?? "").trim() };
+}
+
+/** What the person who flagged a dispute is told. */
+export function disputeRecordedText(dispute: FlaggedDispute, category: DisputeCategory): string {
+  return `Dispute recorded on ${dispute.invoiceNumber} (${dispute.customerName}, ${categoryWords(category)}): dunning on this invoice is paused.`;
+}
+
+/** What the account's collector is told. */
+export function disputeNoticeText(flaggedBy: string, dispute: FlaggedDispute, reason: string): string {
+  return `${flaggedBy} flagged a dispute on ${dispute.invoiceNumber} (${dispute.customerName}): ${reason}. Dunning on this invoice is paused.`;
+}
+
+export function disputeSettledText(invoiceNumber: string, outcome: string): string {
+  return `Dispute on ${invoiceNumber} settled: ${outcome}. Dunning on it resumes.`;
+}
+
+function categoryWords(category: DisputeCategory): string {
+  return category.toLowerCase().replace("_", " ");
+}
+
 /** `/dispute F2025-0113 quality two pallets damaged` -> invoice, category, reason. */
 export function parseDisputeCommand(text: string): { invoiceNumber: string; category: DisputeCategory; reason: string } | null {
   const [invoiceNumber, ...rest] = text.trim().split(/\s+/);

@@ -9,13 +9,18 @@ import { calendarDateAt } from "../../domain/calendarDate.js";
 import type { Policy } from "../../domain/policy.js";
 import { AppError } from "../../errors.js";
 import { Limiter } from "../limiter.js";
-import { evidenceFile } from "../../documents/evidence.js";
+import { evidenceFile, evidenceFileName } from "../../documents/evidence.js";
 import type { Logger } from "../../log.js";
 import { accountView, actionViews, awaitingVoteOf, collectorTasks } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
 import {
   DISPUTE_USAGE,
+  disputeNoticeText,
+  disputeRecordedText,
+  disputeSettledText,
   flagDispute,
+  parseResolveCommand,
+  RESOLVE_USAGE,
   parseDisputeCommand,
   readDisputeForm,
   resolveDispute,
@@ -39,7 +44,7 @@ import {
   promiseModal,
   TASK_OUTCOME,
 } from "./blocks.js";
-import { readPromiseForm, recordPromise, recordStep, recordTaskOutcome } from "../../usecases/contacts.js";
+import { readPromiseForm, recordPromiseFromCall, recordTaskOutcome } from "../../usecases/contacts.js";
 import type { WebClient } from "@slack/web-api";
 import { commentOnAction, decisionSummary, recordVote, type VoteResult } from "../../usecases/votes.js";
 import { decisionDocuments } from "../../services/decisionDocuments.js";
@@ -211,24 +216,12 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
   app.command("/dispute", async ({ command, ack, respond, client, body }) => {
     await ack();
     try {
-      const resolve = /^resolve\s+(\S+)\s+(.+)$/i.exec(command.text.trim());
-      if (/^resolve\b/i.test(command.text.trim())) {
-        if (!resolve)
-          throw new AppError(
-            "input.usage",
-            "Usage: /dispute resolve INVOICE how it was settled — e.g. /dispute resolve F2025-0113 credit note AV-0042 issued",
-          );
-        const person = await personOf(command.user_id, command.team_id);
-        if (!person)
-          throw new AppError(
-            "forbidden",
-            `You are not registered in the credit committee yet: ask an admin to run ccbot people add --slack ${command.user_id}.`,
-          );
-        const [, invoiceNumber = "", outcome = ""] = resolve;
-        await resolveDispute(db, { personId: person.id, origin: "SLACK" }, { invoiceNumber, outcome }, now());
-        await privately(respond, client, body, {
-          ...infoBlocks(`Dispute on ${invoiceNumber} settled: ${outcome}. Dunning on it resumes.`),
-        });
+      const resolve = parseResolveCommand(command.text);
+      if (resolve === "usage") throw new AppError("input.usage", RESOLVE_USAGE);
+      if (resolve) {
+        const person = await requirePerson(command.user_id, command.team_id);
+        await resolveDispute(db, { personId: person.id, origin: "SLACK" }, resolve, now());
+        await privately(respond, client, body, { ...infoBlocks(disputeSettledText(resolve.invoiceNumber, resolve.outcome)) });
         return;
       }
       const parsed = parseDisputeCommand(command.text);
@@ -274,22 +267,15 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
     if (dispute.collectorId !== null) {
       const collector = await db.prisma.chatIdentity.findFirst({ where: { personId: dispute.collectorId, platform: "SLACK" } });
       if (collector) {
+        const notice = disputeNoticeText(person.name, dispute, input.reason);
         await client.chat.postMessage({
           channel: collector.externalId,
-          text: `${person.name} flagged a dispute on ${dispute.invoiceNumber} (${dispute.customerName}): ${input.reason}. Dunning on it is paused.`,
-          blocks: [
-            {
-              type: "section",
-              text: {
-                type: "mrkdwn",
-                text: `:pause_button: *${escape(person.name)}* flagged a dispute on *${escape(dispute.invoiceNumber)}* (${escape(dispute.customerName)}): ${escape(input.reason)}\nDunning on this invoice is paused.`,
-              },
-            },
-          ],
+          text: notice,
+          blocks: [{ type: "section", text: { type: "mrkdwn", text: `:pause_button: ${escape(notice)}` } }],
         });
       }
     }
-    return `Dispute recorded on ${dispute.invoiceNumber} (${dispute.customerName}, ${input.category.toLowerCase().replace("_", " ")}): dunning on this invoice is paused.`;
+    return disputeRecordedText(dispute, input.category);
   }
 
   // The dispute form: field problems shown on the field; the use case's refusals (unknown invoice, paid,
@@ -454,7 +440,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
           file_uploads: [
             {
               file: pdf,
-              filename: `evidence-${customer.externalId.replace(/[^\w.-]+/g, "_")}.pdf`,
+              filename: evidenceFileName(customer.externalId),
               title: `Evidence file — ${customer.name}`,
             },
           ],
@@ -560,16 +546,10 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
     try {
       const person = await personOf(user.id, user.team_id);
       if (!person || !meta.c || !meta.l) throw new AppError("forbidden", "You are not registered in the credit committee.");
-      await recordPromise(
+      await recordPromiseFromCall(
         db,
         { personId: person.id, origin: "SLACK" },
-        { customerId: meta.c, amount: form.amount, promisedDate: form.date, note },
-        now(),
-      );
-      await recordStep(
-        db,
-        { personId: person.id, origin: "SLACK" },
-        { customerId: meta.c, levelId: meta.l, channel: "PHONE", text: `${meta.l}: reached, promise to pay`, outcome: "promise" },
+        { customerId: meta.c, levelId: meta.l, amount: form.amount, promisedDate: form.date, note },
         now(),
       );
     } catch (error) {

@@ -13,8 +13,19 @@ import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { accountView, actionViews, collectorTasks } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
-import { readPromiseForm, recordPromise, recordStep, recordTaskOutcome } from "../../usecases/contacts.js";
-import { DISPUTE_USAGE, flagDispute, parseDisputeCommand, readDisputeForm, resolveDispute } from "../../usecases/disputes.js";
+import { readPromiseForm, recordPromiseFromCall, recordTaskOutcome } from "../../usecases/contacts.js";
+import {
+  DISPUTE_USAGE,
+  disputeNoticeText,
+  disputeRecordedText,
+  disputeSettledText,
+  flagDispute,
+  parseDisputeCommand,
+  parseResolveCommand,
+  readDisputeForm,
+  resolveDispute,
+  RESOLVE_USAGE,
+} from "../../usecases/disputes.js";
 import { commentOnAction, decisionSummary, recordVote, type VoteResult } from "../../usecases/votes.js";
 import { decisionDocuments } from "../../services/decisionDocuments.js";
 import { recordDiscussion } from "../../usecases/discussion.js";
@@ -35,8 +46,9 @@ import {
   type AdaptiveCard,
   type CardMessage,
 } from "./cards.js";
+import { personalConversation, refreshUserIds } from "./conversations.js";
 import { Delivery } from "./delivery.js";
-import { evidenceFile } from "../../documents/evidence.js";
+import { evidenceFile, evidenceFileName } from "../../documents/evidence.js";
 
 export interface TeamsDeps {
   config: TeamsConfig;
@@ -76,10 +88,6 @@ function threadOf(conversationId: string, rootId: string): string {
 interface FileMessage {
   text: string;
   attachments: Array<Record<string, unknown>>;
-}
-
-function evidenceName(externalId: string): string {
-  return `evidence-${externalId.replace(/[^\w.-]+/g, "_")}.pdf`;
 }
 
 /** Sends, replies and updates through the SDK, paced and retried by Delivery. */
@@ -285,21 +293,13 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
   async function disputeFlagged(a: Inbound, input: Parameters<typeof flagDispute>[2]): Promise<string> {
     const person = await requirePerson(a);
     const dispute = await flagDispute(db, { personId: person.id, origin: "TEAMS" }, input, now());
-    if (dispute.collectorId !== null) {
-      const collector = await db.prisma.chatIdentity.findFirst({ where: { personId: dispute.collectorId, platform: "TEAMS" } });
-      const ref = collector
-        ? await db.prisma.conversationRef.findFirst({
-            where: { platform: "TEAMS", scope: "personal", userAadId: collector.externalId, removedAt: null },
-          })
-        : null;
-      if (ref) {
-        await messenger.post(
-          ref.conversationId,
-          `⏸️ ${person.name} flagged a dispute on ${dispute.invoiceNumber} (${dispute.customerName}): ${input.reason}. Dunning on this invoice is paused.`,
-        );
-      }
-    }
-    return `Dispute recorded on ${dispute.invoiceNumber} (${dispute.customerName}, ${input.category.toLowerCase().replace("_", " ")}): dunning on this invoice is paused.`;
+    const collector =
+      dispute.collectorId === null
+        ? null
+        : await db.prisma.chatIdentity.findFirst({ where: { personId: dispute.collectorId, platform: "TEAMS" } });
+    const ref = collector ? await personalConversation(db, collector.externalId) : null;
+    if (ref) await messenger.post(ref.conversationId, `⏸️ ${disputeNoticeText(person.name, dispute, input.reason)}`);
+    return disputeRecordedText(dispute, input.category);
   }
 
   /** The collector's list as it stands now, with what was just recorded said at the top. */
@@ -394,12 +394,10 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
           const form = readPromiseForm({ amount: field("amount"), date: field("date") }, asOf);
           if (!form.ok) return messageResponse(Object.values(form.errors).join(" "));
           const note = field("note").trim() || undefined;
-          const actor = { personId: person.id, origin: "TEAMS" as const };
-          await recordPromise(db, actor, { customerId, amount: form.amount, promisedDate: form.date, note }, now());
-          await recordStep(
+          await recordPromiseFromCall(
             db,
-            actor,
-            { customerId, levelId: level, channel: "PHONE", text: `${level}: reached, promise to pay`, outcome: "promise" },
+            { personId: person.id, origin: "TEAMS" },
+            { customerId, levelId: level, amount: form.amount, promisedDate: form.date, note },
             now(),
           );
           return cardResponse(
@@ -423,7 +421,7 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
             text: `Evidence file of ${customer.name}`,
             attachments: [
               fileConsentAttachment({
-                filename: evidenceName(customer.externalId),
+                filename: evidenceFileName(customer.externalId),
                 description: `Evidence file of ${customer.name}: statement of account and sealed history`,
                 size: pdf.length,
                 context: { c: customer.id },
@@ -498,22 +496,17 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
         await send(await customerFile(credit[1] ?? ""));
         return;
       }
-      if (/^dispute\s+resolve\b/i.test(text)) {
-        const resolve = /^dispute\s+resolve\s+(\S+)\s+(.+)$/i.exec(text);
-        if (!resolve)
-          throw new AppError(
-            "input.usage",
-            "Usage: dispute resolve INVOICE how it was settled — e.g. dispute resolve F2025-0113 credit note AV-0042 issued",
-          );
-        const person = await requirePerson(a);
-        const [, invoiceNumber = "", outcome = ""] = resolve;
-        await resolveDispute(db, { personId: person.id, origin: "TEAMS" }, { invoiceNumber, outcome }, now());
-        await send(`Dispute on ${invoiceNumber} settled: ${outcome}. Dunning on it resumes.`);
-        return;
-      }
       const dispute = /^dispute\b\s*(.*)$/is.exec(text);
       if (dispute) {
         const args = dispute[1] ?? "";
+        const resolve = parseResolveCommand(args);
+        if (resolve === "usage") throw new AppError("input.usage", RESOLVE_USAGE.replaceAll("/dispute", "dispute"));
+        if (resolve) {
+          const person = await requirePerson(a);
+          await resolveDispute(db, { personId: person.id, origin: "TEAMS" }, resolve, now());
+          await send(disputeSettledText(resolve.invoiceNumber, resolve.outcome));
+          return;
+        }
         if (!args.trim()) {
           await send({ text: "Flag a dispute", card: disputeFormCard({}, "message") });
           return;
@@ -659,17 +652,4 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
 
 function mentionsBot(a: Inbound): boolean {
   return (a.entities ?? []).some((e) => e.type === "mention" && e.mentioned?.id === a.recipient?.id);
-}
-
-/** The Teams user ids (29:...) of committee members who used the bot, for a card's automatic refresh. */
-export async function refreshUserIds(db: Database): Promise<string[]> {
-  const identities = await db.prisma.chatIdentity.findMany({
-    where: { platform: "TEAMS", botUserId: { not: null }, person: { active: true } },
-    include: { person: true },
-    orderBy: { id: "asc" },
-  });
-  return identities
-    .filter((i) => i.person.roles.some((r) => r !== "COLLECTOR"))
-    .map((i) => i.botUserId as string)
-    .slice(0, 60);
 }

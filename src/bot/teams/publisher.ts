@@ -6,7 +6,8 @@ import { AppError } from "../../errors.js";
 import type { TaskPublisher } from "../../jobs/dailyTasks.js";
 import { splitWhileFits, type DigestChart, type DigestPublisher, type PostedRef } from "../../jobs/weeklyDigest.js";
 import { failureOf } from "./delivery.js";
-import { refreshUserIds, type TeamsMessenger } from "./app.js";
+import type { TeamsMessenger } from "./app.js";
+import { personalConversation, refreshUserIds } from "./conversations.js";
 import { actionsCard, CARD_BUDGET_BYTES, cardBytes, digestSummaryCard, REFRESH_USERS_MAX, taskListCard } from "./cards.js";
 
 /** At most this many actions in one card: a committee reads them one by one. */
@@ -62,10 +63,7 @@ export function teamsTaskPublisher(messenger: TeamsMessenger, db: Database, curr
   return {
     platform: "TEAMS",
     async send(aadObjectId: string, list: TaskList): Promise<PostedRef | null> {
-      const ref = await db.prisma.conversationRef.findFirst({
-        where: { platform: "TEAMS", scope: "personal", userAadId: aadObjectId, removedAt: null },
-        orderBy: { updatedAt: "desc" },
-      });
+      const ref = await personalConversation(db, aadObjectId);
       if (!ref) return null;
       try {
         return { channel: ref.conversationId, ts: await messenger.post(ref.conversationId, taskListCard(list, currency, locale)) };

@@ -3,7 +3,7 @@ import { AppError } from "../../errors.js";
 import { print, type CommandContext } from "../io.js";
 import type { Database } from "../../db/database.js";
 import { verifyHistory } from "../../db/history.js";
-import { evidenceFile } from "../../documents/evidence.js";
+import { evidenceFile, evidenceFileName } from "../../documents/evidence.js";
 
 export const HISTORY_HELP = `Usage: ccbot history export CUSTOMER [--format json|csv|pdf] [--output FILE]
        ccbot history verify [CUSTOMER]
@@ -30,7 +30,7 @@ export async function historyCommand(
   const db = await context.database();
   const customer = await findCustomer(db, customerRef);
   if (format === "pdf") {
-    const file = options.output ?? `evidence-${customer.externalId.replace(/[^\w.-]+/g, "_")}-${new Date().toISOString().slice(0, 10)}.pdf`;
+    const file = options.output ?? evidenceFileName(customer.externalId, new Date().toISOString().slice(0, 10));
     const { pdf, entries, intact } = await evidenceFile(db, customer.id, new Date());
     writeFileSync(file, pdf);
     print(
