@@ -3,11 +3,11 @@
 // actions awaiting decision, a few per message. Each posted part is recorded, so a restart after a crash posts only what is missing.
 import type { Database } from "../db/database.js";
 import type { CalendarDate } from "../domain/calendarDate.js";
-import type { Digest, PendingAction } from "../domain/digest.js";
+import type { ActionView, Digest, PendingAction } from "../domain/digest.js";
 import type { Policy } from "../domain/policy.js";
 import type { Logger } from "../log.js";
 import { digestCharts } from "../documents/digestCharts.js";
-import { buildDigest } from "../services/committeeViews.js";
+import { actionViews, buildDigest } from "../services/committeeViews.js";
 import { prepareCommittee } from "../usecases/committee.js";
 import { claimSlot, finishSlot } from "./claims.js";
 
@@ -34,6 +34,33 @@ export interface DigestChart {
   name: string;
   title: string;
   png: Buffer;
+}
+
+/** A posted reply of actions, as it stands now: its actions (pending or decided), its number, how many parts. */
+export async function digestPartView(
+  db: Database,
+  policy: Policy,
+  message: { platform: "SLACK" | "TEAMS"; job: string; slot: string; part: string; actionIds: number[] },
+): Promise<{ views: ActionView[]; part: number; parts: number }> {
+  const parts = await db.prisma.postedMessage.count({
+    where: { platform: message.platform, job: message.job, slot: message.slot, part: { startsWith: "actions-" } },
+  });
+  return { views: await actionViews(db, policy, message.actionIds), part: Number(message.part.replace("actions-", "")), parts };
+}
+
+/** The digest whose summary is `rootId` in `channel`: its period and every action it showed; null otherwise. */
+export async function digestOfThread(
+  db: Database,
+  platform: "SLACK" | "TEAMS",
+  channel: string,
+  rootId: string,
+): Promise<{ period: string; actionIds: number[] } | null> {
+  const summary = await db.prisma.postedMessage.findFirst({
+    where: { platform, job: WEEKLY_DIGEST, part: "summary", channel, ts: rootId },
+  });
+  if (!summary) return null;
+  const parts = await db.prisma.postedMessage.findMany({ where: { platform, job: WEEKLY_DIGEST, slot: summary.slot } });
+  return { period: summary.slot, actionIds: parts.flatMap((p) => p.actionIds) };
 }
 
 /**

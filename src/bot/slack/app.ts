@@ -11,7 +11,7 @@ import { AppError } from "../../errors.js";
 import { Limiter } from "../limiter.js";
 import { evidenceFile, evidenceFileName } from "../../documents/evidence.js";
 import type { Logger } from "../../log.js";
-import { accountView, actionViews, awaitingVoteOf, collectorTasks } from "../../services/committeeViews.js";
+import { accountView, awaitingVoteOf, collectorTasks } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
 import {
   DISPUTE_USAGE,
@@ -49,7 +49,7 @@ import type { WebClient } from "@slack/web-api";
 import { commentOnAction, decisionSummary, recordVote, type VoteResult } from "../../usecases/votes.js";
 import { decisionDocuments } from "../../services/decisionDocuments.js";
 import { recordDiscussion } from "../../usecases/discussion.js";
-import { WEEKLY_DIGEST, type PostedRef } from "../../jobs/weeklyDigest.js";
+import { digestOfThread, digestPartView, type PostedRef } from "../../jobs/weeklyDigest.js";
 import { uploadToThread } from "./publisher.js";
 
 export interface SlackDeps {
@@ -148,17 +148,14 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
       bot_id?: string;
     };
     if (m.subtype || m.bot_id || !m.thread_ts || m.thread_ts === m.ts || !m.user || !m.text?.trim()) return;
-    const summary = await db.prisma.postedMessage.findFirst({
-      where: { platform: "SLACK", job: WEEKLY_DIGEST, part: "summary", channel: m.channel, ts: m.thread_ts },
-    });
-    if (!summary) return;
-    const parts = await db.prisma.postedMessage.findMany({ where: { platform: "SLACK", job: WEEKLY_DIGEST, slot: summary.slot } });
+    const digest = await digestOfThread(db, "SLACK", m.channel, m.thread_ts);
+    if (!digest) return;
     const person = await personOf(m.user, m.team);
     try {
       await recordDiscussion(
         db,
         person ? { personId: person.id, origin: "SLACK" } : { personId: null, label: `slack:${m.user}`, origin: "SLACK" },
-        { messageId: `slack:${m.channel}:${m.ts}`, period: summary.slot, text: m.text, actionIds: parts.flatMap((p) => p.actionIds) },
+        { messageId: `slack:${m.channel}:${m.ts}`, period: digest.period, text: m.text, actionIds: digest.actionIds },
         now(),
       );
     } catch (error) {
@@ -309,11 +306,8 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
   async function refreshDigestMessage(client: WebClient, channel: string, ts: string): Promise<void> {
     const message = await db.prisma.postedMessage.findFirst({ where: { platform: "SLACK", channel, ts } });
     if (!message || message.actionIds.length === 0) return;
-    const parts = await db.prisma.postedMessage.count({
-      where: { platform: "SLACK", job: message.job, slot: message.slot, part: { startsWith: "actions-" } },
-    });
-    const views = await actionViews(db, policy, message.actionIds);
-    await client.chat.update({ channel, ts, ...actionBlocks(views, Number(message.part.replace("actions-", "")), parts) });
+    const { views, part, parts } = await digestPartView(db, policy, { ...message, platform: "SLACK" });
+    await client.chat.update({ channel, ts, ...actionBlocks(views, part, parts) });
   }
 
   /** The letters a decision produces, uploaded into the digest's thread; a failure is said there too. */

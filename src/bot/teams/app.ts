@@ -11,7 +11,7 @@ import { calendarDateAt } from "../../domain/calendarDate.js";
 import type { Policy } from "../../domain/policy.js";
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import { accountView, actionViews, collectorTasks } from "../../services/committeeViews.js";
+import { accountView, collectorTasks } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
 import { readPromiseForm, recordPromiseFromCall, recordTaskOutcome } from "../../usecases/contacts.js";
 import {
@@ -29,7 +29,7 @@ import {
 import { commentOnAction, decisionSummary, recordVote, type VoteResult } from "../../usecases/votes.js";
 import { decisionDocuments } from "../../services/decisionDocuments.js";
 import { recordDiscussion } from "../../usecases/discussion.js";
-import { WEEKLY_DIGEST } from "../../jobs/weeklyDigest.js";
+import { digestOfThread, digestPartView } from "../../jobs/weeklyDigest.js";
 import {
   CARD_CONTENT_TYPE,
   actionsCard,
@@ -268,11 +268,8 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
       (m) => m.channel.split(";")[0] === base && m.actionIds.length > 0,
     );
     if (!message) return null;
-    const parts = await db.prisma.postedMessage.count({
-      where: { platform: "TEAMS", job: message.job, slot: message.slot, part: { startsWith: "actions-" } },
-    });
-    const views = await actionViews(db, policy, message.actionIds);
-    const card = actionsCard(views, Number(message.part.replace("actions-", "")), parts, await refreshUserIds(db));
+    const { views, part, parts } = await digestPartView(db, policy, { ...message, platform: "TEAMS" });
+    const card = actionsCard(views, part, parts, await refreshUserIds(db));
     return { channel: message.channel, ts: message.ts, card };
   }
 
@@ -526,18 +523,15 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
   async function recordThreadMessage(a: Inbound, text: string): Promise<void> {
     const [base, root] = a.conversation.id.split(";messageid=");
     if (!root || !base || !text || !a.id) return;
-    const summary = await db.prisma.postedMessage.findFirst({
-      where: { platform: "TEAMS", job: WEEKLY_DIGEST, part: "summary", channel: base, ts: root },
-    });
-    if (!summary) return;
-    const parts = await db.prisma.postedMessage.findMany({ where: { platform: "TEAMS", job: WEEKLY_DIGEST, slot: summary.slot } });
+    const digest = await digestOfThread(db, "TEAMS", base, root);
+    if (!digest) return;
     const person = await personOf(a);
     await recordDiscussion(
       db,
       person
         ? { personId: person.id, origin: "TEAMS" }
         : { personId: null, label: `teams:${a.from.aadObjectId ?? a.from.id}`, origin: "TEAMS" },
-      { messageId: `teams:${a.id}`, period: summary.slot, text, actionIds: parts.flatMap((p) => p.actionIds) },
+      { messageId: `teams:${a.id}`, period: digest.period, text, actionIds: digest.actionIds },
       now(),
     );
   }
