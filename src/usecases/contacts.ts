@@ -49,7 +49,8 @@ export async function recordTaskOutcome(
   input: { customerId: number; levelId: string; channel?: string; outcome: string },
   now = new Date(),
 ): Promise<{ outcome: TaskOutcome; label: string }> {
-  if (!isTaskOutcome(input.outcome)) throw new AppError("input.invalid", `Unknown task outcome "${input.outcome}".`);
+  if (!isTaskOutcome(input.outcome))
+    throw new AppError("input.invalid", "This outcome is not one the bot records: use the buttons of today's task list.");
   const channel = (STEP_CHANNELS as readonly string[]).includes(input.channel ?? "") ? (input.channel as HistoryChannel) : "PHONE";
   const label = TASK_OUTCOMES[input.outcome];
   await recordStep(

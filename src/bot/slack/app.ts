@@ -8,6 +8,7 @@ import { bucketLabels } from "../../domain/aging.js";
 import { calendarDateAt } from "../../domain/calendarDate.js";
 import type { Policy } from "../../domain/policy.js";
 import { AppError } from "../../errors.js";
+import { STALE_ACTION_BUTTON, STALE_TASK_BUTTON } from "../messages.js";
 import { Limiter } from "../limiter.js";
 import { evidenceFile, evidenceFileName } from "../../documents/evidence.js";
 import type { Logger } from "../../log.js";
@@ -334,7 +335,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
       await queue.run(async () => {
         try {
           const actionId = Number((action as { value?: string }).value);
-          if (!Number.isInteger(actionId)) throw new AppError("input.invalid", "This button does not name an action.");
+          if (!Number.isInteger(actionId)) throw new AppError("input.invalid", STALE_ACTION_BUTTON);
           const user = (body as { user: { id: string; team_id?: string } }).user;
           const person = await personOf(user.id, user.team_id ?? (body as { team?: { id?: string } }).team?.id);
           if (!person)
@@ -375,7 +376,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
             `You are not registered in the credit committee: ask an admin to run ccbot people add --slack ${user.id}.`,
           );
         const value = JSON.parse((action as { value?: string }).value ?? "{}") as { c?: number; l?: string; ch?: string; o?: string };
-        if (!value.c || !value.l || !value.o) throw new AppError("input.invalid", "This button does not name a task.");
+        if (!value.c || !value.l || !value.o) throw new AppError("input.invalid", STALE_TASK_BUTTON);
         const { label } = await recordTaskOutcome(
           db,
           { personId: person.id, origin: "SLACK" },
@@ -450,7 +451,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
     const b = body as { trigger_id?: string; container?: { channel_id?: string }; message?: { ts?: string; thread_ts?: string } };
     try {
       const actionId = Number((action as { value?: string }).value);
-      if (!Number.isInteger(actionId) || !b.trigger_id) throw new AppError("input.invalid", "This button does not name an action.");
+      if (!Number.isInteger(actionId) || !b.trigger_id) throw new AppError("input.invalid", STALE_ACTION_BUTTON);
       const view = commentModal({
         actionId,
         channel: b.container?.channel_id ?? "",
@@ -502,7 +503,7 @@ export function createSlackApp(deps: SlackDeps): { app: App; receiver: HTTPRecei
     };
     const trigger = (body as { trigger_id?: string }).trigger_id;
     try {
-      if (!value.c || !value.l || !trigger) throw new AppError("input.invalid", "This button does not name a task.");
+      if (!value.c || !value.l || !trigger) throw new AppError("input.invalid", STALE_TASK_BUTTON);
       await client.views.open({
         trigger_id: trigger,
         view: promiseModal({

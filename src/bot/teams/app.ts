@@ -10,6 +10,7 @@ import { bucketLabels } from "../../domain/aging.js";
 import { calendarDateAt } from "../../domain/calendarDate.js";
 import type { Policy } from "../../domain/policy.js";
 import { AppError } from "../../errors.js";
+import { STALE_ACTION_BUTTON, STALE_TASK_BUTTON, UNKNOWN_BUTTON } from "../messages.js";
 import type { Logger } from "../../log.js";
 import { accountView, collectorTasks } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
@@ -333,7 +334,7 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
         case VERBS.comment: {
           const person = await requirePerson(a);
           const actionId = Number(data.actionId);
-          if (!Number.isInteger(actionId)) throw new AppError("input.invalid", "This button does not name an action.");
+          if (!Number.isInteger(actionId)) throw new AppError("input.invalid", STALE_ACTION_BUTTON);
           const actor = { personId: person.id, origin: "TEAMS" as const };
           let announcement: string | null;
           let decided: VoteResult | null = null;
@@ -369,7 +370,7 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
           const person = await requirePerson(a);
           const customerId = Number(data.c);
           const level = String(data.l ?? "");
-          if (!Number.isInteger(customerId) || !level) throw new AppError("input.invalid", "This button does not name a task.");
+          if (!Number.isInteger(customerId) || !level) throw new AppError("input.invalid", STALE_TASK_BUTTON);
           const { label } = await recordTaskOutcome(
             db,
             { personId: person.id, origin: "TEAMS" },
@@ -385,7 +386,7 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
           const person = await requirePerson(a);
           const customerId = Number(data.c);
           const level = String(data.l ?? "");
-          if (!Number.isInteger(customerId) || !level) throw new AppError("input.invalid", "This button does not name a task.");
+          if (!Number.isInteger(customerId) || !level) throw new AppError("input.invalid", STALE_TASK_BUTTON);
           const { asOf } = await today();
           const field = (name: string) => String(data[`${name}_${String(data.f)}`] ?? "");
           const form = readPromiseForm({ amount: field("amount"), date: field("date") }, asOf);
@@ -436,7 +437,7 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
           return cardResponse(infoCard(await disputeFlagged(a, form.dispute)).card);
         }
         default:
-          return messageResponse(`Unknown action "${verb}".`);
+          return messageResponse(UNKNOWN_BUTTON);
       }
     } catch (error) {
       return messageResponse(userMessage(error, logger));
@@ -553,7 +554,8 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
       await requirePerson(a);
       const info = value.uploadInfo;
       const customerId = Number(value.context?.c);
-      if (!info || !Number.isInteger(customerId)) throw new AppError("input.invalid", "Teams did not say where to put the file.");
+      if (!info || !Number.isInteger(customerId))
+        throw new AppError("input.invalid", "Teams did not say where to save the file: press the Evidence button again.");
       const { pdf } = await evidenceFile(db, customerId, now());
       const res = await fetch(info.uploadUrl, {
         method: "PUT",
