@@ -42,7 +42,14 @@ describe("npm run teams:package", () => {
   it("builds an uploadable package: pinned manifest, both icons at Teams' sizes, files at the root", async () => {
     const out = join(tmpdir(), `teams-app-${process.pid}.zip`);
     execFileSync("npx", ["tsx", "scripts/teams-package.ts"], {
-      env: { ...process.env, TEAMS_APP_ID: APP_ID, TEAMS_BOT_DOMAIN: "bot.example.com", TEAMS_PACKAGE_OUT: out },
+      env: {
+        ...process.env,
+        TEAMS_APP_ID: APP_ID,
+        TEAMS_BOT_DOMAIN: "bot.example.com",
+        TEAMS_PACKAGE_OUT: out,
+        TEAMS_PUBLISHER_NAME: "Acme SAS",
+        TEAMS_PUBLISHER_URL: "https://acme.example",
+      },
     });
     const files = unzip(readFileSync(out));
     expect([...files.keys()].sort()).toEqual(["color.png", "manifest.json", "outline.png"]);
@@ -50,6 +57,7 @@ describe("npm run teams:package", () => {
       bots: Array<{ botId: string; scopes: string[] }>;
       composeExtensions: Array<{ commands: Array<{ id: string; type: string }> }>;
     };
+    expect(manifest).toMatchObject({ developer: { name: "Acme SAS", websiteUrl: "https://acme.example" } });
     expect(manifest).toMatchObject({ $schema: MANIFEST_SCHEMA, manifestVersion: "1.19", id: APP_ID, validDomains: ["bot.example.com"] });
     expect(manifest.bots[0]).toMatchObject({ botId: APP_ID, scopes: ["personal", "team", "groupChat"] });
     expect(manifest.composeExtensions[0]?.commands.map((c) => `${c.id}:${c.type}`)).toEqual(["findAccount:query", "flagDispute:action"]);
