@@ -7,6 +7,7 @@ import { calendarDate as d } from "../../src/domain/calendarDate.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
 import { runWeeklyDigest } from "../../src/jobs/weeklyDigest.js";
 import { createLogger } from "../../src/log.js";
+import { seedBlockProposals } from "../helpers/committeeFixtures.js";
 import { dropTestSchemas, targets } from "../helpers/databases.js";
 import { migrate } from "../../src/db/migrate.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
@@ -38,23 +39,7 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
       other: await person("Marc Petit", ["SALES"], "UMARC"),
     };
     // 300 accounts, each with a block awaiting decision: the digest must still be valid Block Kit.
-    await db.prisma.customer.createMany({
-      data: Array.from({ length: 300 }, (_, i) => ({
-        externalId: `K${i + 1}`,
-        name: `Customer ${i + 1}`,
-        currency: "EUR",
-        salesOwnerId: people.owner,
-      })),
-    });
-    const customers = await db.prisma.customer.findMany({ orderBy: { id: "asc" } });
-    await db.prisma.proposedAction.createMany({
-      data: customers.map((c) => ({
-        customerId: c.id,
-        kind: "BLOCK_DELIVERIES" as const,
-        reason: `${"x".repeat(200)} overdue, oldest 75 days late`,
-        period: "2026-W47",
-      })),
-    });
+    await seedBlockProposals(db, 300, people.owner);
     ({ app, port } = await startSlackBot(db, slack.url));
   });
   afterAll(async () => {

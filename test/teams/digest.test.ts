@@ -11,6 +11,7 @@ import { runWeeklyDigest } from "../../src/jobs/weeklyDigest.js";
 import { createLogger } from "../../src/log.js";
 import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
 import { BotConnectorStandIn } from "../helpers/botConnector.js";
+import { seedBlockProposals } from "../helpers/committeeFixtures.js";
 import { dropTestSchemas, targets } from "../helpers/databases.js";
 import {
   CHANNEL,
@@ -59,23 +60,7 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
     await person(FIN, ["FINANCE"]);
     const owner = await person(OWNER, ["SALES"]);
     await person(OTHER, ["SALES"]);
-    await db.prisma.customer.createMany({
-      data: Array.from({ length: 300 }, (_, i) => ({
-        externalId: `K${i + 1}`,
-        name: `Customer ${i + 1}`,
-        currency: "EUR",
-        salesOwnerId: owner,
-      })),
-    });
-    const customers = await db.prisma.customer.findMany({ orderBy: { id: "asc" } });
-    await db.prisma.proposedAction.createMany({
-      data: customers.map((c) => ({
-        customerId: c.id,
-        kind: "BLOCK_DELIVERIES" as const,
-        reason: `${"x".repeat(200)} overdue, oldest 75 days late`,
-        period: "2026-W47",
-      })),
-    });
+    await seedBlockProposals(db, 300, owner);
     ({ app, port, messenger } = await startTeamsBot(db, connector.url));
   });
   afterAll(async () => {
