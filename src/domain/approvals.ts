@@ -33,6 +33,7 @@ const ROLE_WORDS: Record<Role, string> = {
   BACK_OFFICE: "back office",
   COLLECTOR: "a collector",
   ADMIN: "an admin",
+  VIEWER: "a viewer",
 };
 
 const KIND_WORDS: Record<ActionKind, string> = {

@@ -3,7 +3,7 @@
 export const SEGMENTS = ["LARGE_ACCOUNT", "SME", "VERY_SMALL_BUSINESS", "PUBLIC_SECTOR"] as const;
 export type Segment = (typeof SEGMENTS)[number];
 
-export const ROLES = ["SALES", "FINANCE", "BACK_OFFICE", "COLLECTOR", "ADMIN"] as const;
+export const ROLES = ["SALES", "FINANCE", "BACK_OFFICE", "COLLECTOR", "ADMIN", "VIEWER"] as const;
 export type Role = (typeof ROLES)[number];
 
 const SEGMENT_WORDS: Record<string, Segment> = {
@@ -36,6 +36,8 @@ const ROLE_WORDS: Record<string, Role> = {
   collector: "COLLECTOR",
   recouvrement: "COLLECTOR",
   admin: "ADMIN",
+  viewer: "VIEWER",
+  lecteur: "VIEWER",
 };
 
 function key(text: string): string {

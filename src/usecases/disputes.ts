@@ -29,8 +29,28 @@ export interface FlaggedDispute {
   amountDisputed: bigint;
 }
 
+/** The longest dispute reason kept (characters); longer ones are refused with the field's name and this limit. */
+export const DISPUTE_REASON_MAX = 2000;
+
+/** Reads the use case's input; a bad field is refused with its name and what is expected, never a generic failure. */
+function readFlagDisputeInput(input: FlagDisputeInput): z.output<typeof flagDisputeInput> {
+  if (typeof input.reason === "string" && input.reason.trim().length > DISPUTE_REASON_MAX) {
+    throw new AppError(
+      "input.invalid",
+      `The dispute reason is too long: ${input.reason.trim().length.toLocaleString("en-GB")} characters, at most ${DISPUTE_REASON_MAX.toLocaleString("en-GB")}.`,
+    );
+  }
+  const parsed = flagDisputeInput.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") || "input";
+    throw new AppError("input.invalid", `The dispute's ${field} is not valid: ${issue?.message ?? "check it"}.`);
+  }
+  return parsed.data;
+}
+
 export async function flagDispute(db: Database, actor: Actor, input: FlagDisputeInput, now = new Date()): Promise<FlaggedDispute> {
-  const data = flagDisputeInput.parse(input);
+  const data = readFlagDisputeInput(input);
   return db.prisma.$transaction(async (tx) => {
     const invoice = await tx.invoice.findFirst({ where: { kind: "INVOICE", number: data.invoiceNumber }, include: { customer: true } });
     if (!invoice) throw new AppError("not_found", `Invoice ${data.invoiceNumber} is unknown. Check the number (e.g. F2025-0113).`);
@@ -210,7 +230,8 @@ export function readDisputeForm(input: {
   if (!category) errors.category = `Pick a reason: ${DISPUTE_CATEGORIES.join(", ").toLowerCase()}.`;
   const reason = (input.reason ?? "").trim();
   if (reason.length < 3) errors.reason = "Say what the customer disputes.";
-  else if (reason.length > 2000) errors.reason = "Keep it under 2000 characters.";
+  else if (reason.length > DISPUTE_REASON_MAX)
+    errors.reason = `Too long: ${reason.length.toLocaleString("en-GB")} characters, at most ${DISPUTE_REASON_MAX.toLocaleString("en-GB")}.`;
   let amountDisputed: bigint | null = null;
   if ((input.amount ?? "").trim()) {
     const amount = parseAmount(input.amount ?? "");
