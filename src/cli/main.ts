@@ -7,6 +7,7 @@ import { migrate } from "../db/migrate.js";
 import { AppError, exitCodeFor } from "../errors.js";
 import { HISTORY_HELP, historyCommand } from "./commands/historyCommand.js";
 import { IMPORT_HELP, importCommand } from "./commands/importCommand.js";
+import { JOBS_HELP, jobsCommand } from "./commands/jobsCommand.js";
 import { PEOPLE_HELP, peopleCommand } from "./commands/peopleCommand.js";
 import { REPORT_HELP, reportCommand } from "./commands/reportCommand.js";
 import { SETTINGS_HELP, settingsCommand } from "./commands/settingsCommand.js";
@@ -23,6 +24,7 @@ Commands:
   people add ... | list                     who sits on the committee, their roles and chat identities
   history export CUSTOMER                   a customer's reminder history as JSON or CSV
   report aging|dso|kpis|priorities|tasks    the committee's figures (--as-of, --customer, --format table|csv|json)
+  jobs list | retry ID|--all-failed         the effects queue: letters, message updates, DMs (pending, failed)
 
 Database: DATABASE_URL (unset = embedded database in ./data/pglite; postgresql://... = a server).
 Exit codes: 0 done, 1 input rejected (nothing written), 2 wrong usage, 3 failure (database, configuration).
@@ -35,6 +37,7 @@ const COMMAND_HELP: Record<string, string> = {
   people: PEOPLE_HELP,
   history: HISTORY_HELP,
   report: REPORT_HELP,
+  jobs: JOBS_HELP,
 };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -58,6 +61,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         "as-of": { type: "string" },
         customer: { type: "string" },
         collector: { type: "string" },
+        state: { type: "string" },
+        "all-failed": { type: "boolean" },
       },
     });
     const [command, ...args] = positionals;
@@ -96,6 +101,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         return await historyCommand(context, args, values);
       case "report":
         return await reportCommand(context, args, { ...values, asOf: values["as-of"] });
+      case "jobs":
+        return await jobsCommand(context, args, values);
       default:
         throw new AppError("input.usage", `Unknown command "${command}".\n\n${HELP}`);
     }

@@ -10,6 +10,7 @@ import type { ActionKind, Policy } from "../domain/policy.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { AppError } from "../errors.js";
 import type { Actor } from "./actor.js";
+import { enqueueVoteEffects } from "./effects.js";
 
 export interface VoteResult {
   actionId: number;
@@ -56,6 +57,7 @@ export async function recordVote(
     const person = await tx.person.findUnique({ where: { id: actor.personId } });
     if (!person || !person.active) throw new AppError("forbidden", "You are not registered as a committee member.");
     const voter: Voter = { personId: person.id, name: person.name, roles: person.roles as Role[] };
+    const decidedBy = { personId: person.id, origin: actor.origin };
     const subject = {
       kind: action.kind as ActionKind,
       proposedById: action.proposedById,
@@ -68,6 +70,7 @@ export async function recordVote(
     const previous = action.votes.find((v) => v.personId === person.id);
     const asRole: Role = check.asRole === "SALES_OWNER" ? "SALES" : check.asRole;
     let recorded = false;
+    let voteEntryId: bigint | null = null;
     if (!previous || previous.decision !== input.decision || (input.comment && input.comment !== previous.comment)) {
       await tx.vote.upsert({
         where: { actionId_personId: { actionId: action.id, personId: person.id } },
@@ -81,7 +84,7 @@ export async function recordVote(
         },
         update: { decision: input.decision, asRole, comment: input.comment ?? null, createdAt: now },
       });
-      await appendHistory(tx, {
+      voteEntryId = await appendHistory(tx, {
         occurredAt: now,
         customerId: action.customerId,
         actorId: person.id,
@@ -114,7 +117,9 @@ export async function recordVote(
         text: `Committee rejected ${describeKind(subject.kind)} (rejected by ${outcome.rejecters.map((r) => r.name).join(", ")})`,
         actionId: action.id,
       });
-      return { actionId: action.id, recorded, outcome, status: "REJECTED", applied: null };
+      const result: VoteResult = { actionId: action.id, recorded, outcome, status: "REJECTED", applied: null };
+      await effects(result);
+      return result;
     }
     if (outcome.status === "APPROVED") {
       await tx.proposedAction.update({ where: { id: action.id }, data: { status: "APPROVED", decidedAt: now } });
@@ -131,9 +136,26 @@ export async function recordVote(
         actionId: action.id,
         invoiceIds: action.invoices.map((i) => i.invoiceId),
       });
-      return { actionId: action.id, recorded, outcome, status: "APPLIED", applied };
+      const result: VoteResult = { actionId: action.id, recorded, outcome, status: "APPLIED", applied };
+      await effects(result);
+      return result;
     }
-    return { actionId: action.id, recorded, outcome, status: "PROPOSED", applied: null };
+    const result: VoteResult = { actionId: action.id, recorded, outcome, status: "PROPOSED", applied: null };
+    await effects(result);
+    return result;
+
+    // The effects of this vote, as jobs committed with it (nothing when the click repeated a recorded vote).
+    async function effects(r: VoteResult): Promise<void> {
+      if (voteEntryId === null) return;
+      await enqueueVoteEffects(tx, {
+        actionId: r.actionId,
+        actionKind: subject.kind,
+        voteEntryId,
+        status: r.status === "APPROVED" ? "PROPOSED" : r.status,
+        announcement: decisionSummary(r),
+        decidedBy,
+      });
+    }
   });
 }
 

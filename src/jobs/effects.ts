@@ -1,0 +1,38 @@
+// Handlers of the platform-independent effect jobs (src/usecases/effects.ts): today the formal notice letter
+// an approved action asks for. The chat adapters add their own (message refresh, announcement, letter post).
+import type { HistoryOrigin } from "../db/history.js";
+import { loadSettings } from "../db/settings.js";
+import { calendarDateAt } from "../domain/calendarDate.js";
+import type { Policy } from "../domain/policy.js";
+import { AppError } from "../errors.js";
+import { enqueueLetterPosts, JOB_KINDS } from "../usecases/effects.js";
+import { issueFormalNotice } from "../usecases/formalNotice.js";
+import { PermanentJobError, type JobHandler } from "./queue.js";
+
+export function letterJobHandlers(deps: { policy: Policy; documentsDir: string }): Record<string, JobHandler> {
+  return {
+    [JOB_KINDS.formalNoticeLetter]: async (job, { db, logger, now }) => {
+      const actionId = Number(job.payload.actionId);
+      const personId = typeof job.payload.personId === "number" ? job.payload.personId : null;
+      const origin = (typeof job.payload.origin === "string" ? job.payload.origin : "JOB") as HistoryOrigin;
+      const settings = await db.withConnection(loadSettings);
+      try {
+        // Idempotent: a letter already issued for this action is returned, not written again.
+        const issued = await issueFormalNotice(
+          db,
+          deps.policy,
+          { personId, origin },
+          { actionId, letterDate: calendarDateAt(now(), settings.timeZone), outDir: deps.documentsDir },
+          now(),
+        );
+        logger.info({ actionId, alreadyIssued: issued.alreadyIssued }, "formal notice letter issued");
+      } catch (error) {
+        // A letter that cannot be composed (an action that is not an approved formal notice, a missing
+        // reference rate) will not compose by retrying: failed, visible, reported to the admins.
+        if (error instanceof AppError) throw new PermanentJobError(error.message, { cause: error });
+        throw error;
+      }
+      await db.prisma.$transaction((tx) => enqueueLetterPosts(tx, actionId));
+    },
+  };
+}
