@@ -33,3 +33,10 @@ export async function claimSlot(
 export async function finishSlot(db: Database, job: string, slot: string): Promise<void> {
   await db.withConnection((sql) => sql.query(`UPDATE job_run SET "finishedAt" = now() WHERE job = $1 AND slot = $2`, [job, slot]));
 }
+
+/** Keeps a claim alive while its work runs (a heartbeat): the lease counts from the last renewal. */
+export async function renewSlot(db: Database, job: string, slot: string, worker: string = WORKER): Promise<void> {
+  await db.withConnection((sql) =>
+    sql.query(`UPDATE job_run SET "claimedAt" = now() WHERE job = $1 AND slot = $2 AND "claimedBy" = $3 AND "finishedAt" IS NULL`, [job, slot, worker]),
+  );
+}

@@ -9,7 +9,7 @@ import type { Logger } from "../log.js";
 import { digestCharts } from "../documents/digestCharts.js";
 import { actionViews, buildDigest } from "../services/committeeViews.js";
 import { prepareCommittee } from "../usecases/committee.js";
-import { claimSlot, finishSlot } from "./claims.js";
+import { claimSlot, finishSlot, renewSlot } from "./claims.js";
 
 export const WEEKLY_DIGEST = "weekly-digest";
 
@@ -83,29 +83,75 @@ export function splitWhileFits<T>(items: T[], fits: (candidate: T[]) => boolean)
 
 export type DigestRun = { status: "posted"; period: string; parts: number } | { status: "skipped"; period: string; reason: string };
 
+/** A posted-message row whose part is planned but not posted yet (ts and channel still empty). */
+export const NOT_POSTED = "";
+
+/** How long a digest claim stays ours without a heartbeat: a crashed process's digest resumes after this. */
+export const DIGEST_LEASE_MS = 60_000;
+
+/**
+ * Posts the week's digest, resumably. The actions are split into parts ONCE, when the digest is first prepared,
+ * and the plan is stored (one posted_message row per part, empty until posted): a resume after a crash or a
+ * failure posts exactly the parts still empty, with the actions they were given, so no action is ever left
+ * out of a tracked message and no part is re-cut. The claim on the week has a one-minute lease kept alive by a
+ * heartbeat while posting, so another process resumes within about a minute of a crash.
+ */
 export async function runWeeklyDigest(
   deps: { db: Database; policy: Policy; publisher: DigestPublisher; logger: Logger },
   asOf: CalendarDate,
   now = new Date(),
 ): Promise<DigestRun> {
-  const { db, policy, publisher, logger } = deps;
+  const { db, policy, publisher } = deps;
   const preparation = await prepareCommittee(db, policy, asOf, now);
   const period = preparation.period;
-  if (!(await claimSlot(db, WEEKLY_DIGEST, `${publisher.platform}:${period}`))) {
+  const slot = `${publisher.platform}:${period}`;
+  if (!(await claimSlot(db, WEEKLY_DIGEST, slot, { leaseMs: DIGEST_LEASE_MS }))) {
     return { status: "skipped", period, reason: "another process posted (or is posting) this week's digest" };
   }
+  const heartbeat = setInterval(() => void renewSlot(db, WEEKLY_DIGEST, slot).catch(() => undefined), DIGEST_LEASE_MS / 3);
+  try {
+    return await postDigest(deps, asOf, period);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function postDigest(
+  deps: { db: Database; policy: Policy; publisher: DigestPublisher; logger: Logger },
+  asOf: CalendarDate,
+  period: string,
+): Promise<DigestRun> {
+  const { db, policy, publisher, logger } = deps;
   const log = logger.child({ job: WEEKLY_DIGEST, period, platform: publisher.platform });
   const digest = await buildDigest(db, policy, asOf);
-  const posted = new Map(
-    (await db.prisma.postedMessage.findMany({ where: { platform: publisher.platform, job: WEEKLY_DIGEST, slot: period } })).map((m) => [
-      m.part,
-      m,
-    ]),
-  );
-  const record = (part: string, ref: PostedRef, actionIds: number[]) =>
-    db.prisma.postedMessage.create({
-      data: { platform: publisher.platform, job: WEEKLY_DIGEST, slot: period, part, channel: ref.channel, ts: ref.ts, actionIds },
+  const where = { platform: publisher.platform, job: WEEKLY_DIGEST, slot: period };
+
+  // The plan, frozen at the first preparation: which actions go in which part.
+  if ((await db.prisma.postedMessage.count({ where: { ...where, part: { startsWith: "actions-" } } })) === 0) {
+    const chunks = publisher.split(digest.actions);
+    await db.prisma.postedMessage.createMany({
+      data: chunks.map((chunk, i) => ({
+        ...where,
+        part: `actions-${i + 1}`,
+        channel: NOT_POSTED,
+        ts: NOT_POSTED,
+        actionIds: chunk.map((a) => a.actionId),
+      })),
+      skipDuplicates: true,
     });
+  }
+  const rows = await db.prisma.postedMessage.findMany({ where });
+  const posted = new Map(rows.filter((m) => m.ts !== NOT_POSTED).map((m) => [m.part, m]));
+  const planned = rows
+    .filter((m) => m.part.startsWith("actions-"))
+    .sort((a, b) => Number(a.part.slice(8)) - Number(b.part.slice(8)));
+  const record = async (part: string, ref: PostedRef, actionIds: number[]) => {
+    await db.prisma.postedMessage.upsert({
+      where: { platform_job_slot_part: { ...where, part } },
+      create: { ...where, part, channel: ref.channel, ts: ref.ts, actionIds },
+      update: { channel: ref.channel, ts: ref.ts },
+    });
+  };
 
   let summary: PostedRef | undefined = posted.get("summary");
   if (!summary) {
@@ -125,18 +171,16 @@ export async function runWeeklyDigest(
       await record(part, ref, []);
     }
   }
-  const chunks = publisher.split(digest.actions);
-  for (const [i, chunk] of chunks.entries()) {
-    const part = `actions-${i + 1}`;
-    if (posted.has(part)) continue;
-    const ref = await publisher.postActions(digest, chunk, summary, i + 1, chunks.length);
-    await record(
-      part,
-      ref,
-      chunk.map((a) => a.actionId),
-    );
+  // Each planned part with the actions it was given; an action decided since the plan is shown as it stands
+  // in the digest (pending ones) — those decided meanwhile were announced in the thread already.
+  const pending = new Map(digest.actions.map((a) => [a.actionId, a]));
+  for (const row of planned) {
+    if (posted.has(row.part)) continue;
+    const chunk = row.actionIds.map((id) => pending.get(id)).filter((a): a is PendingAction => a !== undefined);
+    const ref = await publisher.postActions(digest, chunk, summary, Number(row.part.slice(8)), planned.length);
+    await record(row.part, ref, row.actionIds);
   }
   await finishSlot(db, WEEKLY_DIGEST, `${publisher.platform}:${period}`);
-  log.info({ actions: digest.actions.length, parts: chunks.length + 3 }, "weekly digest posted");
-  return { status: "posted", period, parts: chunks.length + 3 };
+  log.info({ actions: digest.actions.length, parts: planned.length + 3 }, "weekly digest posted");
+  return { status: "posted", period, parts: planned.length + 3 };
 }
