@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Each file opens its own databases; two cores on CI.
     maxWorkers: 2,
+    // Every file's logs are captured and searched for secrets and personal data (test/helpers/logCapture.ts).
+    setupFiles: ["test/helpers/logCapture.ts"],
   },
 });
