@@ -27,6 +27,7 @@ export async function startTeamsBot(
   const config = readTeamsConfig({
     TEAMS_APP_ID: BOT_ID,
     TEAMS_APP_PASSWORD: "not-used-in-tests",
+    TEAMS_TENANT_ID: TENANT,
     TEAMS_SERVICE_URL: connectorUrl,
   });
   if (!config) throw new Error("the Teams test configuration did not parse");
