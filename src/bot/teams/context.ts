@@ -84,6 +84,6 @@ export async function today(t: TeamsContext) {
  */
 export function userMessage(t: TeamsContext, error: unknown): string {
   if (error instanceof AppError) return inert(error.message, 600);
-  t.logger.error({ err: failureForLog(error) }, "unexpected error in a Teams handler");
+  t.logger.error({ failure: failureForLog(error) }, "unexpected error in a Teams handler");
   return "Something failed on our side; it has been logged. Try again in a minute.";
 }

@@ -18,7 +18,7 @@ async function attempt(t: TeamsContext, effect: string, ids: Record<string, unkn
     await run();
     return true;
   } catch (error) {
-    t.logger.error({ effect, ...ids, err: failureForLog(error) }, "a Teams message could not be sent or updated");
+    t.logger.error({ effect, ...ids, failure: failureForLog(error) }, "a Teams message could not be sent or updated");
     return false;
   }
 }

@@ -30,7 +30,7 @@ export function errorAnswer(error: unknown): { status: number; error: string } {
 
 export class SafeExpressAdapter extends ExpressAdapter {
   constructor(private readonly log: Logger) {
-    super(undefined, { logger: sdkLogger(log), onError: (err) => log.error({ err: failureForLog(err) }, "Teams HTTP server error") });
+    super(undefined, { logger: sdkLogger(log), onError: (err) => log.error({ failure: failureForLog(err) }, "Teams HTTP server error") });
     this.express.set("env", "production");
     this.express.disable("x-powered-by");
   }
@@ -42,7 +42,7 @@ export class SafeExpressAdapter extends ExpressAdapter {
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     this.express.use((error: unknown, _req: unknown, res: Res, _next: unknown) => {
       const answer = errorAnswer(error);
-      if (answer.status >= 500) this.log.error({ err: failureForLog(error) }, "Teams request failed");
+      if (answer.status >= 500) this.log.error({ failure: failureForLog(error) }, "Teams request failed");
       else this.log.warn({ status: answer.status }, "Teams request refused");
       if (res.headersSent) return res.end();
       res.status(answer.status).json({ error: answer.error });

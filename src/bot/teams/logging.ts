@@ -34,7 +34,9 @@ export function failureForLog(error: unknown): LoggedFailure {
   const response = (error as { response?: { status?: unknown; data?: unknown } }).response;
   if (response && typeof response.status === "number") {
     const body = response.data as { error?: { code?: unknown } } | undefined;
-    const code = typeof body?.error?.code === "string" ? scrub(body.error.code).slice(0, 60) : undefined;
+    const own = (error as { code?: unknown }).code;
+    const stated = typeof body?.error?.code === "string" ? body.error.code : typeof own === "string" ? own : undefined;
+    const code = stated ? scrub(stated).slice(0, 60) : undefined;
     return { status: response.status, ...(code ? { code } : {}), message: scrub(error.message) };
   }
   const code = (error as { code?: unknown }).code;

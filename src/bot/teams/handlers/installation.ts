@@ -49,7 +49,7 @@ export function rememberConversations(t: TeamsContext) {
     try {
       await remember(inbound(ctx));
     } catch (error) {
-      t.logger.error({ err: failureForLog(error) }, "could not store the Teams conversation reference");
+      t.logger.error({ failure: failureForLog(error) }, "could not store the Teams conversation reference");
     }
     return ctx.next() as never;
   };
