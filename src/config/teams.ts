@@ -2,13 +2,29 @@
 import { z } from "zod";
 import { AppError } from "../errors.js";
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const schema = z.object({
   /** The bot's Microsoft App ID (Azure Bot resource > Configuration), a GUID. */
   TEAMS_APP_ID: z.string().uuid("must be the bot's Microsoft App ID, a GUID (Azure Bot > Configuration)"),
   /** A client secret of that app registration (Certificates & secrets). */
   TEAMS_APP_PASSWORD: z.string().min(10, "is too short: copy a client secret's Value (not its ID) from the app registration"),
-  /** The tenant of a single-tenant bot (Azure's default since multi-tenant bots were deprecated). */
+  /**
+   * The tenant of a single-tenant bot (Azure's default since multi-tenant bots were deprecated). Every activity
+   * must come from it (or from TEAMS_ALLOWED_TENANTS): anything else is refused before any handler runs.
+   */
   TEAMS_TENANT_ID: z.string().uuid("must be your Microsoft Entra tenant id, a GUID").optional(),
+  /**
+   * Other tenants allowed to talk to the bot, comma-separated tenant ids (a group with several Entra tenants).
+   * Unset: only TEAMS_TENANT_ID.
+   */
+  TEAMS_ALLOWED_TENANTS: z
+    .string()
+    .optional()
+    .refine(
+      (list) => (list ?? "").split(",").every((t) => !t.trim() || GUID.test(t.trim())),
+      "must be tenant ids (GUIDs) separated by commas",
+    ),
   /** Port of the messaging endpoint (/api/messages), behind your HTTPS reverse proxy. */
   TEAMS_PORT: z.coerce.number().int().min(1).max(65535).default(3978),
   /**
@@ -27,6 +43,12 @@ const schema = z.object({
 
 export type TeamsConfig = z.infer<typeof schema>;
 
+/** The tenants whose activities the bot accepts (lower case): TEAMS_TENANT_ID and TEAMS_ALLOWED_TENANTS. */
+export function allowedTenants(config: Pick<TeamsConfig, "TEAMS_TENANT_ID" | "TEAMS_ALLOWED_TENANTS">): string[] {
+  const listed = (config.TEAMS_ALLOWED_TENANTS ?? "").split(",").map((t) => t.trim());
+  return [...new Set([config.TEAMS_TENANT_ID ?? "", ...listed].filter(Boolean).map((t) => t.toLowerCase()))];
+}
+
 /** Null when Teams is not configured at all (no TEAMS_APP_ID); an error naming what is wrong otherwise. */
 export function readTeamsConfig(env: NodeJS.ProcessEnv = process.env): TeamsConfig | null {
   if (!env.TEAMS_APP_ID) return null;
@@ -35,6 +57,12 @@ export function readTeamsConfig(env: NodeJS.ProcessEnv = process.env): TeamsConf
     throw new AppError(
       "config.invalid",
       `Microsoft Teams is not configured correctly:\n  ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n  ")}`,
+    );
+  }
+  if (allowedTenants(parsed.data).length === 0) {
+    throw new AppError(
+      "config.invalid",
+      "Microsoft Teams is not configured correctly:\n  TEAMS_TENANT_ID: set it to your Microsoft Entra tenant id (Azure Bot > Configuration > App Tenant ID), or list the allowed tenants in TEAMS_ALLOWED_TENANTS; the bot refuses every other tenant.",
     );
   }
   return parsed.data;

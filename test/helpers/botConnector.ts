@@ -1,6 +1,6 @@
 // A local stand-in of the Bot Connector service (the `serviceUrl` Teams gives a bot): it accepts what the real
 // one accepts for our calls (create, reply, update activities), refuses what it refuses (no bearer token,
-// no activity type, over 100 KB) and, beyond Teams, runs every Adaptive Card through the official parser.
+// no activity type, over 100 KB counted as Teams does, in UTF-16) and, beyond Teams, runs every Adaptive Card through the official parser.
 // It records each call and can answer with failures (429 with Retry-After, 412, 502...) to test retries.
 import { createServer, type Server } from "node:http";
 import { adaptiveCardProblems } from "./adaptiveCards.js";
@@ -80,9 +80,11 @@ export class BotConnectorStandIn {
           record(403);
           return answer(403, { error: { code: "ConversationBlockedByUser", message: "User blocked the conversation with the bot." } });
         }
-        if (raw.length > MAX_BYTES) {
+        // Teams measures an activity in UTF-16 (two bytes a character): 100 KB is about 50,000 characters.
+        const size = Buffer.byteLength(raw.toString("utf8"), "utf16le");
+        if (size > MAX_BYTES) {
           record(413);
-          return answer(413, { error: { code: "MessageSizeTooBig", message: `${raw.length} bytes` } });
+          return answer(413, { error: { code: "MessageSizeTooBig", message: `${size} bytes` } });
         }
         if (typeof body.type !== "string") {
           record(400);

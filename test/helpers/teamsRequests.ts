@@ -6,7 +6,9 @@ import { Delivery } from "../../src/bot/teams/delivery.js";
 import { readTeamsConfig } from "../../src/config/teams.js";
 import type { Database } from "../../src/db/database.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
-import { createLogger } from "../../src/log.js";
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { createLogger, type Logger } from "../../src/log.js";
 import { freePort } from "./slackRequests.js";
 
 export const BOT_ID = "00000000-0000-4000-8000-00000000b0b0";
@@ -22,11 +24,12 @@ export function fakeJwt(): string {
 export async function startTeamsBot(
   db: Database,
   connectorUrl: string,
-  options: { now?: () => Date; authenticate?: boolean; documentsDir?: string } = {},
+  options: { now?: () => Date; authenticate?: boolean; documentsDir?: string; logger?: Logger } = {},
 ): Promise<{ app: App; port: number; messenger: TeamsMessenger }> {
   const config = readTeamsConfig({
     TEAMS_APP_ID: BOT_ID,
     TEAMS_APP_PASSWORD: "not-used-in-tests",
+    TEAMS_TENANT_ID: TENANT,
     TEAMS_SERVICE_URL: connectorUrl,
   });
   if (!config) throw new Error("the Teams test configuration did not parse");
@@ -35,7 +38,7 @@ export async function startTeamsBot(
     config,
     db,
     policy: defaultPolicy,
-    logger: createLogger("silent"),
+    logger: options.logger ?? createLogger("silent"),
     testing: {
       token: fakeJwt,
       dangerouslyAllowUnauthenticatedRequests: !options.authenticate,
@@ -136,4 +139,44 @@ export async function sendActivity(
   });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+}
+
+/** A pino logger at debug level whose lines the test reads (what an operator's log would hold). */
+export function capturedLogger(): { logger: Logger; lines: string[]; text: () => string } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+      done();
+    },
+  });
+  const logger = pino({ level: "debug", base: { app: "ccbot" } }, sink);
+  return { logger, lines, text: () => lines.join("\n") };
+}
+
+/** The same activity, as if sent from another tenant (both places Teams states the tenant), or with them disagreeing. */
+export function fromTenant<T extends { conversation: object; channelData: object }>(
+  activity: T,
+  tenant: string,
+  where: "both" | "channelData" = "both",
+): T {
+  return {
+    ...activity,
+    conversation: where === "both" ? { ...activity.conversation, tenantId: tenant } : activity.conversation,
+    channelData: { ...activity.channelData, tenant: { id: tenant } },
+  };
+}
+
+/** POSTs raw bytes to /api/messages: status, content type and the body as text. */
+export async function postRaw(
+  port: number,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; contentType: string; text: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
+  return { status: res.status, contentType: res.headers.get("content-type") ?? "", text: await res.text() };
 }

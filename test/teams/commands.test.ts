@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "@microsoft/teams.apps";
 import { VERBS } from "../../src/bot/teams/cards.js";
+import { NOT_REGISTERED } from "../../src/domain/access.js";
 import type { Database } from "../../src/db/database.js";
 import { IMPORTERS, runImport } from "../../src/import/index.js";
 import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
@@ -115,7 +116,7 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
       expect(JSON.stringify((await say(CLAIRE, text)).body)).toContain(expected);
     }
     expect(JSON.stringify((await say(STRANGER, "dispute F2025-0114 price too high")).body)).toContain(
-      "You are not registered in the credit committee yet",
+      NOT_REGISTERED,
     );
     expect(await db.prisma.dispute.count()).toBe(1);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "@microsoft/teams.apps";
 import type { TeamsMessenger } from "../../src/bot/teams/app.js";
+import { NOT_REGISTERED } from "../../src/domain/access.js";
 import { VERBS } from "../../src/bot/teams/cards.js";
 import { teamsTaskPublisher } from "../../src/bot/teams/publisher.js";
 import type { Database } from "../../src/db/database.js";
@@ -140,7 +141,7 @@ describe.each(targets)("collectors' daily tasks in Teams on $name", (target) => 
       port,
       executeActivity(connector.url, stranger, personalChat(stranger), "1", VERBS.outcome, noAnswer?.data ?? {}),
     );
-    expect(String(refused.body?.value)).toContain("not registered in the credit committee");
+    expect(String(refused.body?.value)).toBe(NOT_REGISTERED);
     expect(await db.prisma.historyEntry.count({ where: { kind: "reminder.step" } })).toBe(1);
   });
 

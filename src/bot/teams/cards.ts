@@ -1,6 +1,8 @@
 // Adaptive Cards, in one place: pure functions from the domain's view models to cards that Teams renders.
 // Version 1.5 (the highest Teams supports); buttons are Universal Actions (Action.Execute) with an
 // Action.Submit fallback for older clients. Every card is checked by the official parser in the tests.
+// TextBlocks render markdown: every value from the data (names, reasons, comments, history) goes in through the
+// `md` tag or `inert`, so that what a person typed shows as text; only our own labels are formatted.
 import { describeKind } from "../../domain/approvals.js";
 import {
   TASK_OUTCOMES,
@@ -13,6 +15,7 @@ import {
 } from "../../domain/digest.js";
 import { formatMoney } from "../../domain/money.js";
 import { DISPUTE_CATEGORIES } from "../../usecases/disputes.js";
+import { inert, inertLines, md } from "./text.js";
 
 export const CARD_VERSION = "1.5";
 export const CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
@@ -84,10 +87,12 @@ export function execute(title: string, verb: string, data: Record<string, unknow
   };
 }
 
+/** `message` is markdown made by the bot (values already inert: `md`, `userMessage`). */
 export function errorCard(message: string): CardMessage {
   return { text: message, card: card([text(`⚠️ ${message}`, { color: "Attention" })]) };
 }
 
+/** `message` is markdown made by the bot (values already inert). */
 export function infoCard(message: string): CardMessage {
   return { text: message, card: card([text(message)]) };
 }
@@ -104,14 +109,14 @@ export function customerFileCard(input: {
   const money = (minor: bigint) => formatMoney(minor, input.currency, input.locale);
   const f = account.review.figures;
   const status = account.blocked
-    ? `⛔ **Deliveries blocked**${file.blockedReason ? ` — ${file.blockedReason}` : ""}`
+    ? `⛔ **Deliveries blocked**${file.blockedReason ? md` — ${file.blockedReason}` : ""}`
     : "✅ Deliveries open";
   const limit =
     account.creditLimit === null
       ? "no credit limit set"
       : `limit ${money(account.creditLimit)}${f.overLimit > 0n ? ` — **${money(f.overLimit)} over**` : ""}`;
   const body: Element[] = [
-    heading(`${account.name} (${account.externalId})`),
+    heading(md`${account.name} (${account.externalId})`),
     text(status, { color: account.blocked ? "Attention" : "Good" }),
     text(`Exposure ${money(f.exposure)}, ${limit}`),
     text(
@@ -125,7 +130,7 @@ export function customerFileCard(input: {
     ]),
   ];
   const disputed = file.overdueInvoices.filter((i) => i.disputed);
-  if (disputed.length > 0) body.push(text(`**Open disputes:** ${disputed.map((i) => `${i.number} (${money(i.openAmount)})`).join(", ")}`));
+  if (disputed.length > 0) body.push(text(`**Open disputes:** ${disputed.map((i) => md`${i.number} (${money(i.openAmount)})`).join(", ")}`));
   if (file.commitments.length > 0)
     body.push(
       text(
@@ -135,13 +140,13 @@ export function customerFileCard(input: {
   if (file.lastHistory.length > 0) {
     body.push(text("**Last entries**", { spacing: "Medium" }));
     for (const h of file.lastHistory.slice(0, 10))
-      body.push(text(`${h.on} ${h.by ?? ""}: ${h.text}`.slice(0, 300), { isSubtle: true, spacing: "None", size: "Small" }));
+      body.push(text(`${inert(h.on)} ${inert(h.by ?? "")}: ${inert(h.text, 300)}`, { isSubtle: true, spacing: "None", size: "Small" }));
   }
   return {
-    text: `${account.name}: ${account.blocked ? "deliveries blocked" : "deliveries open"}, exposure ${money(f.exposure)}`,
+    text: md`${account.name}: ${account.blocked ? "deliveries blocked" : "deliveries open"}, exposure ${money(f.exposure)}`,
     card: card(body, {
       actions: [execute("Evidence file (PDF)", VERBS.evidence, { c: account.customerId })],
-      fallbackText: `${account.name}: exposure ${money(f.exposure)}`,
+      fallbackText: md`${account.name}: exposure ${money(f.exposure)}`,
     }),
   };
 }
@@ -153,7 +158,7 @@ export function digestSummaryCard(d: Digest): CardMessage {
   const pct = (v: number | null) => (v === null ? "n/a" : `${(v * 100).toFixed(1)} %`);
   const k = d.kpis;
   const body: Element[] = [
-    heading(`Credit committee ${d.period} — ${d.companyName}`),
+    heading(md`Credit committee ${d.period} — ${d.companyName}`),
     facts([
       ...d.bucketLabels.map((label, i): [string, string] => [
         label,
@@ -168,7 +173,9 @@ export function digestSummaryCard(d: Digest): CardMessage {
     ),
     text("**Priority accounts**", { spacing: "Medium" }),
     ...d.priorities.map((p) =>
-      text(`${p.rank}. **${p.account.name}**${p.account.blocked ? " ⛔" : ""} — ${p.reasons.slice(0, 3).join("; ")}`, { spacing: "None" }),
+      text(`${p.rank}. **${inert(p.account.name)}**${p.account.blocked ? " ⛔" : ""} — ${inert(p.reasons.slice(0, 3).join("; "))}`, {
+        spacing: "None",
+      }),
     ),
     text(
       `**${d.actions.length} action(s) awaiting decision** — in the replies below, with Approve / Reject / Comment. ` +
@@ -177,8 +184,8 @@ export function digestSummaryCard(d: Digest): CardMessage {
     ),
   ];
   return {
-    text: `Credit committee ${d.period}: balance ${money(d.totals.balance)}, ${d.actions.length} action(s) awaiting decision`,
-    card: card(body, { fallbackText: `Credit committee ${d.period}` }),
+    text: md`Credit committee ${d.period}: balance ${money(d.totals.balance)}, ${d.actions.length} action(s) awaiting decision`,
+    card: card(body, { fallbackText: md`Credit committee ${d.period}` }),
   };
 }
 
@@ -190,13 +197,13 @@ export function actionsCard(actions: ActionView[], part: number, parts: number, 
   const body: Element[] = [text(`Actions awaiting decision (${part}/${parts})`, { isSubtle: true, size: "Small" })];
   for (const a of actions) {
     const decided = a.finalStatus !== undefined && a.finalStatus !== "PROPOSED";
-    const votes = a.approvedBy.length ? `approved by ${a.approvedBy.join(", ")}` : "no approval yet";
+    const votes = a.approvedBy.length ? md`approved by ${a.approvedBy.join(", ")}` : "no approval yet";
     const state = decided
-      ? `**${a.finalStatus?.toLowerCase()}**${a.appliedText ? `: ${a.appliedText}` : ""}`
-      : `${votes}; still needed: ${a.missing.join(", ") || "nothing"}`;
+      ? `**${inert(a.finalStatus?.toLowerCase())}**${a.appliedText ? md`: ${a.appliedText}` : ""}`
+      : `${votes}; still needed: ${inert(a.missing.join(", ") || "nothing")}`;
     const items: Element[] = [
-      text(`**#${a.actionId} ${a.customerName}** — ${describeKind(a.kind)}`),
-      text(a.reason, { spacing: "None" }),
+      text(`**#${a.actionId} ${inert(a.customerName)}** — ${inert(describeKind(a.kind))}`),
+      text(inert(a.reason, 1000), { spacing: "None" }),
       text(state, { spacing: "None", isSubtle: true }),
     ];
     if (!decided) {
@@ -270,18 +277,18 @@ function taskListCardOf(
   const body: Element[] = [
     heading(`Your tasks for ${list.asOf} (${list.tasks.length})`),
     ...(notice ? [text(`✅ ${notice}`, { color: "Good" })] : []),
-    text(`Call checklist: ${list.checklist.map((s, i) => `${i + 1}. ${s}`).join(" · ")}`, { isSubtle: true, size: "Small" }),
+    text(`Call checklist: ${list.checklist.map((s, i) => `${i + 1}. ${inert(s)}`).join(" · ")}`, { isSubtle: true, size: "Small" }),
   ];
   const shown = list.tasks.slice(0, limit);
   for (const [index, t] of shown.entries()) {
     const key = taskKey(t.customerId, t.levelId ?? t.kind);
     const contact = t.file.contacts[0];
     const items: Element[] = [
-      text(`**${t.title}** — ${t.customerName} (${t.externalId})`),
-      text(t.reason, { spacing: "None" }),
+      text(md`**${t.title}** — ${t.customerName} (${t.externalId})`),
+      text(inert(t.reason, 1000), { spacing: "None" }),
       text(
-        `${contact ? `${[contact.name, contact.phone, contact.email].filter(Boolean).join(" · ")} · ` : ""}Overdue ${money(t.overdue)}` +
-          `${t.file.payer.grade ? ` · payer ${t.file.payer.grade}` : ""}${t.file.commitments.length ? ` · ${t.file.commitments.length} commitment(s)` : ""}`,
+        `${contact ? `${inert([contact.name, contact.phone, contact.email].filter(Boolean).join(" · "))} · ` : ""}Overdue ${money(t.overdue)}` +
+          `${t.file.payer.grade ? md` · payer ${t.file.payer.grade}` : ""}${t.file.commitments.length ? ` · ${t.file.commitments.length} commitment(s)` : ""}`,
         { spacing: "None", isSubtle: true },
       ),
     ];
@@ -340,6 +347,7 @@ export function disputeFormCard(
   mode: "dialog" | "message",
 ): AdaptiveCard {
   const body: Element[] = [];
+  // The error is the bot's own sentence (values already inert).
   if (prefill.error) body.push(text(`⚠️ ${prefill.error}`, { color: "Attention" }));
   body.push(
     {
@@ -384,13 +392,13 @@ export function disputeFormCard(
 /** A letter the committee approved: what it is and its fingerprint, the full text one click away. */
 export function letterCard(doc: { title: string; summary: string; text: string }): CardMessage {
   return {
-    text: doc.summary,
-    card: card([heading(doc.title), text(doc.summary, { isSubtle: true })], {
+    text: inert(doc.summary, 1000),
+    card: card([heading(inert(doc.title)), text(inert(doc.summary, 1000), { isSubtle: true })], {
       actions: [
         {
           type: "Action.ShowCard",
           title: "Read the letter",
-          card: { type: "AdaptiveCard", body: [text(doc.text.slice(0, 20_000), { fontType: "Monospace", size: "Small" })] },
+          card: { type: "AdaptiveCard", body: [text(inertLines(doc.text.slice(0, 20_000)), { fontType: "Monospace", size: "Small" })] },
         },
       ],
     }),

@@ -3,10 +3,13 @@
 import type { Database } from "../../db/database.js";
 import { REFRESH_USERS_MAX } from "./cards.js";
 
-/** The person's personal chat with the bot (by AAD object id), unless they never installed it or removed it. */
-export function personalConversation(db: Database, aadObjectId: string) {
+/**
+ * The person's personal chat with the bot (by AAD object id), unless they never installed it or removed it;
+ * only in one of `tenants` (the bot's own), whatever was stored.
+ */
+export function personalConversation(db: Database, aadObjectId: string, tenants: readonly string[]) {
   return db.prisma.conversationRef.findFirst({
-    where: { platform: "TEAMS", scope: "personal", userAadId: aadObjectId, removedAt: null },
+    where: { platform: "TEAMS", scope: "personal", userAadId: aadObjectId, removedAt: null, tenantId: { in: tenantVariants(tenants) } },
     orderBy: { updatedAt: "desc" },
   });
 }
@@ -25,4 +28,9 @@ export async function refreshUserIds(db: Database): Promise<string[]> {
     .filter((i) => i.person.roles.some((r) => r !== "COLLECTOR"))
     .map((i) => i.botUserId as string)
     .slice(0, REFRESH_USERS_MAX);
+}
+
+/** Tenant ids as stored (Teams sends them in lower case; an operator may have typed upper case). */
+export function tenantVariants(tenants: readonly string[]): string[] {
+  return [...new Set(tenants.flatMap((t) => [t.toLowerCase(), t.toUpperCase()]))];
 }

@@ -6,8 +6,8 @@ import { AppError } from "../../errors.js";
 import type { TaskPublisher } from "../../jobs/dailyTasks.js";
 import { splitWhileFits, type DigestChart, type DigestPublisher, type PostedRef } from "../../jobs/weeklyDigest.js";
 import { failureOf } from "./delivery.js";
-import type { TeamsMessenger } from "./app.js";
-import { personalConversation, refreshUserIds } from "./conversations.js";
+import type { TeamsMessenger } from "./messenger.js";
+import { personalConversation, refreshUserIds, tenantVariants } from "./conversations.js";
 import { actionsCard, CARD_BUDGET_BYTES, cardBytes, digestSummaryCard, REFRESH_USERS_MAX, taskListCard } from "./cards.js";
 
 /** At most this many actions in one card: a committee reads them one by one. */
@@ -23,11 +23,14 @@ export function splitTeamsActions(actions: PendingAction[]): PendingAction[][] {
   );
 }
 
-/** The digest's channel: the configured one, else the channel where the app was last installed in a team. */
-export async function digestConversation(db: Database, configured: string | undefined): Promise<string> {
+/**
+ * The digest's channel: the configured one, else the channel where the app was last installed in a team of
+ * one of `tenants` (the bot's own: a conversation stored from another tenant is never chosen).
+ */
+export async function digestConversation(db: Database, configured: string | undefined, tenants: readonly string[]): Promise<string> {
   if (configured) return configured;
   const ref = await db.prisma.conversationRef.findFirst({
-    where: { platform: "TEAMS", scope: "channel", removedAt: null },
+    where: { platform: "TEAMS", scope: "channel", removedAt: null, tenantId: { in: tenantVariants(tenants) } },
     orderBy: { updatedAt: "desc" },
   });
   if (!ref)
@@ -43,7 +46,7 @@ export function teamsDigestPublisher(messenger: TeamsMessenger, db: Database, co
     platform: "TEAMS",
     split: splitTeamsActions,
     async postSummary(digest: Digest): Promise<PostedRef> {
-      const channel = await digestConversation(db, configured);
+      const channel = await digestConversation(db, configured, messenger.tenants);
       return { channel, ts: await messenger.post(channel, digestSummaryCard(digest)) };
     },
     async postActions(_digest: Digest, actions: PendingAction[], thread: PostedRef, part: number, parts: number): Promise<PostedRef> {
@@ -63,7 +66,7 @@ export function teamsTaskPublisher(messenger: TeamsMessenger, db: Database, curr
   return {
     platform: "TEAMS",
     async send(aadObjectId: string, list: TaskList): Promise<PostedRef | null> {
-      const ref = await personalConversation(db, aadObjectId);
+      const ref = await personalConversation(db, aadObjectId, messenger.tenants);
       if (!ref) return null;
       try {
         return { channel: ref.conversationId, ts: await messenger.post(ref.conversationId, taskListCard(list, currency, locale)) };

@@ -1,0 +1,89 @@
+// What every Teams handler shares: the dependencies, the inbound activity's shape, who is asking (and whether
+// their role allows what they ask), today's date in the company's time zone, and what a person is told when
+// something goes wrong.
+import type { TeamsConfig } from "../../config/teams.js";
+import type { Database } from "../../db/database.js";
+import { loadSettings } from "../../db/settings.js";
+import { may, NOT_REGISTERED, refusalFor, type Capability } from "../../domain/access.js";
+import { calendarDateAt } from "../../domain/calendarDate.js";
+import type { Policy } from "../../domain/policy.js";
+import { AppError } from "../../errors.js";
+import type { Logger } from "../../log.js";
+import { failureForLog } from "./logging.js";
+import type { TeamsMessenger } from "./messenger.js";
+import { inert } from "./text.js";
+
+/** A minimal view of the inbound activity: what the handlers read. */
+export interface Inbound {
+  type: string;
+  name?: string;
+  id?: string;
+  text?: string;
+  replyToId?: string;
+  serviceUrl?: string;
+  value?: unknown;
+  from: { id: string; aadObjectId?: string; name?: string };
+  conversation: { id: string; conversationType?: string; tenantId?: string };
+  channelData?: { tenant?: { id?: string }; team?: { id?: string; name?: string }; eventType?: string };
+  action?: string;
+  recipient?: { id: string };
+  entities?: Array<{ type: string; mentioned?: { id: string } }>;
+}
+
+export const inbound = (ctx: { activity: unknown }) => ctx.activity as Inbound;
+
+/** The tenant an activity says it comes from (Teams sets both; the trust boundary checks that they agree). */
+export const tenantOf = (a: Inbound) => a.conversation.tenantId ?? a.channelData?.tenant?.id ?? "";
+
+export interface TeamsContext {
+  config: TeamsConfig;
+  db: Database;
+  policy: Policy;
+  logger: Logger;
+  now: () => Date;
+  documentsDir: string;
+  messenger: TeamsMessenger;
+}
+
+/** A committee member, as the handlers see them. */
+export interface Member {
+  id: number;
+  name: string;
+  roles: string[];
+}
+
+/** The committee member behind a Teams user (their AAD object id), if registered and active; else null. */
+export async function personOf(t: TeamsContext, a: Inbound): Promise<Member | null> {
+  if (!a.from.aadObjectId) return null;
+  const identity = await t.db.prisma.chatIdentity.findFirst({
+    where: { platform: "TEAMS", externalId: a.from.aadObjectId, workspace: { in: [tenantOf(a), ""] } },
+    include: { person: true },
+  });
+  return identity?.person.active ? identity.person : null;
+}
+
+/**
+ * The person asking, if registered, active and allowed `capability` by their roles; else a refusal that names
+ * no customer and no amount (AppError "forbidden").
+ */
+export async function authorize(t: TeamsContext, a: Inbound, capability: Capability): Promise<Member> {
+  const person = await personOf(t, a);
+  if (!person) throw new AppError("forbidden", NOT_REGISTERED);
+  if (!may(person.roles, capability)) throw new AppError("forbidden", refusalFor(capability));
+  return person;
+}
+
+export async function today(t: TeamsContext) {
+  const settings = await t.db.withConnection(loadSettings);
+  return { settings, asOf: calendarDateAt(t.now(), settings.timeZone) };
+}
+
+/**
+ * What a person sees when something goes wrong: the use case's own words (made inert: they may quote what the
+ * person typed, clipped), or a short apology with the failure logged without its data.
+ */
+export function userMessage(t: TeamsContext, error: unknown): string {
+  if (error instanceof AppError) return inert(error.message, 600);
+  t.logger.error({ failure: failureForLog(error) }, "unexpected error in a Teams handler");
+  return "Something failed on our side; it has been logged. Try again in a minute.";
+}

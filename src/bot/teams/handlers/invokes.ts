@@ -1,0 +1,209 @@
+// Invokes: the cards' Universal Actions (votes, comments, task outcomes, promises, the evidence file, the
+// dispute form) and the file consent that follows the evidence button. Each answers the person who clicked
+// (the refreshed card, or a message shown to them only); effects on other people's copies go through effects.ts.
+import { AppError } from "../../../errors.js";
+import { readPromiseForm, recordPromiseFromCall, recordTaskOutcome } from "../../../usecases/contacts.js";
+import { readDisputeForm } from "../../../usecases/disputes.js";
+import { commentOnAction, decisionSummary, recordVote, type VoteResult } from "../../../usecases/votes.js";
+import { evidenceFile, evidenceFileName } from "../../../documents/evidence.js";
+import { STALE_ACTION_BUTTON, STALE_TASK_BUTTON, UNKNOWN_BUTTON } from "../../messages.js";
+import {
+  CARD_CONTENT_TYPE,
+  disputeFormCard,
+  fileConsentAttachment,
+  fileInfoAttachment,
+  infoCard,
+  taskKey,
+  VERBS,
+  type AdaptiveCard,
+} from "../cards.js";
+import { authorize, inbound, today, userMessage, type Inbound, type TeamsContext } from "../context.js";
+import { announceInThread, postDecisionLetters, refreshDigestCard } from "../effects.js";
+import { inert, md } from "../text.js";
+import { customerName, digestPart, taskCard } from "../views.js";
+import { disputeFlagged } from "./flagDispute.js";
+
+/** An Action.Execute answer: the card that replaces the clicked one, or a message shown to the clicker only. */
+export const cardResponse = (card: AdaptiveCard) => ({ statusCode: 200, type: CARD_CONTENT_TYPE, value: card });
+export const messageResponse = (text: string) => ({ statusCode: 200, type: "application/vnd.microsoft.activity.message", value: text });
+export type CardActionAnswer = ReturnType<typeof cardResponse> | ReturnType<typeof messageResponse>;
+
+/** A vote (approve, reject) or a comment on a proposed action of the digest. */
+async function voteOrComment(t: TeamsContext, a: Inbound, verb: string, data: Record<string, unknown>): Promise<CardActionAnswer> {
+  const person = await authorize(t, a, "committee");
+  const actionId = Number(data.actionId);
+  if (!Number.isInteger(actionId)) throw new AppError("input.invalid", STALE_ACTION_BUTTON);
+  const actor = { personId: person.id, origin: "TEAMS" as const };
+  let announcement: string | null;
+  let decided: VoteResult | null = null;
+  if (verb === VERBS.comment) {
+    const text = String(data[`comment_${actionId}`] ?? "").trim();
+    if (!text) return messageResponse("Write a comment first.");
+    const done = await commentOnAction(t.db, actor, { actionId, text }, t.now());
+    announcement = md`${done.personName} on #${actionId} (${done.customerName}): ${text}`;
+  } else {
+    const result = await recordVote(t.db, t.policy, actor, { actionId, decision: verb === VERBS.approve ? "APPROVE" : "REJECT" }, t.now());
+    const summary = decisionSummary(result);
+    announcement = summary ? inert(summary, 1000) : null;
+    if (announcement) decided = result;
+  }
+  const part = await digestPart(t, a.conversation.id, a.replyToId);
+  if (!part) return messageResponse(announcement ?? "Vote recorded.");
+  // Everyone's copy shows the vote; the clicker gets the same card in the answer.
+  await refreshDigestCard(t, part);
+  if (announcement) await announceInThread(t, part.channel, announcement);
+  if (decided) await postDecisionLetters(t, part.channel, person.id, decided);
+  return cardResponse(part.card.card);
+}
+
+async function refreshDigest(t: TeamsContext, a: Inbound): Promise<CardActionAnswer> {
+  await authorize(t, a, "read-accounts");
+  const part = await digestPart(t, a.conversation.id, a.replyToId);
+  return part ? cardResponse(part.card.card) : messageResponse("This digest is no longer tracked.");
+}
+
+async function taskOutcome(t: TeamsContext, a: Inbound, data: Record<string, unknown>): Promise<CardActionAnswer> {
+  const person = await authorize(t, a, "work-tasks");
+  const customerId = Number(data.c);
+  const level = String(data.l ?? "");
+  if (!Number.isInteger(customerId) || !level) throw new AppError("input.invalid", STALE_TASK_BUTTON);
+  const { label } = await recordTaskOutcome(
+    t.db,
+    { personId: person.id, origin: "TEAMS" },
+    { customerId, levelId: level, channel: String(data.ch ?? "PHONE"), outcome: String(data.o ?? "") },
+    t.now(),
+  );
+  const hint = data.o === "dispute" ? " Now say which invoice and why: dispute INVOICE reason — dunning on it pauses." : "";
+  return cardResponse(
+    await taskCard(t, person.id, taskKey(customerId, level), md`${await customerName(t, customerId)}: ${label} — recorded.` + hint),
+  );
+}
+
+async function taskPromise(t: TeamsContext, a: Inbound, data: Record<string, unknown>): Promise<CardActionAnswer> {
+  const person = await authorize(t, a, "work-tasks");
+  const customerId = Number(data.c);
+  const level = String(data.l ?? "");
+  if (!Number.isInteger(customerId) || !level) throw new AppError("input.invalid", STALE_TASK_BUTTON);
+  const { asOf } = await today(t);
+  const field = (name: string) => String(data[`${name}_${String(data.f)}`] ?? "");
+  const form = readPromiseForm({ amount: field("amount"), date: field("date") }, asOf);
+  if (!form.ok) return messageResponse(inert(Object.values(form.errors).join(" ")));
+  const note = field("note").trim() || undefined;
+  await recordPromiseFromCall(
+    t.db,
+    { personId: person.id, origin: "TEAMS" },
+    { customerId, levelId: level, amount: form.amount, promisedDate: form.date, note },
+    t.now(),
+  );
+  return cardResponse(
+    await taskCard(
+      t,
+      person.id,
+      taskKey(customerId, level),
+      md`${await customerName(t, customerId)}: promise of ${field("amount")} by ${form.date} — recorded.`,
+    ),
+  );
+}
+
+/** The customer file's Evidence button: a file consent card in the personal chat (the PDF is personal data). */
+async function offerEvidence(t: TeamsContext, a: Inbound, data: Record<string, unknown>): Promise<CardActionAnswer> {
+  await authorize(t, a, "read-accounts");
+  if (a.conversation.conversationType !== "personal")
+    return messageResponse("The evidence file is personal data: ask for it in your personal chat with me (credit ACME there, then the button).");
+  const customerId = Number(data.c);
+  const customer = Number.isInteger(customerId) ? await t.db.prisma.customer.findUnique({ where: { id: customerId } }) : null;
+  if (!customer) throw new AppError("not_found", "This customer is no longer known.");
+  const { pdf } = await evidenceFile(t.db, customer.id, t.now());
+  await t.messenger.post(a.conversation.id, {
+    text: md`Evidence file of ${customer.name}`,
+    attachments: [
+      fileConsentAttachment({
+        filename: evidenceFileName(customer.externalId),
+        description: md`Evidence file of ${customer.name}: statement of account and sealed history`,
+        size: pdf.length,
+        context: { c: customer.id },
+      }),
+    ],
+  });
+  return messageResponse("Accept the file below and it is saved to your OneDrive.");
+}
+
+async function disputeForm(t: TeamsContext, a: Inbound, data: Record<string, unknown>): Promise<CardActionAnswer> {
+  const form = readDisputeForm(data as Record<string, string>);
+  if (!form.ok)
+    return cardResponse(
+      disputeFormCard({ ...(data as Record<string, string>), error: inert(Object.values(form.errors).join(" ")) }, "message"),
+    );
+  return cardResponse(infoCard(await disputeFlagged(t, a, form.dispute)).card);
+}
+
+/** Universal Actions (and their Action.Submit fallback, which arrives as a message with a value). */
+export async function cardAction(t: TeamsContext, a: Inbound, verb: string, data: Record<string, unknown>): Promise<CardActionAnswer> {
+  try {
+    switch (verb) {
+      case VERBS.approve:
+      case VERBS.reject:
+      case VERBS.comment:
+        return await voteOrComment(t, a, verb, data);
+      case VERBS.refresh:
+        return await refreshDigest(t, a);
+      case VERBS.outcome:
+        return await taskOutcome(t, a, data);
+      case VERBS.promise:
+        return await taskPromise(t, a, data);
+      case VERBS.evidence:
+        return await offerEvidence(t, a, data);
+      case VERBS.dispute:
+        return await disputeForm(t, a, data);
+      default:
+        return messageResponse(UNKNOWN_BUTTON);
+    }
+  } catch (error) {
+    return messageResponse(userMessage(t, error));
+  }
+}
+
+/** The `card.action` invoke (Action.Execute). */
+export function onCardAction(t: TeamsContext) {
+  return async (ctx: { activity: unknown }) => {
+    const a = inbound(ctx);
+    const action = (a.value as { action?: { verb?: string; data?: Record<string, unknown> } } | undefined)?.action;
+    return (await cardAction(t, a, action?.verb ?? "", action?.data ?? {})) as never;
+  };
+}
+
+/** The evidence file, once the person accepted it: uploaded to the URL Teams gave, then shown as a file card. */
+export function onFileConsentAccept(t: TeamsContext) {
+  return async (ctx: { activity: unknown }) => {
+    const a = inbound(ctx);
+    const value = a.value as {
+      context?: { c?: number };
+      uploadInfo?: { uploadUrl: string; contentUrl: string; name: string; uniqueId: string; fileType: string };
+    };
+    try {
+      await authorize(t, a, "read-accounts");
+      const info = value.uploadInfo;
+      const customerId = Number(value.context?.c);
+      if (!info || !Number.isInteger(customerId))
+        throw new AppError("input.invalid", "Teams did not say where to save the file: press the Evidence button again.");
+      const { pdf } = await evidenceFile(t.db, customerId, t.now());
+      const res = await fetch(info.uploadUrl, {
+        method: "PUT",
+        headers: { "content-length": String(pdf.length), "content-range": `bytes 0-${pdf.length - 1}/${pdf.length}` },
+        body: new Uint8Array(pdf),
+      });
+      if (!res.ok) throw new Error(`upload refused: HTTP ${res.status}`);
+      await t.messenger.post(a.conversation.id, {
+        text: md`Evidence file: ${info.name}`,
+        attachments: [fileInfoAttachment({ name: info.name, contentUrl: info.contentUrl, uniqueId: info.uniqueId, fileType: info.fileType })],
+      });
+    } catch (error) {
+      await t.messenger.post(a.conversation.id, `The evidence file was not sent: ${userMessage(t, error)}`);
+    }
+    return { status: 200 } as never;
+  };
+}
+
+export function onFileConsentDecline() {
+  return async () => ({ status: 200 }) as never;
+}

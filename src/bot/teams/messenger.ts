@@ -1,0 +1,94 @@
+// Sends, replies and updates through the SDK, paced and retried by Delivery. The messenger also knows which
+// tenants the bot serves, so that what picks a stored conversation (the digest's channel, a personal chat)
+// never picks one of another tenant, even one stored before the tenant check existed.
+import { toThreadedConversationId, type App } from "@microsoft/teams.apps";
+import { CARD_CONTENT_TYPE, type CardMessage } from "./cards.js";
+import type { Delivery } from "./delivery.js";
+import { failureForLog } from "./logging.js";
+
+/**
+ * A Bot Connector call that failed for good (after Delivery's retries). The SDK's HTTP client error carries the
+ * request (the bot's bearer token, the whole card): it never leaves the messenger; this keeps the status,
+ * Teams' error code and a short message, and `response.status` for what decides on it (failureOf).
+ */
+export class TeamsCallError extends Error {
+  readonly response: { status: number | undefined; headers: Record<string, never> };
+  readonly code: string | undefined;
+  constructor(error: unknown) {
+    const failure = failureForLog(error);
+    super(failure.status ? `Teams answered HTTP ${failure.status}${failure.code ? ` (${failure.code})` : ""}` : failure.message);
+    this.name = "TeamsCallError";
+    this.response = { status: failure.status, headers: {} };
+    this.code = failure.code;
+  }
+}
+
+/** Runs a send through Delivery; a final failure comes out as a TeamsCallError. */
+async function guarded<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw new TeamsCallError(error);
+  }
+}
+
+/** The conversation id of a channel message's thread; chats have no threads: the conversation itself. */
+export function threadOf(conversationId: string, rootId: string): string {
+  return /^\d+$/.test(rootId) && rootId !== "0" ? toThreadedConversationId(conversationId, rootId) : conversationId;
+}
+
+/** A message carrying other attachments than one Adaptive Card (file consent, file info). */
+export interface FileMessage {
+  text: string;
+  attachments: Array<Record<string, unknown>>;
+}
+
+export class TeamsMessenger {
+  constructor(
+    private readonly app: App,
+    readonly delivery: Delivery,
+    /** The tenants the bot serves (lower case): stored conversations of any other are never spoken to. */
+    readonly tenants: readonly string[],
+  ) {}
+
+  private activity(message: CardMessage | FileMessage | string): Record<string, unknown> {
+    if (typeof message === "string") return { type: "message", text: message };
+    if ("attachments" in message) return { type: "message", summary: message.text, attachments: message.attachments };
+    return { type: "message", summary: message.text, attachments: [{ contentType: CARD_CONTENT_TYPE, content: message.card }] };
+  }
+
+  async post(conversationId: string, message: CardMessage | FileMessage | string): Promise<string> {
+    const sent = await guarded(this.delivery.run(conversationId, () => this.app.send(conversationId, this.activity(message) as never)));
+    return sent.id;
+  }
+
+  /** Posts in the thread of a channel message (in chats, where there are no threads, in the conversation). */
+  async reply(conversationId: string, rootId: string, message: CardMessage | string): Promise<{ conversationId: string; id: string }> {
+    const threaded = threadOf(conversationId, rootId);
+    return { conversationId: threaded, id: await this.post(threaded, message) };
+  }
+
+  /** An image (PNG) with a caption, inline: what Teams displays in channels and chats alike. */
+  async replyWithImage(
+    conversationId: string,
+    rootId: string,
+    caption: string,
+    name: string,
+    png: Buffer,
+  ): Promise<{ conversationId: string; id: string }> {
+    const threaded = threadOf(conversationId, rootId);
+    const activity = {
+      type: "message",
+      text: caption,
+      attachments: [{ contentType: "image/png", contentUrl: `data:image/png;base64,${png.toString("base64")}`, name }],
+    };
+    const sent = await guarded(this.delivery.run(threaded, () => this.app.send(threaded, activity as never)));
+    return { conversationId: threaded, id: sent.id };
+  }
+
+  async update(conversationId: string, activityId: string, message: CardMessage): Promise<void> {
+    await guarded(
+      this.delivery.run(conversationId, () => this.app.send(conversationId, { ...this.activity(message), id: activityId } as never)),
+    );
+  }
+}

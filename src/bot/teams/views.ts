@@ -1,0 +1,61 @@
+// What the handlers read to answer: a customer file, the current card of a digest reply, a collector's list.
+// Pure reads; the cards come from cards.ts.
+import { bucketLabels } from "../../domain/aging.js";
+import { AppError } from "../../errors.js";
+import { digestPartView } from "../../jobs/weeklyDigest.js";
+import { accountView, collectorTasks } from "../../services/committeeViews.js";
+import { findAccount } from "../../usecases/accounts.js";
+import { actionsCard, customerFileCard, taskListCard, type AdaptiveCard, type CardMessage } from "./cards.js";
+import { today, type TeamsContext } from "./context.js";
+import { refreshUserIds } from "./conversations.js";
+
+/** The longest account search (`credit …`, the search extension), in characters. */
+export const SEARCH_MAX = 200;
+
+/** The customer file a search finds; a search longer than SEARCH_MAX is refused, naming the limit. */
+export async function customerFile(t: TeamsContext, query: string): Promise<CardMessage> {
+  const text = query.trim();
+  if (text.length > SEARCH_MAX)
+    throw new AppError(
+      "input.invalid",
+      `The search text is too long: ${text.length.toLocaleString("en-GB")} characters, at most ${SEARCH_MAX}. Type a customer's name, customer id or invoice number.`,
+    );
+  const customer = await findAccount(t.db, text);
+  const { asOf } = await today(t);
+  const { settings, account, file } = await accountView(t.db, t.policy, asOf, customer.id);
+  return customerFileCard({
+    account,
+    file,
+    bucketLabels: bucketLabels(t.policy.agingBuckets),
+    currency: settings.currency,
+    locale: settings.locale,
+  });
+}
+
+/** The current card of a digest reply, found by the message it is on. */
+export async function digestPart(
+  t: TeamsContext,
+  conversationId: string,
+  activityId: string | undefined,
+): Promise<{ channel: string; ts: string; card: CardMessage } | null> {
+  if (!activityId) return null;
+  const base = conversationId.split(";")[0] ?? conversationId;
+  const message = (await t.db.prisma.postedMessage.findMany({ where: { platform: "TEAMS", ts: activityId } })).find(
+    (m) => m.channel.split(";")[0] === base && m.actionIds.length > 0,
+  );
+  if (!message) return null;
+  const { views, part, parts } = await digestPartView(t.db, t.policy, { ...message, platform: "TEAMS" });
+  const card = actionsCard(views, part, parts, await refreshUserIds(t.db));
+  return { channel: message.channel, ts: message.ts, card };
+}
+
+/** The collector's list as it stands now, with what was just recorded said at the top. */
+export async function taskCard(t: TeamsContext, personId: number, doneKey: string, notice: string): Promise<AdaptiveCard> {
+  const { settings, asOf } = await today(t);
+  const list = await collectorTasks(t.db, t.policy, asOf, personId);
+  return taskListCard(list, settings.currency, settings.locale, new Set([doneKey]), notice).card;
+}
+
+export async function customerName(t: TeamsContext, customerId: number): Promise<string> {
+  return (await t.db.prisma.customer.findUnique({ where: { id: customerId }, select: { name: true } }))?.name ?? `#${customerId}`;
+}
