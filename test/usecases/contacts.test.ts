@@ -329,5 +329,6 @@ describe.runIf(targets.some((t) => t.name === "postgresql"))("replays across two
     expect(outcomes.map((o) => o.outcome)).toEqual(["no_answer", "promise"]);
     expect(await a.prisma.historyEntry.count({ where: { kind: "reminder.step" } })).toBe(2);
     process.stdout.write(`1 000 replays through two pools: ${elapsed} ms\n`);
-  });
+    // A generous bound: the machine running the tests may be shared; what is checked is the rows, not the time.
+  }, 300_000);
 });
