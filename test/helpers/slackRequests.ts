@@ -132,7 +132,7 @@ export async function startSlackBot(
   });
   if (!config) throw new Error("the Slack test configuration did not parse");
   const port = await freePort();
-  const { app } = createSlackApp({
+  const { app, init } = createSlackApp({
     config,
     db,
     policy: defaultPolicy,
@@ -140,6 +140,7 @@ export async function startSlackBot(
     ...(options.now ? { now: options.now } : {}),
     ...(options.documentsDir ? { documentsDir: options.documentsDir } : {}),
   });
+  await init();
   await app.start(port);
   return { app, port };
 }
