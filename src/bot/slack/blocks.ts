@@ -245,7 +245,9 @@ export function taskListBlocks(
     { type: "header", text: { type: "plain_text", text: truncate(`Your tasks for ${list.asOf} (${list.tasks.length})`, LIMITS.header) } },
     {
       type: "context",
-      elements: [{ type: "mrkdwn", text: truncate(`Call checklist: ${list.checklist.map((s, i) => `${i + 1}. ${escape(s)}`).join(" · ")}`, 2000) }],
+      elements: [
+        { type: "mrkdwn", text: truncate(`Call checklist: ${list.checklist.map((s, i) => `${i + 1}. ${escape(s)}`).join(" · ")}`, 2000) },
+      ],
     },
   ];
   // 2 blocks a task after the 2 above: at most 24 tasks in one message; the rest are counted.

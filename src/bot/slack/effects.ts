@@ -37,7 +37,12 @@ export async function answerPrivately(
     const channel = b.channel_id ?? b.channel?.id ?? b.container?.channel_id;
     const user = b.user_id ?? b.user?.id;
     if (!channel || !user) throw error;
-    await client.chat.postEphemeral({ channel, user, text: message.text, ...(message.blocks ? { blocks: message.blocks as never[] } : {}) });
+    await client.chat.postEphemeral({
+      channel,
+      user,
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks as never[] } : {}),
+    });
   }
 }
 
@@ -71,7 +76,12 @@ export async function uploadLetter(
   thread: PostedRef,
   letter: { filename: string; title: string; pdf: Buffer; summary: string },
 ): Promise<void> {
-  await uploadToThread(client, thread, { filename: letter.filename, title: letter.title, data: letter.pdf, comment: plainText(letter.summary) });
+  await uploadToThread(client, thread, {
+    filename: letter.filename,
+    title: letter.title,
+    data: letter.pdf,
+    comment: plainText(letter.summary),
+  });
 }
 
 /** A personal-data file (the evidence file) sent by direct message to who asked; false when no DM opened. */

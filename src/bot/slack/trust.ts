@@ -50,7 +50,9 @@ export function requestOrigin(body: unknown): { teams: string[]; enterprises: st
     authorizations?: Array<{ team_id?: string | null; enterprise_id?: string | null }> | null;
     event?: { team?: string | null; user_team?: string | null } | null;
   };
-  const present = (ids: Array<string | null | undefined>) => [...new Set(ids.filter((id): id is string => typeof id === "string" && id !== ""))];
+  const present = (ids: Array<string | null | undefined>) => [
+    ...new Set(ids.filter((id): id is string => typeof id === "string" && id !== "")),
+  ];
   return {
     teams: present([
       b.team_id,
@@ -62,7 +64,12 @@ export function requestOrigin(body: unknown): { teams: string[]; enterprises: st
       b.event?.team,
       b.event?.user_team,
     ]),
-    enterprises: present([b.enterprise_id, b.enterprise?.id, b.team?.enterprise_id, ...(b.authorizations ?? []).map((a) => a.enterprise_id)]),
+    enterprises: present([
+      b.enterprise_id,
+      b.enterprise?.id,
+      b.team?.enterprise_id,
+      ...(b.authorizations ?? []).map((a) => a.enterprise_id),
+    ]),
   };
 }
 
@@ -82,13 +89,19 @@ export function workspaceGuard(workspace: () => Promise<Workspace>, logger: Logg
     try {
       ours = await workspace();
     } catch (error) {
-      logger.error({ code: error instanceof AppError ? error.code : "unexpected" }, "Slack request refused: the bot's workspace is unknown");
+      logger.error(
+        { code: error instanceof AppError ? error.code : "unexpected" },
+        "Slack request refused: the bot's workspace is unknown",
+      );
       await acknowledge(args);
       return;
     }
     if (!fromWorkspace(args.body, ours)) {
       // Workspace ids are not personal data: they say which installation knocked.
-      logger.warn({ origin: requestOrigin(args.body), type: (args.body as { type?: string }).type }, "Slack request from another workspace refused");
+      logger.warn(
+        { origin: requestOrigin(args.body), type: (args.body as { type?: string }).type },
+        "Slack request from another workspace refused",
+      );
       await acknowledge(args);
       return;
     }

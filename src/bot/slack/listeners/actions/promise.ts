@@ -26,7 +26,13 @@ export function promiseButton(deps: ListenerDeps) {
       await openModal(
         client,
         trigger,
-        promiseModal({ customerId: value.c, customerName: value.n ?? "", levelId: value.l, overdue: value.d ?? "", channel: value.ch ?? "PHONE" }),
+        promiseModal({
+          customerId: value.c,
+          customerName: value.n ?? "",
+          levelId: value.l,
+          overdue: value.d ?? "",
+          channel: value.ch ?? "PHONE",
+        }),
       );
     } catch (error) {
       // A trigger_id lives 3 seconds: when the form cannot open, say how to record the promise instead.

@@ -13,7 +13,13 @@ import { announceInThread, answerPrivately, publishHome, updateDigestMessage, up
 import { personIn } from "../../trust.js";
 
 /** The letters a decision produces, uploaded into the digest's thread; a failure is said there too. */
-async function attachLetters(deps: ListenerDeps, client: WebClient, thread: PostedRef, personId: number, result: VoteResult): Promise<void> {
+async function attachLetters(
+  deps: ListenerDeps,
+  client: WebClient,
+  thread: PostedRef,
+  personId: number,
+  result: VoteResult,
+): Promise<void> {
   const { db, policy, documentsDir, now, logger } = deps;
   try {
     for (const doc of await decisionDocuments(db, policy, { personId, origin: "SLACK" }, result, documentsDir, now()))

@@ -2,7 +2,13 @@
 // already disputed, reason too long) on the invoice or reason field; the confirmation by direct message.
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
-import { disputeNoticeText, disputeRecordedText, flagDispute, readDisputeForm, type FlagDisputeInput } from "../../../../usecases/disputes.js";
+import {
+  disputeNoticeText,
+  disputeRecordedText,
+  flagDispute,
+  readDisputeForm,
+  type FlagDisputeInput,
+} from "../../../../usecases/disputes.js";
 import { escape, LIMITS, plainText, truncate } from "../../blocks.js";
 import { userMessage, type ListenerDeps } from "../../deps.js";
 import { sendDirectMessage } from "../../effects.js";
