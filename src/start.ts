@@ -43,7 +43,10 @@ try {
     const stops: Array<() => Promise<void>> = [];
 
     if (slack) {
-      const { app } = createSlackApp({ config: slack, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR });
+      const { app, init } = createSlackApp({ config: slack, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR });
+      // auth.test: a refused SLACK_BOT_TOKEN stops here, before anything says "running".
+      const workspace = await init();
+      log.info({ team: workspace.teamId }, "Slack workspace verified");
       await (slack.SLACK_MODE === "http" ? app.start(slack.SLACK_PORT) : app.start());
       stops.push(async () => {
         await app.stop();

@@ -199,6 +199,14 @@ async function applyAction(
   }
 }
 
+/** The longest comment kept on a proposed action (characters). */
+export const COMMENT_MAX = 2000;
+
+/** The refusal of a comment `length` characters long: the field and its limit. */
+export function commentTooLong(length: number): string {
+  return `The comment is too long: ${length.toLocaleString("en-GB")} characters, at most ${COMMENT_MAX.toLocaleString("en-GB")}.`;
+}
+
 /** A committee member's comment on a proposed action: written to the history (and shown by the adapter). */
 export async function commentOnAction(
   db: Database,
@@ -208,7 +216,7 @@ export async function commentOnAction(
 ): Promise<{ customerName: string; personName: string }> {
   const text = input.text.trim();
   if (!text) throw new AppError("input.invalid", "The comment is empty.");
-  if (text.length > 2000) throw new AppError("input.invalid", "Keep the comment under 2,000 characters.");
+  if (text.length > COMMENT_MAX) throw new AppError("input.invalid", commentTooLong(text.length));
   return db.prisma.$transaction(async (tx) => {
     const action = await tx.proposedAction.findUnique({ where: { id: input.actionId }, include: { customer: true } });
     if (!action) throw new AppError("not_found", `Proposed action #${input.actionId} does not exist.`);

@@ -24,7 +24,10 @@ export function slackSignature(body: string, timestamp: number, secret = SIGNING
   return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
 }
 
-/** POSTs a form-encoded body to the bot's /slack/events, signed (by `secret`, `age` seconds ago); returns the status. */
+/**
+ * POSTs a form-encoded body to the bot's /slack/events, signed (by `secret`, `age` seconds ago; a negative age
+ * dates it in the future); returns the status.
+ */
 export async function postToBot(
   port: number,
   form: Record<string, string>,
@@ -54,8 +57,8 @@ export async function exchangeWithBot(
 }
 
 /** An Events API callback (JSON, signed like the rest), e.g. a message posted in a channel. */
-export async function postEvent(port: number, event: Record<string, unknown>, eventId: string): Promise<number> {
-  const body = JSON.stringify({ type: "event_callback", team_id: "T1", api_app_id: "A1", event_id: eventId, event_time: 1, event });
+export async function postEvent(port: number, event: Record<string, unknown>, eventId: string, team = "T1"): Promise<number> {
+  const body = JSON.stringify({ type: "event_callback", team_id: team, api_app_id: "A1", event_id: eventId, event_time: 1, event });
   const timestamp = Math.floor(Date.now() / 1000);
   const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
     method: "POST",
@@ -76,11 +79,13 @@ export function buttonClick(input: {
   message: { ts: string; thread_ts?: string; blocks?: unknown[] };
   responseUrl: string;
   action: { action_id: string; block_id?: string; value?: string; action_ts: string };
+  /** The workspace the click comes from (default T1, the stand-in's). */
+  team?: string;
 }): Record<string, string> {
   const payload = {
     type: "block_actions",
-    user: { id: input.user, team_id: "T1" },
-    team: { id: "T1" },
+    user: { id: input.user, team_id: input.team ?? "T1" },
+    team: { id: input.team ?? "T1" },
     api_app_id: "A1",
     token: "x",
     container: { type: "message", channel_id: input.channel, message_ts: input.message.ts },
@@ -99,11 +104,12 @@ export function viewSubmission(input: {
   callbackId: string;
   privateMetadata: string;
   values: Record<string, Record<string, unknown>>;
+  team?: string;
 }): Record<string, string> {
   const payload = {
     type: "view_submission",
-    user: { id: input.user, team_id: "T1" },
-    team: { id: "T1" },
+    user: { id: input.user, team_id: input.team ?? "T1" },
+    team: { id: input.team ?? "T1" },
     api_app_id: "A1",
     token: "x",
     trigger_id: "1.2.3",
@@ -132,14 +138,15 @@ export async function startSlackBot(
   });
   if (!config) throw new Error("the Slack test configuration did not parse");
   const port = await freePort();
-  const { app } = createSlackApp({
+  const { app, init } = createSlackApp({
     config,
     db,
     policy: defaultPolicy,
-    logger: createLogger("silent"),
+    logger: createLogger(process.env.TEST_LOG ?? "silent"),
     ...(options.now ? { now: options.now } : {}),
     ...(options.documentsDir ? { documentsDir: options.documentsDir } : {}),
   });
+  await init();
   await app.start(port);
   return { app, port };
 }

@@ -58,6 +58,8 @@ export class SlackStandIn {
   >();
   private server: Server | undefined;
   private rateLimited: Array<{ method: string; retryAfter: number }> = [];
+  /** What auth.test answers: the workspace (and Enterprise Grid org) of the bot token, or Slack's refusal. */
+  auth: { teamId: string; enterpriseId?: string; error?: "invalid_auth" | "token_revoked" | "account_inactive" } = { teamId: "T1" };
   private readonly responseUses = new Map<string, number>();
   url = "";
 
@@ -116,8 +118,17 @@ export class SlackStandIn {
           }
           return reply(200, { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) });
         }
-        if (path.startsWith("/api/auth.test"))
-          return reply(200, { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1", user: "ccbot" });
+        if (path.startsWith("/api/auth.test")) {
+          if (this.auth.error) return reply(200, { ok: false, error: this.auth.error });
+          return reply(200, {
+            ok: true,
+            user_id: "UBOT",
+            bot_id: "BBOT",
+            team_id: this.auth.teamId,
+            user: "ccbot",
+            ...(this.auth.enterpriseId ? { enterprise_id: this.auth.enterpriseId, is_enterprise_install: false } : {}),
+          });
+        }
         if (path.startsWith("/api/chat.postMessage")) {
           if (!body.channel) return reply(200, { ok: false, error: "channel_not_found" });
           const problem = blockKitProblem(body);

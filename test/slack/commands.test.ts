@@ -129,7 +129,7 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     for (const [text, user, expected] of [
       ["NOPE-9 price too high", "UMARC", "Invoice NOPE-9 is unknown."],
       ["F-1 price too high", "UMARC", "Invoice F-1 is already disputed (quality, since"],
-      ["F-1 price too high", "USTRANGER", "You are not registered in the credit committee yet"],
+      ["F-1 price too high", "USTRANGER", "You are not registered with the credit committee bot."],
     ] as const) {
       const before = slack.calls.length;
       expect(await post({ command: "/dispute", text, user_id: user })).toBe(200);

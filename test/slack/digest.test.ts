@@ -199,6 +199,8 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
     }
     await new Promise((r) => setTimeout(r, 200));
     entries = await db.prisma.historyEntry.findMany({ where: { kind: "committee.discussion" }, orderBy: { id: "asc" } });
+    // Slack delivers the two messages concurrently: which is recorded first is not the rule under test.
+    entries.sort((a, b) => (a.text < b.text ? -1 : 1));
     expect(entries.map((e) => [e.customerId !== null, e.actionId, e.actorLabel, e.text])).toEqual([
       [true, actionId, null, `#${actionId} I saw them last week, they will pay Friday`],
       [false, null, "slack:UNKNOWN", "Good week overall"],

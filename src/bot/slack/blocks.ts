@@ -12,12 +12,16 @@ import {
   type TaskList,
   type TaskOutcome,
 } from "../../domain/digest.js";
+import { NOT_REGISTERED } from "../../domain/access.js";
 import { formatMoney } from "../../domain/money.js";
 import { DISPUTE_CATEGORIES } from "../../usecases/disputes.js";
 
 export const LIMITS = { blocks: 50, sectionText: 3000, header: 150, fields: 10, fieldText: 2000, contextElements: 10 } as const;
 
-type Block = Record<string, unknown>;
+export type Block = Record<string, unknown>;
+
+/** The longest fallback `text` the bot sends (Slack cuts at 40,000; an answer is never that long). */
+export const TEXT_MAX = 3000;
 
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -28,14 +32,22 @@ export function escape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/**
+ * A message's `text` (the notification and fallback, parsed as mrkdwn by Slack): escaped, so a name or a
+ * comment containing <!channel>, <@U…> or a link stays text, and bounded.
+ */
+export function plainText(text: string): string {
+  return truncate(escape(text), TEXT_MAX);
+}
+
 const section = (text: string): Block => ({ type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } });
 
 export function errorBlocks(message: string): { text: string; blocks: Block[] } {
-  return { text: message, blocks: [section(`:warning: ${escape(message)}`)] };
+  return { text: plainText(message), blocks: [section(`:warning: ${escape(message)}`)] };
 }
 
 export function infoBlocks(message: string): { text: string; blocks: Block[] } {
-  return { text: message, blocks: [section(escape(message))] };
+  return { text: plainText(message), blocks: [section(escape(message))] };
 }
 
 /** The customer file a sales rep checks before taking an order (`/credit`). */
@@ -67,7 +79,7 @@ export function customerFileBlocks(input: {
       fields: [
         ...input.bucketLabels.map((label, i) => ({
           type: "mrkdwn",
-          text: truncate(`*${label}*\n${money(aging.buckets[i] ?? 0n)}`, LIMITS.fieldText),
+          text: truncate(`*${escape(label)}*\n${money(aging.buckets[i] ?? 0n)}`, LIMITS.fieldText),
         })),
         { type: "mrkdwn", text: `*disputed*\n${money(aging.disputed)}` },
         { type: "mrkdwn", text: `*credits*\n-${money(aging.credits)}` },
@@ -105,7 +117,7 @@ export function customerFileBlocks(input: {
     ],
   });
   return {
-    text: `${account.name}: exposure ${money(f.exposure)}, ${account.blocked ? "deliveries blocked" : "deliveries open"}`,
+    text: plainText(`${account.name}: exposure ${money(f.exposure)}, ${account.blocked ? "deliveries blocked" : "deliveries open"}`),
     blocks: blocks.slice(0, LIMITS.blocks),
   };
 }
@@ -233,7 +245,9 @@ export function taskListBlocks(
     { type: "header", text: { type: "plain_text", text: truncate(`Your tasks for ${list.asOf} (${list.tasks.length})`, LIMITS.header) } },
     {
       type: "context",
-      elements: [{ type: "mrkdwn", text: truncate(`Call checklist: ${list.checklist.map((s, i) => `${i + 1}. ${s}`).join(" · ")}`, 2000) }],
+      elements: [
+        { type: "mrkdwn", text: truncate(`Call checklist: ${list.checklist.map((s, i) => `${i + 1}. ${escape(s)}`).join(" · ")}`, 2000) },
+      ],
     },
   ];
   // 2 blocks a task after the 2 above: at most 24 tasks in one message; the rest are counted.
@@ -380,11 +394,15 @@ export function disputeModal(input: { invoiceNumber: string; reason: string; cha
   };
 }
 
-/** The App Home tab: what awaits the person's vote (with the buttons), and their tasks for today. */
+/**
+ * The App Home tab: what awaits the person's vote (with the buttons) when they sit on the committee, and their
+ * tasks for today when they collect. An unregistered person sees the refusal and nothing else.
+ */
 export function homeView(input: {
   personName: string | null;
   slackUserId: string;
-  approvals: PendingAction[];
+  /** Null: the person does not vote (a viewer), the section is left out. */
+  approvals: PendingAction[] | null;
   tasks: TaskList | null;
   currency: string;
   locale: string;
@@ -392,23 +410,23 @@ export function homeView(input: {
   const money = (minor: bigint) => formatMoney(minor, input.currency, input.locale);
   const blocks: Block[] = [{ type: "header", text: { type: "plain_text", text: "Credit committee" } }];
   if (!input.personName) {
-    blocks.push(
-      section(
-        `You are not registered in the credit committee yet: ask an admin to run \`ccbot people add --name "..." --roles ... --slack ${input.slackUserId}\`.`,
-      ),
-    );
+    blocks.push(section(`${escape(NOT_REGISTERED)} Your Slack user id: \`${escape(input.slackUserId)}\`.`));
     return { type: "home", blocks };
   }
-  blocks.push(section(`*Awaiting your decision (${input.approvals.length})*`));
-  // 100 blocks at most in a view: 20 actions (2 blocks each) and 20 task lines leave room for the headings.
-  const shown = input.approvals.slice(0, 20);
-  if (shown.length > 0) blocks.push(...actionBlocks(shown, 1, 1).blocks.slice(1));
-  else blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: "Nothing awaits your vote." }] });
-  if (input.approvals.length > shown.length)
-    blocks.push({
-      type: "context",
-      elements: [{ type: "mrkdwn", text: `…and ${input.approvals.length - shown.length} more in the digest's thread.` }],
-    });
+  if (input.approvals) {
+    blocks.push(section(`*Awaiting your decision (${input.approvals.length})*`));
+    // 100 blocks at most in a view: 20 actions (2 blocks each) and 20 task lines leave room for the headings.
+    const shown = input.approvals.slice(0, 20);
+    if (shown.length > 0) blocks.push(...actionBlocks(shown, 1, 1).blocks.slice(1));
+    else blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: "Nothing awaits your vote." }] });
+    if (input.approvals.length > shown.length)
+      blocks.push({
+        type: "context",
+        elements: [{ type: "mrkdwn", text: `…and ${input.approvals.length - shown.length} more in the digest's thread.` }],
+      });
+  } else {
+    blocks.push(section("Look up a customer's file with `/credit` followed by its name, customer id or an invoice number."));
+  }
   if (input.tasks) {
     blocks.push(
       { type: "divider" },

@@ -1,0 +1,42 @@
+// Every Slack surface the bot answers, with the capability it needs (src/domain/access.ts): the gate runs
+// before the listener, so an unregistered person, or a role that may not, never reaches one.
+import type { App } from "@slack/bolt";
+import { ACTION_IDS, COMMENT_MODAL, DISPUTE_MODAL, EVIDENCE_BUTTON, PROMISE_BUTTON, PROMISE_MODAL, TASK_OUTCOME } from "../blocks.js";
+import type { ListenerDeps } from "../deps.js";
+import { gate, gateView } from "../trust.js";
+import { commentButton } from "./actions/comment.js";
+import { evidenceButton } from "./actions/evidence.js";
+import { promiseButton } from "./actions/promise.js";
+import { taskOutcomeButton } from "./actions/taskOutcome.js";
+import { voteButton } from "./actions/vote.js";
+import { creditCommand } from "./commands/credit.js";
+import { disputeCommand } from "./commands/dispute.js";
+import { appHomeOpened } from "./events/appHome.js";
+import { threadMessage } from "./events/threadMessage.js";
+import { commentForm } from "./views/commentForm.js";
+import { disputeForm } from "./views/disputeForm.js";
+import { promiseForm } from "./views/promiseForm.js";
+
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  // Slash commands
+  app.command("/credit", gate("read-accounts"), creditCommand(deps));
+  // Settling a dispute is checked again by the use case (finance or back office), which names the person.
+  app.command("/dispute", gate("flag-dispute"), disputeCommand(deps));
+
+  // Buttons
+  app.action(ACTION_IDS.approve, gate("committee"), voteButton(deps, "APPROVE"));
+  app.action(ACTION_IDS.reject, gate("committee"), voteButton(deps, "REJECT"));
+  app.action(ACTION_IDS.comment, gate("committee"), commentButton(deps));
+  app.action(EVIDENCE_BUTTON, gate("read-accounts"), evidenceButton(deps));
+  app.action(new RegExp(`^${TASK_OUTCOME}:`), gate("work-tasks"), taskOutcomeButton(deps));
+  app.action(PROMISE_BUTTON, gate("work-tasks"), promiseButton(deps));
+
+  // Modals: a refusal is shown on the named field
+  app.view(DISPUTE_MODAL, gateView("flag-dispute", "invoice"), disputeForm(deps));
+  app.view(COMMENT_MODAL, gateView("committee", "comment"), commentForm(deps));
+  app.view(PROMISE_MODAL, gateView("work-tasks", "amount"), promiseForm(deps));
+
+  // Events: App Home shows an unregistered person the refusal only; thread messages are recorded, not answered.
+  app.event("app_home_opened", appHomeOpened(deps));
+  app.event("message", threadMessage(deps));
+}
