@@ -16,6 +16,8 @@ export interface VoteResult {
   actionId: number;
   /** False when this exact vote was already recorded (a repeated click): nothing new was written. */
   recorded: boolean;
+  /** When not recorded: the person's vote already on file, for the private answer "you approved on …". */
+  previousVote?: { decision: Decision; at: Date };
   outcome: VoteOutcome;
   status: "PROPOSED" | "APPROVED" | "APPLIED" | "REJECTED";
   applied: string | null;
@@ -140,7 +142,14 @@ export async function recordVote(
       await effects(result);
       return result;
     }
-    const result: VoteResult = { actionId: action.id, recorded, outcome, status: "PROPOSED", applied: null };
+    const result: VoteResult = {
+      actionId: action.id,
+      recorded,
+      outcome,
+      status: "PROPOSED",
+      applied: null,
+      ...(!recorded && previous ? { previousVote: { decision: previous.decision, at: previous.createdAt } } : {}),
+    };
     await effects(result);
     return result;
 
