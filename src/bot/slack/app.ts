@@ -4,6 +4,7 @@
 import { App, LogLevel, type HTTPReceiver, type Logger as BoltLogger } from "@slack/bolt";
 import type { Logger } from "../../log.js";
 import { Limiter } from "../limiter.js";
+import { sdkWriter } from "../sdkLogger.js";
 import type { ListenerDeps, SlackDeps } from "./deps.js";
 import { registerListeners } from "./listeners/index.js";
 import { SlackHttpReceiver } from "./receiver.js";
@@ -11,12 +12,14 @@ import { identify, learnWorkspace, workspaceGuard, type Workspace } from "./trus
 
 export type { SlackDeps } from "./deps.js";
 
+/** Bolt's and the Web API client's logger: their debug output (request bodies) dropped, the rest masked and cut. */
 function boltLogger(logger: Logger): BoltLogger {
+  const write = sdkWriter(logger, "slack-sdk");
   return {
-    debug: (...m: unknown[]) => logger.debug(m.map(String).join(" ")),
-    info: (...m: unknown[]) => logger.info(m.map(String).join(" ")),
-    warn: (...m: unknown[]) => logger.warn(m.map(String).join(" ")),
-    error: (...m: unknown[]) => logger.error(m.map(String).join(" ")),
+    debug: (...m: unknown[]) => write("debug", ...m),
+    info: (...m: unknown[]) => write("info", ...m),
+    warn: (...m: unknown[]) => write("warn", ...m),
+    error: (...m: unknown[]) => write("error", ...m),
     setLevel: () => undefined,
     getLevel: () => LogLevel.INFO,
     setName: () => undefined,

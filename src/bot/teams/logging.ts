@@ -70,13 +70,15 @@ export function sdkLogger(logger: Logger): ILogger {
     (level: "debug" | "info" | "warn" | "error") =>
     (...msg: unknown[]) =>
       logger[level]({ source: "teams-sdk" }, msg.map(describe).join(" ").slice(0, MESSAGE_MAX * 2));
+  // The SDK's debug output carries activities and cards (names, amounts): dropped, whatever LOG_LEVEL says.
+  const drop = () => undefined;
   const self: ILogger = {
-    debug: write("debug"),
+    debug: drop,
     info: write("info"),
     warn: write("warn"),
     error: write("error"),
-    trace: write("debug"),
-    log: (level, ...msg) => write(level === "error" || level === "warn" || level === "info" ? level : "debug")(...msg),
+    trace: drop,
+    log: (level, ...msg) => (level === "error" || level === "warn" || level === "info" ? write(level)(...msg) : undefined),
     child: () => self,
   };
   return self;
