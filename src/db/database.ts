@@ -216,6 +216,8 @@ function pgSql(client: pg.PoolClient): Sql {
   };
 }
 
+const CONNECT_TIMEOUT_MS = 15_000;
+
 async function openPostgres(connectionString: string, schema: string): Promise<Database> {
   // UTC sessions: @prisma/adapter-pg shifts timestamptz values when the session time zone is not UTC.
   const pool = new pg.Pool({
@@ -227,14 +229,22 @@ async function openPostgres(connectionString: string, schema: string): Promise<D
     // An idle client lost its connection; the pool replaces it. Errors surface on the next query.
   });
   const location = redact(connectionString);
+  // One probe at start, bounded in time, so an unreachable server stops the process with the variable's
+  // name instead of hanging (the pool itself waits as long as it must under load).
+  const probe = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   try {
-    const client = await pool.connect();
-    client.release();
+    await probe.connect();
+    await probe.query("SELECT 1");
   } catch (error) {
-    await pool.end();
-    throw new AppError("db.open", `Cannot connect to PostgreSQL at ${location}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    await pool.end().catch(() => undefined);
+    throw new AppError(
+      "db.open",
+      `Cannot connect to the PostgreSQL server of DATABASE_URL (${location}): ${(error as Error).message || String(error)}. ` +
+        "Is the server running and reachable, and are the user, password and database right?",
+      { cause: error },
+    );
+  } finally {
+    await probe.end().catch(() => undefined);
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema }) });
   async function onClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
