@@ -21,7 +21,9 @@ Commands:
   import customers|invoices|payments|fec F  import a file, all or nothing (see docs/import-formats.md)
   settings show | set KEY=VALUE ...         company name, currency, time zone, locale, payment terms
   people add ... | list                     who sits on the committee, their roles and chat identities
-  history export CUSTOMER                   a customer's reminder history as JSON or CSV
+  history export CUSTOMER                   a customer's reminder history as JSON, CSV or the evidence PDF
+  history verify [--anchor DIGEST|FILE]     check the history's seals and anchors (exit 1 if altered)
+  history anchor                            record and print the digest of every chain's head
   report aging|dso|kpis|priorities|tasks    the committee's figures (--as-of, --customer, --format table|csv|json)
 
 Database: DATABASE_URL (unset = embedded database in ./data/pglite; postgresql://... = a server).
@@ -58,6 +60,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         "as-of": { type: "string" },
         customer: { type: "string" },
         collector: { type: "string" },
+        anchor: { type: "string" },
       },
     });
     const [command, ...args] = positionals;
