@@ -33,7 +33,7 @@ describe("cron expressions are checked with the configuration", () => {
   });
 });
 
-describe("npm start stops at once, naming the variable", () => {
+describe("npm start stops at once, naming the variable", { timeout: 180_000 }, () => {
   it("an invalid DIGEST_CRON stops the start before the bot runs (it used to run without digest)", () => {
     const run = start({ ...SLACK, SLACK_DIGEST_CHANNEL: "C0123ABCD", DIGEST_CRON: "0 8 * * 8", DATABASE_URL: "memory:" });
     expect(run.error).toBeUndefined(); // not killed by the timeout: it stopped by itself

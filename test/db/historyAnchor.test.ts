@@ -131,7 +131,8 @@ async function anchor(url: string): Promise<{ digest: string; id: number; file: 
   return { id: Number(match?.[1]), digest: match?.[2] ?? "", file };
 }
 
-describe.each(urls)("the anchored history on $name", (target) => {
+// Generous: every step opens the PGlite directory anew (a few seconds each on a loaded machine).
+describe.each(urls)("the anchored history on $name", { timeout: 300_000 }, (target) => {
   it("TRUNCATE is refused on every history table while the triggers are on", async () => {
     const { url } = await seed(await target.url());
     await withDb(url, async (db) => {

@@ -29,7 +29,8 @@ function ccbot(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}): { 
 const addPerson = (dir: string, n: number) =>
   ccbot(dir, ["people", "add", "--name", `Person ${n}`, "--email", `p${n}@acme.example`, "--roles", "collector"]).done;
 
-describe("one process per embedded database", () => {
+// Generous: each step is a new node process opening the database (several seconds on a loaded machine).
+describe("one process per embedded database", { timeout: 300_000 }, () => {
   it("three concurrent `people add` on one directory: what is acknowledged is kept, the others are refused naming the holder", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "ccbot-lock-"));
     expect((await ccbot(dir, ["migrate"]).done).code).toBe(0);
