@@ -154,7 +154,7 @@ describe.each(urls)("the anchored history on $name", { timeout: 300_000 }, (targ
     const a = await anchor(url);
     const after = await ccbot(url, ["history", "verify", "--anchor", a.digest]);
     expect(after.code).toBe(0);
-    expect(after.stderr).toContain("History intact: 5 entries of 2 customer(s), 1 anchor(s).");
+    expect(after.stderr).toContain("History intact: 5 entries of 2 customer(s) match their seals. Anchors checked: 1.");
     expect(after.stderr).toContain(`every chain extends what 1 anchor(s) saw, up to anchor #${a.id}`);
     expect(after.stderr).toContain("carry a valid HMAC: none was forged without HISTORY_SEAL_KEY");
     expect(after.stderr).toContain(`that no entry written after anchor #${a.id}`);

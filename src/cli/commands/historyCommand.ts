@@ -101,10 +101,14 @@ async function verify(context: CommandContext, customerRef: string | undefined, 
   const customer = customerRef ? await findCustomer(db, customerRef) : undefined;
   const report = await verifyHistory(db.prisma, customer?.id, { external, sealKey: historySealKey(context.io.env) });
   if (context.json || !context.io.interactive) printJson(context.io, report);
-  const scope = `${report.entries} entries of ${report.customers} customer(s), ${report.anchorsChecked} anchor(s)`;
-  if (report.problems.length === 0) print(context.io.stderr, `History intact: ${scope}.`);
+  const anchors = `Anchors checked: ${report.anchorsChecked}.`;
+  if (report.problems.length === 0)
+    print(context.io.stderr, `History intact: ${report.entries} entries of ${report.customers} customer(s) match their seals. ${anchors}`);
   else {
-    print(context.io.stderr, `History altered: ${report.problems.length} problem(s) in ${scope}.`);
+    print(
+      context.io.stderr,
+      `History altered: ${report.problems.length} problem(s) in ${report.entries} entries of ${report.customers} customer(s). ${anchors}`,
+    );
     for (const p of report.problems) print(context.io.stderr, `  ${describeProblem(p)}`);
   }
   if (report.proved.length) print(context.io.stderr, `Proved:\n${report.proved.map((line) => `  - ${line}`).join("\n")}`);
