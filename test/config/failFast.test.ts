@@ -10,10 +10,12 @@ const TEAMS = { TEAMS_APP_ID: "00000000-0000-4000-8000-00000000b0b0", TEAMS_APP_
 /** `npm start` as a process, without any chat variable of the machine. Bounded: a bot that keeps running is a failure. */
 function start(env: Record<string, string>) {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|TEAMS|DATABASE)_|^(DIGEST|TASKS)_CRON$/.test(k)));
-  return spawnSync("npx", ["tsx", "src/start.ts"], {
+  // node itself (not npx), so that a bot that keeps running is the process the timeout kills.
+  return spawnSync(process.execPath, ["--import", "tsx", "src/start.ts"], {
     env: { ...base, SLACK_PORT: String(40000 + (process.pid % 20000)), ...env },
     encoding: "utf8",
     timeout: 120_000,
+    killSignal: "SIGKILL",
   });
 }
 
