@@ -5,6 +5,7 @@ export type ErrorCode =
   | "config.database_url"
   | "config.invalid"
   | "db.open"
+  | "db.locked"
   | "db.migration_modified"
   | "db.migration_failed"
   | "input.usage"

@@ -22,7 +22,9 @@ Commands:
   import customers|invoices|payments|fec F  import a file, all or nothing (see docs/import-formats.md)
   settings show | set KEY=VALUE ...         company name, currency, time zone, locale, payment terms
   people add ... | list                     who sits on the committee, their roles and chat identities
-  history export CUSTOMER                   a customer's reminder history as JSON or CSV
+  history export CUSTOMER                   a customer's reminder history as JSON, CSV or the evidence PDF
+  history verify [--anchor DIGEST|FILE]     check the history's seals and anchors (exit 1 if altered)
+  history anchor                            record and print the digest of every chain's head
   report aging|dso|kpis|priorities|tasks    the committee's figures (--as-of, --customer, --format table|csv|json)
   jobs list | retry ID|--all-failed         the effects queue: letters, message updates, DMs (pending, failed)
 
@@ -63,6 +65,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         collector: { type: "string" },
         state: { type: "string" },
         "all-failed": { type: "boolean" },
+        anchor: { type: "string" },
       },
     });
     const [command, ...args] = positionals;

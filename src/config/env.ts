@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { AppError } from "../errors.js";
 import { parseDatabaseUrl } from "../db/database.js";
+import { sealKeyProblem } from "./sealKey.js";
 
 const schema = z.object({
   DATABASE_URL: z
@@ -18,6 +19,14 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   /** The dunning policy file (JSON); unset: ./policy.json if present, else the default policy. */
   POLICY_FILE: z.string().min(1).optional(),
+  /** The key of the history's HMAC seals, kept outside the database (docs/evidence.md); unset: SHA-256 seals only. */
+  HISTORY_SEAL_KEY: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const problem = sealKeyProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   /** Where letters approved in the committee are written (PDF and text), besides being attached in the chat. */
   DOCUMENTS_DIR: z.string().min(1).default("data/documents"),
 });

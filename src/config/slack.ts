@@ -1,6 +1,7 @@
 // Slack configuration, read once from the environment, with errors that name the variable to set.
 import { z } from "zod";
 import { AppError } from "../errors.js";
+import { cronExpression } from "./cron.js";
 
 const schema = z
   .object({
@@ -18,9 +19,9 @@ const schema = z
       .regex(/^[CG][A-Z0-9]{6,}$/, "must be a channel id such as C0123ABCD (channel details > About)")
       .optional(),
     /** When the digest is posted, as a cron expression in the company's time zone (default Monday 08:00). */
-    DIGEST_CRON: z.string().default("0 8 * * 1"),
+    DIGEST_CRON: cronExpression("0 8 * * 1", "0 8 * * 1 for Monday 08:00"),
     /** When collectors get their day by direct message (cron, company time zone; working days only). */
-    TASKS_CRON: z.string().default("30 8 * * 1-5"),
+    TASKS_CRON: cronExpression("30 8 * * 1-5", "30 8 * * 1-5 for working days at 08:30"),
     /** Where the Web API lives; only for tests and proxies. */
     SLACK_API_URL: z.string().url().optional(),
   })

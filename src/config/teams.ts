@@ -1,6 +1,7 @@
 // Microsoft Teams configuration, read once from the environment, with errors that name the variable to set.
 import { z } from "zod";
 import { AppError } from "../errors.js";
+import { cronExpression } from "./cron.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -37,8 +38,8 @@ const schema = z.object({
     .optional(),
   /** Bot Connector base URL; the SDK's global default suits the public cloud. Tests point it at a stand-in. */
   TEAMS_SERVICE_URL: z.string().url().optional(),
-  DIGEST_CRON: z.string().default("0 8 * * 1"),
-  TASKS_CRON: z.string().default("30 8 * * 1-5"),
+  DIGEST_CRON: cronExpression("0 8 * * 1", "0 8 * * 1 for Monday 08:00"),
+  TASKS_CRON: cronExpression("30 8 * * 1-5", "30 8 * * 1-5 for working days at 08:30"),
 });
 
 export type TeamsConfig = z.infer<typeof schema>;

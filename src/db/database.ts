@@ -1,6 +1,6 @@
 // Opens the database chosen by DATABASE_URL: the embedded PGlite (default) or a PostgreSQL server.
 // Both give a Prisma client and raw SQL access on the same data; see docs/adr/0001-prisma-6-driver-adapters.md.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { PGlite, type Transaction as PGliteTransaction } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -11,6 +11,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { AppError } from "../errors.js";
+import { lockDirectory, type ProcessLock } from "./processLock.js";
 
 /** Raw SQL on one connection. Dates come back as they are cast in SQL; cast to text when in doubt. */
 export interface Sql {
@@ -43,15 +44,20 @@ export type DatabaseTarget = { kind: "pglite"; dataDir: string | null } | { kind
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+const ACCEPTED_FORMS =
+  "postgresql://user@host:5432/database (a PostgreSQL server), file:PATH or a plain path (the embedded database, a directory), " +
+  "memory: (a throw-away in-memory database), or unset for ./data/pglite";
+
 /**
  * Reads DATABASE_URL. Unset or empty: the embedded PGlite in ./data/pglite. `memory:` is an in-memory
  * PGlite (tests). `postgres://` or `postgresql://` is a server; `?schema=name` picks the schema.
- * Anything else is a PGlite directory (`file:` prefix allowed).
+ * `file:PATH` or a plain path is a PGlite directory. Any other `scheme:` is refused (a typo such as
+ * `postgress://` must not quietly become an empty embedded database in a folder of that name).
  */
 export function parseDatabaseUrl(url: string | undefined): DatabaseTarget {
   const value = url?.trim() ?? "";
   if (value === "") return { kind: "pglite", dataDir: DEFAULT_PGLITE_DIR };
-  if (value === "memory:" || value === "memory://") return { kind: "pglite", dataDir: null };
+  if (/^memory:(\/\/)?$/i.test(value)) return { kind: "pglite", dataDir: null };
   if (/^postgres(ql)?:\/\//i.test(value)) {
     let parsed: URL;
     try {
@@ -69,7 +75,23 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseTarget {
     parsed.searchParams.delete("schema");
     return { kind: "postgresql", connectionString: parsed.toString(), schema };
   }
-  return { kind: "pglite", dataDir: value.replace(/^file:(\/\/)?/i, "") };
+  if (/^file:/i.test(value)) {
+    const dataDir = value.replace(/^file:(\/\/)?/i, "");
+    if (dataDir === "") throw new AppError("config.database_url", `DATABASE_URL "${value}" names no directory: use file:PATH.`);
+    return { kind: "pglite", dataDir };
+  }
+  // A scheme (letters then ":"), except a Windows drive letter (C:\data).
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value);
+  if (scheme && !/^[a-z]:[\\/]/i.test(value)) {
+    const name = scheme[1] ?? "";
+    const hint = /^(p|pg)/i.test(name) && !/^postgres(ql)?$/i.test(name) ? ' Did you mean "postgresql://"?' : "";
+    const slashes = /^postgres(ql)?$/i.test(name) ? ' A PostgreSQL URL starts with "postgresql://".' : "";
+    throw new AppError(
+      "config.database_url",
+      `DATABASE_URL starts with "${name}:", which is not a database this bot can use.${hint}${slashes} Accepted: ${ACCEPTED_FORMS}.`,
+    );
+  }
+  return { kind: "pglite", dataDir: value };
 }
 
 export async function openDatabase(url: string | undefined = process.env.DATABASE_URL): Promise<Database> {
@@ -98,17 +120,18 @@ function copyTarget(table: string, columns: string[]): string {
 
 async function openPGlite(dataDir: string | null): Promise<Database> {
   let pglite: PGlite;
+  let lock: ProcessLock | null = null;
   if (dataDir === null) {
     pglite = await PGlite.create();
   } else {
-    mkdirSync(dataDir, { recursive: true });
+    lock = lockDataDir(dataDir);
     try {
       pglite = await PGlite.create(path.resolve(dataDir));
     } catch (error) {
+      lock.release();
       throw new AppError(
         "db.open",
-        `Cannot open the embedded database in ${dataDir}: ${(error as Error).message}. ` +
-          "Is another ccbot process using it? The embedded database allows one process at a time.",
+        `Cannot open the embedded database in ${dataDir} (DATABASE_URL): ${(error as Error).message}.`,
         { cause: error },
       );
     }
@@ -123,10 +146,58 @@ async function openPGlite(dataDir: string | null): Promise<Database> {
     transaction: (work) => pglite.transaction((tx) => work(pgliteSql(tx))),
     withConnection: (work) => work(pgliteSql(pglite)),
     async close() {
-      await prisma.$disconnect();
-      await pglite.close();
+      try {
+        await prisma.$disconnect();
+        await pglite.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
+}
+
+/**
+ * Makes sure the embedded database's directory exists and is a writable directory (created only here, for
+ * a file: URL or a plain path), then takes its one-process lock (src/db/processLock.ts).
+ */
+function lockDataDir(dataDir: string): ProcessLock {
+  const problem = (why: string, error?: unknown) =>
+    new AppError(
+      "config.database_url",
+      `DATABASE_URL points the embedded database at ${dataDir}, but ${why}. ` +
+        "Set DATABASE_URL to a writable directory (file:PATH or a plain path) or to a PostgreSQL server (postgresql://...).",
+      { cause: error },
+    );
+  const absolute = path.resolve(dataDir);
+  if (absolute === "/proc" || absolute.startsWith("/proc/") || absolute === "/sys" || absolute.startsWith("/sys/")) {
+    throw problem(`${absolute.startsWith("/proc") ? "/proc" : "/sys"} is the kernel's, not a place for data`);
+  }
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) throw problem("that is a file, not a directory");
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw problem(`that directory cannot be created (${describeFsError(error)})`, error);
+  }
+  try {
+    return lockDirectory(dataDir);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw problem(`this process cannot write there (${describeFsError(error)})`, error);
+  }
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const meaning: Record<string, string> = {
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EROFS: "read-only file system",
+    ENOTDIR: "a part of the path is a file",
+    EEXIST: "a file of that name exists",
+    ENOENT: "no such directory",
+    ENOSPC: "no space left on the device",
+  };
+  return code ? `${code}: ${meaning[code] ?? "file system error"}` : String((error as Error).message);
 }
 
 function pgSql(client: pg.PoolClient): Sql {
@@ -145,6 +216,8 @@ function pgSql(client: pg.PoolClient): Sql {
   };
 }
 
+const CONNECT_TIMEOUT_MS = 15_000;
+
 async function openPostgres(connectionString: string, schema: string): Promise<Database> {
   // UTC sessions: @prisma/adapter-pg shifts timestamptz values when the session time zone is not UTC.
   const pool = new pg.Pool({
@@ -156,14 +229,22 @@ async function openPostgres(connectionString: string, schema: string): Promise<D
     // An idle client lost its connection; the pool replaces it. Errors surface on the next query.
   });
   const location = redact(connectionString);
+  // One probe at start, bounded in time, so an unreachable server stops the process with the variable's
+  // name instead of hanging (the pool itself waits as long as it must under load).
+  const probe = new pg.Client({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   try {
-    const client = await pool.connect();
-    client.release();
+    await probe.connect();
+    await probe.query("SELECT 1");
   } catch (error) {
-    await pool.end();
-    throw new AppError("db.open", `Cannot connect to PostgreSQL at ${location}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    await pool.end().catch(() => undefined);
+    throw new AppError(
+      "db.open",
+      `Cannot connect to the PostgreSQL server of DATABASE_URL (${location}): ${(error as Error).message || String(error)}. ` +
+        "Is the server running and reachable, and are the user, password and database right?",
+      { cause: error },
+    );
+  } finally {
+    await probe.end().catch(() => undefined);
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema }) });
   async function onClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

@@ -1,7 +1,9 @@
 // The reminder history (case log): entries are only ever appended, in the same transaction as the change
 // they record. The database refuses UPDATE and DELETE on them (see the init migration).
-import { entryHash, verifyChain, type ChainProblem } from "../domain/evidence.js";
-import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { historySealKey } from "../config/sealKey.js";
+import { entryHash } from "../domain/evidence.js";
+import { entryHmac } from "../domain/historyAnchor.js";
+import type { Prisma } from "../generated/prisma/client.js";
 
 export type HistoryOrigin = "SLACK" | "TEAMS" | "CLI" | "JOB" | "IMPORT";
 export type HistoryChannel = "EMAIL" | "PHONE" | "LETTER" | "VISIT" | "CHAT" | "SYSTEM";
@@ -23,7 +25,8 @@ export interface NewHistoryEntry {
 type Tx = Pick<Prisma.TransactionClient, "historyEntry" | "$queryRawUnsafe" | "$executeRawUnsafe">;
 
 /**
- * Appends one entry, sealed (see src/domain/evidence.ts). Entries of one customer are written one at a
+ * Appends one entry, sealed (see src/domain/evidence.ts), and with an HMAC of its seal when
+ * HISTORY_SEAL_KEY is set (docs/evidence.md). Entries of one customer are written one at a
  * time (a transaction-scoped advisory lock), so each is chained to the one before it.
  */
 export async function appendHistory(tx: Tx, entry: NewHistoryEntry): Promise<bigint> {
@@ -52,6 +55,8 @@ export async function appendHistory(tx: Tx, entry: NewHistoryEntry): Promise<big
     invoiceIds: [...new Set(entry.invoiceIds ?? [])],
   };
   const prevHash = last?.hash ?? null;
+  const hash = entryHash(prevHash, content);
+  const key = historySealKey();
   await tx.historyEntry.create({
     data: {
       id,
@@ -66,7 +71,8 @@ export async function appendHistory(tx: Tx, entry: NewHistoryEntry): Promise<big
       actionId: content.actionId,
       data: entry.data ?? {},
       prevHash,
-      hash: entryHash(prevHash, content),
+      hash,
+      hmac: key ? entryHmac(key, hash) : null,
       invoices: content.invoiceIds.length ? { create: content.invoiceIds.map((invoiceId) => ({ invoiceId })) } : undefined,
     },
     select: { id: true },
@@ -74,29 +80,4 @@ export async function appendHistory(tx: Tx, entry: NewHistoryEntry): Promise<big
   return id;
 }
 
-export interface VerifyReport {
-  customers: number;
-  entries: number;
-  problems: Array<ChainProblem & { customerId: number | null; customerName: string | null }>;
-}
-
-/** Recomputes every chain (or one customer's). */
-export async function verifyHistory(prisma: PrismaClient, customerId?: number): Promise<VerifyReport> {
-  const entries = await prisma.historyEntry.findMany({
-    where: customerId === undefined ? {} : { customerId },
-    include: { invoices: { select: { invoiceId: true } }, customer: { select: { name: true } } },
-    orderBy: [{ customerId: "asc" }, { id: "asc" }],
-  });
-  const chains = new Map<number | null, typeof entries>();
-  for (const e of entries) {
-    const chain = chains.get(e.customerId) ?? [];
-    chain.push(e);
-    chains.set(e.customerId, chain);
-  }
-  const problems: VerifyReport["problems"] = [];
-  for (const [id, chain] of chains) {
-    const found = verifyChain(chain.map((e) => ({ ...e, data: e.data as unknown, invoiceIds: e.invoices.map((i) => i.invoiceId) })));
-    for (const p of found) problems.push({ ...p, customerId: id, customerName: chain[0]?.customer?.name ?? null });
-  }
-  return { customers: chains.size, entries: entries.length, problems };
-}
+export { verifyHistory, type VerifyReport, type HistoryProblem } from "./historyVerify.js";

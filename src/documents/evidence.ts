@@ -46,7 +46,7 @@ export async function evidenceFile(
     `Customer ${customer.externalId}${customer.registrationNumber ? `, registration ${customer.registrationNumber}` : ""}. Produced on ${today} by ${settings.companyName}.`,
     report.problems.length === 0
       ? `Seals verified: the ${customer.history.length} history entries are intact (SHA-256 chained, none edited, deleted or reordered).`
-      : `WARNING: ${report.problems.length} seal problem(s): ${report.problems.map((p) => `entry #${p.entryId} ${p.problem}`).join("; ")}.`,
+      : `WARNING: ${report.problems.length} seal problem(s): ${report.problems.map((p) => (p.entryId !== null ? `entry #${p.entryId} ${p.problem}` : p.detail)).join("; ")}.`,
     "",
     `STATEMENT OF ACCOUNT ON ${today}`,
     ...invoices.map(

@@ -1,28 +1,39 @@
 import { writeFileSync } from "node:fs";
+import { historySealKey } from "../../config/sealKey.js";
 import { AppError } from "../../errors.js";
-import { print, type CommandContext } from "../io.js";
+import { print, printJson, type CommandContext } from "../io.js";
 import type { Database } from "../../db/database.js";
-import { verifyHistory } from "../../db/history.js";
+import { verifyHistory, type HistoryProblem } from "../../db/history.js";
+import { anchorText, createAnchor, readAnchorArgument } from "../../db/historyAnchor.js";
 import { evidenceFile, evidenceFileName } from "../../documents/evidence.js";
 
 export const HISTORY_HELP = `Usage: ccbot history export CUSTOMER [--format json|csv|pdf] [--output FILE]
-       ccbot history verify [CUSTOMER]
+       ccbot history verify [CUSTOMER] [--anchor DIGEST|FILE]
+       ccbot history anchor [--output FILE]
 
 export  a customer's reminder history (every reminder, call, promise, dispute and committee decision),
         oldest first, with each entry's seal (SHA-256 chained to the entry before it). The PDF is the
         evidence file: statement of account, verification result and the full history
         (default file: evidence-CUSTOMER-DATE.pdf).
-verify  recomputes the seals: any entry edited, deleted or reordered since it was written is named.
-        Exit code 1 when something is wrong.
+verify  recomputes the seals: any entry edited, deleted or reordered since it was written is named; with
+        HISTORY_SEAL_KEY set, any entry without a valid HMAC seal (forged without the key); and every
+        chain is checked against the anchors (a cut tail, a removed chain). --anchor checks against an
+        anchor kept outside the database: its digest, or the file "history anchor" wrote. It says what it
+        proved and what it could not. Exit code 1 when something is wrong.
+anchor  records the head of every customer's chain (last entry, count, seal) and prints the anchor with
+        its SHA-256 digest: keep the digest outside the database (the weekly digest posts it in the
+        committee channel), so that deleting the newest entries or a whole chain shows later.
 CUSTOMER is the customer's id in your books (external id) or its exact name.`;
 
 export async function historyCommand(
   context: CommandContext,
   args: string[],
-  options: { format?: string; output?: string },
+  options: { format?: string; output?: string; anchor?: string },
 ): Promise<number> {
   const [action, customerRef, ...extra] = args;
-  if (action === "verify" && extra.length === 0) return verify(context, customerRef);
+  if (action === "verify" && extra.length === 0) return verify(context, customerRef, options.anchor);
+  if (action === "anchor" && customerRef === undefined) return anchor(context, options.output);
+  if (options.anchor !== undefined) throw new AppError("input.usage", `--anchor goes with "history verify".\n\n${HISTORY_HELP}`);
   if (action !== "export" || !customerRef || extra.length > 0) throw new AppError("input.usage", HISTORY_HELP);
   const format = options.format ?? "json";
   if (format !== "json" && format !== "csv" && format !== "pdf")
@@ -70,28 +81,46 @@ export async function historyCommand(
   return 0;
 }
 
-async function verify(context: CommandContext, customerRef: string | undefined): Promise<number> {
+async function anchor(context: CommandContext, output: string | undefined): Promise<number> {
+  const db = await context.database();
+  const created = await createAnchor(db, new Date(), { sealKey: historySealKey(context.io.env) });
+  const text = JSON.stringify({ ...created, createdAt: created.createdAt.toISOString() }, null, 2);
+  if (output) writeFileSync(output, text + "\n");
+  else print(context.io.stdout, text);
+  print(context.io.stderr, anchorText(created));
+  print(
+    context.io.stderr,
+    `Keep this digest outside the database${output ? ` (and the file ${output})` : ""}; check later with: ccbot history verify --anchor ${created.digest}`,
+  );
+  return 0;
+}
+
+async function verify(context: CommandContext, customerRef: string | undefined, anchorArgument: string | undefined): Promise<number> {
+  const external = anchorArgument === undefined ? undefined : readAnchorArgument(anchorArgument);
   const db = await context.database();
   const customer = customerRef ? await findCustomer(db, customerRef) : undefined;
-  const report = await verifyHistory(db.prisma, customer?.id);
-  if (context.json || !context.io.interactive) {
-    print(
-      context.io.stdout,
-      JSON.stringify({ ...report, problems: report.problems.map((p) => ({ ...p, entryId: p.entryId.toString() })) }, null, 2),
-    );
-  }
-  if (report.problems.length === 0) {
-    print(context.io.stderr, `History intact: ${report.entries} entries of ${report.customers} customer(s) match their seals.`);
-    return 0;
-  }
-  print(context.io.stderr, `History altered: ${report.problems.length} problem(s) in ${report.entries} entries.`);
-  for (const p of report.problems) {
+  const report = await verifyHistory(db.prisma, customer?.id, { external, sealKey: historySealKey(context.io.env) });
+  if (context.json || !context.io.interactive) printJson(context.io, report);
+  const anchors = `Anchors checked: ${report.anchorsChecked}.`;
+  if (report.problems.length === 0)
+    print(context.io.stderr, `History intact: ${report.entries} entries of ${report.customers} customer(s) match their seals. ${anchors}`);
+  else {
     print(
       context.io.stderr,
-      `  entry #${p.entryId} (${p.customerName ?? "no customer"}, ${p.occurredAt.toISOString().slice(0, 10)}, ${p.kind}): ${p.problem}: ${p.detail}`,
+      `History altered: ${report.problems.length} problem(s) in ${report.entries} entries of ${report.customers} customer(s). ${anchors}`,
     );
+    for (const p of report.problems) print(context.io.stderr, `  ${describeProblem(p)}`);
   }
-  return 1;
+  if (report.proved.length) print(context.io.stderr, `Proved:\n${report.proved.map((line) => `  - ${line}`).join("\n")}`);
+  if (report.notProved.length) print(context.io.stderr, `Could not prove:\n${report.notProved.map((line) => `  - ${line}`).join("\n")}`);
+  return report.problems.length === 0 ? 0 : 1;
+}
+
+function describeProblem(p: HistoryProblem): string {
+  const who = p.customerId === null && p.customerName === null ? null : `${p.customerName ?? "customer"} (#${p.customerId ?? "none"})`;
+  if (p.occurredAt && p.entryId !== null)
+    return `entry #${p.entryId} (${who ?? "no customer"}, ${p.occurredAt.toISOString().slice(0, 10)}, ${p.kind}): ${p.problem}: ${p.detail}`;
+  return `${who ? `${who}: ` : ""}${p.problem}: ${p.detail}`;
 }
 
 async function findCustomer(db: Database, ref: string) {
