@@ -1,8 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { AppError } from "../../errors.js";
-import { print, type CommandContext } from "../io.js";
+import { visibleCell } from "../../domain/text.js";
+import { print, shown, type CommandContext } from "../io.js";
 import type { Database } from "../../db/database.js";
 import { verifyHistory } from "../../db/history.js";
+import { csvDocument } from "../../documents/csv.js";
 import { evidenceFile, evidenceFileName } from "../../documents/evidence.js";
 
 export const HISTORY_HELP = `Usage: ccbot history export CUSTOMER [--format json|csv|pdf] [--output FILE]
@@ -35,7 +37,7 @@ export async function historyCommand(
     writeFileSync(file, pdf);
     print(
       context.io.stderr,
-      `Wrote the evidence file of ${customer.name} (${entries} history entries, ${intact ? "seals intact" : "SEALS BROKEN: see ccbot history verify"}) to ${file}.`,
+      `Wrote the evidence file of ${shown(customer.name)} (${entries} history entries, ${intact ? "seals intact" : "SEALS BROKEN: see ccbot history verify"}) to ${file}.`,
     );
     return 0;
   }
@@ -64,8 +66,8 @@ export async function historyCommand(
       ? JSON.stringify({ customer: { externalId: customer.externalId, name: customer.name }, entries: rows }, null, 2)
       : toCsv(rows);
   if (options.output) {
-    writeFileSync(options.output, text + "\n");
-    print(context.io.stderr, `Wrote ${rows.length} history entries of ${customer.name} to ${options.output}.`);
+    writeFileSync(options.output, text + (format === "csv" ? "\r\n" : "\n"));
+    print(context.io.stderr, `Wrote ${rows.length} history entries of ${shown(customer.name)} to ${options.output}.`);
   } else print(context.io.stdout, text);
   return 0;
 }
@@ -88,7 +90,7 @@ async function verify(context: CommandContext, customerRef: string | undefined):
   for (const p of report.problems) {
     print(
       context.io.stderr,
-      `  entry #${p.entryId} (${p.customerName ?? "no customer"}, ${p.occurredAt.toISOString().slice(0, 10)}, ${p.kind}): ${p.problem}: ${p.detail}`,
+      `  entry #${p.entryId} (${shown(p.customerName ?? "no customer")}, ${p.occurredAt.toISOString().slice(0, 10)}, ${p.kind}): ${p.problem}: ${visibleCell(p.detail)}`,
     );
   }
   return 1;
@@ -110,9 +112,10 @@ async function findCustomer(db: Database, ref: string) {
 
 function toCsv(rows: Array<Record<string, unknown>>): string {
   const headers = ["occurredAt", "actor", "origin", "channel", "kind", "text", "invoices"];
-  const escape = (value: unknown) => {
-    const text = Array.isArray(value) ? value.join(" ") : value === null || value === undefined ? "" : String(value);
-    return /[";\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  return [headers.join(";"), ...rows.map((r) => headers.map((h) => escape(r[h])).join(";"))].join("\n");
+  const text = (value: unknown) => (Array.isArray(value) ? value.join(" ") : value === null || value === undefined ? null : String(value));
+  return csvDocument(
+    headers,
+    rows.map((r) => headers.map((h) => text(r[h]))),
+    { separator: ";" },
+  );
 }
