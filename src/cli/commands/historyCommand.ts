@@ -4,6 +4,7 @@ import { visibleCell } from "../../domain/text.js";
 import { print, shown, type CommandContext } from "../io.js";
 import type { Database } from "../../db/database.js";
 import { verifyHistory } from "../../db/history.js";
+import { customersNamed } from "../../usecases/accounts.js";
 import { csvDocument } from "../../documents/csv.js";
 import { evidenceFile, evidenceFileName } from "../../documents/evidence.js";
 
@@ -99,8 +100,8 @@ async function verify(context: CommandContext, customerRef: string | undefined):
 async function findCustomer(db: Database, ref: string) {
   const byId = await db.prisma.customer.findUnique({ where: { externalId: ref } });
   if (byId) return byId;
-  const byName = await db.prisma.customer.findMany({ where: { name: { equals: ref, mode: "insensitive" } }, take: 5 });
-  if (byName.length === 1 && byName[0]) return byName[0];
+  const byName = await customersNamed(db, ref);
+  if (byName.length === 1 && byName[0]) return db.prisma.customer.findUniqueOrThrow({ where: { id: byName[0].id } });
   if (byName.length > 1) {
     throw new AppError(
       "input.invalid",

@@ -15,6 +15,7 @@ import { formatReport, type Report, type ReportFormat } from "../report.js";
 import { loadRecoveryTotals, monthRange } from "../../db/portfolioQueries.js";
 import { recoveryRates } from "../../domain/kpis.js";
 import { addDays } from "../../domain/calendarDate.js";
+import { customersNamed } from "../../usecases/accounts.js";
 
 export const REPORT_HELP = `Usage: ccbot report aging|dso|kpis|priorities|tasks [--as-of YYYY-MM-DD] [--customer ID] [--collector EMAIL] [--format table|csv|json]
 
@@ -52,9 +53,9 @@ export async function reportCommand(
 
   let customerId: number | undefined;
   if (options.customer) {
-    const customer = await db.prisma.customer.findFirst({
-      where: { OR: [{ externalId: options.customer }, { name: { equals: options.customer, mode: "insensitive" } }] },
-    });
+    const customer =
+      (await db.prisma.customer.findUnique({ where: { externalId: options.customer } })) ??
+      (await customersNamed(db, options.customer, 1))[0];
     if (!customer) throw new AppError("not_found", `No customer with id or name "${options.customer}".`);
     customerId = customer.id;
   }
