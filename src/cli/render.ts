@@ -55,7 +55,9 @@ export function renderDigest(d: Digest): string {
   lines.push(`Actions awaiting decision (${d.actions.length})`);
   for (const a of d.actions) {
     lines.push(`  #${a.actionId} ${shown(a.customerName)}: ${describeKind(a.kind)} — ${said(a.reason)}`);
-    lines.push(`      approved by ${said(a.approvedBy.join(", ")) || "nobody yet"}; still needed: ${said(a.missing.join(", ")) || "nothing"}`);
+    lines.push(
+      `      approved by ${said(a.approvedBy.join(", ")) || "nobody yet"}; still needed: ${said(a.missing.join(", ")) || "nothing"}`,
+    );
   }
   if (d.actions.length === 0) lines.push("  none");
   lines.push("");

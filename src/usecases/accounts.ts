@@ -55,7 +55,11 @@ export async function findAccount(db: Database, query: string): Promise<{ id: nu
  * Customers whose whole name is `name`, ignoring case and accents ("cafe du port" = "Café du Port"), at
  * most `take`. The name is compared as text: "%" matches only a customer named "%".
  */
-export async function customersNamed(db: Database, name: string, take = 5): Promise<Array<{ id: number; name: string; externalId: string }>> {
+export async function customersNamed(
+  db: Database,
+  name: string,
+  take = 5,
+): Promise<Array<{ id: number; name: string; externalId: string }>> {
   return db.withConnection((sql) =>
     sql.query<{ id: number; name: string; externalId: string }>(
       `SELECT id, name, "externalId" FROM customer WHERE "searchName" = search_key($1) ORDER BY name, id LIMIT $2`,

@@ -83,7 +83,9 @@ describe.each(cliTargets)("import of control characters on $name", (target) => {
 
   it("invoices.csv and payments.csv: references with a line break, DEL or a C1 control are refused", async () => {
     const url = await target.url();
-    expect((await ccbot(url, "import", "customers", writeTemp(`cc-c-${target.name}.csv`, csv("external_id;name", "K1;Acme")))).code).toBe(0);
+    expect((await ccbot(url, "import", "customers", writeTemp(`cc-c-${target.name}.csv`, csv("external_id;name", "K1;Acme")))).code).toBe(
+      0,
+    );
 
     const invoices = await ccbot(
       url,
