@@ -11,6 +11,7 @@ import { JOBS_HELP, jobsCommand } from "./commands/jobsCommand.js";
 import { PEOPLE_HELP, peopleCommand } from "./commands/peopleCommand.js";
 import { REPORT_HELP, reportCommand } from "./commands/reportCommand.js";
 import { SETTINGS_HELP, settingsCommand } from "./commands/settingsCommand.js";
+import { visibleLines } from "../domain/text.js";
 import { print, printJson, type CliIO, type CommandContext } from "./io.js";
 
 export const HELP = `ccbot: the credit committee's command line
@@ -139,7 +140,8 @@ async function migrateCommand(context: CommandContext, args: string[]): Promise<
 function reportError(io: CliIO, error: unknown): number {
   if (error instanceof AppError) {
     // Rejected imports have already listed their lines.
-    if (error.code !== "import.rejected") print(io.stderr, error.message);
+    // Messages may quote a file or the database (a customer's name): control characters are made visible.
+    if (error.code !== "import.rejected") print(io.stderr, visibleLines(error.message));
     return exitCodeFor(error);
   }
   if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {

@@ -1,9 +1,13 @@
 // The digest and the task list as plain text, for the terminal (demo, ccbot report). Slack and Teams have
-// their own renderers of the same view models.
+// their own renderers of the same view models. Every name and text from outside goes through shown() or
+// said(): control characters (ESC, BEL, line breaks) are made visible and long values are cut.
 import type { Digest, TaskList } from "../domain/digest.js";
 import { describeKind } from "../domain/approvals.js";
 import { formatMoney } from "../domain/money.js";
-import { table } from "./io.js";
+import { shown, table } from "./io.js";
+
+/** Free text a person typed (a reason, a comment) as shown in a terminal line: visible controls, at most 200 characters. */
+const said = (text: string) => shown(text, 200);
 
 const percent = (share: number | null) => (share === null ? "n/a" : `${(share * 100).toFixed(1)}%`);
 const days = (value: number | null) => (value === null ? "n/a" : `${value.toFixed(1)} days`);
@@ -12,7 +16,7 @@ export function renderDigest(d: Digest): string {
   const money = (minor: bigint) => formatMoney(minor, d.currency, d.locale);
   const signed = (minor: bigint) => (minor > 0n ? `+${money(minor)}` : money(minor));
   const lines: string[] = [];
-  lines.push(`CREDIT COMMITTEE ${d.period} — ${d.companyName}, as of ${d.asOf}`);
+  lines.push(`CREDIT COMMITTEE ${d.period} — ${shown(d.companyName)}, as of ${d.asOf}`);
   lines.push("");
   lines.push("Aged balance");
   lines.push(
@@ -38,7 +42,7 @@ export function renderDigest(d: Digest): string {
       ["#", "customer", "overdue", "late", "payer", "limit", "why"],
       d.priorities.map((p) => [
         String(p.rank),
-        `${p.account.name}${p.account.blocked ? " [blocked]" : ""}`,
+        `${shown(p.account.name)}${p.account.blocked ? " [blocked]" : ""}`,
         money(p.account.review.figures.overdue),
         `${p.account.review.figures.maxDaysLate} d`,
         p.account.payer.grade ? `${p.account.payer.grade} (${p.account.payer.score})` : "-",
@@ -50,38 +54,40 @@ export function renderDigest(d: Digest): string {
   lines.push("");
   lines.push(`Actions awaiting decision (${d.actions.length})`);
   for (const a of d.actions) {
-    lines.push(`  #${a.actionId} ${a.customerName}: ${describeKind(a.kind)} — ${a.reason}`);
-    lines.push(`      approved by ${a.approvedBy.join(", ") || "nobody yet"}; still needed: ${a.missing.join(", ") || "nothing"}`);
+    lines.push(`  #${a.actionId} ${shown(a.customerName)}: ${describeKind(a.kind)} — ${said(a.reason)}`);
+    lines.push(
+      `      approved by ${said(a.approvedBy.join(", ")) || "nobody yet"}; still needed: ${said(a.missing.join(", ")) || "nothing"}`,
+    );
   }
   if (d.actions.length === 0) lines.push("  none");
   lines.push("");
   lines.push(`Open disputes (${d.disputes.length})`);
   for (const x of d.disputes) {
     lines.push(
-      `  ${x.invoiceNumber} ${x.customerName}: ${money(x.amount)}, ${x.category.toLowerCase().replace("_", " ")}, ${x.ageDays} days — ${x.reason}`,
+      `  ${shown(x.invoiceNumber)} ${shown(x.customerName)}: ${money(x.amount)}, ${x.category.toLowerCase().replace("_", " ")}, ${x.ageDays} days — ${said(x.reason)}`,
     );
   }
   if (d.disputes.length === 0) lines.push("  none");
   lines.push("");
   lines.push(`Promises to pay to watch (${d.promises.length})`);
-  for (const p of d.promises) lines.push(`  ${p.customerName}: ${money(p.amount)} by ${p.promisedDate} — ${p.status.toLowerCase()}`);
+  for (const p of d.promises) lines.push(`  ${shown(p.customerName)}: ${money(p.amount)} by ${p.promisedDate} — ${p.status.toLowerCase()}`);
   if (d.promises.length === 0) lines.push("  none");
   return lines.join("\n");
 }
 
 export function renderTasks(list: TaskList, currency: string, locale: string): string {
   const money = (minor: bigint) => formatMoney(minor, currency, locale);
-  const lines = [`TASKS FOR ${list.collectorName.toUpperCase()} — ${list.asOf} (${list.tasks.length})`, ""];
+  const lines = [`TASKS FOR ${shown(list.collectorName.toUpperCase())} — ${list.asOf} (${list.tasks.length})`, ""];
   list.tasks.forEach((t, i) => {
-    lines.push(`${i + 1}. ${t.title} — ${t.customerName} (${t.externalId})`);
-    lines.push(`   why: ${t.reason}`);
+    lines.push(`${i + 1}. ${said(t.title)} — ${shown(t.customerName)} (${shown(t.externalId)})`);
+    lines.push(`   why: ${said(t.reason)}`);
     const f = t.file;
     const contact = f.contacts[0];
-    if (contact) lines.push(`   contact: ${[contact.name, contact.phone, contact.email].filter(Boolean).join(" · ")}`);
+    if (contact) lines.push(`   contact: ${said([contact.name, contact.phone, contact.email].filter(Boolean).join(" · "))}`);
     lines.push(
       `   overdue: ${f.overdueInvoices.length} invoice(s), ${money(f.overdueInvoices.reduce((s, x) => s + x.openAmount, 0n))}` +
         (f.overdueInvoices[0]
-          ? `, oldest ${f.overdueInvoices[0].number} due ${f.overdueInvoices[0].dueDate} (${f.overdueInvoices[0].daysLate} days)`
+          ? `, oldest ${shown(f.overdueInvoices[0].number)} due ${f.overdueInvoices[0].dueDate} (${f.overdueInvoices[0].daysLate} days)`
           : "") +
         (f.overdueInvoices.some((x) => x.disputed) ? " [some disputed]" : ""),
     );
@@ -89,7 +95,7 @@ export function renderTasks(list: TaskList, currency: string, locale: string): s
       `   payer: ${f.payer.grade ? `${f.payer.grade} (score ${f.payer.score}, ${f.payer.averageDaysLate} days late on average)` : "no history"}${f.blocked ? " · deliveries blocked" : ""}`,
     );
     for (const c of f.commitments) lines.push(`   commitment: ${money(c.amount)} by ${c.promisedDate} (${c.status.toLowerCase()})`);
-    for (const h of f.lastHistory.slice(0, 3)) lines.push(`   ${h.on} ${h.by ?? ""}: ${h.text}`);
+    for (const h of f.lastHistory.slice(0, 3)) lines.push(`   ${h.on} ${shown(h.by ?? "")}: ${said(h.text)}`);
     lines.push("");
   });
   if (list.tasks.length === 0) lines.push("Nothing due today.", "");

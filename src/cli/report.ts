@@ -1,6 +1,8 @@
 // A report is columns and rows; it prints as a terminal table, a CSV that opens in a spreadsheet of the
 // company's locale (French: ";" and decimal comma), or JSON for scripts (amounts as decimal strings).
 import { formatMinor, formatMoney, minorDigits } from "../domain/money.js";
+import { csvDocument, type CsvCell } from "../documents/csv.js";
+import { visibleLines } from "../domain/text.js";
 import { table } from "./io.js";
 
 export type ColumnKind = "text" | "money" | "integer" | "decimal" | "percent";
@@ -28,7 +30,7 @@ export function formatReport(report: Report, format: ReportFormat, currency: str
     );
   if (format === "csv") return csv(report, currency, locale);
   const cells = report.rows.map((row) => report.columns.map((c) => displayCell(row[c.key], c.kind, currency, locale)));
-  return `${report.title}\n\n${table(
+  return `${visibleLines(report.title)}\n\n${table(
     report.columns.map((c) => c.label),
     cells,
   )}`;
@@ -62,14 +64,17 @@ function displayCell(value: unknown, kind: ColumnKind, currency: string, locale:
   }
 }
 
-/** CSV for a spreadsheet in this locale: the decimal separator of the locale, ";" when it is a comma. */
+/**
+ * CSV for a spreadsheet in this locale: the decimal separator of the locale, ";" when it is a comma. Text
+ * cells are neutralised against formula injection by the shared writer (src/documents/csv.ts); the
+ * numbers the bot computed are written as plain numbers, negative ones included.
+ */
 function csv(report: Report, currency: string, locale: string): string {
   const decimalComma = new Intl.NumberFormat(locale).format(1.5).includes(",");
   const separator = decimalComma ? ";" : ",";
-  const number = (text: string) => (decimalComma ? text.replace(".", ",") : text);
-  const quote = (text: string) => (text.includes(separator) || /["\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-  const cell = (value: unknown, kind: ColumnKind): string => {
-    if (value === null || value === undefined) return "";
+  const number = (text: string): CsvCell => ({ number: decimalComma ? text.replace(".", ",") : text });
+  const cell = (value: unknown, kind: ColumnKind): CsvCell => {
+    if (value === null || value === undefined) return null;
     switch (kind) {
       case "money":
         return number(formatMinor(value as bigint, minorDigits(currency)));
@@ -78,15 +83,17 @@ function csv(report: Report, currency: string, locale: string): string {
       case "decimal":
         return number((value as number).toFixed(1));
       case "integer":
-        return String(value);
+        return number(String(value));
       default:
-        return quote(String(value));
+        return String(value);
     }
   };
   const header = report.columns.map((c) =>
-    quote(c.kind === "percent" ? `${c.label} (%)` : c.kind === "money" ? `${c.label} (${currency})` : c.label),
+    c.kind === "percent" ? `${c.label} (%)` : c.kind === "money" ? `${c.label} (${currency})` : c.label,
   );
-  return [header.join(separator), ...report.rows.map((row) => report.columns.map((c) => cell(row[c.key], c.kind)).join(separator))].join(
-    "\r\n",
+  return csvDocument(
+    header,
+    report.rows.map((row) => report.columns.map((c) => cell(row[c.key], c.kind))),
+    { separator },
   );
 }

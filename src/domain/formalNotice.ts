@@ -2,6 +2,7 @@
 // letter's date, and the deadline. Pure: the letter's words are in templates/, the PDF in src/documents.
 import { addDays, type CalendarDate } from "./calendarDate.js";
 import { latePenalty, REFERENCE_RATES } from "./latePenalties.js";
+import { singleLine } from "./text.js";
 
 export interface Party {
   name: string;
@@ -32,7 +33,28 @@ export interface FormalNotice extends FormalNoticeInput {
   totals: { open: bigint; interest: bigint; indemnities: bigint; total: bigint };
 }
 
-export function composeFormalNotice(input: FormalNoticeInput): FormalNotice {
+/** A party as the letter prints it: name, reference and registration on one line each, address lines too. */
+function printable<P extends Party>(party: P): P {
+  return {
+    ...party,
+    name: singleLine(party.name),
+    address: party.address.map(singleLine).filter(Boolean),
+    registration: party.registration === null ? null : singleLine(party.registration),
+  };
+}
+
+/**
+ * The letter's figures. Imports refuse line breaks in names and references; a value stored before that
+ * check (or written another way) is still put on one line here, so it cannot print as a line of its own
+ * ("Total réclamé : 0,00 €").
+ */
+export function composeFormalNotice(raw: FormalNoticeInput): FormalNotice {
+  const input: FormalNoticeInput = {
+    ...raw,
+    creditor: printable(raw.creditor),
+    debtor: { ...printable(raw.debtor), reference: singleLine(raw.debtor.reference) },
+    invoices: raw.invoices.map((i) => ({ ...i, number: singleLine(i.number) })),
+  };
   const lines = input.invoices
     .filter((i) => i.openAmount > 0n)
     .sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.number.localeCompare(b.number)))

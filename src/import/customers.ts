@@ -4,7 +4,7 @@ import { isCurrencyCode, minorDigits } from "../domain/money.js";
 import { parseSegment, SEGMENT_HELP } from "../domain/parties.js";
 import { parsePaymentTerms } from "../domain/paymentTerms.js";
 import { mapColumns, rowReader, type ColumnSpec } from "./columns.js";
-import { describeIssues, optionalAmount, optionalText, requiredText } from "./fields.js";
+import { controlCharacterProblems, describeIssues, optionalAmount, optionalText, requiredText } from "./fields.js";
 import { countedUpsert, rejectDuplicateKeys, type Counts, type Importer } from "./run.js";
 import { StagingTable } from "./staging.js";
 
@@ -26,6 +26,10 @@ const COLUMNS = [
 ] as const satisfies ReadonlyArray<ColumnSpec>;
 
 type Column = (typeof COLUMNS)[number]["name"];
+
+/** The only column whose cell may hold line breaks: one per line of the postal address. */
+const MULTI_LINE: ReadonlySet<string> = new Set<Column>(["address"]);
+const MAX_ADDRESS_LINES = 6;
 
 /** Optional customer fields written only when their column is in the file (absent column = keep). */
 const UPDATABLE: ReadonlyArray<{ column: Column; field: string }> = [
@@ -97,15 +101,21 @@ export const customersImporter: Importer = {
         return text;
       }),
       registration_number: optionalText,
-      // Lines separated by " | " or new lines in a quoted cell.
-      address: optionalText.transform((v) =>
-        v === null
-          ? null
-          : v
-              .split(/\s*\|\s*|\r?\n/)
-              .filter(Boolean)
-              .join("\n"),
-      ),
+      // Lines separated by " | " or new lines in a quoted cell; at most six lines, as on an envelope.
+      address: optionalText
+        .transform((v) =>
+          v === null
+            ? null
+            : v
+                .split(/\s*\|\s*|\n/)
+                .map((l) => l.trim())
+                .filter(Boolean)
+                .join("\n"),
+        )
+        .refine(
+          (v) => v === null || v.split("\n").length <= MAX_ADDRESS_LINES,
+          `has more than ${MAX_ADDRESS_LINES} lines (an address fits on an envelope: at most ${MAX_ADDRESS_LINES} lines)`,
+        ),
       locale: optionalText,
       sales_owner: personId("sales"),
       collector: personId("collector"),
@@ -135,9 +145,11 @@ export const customersImporter: Importer = {
     for await (const batch of source.batches) {
       for (const { line, fields } of batch) {
         context.lineRead();
-        const parsed = row.safeParse(read(fields));
-        if (!parsed.success) {
-          rejections.add(line, describeIssues(parsed.error));
+        const raw = read(fields);
+        const controls = controlCharacterProblems(raw, MULTI_LINE);
+        const parsed = row.safeParse(raw);
+        if (controls.length > 0 || !parsed.success) {
+          rejections.add(line, [...controls, ...(parsed.success ? [] : [describeIssues(parsed.error)])].join("; "));
           continue;
         }
         const r = parsed.data;

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { parseCalendarDate, type CalendarDate } from "../domain/calendarDate.js";
 import { parseAmount } from "../domain/money.js";
+import { singleLineProblem } from "../domain/text.js";
 
 export const requiredText = (what: string) => z.string().min(1, `${what} is empty`);
 
@@ -19,6 +20,26 @@ export function optionalAmount(digits: number) {
     }
     return parsed.minor;
   });
+}
+
+/**
+ * "column: reason" for every cell holding a control character (line breaks, tab, ESC, BEL, DEL, C1): names,
+ * addresses and references are single-line, so a quoted line break cannot forge a line in a letter. The
+ * columns in `multiLine` (the postal address) may hold line breaks between their lines, nothing else.
+ */
+export function controlCharacterProblems(raw: Record<string, string>, multiLine: ReadonlySet<string> = new Set()): string[] {
+  const problems: string[] = [];
+  for (const [column, text] of Object.entries(raw)) {
+    const parts = multiLine.has(column) ? text.split("\n") : [text];
+    for (const part of parts) {
+      const problem = singleLineProblem(part);
+      if (problem) {
+        problems.push(`${column}: ${problem}`);
+        break;
+      }
+    }
+  }
+  return problems;
 }
 
 /** "column: reason; column: reason" from a failed parse. */
@@ -51,9 +72,13 @@ export class RowProblems {
     this.list.push(`${column}: ${reason}`);
   }
 
-  /** Starts a row: forgets the previous row's problems and checks this row's shape with zod. */
-  start(shape: z.ZodType, raw: unknown): this {
+  /**
+   * Starts a row: forgets the previous row's problems, refuses control characters in any of its text cells
+   * and checks its shape with zod.
+   */
+  start(shape: z.ZodType, raw: Record<string, string>): this {
     this.list.length = 0;
+    for (const problem of controlCharacterProblems(raw as Record<string, string>)) this.list.push(problem);
     const checked = shape.safeParse(raw);
     if (!checked.success) this.zod(checked.error);
     return this;

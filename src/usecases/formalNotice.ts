@@ -86,7 +86,7 @@ export async function issueFormalNotice(
   const language = languageOf(action.customer.locale ?? settings.locale);
   const text = render("formal-notice", language, settings.currency, notice);
   const pdf = await letterPdf(text, {
-    title: `${language === "fr" ? "Mise en demeure" : "Formal notice"} ${action.customer.name}`,
+    title: `${language === "fr" ? "Mise en demeure" : "Formal notice"} ${notice.debtor.name}`,
     author: settings.companyName,
     createdAt: now,
   });

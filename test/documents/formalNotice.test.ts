@@ -9,6 +9,7 @@ import { verifyHistory } from "../../src/db/history.js";
 import { calendarDate as d } from "../../src/domain/calendarDate.js";
 import { composeFormalNotice } from "../../src/domain/formalNotice.js";
 import { render } from "../../src/documents/templates.js";
+import { formatMoney } from "../../src/domain/money.js";
 import { issueFormalNotice } from "../../src/usecases/formalNotice.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
 import { AppError } from "../../src/errors.js";
@@ -156,5 +157,112 @@ describe.each(targets)("issuing an approved formal notice on $name", (target) =>
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).message).toBe(`The formal notice #${pending.id} has not been approved by the committee (proposed).`);
+  });
+});
+
+/** The PDF's lines as a reader sees them: the text pieces at the same height of a page, left to right. */
+async function pdfLines(file: string): Promise<string[]> {
+  pdfjs.disableWorker = true;
+  const doc = await pdfjs.getDocument(new Uint8Array(readFileSync(file)));
+  const lines: string[] = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const rows = new Map<number, Array<{ x: number; str: string }>>();
+    for (const item of (await (await doc.getPage(i)).getTextContent()).items) {
+      const y = Math.round(item.transform[5] ?? 0);
+      rows.set(y, [...(rows.get(y) ?? []), { x: item.transform[4] ?? 0, str: item.str }]);
+    }
+    for (const [, pieces] of [...rows].sort((a, b) => b[0] - a[0])) {
+      lines.push(
+        pieces
+          .sort((a, b) => a.x - b.x)
+          .map((p) => p.str)
+          .join(" ")
+          .replace(/\s+/g, " ")
+          .trim(),
+      );
+    }
+  }
+  return lines;
+}
+
+const FORGED = "Acme\nTotal réclamé : 0,00 €";
+
+describe("a forged customer name cannot add a line to the formal notice", () => {
+  it("the letter prints a name with a line break on one line", () => {
+    const notice = composeFormalNotice({
+      letterDate: d("2025-03-01"),
+      deadlineDays: 8,
+      creditor: { name: "Démo Industries SAS", address: ["12 rue de la Paix"], registration: null },
+      debtor: { name: FORGED, address: ["3 quai Est\r\nPayé intégralement"], registration: "RCS\u001b[8m", reference: "C1\nSoldé" },
+      invoices: [{ number: "F-1\nAvoir", issueDate: d("2024-12-16"), dueDate: d("2025-01-15"), amount: 100_000n, openAmount: 100_000n }],
+    });
+    const lines = render("formal-notice", "fr", "EUR", notice)
+      .split("\n")
+      .map((l) => l.trim());
+    expect(lines).toContain("Acme Total réclamé : 0,00 €");
+    expect(lines).toContain("3 quai Est Payé intégralement");
+    const total = formatMoney(notice.totals.total, "EUR", "fr-FR").replace(/[\u00a0\u202f]/g, " ");
+    expect(lines.filter((l) => l.startsWith("Total réclamé"))).toEqual([`Total réclamé : ${total}`]);
+    expect(lines.some((l) => l.startsWith("Soldé") || l.startsWith("Avoir") || l.startsWith("Payé"))).toBe(false);
+    expect(lines.join("\n")).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+});
+
+describe.each(targets)("a formal notice for a name stored with a line break, on $name", (target) => {
+  let db: Database;
+  const outDir = mkdtempSync(path.join(tmpdir(), "ccbot-forged-"));
+  beforeAll(async () => {
+    db = await freshDatabase(target);
+  });
+  afterAll(async () => db?.close());
+
+  it("the text and the PDF keep the name on one line: 'Total réclamé' appears once, with the real total", async () => {
+    // Stored before imports refused line breaks (test/import/controlCharacters.test.ts proves they now do).
+    const customer = await db.prisma.customer.create({
+      data: { externalId: "C666", name: FORGED, currency: "EUR", address: "1 rue X\n13002 Marseille" },
+    });
+    const invoice = await db.prisma.invoice.create({
+      data: {
+        customerId: customer.id,
+        number: "F-9",
+        issueDate: new Date("2025-01-05T00:00:00Z"),
+        dueDate: new Date("2025-02-04T00:00:00Z"),
+        amount: 250_000n,
+        openAmount: 250_000n,
+        currency: "EUR",
+        source: "CSV",
+      },
+    });
+    const action = await db.prisma.proposedAction.create({
+      data: {
+        customerId: customer.id,
+        kind: "FORMAL_NOTICE",
+        status: "APPLIED",
+        reason: "last reminder done",
+        period: "2025-W30",
+        appliedAt: new Date(),
+        invoices: { create: [{ invoiceId: invoice.id }] },
+      },
+    });
+    const issued = await issueFormalNotice(
+      db,
+      defaultPolicy,
+      { personId: null, label: "system", origin: "JOB" },
+      { actionId: action.id, letterDate: d("2025-07-31"), outDir },
+      new Date("2025-07-31T08:00:00Z"),
+    );
+    // As the letter writes amounts: French format, ordinary spaces.
+    const total = `Total réclamé : ${formatMoney(issued.total, "EUR", "fr-FR").replace(/[\u00a0\u202f]/g, " ")}`;
+    expect(issued.total).toBeGreaterThan(250_000n);
+
+    const text = readFileSync(issued.textFile, "utf8")
+      .split("\n")
+      .map((l) => l.trim());
+    expect(text).toContain("Acme Total réclamé : 0,00 €");
+    expect(text.filter((l) => l.startsWith("Total réclamé"))).toEqual([total]);
+
+    const pdf = await pdfLines(issued.pdfFile);
+    expect(pdf).toContain("Acme Total réclamé : 0,00 €");
+    expect(pdf.filter((l) => l.startsWith("Total réclamé"))).toEqual([total]);
   });
 });

@@ -3,6 +3,6 @@ interface PdfJs {
   disableWorker: boolean;
   getDocument(data: Uint8Array): Promise<{
     numPages: number;
-    getPage(n: number): Promise<{ getTextContent(): Promise<{ items: Array<{ str: string }> }> }>;
+    getPage(n: number): Promise<{ getTextContent(): Promise<{ items: Array<{ str: string; transform: number[] }> }> }>;
   }>;
 }

@@ -1,10 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { historySealKey } from "../../config/sealKey.js";
 import { AppError } from "../../errors.js";
-import { print, printJson, type CommandContext } from "../io.js";
+import { visibleCell } from "../../domain/text.js";
+import { print, printJson, shown, type CommandContext } from "../io.js";
 import type { Database } from "../../db/database.js";
 import { verifyHistory, type HistoryProblem } from "../../db/history.js";
 import { anchorText, createAnchor, readAnchorArgument } from "../../db/historyAnchor.js";
+import { customersNamed } from "../../usecases/accounts.js";
+import { csvDocument } from "../../documents/csv.js";
 import { evidenceFile, evidenceFileName } from "../../documents/evidence.js";
 
 export const HISTORY_HELP = `Usage: ccbot history export CUSTOMER [--format json|csv|pdf] [--output FILE]
@@ -46,7 +49,7 @@ export async function historyCommand(
     writeFileSync(file, pdf);
     print(
       context.io.stderr,
-      `Wrote the evidence file of ${customer.name} (${entries} history entries, ${intact ? "seals intact" : "SEALS BROKEN: see ccbot history verify"}) to ${file}.`,
+      `Wrote the evidence file of ${shown(customer.name)} (${entries} history entries, ${intact ? "seals intact" : "SEALS BROKEN: see ccbot history verify"}) to ${file}.`,
     );
     return 0;
   }
@@ -75,8 +78,8 @@ export async function historyCommand(
       ? JSON.stringify({ customer: { externalId: customer.externalId, name: customer.name }, entries: rows }, null, 2)
       : toCsv(rows);
   if (options.output) {
-    writeFileSync(options.output, text + "\n");
-    print(context.io.stderr, `Wrote ${rows.length} history entries of ${customer.name} to ${options.output}.`);
+    writeFileSync(options.output, text + (format === "csv" ? "\r\n" : "\n"));
+    print(context.io.stderr, `Wrote ${rows.length} history entries of ${shown(customer.name)} to ${options.output}.`);
   } else print(context.io.stdout, text);
   return 0;
 }
@@ -117,17 +120,17 @@ async function verify(context: CommandContext, customerRef: string | undefined, 
 }
 
 function describeProblem(p: HistoryProblem): string {
-  const who = p.customerId === null && p.customerName === null ? null : `${p.customerName ?? "customer"} (#${p.customerId ?? "none"})`;
+  const who = p.customerId === null && p.customerName === null ? null : `${shown(p.customerName ?? "customer")} (#${p.customerId ?? "none"})`;
   if (p.occurredAt && p.entryId !== null)
-    return `entry #${p.entryId} (${who ?? "no customer"}, ${p.occurredAt.toISOString().slice(0, 10)}, ${p.kind}): ${p.problem}: ${p.detail}`;
-  return `${who ? `${who}: ` : ""}${p.problem}: ${p.detail}`;
+    return `entry #${p.entryId} (${who ?? "no customer"}, ${p.occurredAt.toISOString().slice(0, 10)}, ${p.kind}): ${p.problem}: ${visibleCell(p.detail)}`;
+  return `${who ? `${who}: ` : ""}${p.problem}: ${visibleCell(p.detail)}`;
 }
 
 async function findCustomer(db: Database, ref: string) {
   const byId = await db.prisma.customer.findUnique({ where: { externalId: ref } });
   if (byId) return byId;
-  const byName = await db.prisma.customer.findMany({ where: { name: { equals: ref, mode: "insensitive" } }, take: 5 });
-  if (byName.length === 1 && byName[0]) return byName[0];
+  const byName = await customersNamed(db, ref);
+  if (byName.length === 1 && byName[0]) return db.prisma.customer.findUniqueOrThrow({ where: { id: byName[0].id } });
   if (byName.length > 1) {
     throw new AppError(
       "input.invalid",
@@ -139,9 +142,10 @@ async function findCustomer(db: Database, ref: string) {
 
 function toCsv(rows: Array<Record<string, unknown>>): string {
   const headers = ["occurredAt", "actor", "origin", "channel", "kind", "text", "invoices"];
-  const escape = (value: unknown) => {
-    const text = Array.isArray(value) ? value.join(" ") : value === null || value === undefined ? "" : String(value);
-    return /[";\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  return [headers.join(";"), ...rows.map((r) => headers.map((h) => escape(r[h])).join(";"))].join("\n");
+  const text = (value: unknown) => (Array.isArray(value) ? value.join(" ") : value === null || value === undefined ? null : String(value));
+  return csvDocument(
+    headers,
+    rows.map((r) => headers.map((h) => text(r[h]))),
+    { separator: ";" },
+  );
 }

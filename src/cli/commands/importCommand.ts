@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { AppError } from "../../errors.js";
 import { IMPORTERS, ImportRejectedError, runImport, type ImportKind, type ImportProgress, type ImportSummary } from "../../import/index.js";
 import type { EncodingOption } from "../../import/source.js";
+import { visibleCell, visibleLines } from "../../domain/text.js";
 import { integer, print, printJson, table, type CommandContext } from "../io.js";
 
 export const IMPORT_HELP = `Usage: ccbot import customers|invoices|payments|fec FILE [--encoding auto|utf-8|iso-8859-15] [--json]
@@ -42,9 +43,9 @@ export async function importCommand(context: CommandContext, args: string[], opt
           rejections: error.rejections,
         });
       }
-      print(io.stderr, error.message);
+      print(io.stderr, visibleLines(error.message));
       for (const r of error.rejections.slice(0, context.json || !io.interactive ? 20 : error.rejections.length)) {
-        print(io.stderr, `  ${error.file}:${r.line}: ${r.reason}`);
+        print(io.stderr, `  ${visibleCell(error.file)}:${r.line}: ${visibleCell(r.reason)}`);
       }
       if (error.rejectedCount > error.rejections.length) {
         print(io.stderr, `  ... and ${error.rejectedCount - error.rejections.length} more`);

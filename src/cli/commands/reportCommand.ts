@@ -9,12 +9,13 @@ import { priorityInputOf } from "../../domain/digest.js";
 import { countbackDso, simpleDso } from "../../domain/kpis.js";
 import { AppError } from "../../errors.js";
 import { collectorTasks, kpisAsOf, reviewPortfolio } from "../../services/committeeViews.js";
-import { print, type CommandContext } from "../io.js";
+import { print, TABLE_CELL_MAX_WIDTH, type CommandContext } from "../io.js";
 import { renderTasks } from "../render.js";
 import { formatReport, type Report, type ReportFormat } from "../report.js";
 import { loadRecoveryTotals, monthRange } from "../../db/portfolioQueries.js";
 import { recoveryRates } from "../../domain/kpis.js";
 import { addDays } from "../../domain/calendarDate.js";
+import { customersNamed } from "../../usecases/accounts.js";
 
 export const REPORT_HELP = `Usage: ccbot report aging|dso|kpis|priorities|tasks [--as-of YYYY-MM-DD] [--customer ID] [--collector EMAIL] [--format table|csv|json]
 
@@ -25,7 +26,9 @@ export const REPORT_HELP = `Usage: ccbot report aging|dso|kpis|priorities|tasks 
   tasks       a collector's tasks for the day (--collector EMAIL; default: every collector)
 
 --as-of defaults to today in the company's time zone. CSV follows the company's locale (French: ";" and
-decimal comma); JSON gives amounts as decimal strings.`;
+decimal comma); a text cell starting with = + - @ gets a leading ' (no formula runs in a spreadsheet);
+amounts stay numbers. JSON gives amounts as decimal strings. Tables cut cells at ${TABLE_CELL_MAX_WIDTH} characters with "…"
+and show control characters as symbols; csv and json keep every value whole.`;
 
 const KINDS = ["aging", "dso", "kpis", "priorities", "tasks"] as const;
 
@@ -52,9 +55,9 @@ export async function reportCommand(
 
   let customerId: number | undefined;
   if (options.customer) {
-    const customer = await db.prisma.customer.findFirst({
-      where: { OR: [{ externalId: options.customer }, { name: { equals: options.customer, mode: "insensitive" } }] },
-    });
+    const customer =
+      (await db.prisma.customer.findUnique({ where: { externalId: options.customer } })) ??
+      (await customersNamed(db, options.customer, 1))[0];
     if (!customer) throw new AppError("not_found", `No customer with id or name "${options.customer}".`);
     customerId = customer.id;
   }
