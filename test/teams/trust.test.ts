@@ -214,7 +214,8 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
     expect(vote.body?.value).toBe(refusalFor("committee"));
     expect(JSON.stringify((await say(VIEWER, "dispute F2026-0001 price too high")).body)).toContain(refusalFor("flag-dispute"));
     const outcome = await click(VIEWER, VERBS.outcome, { c: c004, l: "reminder-1", ch: "PHONE", o: "no_answer" });
-    expect(outcome.body?.value).toBe(refusalFor("work-tasks"));
+    // The use case says whose task it is and why this person may not record on it.
+    expect(outcome.body?.value).toMatch(/^This task is Sophie Leroy's, .*: your role does not allow recording outcomes/);
     expect(await db.prisma.vote.count()).toBe(0);
     expect(await db.prisma.dispute.count()).toBe(0);
   });
@@ -261,7 +262,7 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
     const part = await digestPart();
     const actionId = part.actionIds[1] as number;
     const comment = await click(FIN, VERBS.comment, { actionId, [`comment_${actionId}`]: long }, part.ts, channel(part.channel));
-    expect(comment.body?.value).toBe("Keep the comment under 2,000 characters.");
+    expect(comment.body?.value).toBe("The comment is too long: 2,001 characters, at most 2,000.");
     expect(await db.prisma.dispute.count({ where: { invoice: { number: "F2026-0002" } } })).toBe(0);
   });
 

@@ -28,13 +28,13 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION_IDS.reject, gate("committee"), voteButton(deps, "REJECT"));
   app.action(ACTION_IDS.comment, gate("committee"), commentButton(deps));
   app.action(EVIDENCE_BUTTON, gate("read-accounts"), evidenceButton(deps));
-  app.action(new RegExp(`^${TASK_OUTCOME}:`), gate("work-tasks"), taskOutcomeButton(deps));
-  app.action(PROMISE_BUTTON, gate("work-tasks"), promiseButton(deps));
+  app.action(new RegExp(`^${TASK_OUTCOME}:`), gate("read-accounts"), taskOutcomeButton(deps));
+  app.action(PROMISE_BUTTON, gate("read-accounts"), promiseButton(deps));
 
   // Modals: a refusal is shown on the named field
   app.view(DISPUTE_MODAL, gateView("flag-dispute", "invoice"), disputeForm(deps));
   app.view(COMMENT_MODAL, gateView("committee", "comment"), commentForm(deps));
-  app.view(PROMISE_MODAL, gateView("work-tasks", "amount"), promiseForm(deps));
+  app.view(PROMISE_MODAL, gateView("read-accounts", "amount"), promiseForm(deps));
 
   // Events: App Home shows an unregistered person the refusal only; thread messages are recorded, not answered.
   app.event("app_home_opened", appHomeOpened(deps));

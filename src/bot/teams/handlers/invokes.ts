@@ -63,7 +63,7 @@ async function refreshDigest(t: TeamsContext, a: Inbound): Promise<CardActionAns
 }
 
 async function taskOutcome(t: TeamsContext, a: Inbound, data: Record<string, unknown>): Promise<CardActionAnswer> {
-  const person = await authorize(t, a, "work-tasks");
+  const person = await authorize(t, a, "read-accounts"); // whose task it is: the use case says
   const customerId = Number(data.c);
   const level = String(data.l ?? "");
   if (!Number.isInteger(customerId) || !level) throw new AppError("input.invalid", STALE_TASK_BUTTON);
@@ -80,7 +80,7 @@ async function taskOutcome(t: TeamsContext, a: Inbound, data: Record<string, unk
 }
 
 async function taskPromise(t: TeamsContext, a: Inbound, data: Record<string, unknown>): Promise<CardActionAnswer> {
-  const person = await authorize(t, a, "work-tasks");
+  const person = await authorize(t, a, "read-accounts"); // whose task it is: the use case says
   const customerId = Number(data.c);
   const level = String(data.l ?? "");
   if (!Number.isInteger(customerId) || !level) throw new AppError("input.invalid", STALE_TASK_BUTTON);
