@@ -1,11 +1,10 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { readMigrations } from "../../src/db/migrate.js";
-import { dropTestSchemas, targets } from "../helpers/databases.js";
+import { ccbot, cliTargets, type CliResult } from "../helpers/cli.js";
+import { dropTestSchemas } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 
 afterAll(dropTestSchemas);
@@ -13,14 +12,8 @@ afterAll(dropTestSchemas);
 const run = promisify(execFile);
 const BIN = path.resolve("bin/ccbot.js");
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real `ccbot` executable, as a script would (no TTY: JSON on stdout). */
-async function ccbot(databaseUrl: string, ...args: string[]): Promise<Result> {
+/** The real executable: only where the process boundary (exit code, streams) is what is tested. */
+async function ccbotProcess(databaseUrl: string, ...args: string[]): Promise<CliResult> {
   try {
     const { stdout, stderr } = await run("node", [BIN, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl } });
     return { code: 0, stdout, stderr };
@@ -30,12 +23,9 @@ async function ccbot(databaseUrl: string, ...args: string[]): Promise<Result> {
   }
 }
 
-// PGlite here is a directory: each command is its own process, as in real use.
-const cliTargets = targets.map((t) => ({
-  name: t.name,
-  url: t.name === "pglite" ? async () => mkdtempSync(path.join(tmpdir(), "ccbot-cli-")) : () => t.freshUrl(),
-}));
-
+// Everything else runs in-process through the CLI's entry point (runCli): the same code, without a process
+// start per command (which made this file depend on the machine's speed). PGlite is a directory that each
+// command opens and closes, as in real use.
 describe.each(cliTargets)("ccbot on $name", (target) => {
   it("sets up a company, its people, imports, rejects a bad file with exit code 1 and exports history", async () => {
     const url = await target.url();
@@ -116,7 +106,8 @@ describe.each(cliTargets)("ccbot on $name", (target) => {
 
   it("says how to use it: exit code 2 on wrong usage", async () => {
     const url = await target.url();
-    const wrong = await ccbot(url, "import", "orders", "x.csv");
+    // The real executable: its exit code is what a script sees.
+    const wrong = await ccbotProcess(url, "import", "orders", "x.csv");
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain("Usage: ccbot import customers|invoices|payments|fec FILE");
     const flag = await ccbot(url, "people", "list", "--colour");
@@ -127,7 +118,7 @@ describe.each(cliTargets)("ccbot on $name", (target) => {
 
 describe("configuration errors name the variable", () => {
   it("a malformed DATABASE_URL stops with exit code 3 and says why", async () => {
-    const result = await ccbot("postgresql://[broken", "settings", "show");
+    const result = await ccbotProcess("postgresql://[broken", "settings", "show");
     expect(result.code).toBe(3);
     expect(result.stderr).toContain("DATABASE_URL");
   });
