@@ -10,6 +10,7 @@ import { digestCharts } from "../documents/digestCharts.js";
 import { actionViews, buildDigest } from "../services/committeeViews.js";
 import { prepareCommittee } from "../usecases/committee.js";
 import { claimSlot, finishSlot, renewSlot } from "./claims.js";
+import { anchorText, createAnchor, recordAnchorPublication } from "../db/historyAnchor.js";
 
 export const WEEKLY_DIGEST = "weekly-digest";
 
@@ -27,6 +28,8 @@ export interface DigestPublisher {
   postActions(digest: Digest, actions: PendingAction[], thread: PostedRef, part: number, parts: number): Promise<PostedRef>;
   /** Posts one chart (PNG) in the digest's thread. */
   postChart(chart: DigestChart, thread: PostedRef): Promise<PostedRef>;
+  /** Posts a line of the bot's own (no user text) in the digest's thread: the history anchor. */
+  postNote(text: string, thread: PostedRef): Promise<PostedRef>;
 }
 
 export interface DigestChart {
@@ -179,6 +182,14 @@ async function postDigest(
     const chunk = row.actionIds.map((id) => pending.get(id)).filter((a): a is PendingAction => a !== undefined);
     const ref = await publisher.postActions(digest, chunk, summary, Number(row.part.slice(8)), planned.length);
     await record(row.part, ref, row.actionIds);
+  }
+  // The history anchor, published outside the database (docs/evidence.md): the committee channel keeps the
+  // digest of every chain head, so a cut tail or a removed chain shows at the next `ccbot history verify`.
+  if (!posted.has("anchor")) {
+    const anchor = await createAnchor(db, new Date());
+    const ref = await publisher.postNote(anchorText(anchor), summary);
+    await record("anchor", ref, []);
+    await recordAnchorPublication(db, anchor.id, `${publisher.platform.toLowerCase()}:${ref.channel}`, ref.ts);
   }
   await finishSlot(db, WEEKLY_DIGEST, `${publisher.platform}:${period}`);
   log.info({ actions: digest.actions.length, parts: planned.length + 3 }, "weekly digest posted");

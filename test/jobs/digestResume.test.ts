@@ -64,7 +64,14 @@ describe.each(targets)("a digest resumed after a failure on $name", (target) => 
       });
       expect((await runWeeklyDigest({ db, policy: defaultPolicy, publisher, logger }, ASOF)).status).toBe("posted");
 
-      const posts = slack.calls.filter((c) => c.path.startsWith("/api/chat.postMessage") && c.body.thread_ts);
+      const threaded = slack.calls.filter((c) => c.path.startsWith("/api/chat.postMessage") && c.body.thread_ts);
+      const posts = threaded.filter((c) => Array.isArray(c.body.blocks));
+      // Last in the thread: the history anchor, posted once and recorded as published there.
+      const notes = threaded.filter((c) => !Array.isArray(c.body.blocks)).map((c) => String(c.body.text));
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatch(/^History anchor #1 of .*SHA-256 [0-9a-f]{64}$/);
+      const published = await db.prisma.$queryRawUnsafe<Array<{ place: string }>>(`SELECT place FROM history_anchor_publication`);
+      expect(published.map((p) => p.place)).toEqual(["slack:CCOMMITTEE"]);
       const partLabels = posts.map((p) => /\((\d+)\/(\d+)\)/.exec(String(p.body.text ?? JSON.stringify(p.body.blocks)))?.[0]);
       expect(new Set(partLabels).size).toBe(partLabels.length);
       expect(partLabels).toHaveLength(plan.length);

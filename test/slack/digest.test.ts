@@ -70,7 +70,11 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
     expect(posts.filter((p) => !p.body.thread_ts)).toHaveLength(1);
     const threaded = posts.filter((p) => p.body.thread_ts);
     expect(threaded.length).toBeGreaterThan(10);
-    const shown = threaded.flatMap((p) => (p.body.blocks as Array<{ block_id?: string }>).filter((b) => b.block_id?.startsWith("action-")));
+    const shown = threaded.flatMap((p) => ((p.body.blocks ?? []) as Array<{ block_id?: string }>).filter((b) => b.block_id?.startsWith("action-")));
+    // ... and the history anchor, a line of text last in the thread (published outside the database)
+    expect(threaded.filter((p) => !p.body.blocks).map((p) => String(p.body.text))).toEqual([
+      expect.stringMatching(/^History anchor #\d+ of .*SHA-256 [0-9a-f]{64}$/),
+    ]);
     expect(shown).toHaveLength(300);
     // the two charts, uploaded as files into the thread
     const charts = [...slack.uploads.values()];

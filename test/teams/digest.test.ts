@@ -106,7 +106,10 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
     const rootId = (await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "TEAMS", part: "summary" } })).ts;
     const replies = posts.filter((p) => p.conversationId === `${CHANNEL};messageid=${rootId}`);
     expect(replies.length).toBeGreaterThanOrEqual(15);
-    const images = replies.filter((r) => (r.body.attachments as Array<{ contentType: string }>)[0]?.contentType === "image/png");
+    const images = replies.filter((r) => (r.body.attachments as Array<{ contentType: string }> | undefined)?.[0]?.contentType === "image/png");
+    // ... and the history anchor, a line of text last in the thread (published outside the database)
+    const notes = replies.filter((r) => !r.body.attachments).map((r) => String(r.body.text));
+    expect(notes).toEqual([expect.stringMatching(/^History anchor #\d+ of .*SHA-256 [0-9a-f]{64}$/)]);
     expect(images.map((i) => (i.body.attachments as Array<{ name: string }>)[0]?.name)).toEqual(["aging-2026-W47.png", "dso-2026-W47.png"]);
     let shown = 0;
     for (const post of [...summary, ...replies]) {

@@ -42,6 +42,10 @@ export function slackDigestPublisher(client: WebClient, channel: string): Digest
         ts: await uploadToThread(client, thread, { filename: chart.name, title: chart.title, data: chart.png }),
       };
     },
+    async postNote(text: string, thread: PostedRef): Promise<PostedRef> {
+      const result = await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text, unfurl_links: false });
+      return { channel: result.channel ?? thread.channel, ts: result.ts as string };
+    },
   };
 }
 

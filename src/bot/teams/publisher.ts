@@ -58,6 +58,10 @@ export function teamsDigestPublisher(messenger: TeamsMessenger, db: Database, co
       const sent = await messenger.replyWithImage(thread.channel, thread.ts, chart.title, chart.name, chart.png);
       return { channel: sent.conversationId, ts: sent.id };
     },
+    async postNote(text: string, thread: PostedRef): Promise<PostedRef> {
+      const sent = await messenger.reply(thread.channel, thread.ts, text);
+      return { channel: sent.conversationId, ts: sent.id };
+    },
   };
 }
 
