@@ -98,5 +98,6 @@ try {
   }
 } catch (error) {
   log.error({ code: error instanceof AppError ? error.code : "unexpected" }, (error as Error).message);
-  process.exitCode = exitCodeFor(error);
+  // A bot half started (one platform running, the other failed) must not keep running as if all were well.
+  process.exit(exitCodeFor(error));
 }
