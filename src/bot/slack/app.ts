@@ -4,7 +4,7 @@
 import { App, LogLevel, type HTTPReceiver, type Logger as BoltLogger } from "@slack/bolt";
 import type { Logger } from "../../log.js";
 import { Limiter } from "../limiter.js";
-import type { ListenerDeps, SlackDeps } from "./deps.js";
+import { AFTER_ACK, type ListenerDeps, type SlackDeps } from "./deps.js";
 import { registerListeners } from "./listeners/index.js";
 import { SlackHttpReceiver } from "./receiver.js";
 import { identify, learnWorkspace, workspaceGuard, type Workspace } from "./trust.js";
@@ -13,7 +13,11 @@ export type { SlackDeps } from "./deps.js";
 
 function boltLogger(logger: Logger): BoltLogger {
   return {
-    debug: (...m: unknown[]) => logger.debug(m.map(String).join(" ")),
+    // The Web API client's debug lines carry whole requests and results (people's names, typed text): dropped.
+    debug: (...m: unknown[]) => {
+      const line = m.map(String).join(" ");
+      if (!/^http request (body|result|headers)/.test(line)) logger.debug(line);
+    },
     info: (...m: unknown[]) => logger.info(m.map(String).join(" ")),
     warn: (...m: unknown[]) => logger.warn(m.map(String).join(" ")),
     error: (...m: unknown[]) => logger.error(m.map(String).join(" ")),
@@ -75,7 +79,7 @@ export function createSlackApp(deps: SlackDeps): SlackApp {
     logger,
     now: deps.now ?? (() => new Date()),
     documentsDir: deps.documentsDir ?? "data/documents",
-    queue: new Limiter(2),
+    queue: new Limiter(deps.afterAck?.concurrency ?? AFTER_ACK.concurrency, deps.afterAck?.maxWaiting ?? AFTER_ACK.maxWaiting),
   };
   registerListeners(app, listenerDeps);
 

@@ -5,7 +5,7 @@ import type { Database } from "../../db/database.js";
 import type { Policy } from "../../domain/policy.js";
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import type { Limiter } from "../limiter.js";
+import { LimiterFullError, type Limiter } from "../limiter.js";
 
 export interface SlackDeps {
   config: SlackConfig;
@@ -15,7 +15,20 @@ export interface SlackDeps {
   now?: () => Date;
   /** Where approved letters are written (default data/documents). */
   documentsDir?: string;
+  /** The work after acknowledgements: how many at a time, how many may wait (defaults: AFTER_ACK). */
+  afterAck?: { concurrency: number; maxWaiting: number };
 }
+
+/**
+ * The work after acknowledgements, measured with bench/slackAck.ts: the chat calls of a decision are jobs now,
+ * so each piece is a few database queries and one answer to Slack; 8 at a time keeps PostgreSQL's pool (10)
+ * busy without queueing inside it, and 400 waiting is some 10 s of work at 50 requests/s. Beyond that, a
+ * request is answered "busy" at once rather than held, with its memory, for minutes.
+ */
+export const AFTER_ACK = { concurrency: 8, maxWaiting: 400 } as const;
+
+/** The answer when more requests wait than AFTER_ACK.maxWaiting. */
+export const BUSY = "The bot is busy right now and did not record this: try again in a minute.";
 
 /** The dependencies as listeners see them: defaults applied. */
 export interface ListenerDeps {
@@ -26,6 +39,24 @@ export interface ListenerDeps {
   documentsDir: string;
   /** The work after each acknowledgement, a few at a time (see Limiter). */
   queue: Limiter;
+}
+
+/**
+ * Runs `work` through the limiter; when its queue is full, `busy` answers the person instead (at once, out of
+ * turn), and the refusal is logged with the queue's length.
+ */
+export async function afterAck(deps: ListenerDeps, work: () => Promise<void>, busy: () => Promise<void>): Promise<void> {
+  try {
+    await deps.queue.run(work);
+  } catch (error) {
+    if (!(error instanceof LimiterFullError)) throw error;
+    deps.logger.warn({ waiting: error.waiting }, "Slack request not handled: too many waiting; answered busy");
+    try {
+      await busy();
+    } catch (answerError) {
+      deps.logger.warn({ err: answerError }, "the busy answer could not be sent");
+    }
+  }
 }
 
 /** What a person sees when something goes wrong: the use case's own words, or a short apology. */
