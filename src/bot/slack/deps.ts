@@ -20,12 +20,14 @@ export interface SlackDeps {
 }
 
 /**
- * The work after acknowledgements, measured with bench/slackAck.ts: the chat calls of a decision are jobs now,
- * so each piece is a few database queries and one answer to Slack; 8 at a time keeps PostgreSQL's pool (10)
- * busy without queueing inside it, and 400 waiting is some 10 s of work at 50 requests/s. Beyond that, a
- * request is answered "busy" at once rather than held, with its memory, for minutes.
+ * The work after acknowledgements, measured with bench/slackAck.ts on PostgreSQL (2 loaded cores): with the
+ * chat calls of a decision moved to jobs, each piece is a few database transactions and one answer to Slack.
+ * Twice the former 2 at a time; above ~6 the vote transactions hold most of the pool's 10 connections and
+ * starve the job worker (its updates fell behind by hundreds) without answering faster. 200 waiting is about
+ * 5 s of votes at the measured ~40/s; beyond that a request is answered "busy" at once rather than held, with
+ * its memory, for minutes.
  */
-export const AFTER_ACK = { concurrency: 8, maxWaiting: 400 } as const;
+export const AFTER_ACK = { concurrency: 4, maxWaiting: 200 } as const;
 
 /** The answer when more requests wait than AFTER_ACK.maxWaiting. */
 export const BUSY = "The bot is busy right now and did not record this: try again in a minute.";

@@ -50,7 +50,8 @@ export function voteButton(deps: ListenerDeps, decision: Decision) {
           const actionId = Number((action as { value?: string }).value);
           if (!Number.isInteger(actionId)) throw new AppError("input.invalid", STALE_ACTION_BUTTON);
           const result = await recordVote(db, policy, { personId: person.id, origin: "SLACK" }, { actionId, decision }, now());
-          const { timeZone } = await db.withConnection(loadSettings);
+          // The company's time zone dates a vote already on file; a new vote needs no extra query.
+          const timeZone = result.previousVote ? (await db.withConnection(loadSettings)).timeZone : "UTC";
           answer = { text: voteAnswer(result, decision, timeZone), failed: false };
         } catch (error) {
           answer = { text: userMessage(error, logger), failed: true };
