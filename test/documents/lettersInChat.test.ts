@@ -12,6 +12,7 @@ import type { Database } from "../../src/db/database.js";
 import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
 import { BotConnectorStandIn } from "../helpers/botConnector.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
+import { slackJobWorker } from "../helpers/slackJobs.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
 import { buttonClick, postToBot, startSlackBot } from "../helpers/slackRequests.js";
 import { CHANNEL, channel, executeActivity, sendActivity, startTeamsBot, type Member } from "../helpers/teamsRequests.js";
@@ -82,11 +83,37 @@ describe.each(targets)("approved letters in the chat on $name", (target) => {
     let port: number;
     let actionId: number;
 
+    let documentsDir: string;
+
     beforeAll(async () => {
       db = await freshDatabase(target);
       actionId = await fixture(db);
       slack = await new SlackStandIn().start();
-      ({ app, port } = await startSlackBot(db, slack.url, { now: NOW, documentsDir: mkdtempSync(path.join(tmpdir(), "letters-")) }));
+      documentsDir = mkdtempSync(path.join(tmpdir(), "letters-"));
+      ({ app, port } = await startSlackBot(db, slack.url, { now: NOW, documentsDir }));
+      // the digest that shows the action, as the weekly job records it: its summary opens the thread
+      await db.prisma.postedMessage.createMany({
+        data: [
+          {
+            platform: "SLACK",
+            job: "weekly-digest",
+            slot: "2025-W31",
+            part: "summary",
+            channel: "CCOMMITTEE",
+            ts: "1700000000.000100",
+            actionIds: [],
+          },
+          {
+            platform: "SLACK",
+            job: "weekly-digest",
+            slot: "2025-W31",
+            part: "actions-1",
+            channel: "CCOMMITTEE",
+            ts: "1700000000.000200",
+            actionIds: [actionId],
+          },
+        ],
+      });
     });
     afterAll(async () => {
       await app?.stop();
@@ -106,11 +133,15 @@ describe.each(targets)("approved letters in the chat on $name", (target) => {
             action: { action_id: "vote_approve", value: String(actionId), action_ts: ts },
           }),
         );
+      const worker = slackJobWorker(db, slack.url, { now: NOW, documentsDir });
       expect(await click("UFIN", "1.1")).toBe(200);
-      await new Promise((r) => setTimeout(r, 200));
+      await slack.waitFor("/response/1.1");
+      await worker.runDue();
       expect(slack.uploads.size).toBe(0); // one approval is not the quorum: no letter yet
       const before = slack.calls.length;
       expect(await click("UCLAIRE", "2.1")).toBe(200);
+      await slack.waitFor("/response/2.1", before);
+      await worker.runDue(); // the letter, then its upload into the thread, are jobs
       const completed = await slack.waitFor("/api/files.completeUploadExternal", before);
       expect(completed.body).toMatchObject({ channel_id: "CCOMMITTEE", thread_ts: "1700000000.000100" });
       expect(String(completed.body.initial_comment)).toContain("Formal notice to Café du Port");

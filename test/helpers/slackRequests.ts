@@ -128,7 +128,7 @@ export function viewSubmission(input: {
 export async function startSlackBot(
   db: Database,
   slackUrl: string,
-  options: { now?: () => Date; documentsDir?: string } = {},
+  options: { now?: () => Date; documentsDir?: string; afterAck?: { concurrency: number; maxWaiting: number } } = {},
 ): Promise<{ app: App; port: number }> {
   const config = readSlackConfig({
     SLACK_BOT_TOKEN: "xoxb-test",
@@ -145,6 +145,7 @@ export async function startSlackBot(
     logger: createLogger(process.env.TEST_LOG ?? "silent"),
     ...(options.now ? { now: options.now } : {}),
     ...(options.documentsDir ? { documentsDir: options.documentsDir } : {}),
+    ...(options.afterAck ? { afterAck: options.afterAck } : {}),
   });
   await init();
   await app.start(port);

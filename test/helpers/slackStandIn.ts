@@ -1,7 +1,8 @@
 // A local stand-in for Slack: the Web API (auth.test, chat.postMessage, chat.update, views.open) and
 // response_url endpoints. It
 // checks what real Slack checks before accepting a message (channel given, at most 50 blocks, section text
-// at most 3000 characters, header at most 150, at most 10 fields) and records every call.
+// at most 3000 characters, header at most 150, at most 10 fields) and records every call. Failures can be
+// injected (failNext: a refusal, or a 429 with Retry-After) and answers held back (holdNext).
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -57,7 +58,8 @@ export class SlackStandIn {
     { filename: string; length: number; data: Buffer | null; completed: boolean; channel?: string; threadTs?: string }
   >();
   private server: Server | undefined;
-  private rateLimited: Array<{ method: string; retryAfter: number }> = [];
+  private failures: Array<{ method: string; error: string; retryAfter?: number }> = [];
+  private holds: Array<{ prefix: string; released: Promise<void> }> = [];
   /** What auth.test answers: the workspace (and Enterprise Grid org) of the bot token, or Slack's refusal. */
   auth: { teamId: string; enterpriseId?: string; error?: "invalid_auth" | "token_revoked" | "account_inactive" } = { teamId: "T1" };
   private readonly responseUses = new Map<string, number>();
@@ -65,7 +67,23 @@ export class SlackStandIn {
 
   /** The next call to `method` answers 429 with Retry-After (seconds), as Slack does past a method's tier. */
   rateLimitNext(method: string, retryAfter: number): void {
-    this.rateLimited.push({ method, retryAfter });
+    this.failNext(method, "ratelimited", retryAfter);
+  }
+
+  /**
+   * The next call to `method` fails: with `retryAfter` (seconds), HTTP 429 and that Retry-After (Slack's rate
+   * limit); otherwise HTTP 200 with `{ ok: false, error }` (channel_not_found, not_in_channel, internal_error…).
+   */
+  failNext(method: string, error: string, retryAfter?: number): void {
+    this.failures.push({ method, error, ...(retryAfter !== undefined ? { retryAfter } : {}) });
+  }
+
+  /** The next request whose path starts with `prefix` is recorded but not answered until release() is called. */
+  holdNext(prefix: string): { release: () => void } {
+    let release = () => undefined as void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ prefix, released });
+    return { release };
   }
 
   async start(): Promise<this> {
@@ -93,10 +111,17 @@ export class SlackStandIn {
         }
         const body = parseBody(req, bytes.toString("utf8"));
         this.calls.push({ path, body, at: Date.now() });
-        const limited = this.rateLimited.findIndex((r) => path.startsWith(`/api/${r.method}`));
-        if (limited >= 0) {
-          const retryAfter = this.rateLimited.splice(limited, 1)[0]?.retryAfter ?? 1;
-          return reply(429, { ok: false, error: "ratelimited" }, { "retry-after": String(retryAfter) });
+        const held = this.holds.findIndex((h) => path.startsWith(h.prefix));
+        if (held >= 0) {
+          const [hold] = this.holds.splice(held, 1);
+          return void hold?.released.then(() => reply(200, { ok: true }));
+        }
+        const failing = this.failures.findIndex((f) => path.startsWith(`/api/${f.method}`));
+        if (failing >= 0) {
+          const [failure] = this.failures.splice(failing, 1);
+          if (failure?.retryAfter !== undefined)
+            return reply(429, { ok: false, error: failure.error }, { "retry-after": String(failure.retryAfter) });
+          return reply(200, { ok: false, error: failure?.error });
         }
         if (path.startsWith("/api/files.getUploadURLExternal")) {
           const length = Number(body.length);

@@ -10,6 +10,7 @@ import { createLogger } from "../../src/log.js";
 import { seedBlockProposals } from "../helpers/committeeFixtures.js";
 import { dropTestSchemas, targets } from "../helpers/databases.js";
 import { migrate } from "../../src/db/migrate.js";
+import { slackJobWorker } from "../helpers/slackJobs.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
 import { buttonClick, exchangeWithBot, postEvent, postToBot, viewSubmission, startSlackBot } from "../helpers/slackRequests.js";
 
@@ -116,17 +117,24 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
     );
     expect(await db.prisma.vote.count()).toBe(0);
 
-    // Finance clicks three times (double click + a Slack retry): one vote, the message shows what is missing.
+    // Finance clicks three times (double click + a Slack retry): one vote, each click answered privately; the
+    // job queue then updates the message once, showing what is missing.
+    const worker = slackJobWorker(db, slack.url);
     before = slack.calls.length;
     for (const ts of ["200.1", "200.2", "200.3"]) expect(await click("UFIN", actionId, message, ts)).toBe(200);
-    const update = await slack.waitFor("/api/chat.update", before);
-    expect(JSON.stringify(update.body.blocks)).toContain("still needed: the sales owner (Claire Dumont)");
-    await new Promise((r) => setTimeout(r, 300));
+    for (const ts of ["200.1", "200.2", "200.3"]) await slack.waitFor(`/response/${ts}`, before);
     expect(await db.prisma.vote.count({ where: { actionId } })).toBe(1);
+    expect(slack.calls.slice(before).filter((c) => c.path.startsWith("/api/chat.update"))).toEqual([]);
+    expect(await worker.runDue()).toBe(1);
+    const update = await slack.waitFor("/api/chat.update", before);
+    expect(update.body).toMatchObject({ channel: part.channel, ts: part.ts });
+    expect(JSON.stringify(update.body.blocks)).toContain("still needed: the sales owner (Claire Dumont)");
 
     // The sales owner approves: applied, announced in the thread, the buttons gone.
     before = slack.calls.length;
     expect(await click("UCLAIRE", actionId, message, "300.1")).toBe(200);
+    expect(JSON.stringify((await slack.waitFor("/response/300.1", before)).body)).toContain(`Decision on #${actionId}: applied`);
+    await worker.runDue();
     const announcement = await slack.waitFor("/api/chat.postMessage", before);
     expect(announcement.body.thread_ts).toBe(summary.ts);
     expect(String(announcement.body.text)).toBe(

@@ -5,7 +5,7 @@ import { App, LogLevel, type HTTPReceiver, type Logger as BoltLogger } from "@sl
 import type { Logger } from "../../log.js";
 import { Limiter } from "../limiter.js";
 import { sdkWriter } from "../sdkLogger.js";
-import type { ListenerDeps, SlackDeps } from "./deps.js";
+import { AFTER_ACK, type ListenerDeps, type SlackDeps } from "./deps.js";
 import { registerListeners } from "./listeners/index.js";
 import { SlackHttpReceiver } from "./receiver.js";
 import { identify, learnWorkspace, workspaceGuard, type Workspace } from "./trust.js";
@@ -78,7 +78,7 @@ export function createSlackApp(deps: SlackDeps): SlackApp {
     logger,
     now: deps.now ?? (() => new Date()),
     documentsDir: deps.documentsDir ?? "data/documents",
-    queue: new Limiter(2),
+    queue: new Limiter(deps.afterAck?.concurrency ?? AFTER_ACK.concurrency, deps.afterAck?.maxWaiting ?? AFTER_ACK.maxWaiting),
   };
   registerListeners(app, listenerDeps);
 

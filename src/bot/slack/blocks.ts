@@ -406,9 +406,13 @@ export function homeView(input: {
   tasks: TaskList | null;
   currency: string;
   locale: string;
+  /** The answer to what the person just did here (a vote recorded, refused, already on file): shown first. */
+  notice?: string;
 }): Record<string, unknown> {
   const money = (minor: bigint) => formatMoney(minor, input.currency, input.locale);
   const blocks: Block[] = [{ type: "header", text: { type: "plain_text", text: "Credit committee" } }];
+  if (input.notice)
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncate(escape(input.notice), LIMITS.sectionText) }] });
   if (!input.personName) {
     blocks.push(section(`${escape(NOT_REGISTERED)} Your Slack user id: \`${escape(input.slackUserId)}\`.`));
     return { type: "home", blocks };

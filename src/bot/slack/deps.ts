@@ -5,7 +5,7 @@ import type { Database } from "../../db/database.js";
 import type { Policy } from "../../domain/policy.js";
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import type { Limiter } from "../limiter.js";
+import { LimiterFullError, type Limiter } from "../limiter.js";
 
 export interface SlackDeps {
   config: SlackConfig;
@@ -15,7 +15,22 @@ export interface SlackDeps {
   now?: () => Date;
   /** Where approved letters are written (default data/documents). */
   documentsDir?: string;
+  /** The work after acknowledgements: how many at a time, how many may wait (defaults: AFTER_ACK). */
+  afterAck?: { concurrency: number; maxWaiting: number };
 }
+
+/**
+ * The work after acknowledgements, measured with bench/slackAck.ts on PostgreSQL (2 loaded cores): with the
+ * chat calls of a decision moved to jobs, each piece is a few database transactions and one answer to Slack.
+ * Twice the former 2 at a time; above ~6 the vote transactions hold most of the pool's 10 connections and
+ * starve the job worker (its updates fell behind by hundreds) without answering faster. 200 waiting is about
+ * 5 s of votes at the measured ~40/s; beyond that a request is answered "busy" at once rather than held, with
+ * its memory, for minutes.
+ */
+export const AFTER_ACK = { concurrency: 4, maxWaiting: 200 } as const;
+
+/** The answer when more requests wait than AFTER_ACK.maxWaiting. */
+export const BUSY = "The bot is busy right now and did not record this: try again in a minute.";
 
 /** The dependencies as listeners see them: defaults applied. */
 export interface ListenerDeps {
@@ -26,6 +41,24 @@ export interface ListenerDeps {
   documentsDir: string;
   /** The work after each acknowledgement, a few at a time (see Limiter). */
   queue: Limiter;
+}
+
+/**
+ * Runs `work` through the limiter; when its queue is full, `busy` answers the person instead (at once, out of
+ * turn), and the refusal is logged with the queue's length.
+ */
+export async function afterAck(deps: ListenerDeps, work: () => Promise<void>, busy: () => Promise<void>): Promise<void> {
+  try {
+    await deps.queue.run(work);
+  } catch (error) {
+    if (!(error instanceof LimiterFullError)) throw error;
+    deps.logger.warn({ waiting: error.waiting }, "Slack request not handled: too many waiting; answered busy");
+    try {
+      await busy();
+    } catch (answerError) {
+      deps.logger.warn({ err: answerError }, "the busy answer could not be sent");
+    }
+  }
 }
 
 /** What a person sees when something goes wrong: the use case's own words, or a short apology. */

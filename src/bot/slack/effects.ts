@@ -8,7 +8,8 @@ import { loadSettings } from "../../db/settings.js";
 import { may } from "../../domain/access.js";
 import { calendarDateAt } from "../../domain/calendarDate.js";
 import type { Policy } from "../../domain/policy.js";
-import { digestPartView, type PostedRef } from "../../jobs/weeklyDigest.js";
+import type { PostedRef } from "../../jobs/weeklyDigest.js";
+import type { ActionView } from "../../domain/digest.js";
 import { awaitingVoteOf, collectorTasks } from "../../services/committeeViews.js";
 import { actionBlocks, homeView, plainText, type Block } from "./blocks.js";
 import { uploadToThread } from "./publisher.js";
@@ -51,17 +52,19 @@ export async function sendDirectMessage(client: WebClient, userId: string, messa
   await client.chat.postMessage({ channel: userId, text: message.text, ...(message.blocks ? { blocks: message.blocks as never[] } : {}) });
 }
 
-/** A plain message in a thread (a decision, a comment, a failure the committee must see). */
-export async function announceInThread(client: WebClient, thread: PostedRef, text: string): Promise<void> {
-  await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: plainText(text) });
+/** A plain message in a thread (a decision, a comment), escaped; where it landed. */
+export async function announceInThread(client: WebClient, thread: PostedRef, text: string): Promise<PostedRef> {
+  const result = await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: plainText(text) });
+  return { channel: result.channel ?? thread.channel, ts: result.ts ?? "" };
 }
 
-/** Re-renders a thread message of the digest after a vote: decided actions lose their buttons. */
-export async function updateDigestMessage(db: Database, policy: Policy, client: WebClient, channel: string, ts: string): Promise<void> {
-  const message = await db.prisma.postedMessage.findFirst({ where: { platform: "SLACK", channel, ts } });
-  if (!message || message.actionIds.length === 0) return;
-  const { views, part, parts } = await digestPartView(db, policy, { ...message, platform: "SLACK" });
-  await client.chat.update({ channel, ts, ...actionBlocks(views, part, parts) });
+/** Re-renders a posted part of the digest as it stands now: decided actions lose their buttons. */
+export async function updateDigestPart(
+  client: WebClient,
+  message: PostedRef,
+  rendered: { views: ActionView[]; part: number; parts: number },
+): Promise<void> {
+  await client.chat.update({ channel: message.channel, ts: message.ts, ...actionBlocks(rendered.views, rendered.part, rendered.parts) });
 }
 
 /** Replaces a message's blocks (e.g. a task marked done in a collector's list). */
@@ -70,13 +73,13 @@ export async function updateMessageBlocks(client: WebClient, channel: string, ts
   await client.chat.update({ channel, ts, blocks: blocks as never[], text });
 }
 
-/** A letter (PDF) uploaded into the digest's thread, with its summary as comment. */
+/** A letter (PDF) uploaded into the digest's thread, with its summary as comment (escaped); its file id. */
 export async function uploadLetter(
   client: WebClient,
   thread: PostedRef,
   letter: { filename: string; title: string; pdf: Buffer; summary: string },
-): Promise<void> {
-  await uploadToThread(client, thread, {
+): Promise<string> {
+  return uploadToThread(client, thread, {
     filename: letter.filename,
     title: letter.title,
     data: letter.pdf,
@@ -108,13 +111,14 @@ export async function openModal(client: WebClient, triggerId: string, view: Reco
 
 /**
  * (Re)publishes a person's App Home: what awaits their vote (committee members), their tasks for today
- * (collectors); an unregistered person sees only the refusal.
+ * (collectors); an unregistered person sees only the refusal. `notice` answers what they just did there.
  */
 export async function publishHome(
   deps: { db: Database; policy: Policy; now: () => Date },
   client: WebClient,
   userId: string,
   person: SlackPerson | null,
+  notice?: string,
 ): Promise<void> {
   const { db, policy, now } = deps;
   const settings = await db.withConnection(loadSettings);
@@ -127,6 +131,7 @@ export async function publishHome(
     tasks: person?.roles.includes("COLLECTOR") ? await collectorTasks(db, policy, asOf, person.id) : null,
     currency: settings.currency,
     locale: settings.locale,
+    ...(notice ? { notice } : {}),
   });
   await client.views.publish({ user_id: userId, view: view as never });
 }

@@ -5,44 +5,48 @@ import { AppError } from "../../../../errors.js";
 import { recordTaskOutcome } from "../../../../usecases/contacts.js";
 import { STALE_TASK_BUTTON } from "../../../messages.js";
 import { errorBlocks, escape, infoBlocks, type Block } from "../../blocks.js";
-import { userMessage, type ListenerDeps } from "../../deps.js";
+import { afterAck, BUSY, userMessage, type ListenerDeps } from "../../deps.js";
 import { answerPrivately, updateMessageBlocks } from "../../effects.js";
 import { personIn } from "../../trust.js";
 
 export function taskOutcomeButton(deps: ListenerDeps) {
-  const { db, logger, now, queue } = deps;
+  const { db, logger, now } = deps;
   return async ({ ack, body, action, respond, client, context }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
-    await queue.run(async () => {
-      try {
-        const person = personIn(context);
-        const value = JSON.parse((action as { value?: string }).value ?? "{}") as { c?: number; l?: string; ch?: string; o?: string };
-        if (!value.c || !value.l || !value.o) throw new AppError("input.invalid", STALE_TASK_BUTTON);
-        const { label } = await recordTaskOutcome(
-          db,
-          { personId: person.id, origin: "SLACK" },
-          { customerId: value.c, levelId: value.l, channel: value.ch, outcome: value.o },
-          now(),
-        );
-        const message = body as { message?: { ts: string; blocks?: Block[] }; container?: { channel_id?: string } };
-        if (message.message?.blocks && message.container?.channel_id) {
-          const key = `task-${value.c}:${value.l}`;
-          const blocks = message.message.blocks.map((b) =>
-            b.block_id === key
-              ? { type: "context", block_id: key, elements: [{ type: "mrkdwn", text: `:white_check_mark: ${escape(label)} — recorded` }] }
-              : b,
+    await afterAck(
+      deps,
+      async () => {
+        try {
+          const person = personIn(context);
+          const value = JSON.parse((action as { value?: string }).value ?? "{}") as { c?: number; l?: string; ch?: string; o?: string };
+          if (!value.c || !value.l || !value.o) throw new AppError("input.invalid", STALE_TASK_BUTTON);
+          const { label } = await recordTaskOutcome(
+            db,
+            { personId: person.id, origin: "SLACK" },
+            { customerId: value.c, levelId: value.l, channel: value.ch, outcome: value.o },
+            now(),
           );
-          await updateMessageBlocks(client, message.container.channel_id, message.message.ts, blocks, "Your tasks");
+          const message = body as { message?: { ts: string; blocks?: Block[] }; container?: { channel_id?: string } };
+          if (message.message?.blocks && message.container?.channel_id) {
+            const key = `task-${value.c}:${value.l}`;
+            const blocks = message.message.blocks.map((b) =>
+              b.block_id === key
+                ? { type: "context", block_id: key, elements: [{ type: "mrkdwn", text: `:white_check_mark: ${escape(label)} — recorded` }] }
+                : b,
+            );
+            await updateMessageBlocks(client, message.container.channel_id, message.message.ts, blocks, "Your tasks");
+          }
+          if (value.o === "dispute") {
+            await answerPrivately(respond, client, body, {
+              replace_original: false,
+              ...infoBlocks("Recorded. Now say which invoice and why: /dispute INVOICE reason — dunning on it pauses."),
+            });
+          }
+        } catch (error) {
+          await answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(userMessage(error, logger)) });
         }
-        if (value.o === "dispute") {
-          await answerPrivately(respond, client, body, {
-            replace_original: false,
-            ...infoBlocks("Recorded. Now say which invoice and why: /dispute INVOICE reason — dunning on it pauses."),
-          });
-        }
-      } catch (error) {
-        await answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(userMessage(error, logger)) });
-      }
-    });
+      },
+      () => answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(BUSY) }),
+    );
   };
 }

@@ -1,63 +1,75 @@
 // Approve / Reject on a proposed action (in the digest's thread or in App Home): the vote is checked by the
-// policy and recorded once; the message is re-rendered, a decision announced with its letters.
+// policy and recorded once, and the person is answered privately (App Home: their Home republished with the
+// answer on top). Nothing else happens here: the message updates, the announcement in the thread and the
+// letter are jobs written with the vote (src/usecases/effects.ts) and run by the queue (../../jobs.ts), so a
+// click never waits on, nor is lost with, a call to Slack.
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
-import type { WebClient } from "@slack/web-api";
+import { loadSettings } from "../../../../db/settings.js";
+import type { Decision } from "../../../../domain/approvals.js";
+import { calendarDateAt } from "../../../../domain/calendarDate.js";
 import { AppError } from "../../../../errors.js";
-import type { PostedRef } from "../../../../jobs/weeklyDigest.js";
-import { decisionDocuments } from "../../../../services/decisionDocuments.js";
 import { decisionSummary, recordVote, type VoteResult } from "../../../../usecases/votes.js";
 import { STALE_ACTION_BUTTON } from "../../../messages.js";
-import { errorBlocks } from "../../blocks.js";
-import { userMessage, type ListenerDeps } from "../../deps.js";
-import { announceInThread, answerPrivately, publishHome, updateDigestMessage, uploadLetter } from "../../effects.js";
+import { errorBlocks, infoBlocks } from "../../blocks.js";
+import { afterAck, BUSY, userMessage, type ListenerDeps } from "../../deps.js";
+import { answerPrivately, publishHome } from "../../effects.js";
 import { personIn } from "../../trust.js";
 
-/** The letters a decision produces, uploaded into the digest's thread; a failure is said there too. */
-async function attachLetters(
-  deps: ListenerDeps,
-  client: WebClient,
-  thread: PostedRef,
-  personId: number,
-  result: VoteResult,
-): Promise<void> {
-  const { db, policy, documentsDir, now, logger } = deps;
-  try {
-    for (const doc of await decisionDocuments(db, policy, { personId, origin: "SLACK" }, result, documentsDir, now()))
-      await uploadLetter(client, thread, doc);
-  } catch (error) {
-    await announceInThread(client, thread, `The letter for #${result.actionId} could not be produced: ${userMessage(error, logger)}`);
-  }
+/** "30/11/2026": the day an instant falls on in the company's time zone. */
+function dayOf(instant: Date, timeZone: string): string {
+  const [y, m, d] = calendarDateAt(instant, timeZone).split("-");
+  return `${d}/${m}/${y}`;
 }
 
-export function voteButton(deps: ListenerDeps, decision: "APPROVE" | "REJECT") {
-  const { db, policy, logger, now, queue } = deps;
+/** The private answer to a vote: recorded (and what is still needed, or the decision), or already on file. */
+export function voteAnswer(result: VoteResult, decision: Decision, timeZone: string): string {
+  if (!result.recorded) {
+    const previous = result.previousVote;
+    if (!previous) return `Your vote on #${result.actionId} was already recorded.`;
+    return `You already ${previous.decision === "APPROVE" ? "approved" : "rejected"} this on ${dayOf(previous.at, timeZone)}.`;
+  }
+  const yours = `Your ${decision === "APPROVE" ? "approval" : "rejection"} of #${result.actionId} is recorded.`;
+  const decided = decisionSummary(result);
+  if (decided) return `${yours} ${decided} The digest's thread will say so.`;
+  const missing = result.outcome.missing;
+  return missing.length > 0 ? `${yours} Still needed: ${missing.join(", ")}.` : yours;
+}
+
+export function voteButton(deps: ListenerDeps, decision: Decision) {
+  const { db, policy, logger, now } = deps;
   return async ({ ack, body, action, respond, client, context }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
-    await queue.run(async () => {
-      try {
-        const actionId = Number((action as { value?: string }).value);
-        if (!Number.isInteger(actionId)) throw new AppError("input.invalid", STALE_ACTION_BUTTON);
+    const b = body as { user: { id: string }; container?: { type?: string } };
+    const fromHome = b.container?.type === "view";
+    await afterAck(
+      deps,
+      async () => {
         const person = personIn(context);
-        const result = await recordVote(db, policy, { personId: person.id, origin: "SLACK" }, { actionId, decision }, now());
-        const b = body as {
-          user: { id: string };
-          container?: { type?: string; channel_id?: string; message_ts?: string };
-          message?: { thread_ts?: string };
-        };
-        if (b.container?.type === "view") await publishHome(deps, client, b.user.id, person);
-        const threadTs = b.message?.thread_ts;
-        if (b.container?.channel_id && b.container.message_ts) {
-          await updateDigestMessage(db, policy, client, b.container.channel_id, b.container.message_ts);
-          const announcement = decisionSummary(result);
-          if (announcement && threadTs) {
-            const thread = { channel: b.container.channel_id, ts: threadTs };
-            await announceInThread(client, thread, announcement);
-            await attachLetters(deps, client, thread, person.id, result);
-          }
+        let answer: { text: string; failed: boolean };
+        try {
+          const actionId = Number((action as { value?: string }).value);
+          if (!Number.isInteger(actionId)) throw new AppError("input.invalid", STALE_ACTION_BUTTON);
+          const result = await recordVote(db, policy, { personId: person.id, origin: "SLACK" }, { actionId, decision }, now());
+          // The company's time zone dates a vote already on file; a new vote needs no extra query.
+          const timeZone = result.previousVote ? (await db.withConnection(loadSettings)).timeZone : "UTC";
+          answer = { text: voteAnswer(result, decision, timeZone), failed: false };
+        } catch (error) {
+          answer = { text: userMessage(error, logger), failed: true };
         }
-      } catch (error) {
-        await answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(userMessage(error, logger)) });
-      }
-    });
+        try {
+          // App Home clicks carry no response_url: the answer is the Home itself, republished, with it on top.
+          if (fromHome) await publishHome(deps, client, b.user.id, person, answer.text);
+          else
+            await answerPrivately(respond, client, body, {
+              replace_original: false,
+              ...(answer.failed ? errorBlocks : infoBlocks)(answer.text),
+            });
+        } catch (error) {
+          // What was recorded stays recorded (its effects are queued); only the answer is lost.
+          logger.warn({ err: error, fromHome }, "the answer to a vote could not be delivered");
+        }
+      },
+      () => answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(BUSY) }),
+    );
   };
 }

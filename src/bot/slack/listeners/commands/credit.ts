@@ -7,38 +7,42 @@ import { AppError } from "../../../../errors.js";
 import { accountView } from "../../../../services/committeeViews.js";
 import { findAccount } from "../../../../usecases/accounts.js";
 import { customerFileBlocks, errorBlocks } from "../../blocks.js";
-import { userMessage, type ListenerDeps } from "../../deps.js";
+import { afterAck, BUSY, userMessage, type ListenerDeps } from "../../deps.js";
 import { answerPrivately } from "../../effects.js";
 
 /** The longest search accepted: a name, a customer id or an invoice number is never longer. */
 export const CREDIT_QUERY_MAX = 200;
 
 export function creditCommand(deps: ListenerDeps) {
-  const { db, policy, logger, now, queue } = deps;
+  const { db, policy, logger, now } = deps;
   return async ({ command, ack, respond, client, body }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
-    await queue.run(async () => {
-      try {
-        const query = command.text.trim();
-        if (query.length > CREDIT_QUERY_MAX)
-          throw new AppError(
-            "input.invalid",
-            `The search is too long: ${query.length.toLocaleString("en-GB")} characters, at most ${CREDIT_QUERY_MAX}. Give a customer name, customer id or invoice number.`,
-          );
-        const customer = await findAccount(db, query);
-        const timeZone = (await db.withConnection(loadSettings)).timeZone;
-        const { settings, account, file } = await accountView(db, policy, calendarDateAt(now(), timeZone), customer.id);
-        const message = customerFileBlocks({
-          account,
-          file,
-          bucketLabels: bucketLabels(policy.agingBuckets),
-          currency: settings.currency,
-          locale: settings.locale,
-        });
-        await answerPrivately(respond, client, body, message);
-      } catch (error) {
-        await answerPrivately(respond, client, body, errorBlocks(userMessage(error, logger)));
-      }
-    });
+    await afterAck(
+      deps,
+      async () => {
+        try {
+          const query = command.text.trim();
+          if (query.length > CREDIT_QUERY_MAX)
+            throw new AppError(
+              "input.invalid",
+              `The search is too long: ${query.length.toLocaleString("en-GB")} characters, at most ${CREDIT_QUERY_MAX}. Give a customer name, customer id or invoice number.`,
+            );
+          const customer = await findAccount(db, query);
+          const timeZone = (await db.withConnection(loadSettings)).timeZone;
+          const { settings, account, file } = await accountView(db, policy, calendarDateAt(now(), timeZone), customer.id);
+          const message = customerFileBlocks({
+            account,
+            file,
+            bucketLabels: bucketLabels(policy.agingBuckets),
+            currency: settings.currency,
+            locale: settings.locale,
+          });
+          await answerPrivately(respond, client, body, message);
+        } catch (error) {
+          await answerPrivately(respond, client, body, errorBlocks(userMessage(error, logger)));
+        }
+      },
+      () => answerPrivately(respond, client, body, { ...errorBlocks(BUSY) }),
+    );
   };
 }
