@@ -13,6 +13,9 @@ import { scheduleDailyTasks, scheduleWeeklyDigest } from "./jobs/schedule.js";
 import { loadSettings } from "./db/settings.js";
 import { readTeamsConfig } from "./config/teams.js";
 import { createTeamsApp } from "./bot/teams/app.js";
+import { slackAdminNotifier, slackJobHandlers } from "./bot/slack/jobs.js";
+import { letterJobHandlers } from "./jobs/effects.js";
+import { JobWorker, type JobHandler, type JobRecord } from "./jobs/queue.js";
 import { teamsDigestPublisher, teamsTaskPublisher } from "./bot/teams/publisher.js";
 
 const log = createLogger();
@@ -41,12 +44,17 @@ try {
     log.info({ database: db.kind, applied: report.applied.length }, "database ready");
     const settings = await db.withConnection(loadSettings);
     const stops: Array<() => Promise<void>> = [];
+    // The effects of decisions (letters, message updates, announcements), run by one worker for both platforms.
+    const jobHandlers: Record<string, JobHandler> = letterJobHandlers({ policy, documentsDir: env.DOCUMENTS_DIR });
+    const failureNotifiers: Array<(job: JobRecord, reason: string) => Promise<void>> = [];
 
     if (slack) {
       const { app, init } = createSlackApp({ config: slack, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR });
       // auth.test: a refused SLACK_BOT_TOKEN stops here, before anything says "running".
       const workspace = await init();
       log.info({ team: workspace.teamId }, "Slack workspace verified");
+      Object.assign(jobHandlers, slackJobHandlers({ client: app.client, db, policy, logger: log }));
+      failureNotifiers.push(slackAdminNotifier(app.client, db, log));
       await (slack.SLACK_MODE === "http" ? app.start(slack.SLACK_PORT) : app.start());
       stops.push(async () => {
         await app.stop();
@@ -87,6 +95,18 @@ try {
       );
       log.info({ platform: "teams", cron: teams.TASKS_CRON }, "collectors' daily tasks scheduled");
     }
+
+    const worker = new JobWorker({
+      db,
+      logger: log,
+      handlers: jobHandlers,
+      onFailed: async (job, reason) => {
+        for (const notify of failureNotifiers) await notify(job, reason);
+      },
+    });
+    worker.start();
+    log.info({ kinds: worker.kinds.length }, "decisions' effects worker running (ccbot jobs list)");
+    stops.unshift(() => worker.stop());
 
     const stop = async () => {
       for (const s of stops) await s();
