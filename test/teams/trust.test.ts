@@ -31,6 +31,7 @@ import {
   postRaw,
   sendActivity,
   startTeamsBot,
+  teamsWorker,
   type Member,
 } from "../helpers/teamsRequests.js";
 
@@ -233,6 +234,7 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
     before = connector.calls.length;
     const comment = await click(FIN, VERBS.comment, { actionId, [`comment_${actionId}`]: INJECTION }, part.ts, channel(part.channel));
     expect(comment.body?.type).toBe("application/vnd.microsoft.card.adaptive");
+    await teamsWorker(db, messenger, { logger: log.logger }).runDue(); // the echo in the thread is a job
     const announced = await connector.waitFor((c) => c.method === "POST" && String(c.body.text).includes("Nathalie Roche on #"), before);
     expect(announced.conversationId).toBe(part.channel);
     expectInert(String(announced.body.text));
@@ -261,7 +263,7 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
     const part = await digestPart();
     const actionId = part.actionIds[1] as number;
     const comment = await click(FIN, VERBS.comment, { actionId, [`comment_${actionId}`]: long }, part.ts, channel(part.channel));
-    expect(comment.body?.value).toBe("Keep the comment under 2,000 characters.");
+    expect(comment.body?.value).toBe("The comment is too long: 2,001 characters, at most 2,000.");
     expect(await db.prisma.dispute.count({ where: { invoice: { number: "F2026-0002" } } })).toBe(0);
   });
 
@@ -290,11 +292,17 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
     connector.failNext(403);
     const vote = await click(FIN, VERBS.approve, { actionId }, part.ts, channel(part.channel));
     expect(vote.body?.type).toBe("application/vnd.microsoft.card.adaptive");
+    // The update is the job's, after the answer: refused, the job failed for good, the vote recorded all the same.
+    await teamsWorker(db, messenger, { logger: log.logger }).runDue();
     expect(connector.calls.some((c) => c.status === 403 && c.method === "PUT")).toBe(true);
     expect(await db.prisma.vote.count({ where: { actionId } })).toBe(1);
     const lines = log.lines.slice(from);
-    const failure = lines.find((l) => l.includes("digest.card.update"));
-    expect(failure && JSON.parse(failure)).toMatchObject({ level: 50, effect: "digest.card.update", failure: { status: 403, code: "Throttled" } });
+    const failure = lines.find((l) => l.includes("job failed for good"));
+    expect(failure && JSON.parse(failure)).toMatchObject({
+      level: 50,
+      job: "teams.refresh-action",
+      err: "PermanentJobError: card update: Teams answered HTTP 403 (Http403)",
+    });
     expect(failure).not.toMatch(/Bearer|Customer \d|"card"|attachments/);
   });
 
