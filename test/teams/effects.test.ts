@@ -93,7 +93,15 @@ async function fixture(db: Database): Promise<Fixture> {
     });
   // Next week's digest, planned (its split stored) but not posted yet: nothing of it may be updated.
   await db.prisma.postedMessage.create({
-    data: { platform: "TEAMS", job: "weekly-digest", slot: "2025-W32", part: "actions-1", channel: "", ts: "", actionIds: [...notices, ...blocks] },
+    data: {
+      platform: "TEAMS",
+      job: "weekly-digest",
+      slot: "2025-W32",
+      part: "actions-1",
+      channel: "",
+      ts: "",
+      actionIds: [...notices, ...blocks],
+    },
   });
   return { notices, blocks };
 }
@@ -231,7 +239,9 @@ describe.each(targets)("a decision's effects in Teams, as durable jobs, on $name
         await new Promise((r) => setTimeout(r, 20));
       }
       const [row] = await db.withConnection((sql) =>
-        sql.query<{ seconds: number }>(`SELECT EXTRACT(EPOCH FROM ("runAt" - now()))::float8 AS seconds FROM job WHERE id = $1`, [String(job.id)]),
+        sql.query<{ seconds: number }>(`SELECT EXTRACT(EPOCH FROM ("runAt" - now()))::float8 AS seconds FROM job WHERE id = $1`, [
+          String(job.id),
+        ]),
       );
       expect(row?.seconds).toBeGreaterThanOrEqual(15);
       expect(job.lastError).toContain("HTTP 429");
@@ -301,7 +311,11 @@ describe.each(targets)("a decision's effects in Teams, as durable jobs, on $name
     const calls = connector.calls.length;
     const jobs = await db.prisma.job.count();
     const again = await click(FIN, actionId);
-    expect(again.body).toEqual({ statusCode: 200, type: "application/vnd.microsoft.activity.message", value: "You already approved this on 31/07/2025." });
+    expect(again.body).toEqual({
+      statusCode: 200,
+      type: "application/vnd.microsoft.activity.message",
+      value: "You already approved this on 31/07/2025.",
+    });
     expect(await worker.runDue()).toBe(0);
     expect(await db.prisma.job.count()).toBe(jobs);
     expect(connector.calls.length).toBe(calls);

@@ -30,5 +30,12 @@ export async function notifyCollector(t: TeamsContext, flaggedBy: string, disput
     { ...dispute, invoiceNumber: inert(dispute.invoiceNumber), customerName: inert(dispute.customerName) },
     inert(reason),
   );
-  return attempt(t, "dispute.notify_collector", { disputeId: dispute.disputeId }, () => t.messenger.post(ref.conversationId, md`⏸️ ` + notice));
+  return attempt(t, "dispute.notify_collector", { disputeId: dispute.disputeId }, () =>
+    t.messenger.post(
+      ref.conversationId,
+      md`
+⏸️
+      ` + notice,
+    ),
+  );
 }

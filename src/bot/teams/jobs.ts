@@ -83,7 +83,12 @@ async function threadOfAction(db: Database, actionId: number): Promise<string | 
 }
 
 /** Posts once per job key: a retry after Teams accepted the post finds the record and does nothing. */
-async function postOnce(db: Database, job: JobRecord, conversationId: string, post: () => Promise<string>): Promise<"posted" | "already posted"> {
+async function postOnce(
+  db: Database,
+  job: JobRecord,
+  conversationId: string,
+  post: () => Promise<string>,
+): Promise<"posted" | "already posted"> {
   const where = { platform: "TEAMS" as const, job: EFFECT_POSTS, slot: job.key, part: "post" };
   if (await db.prisma.postedMessage.findFirst({ where })) return "already posted";
   const id = await post();
@@ -161,7 +166,11 @@ export function teamsAdminNotifier(messenger: TeamsMessenger, db: Database, logg
   return async (job: JobRecord, reason: string): Promise<void> => {
     // (Filtered here: Prisma's `has` on an enum list fails through the driver adapters.)
     const admins = (
-      await db.prisma.chatIdentity.findMany({ where: { platform: "TEAMS", person: { active: true } }, include: { person: true }, orderBy: { id: "asc" } })
+      await db.prisma.chatIdentity.findMany({
+        where: { platform: "TEAMS", person: { active: true } },
+        include: { person: true },
+        orderBy: { id: "asc" },
+      })
     ).filter((i) => i.person.roles.includes("ADMIN"));
     const text = md`An effect failed for good: ${job.kind} #${job.id.toString()}: ${reason}. Fix the cause, then: ccbot jobs retry ${job.id.toString()}`;
     let told = 0;
@@ -173,9 +182,16 @@ export function teamsAdminNotifier(messenger: TeamsMessenger, db: Database, logg
         told += 1;
       } catch (error) {
         // One admin who blocked the bot does not keep the others from being told.
-        logger?.warn({ jobId: job.id.toString(), personId: admin.personId, err: describeFailure(error) }, "could not tell an admin in Teams");
+        logger?.warn(
+          { jobId: job.id.toString(), personId: admin.personId, err: describeFailure(error) },
+          "could not tell an admin in Teams",
+        );
       }
     }
-    if (told === 0) logger?.warn({ jobId: job.id.toString(), kind: job.kind }, "no Teams admin could be told of the failed job (none has a personal chat with the bot)");
+    if (told === 0)
+      logger?.warn(
+        { jobId: job.id.toString(), kind: job.kind },
+        "no Teams admin could be told of the failed job (none has a personal chat with the bot)",
+      );
   };
 }

@@ -72,7 +72,9 @@ export class TeamsMessenger {
   }
 
   async post(conversationId: string, message: CardMessage | FileMessage | string): Promise<string> {
-    const sent = await guarded(this.delivery.run(conversationId, () => this.app.send(conversationId, this.activity(message) as never), this.runOptions));
+    const sent = await guarded(
+      this.delivery.run(conversationId, () => this.app.send(conversationId, this.activity(message) as never), this.runOptions),
+    );
     return sent.id;
   }
 

@@ -33,9 +33,12 @@ export type CardActionAnswer = ReturnType<typeof cardResponse> | ReturnType<type
 /** "You already approved this on 30/11/2026.": a repeated click, answered to the clicker only. */
 async function alreadyVoted(t: TeamsContext, previous: NonNullable<VoteResult["previousVote"]>): Promise<string> {
   const { settings } = await today(t);
-  const on = new Intl.DateTimeFormat(settings.locale, { timeZone: settings.timeZone, day: "2-digit", month: "2-digit", year: "numeric" }).format(
-    previous.at,
-  );
+  const on = new Intl.DateTimeFormat(settings.locale, {
+    timeZone: settings.timeZone,
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+  }).format(previous.at);
   return `You already ${previous.decision === "APPROVE" ? "approved" : "rejected"} this on ${on}.`;
 }
 
@@ -125,7 +128,9 @@ async function taskPromise(t: TeamsContext, a: Inbound, data: Record<string, unk
 async function offerEvidence(t: TeamsContext, a: Inbound, data: Record<string, unknown>): Promise<CardActionAnswer> {
   await authorize(t, a, "read-accounts");
   if (a.conversation.conversationType !== "personal")
-    return messageResponse("The evidence file is personal data: ask for it in your personal chat with me (credit ACME there, then the button).");
+    return messageResponse(
+      "The evidence file is personal data: ask for it in your personal chat with me (credit ACME there, then the button).",
+    );
   const customerId = Number(data.c);
   const customer = Number.isInteger(customerId) ? await t.db.prisma.customer.findUnique({ where: { id: customerId } }) : null;
   if (!customer) throw new AppError("not_found", "This customer is no longer known.");
@@ -211,7 +216,9 @@ export function onFileConsentAccept(t: TeamsContext) {
       if (!res.ok) throw new Error(`upload refused: HTTP ${res.status}`);
       await t.messenger.post(a.conversation.id, {
         text: md`Evidence file: ${info.name}`,
-        attachments: [fileInfoAttachment({ name: info.name, contentUrl: info.contentUrl, uniqueId: info.uniqueId, fileType: info.fileType })],
+        attachments: [
+          fileInfoAttachment({ name: info.name, contentUrl: info.contentUrl, uniqueId: info.uniqueId, fileType: info.fileType }),
+        ],
       });
     } catch (error) {
       await t.messenger.post(a.conversation.id, `The evidence file was not sent: ${userMessage(t, error)}`);
