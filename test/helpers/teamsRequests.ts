@@ -62,7 +62,7 @@ export async function startTeamsBot(
 export function teamsWorker(
   db: Database,
   messenger: TeamsMessenger,
-  options: { now?: () => Date; documentsDir?: string; logger?: Logger; pollMs?: number } = {},
+  options: { now?: () => Date; documentsDir?: string; logger?: Logger; pollMs?: number; concurrency?: number } = {},
 ): JobWorker {
   const logger = options.logger ?? createLogger("silent");
   return new JobWorker({
@@ -76,6 +76,7 @@ export function teamsWorker(
     random: () => 0,
     baseBackoffMs: 1,
     pollMs: options.pollMs ?? 50,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
 }

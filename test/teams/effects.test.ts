@@ -41,6 +41,8 @@ interface Fixture {
   notices: number[];
   /** Proposals to block deliveries awaiting the committee. */
   blocks: number[];
+  /** Two more, shown together in one reply. */
+  together: number[];
 }
 
 /** Customers owned by Claire, each with one proposal, each shown in its own posted reply of one digest. */
@@ -91,6 +93,8 @@ async function fixture(db: Database): Promise<Fixture> {
     await db.prisma.postedMessage.create({
       data: { ...digest, part: `actions-${i + 1}`, channel: THREAD, ts: String(201 + i), actionIds: [actionId] },
     });
+  const together = [await proposal(30, "BLOCK_DELIVERIES"), await proposal(31, "BLOCK_DELIVERIES")];
+  await db.prisma.postedMessage.create({ data: { ...digest, part: "actions-9", channel: THREAD, ts: "299", actionIds: together } });
   // Next week's digest, planned (its split stored) but not posted yet: nothing of it may be updated.
   await db.prisma.postedMessage.create({
     data: {
@@ -103,7 +107,7 @@ async function fixture(db: Database): Promise<Fixture> {
       actionIds: [...notices, ...blocks],
     },
   });
-  return { notices, blocks };
+  return { notices, blocks, together };
 }
 
 const sha = (data: Buffer) => createHash("sha256").update(data).digest("hex");
@@ -320,5 +324,20 @@ describe.each(targets)("a decision's effects in Teams, as durable jobs, on $name
     expect(await db.prisma.job.count()).toBe(jobs);
     expect(connector.calls.length).toBe(calls);
     expect(await db.prisma.historyEntry.count({ where: { kind: "action.vote", actionId } })).toBe(1);
+  });
+
+  it("votes on several actions of one reply, before the worker runs, update that reply once, showing them all", async () => {
+    const [first, second] = data.together as [number, number];
+    expect((await click(FIN, first)).body).toMatchObject({ type: CARD });
+    expect((await click(FIN, second)).body).toMatchObject({ type: CARD });
+    const before = connector.calls.length;
+    // One job at a time: the first refresh finds the second still to run and leaves the reply to it.
+    expect(await teamsWorker(db, messenger, { now: NOW, documentsDir, concurrency: 1 }).runDue()).toBe(2);
+    const updates = connector.accepted(before).filter((c) => c.method === "PUT");
+    expect(updates.map((c) => c.activityId)).toEqual(["299"]);
+    expect(JSON.stringify(updates[0]?.body).match(/approved by Nathalie Roche/g)).toHaveLength(2);
+    expect(
+      (await db.prisma.job.findMany({ where: { kind: "teams.refresh-action", payload: { path: ["actionId"], equals: first } } }))[0]?.state,
+    ).toBe("DONE");
   });
 });

@@ -82,6 +82,20 @@ async function threadOfAction(db: Database, actionId: number): Promise<string | 
   return (await postedPartsShowing(db, actionId)).at(-1)?.channel ?? null;
 }
 
+/**
+ * Whether a refresh job enqueued after `job` (a later vote) for one of `actionIds` has yet to run: it will render
+ * the message with everything we would show, and more.
+ */
+async function laterRefreshPending(db: Database, job: JobRecord, actionIds: number[]): Promise<boolean> {
+  const rows = await db.withConnection((sql) =>
+    sql.query(
+      `SELECT 1 FROM job WHERE kind = $1 AND id > $2 AND state = 'PENDING' AND (payload->>'actionId')::int = ANY($3::int[]) LIMIT 1`,
+      [job.kind, job.id.toString(), actionIds],
+    ),
+  );
+  return rows.length > 0;
+}
+
 /** Posts once per job key: a retry after Teams accepted the post finds the record and does nothing. */
 async function postOnce(
   db: Database,
@@ -115,12 +129,18 @@ export function teamsJobHandlers(deps: TeamsJobDeps): Record<string, JobHandler>
       const { actionId } = payloadOf(job, actionPayload);
       const parts = await postedPartsShowing(db, actionId);
       const users = parts.length > 0 ? await refreshUserIds(db) : [];
+      let skipped = 0;
       for (const message of parts) {
+        // A later refresh still to run for an action of this message renders it after us: one update for a burst.
+        if (await laterRefreshPending(db, job, message.actionIds)) {
+          skipped += 1;
+          continue;
+        }
         // Rendered now, from the database: whatever votes came since the job was enqueued are shown too.
         const { views, part, parts: total } = await digestPartView(db, policy, { ...message, platform: "TEAMS" });
         await teamsCall("card update", () => messenger.update(message.channel, message.ts, actionsCard(views, part, total, users)));
       }
-      logger.info({ actionId, updated: parts.length }, "Teams digest cards refreshed");
+      logger.info({ actionId, updated: parts.length - skipped, leftToLaterJob: skipped }, "Teams digest cards refreshed");
     },
 
     [TEAMS_JOB_KINDS.announceDecision]: async (job, { db, logger }) => {
