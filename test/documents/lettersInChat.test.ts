@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App as SlackApp } from "@slack/bolt";
 import type { App as TeamsApp } from "@microsoft/teams.apps";
+import type { TeamsMessenger } from "../../src/bot/teams/app.js";
 import { VERBS } from "../../src/bot/teams/cards.js";
 import type { Database } from "../../src/db/database.js";
 import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
@@ -15,7 +16,7 @@ import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js
 import { slackJobWorker } from "../helpers/slackJobs.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
 import { buttonClick, postToBot, startSlackBot } from "../helpers/slackRequests.js";
-import { CHANNEL, channel, executeActivity, sendActivity, startTeamsBot, type Member } from "../helpers/teamsRequests.js";
+import { CHANNEL, channel, executeActivity, sendActivity, startTeamsBot, teamsWorker, type Member } from "../helpers/teamsRequests.js";
 
 afterAll(dropTestSchemas);
 
@@ -158,13 +159,15 @@ describe.each(targets)("approved letters in the chat on $name", (target) => {
     let connector: BotConnectorStandIn;
     let app: TeamsApp;
     let port: number;
+    let messenger: TeamsMessenger;
     let actionId: number;
+    const documentsDir = mkdtempSync(path.join(tmpdir(), "letters-"));
 
     beforeAll(async () => {
       db = await freshDatabase(target);
       actionId = await fixture(db);
       connector = await new BotConnectorStandIn().start();
-      ({ app, port } = await startTeamsBot(db, connector.url, { now: NOW, documentsDir: mkdtempSync(path.join(tmpdir(), "letters-")) }));
+      ({ app, port, messenger } = await startTeamsBot(db, connector.url, { now: NOW, documentsDir }));
       // the digest reply that carries the action, as the weekly job records it
       await db.prisma.postedMessage.create({
         data: {
@@ -190,6 +193,8 @@ describe.each(targets)("approved letters in the chat on $name", (target) => {
       await click(FIN);
       const before = connector.calls.length;
       await click(OWNER);
+      // The letter is issued, then posted, by the jobs the decision enqueued.
+      await teamsWorker(db, messenger, { now: NOW, documentsDir }).runDue();
       const letter = await connector.waitFor((c) => c.method === "POST" && JSON.stringify(c.body).includes("Read the letter"), before);
       expect(letter.conversationId).toBe(`${CHANNEL};messageid=100`);
       const card = (letter.body.attachments as Array<{ content: unknown }>)[0]?.content;

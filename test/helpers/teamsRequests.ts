@@ -3,6 +3,9 @@
 import type { App } from "@microsoft/teams.apps";
 import { createTeamsApp, type TeamsMessenger } from "../../src/bot/teams/app.js";
 import { Delivery } from "../../src/bot/teams/delivery.js";
+import { teamsAdminNotifier, teamsJobHandlers } from "../../src/bot/teams/jobs.js";
+import { letterJobHandlers } from "../../src/jobs/effects.js";
+import { JobWorker } from "../../src/jobs/queue.js";
 import { readTeamsConfig } from "../../src/config/teams.js";
 import type { Database } from "../../src/db/database.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
@@ -49,6 +52,33 @@ export async function startTeamsBot(
   });
   await app.start(port);
   return { app, port, messenger };
+}
+
+/**
+ * The job worker `npm start` runs beside the Teams app: the letter and the Teams effects, failures reported to
+ * the admins. No jitter and a 1 ms backoff step, so that a plain failure is retried within the same runDue();
+ * a Retry-After still sets the next attempt's time.
+ */
+export function teamsWorker(
+  db: Database,
+  messenger: TeamsMessenger,
+  options: { now?: () => Date; documentsDir?: string; logger?: Logger; pollMs?: number; concurrency?: number } = {},
+): JobWorker {
+  const logger = options.logger ?? createLogger("silent");
+  return new JobWorker({
+    db,
+    logger,
+    handlers: {
+      ...letterJobHandlers({ policy: defaultPolicy, documentsDir: options.documentsDir ?? "data/documents" }),
+      ...teamsJobHandlers({ messenger, db, policy: defaultPolicy, logger }),
+    },
+    onFailed: teamsAdminNotifier(messenger, db, logger),
+    random: () => 0,
+    baseBackoffMs: 1,
+    pollMs: options.pollMs ?? 50,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
 }
 
 export interface Member {

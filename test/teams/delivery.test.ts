@@ -61,6 +61,36 @@ describe("Teams delivery", () => {
     expect(calls).toBe(3);
   });
 
+  it("a job's call (maxWaitMs) is not kept waiting: a Retry-After longer than that is thrown at once, status and Retry-After intact; a short backoff is still waited", async () => {
+    const { sleeps, sleep } = recorder();
+    const delivery = new Delivery({ minGapMs: 0, baseDelayMs: 100, sleep, random: () => 1 });
+    let calls = 0;
+    const throttled = delivery.run(
+      "c",
+      async () => {
+        calls += 1;
+        throw failure(429, "16");
+      },
+      { maxWaitMs: 2_000 },
+    );
+    await expect(throttled).rejects.toMatchObject({ response: { status: 429, headers: { "retry-after": "16" } } });
+    expect(calls).toBe(1);
+    expect(sleeps).toEqual([]);
+    // A 502 without Retry-After: a 100 ms step is under the limit, retried here.
+    const answers = [failure(502)];
+    const sent = await delivery.run(
+      "c",
+      async () => {
+        const next = answers.shift();
+        if (next) throw next;
+        return "sent";
+      },
+      { maxWaitMs: 2_000 },
+    );
+    expect(sent).toBe("sent");
+    expect(sleeps).toEqual([100]);
+  });
+
   it("sends to one conversation (and its threads) one after the other, at least minGap apart", async () => {
     const delivery = new Delivery({ minGapMs: 40 });
     const starts: number[] = [];

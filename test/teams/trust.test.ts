@@ -31,6 +31,7 @@ import {
   postRaw,
   sendActivity,
   startTeamsBot,
+  teamsWorker,
   type Member,
 } from "../helpers/teamsRequests.js";
 
@@ -82,7 +83,10 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
       IMPORTERS.customers,
       writeTemp(
         `teams-trust-customers-${target.name}.csv`,
-        csv("external_id;name;collector;sales_owner;credit_limit", "C004;Dupont Électricité;sophie@acme.example;claire@acme.example;5000,00"),
+        csv(
+          "external_id;name;collector;sales_owner;credit_limit",
+          "C004;Dupont Électricité;sophie@acme.example;claire@acme.example;5000,00",
+        ),
       ),
     );
     await runImport(
@@ -139,7 +143,10 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
     const search = await sendActivity(
       port,
       fromTenant(
-        invokeActivity(connector.url, OWNER, channel(), "composeExtension/query", { commandId: "findAccount", parameters: [{ name: "query", value: "C004" }] }),
+        invokeActivity(connector.url, OWNER, channel(), "composeExtension/query", {
+          commandId: "findAccount",
+          parameters: [{ name: "query", value: "C004" }],
+        }),
         FOREIGN,
       ),
     );
@@ -152,7 +159,14 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
     expect((await sendActivity(port, installActivity(connector.url, FIN, channel()))).status).toBe(200);
     // Stored by an older version: the most recent channel install, from another tenant.
     await db.prisma.conversationRef.create({
-      data: { platform: "TEAMS", scope: "channel", conversationId: FOREIGN_CHANNEL, serviceUrl: connector.url, tenantId: FOREIGN, updatedAt: new Date("2030-01-01T00:00:00Z") },
+      data: {
+        platform: "TEAMS",
+        scope: "channel",
+        conversationId: FOREIGN_CHANNEL,
+        serviceUrl: connector.url,
+        tenantId: FOREIGN,
+        updatedAt: new Date("2030-01-01T00:00:00Z"),
+      },
     });
     const before = connector.calls.length;
     const run = await runWeeklyDigest(
@@ -172,7 +186,10 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
     refusals.push(JSON.stringify((await say(STRANGER, "dispute F2026-0001 price too high")).body));
     const search = await sendActivity(
       port,
-      invokeActivity(connector.url, STRANGER, channel(), "composeExtension/query", { commandId: "findAccount", parameters: [{ name: "query", value: "C004" }] }),
+      invokeActivity(connector.url, STRANGER, channel(), "composeExtension/query", {
+        commandId: "findAccount",
+        parameters: [{ name: "query", value: "C004" }],
+      }),
     );
     refusals.push(JSON.stringify(search.body));
     const before = connector.calls.length;
@@ -183,7 +200,13 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
         type: "fileUpload",
         action: "accept",
         context: { c: c004 },
-        uploadInfo: { name: "e.pdf", uploadUrl: `${connector.url}/upload/stolen.pdf`, contentUrl: "https://x", uniqueId: "u", fileType: "pdf" },
+        uploadInfo: {
+          name: "e.pdf",
+          uploadUrl: `${connector.url}/upload/stolen.pdf`,
+          contentUrl: "https://x",
+          uniqueId: "u",
+          fileType: "pdf",
+        },
       }),
     );
     expect(accept.status).toBe(200);
@@ -191,7 +214,10 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
     refusals.push(JSON.stringify(told.body));
     const dialog = await sendActivity(
       port,
-      invokeActivity(connector.url, STRANGER, channel(), "composeExtension/fetchTask", { commandId: "flagDispute", commandContext: "message" }),
+      invokeActivity(connector.url, STRANGER, channel(), "composeExtension/fetchTask", {
+        commandId: "flagDispute",
+        commandContext: "message",
+      }),
     );
     refusals.push(JSON.stringify(dialog.body));
     const part = await digestPart();
@@ -225,7 +251,10 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
     let before = connector.calls.length;
     const recorded = await say(OWNER, `dispute F2026-0001 quality ${INJECTION}`);
     expect(String(recorded.body.text)).toContain("Dispute recorded on F2026-0001 (Dupont Électricité, quality)");
-    const notice = await connector.waitFor((c) => c.conversationId === personalChat(SOPHIE).id && String(c.body.text).includes("flagged"), before);
+    const notice = await connector.waitFor(
+      (c) => c.conversationId === personalChat(SOPHIE).id && String(c.body.text).includes("flagged"),
+      before,
+    );
     expectInert(String(notice.body.text));
 
     // A comment on an action, announced in the digest's thread.
@@ -234,6 +263,7 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
     before = connector.calls.length;
     const comment = await click(FIN, VERBS.comment, { actionId, [`comment_${actionId}`]: INJECTION }, part.ts, channel(part.channel));
     expect(comment.body?.type).toBe("application/vnd.microsoft.card.adaptive");
+    await teamsWorker(db, messenger, { logger: log.logger }).runDue(); // the echo in the thread is a job
     const announced = await connector.waitFor((c) => c.method === "POST" && String(c.body.text).includes("Nathalie Roche on #"), before);
     expect(announced.conversationId).toBe(part.channel);
     expectInert(String(announced.body.text));
@@ -273,7 +303,10 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
     expect(JSON.stringify(reply.body).length).toBeLessThan(2000);
     const search = await sendActivity(
       port,
-      invokeActivity(connector.url, OWNER, channel(), "composeExtension/query", { commandId: "findAccount", parameters: [{ name: "query", value: query }] }),
+      invokeActivity(connector.url, OWNER, channel(), "composeExtension/query", {
+        commandId: "findAccount",
+        parameters: [{ name: "query", value: query }],
+      }),
     );
     expect(search.status).toBe(200);
     expect(JSON.stringify(search.body).length).toBeLessThan(2000);
@@ -291,11 +324,17 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
     connector.failNext(403);
     const vote = await click(FIN, VERBS.approve, { actionId }, part.ts, channel(part.channel));
     expect(vote.body?.type).toBe("application/vnd.microsoft.card.adaptive");
+    // The update is the job's, after the answer: refused, the job failed for good, the vote recorded all the same.
+    await teamsWorker(db, messenger, { logger: log.logger }).runDue();
     expect(connector.calls.some((c) => c.status === 403 && c.method === "PUT")).toBe(true);
     expect(await db.prisma.vote.count({ where: { actionId } })).toBe(1);
     const lines = log.lines.slice(from);
-    const failure = lines.find((l) => l.includes("digest.card.update"));
-    expect(failure && JSON.parse(failure)).toMatchObject({ level: 50, effect: "digest.card.update", failure: { status: 403, code: "Throttled" } });
+    const failure = lines.find((l) => l.includes("job failed for good"));
+    expect(failure && JSON.parse(failure)).toMatchObject({
+      level: 50,
+      job: "teams.refresh-action",
+      err: "PermanentJobError: card update: Teams answered HTTP 403 (Http403)",
+    });
     expect(failure).not.toMatch(/Bearer|Customer \d|"card"|attachments/);
   });
 

@@ -1,7 +1,8 @@
 // The Teams app: the Teams SDK's App, the trust boundary, then one handler per surface (handlers/). Handlers
 // only translate (activity -> use case -> card); the rules live in src/domain and src/usecases, the cards in
-// cards.ts, what happens to other people's messages in effects.ts. Universal Actions answer with the refreshed
-// card, so the person who clicked sees the result at once; everyone else's copy is updated too.
+// cards.ts. Universal Actions answer with the refreshed card read from the database, so the person who clicked
+// sees the result at once; everyone else's copy, the thread and the letter are durable jobs (jobs.ts: the
+// handlers and the admins' notice, which start.ts hands to the job worker).
 //
 // Order on every activity: the SDK checks the Bot Framework token (401), then `tenantCheck` refuses another
 // tenant (403, nothing stored), then conversation references are stored, then the handler runs and checks the

@@ -3,22 +3,27 @@
 // never picks one of another tenant, even one stored before the tenant check existed.
 import { toThreadedConversationId, type App } from "@microsoft/teams.apps";
 import { CARD_CONTENT_TYPE, type CardMessage } from "./cards.js";
-import type { Delivery } from "./delivery.js";
+import { failureOf, type Delivery, type RunOptions } from "./delivery.js";
 import { failureForLog } from "./logging.js";
+
+/** In a job, the longest wait before a retry inside the call; anything longer goes back to the queue. */
+export const JOB_MAX_WAIT_MS = 2_000;
 
 /**
  * A Bot Connector call that failed for good (after Delivery's retries). The SDK's HTTP client error carries the
  * request (the bot's bearer token, the whole card): it never leaves the messenger; this keeps the status,
- * Teams' error code and a short message, and `response.status` for what decides on it (failureOf).
+ * Teams' error code and a short message, and `response.status` and its Retry-After for what decides on it
+ * (failureOf).
  */
 export class TeamsCallError extends Error {
-  readonly response: { status: number | undefined; headers: Record<string, never> };
+  readonly response: { status: number | undefined; headers: { "retry-after"?: string } };
   readonly code: string | undefined;
   constructor(error: unknown) {
     const failure = failureForLog(error);
+    const { retryAfterMs } = failureOf(error);
     super(failure.status ? `Teams answered HTTP ${failure.status}${failure.code ? ` (${failure.code})` : ""}` : failure.message);
     this.name = "TeamsCallError";
-    this.response = { status: failure.status, headers: {} };
+    this.response = { status: failure.status, headers: retryAfterMs === null ? {} : { "retry-after": String(retryAfterMs / 1000) } };
     this.code = failure.code;
   }
 }
@@ -49,7 +54,16 @@ export class TeamsMessenger {
     readonly delivery: Delivery,
     /** The tenants the bot serves (lower case): stored conversations of any other are never spoken to. */
     readonly tenants: readonly string[],
+    private readonly runOptions: RunOptions = {},
   ) {}
+
+  /**
+   * The same messenger for durable jobs: a Retry-After or backoff longer than JOB_MAX_WAIT_MS is not waited
+   * here but thrown (a TeamsCallError with the status and Retry-After), for the job queue to retry later.
+   */
+  forJobs(): TeamsMessenger {
+    return new TeamsMessenger(this.app, this.delivery, this.tenants, { maxWaitMs: JOB_MAX_WAIT_MS });
+  }
 
   private activity(message: CardMessage | FileMessage | string): Record<string, unknown> {
     if (typeof message === "string") return { type: "message", text: message };
@@ -58,7 +72,9 @@ export class TeamsMessenger {
   }
 
   async post(conversationId: string, message: CardMessage | FileMessage | string): Promise<string> {
-    const sent = await guarded(this.delivery.run(conversationId, () => this.app.send(conversationId, this.activity(message) as never)));
+    const sent = await guarded(
+      this.delivery.run(conversationId, () => this.app.send(conversationId, this.activity(message) as never), this.runOptions),
+    );
     return sent.id;
   }
 
@@ -82,13 +98,17 @@ export class TeamsMessenger {
       text: caption,
       attachments: [{ contentType: "image/png", contentUrl: `data:image/png;base64,${png.toString("base64")}`, name }],
     };
-    const sent = await guarded(this.delivery.run(threaded, () => this.app.send(threaded, activity as never)));
+    const sent = await guarded(this.delivery.run(threaded, () => this.app.send(threaded, activity as never), this.runOptions));
     return { conversationId: threaded, id: sent.id };
   }
 
   async update(conversationId: string, activityId: string, message: CardMessage): Promise<void> {
     await guarded(
-      this.delivery.run(conversationId, () => this.app.send(conversationId, { ...this.activity(message), id: activityId } as never)),
+      this.delivery.run(
+        conversationId,
+        () => this.app.send(conversationId, { ...this.activity(message), id: activityId } as never),
+        this.runOptions,
+      ),
     );
   }
 }

@@ -1,9 +1,11 @@
 // Invokes: the cards' Universal Actions (votes, comments, task outcomes, promises, the evidence file, the
 // dispute form) and the file consent that follows the evidence button. Each answers the person who clicked
-// (the refreshed card, or a message shown to them only); effects on other people's copies go through effects.ts.
+// (the refreshed card, or a message shown to them only); what a vote changes for everyone else (their copy of
+// the card, the thread, the letter) is done by the durable jobs of jobs.ts, never before the answer.
 import { AppError } from "../../../errors.js";
 import { readPromiseForm, recordPromiseFromCall, recordTaskOutcome } from "../../../usecases/contacts.js";
 import { readDisputeForm } from "../../../usecases/disputes.js";
+import { enqueue } from "../../../jobs/queue.js";
 import { commentOnAction, decisionSummary, recordVote, type VoteResult } from "../../../usecases/votes.js";
 import { evidenceFile, evidenceFileName } from "../../../documents/evidence.js";
 import { STALE_ACTION_BUTTON, STALE_TASK_BUTTON, UNKNOWN_BUTTON } from "../../messages.js";
@@ -18,7 +20,7 @@ import {
   type AdaptiveCard,
 } from "../cards.js";
 import { authorize, inbound, today, userMessage, type Inbound, type TeamsContext } from "../context.js";
-import { announceInThread, postDecisionLetters, refreshDigestCard } from "../effects.js";
+import { TEAMS_JOB_KINDS } from "../jobs.js";
 import { inert, md } from "../text.js";
 import { customerName, digestPart, taskCard } from "../views.js";
 import { disputeFlagged } from "./flagDispute.js";
@@ -28,32 +30,49 @@ export const cardResponse = (card: AdaptiveCard) => ({ statusCode: 200, type: CA
 export const messageResponse = (text: string) => ({ statusCode: 200, type: "application/vnd.microsoft.activity.message", value: text });
 export type CardActionAnswer = ReturnType<typeof cardResponse> | ReturnType<typeof messageResponse>;
 
-/** A vote (approve, reject) or a comment on a proposed action of the digest. */
+/** "You already approved this on 30/11/2026.": a repeated click, answered to the clicker only. */
+async function alreadyVoted(t: TeamsContext, previous: NonNullable<VoteResult["previousVote"]>): Promise<string> {
+  const { settings } = await today(t);
+  const on = new Intl.DateTimeFormat(settings.locale, {
+    timeZone: settings.timeZone,
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+  }).format(previous.at);
+  return `You already ${previous.decision === "APPROVE" ? "approved" : "rejected"} this on ${on}.`;
+}
+
+/**
+ * A vote (approve, reject) or a comment on a proposed action of the digest. The vote is recorded (with, in the
+ * same transaction, the jobs of its effects: everyone's card, the announcement, the letter) and the clicker
+ * gets the card as it stands, read from the database: no call to Teams before the answer.
+ */
 async function voteOrComment(t: TeamsContext, a: Inbound, verb: string, data: Record<string, unknown>): Promise<CardActionAnswer> {
   const person = await authorize(t, a, "committee");
   const actionId = Number(data.actionId);
   if (!Number.isInteger(actionId)) throw new AppError("input.invalid", STALE_ACTION_BUTTON);
   const actor = { personId: person.id, origin: "TEAMS" as const };
-  let announcement: string | null;
-  let decided: VoteResult | null = null;
+  let said: string;
   if (verb === VERBS.comment) {
     const text = String(data[`comment_${actionId}`] ?? "").trim();
     if (!text) return messageResponse("Write a comment first.");
     const done = await commentOnAction(t.db, actor, { actionId, text }, t.now());
-    announcement = md`${done.personName} on #${actionId} (${done.customerName}): ${text}`;
+    // The echo in the thread is a job too (keyed by the activity: a replayed invoke echoes once).
+    await enqueue(t.db.prisma, {
+      kind: TEAMS_JOB_KINDS.announceComment,
+      key: `${TEAMS_JOB_KINDS.announceComment}:${a.id ?? `${actionId}:${person.id}:${t.now().getTime()}`}`,
+      payload: { actionId, personName: done.personName, customerName: done.customerName, text },
+    });
+    said = md`${done.personName} on #${actionId} (${done.customerName}): ${text}`;
   } else {
     const result = await recordVote(t.db, t.policy, actor, { actionId, decision: verb === VERBS.approve ? "APPROVE" : "REJECT" }, t.now());
+    // A click repeating the vote on file changed nothing: said privately, nothing else updated.
+    if (!result.recorded && result.previousVote) return messageResponse(await alreadyVoted(t, result.previousVote));
     const summary = decisionSummary(result);
-    announcement = summary ? inert(summary, 1000) : null;
-    if (announcement) decided = result;
+    said = summary ? inert(summary, 1000) : "Vote recorded.";
   }
   const part = await digestPart(t, a.conversation.id, a.replyToId);
-  if (!part) return messageResponse(announcement ?? "Vote recorded.");
-  // Everyone's copy shows the vote; the clicker gets the same card in the answer.
-  await refreshDigestCard(t, part);
-  if (announcement) await announceInThread(t, part.channel, announcement);
-  if (decided) await postDecisionLetters(t, part.channel, person.id, decided);
-  return cardResponse(part.card.card);
+  return part ? cardResponse(part.card.card) : messageResponse(said);
 }
 
 async function refreshDigest(t: TeamsContext, a: Inbound): Promise<CardActionAnswer> {
@@ -109,7 +128,9 @@ async function taskPromise(t: TeamsContext, a: Inbound, data: Record<string, unk
 async function offerEvidence(t: TeamsContext, a: Inbound, data: Record<string, unknown>): Promise<CardActionAnswer> {
   await authorize(t, a, "read-accounts");
   if (a.conversation.conversationType !== "personal")
-    return messageResponse("The evidence file is personal data: ask for it in your personal chat with me (credit ACME there, then the button).");
+    return messageResponse(
+      "The evidence file is personal data: ask for it in your personal chat with me (credit ACME there, then the button).",
+    );
   const customerId = Number(data.c);
   const customer = Number.isInteger(customerId) ? await t.db.prisma.customer.findUnique({ where: { id: customerId } }) : null;
   if (!customer) throw new AppError("not_found", "This customer is no longer known.");
@@ -195,7 +216,9 @@ export function onFileConsentAccept(t: TeamsContext) {
       if (!res.ok) throw new Error(`upload refused: HTTP ${res.status}`);
       await t.messenger.post(a.conversation.id, {
         text: md`Evidence file: ${info.name}`,
-        attachments: [fileInfoAttachment({ name: info.name, contentUrl: info.contentUrl, uniqueId: info.uniqueId, fileType: info.fileType })],
+        attachments: [
+          fileInfoAttachment({ name: info.name, contentUrl: info.contentUrl, uniqueId: info.uniqueId, fileType: info.fileType }),
+        ],
       });
     } catch (error) {
       await t.messenger.post(a.conversation.id, `The evidence file was not sent: ${userMessage(t, error)}`);
