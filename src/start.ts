@@ -14,6 +14,7 @@ import { loadSettings } from "./db/settings.js";
 import { readTeamsConfig } from "./config/teams.js";
 import { createTeamsApp } from "./bot/teams/app.js";
 import { slackAdminNotifier, slackJobHandlers } from "./bot/slack/jobs.js";
+import { teamsAdminNotifier, teamsJobHandlers } from "./bot/teams/jobs.js";
 import { letterJobHandlers } from "./jobs/effects.js";
 import { JobWorker, type JobHandler, type JobRecord } from "./jobs/queue.js";
 import { teamsDigestPublisher, teamsTaskPublisher } from "./bot/teams/publisher.js";
@@ -83,6 +84,8 @@ try {
       const { app, messenger } = createTeamsApp({ config: teams, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR });
       await app.start(teams.TEAMS_PORT);
       stops.push(() => app.stop());
+      Object.assign(jobHandlers, teamsJobHandlers({ messenger, db, policy, logger: log }));
+      failureNotifiers.push(teamsAdminNotifier(messenger, db, log));
       log.info({ port: teams.TEAMS_PORT, endpoint: "/api/messages" }, "Teams bot running: credit, dispute, approvals");
       await scheduleWeeklyDigest(
         { db, policy, publisher: teamsDigestPublisher(messenger, db, teams.TEAMS_DIGEST_CONVERSATION), logger: log },
