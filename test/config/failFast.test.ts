@@ -5,11 +5,15 @@ import { readSlackConfig } from "../../src/config/slack.js";
 import { readTeamsConfig } from "../../src/config/teams.js";
 
 const SLACK = { SLACK_BOT_TOKEN: "xoxb-test", SLACK_MODE: "http", SLACK_SIGNING_SECRET: "0123456789abcdef" };
-const TEAMS = { TEAMS_APP_ID: "00000000-0000-4000-8000-00000000b0b0", TEAMS_APP_PASSWORD: "0123456789abc" };
+const TEAMS = {
+  TEAMS_APP_ID: "00000000-0000-4000-8000-00000000b0b0",
+  TEAMS_APP_PASSWORD: "0123456789abc",
+  TEAMS_TENANT_ID: "00000000-0000-4000-8000-0000000000aa",
+};
 
 /** `npm start` as a process, without any chat variable of the machine. Bounded: a bot that keeps running is a failure. */
 function start(env: Record<string, string>) {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|TEAMS|DATABASE)_|^(DIGEST|TASKS)_CRON$/.test(k)));
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|TEAMS|DATABASE)_|^(DIGEST|TASKS)_CRON$|^CCBOT_LOG_CAPTURE$/.test(k)));
   // node itself (not npx), so that a bot that keeps running is the process the timeout kills.
   return spawnSync(process.execPath, ["--import", "tsx", "src/start.ts"], {
     env: { ...base, SLACK_PORT: String(40000 + (process.pid % 20000)), ...env },
