@@ -5,8 +5,16 @@ import { defaultPolicy } from "../../src/domain/policy.js";
 
 const ASOF = d("2026-11-20");
 
-function invoice(id: number, dueDate: string, euros: number, extra: Partial<AccountInvoice> = {}): AccountInvoice {
-  return { id, number: `F-${id}`, dueDate: d(dueDate), openAmount: BigInt(euros * 100), disputed: false, inLitigation: false, ...extra };
+/** An open invoice; `disputed: true` disputes all of it, `disputedAmount` part of it. */
+function invoice(
+  id: number,
+  dueDate: string,
+  euros: number,
+  extra: Partial<AccountInvoice> & { disputed?: boolean } = {},
+): AccountInvoice {
+  const { disputed = false, ...rest } = extra;
+  const openAmount = BigInt(euros * 100);
+  return { id, number: `F-${id}`, dueDate: d(dueDate), openAmount, disputedAmount: disputed ? openAmount : 0n, inLitigation: false, ...rest };
 }
 
 /** An account from its open invoices, positioned as of ASOF (tests that change the date pass `asOf`). */
