@@ -159,12 +159,14 @@ export const DEFAULT_POLICY: PolicyInput = {
   segments: {
     // Large accounts: pre-due call on big invoices, their accounts payable need it to schedule payment.
     LARGE_ACCOUNT: {
+      regime: "commercial",
       preDueMinimum: 1_000_000,
       levels: [{ id: "pre-due-call", day: -10, channel: "PHONE", template: "call-checklist", by: "COLLECTOR" }, ...standardLevels(false)],
     },
-    SME: { levels: standardLevels(false) },
+    SME: { regime: "commercial", levels: standardLevels(false) },
     // Very small businesses: faster and more personal (a call early, a visit from sales later).
     VERY_SMALL_BUSINESS: {
+      regime: "commercial",
       levels: [
         { id: "first-call", day: 2, channel: "PHONE", template: "call-checklist", by: "COLLECTOR" },
         { id: "first-reminder", day: 7, channel: "EMAIL", template: "reminder-first", by: "COLLECTOR" },
