@@ -54,12 +54,7 @@ export interface OpenAmounts {
  * Why a promise of `amount` needs confirmation, or null when it does not: above the overdue undisputed amount,
  * or, when nothing is overdue yet (a reminder before the due date), above the undisputed amount owed.
  */
-export function promiseAboveOpen(
-  amount: bigint,
-  open: OpenAmounts,
-  customerName: string,
-  money: (minor: bigint) => string,
-): string | null {
+export function promiseAboveOpen(amount: bigint, open: OpenAmounts, customerName: string, money: (minor: bigint) => string): string | null {
   const confirm = "Check the amount, or confirm that the promise is above it.";
   if (open.overdue > 0n) {
     return amount > open.overdue
@@ -98,6 +93,10 @@ export function stepAssignee(by: string, owners: StepOwners): StepAssignee | nul
   if (by === "SALES" && owners.salesOwner) return { person: owners.salesOwner, as: "sales-owner", note: null };
   if (!owners.collector) return null;
   const note =
-    by === "SALES" ? "the account has no sales owner: the collector does the visit" : by === "COLLECTOR" ? null : `a ${roleNames([by])} step`;
+    by === "SALES"
+      ? "the account has no sales owner: the collector does the visit"
+      : by === "COLLECTOR"
+        ? null
+        : `a ${roleNames([by])} step`;
   return { person: owners.collector, as: "collector", note };
 }

@@ -320,7 +320,11 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
     const assignee = step ? stepAssignee(step.level.by, accountOwners) : null;
     if (step && assignee && (assignee.person.id === collectorId || isCollector)) {
       const mine = assignee.person.id === collectorId;
-      const by = mine ? (assignee.note ? ` — ${assignee.note}` : "") : ` — by ${assignee.person.name}, the sales owner: follow it up and record it`;
+      const by = mine
+        ? assignee.note
+          ? ` — ${assignee.note}`
+          : ""
+        : ` — by ${assignee.person.name}, the sales owner: follow it up and record it`;
       tasks.push({
         ...base,
         kind: "step",

@@ -327,14 +327,17 @@ describe("the formal notice to a public body (Code de la commande publique)", ()
       sender: { name: "Sophie Leroy" },
       company: { name: "Démo Industries SAS" },
     };
-    expect(render("reminder-public", "fr", "EUR", context)).toContain("À l'attention de l'ordonnateur — copie au comptable public assignataire");
+    expect(render("reminder-public", "fr", "EUR", context)).toContain(
+      "À l'attention de l'ordonnateur — copie au comptable public assignataire",
+    );
     expect(render("reminder-public-last", "fr", "EUR", context)).toContain("taux de la BCE majoré de 8 points, article R2192-31");
     expect(render("reminder-public-last", "en", "EUR", context)).not.toMatch(/deliver/i);
     expect(render("call-checklist-public", "en", "EUR", context)).toContain("the public accountant");
     expect(render("call-checklist-public", "fr", "EUR", context)).toContain("service fait");
     // Every template a calendar step names exists in both languages.
     const names = new Set(Object.values(defaultPolicy.segments).flatMap((s) => s.levels.map((l) => l.template)));
-    for (const name of names) for (const language of ["fr", "en"] as const) expect(() => render(name as never, language, "EUR", context)).not.toThrow();
+    for (const name of names)
+      for (const language of ["fr", "en"] as const) expect(() => render(name as never, language, "EUR", context)).not.toThrow();
   });
 });
 
@@ -353,7 +356,13 @@ describe.each(targets)("issuing a formal notice to a public body on $name", (tar
 
   it("the letter follows the customer's segment: public-procurement rules, and only the undisputed part is claimed", async () => {
     const customer = await db.prisma.customer.create({
-      data: { externalId: "C030", name: "Centre Hospitalier Nord", segment: "PUBLIC_SECTOR", currency: "EUR", address: "88 place de la Mairie\n31000 Toulouse" },
+      data: {
+        externalId: "C030",
+        name: "Centre Hospitalier Nord",
+        segment: "PUBLIC_SECTOR",
+        currency: "EUR",
+        address: "88 place de la Mairie\n31000 Toulouse",
+      },
     });
     const invoice = await db.prisma.invoice.create({
       data: {
@@ -368,7 +377,13 @@ describe.each(targets)("issuing a formal notice to a public body on $name", (tar
       },
     });
     await db.prisma.dispute.create({
-      data: { invoiceId: invoice.id, customerId: customer.id, category: "QUANTITY", reason: "one delivery short", amountDisputed: 300_000n },
+      data: {
+        invoiceId: invoice.id,
+        customerId: customer.id,
+        category: "QUANTITY",
+        reason: "one delivery short",
+        amountDisputed: 300_000n,
+      },
     });
     const action = await db.prisma.proposedAction.create({
       data: {
@@ -398,6 +413,8 @@ describe.each(targets)("issuing a formal notice to a public body on $name", (tar
     const pdf = await pdfText(issued.pdfFile);
     expect(pdf).toContain("R2192-31");
     const entry = await db.prisma.historyEntry.findFirstOrThrow({ where: { actionId: action.id, kind: "document.formal_notice" } });
-    expect(entry.text).toMatch(/^Formal notice issued to the authorising officer, copy to the public accountant \(public procurement rules\): 10180\.52 EUR claimed/);
+    expect(entry.text).toMatch(
+      /^Formal notice issued to the authorising officer, copy to the public accountant \(public procurement rules\): 10180\.52 EUR claimed/,
+    );
   });
 });

@@ -6,15 +6,18 @@ import { defaultPolicy } from "../../src/domain/policy.js";
 const ASOF = d("2026-11-20");
 
 /** An open invoice; `disputed: true` disputes all of it, `disputedAmount` part of it. */
-function invoice(
-  id: number,
-  dueDate: string,
-  euros: number,
-  extra: Partial<AccountInvoice> & { disputed?: boolean } = {},
-): AccountInvoice {
+function invoice(id: number, dueDate: string, euros: number, extra: Partial<AccountInvoice> & { disputed?: boolean } = {}): AccountInvoice {
   const { disputed = false, ...rest } = extra;
   const openAmount = BigInt(euros * 100);
-  return { id, number: `F-${id}`, dueDate: d(dueDate), openAmount, disputedAmount: disputed ? openAmount : 0n, inLitigation: false, ...rest };
+  return {
+    id,
+    number: `F-${id}`,
+    dueDate: d(dueDate),
+    openAmount,
+    disputedAmount: disputed ? openAmount : 0n,
+    inLitigation: false,
+    ...rest,
+  };
 }
 
 /** An account from its open invoices, positioned as of ASOF (tests that change the date pass `asOf`). */
@@ -133,7 +136,11 @@ describe("partial disputes: only the amount disputed is paused", () => {
   });
 
   it("a dispute of the whole open amount still pauses the whole invoice", () => {
-    const review = reviewAccount(account({ invoices: [invoice(1, "2026-10-06", 1200, { disputedAmount: 120_000n })] }), ASOF, defaultPolicy);
+    const review = reviewAccount(
+      account({ invoices: [invoice(1, "2026-10-06", 1200, { disputedAmount: 120_000n })] }),
+      ASOF,
+      defaultPolicy,
+    );
     expect(review.figures).toMatchObject({ overdue: 0n, disputed: 120_000n });
     expect(review.step).toBeNull();
   });

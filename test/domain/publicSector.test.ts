@@ -40,11 +40,11 @@ const allPublicSteps = (on: string) =>
 describe("the legal regime is a property of the segment", () => {
   it("the public sector falls under public procurement, the other segments under commercial law", () => {
     expect(defaultPolicy.segments.PUBLIC_SECTOR.regime).toBe("public-procurement");
-    expect([defaultPolicy.segments.SME.regime, defaultPolicy.segments.LARGE_ACCOUNT.regime, defaultPolicy.segments.VERY_SMALL_BUSINESS.regime]).toEqual([
-      "commercial",
-      "commercial",
-      "commercial",
-    ]);
+    expect([
+      defaultPolicy.segments.SME.regime,
+      defaultPolicy.segments.LARGE_ACCOUNT.regime,
+      defaultPolicy.segments.VERY_SMALL_BUSINESS.regime,
+    ]).toEqual(["commercial", "commercial", "commercial"]);
   });
 
   it("a segment without a regime in the policy file is commercial; an unknown regime is refused by name", () => {
@@ -99,7 +99,11 @@ describe("public bodies: what the committee is asked", () => {
   });
 
   it("the formal notice goes to the authorising officer with a copy to the public accountant, at ECB + 8", () => {
-    const review = reviewAccount(publicBody({ invoices: [invoice(1, "2026-09-01", 8_000)], stepsDone: allPublicSteps("2026-10-20") }), ASOF, defaultPolicy);
+    const review = reviewAccount(
+      publicBody({ invoices: [invoice(1, "2026-09-01", 8_000)], stepsDone: allPublicSteps("2026-10-20") }),
+      ASOF,
+      defaultPolicy,
+    );
     const notice = review.proposals.find((p) => p.kind === "FORMAL_NOTICE");
     expect(notice?.reason).toBe(
       "last reminder (last-reminder) done and 8000.00 still overdue, oldest 80 days; public body: formal notice to the authorising officer with a copy to the public accountant, claiming interest at the ECB rate + 8 points (L2192-13 et R2192-31 Code de la commande publique)",
@@ -124,11 +128,7 @@ describe("public bodies: what the committee is asked", () => {
   });
 
   it("a company in the same situation is still proposed a block", () => {
-    const review = reviewAccount(
-      publicBody({ segment: "SME", invoices: [invoice(1, "2026-05-01", 90_000)] }),
-      ASOF,
-      defaultPolicy,
-    );
+    const review = reviewAccount(publicBody({ segment: "SME", invoices: [invoice(1, "2026-05-01", 90_000)] }), ASOF, defaultPolicy);
     expect(review.proposals.map((p) => p.kind)).toContain("BLOCK_DELIVERIES");
   });
 });

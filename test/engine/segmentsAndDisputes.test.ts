@@ -114,13 +114,22 @@ describe.each(targets)("segments, assignments and partial disputes on $name", (t
     // The very small business's visit was Marc's (its sales owner); without a sales owner, Sophie's.
     expect(done.get("V1")?.find((s) => s.levelId === "sales-visit")?.by).toBe("Marc Petit");
     expect(done.get("V2")?.find((s) => s.levelId === "sales-visit")?.by).toBe("Sophie Leroy");
-    expect(done.get("V1")?.filter((s) => s.by === "Marc Petit").map((s) => s.levelId)).toEqual(["sales-visit"]);
+    expect(
+      done
+        .get("V1")
+        ?.filter((s) => s.by === "Marc Petit")
+        .map((s) => s.levelId),
+    ).toEqual(["sales-visit"]);
 
     // 45 days late with every step done: a formal notice for each; never a block for the hospital.
     const preparation = await prepareCommittee(db, policy, addDays(DUE, 45), at(addDays(DUE, 45)));
     expect(preparation.proposed).toBeGreaterThan(0);
     const actions = await db.prisma.proposedAction.findMany({ include: { customer: true } });
-    const kinds = (externalId: string) => actions.filter((a) => a.customer.externalId === externalId).map((a) => a.kind).sort();
+    const kinds = (externalId: string) =>
+      actions
+        .filter((a) => a.customer.externalId === externalId)
+        .map((a) => a.kind)
+        .sort();
     for (const externalId of ["L1", "S1", "V1", "V2", "P1"]) expect(kinds(externalId)).toContain("FORMAL_NOTICE");
     // The company in the same position (over its 1 000.00 limit, 45 days late) is proposed a block.
     expect(kinds("S1")).toContain("BLOCK_DELIVERIES");
@@ -139,8 +148,16 @@ describe.each(targets)("segments, assignments and partial disputes on $name", (t
       { invoiceNumber: "D-1", category: "QUALITY", reason: "two pallets arrived damaged", amountDisputed: 30_000n },
       at(addDays(DUE, 20)),
     );
-    const [cafe] = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, "Europe/Paris", { customerIds: [flagged.customerId] }));
-    expect(cafe?.account.position).toMatchObject({ overdue: 90_000n, disputed: 30_000n, disputedLate: 30_000n, maxDaysLate: 45, openTotal: 120_000n });
+    const [cafe] = await db.withConnection((sql) =>
+      loadPortfolio(sql, asOf, policy, "Europe/Paris", { customerIds: [flagged.customerId] }),
+    );
+    expect(cafe?.account.position).toMatchObject({
+      overdue: 90_000n,
+      disputed: 30_000n,
+      disputedLate: 30_000n,
+      maxDaysLate: 45,
+      openTotal: 120_000n,
+    });
     expect(cafe?.aging).toMatchObject({ buckets: [0n, 0n, 90_000n, 0n, 0n], disputed: 30_000n, overdue: 90_000n, balance: 120_000n });
     // The SQL and the engine's own arithmetic agree on the split.
     const invoices = await db.prisma.invoice.findMany({
