@@ -9,6 +9,7 @@ import { migrate } from "./db/migrate.js";
 import type { Database } from "./db/database.js";
 import { addDays } from "./domain/calendarDate.js";
 import { defaultPolicy } from "./domain/policy.js";
+import { stepAssignee } from "./domain/taskWork.js";
 import { renderDigest, renderTasks } from "./cli/render.js";
 import { buildDigest, collectorTasks, reviewPortfolio } from "./services/committeeViews.js";
 import { prepareCommittee } from "./usecases/committee.js";
@@ -158,15 +159,24 @@ async function simulateCollection(database: Database, timeZone: string): Promise
     .sort((x, y) => y.review.figures.maxDaysLate - x.review.figures.maxDaysLate);
   const collectorOf = (a: (typeof late)[number]) => (a.collectorName === karim.name ? karim : sophie);
 
-  // The oldest accounts went through every reminder step of their segment over the past weeks.
+  // The oldest accounts went through every reminder step of their segment over the past weeks, each step
+  // done by the person it is given to (the sales visit by the account's sales owner).
   let steps = 0;
+  const owners = new Map(
+    (
+      await database.prisma.customer.findMany({
+        select: { id: true, salesOwner: { select: { id: true, name: true } }, collector: { select: { id: true, name: true } } },
+      })
+    ).map((c) => [c.id, { salesOwner: c.salesOwner, collector: c.collector }]),
+  );
   for (const account of late.slice(0, 12)) {
     const levels = policy.segments[account.segment].levels.filter((l) => l.day > 0 && l.day <= account.review.figures.maxDaysLate - 7);
     for (const [i, level] of levels.entries()) {
       const on = addDays(lastWeek, -7 * (levels.length - i));
+      const assignee = stepAssignee(level.by, owners.get(account.customerId) ?? { salesOwner: null, collector: null });
       await recordStep(
         database,
-        { personId: collectorOf(account).id, origin: "CLI" },
+        { personId: assignee?.person.id ?? collectorOf(account).id, origin: "CLI" },
         {
           customerId: account.customerId,
           levelId: level.id,
@@ -251,7 +261,10 @@ async function simulateCollection(database: Database, timeZone: string): Promise
     );
     decided.push(`${block.customer.name}: ${result.applied}`);
   }
-  const notice = proposals.find((p) => p.kind === "FORMAL_NOTICE");
+  // A public body's formal notice when there is one: it shows the public-procurement letter (docs/legal.md).
+  const notice =
+    proposals.find((p) => p.kind === "FORMAL_NOTICE" && policy.segments[p.customer.segment].regime === "public-procurement") ??
+    proposals.find((p) => p.kind === "FORMAL_NOTICE");
   if (notice) {
     await recordVote(
       database,
@@ -275,8 +288,13 @@ async function simulateCollection(database: Database, timeZone: string): Promise
       { actionId: notice.id, letterDate: lastWeek, outDir: OUT_DIR },
       at(lastWeek),
     );
+    const regime = policy.segments[notice.customer.segment].regime;
     decided.push(
-      `${notice.customer.name}: ${result.applied}, letter written to ${path.relative(process.cwd(), letter.pdfFile)} (SHA-256 ${letter.sha256.slice(0, 12)}…)`,
+      `${notice.customer.name}: ${result.applied}, letter written to ${path.relative(process.cwd(), letter.pdfFile)} (SHA-256 ${letter.sha256.slice(0, 12)}…)${
+        regime === "public-procurement"
+          ? ", addressed to the ordonnateur with a copy to the comptable public, interest at ECB + 8 points (Code de la commande publique R2192-31)"
+          : ""
+      }`,
     );
   }
   const thisWeek = await prepareCommittee(database, policy, SAMPLE_AS_OF, at(SAMPLE_AS_OF));

@@ -60,21 +60,27 @@ export async function loadPortfolio(
     params.push(filter.collectorId);
     where.push(`c."collectorId" = $${params.length}`);
   }
-  // An invoice falls due soon when it is undisputed, above the segment's pre-due minimum and inside its window.
-  const soon = "NOT o.disputed AND NOT o.litigation AND o.days < 0 AND -o.days <= o.soon_window AND o.open >= o.soon_minimum";
+  // An invoice falls due soon when it is (partly) undisputed, above the segment's pre-due minimum and inside its window.
+  const soon = "NOT o.disputed AND NOT o.litigation AND o.days < 0 AND -o.days <= o.soon_window AND o.invoice_open >= o.soon_minimum";
   const customerFilter = where.length ? `WHERE ${where.join(" AND ")}` : "";
 
   const rows = await sql.query<Record<string, unknown>>(
-    `WITH disputed AS (SELECT DISTINCT "invoiceId" AS id FROM dispute WHERE status = 'OPEN'),
+    `WITH disputed AS (
+       SELECT "invoiceId" AS id, coalesce(sum("amountDisputed"), 0) AS amount, bool_or("amountDisputed" IS NULL) AS whole
+         FROM dispute WHERE status = 'OPEN' GROUP BY 1),
+     -- Each invoice in two parts: what is disputed (paused) and what still follows the calendar.
      o AS (
-       SELECT i."customerId" AS cid, i."openAmount" AS open, ($1::date - i."dueDate") AS days,
-              (d.id IS NOT NULL) AS disputed, (i.status = 'LITIGATION') AS litigation,
+       SELECT i."customerId" AS cid, part.open, ($1::date - i."dueDate") AS days, i."openAmount" AS invoice_open,
+              part.disputed, (i.status = 'LITIGATION') AS litigation,
               ${perSegment((s) => preDueDays(policy, s))} AS soon_window,
               ${perSegment((s) => policy.segments[s].preDueMinimum)} AS soon_minimum
          FROM invoice i
          JOIN customer c ON c.id = i."customerId"
          LEFT JOIN disputed d ON d.id = i.id
-        WHERE i.kind = 'INVOICE' AND i."openAmount" > 0 ${filter.customerIds || filter.collectorId !== undefined ? `AND i."customerId" IN (SELECT c.id FROM customer c ${customerFilter})` : ""}
+         CROSS JOIN LATERAL (SELECT CASE WHEN d.id IS NULL THEN 0 WHEN d.whole THEN i."openAmount"
+                                         ELSE least(d.amount, i."openAmount") END AS amount) dp
+         CROSS JOIN LATERAL (VALUES (false, i."openAmount" - dp.amount), (true, dp.amount)) AS part(disputed, open)
+        WHERE i.kind = 'INVOICE' AND i."openAmount" > 0 AND part.open > 0 ${filter.customerIds || filter.collectorId !== undefined ? `AND i."customerId" IN (SELECT c.id FROM customer c ${customerFilter})` : ""}
      ),
      positions AS (
        SELECT o.cid,

@@ -17,6 +17,11 @@ export const TEMPLATE_NAMES = [
   "reminder-last",
   "call-checklist",
   "formal-notice",
+  // Public bodies (Code de la commande publique): to the authorising officer, copy to the public accountant.
+  "reminder-public",
+  "reminder-public-last",
+  "call-checklist-public",
+  "formal-notice-public",
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 

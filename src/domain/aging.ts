@@ -1,11 +1,19 @@
-// The aged balance: open amounts by how late they are, as of a date. Disputed amounts are shown apart,
-// credit notes and unallocated payments reduce the balance.
+// The aged balance: open amounts by how late they are, as of a date. Disputed amounts are shown apart (only
+// the amount disputed: the rest of a partly disputed invoice ages with the others), credit notes and
+// unallocated payments reduce the balance.
 import { daysBetween, type CalendarDate } from "./calendarDate.js";
 
 export interface AgingItem {
   dueDate: CalendarDate;
   openAmount: bigint;
-  disputed: boolean;
+  /** The part of the open amount under an open dispute (0 when none). */
+  disputedAmount: bigint;
+}
+
+/** An open amount split into what is disputed and what still follows the calendar. */
+export function splitDisputed(openAmount: bigint, disputedAmount: bigint): { disputed: bigint; undisputed: bigint } {
+  const disputed = disputedAmount <= 0n ? 0n : disputedAmount >= openAmount ? openAmount : disputedAmount;
+  return { disputed, undisputed: openAmount - disputed };
 }
 
 export interface Aging {
@@ -51,12 +59,11 @@ export function ageItems(items: Iterable<AgingItem>, credits: bigint, asOf: Cale
   const aging = emptyAging(edges);
   for (const item of items) {
     if (item.openAmount <= 0n) continue;
-    if (item.disputed) {
-      aging.disputed += item.openAmount;
-      continue;
-    }
+    const { disputed, undisputed } = splitDisputed(item.openAmount, item.disputedAmount);
+    aging.disputed += disputed;
+    if (undisputed === 0n) continue;
     const bucket = bucketOf(daysPastDue(item.dueDate, asOf), edges);
-    aging.buckets[bucket] = (aging.buckets[bucket] as bigint) + item.openAmount;
+    aging.buckets[bucket] = (aging.buckets[bucket] as bigint) + undisputed;
   }
   return finishAging(aging, credits);
 }

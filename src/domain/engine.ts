@@ -1,8 +1,12 @@
 // The dunning engine: for one account as of a date, which promises are kept or broken, which reminder step
 // is due, and which committee actions to propose, each with a reason a person can read.
-// Rules: disputed invoices are never dunned and never count toward an action; a pending promise suspends
-// dunning until its date (plus tolerance); a broken promise escalates (the next step is due at once).
+// Rules: disputed amounts are never dunned and never count toward an action (a partial dispute pauses only
+// the amount disputed: the rest of the invoice follows the calendar); a pending promise suspends dunning
+// until its date (plus tolerance); a broken promise escalates (the next step is due at once). The segment's
+// legal regime decides what may be proposed: never a delivery block to a public body (docs/legal.md).
+import { splitDisputed } from "./aging.js";
 import { addDays, daysBetween, type CalendarDate } from "./calendarDate.js";
+import { PUBLIC_ESCALATION, regimeRules } from "./legal.js";
 import { formatMinor } from "./money.js";
 import type { Segment } from "./parties.js";
 import type { ActionKind, Channel, Level, Policy } from "./policy.js";
@@ -12,7 +16,8 @@ export interface AccountInvoice {
   number: string;
   dueDate: CalendarDate;
   openAmount: bigint;
-  disputed: boolean;
+  /** The part of the open amount under an open dispute (0 when none; more than the open amount counts as all of it). */
+  disputedAmount: bigint;
   inLitigation: boolean;
 }
 
@@ -21,7 +26,7 @@ export interface AccountInvoice {
  * equivalent SQL for a whole portfolio (src/db/portfolioQueries.ts); the two are tested to agree.
  */
 export interface AccountPosition {
-  /** Undisputed open amounts past due, not in litigation. */
+  /** Undisputed open amounts past due (the undisputed part of a partly disputed invoice included), not in litigation. */
   overdue: bigint;
   /** Days late of the oldest of those (0 when nothing is overdue). */
   maxDaysLate: number;
@@ -30,7 +35,7 @@ export interface AccountPosition {
   disputedLate: bigint;
   /** Every open invoice, disputed and in litigation included. */
   openTotal: bigint;
-  /** Undisputed invoices of at least the segment's pre-due minimum falling due within its pre-due window. */
+  /** Undisputed amounts (of invoices of at least the segment's pre-due minimum) falling due within its pre-due window. */
   dueSoon: { amount: bigint; count: number; inDays: number } | null;
 }
 
@@ -51,16 +56,18 @@ export function positionOf(
     if (i.openAmount <= 0n) continue;
     position.openTotal += i.openAmount;
     const days = daysBetween(i.dueDate, asOf);
-    if (i.disputed) {
-      position.disputed += i.openAmount;
-      if (days > 0) position.disputedLate += i.openAmount;
-    } else if (!i.inLitigation) {
+    const { disputed, undisputed } = splitDisputed(i.openAmount, i.disputedAmount);
+    if (disputed > 0n) {
+      position.disputed += disputed;
+      if (days > 0) position.disputedLate += disputed;
+    }
+    if (undisputed > 0n && !i.inLitigation) {
       if (days > 0) {
-        position.overdue += i.openAmount;
+        position.overdue += undisputed;
         position.maxDaysLate = Math.max(position.maxDaysLate, days);
       } else if (window && days < 0 && -days <= window.days && i.openAmount >= window.minimum) {
         const soon = position.dueSoon ?? { amount: 0n, count: 0, inDays: -days };
-        position.dueSoon = { amount: soon.amount + i.openAmount, count: soon.count + 1, inDays: Math.min(soon.inDays, -days) };
+        position.dueSoon = { amount: soon.amount + undisputed, count: soon.count + 1, inDays: Math.min(soon.inDays, -days) };
       }
     }
   }
@@ -258,7 +265,18 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
     );
   }
 
-  if (!account.blocked) {
+  const segment = policy.segments[account.segment];
+  const legal = regimeRules(segment.regime);
+  if (!legal.deliveryBlock) {
+    // A public body is never cut off (the contract must go on being performed): only lift an old block.
+    if (account.blocked) {
+      propose(
+        "UNBLOCK_DELIVERIES",
+        "deliveries are blocked, but a public body's supplies are not stopped under public-procurement rules: recover through the authorising officer, the public accountant and, failing that, the prefect or the administrative judge",
+        "none",
+      );
+    }
+  } else if (!account.blocked) {
     if (f.overdue >= BigInt(rules.blockDeliveries.minimumOverdue)) {
       const block = rules.blockDeliveries;
       if (f.overLimit > 0n && f.maxDaysLate >= block.overLimitDaysLate) {
@@ -283,7 +301,6 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
     );
   }
 
-  const segment = policy.segments[account.segment];
   const lastLevel = segment.levels.at(-1) as Level;
   const lastLevelDone = account.stepsDone.some((s) => s.levelId === lastLevel.id);
   const notice = account.formalNotice;
@@ -296,13 +313,17 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
     f.overdue >= BigInt(fn.minimumOverdue) &&
     ((lastLevelDone && f.maxDaysLate >= fn.daysLate) || (f.newlyBroken.length > 0 && lastLevelDone))
   ) {
+    const publicBody = segment.regime === "public-procurement";
     propose(
       "FORMAL_NOTICE",
-      f.newlyBroken.length > 0
+      (f.newlyBroken.length > 0
         ? `promise broken after the last reminder: ${euros(f.overdue)} overdue`
-        : `last reminder (${lastLevel.id}) done and ${euros(f.overdue)} still overdue, oldest ${f.maxDaysLate} days`,
+        : `last reminder (${lastLevel.id}) done and ${euros(f.overdue)} still overdue, oldest ${f.maxDaysLate} days`) +
+        (publicBody
+          ? `; public body: formal notice to the authorising officer with a copy to the public accountant, claiming interest at the ECB rate + ${legal.marginPoints} points (${legal.interestArticle})`
+          : ""),
       "overdue",
-      { deadlineDays: String(fn.deadlineDays) },
+      { deadlineDays: String(fn.deadlineDays), regime: segment.regime },
     );
   }
 
@@ -313,10 +334,13 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
     f.overdue >= BigInt(lit.minimumOverdue) &&
     (!lit.requiresExpiredFormalNotice || noticeExpired)
   ) {
+    const publicBody = segment.regime === "public-procurement";
     propose(
       "LITIGATION",
-      `${euros(f.overdue)} overdue, oldest ${f.maxDaysLate} days${noticeExpired ? `, formal notice expired on ${notice?.deadline}` : ""}, no open dispute`,
+      `${euros(f.overdue)} overdue, oldest ${f.maxDaysLate} days${noticeExpired ? `, formal notice expired on ${notice?.deadline}` : ""}, no open dispute` +
+        (publicBody ? `; public body: ${PUBLIC_ESCALATION}` : ""),
       "overdue",
+      publicBody ? { regime: segment.regime, route: "mandatement-d-office-or-administrative-judge" } : {},
     );
   }
 

@@ -3,6 +3,7 @@
 // docs/policy.md), and the engine enforces it wherever a decision comes from.
 import { z } from "zod";
 import { REFERENCE_RATES } from "./latePenalties.js";
+import { LEGAL_REGIMES } from "./legal.js";
 import { ROLES, SEGMENTS } from "./parties.js";
 
 export const CHANNELS = ["EMAIL", "PHONE", "LETTER", "VISIT"] as const;
@@ -19,6 +20,8 @@ export const ACTION_KINDS = [
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 const role = z.enum(ROLES);
+/** The roles a calendar step can be given to (src/domain/taskWork.ts stepAssignee says to whom). */
+export const STEP_ROLES = ["COLLECTOR", "SALES", "BACK_OFFICE", "FINANCE"] as const;
 
 const level = z.object({
   /** Stable name, e.g. "first-reminder"; recorded in the history when the step is done. */
@@ -28,11 +31,20 @@ const level = z.object({
   channel: z.enum(CHANNELS),
   /** Template name in templates/ (messages and letters). */
   template: z.string().min(1),
-  /** Who does it. */
-  by: role,
+  /**
+   * Who does it: the collector, the account's sales owner (SALES: the visit; the collector when the account
+   * has none), or back office / finance (seen through by the collector). Every step has someone.
+   */
+  by: z.enum(STEP_ROLES, { message: `a step is done by one of: ${STEP_ROLES.join(", ")}` }),
 });
 
 const segmentPolicy = z.object({
+  /**
+   * The law the segment's debts fall under (docs/legal.md): "commercial" (Code de commerce L441-10) or
+   * "public-procurement" (Code de la commande publique: ECB + 8 points, letters to the authorising officer,
+   * no delivery block, escalation by mandatement d'office or the administrative judge).
+   */
+  regime: z.enum(LEGAL_REGIMES).default("commercial"),
   levels: z.array(level).min(1),
   /** Only remind before the due date above this amount (minor units), e.g. large invoices. */
   preDueMinimum: z.number().int().nonnegative().default(0),
@@ -147,12 +159,14 @@ export const DEFAULT_POLICY: PolicyInput = {
   segments: {
     // Large accounts: pre-due call on big invoices, their accounts payable need it to schedule payment.
     LARGE_ACCOUNT: {
+      regime: "commercial",
       preDueMinimum: 1_000_000,
       levels: [{ id: "pre-due-call", day: -10, channel: "PHONE", template: "call-checklist", by: "COLLECTOR" }, ...standardLevels(false)],
     },
-    SME: { levels: standardLevels(false) },
+    SME: { regime: "commercial", levels: standardLevels(false) },
     // Very small businesses: faster and more personal (a call early, a visit from sales later).
     VERY_SMALL_BUSINESS: {
+      regime: "commercial",
       levels: [
         { id: "first-call", day: 2, channel: "PHONE", template: "call-checklist", by: "COLLECTOR" },
         { id: "first-reminder", day: 7, channel: "EMAIL", template: "reminder-first", by: "COLLECTOR" },
@@ -161,14 +175,16 @@ export const DEFAULT_POLICY: PolicyInput = {
         { id: "last-reminder", day: 30, channel: "LETTER", template: "reminder-last", by: "COLLECTOR" },
       ],
     },
-    // Public sector: the money waits on the authorising officer and the public accountant; remind both,
-    // and on paper.
+    // Public sector (Code de la commande publique): the money waits on the authorising officer (ordonnateur),
+    // who orders the payment, and the public accountant (comptable public), who pays. Check first that the
+    // invoice was received and the service certified, then remind both, on paper; no delivery block, ever.
     PUBLIC_SECTOR: {
+      regime: "public-procurement",
       levels: [
-        { id: "first-reminder", day: 5, channel: "LETTER", template: "reminder-first", by: "COLLECTOR" },
-        { id: "first-call", day: 20, channel: "PHONE", template: "call-checklist", by: "COLLECTOR" },
-        { id: "second-reminder", day: 35, channel: "LETTER", template: "reminder-second", by: "COLLECTOR" },
-        { id: "last-reminder", day: 50, channel: "LETTER", template: "reminder-last", by: "BACK_OFFICE" },
+        { id: "receipt-check", day: 3, channel: "PHONE", template: "call-checklist-public", by: "COLLECTOR" },
+        { id: "ordonnateur-reminder", day: 10, channel: "LETTER", template: "reminder-public", by: "COLLECTOR" },
+        { id: "accountant-call", day: 20, channel: "PHONE", template: "call-checklist-public", by: "COLLECTOR" },
+        { id: "last-reminder", day: 35, channel: "LETTER", template: "reminder-public-last", by: "BACK_OFFICE" },
       ],
     },
   },

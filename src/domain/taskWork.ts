@@ -54,12 +54,7 @@ export interface OpenAmounts {
  * Why a promise of `amount` needs confirmation, or null when it does not: above the overdue undisputed amount,
  * or, when nothing is overdue yet (a reminder before the due date), above the undisputed amount owed.
  */
-export function promiseAboveOpen(
-  amount: bigint,
-  open: OpenAmounts,
-  customerName: string,
-  money: (minor: bigint) => string,
-): string | null {
+export function promiseAboveOpen(amount: bigint, open: OpenAmounts, customerName: string, money: (minor: bigint) => string): string | null {
   const confirm = "Check the amount, or confirm that the promise is above it.";
   if (open.overdue > 0n) {
     return amount > open.overdue
@@ -72,4 +67,36 @@ export function promiseAboveOpen(
       : null;
   }
   return `${customerName} owes nothing undisputed: check the customer, or confirm the promise of ${money(amount)}.`;
+}
+
+/** The people an account's steps can be given to. */
+export interface StepOwners {
+  salesOwner: { id: number; name: string } | null;
+  collector: { id: number; name: string } | null;
+}
+
+export interface StepAssignee {
+  person: { id: number; name: string };
+  /** Why this person: the account's sales owner for a step done by sales, else its collector. */
+  as: "sales-owner" | "collector";
+  /** Said when the step falls back to the collector. */
+  note: string | null;
+}
+
+/**
+ * Who does a calendar step: a step done by sales (the visit) goes to the account's sales owner, or to its
+ * collector when it has none; every other step goes to the collector (back office and finance steps too:
+ * the collector sees them through, as the people who may record outcomes for them). Null only when the
+ * account has neither a collector nor (for a sales step) a sales owner: the digest then names it unassigned.
+ */
+export function stepAssignee(by: string, owners: StepOwners): StepAssignee | null {
+  if (by === "SALES" && owners.salesOwner) return { person: owners.salesOwner, as: "sales-owner", note: null };
+  if (!owners.collector) return null;
+  const note =
+    by === "SALES"
+      ? "the account has no sales owner: the collector does the visit"
+      : by === "COLLECTOR"
+        ? null
+        : `a ${roleNames([by])} step`;
+  return { person: owners.collector, as: "collector", note };
 }

@@ -22,6 +22,7 @@ import {
 import { reviewAccount } from "../domain/engine.js";
 import { countbackDso, overdueRate, recoveryRates, simpleDso, type MonthFigures, type RecoveryTotals } from "../domain/kpis.js";
 import type { Role } from "../domain/parties.js";
+import { stepAssignee } from "../domain/taskWork.js";
 import type { ActionKind, Policy } from "../domain/policy.js";
 import { AppError } from "../errors.js";
 import { formatMinor } from "../domain/money.js";
@@ -287,10 +288,23 @@ async function promisesToWatch(db: Database, asOf: CalendarDate) {
   }));
 }
 
+/**
+ * A person's tasks for the day. Every calendar step is someone's (src/domain/taskWork.ts stepAssignee): the
+ * sales visit is the account's sales owner's (the collector's when it has none), every other step the
+ * collector's. The collector also sees the visits of their accounts, to follow them up and record them once
+ * done, since the calendar waits for them.
+ */
 export async function collectorTasks(db: Database, policy: Policy, asOf: CalendarDate, collectorId: number): Promise<TaskList> {
   const collector = await db.prisma.person.findUnique({ where: { id: collectorId } });
   if (!collector) throw new AppError("not_found", `Person #${collectorId} is unknown.`);
-  const { accounts } = await reviewPortfolio(db, policy, asOf, { collectorId });
+  const owned = await db.prisma.customer.findMany({
+    where: { OR: [{ collectorId }, { salesOwnerId: collectorId }] },
+    select: { id: true, salesOwner: { select: { id: true, name: true } }, collector: { select: { id: true, name: true } } },
+  });
+  const owners = new Map(owned.map((c) => [c.id, { salesOwner: c.salesOwner, collector: c.collector }]));
+  const { accounts } = owned.length
+    ? await reviewPortfolio(db, policy, asOf, { customerIds: owned.map((c) => c.id) })
+    : { accounts: [] as DigestAccount[] };
   const tasks: CollectorTask[] = [];
   for (const a of accounts) {
     const base = {
@@ -300,17 +314,28 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
       overdue: a.review.figures.overdue,
       maxDaysLate: a.review.figures.maxDaysLate,
     };
+    const accountOwners = owners.get(a.customerId) ?? { salesOwner: null, collector: null };
+    const isCollector = accountOwners.collector?.id === collectorId;
     const step = a.review.step;
-    if (step && step.level.by !== "SALES") {
+    const assignee = step ? stepAssignee(step.level.by, accountOwners) : null;
+    if (step && assignee && (assignee.person.id === collectorId || isCollector)) {
+      const mine = assignee.person.id === collectorId;
+      const by = mine
+        ? assignee.note
+          ? ` — ${assignee.note}`
+          : ""
+        : ` — by ${assignee.person.name}, the sales owner: follow it up and record it`;
       tasks.push({
         ...base,
         kind: "step",
         levelId: step.level.id,
         channel: step.channel,
-        title: `${stepVerb(step.channel)} (${step.level.id})`,
+        title: `${stepVerb(step.channel)} (${step.level.id})${by}`,
         reason: step.reason,
       });
     }
+    // The other tasks are the collector's: a sales owner gets only the visits.
+    if (!isCollector) continue;
     for (const update of a.review.promiseUpdates) {
       tasks.push({
         ...base,
@@ -329,7 +354,11 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
         levelId: null,
         channel: "PHONE",
         title: "Formal notice deadline passed",
-        reason: `the formal notice's deadline was ${notice} and ${formatMinor(a.review.figures.overdue)} is still overdue: check for payment, prepare the litigation file`,
+        reason: `the formal notice's deadline was ${notice} and ${formatMinor(a.review.figures.overdue)} is still overdue: check for payment, ${
+          policy.segments[a.segment].regime === "public-procurement"
+            ? "prepare the request for mandatement d'office to the prefect, or the référé-provision before the administrative judge"
+            : "prepare the litigation file"
+        }`,
       });
     }
   }

@@ -141,7 +141,10 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
   return { period, promisesKept, promisesBroken, expired: stale.length, proposed };
 }
 
-/** The invoice ids each scope names, per customer. */
+/**
+ * The invoice ids each scope names, per customer. A partly disputed invoice is in both the disputed scope
+ * (for its disputed part) and the overdue one (for the rest, which follows the calendar).
+ */
 export async function invoiceScopes(
   db: Database,
   asOf: CalendarDate,
@@ -150,13 +153,14 @@ export async function invoiceScopes(
   const result = new Map<number, Record<InvoiceScope, number[]>>();
   if (customerIds.length === 0) return result;
   const rows = await db.withConnection((sql) =>
-    sql.query<{ cid: number; id: number; scope: InvoiceScope }>(
+    sql.query<{ cid: number; id: number; disputed: boolean; undisputed: boolean; late: boolean }>(
       `SELECT i."customerId" AS cid, i.id,
-              CASE WHEN d.id IS NOT NULL THEN 'disputed'
-                   WHEN i."dueDate" < $2::date AND i.status <> 'LITIGATION' THEN 'overdue'
-                   ELSE 'dueSoon' END AS scope
+              (d.id IS NOT NULL) AS disputed,
+              (d.id IS NULL OR (NOT d.whole AND d.amount < i."openAmount")) AS undisputed,
+              (i."dueDate" < $2::date AND i.status <> 'LITIGATION') AS late
          FROM invoice i
-         LEFT JOIN (SELECT DISTINCT "invoiceId" AS id FROM dispute WHERE status = 'OPEN') d ON d.id = i.id
+         LEFT JOIN (SELECT "invoiceId" AS id, coalesce(sum("amountDisputed"), 0) AS amount, bool_or("amountDisputed" IS NULL) AS whole
+                      FROM dispute WHERE status = 'OPEN' GROUP BY 1) d ON d.id = i.id
         WHERE i.kind = 'INVOICE' AND i."openAmount" > 0 AND i."customerId" = ANY($1::int[])
         ORDER BY i."dueDate", i.id`,
       [customerIds, asOf],
@@ -164,7 +168,8 @@ export async function invoiceScopes(
   );
   for (const row of rows) {
     const scopes = result.get(row.cid) ?? { overdue: [], dueSoon: [], disputed: [], none: [] };
-    scopes[row.scope].push(row.id);
+    if (row.disputed) scopes.disputed.push(row.id);
+    if (row.undisputed) scopes[row.late ? "overdue" : "dueSoon"].push(row.id);
     result.set(row.cid, scopes);
   }
   return result;

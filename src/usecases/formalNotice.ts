@@ -7,6 +7,7 @@ import path from "node:path";
 import type { Database } from "../db/database.js";
 import { appendHistory } from "../db/history.js";
 import { loadSettings } from "../db/settings.js";
+import { splitDisputed } from "../domain/aging.js";
 import { calendarDateFromDb, type CalendarDate } from "../domain/calendarDate.js";
 import { composeFormalNotice, type FormalNotice } from "../domain/formalNotice.js";
 import { formatMinor } from "../domain/money.js";
@@ -35,7 +36,10 @@ export async function issueFormalNotice(
 ): Promise<IssuedNotice> {
   const action = await db.prisma.proposedAction.findUnique({
     where: { id: input.actionId },
-    include: { customer: true, invoices: { include: { invoice: true } } },
+    include: {
+      customer: true,
+      invoices: { include: { invoice: { include: { disputes: { where: { status: "OPEN" }, select: { amountDisputed: true } } } } } },
+    },
   });
   if (!action || action.kind !== "FORMAL_NOTICE") throw new AppError("not_found", `Action #${input.actionId} is not a formal notice.`);
   if (action.status !== "APPLIED")
@@ -66,13 +70,23 @@ export async function issueFormalNotice(
       reference: customer.externalId,
     },
     rates: policy.legal.referenceRates,
-    invoices: action.invoices.map(({ invoice }) => ({
-      number: invoice.number,
-      issueDate: calendarDateFromDb(invoice.issueDate),
-      dueDate: calendarDateFromDb(invoice.dueDate),
-      amount: invoice.amount,
-      openAmount: invoice.openAmount,
-    })),
+    // The customer's segment decides the law the letter cites (docs/legal.md).
+    regime: policy.segments[customer.segment].regime,
+    invoices: action.invoices.map(({ invoice }) => {
+      // Only what is not disputed is claimed: a partial dispute leaves the rest of the invoice owed.
+      const { disputed, undisputed } = splitDisputed(
+        invoice.openAmount,
+        invoice.disputes.reduce((sum, d) => sum + (d.amountDisputed ?? invoice.openAmount), 0n),
+      );
+      return {
+        number: invoice.number,
+        issueDate: calendarDateFromDb(invoice.issueDate),
+        dueDate: calendarDateFromDb(invoice.dueDate),
+        amount: invoice.amount,
+        openAmount: undisputed,
+        disputedAmount: disputed,
+      };
+    }),
   };
   let notice: FormalNotice;
   try {
@@ -84,7 +98,7 @@ export async function issueFormalNotice(
   if (notice.lines.length === 0)
     throw new AppError("conflict", `Nothing is owed any more on the invoices of formal notice #${action.id}: no letter to send.`);
   const language = languageOf(action.customer.locale ?? settings.locale);
-  const text = render("formal-notice", language, settings.currency, notice);
+  const text = render(notice.template, language, settings.currency, notice);
   const pdf = await letterPdf(text, {
     title: `${language === "fr" ? "Mise en demeure" : "Formal notice"} ${notice.debtor.name}`,
     author: settings.companyName,
@@ -104,7 +118,7 @@ export async function issueFormalNotice(
       origin: actor.origin,
       channel: "LETTER",
       kind: "document.formal_notice",
-      text: `Formal notice issued: ${formatMinor(notice.totals.total)} ${settings.currency} claimed (${notice.lines.length} invoice(s), penalties and indemnities included), deadline ${notice.deadline}`,
+      text: `Formal notice issued${notice.regime === "public-procurement" ? " to the authorising officer, copy to the public accountant (public procurement rules)" : ""}: ${formatMinor(notice.totals.total)} ${settings.currency} claimed (${notice.lines.length} invoice(s), penalties and indemnities included), deadline ${notice.deadline}`,
       actionId: action.id,
       invoiceIds: action.invoices.map((i) => i.invoiceId),
       data: { pdfFile: `${base}.pdf`, textFile: `${base}.txt`, sha256, total: notice.totals.total.toString(), deadline: notice.deadline },

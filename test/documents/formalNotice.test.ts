@@ -266,3 +266,155 @@ describe.each(targets)("a formal notice for a name stored with a line break, on 
     expect(pdf.filter((l) => l.startsWith("Total réclamé"))).toEqual([total]);
   });
 });
+
+describe("the formal notice to a public body (Code de la commande publique)", () => {
+  const input = {
+    letterDate: d("2025-07-31"),
+    deadlineDays: 8,
+    creditor: { name: "Démo Industries SAS", address: ["12 rue de la Paix", "75002 Paris"], registration: "RCS Paris 123 456 789" },
+    debtor: { name: "Université de Provence", address: ["115 route de Lyon", "44000 Nantes"], registration: null, reference: "C039" },
+    invoices: [{ number: "F-9", issueDate: d("2025-05-16"), dueDate: d("2025-06-15"), amount: 1_000_000n, openAmount: 1_000_000n }],
+    regime: "public-procurement" as const,
+  };
+
+  it("claims interest at the ECB rate of the half-year it began + 8 points, and is addressed to the ordonnateur, copy to the comptable public", () => {
+    const notice = composeFormalNotice(input);
+    // 46 days at 3.15% + 8 = 11.15% (first half of 2025, when interest began): 140.52, plus 40.00
+    expect(notice.totals).toEqual({ open: 1_000_000n, interest: 14052n, indemnities: 4000n, total: 1_018_052n });
+    expect(notice.template).toBe("formal-notice-public");
+    const text = render(notice.template, "fr", "EUR", notice);
+    for (const expected of [
+      "À l'attention de l'ordonnateur",
+      "Copie : comptable public assignataire des dépenses de Université de Provence",
+      "mise en demeure de mandater et de payer",
+      "articles L2192-13 et R2192-31 du Code de la commande publique",
+      "majoré de 8 points) : 140,52 €",
+      "Indemnité forfaitaire pour frais de recouvrement (40 € par facture, articles L2192-13 et D2192-35",
+      "- établissements publics de santé : 50 jours (article R2192-11 1°)",
+      "- entreprises publiques : 60 jours (article R2192-11 2°)",
+      "- collectivités territoriales et leurs établissements publics : 30 jours (article R2192-10)",
+      "mandatement d'office",
+      "référé-provision, article R541-1 du Code de justice administrative",
+      "Total réclamé : 10 180,52 €",
+    ])
+      expect(text).toContain(expected);
+    // Not the private-sector rules, and no threat to stop supplies.
+    expect(text).not.toContain("L441-10");
+    expect(text).not.toMatch(/livraison/i);
+  });
+
+  it("reads the same in English", () => {
+    const notice = composeFormalNotice(input);
+    const text = render(notice.template, "en", "EUR", notice);
+    for (const expected of [
+      "For the attention of the authorising officer (ordonnateur)",
+      "Copy: the public accountant (comptable public)",
+      "articles L2192-13 and R2192-31 of the French Public Procurement Code",
+      "public health establishments: 50 days (article R2192-11 1°)",
+      "mandatement d'office",
+      "Total claimed: €10,180.52",
+    ])
+      expect(text).toContain(expected);
+    expect(text).not.toContain("L441-10");
+    expect(text).not.toMatch(/deliver/i);
+  });
+
+  it("the public reminders and call checklist exist in both languages and name the ordonnateur and the comptable public", () => {
+    const context = {
+      customer: { name: "Lycée Jean Moulin" },
+      invoices: [{ number: "F-9", openAmount: 50_000n, dueDate: d("2025-06-15"), daysLate: 46 }],
+      total: 50_000n,
+      sender: { name: "Sophie Leroy" },
+      company: { name: "Démo Industries SAS" },
+    };
+    expect(render("reminder-public", "fr", "EUR", context)).toContain(
+      "À l'attention de l'ordonnateur — copie au comptable public assignataire",
+    );
+    expect(render("reminder-public-last", "fr", "EUR", context)).toContain("taux de la BCE majoré de 8 points, article R2192-31");
+    expect(render("reminder-public-last", "en", "EUR", context)).not.toMatch(/deliver/i);
+    expect(render("call-checklist-public", "en", "EUR", context)).toContain("the public accountant");
+    expect(render("call-checklist-public", "fr", "EUR", context)).toContain("service fait");
+    // Every template a calendar step names exists in both languages.
+    const names = new Set(Object.values(defaultPolicy.segments).flatMap((s) => s.levels.map((l) => l.template)));
+    for (const name of names)
+      for (const language of ["fr", "en"] as const) expect(() => render(name as never, language, "EUR", context)).not.toThrow();
+  });
+});
+
+describe.each(targets)("issuing a formal notice to a public body on $name", (target) => {
+  let db: Database;
+  const outDir = mkdtempSync(path.join(tmpdir(), "ccbot-public-letters-"));
+  beforeAll(async () => {
+    db = await freshDatabase(target);
+    await db.prisma.companySettings.upsert({
+      where: { id: 1 },
+      create: { companyName: "Démo Industries SAS", companyAddress: "12 rue de la Paix\n75002 Paris" },
+      update: { companyName: "Démo Industries SAS", companyAddress: "12 rue de la Paix\n75002 Paris" },
+    });
+  });
+  afterAll(async () => db?.close());
+
+  it("the letter follows the customer's segment: public-procurement rules, and only the undisputed part is claimed", async () => {
+    const customer = await db.prisma.customer.create({
+      data: {
+        externalId: "C030",
+        name: "Centre Hospitalier Nord",
+        segment: "PUBLIC_SECTOR",
+        currency: "EUR",
+        address: "88 place de la Mairie\n31000 Toulouse",
+      },
+    });
+    const invoice = await db.prisma.invoice.create({
+      data: {
+        customerId: customer.id,
+        number: "F2025-0300",
+        issueDate: new Date("2025-05-16T00:00:00Z"),
+        dueDate: new Date("2025-06-15T00:00:00Z"),
+        amount: 1_300_000n,
+        openAmount: 1_300_000n,
+        currency: "EUR",
+        source: "CSV",
+      },
+    });
+    await db.prisma.dispute.create({
+      data: {
+        invoiceId: invoice.id,
+        customerId: customer.id,
+        category: "QUANTITY",
+        reason: "one delivery short",
+        amountDisputed: 300_000n,
+      },
+    });
+    const action = await db.prisma.proposedAction.create({
+      data: {
+        customerId: customer.id,
+        kind: "FORMAL_NOTICE",
+        status: "APPLIED",
+        reason: "last reminder done",
+        period: "2025-W30",
+        params: { deadlineDays: "8", regime: "public-procurement" },
+        appliedAt: new Date(),
+        invoices: { create: [{ invoiceId: invoice.id }] },
+      },
+    });
+    const issued = await issueFormalNotice(
+      db,
+      defaultPolicy,
+      { personId: null, label: "system", origin: "JOB" },
+      { actionId: action.id, letterDate: d("2025-07-31"), outDir },
+      new Date("2025-07-31T08:00:00Z"),
+    );
+    // 10 000.00 claimed (3 000.00 disputed left out): 140.52 interest at 11.15% + 40.00
+    expect(issued.total).toBe(1_018_052n);
+    const text = readFileSync(issued.textFile, "utf8");
+    expect(text).toContain("reste dû 10 000,00 € (hors 3 000,00 € en cours de contestation)");
+    expect(text).toContain("À l'attention de l'ordonnateur");
+    expect(text).not.toContain("L441-10");
+    const pdf = await pdfText(issued.pdfFile);
+    expect(pdf).toContain("R2192-31");
+    const entry = await db.prisma.historyEntry.findFirstOrThrow({ where: { actionId: action.id, kind: "document.formal_notice" } });
+    expect(entry.text).toMatch(
+      /^Formal notice issued to the authorising officer, copy to the public accountant \(public procurement rules\): 10180\.52 EUR claimed/,
+    );
+  });
+});

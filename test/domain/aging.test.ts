@@ -19,11 +19,11 @@ describe("aged balance buckets", () => {
     const asOf = d("2026-11-20");
     const aging = ageItems(
       [
-        { dueDate: d("2026-11-30"), openAmount: 1000n, disputed: false },
-        { dueDate: d("2026-11-20"), openAmount: 500n, disputed: false },
-        { dueDate: d("2026-10-21"), openAmount: 200n, disputed: false }, // 30 days
-        { dueDate: d("2026-10-20"), openAmount: 300n, disputed: false }, // 31 days
-        { dueDate: d("2026-06-01"), openAmount: 400n, disputed: true },
+        { dueDate: d("2026-11-30"), openAmount: 1000n, disputedAmount: 0n },
+        { dueDate: d("2026-11-20"), openAmount: 500n, disputedAmount: 0n },
+        { dueDate: d("2026-10-21"), openAmount: 200n, disputedAmount: 0n }, // 30 days
+        { dueDate: d("2026-10-20"), openAmount: 300n, disputedAmount: 0n }, // 31 days
+        { dueDate: d("2026-06-01"), openAmount: 400n, disputedAmount: 400n },
       ],
       250n,
       asOf,
@@ -33,5 +33,20 @@ describe("aged balance buckets", () => {
     expect(aging.disputed).toBe(400n);
     expect(aging.overdue).toBe(500n);
     expect(aging.balance).toBe(1500n + 200n + 300n + 400n - 250n);
+  });
+
+  it("a partial dispute puts only the amount disputed apart: the rest of the invoice ages with the others", () => {
+    // Invoice of 1 000 due 45 days ago; the customer disputes 300 of it (two damaged pallets).
+    const aging = ageItems([{ dueDate: d("2026-10-06"), openAmount: 1000n, disputedAmount: 300n }], 0n, d("2026-11-20"), EDGES);
+    expect(aging.buckets).toEqual([0n, 0n, 700n, 0n, 0n]);
+    expect(aging.disputed).toBe(300n);
+    expect(aging.overdue).toBe(700n);
+    expect(aging.balance).toBe(1000n);
+  });
+
+  it("a dispute larger than what is still open covers the open amount, no more", () => {
+    const aging = ageItems([{ dueDate: d("2026-10-06"), openAmount: 200n, disputedAmount: 300n }], 0n, d("2026-11-20"), EDGES);
+    expect(aging.disputed).toBe(200n);
+    expect(aging.overdue).toBe(0n);
   });
 });

@@ -5,8 +5,19 @@ import { defaultPolicy } from "../../src/domain/policy.js";
 
 const ASOF = d("2026-11-20");
 
-function invoice(id: number, dueDate: string, euros: number, extra: Partial<AccountInvoice> = {}): AccountInvoice {
-  return { id, number: `F-${id}`, dueDate: d(dueDate), openAmount: BigInt(euros * 100), disputed: false, inLitigation: false, ...extra };
+/** An open invoice; `disputed: true` disputes all of it, `disputedAmount` part of it. */
+function invoice(id: number, dueDate: string, euros: number, extra: Partial<AccountInvoice> & { disputed?: boolean } = {}): AccountInvoice {
+  const { disputed = false, ...rest } = extra;
+  const openAmount = BigInt(euros * 100);
+  return {
+    id,
+    number: `F-${id}`,
+    dueDate: d(dueDate),
+    openAmount,
+    disputedAmount: disputed ? openAmount : 0n,
+    inLitigation: false,
+    ...rest,
+  };
 }
 
 /** An account from its open invoices, positioned as of ASOF (tests that change the date pass `asOf`). */
@@ -97,6 +108,41 @@ describe("disputes", () => {
       defaultPolicy,
     );
     expect(review.proposals.map((p) => p.kind)).not.toContain("LITIGATION");
+  });
+});
+
+describe("partial disputes: only the amount disputed is paused", () => {
+  // An invoice of 1 200.00, 45 days late; the customer disputes 300.00 of it (two damaged pallets).
+  const partly = () => invoice(1, "2026-10-06", 1200, { disputedAmount: 30_000n });
+
+  it("the undisputed 900.00 follows the calendar: reminded, counted overdue, its age kept", () => {
+    const review = reviewAccount(account({ invoices: [partly()], stepsDone: allSmeSteps("2026-11-15").slice(0, 4) }), ASOF, defaultPolicy);
+    expect(review.figures).toMatchObject({ overdue: 90_000n, disputed: 30_000n, maxDaysLate: 45 });
+    expect(review.step).toMatchObject({ level: { id: "last-reminder" }, scope: "overdue", reason: "900.00 overdue, oldest 45 days" });
+  });
+
+  it("the undisputed rest counts toward a block and a formal notice; the disputed part does not", () => {
+    const late = invoice(1, "2026-09-01", 1200, { disputedAmount: 60_000n }); // 80 days late, 600.00 disputed
+    const review = reviewAccount(account({ invoices: [late], stepsDone: allSmeSteps("2026-10-20") }), ASOF, defaultPolicy);
+    expect(review.proposals.find((p) => p.kind === "BLOCK_DELIVERIES")?.reason).toBe("600.00 overdue, oldest 80 days late (threshold 60)");
+    expect(review.proposals.map((p) => p.kind)).toContain("FORMAL_NOTICE");
+    // Half of what is late is contested: the committee is also asked whether to hold.
+    expect(review.proposals.map((p) => p.kind)).toContain("HOLD");
+  });
+
+  it("a small disputed part does not ask for a hold", () => {
+    const review = reviewAccount(account({ invoices: [partly()] }), ASOF, defaultPolicy);
+    expect(review.proposals.map((p) => p.kind)).not.toContain("HOLD");
+  });
+
+  it("a dispute of the whole open amount still pauses the whole invoice", () => {
+    const review = reviewAccount(
+      account({ invoices: [invoice(1, "2026-10-06", 1200, { disputedAmount: 120_000n })] }),
+      ASOF,
+      defaultPolicy,
+    );
+    expect(review.figures).toMatchObject({ overdue: 0n, disputed: 120_000n });
+    expect(review.step).toBeNull();
   });
 });
 

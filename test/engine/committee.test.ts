@@ -84,7 +84,7 @@ describe.each(targets)("the credit engine on $name", (target) => {
           number: i.number,
           dueDate: calendarDateFromDb(i.dueDate),
           openAmount: i.openAmount,
-          disputed: i.disputes.length > 0,
+          disputedAmount: i.disputes.reduce((sum, x) => sum + (x.amountDisputed ?? i.openAmount), 0n),
           inLitigation: i.status === "LITIGATION",
         }));
       expect(p.account.position).toEqual(positionOf(mine, ASOF, preDueWindow(policy, p.account.segment)));
