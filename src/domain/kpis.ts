@@ -168,10 +168,10 @@ export interface PayerProfile {
 }
 
 export const ON_TIME_GRACE_DAYS = 5;
-/** An open item this many days past due keeps the grade at C or below; 60 keeps it at B or below. */
+/** An open item more than 90 days past due keeps the grade at C or below; more than 30 days, at B or below. */
 export const GRADE_CAPS = [
   { daysLate: 90, grade: "C" },
-  { daysLate: 60, grade: "B" },
+  { daysLate: 30, grade: "B" },
 ] as const;
 
 /** Sums of a payer's history, as SQL returns them (amounts in minor units as numbers). */
@@ -200,8 +200,8 @@ export interface PayerTotals {
  *              + 0.30 x max(0, 1 - average days late / 60)
  *              + 0.15 x max(0, 1 - broken promises / 3)
  *              + 0.15 x max(0, 1 - open disputes / 3))
- * grade A >= 80, B >= 60, C >= 40, else D; then an open item over 90 days past due caps the grade at C,
- * over 60 days at B. Worked examples in docs/kpis.md.
+ * grade A >= 80, B >= 60, C >= 40, else D; then an open item (disputed or not) more than 90 days past due
+ * caps the grade at C, more than 30 days at B. Worked examples in docs/kpis.md.
  */
 export function payerProfile(history: PayerHistory): PayerProfile {
   const t: PayerTotals = {
@@ -294,7 +294,7 @@ export function describePayer(profile: PayerProfile, money: (minor: bigint) => s
   if (profile.promisesBroken > 0) parts.push(`${profile.promisesBroken} promise${profile.promisesBroken === 1 ? "" : "s"} broken`);
   if (profile.openDisputes > 0) parts.push(`${profile.openDisputes} open dispute${profile.openDisputes === 1 ? "" : "s"}`);
   if (profile.over90Days > 0n) parts.push(`${money(profile.over90Days)} over 90 days late (oldest ${profile.oldestDaysLate} days)`);
-  else if (profile.oldestDaysLate > 60) parts.push(`an invoice ${profile.oldestDaysLate} days late`);
+  else if (profile.oldestDaysLate > 30) parts.push(`oldest invoice ${profile.oldestDaysLate} days late`);
   return parts.join("; ");
 }
 
