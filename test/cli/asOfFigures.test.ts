@@ -60,6 +60,20 @@ describe.each(cliTargets)("as-of figures on $name", (target) => {
     expect(dso.at(-1)).toMatchObject({ month: "2025-06", receivables: "100.00" });
   });
 
+  it("a collector's tasks as of a date see the invoice as it was open then, not as paid since", async () => {
+    const url = await target.url();
+    await ok(url, "people", "add", "--name", "Karim Benali", "--email", "karim@example.test", "--roles", "collector");
+    await ok(url, "import", "customers", writeTemp("t-c.csv", csv("external_id;name;collector", "K4;Fleurs du Quai;karim@example.test")));
+    await ok(url, "import", "invoices", writeTemp("t-i.csv", csv("customer_id;number;issue_date;due_date;amount", "K4;F-40;2025-04-01;2025-05-01;100")));
+    await ok(url, "import", "payments", writeTemp("t-p.csv", csv("reference;customer_id;payment_date;amount;invoice_number", "VIR-40;K4;2025-06-11;80;F-40")));
+    const before = JSON.parse((await ok(url, "report", "tasks", "--as-of", "2025-06-10", "--format", "json")).stdout);
+    expect(before).toEqual([expect.objectContaining({ externalId: "K4", overdue: "100.00", maxDaysLate: 40 })]);
+    const after = JSON.parse((await ok(url, "report", "tasks", "--as-of", "2025-06-12", "--format", "json")).stdout);
+    expect(after).toEqual([expect.objectContaining({ externalId: "K4", overdue: "20.00", maxDaysLate: 42 })]);
+    const text = await ok(url, "report", "tasks", "--as-of", "2025-06-10");
+    expect(text.stdout).toContain("overdue: 1 invoice(s), 100,00");
+  });
+
   it("invoices, credit notes and payments dated after the as-of date are left out", async () => {
     const url = await target.url();
     await load(url, "later", {
