@@ -225,7 +225,7 @@ describe("one definition of receivables, and the DSO of a month not over yet", (
     const months: MonthFigures[] = [
       { month: "2026-09", sales: 3_000_000n, receivablesAtEnd: 0n },
       { month: "2026-10", sales: 3_100_000n, receivablesAtEnd: 0n },
-      { month: "2026-11", sales: 2_000_000n, receivablesAtEnd: 4_050_000n, ...monthSoFar(d("2026-11-20")) },
+      { ...monthSoFar(d("2026-11-20")), sales: 2_000_000n, receivablesAtEnd: 4_050_000n },
     ];
     expect(monthSoFar(d("2026-11-20"))).toEqual({ month: "2026-11", daysElapsed: 20 });
     expect(monthSoFar(d("2026-11-30"))).toEqual({ month: "2026-11" });
