@@ -6,7 +6,15 @@ import { finishAging, type Aging } from "../domain/aging.js";
 import type { Account, AccountPosition, AccountPromise } from "../domain/engine.js";
 import { formatMinor } from "../domain/money.js";
 import { asOfCtes, dayOf, settledOutsideOn, zoneLiteral } from "./asOfItems.js";
-import { describePayer, monthSoFar, ON_TIME_GRACE_DAYS, payerProfileFromTotals, type MonthFigures, type PayerProfile, type RecoveryTotals } from "../domain/kpis.js";
+import {
+  describePayer,
+  monthSoFar,
+  ON_TIME_GRACE_DAYS,
+  payerProfileFromTotals,
+  type MonthFigures,
+  type PayerProfile,
+  type RecoveryTotals,
+} from "../domain/kpis.js";
 import type { Segment } from "../domain/parties.js";
 import { SEGMENTS } from "../domain/parties.js";
 import { ACTION_KINDS, type ActionKind, type Policy } from "../domain/policy.js";

@@ -15,10 +15,25 @@ async function ok(url: string, ...args: string[]) {
 }
 
 async function load(url: string, name: string, lines: { invoices: string[]; payments?: string[] }) {
-  await ok(url, "import", "customers", writeTemp(`${name}-c.csv`, csv("external_id;name;payment_terms", "K1;Café du Port;30 days", "K2;Garage Nord;30 days")));
-  await ok(url, "import", "invoices", writeTemp(`${name}-i.csv`, csv("customer_id;number;type;issue_date;due_date;amount", ...lines.invoices)));
+  await ok(
+    url,
+    "import",
+    "customers",
+    writeTemp(`${name}-c.csv`, csv("external_id;name;payment_terms", "K1;Café du Port;30 days", "K2;Garage Nord;30 days")),
+  );
+  await ok(
+    url,
+    "import",
+    "invoices",
+    writeTemp(`${name}-i.csv`, csv("customer_id;number;type;issue_date;due_date;amount", ...lines.invoices)),
+  );
   if (lines.payments)
-    await ok(url, "import", "payments", writeTemp(`${name}-p.csv`, csv("reference;customer_id;payment_date;amount;invoice_number", ...lines.payments)));
+    await ok(
+      url,
+      "import",
+      "payments",
+      writeTemp(`${name}-p.csv`, csv("reference;customer_id;payment_date;amount;invoice_number", ...lines.payments)),
+    );
 }
 
 /** The `report aging --format json` line of a customer. */
@@ -64,8 +79,18 @@ describe.each(cliTargets)("as-of figures on $name", (target) => {
     const url = await target.url();
     await ok(url, "people", "add", "--name", "Karim Benali", "--email", "karim@example.test", "--roles", "collector");
     await ok(url, "import", "customers", writeTemp("t-c.csv", csv("external_id;name;collector", "K4;Fleurs du Quai;karim@example.test")));
-    await ok(url, "import", "invoices", writeTemp("t-i.csv", csv("customer_id;number;issue_date;due_date;amount", "K4;F-40;2025-04-01;2025-05-01;100")));
-    await ok(url, "import", "payments", writeTemp("t-p.csv", csv("reference;customer_id;payment_date;amount;invoice_number", "VIR-40;K4;2025-06-11;80;F-40")));
+    await ok(
+      url,
+      "import",
+      "invoices",
+      writeTemp("t-i.csv", csv("customer_id;number;issue_date;due_date;amount", "K4;F-40;2025-04-01;2025-05-01;100")),
+    );
+    await ok(
+      url,
+      "import",
+      "payments",
+      writeTemp("t-p.csv", csv("reference;customer_id;payment_date;amount;invoice_number", "VIR-40;K4;2025-06-11;80;F-40")),
+    );
     const before = JSON.parse((await ok(url, "report", "tasks", "--as-of", "2025-06-10", "--format", "json")).stdout);
     expect(before).toEqual([expect.objectContaining({ externalId: "K4", overdue: "100.00", maxDaysLate: 40 })]);
     const after = JSON.parse((await ok(url, "report", "tasks", "--as-of", "2025-06-12", "--format", "json")).stdout);
@@ -98,9 +123,9 @@ describe.each(cliTargets)("as-of figures on $name", (target) => {
       ],
       payments: ["VIR-10;K2;2026-10-05;600;F-10", "VIR-11;K2;2026-11-02;75;"],
     });
-    const rows = JSON.parse((await ok(url, "report", "aging", "--as-of", "2026-11-20", "--customer", "K2", "--format", "json")).stdout) as Array<
-      Record<string, string | null>
-    >;
+    const rows = JSON.parse(
+      (await ok(url, "report", "aging", "--as-of", "2026-11-20", "--customer", "K2", "--format", "json")).stdout,
+    ) as Array<Record<string, string | null>>;
     expect(rows.map((r) => [r.number, r.bucket, r.openAmount])).toEqual([
       ["F-10", "31-60", "400.00"],
       ["F-11", "1-30", "400.00"],
@@ -146,7 +171,12 @@ describe.each(cliTargets)("as-of figures on $name", (target) => {
 
   it("changing end-of-month recomputes the due dates derived from terms, never those the file gave", async () => {
     const url = await target.url();
-    await ok(url, "import", "customers", writeTemp("eom-c.csv", csv("external_id;name;payment_terms", "K3;Atelier Sud;45 days end of month")));
+    await ok(
+      url,
+      "import",
+      "customers",
+      writeTemp("eom-c.csv", csv("external_id;name;payment_terms", "K3;Atelier Sud;45 days end of month")),
+    );
     await ok(
       url,
       "import",
@@ -174,7 +204,9 @@ describe.each(cliTargets)("as-of figures on $name", (target) => {
     // Default reading: 10 Jan + 45 days = 24 Feb, then the end of February.
     expect(await due()).toEqual({ "F-30": "2026-02-28", "F-31": "2026-03-31", "F-32": "2026-03-15" });
     const set = await ok(url, "settings", "set", "end-of-month=end-of-month-then-days");
-    expect(set.stderr).toContain("Due dates derived from payment terms recomputed: 2 of 2 changed; due dates given by the source files are kept.");
+    expect(set.stderr).toContain(
+      "Due dates derived from payment terms recomputed: 2 of 2 changed; due dates given by the source files are kept.",
+    );
     // End of January, then 45 days: 17 March, for both derived ones; the file's date stays.
     expect(await due()).toEqual({ "F-30": "2026-03-17", "F-31": "2026-03-17", "F-32": "2026-03-15" });
     const again = await ok(url, "settings", "set", "end-of-month=end-of-month-then-days");

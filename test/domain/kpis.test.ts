@@ -201,7 +201,9 @@ describe("payer profile (profil payeur): what is paid, what is still unpaid, pro
       defaultPolicy,
     );
     const payerReasonText = ranked?.reasons.find((r) => r.startsWith("payer"));
-    expect(payerReasonText).toBe("payer D: pays 100 days late on average; 0% on time; 2 promises broken; 12400.00 € over 90 days late (oldest 100 days)");
+    expect(payerReasonText).toBe(
+      "payer D: pays 100 days late on average; 0% on time; 2 promises broken; 12400.00 € over 90 days late (oldest 100 days)",
+    );
     expect(ranked?.reasons.join("; ")).not.toMatch(/payer score \d/);
   });
 });
