@@ -4,6 +4,7 @@
 import type { Digest, TaskList } from "../domain/digest.js";
 import { describeKind } from "../domain/approvals.js";
 import { formatMoney } from "../domain/money.js";
+import { describePayer } from "../domain/kpis.js";
 import { shown, table } from "./io.js";
 
 /** Free text a person typed (a reason, a comment) as shown in a terminal line: visible controls, at most 200 characters. */
@@ -92,7 +93,7 @@ export function renderTasks(list: TaskList, currency: string, locale: string): s
         (f.overdueInvoices.some((x) => x.disputed) ? " [some disputed]" : ""),
     );
     lines.push(
-      `   payer: ${f.payer.grade ? `${f.payer.grade} (score ${f.payer.score}, ${f.payer.averageDaysLate} days late on average)` : "no history"}${f.blocked ? " · deliveries blocked" : ""}`,
+      `   payer: ${f.payer.grade ? `${f.payer.grade} (score ${f.payer.score}/100): ${describePayer(f.payer, money)}` : "no history"}${f.blocked ? " · deliveries blocked" : ""}`,
     );
     for (const c of f.commitments) lines.push(`   commitment: ${money(c.amount)} by ${c.promisedDate} (${c.status.toLowerCase()})`);
     for (const h of f.lastHistory.slice(0, 3)) lines.push(`   ${h.on} ${shown(h.by ?? "")}: ${said(h.text)}`);

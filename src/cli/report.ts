@@ -13,8 +13,20 @@ export interface ReportColumn {
   kind: ColumnKind;
 }
 
+/** A headline figure printed above the rows (e.g. the receivables of `report kpis`). */
+export interface ReportFigure extends ReportColumn {
+  value: unknown;
+}
+
 export interface Report {
   title: string;
+  /**
+   * Headline figures: a "label: value" line each in a table; in JSON the document becomes
+   * { figures: { key: value }, rows: [...] }; in CSV a "figure;value" block, an empty line, then the rows.
+   */
+  headline?: ReportFigure[];
+  /** A line between the headline figures and the rows, in a table. */
+  subtitle?: string;
   columns: ReportColumn[];
   rows: Array<Record<string, unknown>>;
 }
@@ -22,23 +34,30 @@ export interface Report {
 export type ReportFormat = "table" | "csv" | "json";
 
 export function formatReport(report: Report, format: ReportFormat, currency: string, locale: string): string {
-  if (format === "json")
-    return JSON.stringify(
-      report.rows.map((row) => jsonRow(report, row, currency)),
-      null,
-      2,
-    );
-  if (format === "csv") return csv(report, currency, locale);
+  if (format === "json") {
+    const rows = report.rows.map((row) => jsonRow(report.columns, row, currency));
+    if (!report.headline) return JSON.stringify(rows, null, 2);
+    const figures = jsonRow(report.headline, Object.fromEntries(report.headline.map((f) => [f.key, f.value])), currency);
+    return JSON.stringify({ figures, rows }, null, 2);
+  }
+  if (format === "csv") {
+    const rows = csv(report, currency, locale);
+    if (!report.headline) return rows;
+    const figures = csv(report, currency, locale, report.headline);
+    return `${figures}\r\n\r\n${rows}`;
+  }
   const cells = report.rows.map((row) => report.columns.map((c) => displayCell(row[c.key], c.kind, currency, locale)));
-  return `${visibleLines(report.title)}\n\n${table(
+  const headline = (report.headline ?? []).map((f) => `${f.label}: ${displayCell(f.value, f.kind, currency, locale) || "n/a"}`);
+  const intro = [visibleLines(report.title), ...headline, ...(report.subtitle ? ["", report.subtitle] : [])].join("\n");
+  return `${intro}\n\n${table(
     report.columns.map((c) => c.label),
     cells,
   )}`;
 }
 
-function jsonRow(report: Report, row: Record<string, unknown>, currency: string): Record<string, unknown> {
+function jsonRow(columns: ReportColumn[], row: Record<string, unknown>, currency: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const c of report.columns) {
+  for (const c of columns) {
     const value = row[c.key];
     out[c.key] =
       value === null || value === undefined ? null : c.kind === "money" ? formatMinor(value as bigint, minorDigits(currency)) : value;
@@ -69,7 +88,7 @@ function displayCell(value: unknown, kind: ColumnKind, currency: string, locale:
  * cells are neutralised against formula injection by the shared writer (src/documents/csv.ts); the
  * numbers the bot computed are written as plain numbers, negative ones included.
  */
-function csv(report: Report, currency: string, locale: string): string {
+function csv(report: Report, currency: string, locale: string, figures?: ReportFigure[]): string {
   const decimalComma = new Intl.NumberFormat(locale).format(1.5).includes(",");
   const separator = decimalComma ? ";" : ",";
   const number = (text: string): CsvCell => ({ number: decimalComma ? text.replace(".", ",") : text });
@@ -91,6 +110,16 @@ function csv(report: Report, currency: string, locale: string): string {
   const header = report.columns.map((c) =>
     c.kind === "percent" ? `${c.label} (%)` : c.kind === "money" ? `${c.label} (${currency})` : c.label,
   );
+  if (figures) {
+    // One figure a line: its label (with the unit) and its value, a number where it is one.
+    const label = (f: ReportFigure) =>
+      f.kind === "percent" ? `${f.label} (%)` : f.kind === "money" ? `${f.label} (${currency})` : f.label;
+    return csvDocument(
+      ["figure", "value"],
+      figures.map((f) => [label(f), cell(f.value, f.kind)]),
+      { separator },
+    );
+  }
   return csvDocument(
     header,
     report.rows.map((row) => report.columns.map((c) => cell(row[c.key], c.kind))),

@@ -4,7 +4,17 @@
 import { addDays, type CalendarDate } from "../domain/calendarDate.js";
 import { finishAging, type Aging } from "../domain/aging.js";
 import type { Account, AccountPosition, AccountPromise } from "../domain/engine.js";
-import { payerProfileFromTotals, type MonthFigures, type PayerProfile, type RecoveryTotals } from "../domain/kpis.js";
+import { formatMinor } from "../domain/money.js";
+import { asOfCtes, dayOf, settledOutsideOn, zoneLiteral } from "./asOfItems.js";
+import {
+  describePayer,
+  monthSoFar,
+  ON_TIME_GRACE_DAYS,
+  payerProfileFromTotals,
+  type MonthFigures,
+  type PayerProfile,
+  type RecoveryTotals,
+} from "../domain/kpis.js";
 import type { Segment } from "../domain/parties.js";
 import { SEGMENTS } from "../domain/parties.js";
 import { ACTION_KINDS, type ActionKind, type Policy } from "../domain/policy.js";
@@ -64,23 +74,25 @@ export async function loadPortfolio(
   const soon = "NOT o.disputed AND NOT o.litigation AND o.days < 0 AND -o.days <= o.soon_window AND o.invoice_open >= o.soon_minimum";
   const customerFilter = where.length ? `WHERE ${where.join(" AND ")}` : "";
 
+  const tz = zoneLiteral(timeZone);
+  const day = (column: string) => dayOf(column, timeZone);
+  // Everything as it stood at the end of $1 (src/db/asOfItems.ts): open amounts, credits, disputes,
+  // promises, payments, actions and notices recorded after that day are left out.
   const rows = await sql.query<Record<string, unknown>>(
-    `WITH disputed AS (
-       SELECT "invoiceId" AS id, coalesce(sum("amountDisputed"), 0) AS amount, bool_or("amountDisputed" IS NULL) AS whole
-         FROM dispute WHERE status = 'OPEN' GROUP BY 1),
-     -- Each invoice in two parts: what is disputed (paused) and what still follows the calendar.
+    `WITH ${asOfCtes(1, timeZone, where.length ? where.join(" AND ") : "TRUE")},
+     -- Each invoice, as it stood on the day, in two parts: what is disputed (paused) and what still follows
+     -- the calendar.
      o AS (
-       SELECT i."customerId" AS cid, part.open, ($1::date - i."dueDate") AS days, i."openAmount" AS invoice_open,
+       SELECT i.cid, part.open, ($1::date - i.due) AS days, i.open AS invoice_open,
               part.disputed, (i.status = 'LITIGATION') AS litigation,
               ${perSegment((s) => preDueDays(policy, s))} AS soon_window,
               ${perSegment((s) => policy.segments[s].preDueMinimum)} AS soon_minimum
-         FROM invoice i
-         JOIN customer c ON c.id = i."customerId"
-         LEFT JOIN disputed d ON d.id = i.id
-         CROSS JOIN LATERAL (SELECT CASE WHEN d.id IS NULL THEN 0 WHEN d.whole THEN i."openAmount"
-                                         ELSE least(d.amount, i."openAmount") END AS amount) dp
-         CROSS JOIN LATERAL (VALUES (false, i."openAmount" - dp.amount), (true, dp.amount)) AS part(disputed, open)
-        WHERE i.kind = 'INVOICE' AND i."openAmount" > 0 AND part.open > 0 ${filter.customerIds || filter.collectorId !== undefined ? `AND i."customerId" IN (SELECT c.id FROM customer c ${customerFilter})` : ""}
+         FROM inv_asof i
+         JOIN customer c ON c.id = i.cid
+         CROSS JOIN LATERAL (SELECT CASE WHEN NOT i.disputed THEN 0 WHEN i.dispute_whole THEN i.open
+                                         ELSE least(i.dispute_amount, i.open) END AS amount) dp
+         CROSS JOIN LATERAL (VALUES (false, i.open - dp.amount), (true, dp.amount)) AS part(disputed, open)
+        WHERE i.open > 0 AND part.open > 0
      ),
      positions AS (
        SELECT o.cid,
@@ -93,46 +105,57 @@ export async function loadPortfolio(
               count(*) FILTER (WHERE ${soon})::int AS soon_count,
               min(-o.days) FILTER (WHERE ${soon}) AS soon_days,
               min($1::date - o.days)::text AS oldest_due,
+              coalesce(sum(o.open) FILTER (WHERE NOT o.disputed AND o.days > 0), 0)::text AS open_late,
+              coalesce(sum(o.open * o.days) FILTER (WHERE NOT o.disputed AND o.days > 0), 0)::text AS open_weighted,
+              coalesce(sum(o.open) FILTER (WHERE NOT o.disputed AND o.days > 0 AND o.days <= ${ON_TIME_GRACE_DAYS}), 0)::text AS open_grace,
+              coalesce(sum(o.open) FILTER (WHERE o.days > 90), 0)::text AS over_90,
+              coalesce(max(o.days) FILTER (WHERE o.days > 0), 0) AS oldest_days_late,
               ${bucketSums.join(",\n              ")}
          FROM o GROUP BY o.cid
      ),
      credits AS (
-       SELECT cid, sum(amount)::text AS credits FROM (
-         SELECT "customerId" AS cid, "openAmount" AS amount FROM invoice WHERE kind = 'CREDIT_NOTE' AND "openAmount" > 0
-         UNION ALL
-         SELECT "customerId", "unallocatedAmount" FROM payment WHERE "unallocatedAmount" > 0) x
-       GROUP BY cid
+       SELECT cid, sum(open)::text AS credits FROM credit_asof WHERE open > 0 GROUP BY cid
+     ),
+     open_disputes AS (
+       SELECT cid, count(*)::int AS n FROM dispute_asof GROUP BY cid
      ),
      payer AS (
        SELECT i."customerId" AS cid, sum(a.amount)::text AS paid,
               sum(a.amount * greatest(a."allocatedOn" - i."dueDate", 0))::text AS weighted,
-              coalesce(sum(a.amount) FILTER (WHERE a."allocatedOn" - i."dueDate" <= 5), 0)::text AS on_time
+              coalesce(sum(a.amount) FILTER (WHERE a."allocatedOn" - i."dueDate" <= ${ON_TIME_GRACE_DAYS}), 0)::text AS on_time
          FROM allocation a JOIN invoice i ON i.id = a."invoiceId"
-        WHERE a."allocatedOn" > $1::date - 365 AND a."allocatedOn" <= $1::date
+         LEFT JOIN payment pa ON pa.id = a."paymentId"
+         LEFT JOIN invoice cn ON cn.id = a."creditNoteId"
+        WHERE a."allocatedOn" > $1::date - 365 AND a."allocatedOn" <= $1::date AND i."issueDate" <= $1::date
+          AND coalesce(pa."paymentDate", cn."issueDate", a."allocatedOn") <= $1::date
         GROUP BY 1
      ),
      promises AS (
        SELECT "customerId" AS cid, count(*) FILTER (WHERE status = 'KEPT')::int AS kept,
               count(*) FILTER (WHERE status = 'BROKEN')::int AS broken
-         FROM promise_to_pay WHERE "promisedDate" > $1::date - 365 GROUP BY 1
+         FROM promise_to_pay
+        WHERE "promisedDate" > $1::date - 365 AND "settledAt" IS NOT NULL AND ${day('"settledAt"')} <= $1::date
+        GROUP BY 1
      ),
      actions AS (
        SELECT "customerId" AS cid, array_agg(DISTINCT kind::text) AS kinds
-         FROM proposed_action WHERE status IN ('PROPOSED', 'APPROVED') GROUP BY 1
+         FROM proposed_action WHERE status IN ('PROPOSED', 'APPROVED') AND ${day('"createdAt"')} <= $1::date GROUP BY 1
      ),
      notices AS (
-       SELECT DISTINCT ON ("customerId") "customerId" AS cid, ("appliedAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date::text AS sent_on,
+       SELECT DISTINCT ON ("customerId") "customerId" AS cid, ("appliedAt" AT TIME ZONE ${tz})::date::text AS sent_on,
               coalesce((params->>'deadlineDays')::int, ${policy.rules.formalNotice.deadlineDays}) AS deadline_days
-         FROM proposed_action WHERE kind = 'FORMAL_NOTICE' AND status = 'APPLIED'
+         FROM proposed_action WHERE kind = 'FORMAL_NOTICE' AND status = 'APPLIED' AND ${day('"appliedAt"')} <= $1::date
         ORDER BY "customerId", "appliedAt" DESC
      )
      SELECT c.id, c."externalId" AS external_id, c.name, c.segment::text AS segment, c."creditLimit"::text AS credit_limit, c.blocked, c."onHold" AS on_hold,
             so.id AS owner_id, so.name AS owner_name, co.id AS collector_id, co.name AS collector_name,
             p.*, coalesce(cr.credits, '0') AS credits, py.paid, py.weighted, py.on_time,
-            coalesce(pr.kept, 0) AS kept, coalesce(pr.broken, 0) AS broken, ac.kinds, n.sent_on, n.deadline_days
+            coalesce(pr.kept, 0) AS kept, coalesce(pr.broken, 0) AS broken, coalesce(od.n, 0) AS open_disputes,
+            ac.kinds, n.sent_on, n.deadline_days
        FROM customer c
        LEFT JOIN positions p ON p.cid = c.id
        LEFT JOIN credits cr ON cr.cid = c.id
+       LEFT JOIN open_disputes od ON od.cid = c.id
        LEFT JOIN payer py ON py.cid = c.id
        LEFT JOIN promises pr ON pr.cid = c.id
        LEFT JOIN actions ac ON ac.cid = c.id
@@ -160,8 +183,14 @@ export async function loadPortfolio(
       paid: Number(r.paid ?? 0),
       weightedDaysLate: Number(r.weighted ?? 0),
       onTime: Number(r.on_time ?? 0),
+      openLate: Number(r.open_late ?? 0),
+      openWeightedDaysLate: Number(r.open_weighted ?? 0),
+      openWithinGrace: Number(r.open_grace ?? 0),
+      over90Days: money(r.over_90),
+      oldestDaysLate: int(r.oldest_days_late),
       promisesKept: int(r.kept),
       promisesBroken: int(r.broken),
+      openDisputes: int(r.open_disputes),
     });
     const sentOn = (r.sent_on as CalendarDate | null) ?? null;
     return {
@@ -187,6 +216,7 @@ export async function loadPortfolio(
           (ACTION_KINDS as readonly string[]).includes(k),
         ),
         payerScore: payer.score,
+        payerWhy: describePayer(payer, (m) => formatMinor(m)),
       },
     };
   });
@@ -208,8 +238,10 @@ async function attachPromisesAndSteps(
   const promises = await sql.query<{ id: number; cid: number; promised: string; amount: string; recorded: string }>(
     `SELECT id, "customerId" AS cid, "promisedDate"::text AS promised, amount::text AS amount,
             ("recordedAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date::text AS recorded
-       FROM promise_to_pay WHERE status = 'PENDING' AND "customerId" = ANY($1::int[])`,
-    [ids],
+       FROM promise_to_pay
+      WHERE "customerId" = ANY($1::int[]) AND ("recordedAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date <= $2::date
+        AND (status = 'PENDING' OR ("settledAt" IS NOT NULL AND ("settledAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date > $2::date))`,
+    [ids, asOf],
   );
   for (const p of promises) {
     const promise: AccountPromise = {
@@ -228,8 +260,8 @@ async function attachPromisesAndSteps(
          FROM payment p
         WHERE p."customerId" = ANY($1::int[]) AND p."paymentDate" <= $2::date
           AND p."paymentDate" >= (SELECT min(("recordedAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date) FROM promise_to_pay q
-                                   WHERE q.status = 'PENDING' AND q."customerId" = p."customerId")`,
-      [withPromises, asOf],
+                                   WHERE q.id = ANY($3::int[]) AND q."customerId" = p."customerId")`,
+      [withPromises, asOf, promises.map((p) => p.id)],
     );
     for (const p of payments) byId.get(p.cid)?.account.payments.push({ on: p.on as CalendarDate, amount: money(p.amount) });
   }
@@ -242,26 +274,35 @@ async function attachPromisesAndSteps(
        FROM history_entry h
        JOIN unnest($1::int[], $2::date[]) AS cyc(cid, since) ON cyc.cid = h."customerId"
       WHERE h.kind = 'reminder.step' AND (h."occurredAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date >= cyc.since
+        AND (h."occurredAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date <= $3::date
       ORDER BY h."occurredAt"`,
-    [cycles.map((c) => c.cid), cycles.map((c) => c.since)],
+    [cycles.map((c) => c.cid), cycles.map((c) => c.since), asOf],
   );
   for (const s of steps) byId.get(s.cid)?.account.stepsDone.push({ levelId: s.level, on: s.on as CalendarDate });
 }
 
-/** Sales and receivables month by month (for DSO), from the first month with data up to asOf's month. */
-export async function loadMonthlyFigures(sql: Sql, asOf: CalendarDate, months: number): Promise<MonthFigures[]> {
-  // Receivables at a month's end = invoices issued - settlements made (allocations by their date; amounts
-  // settled outside, e.g. an ERP open amount, on the due date) - unallocated credit notes and payments.
+/**
+ * Sales and receivables month by month (for DSO), from the first month with data up to asOf's month; that
+ * last month only counts its days elapsed when asOf is not its last day.
+ */
+export async function loadMonthlyFigures(sql: Sql, asOf: CalendarDate, months: number, timeZone: string): Promise<MonthFigures[]> {
+  // Receivables at a month's end, as the aged balance of that day (src/db/asOfItems.ts) would give them:
+  // invoices issued - credit notes issued - payments received - amounts settled outside the bot (on the
+  // day asOfItems counts them). Allocations move money between invoices and credits: they do not change it.
+  const settledOn = `greatest(x."issueDate", ${settledOutsideOn("x", timeZone)})`;
   const rows = await sql.query<{ month: string; sales: string; movement: string }>(
     `WITH m AS (
        SELECT to_char("issueDate", 'YYYY-MM') AS month, amount AS sales, amount AS movement FROM invoice WHERE kind = 'INVOICE' AND "issueDate" <= $1::date
-       UNION ALL SELECT to_char("issueDate", 'YYYY-MM'), -amount, -"openAmount" FROM invoice WHERE kind = 'CREDIT_NOTE' AND "issueDate" <= $1::date
-       UNION ALL SELECT to_char(a."allocatedOn", 'YYYY-MM'), 0, -a.amount FROM allocation a WHERE a."allocatedOn" <= $1::date AND a."paymentId" IS NOT NULL
-       UNION ALL SELECT to_char(a."allocatedOn", 'YYYY-MM'), 0, -a.amount FROM allocation a WHERE a."allocatedOn" <= $1::date AND a."creditNoteId" IS NOT NULL
-       UNION ALL SELECT to_char("paymentDate", 'YYYY-MM'), 0, -"unallocatedAmount" FROM payment WHERE "paymentDate" <= $1::date
-       UNION ALL SELECT to_char(i."dueDate", 'YYYY-MM'), 0, -(i.amount - i."openAmount" - coalesce(s.settled, 0))
-         FROM invoice i LEFT JOIN (SELECT "invoiceId", sum(amount) AS settled FROM allocation GROUP BY 1) s ON s."invoiceId" = i.id
-        WHERE i.kind = 'INVOICE' AND i.amount - i."openAmount" - coalesce(s.settled, 0) > 0 AND i."dueDate" <= $1::date
+       UNION ALL
+       SELECT to_char(x."issueDate", 'YYYY-MM'), -x.amount,
+              -(x."openAmount" + coalesce((SELECT sum(y.amount) FROM allocation y WHERE y."creditNoteId" = x.id), 0))
+         FROM invoice x WHERE x.kind = 'CREDIT_NOTE' AND x."issueDate" <= $1::date
+       UNION ALL
+       SELECT to_char("paymentDate", 'YYYY-MM'), 0, -amount FROM payment WHERE "paymentDate" <= $1::date
+       UNION ALL
+       SELECT to_char(${settledOn}, 'YYYY-MM'), 0, -(x.amount - x."openAmount" - coalesce(s.settled, 0))
+         FROM invoice x LEFT JOIN (SELECT "invoiceId", sum(amount) AS settled FROM allocation GROUP BY 1) s ON s."invoiceId" = x.id
+        WHERE x.kind = 'INVOICE' AND x.amount - x."openAmount" - coalesce(s.settled, 0) > 0 AND ${settledOn} <= $1::date
      )
      SELECT month, sum(sales)::text AS sales, sum(movement)::text AS movement FROM m GROUP BY month ORDER BY month`,
     [asOf],
@@ -277,6 +318,9 @@ export async function loadMonthlyFigures(sql: Sql, asOf: CalendarDate, months: n
     const found = all.find((m) => m.month === month);
     filled.push(found ?? { month, sales: 0n, receivablesAtEnd: filled.at(-1)?.receivablesAtEnd ?? 0n });
   }
+  const current = monthSoFar(asOf);
+  const last = filled.at(-1);
+  if (last && last.month === current.month && current.daysElapsed !== undefined) last.daysElapsed = current.daysElapsed;
   return filled.slice(-Math.max(months, 1));
 }
 
@@ -301,13 +345,15 @@ export function monthRange(from: string, to: string): string[] {
 }
 
 /** Per month of due date: what fell due and what was collected within 30 and 90 days (settled-outside amounts on the due date). */
-export async function loadRecoveryTotals(sql: Sql, months: string[]): Promise<RecoveryTotals[]> {
+export async function loadRecoveryTotals(sql: Sql, months: string[], asOf?: CalendarDate): Promise<RecoveryTotals[]> {
   if (months.length === 0) return [];
+  // As of a date: invoices issued and settlements dated by then only.
+  const until = asOf ?? "9999-12-31";
   const rows = await sql.query<{ month: string; due: string; in30: string; in90: string }>(
     `WITH settled AS (
        SELECT a."invoiceId", sum(a.amount) AS total,
-              sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 30) AS in30,
-              sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 90) AS in90
+              sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 30 AND a."allocatedOn" <= $3::date) AS in30,
+              sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 90 AND a."allocatedOn" <= $3::date) AS in90
          FROM allocation a JOIN invoice i ON i.id = a."invoiceId"
         WHERE i.kind = 'INVOICE' AND i."dueDate" >= $1::date AND i."dueDate" < $2::date
         GROUP BY 1
@@ -317,9 +363,9 @@ export async function loadRecoveryTotals(sql: Sql, months: string[]): Promise<Re
             (sum(greatest(i.amount - i."openAmount" - coalesce(s.total, 0), 0)) + coalesce(sum(s.in90), 0))::text AS in90
        FROM invoice i
        LEFT JOIN settled s ON s."invoiceId" = i.id
-      WHERE i.kind = 'INVOICE' AND i."dueDate" >= $1::date AND i."dueDate" < $2::date
+      WHERE i.kind = 'INVOICE' AND i."dueDate" >= $1::date AND i."dueDate" < $2::date AND i."issueDate" <= $3::date
       GROUP BY 1`,
-    [`${months[0]}-01`, nextMonthStart(months[months.length - 1] as string)],
+    [`${months[0]}-01`, nextMonthStart(months[months.length - 1] as string), until],
   );
   const byMonth = new Map(rows.map((r) => [r.month, r]));
   return months.map((month) => {

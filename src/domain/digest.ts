@@ -4,7 +4,8 @@ import type { Aging } from "./aging.js";
 import { bucketLabels } from "./aging.js";
 import type { CalendarDate } from "./calendarDate.js";
 import type { AccountReview } from "./engine.js";
-import type { PayerProfile, RecoveryRate } from "./kpis.js";
+import { describePayer, type PayerProfile, type RecoveryRate } from "./kpis.js";
+import { formatMinor, formatMoney } from "./money.js";
 import type { Segment } from "./parties.js";
 import type { ActionKind, Channel, Policy } from "./policy.js";
 import { rankAccounts, type PriorityInput } from "./priority.js";
@@ -108,13 +109,19 @@ export interface DigestInput {
   promises: PromiseLine[];
 }
 
+/** The payer's grade and why, for a reason: "payer C: pays 38 days late on average; 2 promises broken". */
+export function payerReason(payer: PayerProfile, money: (minor: bigint) => string = (m) => formatMinor(m)): string {
+  return payer.grade === null ? "no payment history" : `payer ${payer.grade}: ${describePayer(payer, money)}`;
+}
+
 /** What the priority ranking reads of an account. */
-export function priorityInputOf(a: DigestAccount): PriorityInput {
+export function priorityInputOf(a: DigestAccount, money?: (minor: bigint) => string): PriorityInput {
   return {
     customerId: a.customerId,
     overdue: a.review.figures.overdue,
     maxDaysLate: a.review.figures.maxDaysLate,
     payerScore: a.payer.score,
+    payerWhy: payerReason(a.payer, money),
     overLimit: a.review.figures.overLimit,
     creditLimit: a.creditLimit,
     brokenPromises: a.brokenPromises,
@@ -122,7 +129,8 @@ export function priorityInputOf(a: DigestAccount): PriorityInput {
 }
 
 export function composeDigest(input: DigestInput, policy: Policy): Digest {
-  const ranked = rankAccounts(input.accounts, priorityInputOf, policy, policy.committee.topAccounts);
+  const money = (minor: bigint) => formatMoney(minor, input.currency, input.locale);
+  const ranked = rankAccounts(input.accounts, (a) => priorityInputOf(a, money), policy, policy.committee.topAccounts);
   return {
     companyName: input.companyName,
     currency: input.currency,

@@ -105,6 +105,8 @@ export interface Account {
   /** Kinds of actions already proposed or approved and not yet applied. */
   pendingActionKinds: ActionKind[];
   payerScore: number | null;
+  /** Why the payer scores as it does, in words (kpis.describePayer), for the reasons. */
+  payerWhy?: string;
 }
 
 export interface PromiseUpdate {
@@ -350,7 +352,7 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
       const newLimit = f.exposure > 0n ? f.exposure : 0n;
       propose(
         "CREDIT_LIMIT_CHANGE",
-        `payer score ${account.payerScore} is below ${limit.lowerBelowScore}: lower the limit from ${euros(account.creditLimit)} to the current exposure ${euros(newLimit)}`,
+        `payer score ${account.payerScore} of 100 is below ${limit.lowerBelowScore}${account.payerWhy ? ` (${account.payerWhy})` : ""}: lower the limit from ${euros(account.creditLimit)} to the current exposure ${euros(newLimit)}`,
         "none",
         { newCreditLimit: newLimit.toString(), previousCreditLimit: account.creditLimit.toString() },
       );
@@ -363,7 +365,7 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
       const newLimit = (account.creditLimit * BigInt(100 + limit.raisePercent)) / 100n;
       propose(
         "CREDIT_LIMIT_CHANGE",
-        `good payer (score ${account.payerScore}) using ${Math.round((Number(f.exposure) / Number(account.creditLimit)) * 100)}% of its limit: raise it by ${limit.raisePercent}% to ${euros(newLimit)}`,
+        `good payer (score ${account.payerScore} of 100${account.payerWhy ? `: ${account.payerWhy}` : ""}) using ${Math.round((Number(f.exposure) / Number(account.creditLimit)) * 100)}% of its limit: raise it by ${limit.raisePercent}% to ${euros(newLimit)}`,
         "none",
         { newCreditLimit: newLimit.toString(), previousCreditLimit: account.creditLimit.toString() },
       );

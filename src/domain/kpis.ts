@@ -13,10 +13,24 @@ export interface MonthFigures {
   month: string;
   sales: bigint;
   receivablesAtEnd: bigint;
+  /**
+   * Days of the month the figures cover, when it is not over yet (the as-of date's day of the month):
+   * 20 days of sales count against 20 days, not a whole month. Absent for a whole month.
+   */
+  daysElapsed?: number;
 }
 
-function monthDays(month: string, convention: DsoConvention): number {
-  return convention.yearDays === 360 ? 30 : daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
+/** The month's days for DSO: calendar days (or 30 under the 360-day convention), only those elapsed in the current month. */
+function monthDays(m: MonthFigures, convention: DsoConvention): number {
+  const whole = convention.yearDays === 360 ? 30 : daysInMonth(Number(m.month.slice(0, 4)), Number(m.month.slice(5, 7)));
+  return m.daysElapsed === undefined ? whole : Math.min(whole, m.daysElapsed);
+}
+
+/** The month of a date, marked partial unless the date is its last day (for the current month of a DSO series). */
+export function monthSoFar(asOf: CalendarDate): { month: string; daysElapsed?: number } {
+  const day = Number(asOf.slice(8, 10));
+  const whole = daysInMonth(Number(asOf.slice(0, 4)), Number(asOf.slice(5, 7)));
+  return day >= whole ? { month: asOf.slice(0, 7) } : { month: asOf.slice(0, 7), daysElapsed: day };
 }
 
 function salesForDso(sales: bigint, convention: DsoConvention): number {
@@ -26,14 +40,15 @@ function salesForDso(sales: bigint, convention: DsoConvention): number {
 
 /**
  * Simple DSO at the end of `months[i]`: receivables / sales of the last 3 months x the days of those
- * 3 months (calendar days, or 90 under the 360-day convention). Null while 3 months of sales are not known.
+ * 3 months (calendar days, or 90 under the 360-day convention; a month not over yet counts its days
+ * elapsed). Null while 3 months of sales are not known.
  */
 export function simpleDso(months: readonly MonthFigures[], i: number, convention: DsoConvention): number | null {
   if (i < 2) return null;
   const window = months.slice(i - 2, i + 1);
   const sales = window.reduce((sum, m) => sum + salesForDso(m.sales, convention), 0);
   if (sales <= 0) return null;
-  const days = window.reduce((sum, m) => sum + monthDays(m.month, convention), 0);
+  const days = window.reduce((sum, m) => sum + monthDays(m, convention), 0);
   return (Number((months[i] as MonthFigures).receivablesAtEnd) / sales) * days;
 }
 
@@ -49,7 +64,7 @@ export function countbackDso(months: readonly MonthFigures[], i: number, convent
   for (let k = i; k >= 0; k--) {
     const month = months[k] as MonthFigures;
     const sales = salesForDso(month.sales, convention);
-    const length = monthDays(month.month, convention);
+    const length = monthDays(month, convention);
     if (sales >= remaining) return days + (remaining / sales) * length;
     remaining -= sales;
     days += length;
@@ -57,6 +72,16 @@ export function countbackDso(months: readonly MonthFigures[], i: number, convent
   return null;
 }
 
+/**
+ * Receivables, one definition everywhere (docs/kpis.md): what customers owe on the date, net of their
+ * credits = open invoices (disputed included) - open credit notes - unallocated payments, i.e. the aged
+ * balance's total. The DSO's month-end receivables and the overdue rate both use it.
+ */
+export function receivablesOf(aging: { balance: bigint }): bigint {
+  return aging.balance;
+}
+
+/** Overdue rate ("taux d'échu"): undisputed amounts past due / receivables (null when nothing is owed). */
 export function overdueRate(overdue: bigint, receivables: bigint): number | null {
   return receivables > 0n ? Number(overdue) / Number(receivables) : null;
 }
@@ -112,74 +137,165 @@ export function recoveryRates(totals: readonly RecoveryTotals[], asOf: CalendarD
   });
 }
 
-/** What a customer's payment history says about them. */
+/** What a customer's payment history and open items say about them, as of a date. */
 export interface PayerHistory {
-  /** Settled invoices: amount and days late when paid (negative = early). */
+  /** Invoices settled in the last 12 months: amount and days late when paid (negative = early). */
   paid: Array<{ amount: bigint; daysLate: number }>;
+  /** Invoices still open and past due on the date: amount and days late so far; disputed ones apart. */
+  open?: Array<{ amount: bigint; daysLate: number; disputed?: boolean }>;
   promisesKept: number;
   promisesBroken: number;
+  /** Disputes still open on the date. */
+  openDisputes?: number;
 }
 
 export interface PayerProfile {
-  /** Average days late, weighted by amount (null without history). */
+  /** Average days late, weighted by amount, of what was paid and of what is still open past due (null without history). */
   averageDaysLate: number | null;
-  /** Share of the amount paid by the due date (a grace of 5 days). */
+  /** Share of that amount paid, or still open, within 5 days of the due date. */
   onTimeShare: number | null;
   promisesBroken: number;
+  openDisputes: number;
+  /** Open amount (disputed or not) more than 90 days past due. */
+  over90Days: bigint;
+  /** Days past due of the oldest open item (0 when nothing is past due). */
+  oldestDaysLate: number;
   /** 0 (worst) to 100 (best); null without history. */
   score: number | null;
   grade: "A" | "B" | "C" | "D" | null;
+  /** Why the grade is lower than the score alone gives (an item long past due), or null. */
+  gradeCap: string | null;
 }
 
 export const ON_TIME_GRACE_DAYS = 5;
+/** An open item more than 90 days past due keeps the grade at C or below; more than 30 days, at B or below. */
+export const GRADE_CAPS = [
+  { daysLate: 90, grade: "C" },
+  { daysLate: 30, grade: "B" },
+] as const;
 
-/**
- * score = 100 x (0.5 x on-time share + 0.3 x (1 - average days late / 60, floored at 0)
- *                + 0.2 x (1 - broken promises / 3, floored at 0)); grade A >= 80, B >= 60, C >= 40, else D.
- */
-export function payerProfile(history: PayerHistory): PayerProfile {
-  let paid = 0;
-  let weightedDaysLate = 0;
-  let onTime = 0;
-  for (const p of history.paid) {
-    const amount = Number(p.amount);
-    paid += amount;
-    weightedDaysLate += amount * Math.max(0, p.daysLate);
-    if (p.daysLate <= ON_TIME_GRACE_DAYS) onTime += amount;
-  }
-  return payerProfileFromTotals({
-    paid,
-    weightedDaysLate,
-    onTime,
-    promisesKept: history.promisesKept,
-    promisesBroken: history.promisesBroken,
-  });
-}
-
-/** The same from sums (as SQL returns them): amounts paid, amount x days late, amount paid on time. */
-export function payerProfileFromTotals(t: {
+/** Sums of a payer's history, as SQL returns them (amounts in minor units as numbers). */
+export interface PayerTotals {
+  /** Amount settled in the last 12 months, amount x days late, and the part settled within the grace. */
   paid: number;
   weightedDaysLate: number;
   onTime: number;
+  /** Undisputed open amount past due, amount x days late so far, and the part within the grace. */
+  openLate: number;
+  openWeightedDaysLate: number;
+  openWithinGrace: number;
+  /** Open amount (disputed or not) more than 90 days past due, and the oldest item's days past due. */
+  over90Days: bigint;
+  oldestDaysLate: number;
   promisesKept: number;
   promisesBroken: number;
-}): PayerProfile {
-  if (t.paid <= 0 && t.promisesBroken === 0 && t.promisesKept === 0) {
-    return { averageDaysLate: null, onTimeShare: null, promisesBroken: 0, score: null, grade: null };
+  openDisputes: number;
+}
+
+/**
+ * The payer profile (seed 001, "profil payeur"): punctuality and lateness over what was paid in the last
+ * 12 months *and* what is still open past due (counted at its age so far), broken promises, open disputes.
+ *
+ * score = 100 x (0.40 x on-time share
+ *              + 0.30 x max(0, 1 - average days late / 60)
+ *              + 0.15 x max(0, 1 - broken promises / 3)
+ *              + 0.15 x max(0, 1 - open disputes / 3))
+ * grade A >= 80, B >= 60, C >= 40, else D; then an open item (disputed or not) more than 90 days past due
+ * caps the grade at C, more than 30 days at B. Worked examples in docs/kpis.md.
+ */
+export function payerProfile(history: PayerHistory): PayerProfile {
+  const t: PayerTotals = {
+    paid: 0,
+    weightedDaysLate: 0,
+    onTime: 0,
+    openLate: 0,
+    openWeightedDaysLate: 0,
+    openWithinGrace: 0,
+    over90Days: 0n,
+    oldestDaysLate: 0,
+    promisesKept: history.promisesKept,
+    promisesBroken: history.promisesBroken,
+    openDisputes: history.openDisputes ?? 0,
+  };
+  for (const p of history.paid) {
+    const amount = Number(p.amount);
+    t.paid += amount;
+    t.weightedDaysLate += amount * Math.max(0, p.daysLate);
+    if (p.daysLate <= ON_TIME_GRACE_DAYS) t.onTime += amount;
   }
-  const averageDaysLate = t.paid > 0 ? t.weightedDaysLate / t.paid : 0;
-  const onTimeShare = t.paid > 0 ? t.onTime / t.paid : 1;
-  const score = Math.round(
-    100 * (0.5 * onTimeShare + 0.3 * Math.max(0, 1 - averageDaysLate / 60) + 0.2 * Math.max(0, 1 - t.promisesBroken / 3)),
-  );
-  const grade = score >= 80 ? "A" : score >= 60 ? "B" : score >= 40 ? "C" : "D";
-  return {
-    averageDaysLate: t.paid > 0 ? Math.round(averageDaysLate * 10) / 10 : null,
-    onTimeShare: t.paid > 0 ? onTimeShare : null,
+  for (const o of history.open ?? []) {
+    if (o.amount <= 0n || o.daysLate <= 0) continue;
+    t.oldestDaysLate = Math.max(t.oldestDaysLate, o.daysLate);
+    if (o.daysLate > 90) t.over90Days += o.amount;
+    if (o.disputed) continue;
+    const amount = Number(o.amount);
+    t.openLate += amount;
+    t.openWeightedDaysLate += amount * o.daysLate;
+    if (o.daysLate <= ON_TIME_GRACE_DAYS) t.openWithinGrace += amount;
+  }
+  return payerProfileFromTotals(t);
+}
+
+/** The same from sums (as SQL returns them). */
+export function payerProfileFromTotals(t: PayerTotals): PayerProfile {
+  const base = {
     promisesBroken: t.promisesBroken,
+    openDisputes: t.openDisputes,
+    over90Days: t.over90Days,
+    oldestDaysLate: t.oldestDaysLate,
+  };
+  const weight = t.paid + t.openLate;
+  if (weight <= 0 && t.promisesBroken === 0 && t.promisesKept === 0 && t.openDisputes === 0 && t.oldestDaysLate <= 0) {
+    return { ...base, averageDaysLate: null, onTimeShare: null, score: null, grade: null, gradeCap: null };
+  }
+  const averageDaysLate = weight > 0 ? (t.weightedDaysLate + t.openWeightedDaysLate) / weight : 0;
+  const onTimeShare = weight > 0 ? (t.onTime + t.openWithinGrace) / weight : 1;
+  const score = Math.round(
+    100 *
+      (0.4 * onTimeShare +
+        0.3 * Math.max(0, 1 - averageDaysLate / 60) +
+        0.15 * Math.max(0, 1 - t.promisesBroken / 3) +
+        0.15 * Math.max(0, 1 - t.openDisputes / 3)),
+  );
+  let grade: NonNullable<PayerProfile["grade"]> = score >= 80 ? "A" : score >= 60 ? "B" : score >= 40 ? "C" : "D";
+  let gradeCap: string | null = null;
+  for (const cap of GRADE_CAPS) {
+    if (t.oldestDaysLate > cap.daysLate) {
+      if (grade < cap.grade) {
+        grade = cap.grade;
+        gradeCap = `an invoice ${t.oldestDaysLate} days past due keeps the grade at ${cap.grade} or below`;
+      }
+      break;
+    }
+  }
+  return {
+    ...base,
+    averageDaysLate: weight > 0 ? Math.round(averageDaysLate * 10) / 10 : null,
+    onTimeShare: weight > 0 ? onTimeShare : null,
     score,
     grade,
+    gradeCap,
   };
+}
+
+/**
+ * Why a payer is graded as it is, in words a committee member reads: "pays 38 days late on average;
+ * 2 promises broken; 12 400,00 € over 90 days late (oldest 324 days)".
+ */
+export function describePayer(profile: PayerProfile, money: (minor: bigint) => string): string {
+  if (profile.grade === null) return "no payment history";
+  const parts: string[] = [];
+  const late = profile.averageDaysLate;
+  if (late === null) parts.push("nothing paid or past due in the last 12 months");
+  else if (late < 1) parts.push("pays on time");
+  else parts.push(`pays ${Math.round(late)} day${Math.round(late) === 1 ? "" : "s"} late on average`);
+  if (profile.onTimeShare !== null && profile.onTimeShare < 1 && late !== null && late >= 1)
+    parts.push(`${Math.round(profile.onTimeShare * 100)}% on time`);
+  if (profile.promisesBroken > 0) parts.push(`${profile.promisesBroken} promise${profile.promisesBroken === 1 ? "" : "s"} broken`);
+  if (profile.openDisputes > 0) parts.push(`${profile.openDisputes} open dispute${profile.openDisputes === 1 ? "" : "s"}`);
+  if (profile.over90Days > 0n) parts.push(`${money(profile.over90Days)} over 90 days late (oldest ${profile.oldestDaysLate} days)`);
+  else if (profile.oldestDaysLate > 30) parts.push(`oldest invoice ${profile.oldestDaysLate} days late`);
+  return parts.join("; ");
 }
 
 /** The extra revenue needed to make up for an unpaid amount: amount / gross margin rate. */

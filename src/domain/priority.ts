@@ -14,6 +14,8 @@ export interface PriorityInput {
   overdue: bigint;
   maxDaysLate: number;
   payerScore: number | null;
+  /** The payer's grade and why, in words (describePayer): "payer C: pays 38 days late on average; ...". */
+  payerWhy?: string;
   overLimit: bigint;
   creditLimit: bigint | null;
   brokenPromises: number;
@@ -36,7 +38,7 @@ function parts(a: PriorityInput, logLargest: number, policy: Policy): Part[] {
     [w.age * Math.min(1, a.maxDaysLate / 120), () => `oldest ${a.maxDaysLate} days late`],
     [
       w.payerScore * (a.payerScore === null ? 0.5 : (100 - a.payerScore) / 100),
-      () => (a.payerScore === null ? "no payment history" : `payer score ${a.payerScore}`),
+      () => (a.payerScore === null ? "no payment history" : (a.payerWhy ?? `payer score ${a.payerScore} of 100`)),
     ],
   ];
   if (a.overLimit > 0n) {

@@ -4,7 +4,7 @@ import type { Database } from "../db/database.js";
 import { loadMonthlyFigures, loadPortfolio, loadRecoveryTotals, monthRange, type PortfolioAccount } from "../db/portfolioQueries.js";
 import { loadSettings, type CompanySettings } from "../db/settings.js";
 import { addAging, emptyAging, type Aging } from "../domain/aging.js";
-import { addDays, calendarDateFromDb, daysBetween, type CalendarDate } from "../domain/calendarDate.js";
+import { addDays, calendarDateAt, calendarDateFromDb, daysBetween, type CalendarDate } from "../domain/calendarDate.js";
 import { checkVoter, tallyVotes } from "../domain/approvals.js";
 import {
   CALL_CHECKLIST,
@@ -20,7 +20,17 @@ import {
   type TaskList,
 } from "../domain/digest.js";
 import { reviewAccount } from "../domain/engine.js";
-import { countbackDso, overdueRate, recoveryRates, simpleDso, type MonthFigures, type RecoveryTotals } from "../domain/kpis.js";
+import {
+  countbackDso,
+  overdueRate,
+  receivablesOf,
+  recoveryRates,
+  simpleDso,
+  type MonthFigures,
+  type PayerProfile,
+  type RecoveryTotals,
+} from "../domain/kpis.js";
+import { loadOpenItems } from "../db/asOfItems.js";
 import type { Role } from "../domain/parties.js";
 import { stepAssignee } from "../domain/taskWork.js";
 import type { ActionKind, Policy } from "../domain/policy.js";
@@ -67,9 +77,10 @@ function toDigestAccount(p: PortfolioAccount, policy: Policy, asOf: CalendarDate
 /** The month-by-month series behind the KPIs (they do not depend on the portfolio: load them alongside). */
 export async function kpiSeries(db: Database, asOf: CalendarDate): Promise<{ months: MonthFigures[]; recovery: RecoveryTotals[] }> {
   const recoveryMonths = monthRange(addDays(asOf, -400).slice(0, 7), asOf.slice(0, 7));
+  const { timeZone } = await db.withConnection(loadSettings);
   const [months, recovery] = await Promise.all([
-    db.withConnection((sql) => loadMonthlyFigures(sql, asOf, 24)),
-    db.withConnection((sql) => loadRecoveryTotals(sql, recoveryMonths)),
+    db.withConnection((sql) => loadMonthlyFigures(sql, asOf, 24, timeZone)),
+    db.withConnection((sql) => loadRecoveryTotals(sql, recoveryMonths, asOf)),
   ]);
   return { months, recovery };
 }
@@ -90,14 +101,15 @@ export async function kpisAsOf(
   };
   const last = months.length - 1;
   const rates = recoveryRates(recovery, asOf);
-  const receivables = totals.balance + totals.credits;
+  // One definition of receivables (docs/kpis.md): the aged balance, net of credits, like the DSO's.
+  const receivables = receivablesOf(totals);
   return {
     months,
     kpis: {
       dsoSimple: last >= 0 ? simpleDso(months, last, convention) : null,
       dsoCountback: last >= 0 ? countbackDso(months, last, convention) : null,
       overdueRate: overdueRate(totals.overdue, receivables),
-      previousOverdueRate: previous ? overdueRate(previous.overdue, previous.balance + previous.credits) : null,
+      previousOverdueRate: previous ? overdueRate(previous.overdue, receivablesOf(previous)) : null,
       recovery1Month: [...rates].reverse().find((r) => r.within1Month !== null) ?? null,
       recovery3Months: [...rates].reverse().find((r) => r.within3Months !== null) ?? null,
     },
@@ -109,12 +121,13 @@ export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDa
   // The portfolio, the KPI series and the lists are independent: on a server they run side by side.
   const series = kpiSeries(db, asOf);
   series.catch(() => undefined); // awaited below; keep an early failure from being unhandled meanwhile
+  const { timeZone } = await db.withConnection(loadSettings);
   const [review, previousRow, actions, disputes, promises] = await Promise.all([
     reviewPortfolio(db, policy, asOf),
     db.prisma.agingSnapshot.findFirst({ where: { weekStart: { lt: new Date(`${monday}T00:00:00Z`) } }, orderBy: { weekStart: "desc" } }),
     pendingActions(db, policy),
-    openDisputes(db, asOf),
-    promisesToWatch(db, asOf),
+    openDisputes(db, asOf, timeZone),
+    promisesToWatch(db, asOf, timeZone),
   ]);
   const { settings, accounts, totals } = review;
   const previous: Aging | null = previousRow
@@ -243,14 +256,21 @@ export async function awaitingVoteOf(db: Database, policy: Policy, personId: num
   return pendingActions(db, policy, { actionIds: mine.map((a) => a.id) });
 }
 
-async function openDisputes(db: Database, asOf: CalendarDate) {
-  const disputes = await db.prisma.dispute.findMany({
-    where: { status: "OPEN" },
-    include: { invoice: true, customer: true, openedBy: true },
-    orderBy: { openedAt: "asc" },
-  });
+/** The disputes open at the end of asOf (opened by then, not resolved or withdrawn by then). */
+async function openDisputes(db: Database, asOf: CalendarDate, timeZone: string) {
+  const disputes = (
+    await db.prisma.dispute.findMany({
+      where: { OR: [{ status: "OPEN" }, { resolvedAt: { not: null } }] },
+      include: { invoice: true, customer: true, openedBy: true },
+      orderBy: { openedAt: "asc" },
+    })
+  ).filter(
+    (d) =>
+      calendarDateAt(d.openedAt, timeZone) <= asOf &&
+      (d.status === "OPEN" || (d.resolvedAt !== null && calendarDateAt(d.resolvedAt, timeZone) > asOf)),
+  );
   return disputes.map((d) => {
-    const openedOn = d.openedAt.toISOString().slice(0, 10) as CalendarDate;
+    const openedOn = calendarDateAt(d.openedAt, timeZone);
     return {
       disputeId: d.id,
       invoiceNumber: d.invoice.number,
@@ -265,27 +285,33 @@ async function openDisputes(db: Database, asOf: CalendarDate) {
   });
 }
 
-/** Promises falling due within a week, and those broken in the last week. */
-async function promisesToWatch(db: Database, asOf: CalendarDate) {
+/**
+ * Promises falling due within a week, and those broken in the last week, as they stood at the end of asOf
+ * (a promise recorded later is left out; one settled later was still pending).
+ */
+async function promisesToWatch(db: Database, asOf: CalendarDate, timeZone: string) {
   const soon = addDays(asOf, 7);
-  const weekAgo = new Date(`${addDays(asOf, -7)}T00:00:00Z`);
+  const weekAgo = addDays(asOf, -7);
   const promises = await db.prisma.promiseToPay.findMany({
-    where: {
-      OR: [
-        { status: "PENDING", promisedDate: { lte: new Date(`${soon}T00:00:00Z`) } },
-        { status: "BROKEN", settledAt: { gte: weekAgo } },
-      ],
-    },
+    where: { status: { in: ["PENDING", "KEPT", "BROKEN"] }, promisedDate: { lte: new Date(`${soon}T00:00:00Z`) } },
     include: { customer: true },
-    orderBy: { promisedDate: "asc" },
+    orderBy: [{ promisedDate: "asc" }, { id: "asc" }],
   });
-  return promises.map((p) => ({
-    promiseId: p.id,
-    customerName: p.customer.name,
-    amount: p.amount,
-    promisedDate: calendarDateFromDb(p.promisedDate),
-    status: p.status as "PENDING" | "KEPT" | "BROKEN",
-  }));
+  return promises.flatMap((p) => {
+    if (calendarDateAt(p.recordedAt, timeZone) > asOf) return [];
+    const settledOn = p.settledAt ? calendarDateAt(p.settledAt, timeZone) : null;
+    const status = p.status === "PENDING" || settledOn === null || settledOn > asOf ? "PENDING" : p.status;
+    if (status === "KEPT" || (status === "BROKEN" && (settledOn as CalendarDate) < weekAgo)) return [];
+    return [
+      {
+        promiseId: p.id,
+        customerName: p.customer.name,
+        amount: p.amount,
+        promisedDate: calendarDateFromDb(p.promisedDate),
+        status: status as "PENDING" | "BROKEN",
+      },
+    ];
+  });
 }
 
 /**
@@ -376,33 +402,39 @@ function stepVerb(channel: string): string {
   return { EMAIL: "Send the reminder e-mail", PHONE: "Call", LETTER: "Send the reminder letter", VISIT: "Visit" }[channel] ?? "Remind";
 }
 
+/** The files of some customers as they stood at the end of asOf: invoices open then, promises and history recorded by then. */
 export async function customerFiles(
   db: Database,
   asOf: CalendarDate,
   customerIds: number[],
   accounts: DigestAccount[],
 ): Promise<Map<number, CustomerFile>> {
-  const customers = await db.prisma.customer.findMany({
-    where: { id: { in: customerIds } },
-    include: {
-      contacts: { orderBy: [{ isPrimary: "desc" }, { id: "asc" }] },
-      invoices: {
-        where: { kind: "INVOICE", openAmount: { gt: 0n } },
-        include: { disputes: { where: { status: "OPEN" } } },
-        orderBy: { dueDate: "asc" },
-        take: 20,
+  const { timeZone } = await db.withConnection(loadSettings);
+  // The end of asOf in the company's time zone, for instants (at most a day later than midnight UTC).
+  const endOfDay = new Date(`${addDays(asOf, 2)}T00:00:00Z`);
+  const [customers, open] = await Promise.all([
+    db.prisma.customer.findMany({
+      where: { id: { in: customerIds } },
+      include: {
+        contacts: { orderBy: [{ isPrimary: "desc" }, { id: "asc" }] },
+        promises: {
+          where: { status: { in: ["PENDING", "BROKEN", "KEPT"] }, recordedAt: { lt: endOfDay } },
+          orderBy: { promisedDate: "desc" },
+          take: 10,
+        },
+        // What people did and said, not the engine's bookkeeping.
+        history: {
+          where: { kind: { notIn: ["action.proposed", "action.expired", "action.superseded"] }, occurredAt: { lt: endOfDay } },
+          orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
+          take: 10,
+          include: { actor: true },
+        },
       },
-      promises: { where: { status: { in: ["PENDING", "BROKEN"] } }, orderBy: { promisedDate: "desc" }, take: 5 },
-      // What people did and said, not the engine's bookkeeping.
-      history: {
-        where: { kind: { notIn: ["action.proposed", "action.expired", "action.superseded"] } },
-        orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
-        take: 5,
-        include: { actor: true },
-      },
-    },
-  });
+    }),
+    db.withConnection((sql) => loadOpenItems(sql, asOf, timeZone, customerIds)),
+  ]);
   const payers = new Map(accounts.map((a) => [a.customerId, a.payer]));
+  const onOrBefore = (instant: Date) => calendarDateAt(instant, timeZone) <= asOf;
   return new Map(
     customers.map((c) => [
       c.id,
@@ -413,26 +445,53 @@ export async function customerFiles(
         blocked: c.blocked,
         blockedReason: c.blockedReason,
         contacts: c.contacts.map((k) => ({ name: k.name, jobTitle: k.jobTitle, email: k.email, phone: k.phone })),
-        overdueInvoices: c.invoices
+        overdueInvoices: open.invoices
+          .filter((i) => i.customerId === c.id)
           .map((i) => ({
             number: i.number,
-            dueDate: calendarDateFromDb(i.dueDate),
-            openAmount: i.openAmount,
-            daysLate: daysBetween(calendarDateFromDb(i.dueDate), asOf),
-            disputed: i.disputes.length > 0,
+            dueDate: i.dueDate,
+            openAmount: i.open,
+            daysLate: daysBetween(i.dueDate, asOf),
+            disputed: i.disputed,
           }))
-          .filter((i) => i.daysLate > 0),
-        commitments: c.promises.map((p) => ({ amount: p.amount, promisedDate: calendarDateFromDb(p.promisedDate), status: p.status })),
-        lastHistory: c.history.map((h) => ({
-          on: h.occurredAt.toISOString().slice(0, 10),
-          kind: h.kind,
-          text: h.text,
-          by: h.actor?.name ?? h.actorLabel,
-        })),
-        payer: payers.get(c.id) ?? { averageDaysLate: null, onTimeShare: null, promisesBroken: 0, score: null, grade: null },
+          .filter((i) => i.daysLate > 0)
+          .slice(0, 20),
+        commitments: c.promises
+          .filter((p) => onOrBefore(p.recordedAt))
+          .map((p) => ({
+            amount: p.amount,
+            promisedDate: calendarDateFromDb(p.promisedDate),
+            status: p.status === "PENDING" || !p.settledAt || !onOrBefore(p.settledAt) ? "PENDING" : p.status,
+          }))
+          .filter((p) => p.status !== "KEPT")
+          .slice(0, 5),
+        lastHistory: c.history
+          .filter((h) => onOrBefore(h.occurredAt))
+          .slice(0, 5)
+          .map((h) => ({
+            on: h.occurredAt.toISOString().slice(0, 10),
+            kind: h.kind,
+            text: h.text,
+            by: h.actor?.name ?? h.actorLabel,
+          })),
+        payer: payers.get(c.id) ?? emptyPayer(),
       },
     ]),
   );
+}
+
+function emptyPayer(): PayerProfile {
+  return {
+    averageDaysLate: null,
+    onTimeShare: null,
+    promisesBroken: 0,
+    openDisputes: 0,
+    over90Days: 0n,
+    oldestDaysLate: 0,
+    score: null,
+    grade: null,
+    gradeCap: null,
+  };
 }
 
 /** One customer's file as of a date (what `/credit` shows): its position, aging and file. */

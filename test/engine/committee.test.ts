@@ -99,10 +99,12 @@ describe.each(targets)("the credit engine on $name", (target) => {
     await expect(
       flagDispute(db, { personId: people.marc.id, origin: "SLACK" }, { invoiceNumber: "NOPE-1", category: "PRICE", reason: "wrong price" }),
     ).rejects.toThrow("Invoice NOPE-1 is unknown.");
+    // Figures are as of a date: the dispute is flagged the day before ASOF, so ASOF's figures know it.
     const flagged = await flagDispute(
       db,
       { personId: people.marc.id, origin: "SLACK" },
       { invoiceNumber: "B-3", category: "QUALITY", reason: "damaged goods" },
+      new Date("2026-11-19T10:00:00Z"),
     );
     expect(flagged).toMatchObject({
       invoiceNumber: "B-3",
@@ -212,7 +214,12 @@ describe.each(targets)("the credit engine on $name", (target) => {
   it("a broken promise is found by the next preparation and dunning resumes", async () => {
     const cafe = await db.prisma.customer.findUniqueOrThrow({ where: { externalId: "K2" } });
     // The dispute is settled: next week's preparation withdraws the hold it had proposed.
-    await resolveDispute(db, { personId: people.finance.id, origin: "CLI" }, { invoiceNumber: "B-3", outcome: "credit note issued" });
+    await resolveDispute(
+      db,
+      { personId: people.finance.id, origin: "CLI" },
+      { invoiceNumber: "B-3", outcome: "credit note issued" },
+      new Date("2026-11-20T09:00:00Z"),
+    );
     await recordPromise(
       db,
       { personId: people.sophie.id, origin: "SLACK" },

@@ -2,11 +2,13 @@ import { readEnv } from "../../config/env.js";
 import { loadPolicy } from "../../config/policyFile.js";
 import { loadSettings } from "../../db/settings.js";
 import { bucketLabels, bucketOf, daysPastDue } from "../../domain/aging.js";
-import { calendarDateAt, calendarDateFromDb, parseCalendarDate, type CalendarDate } from "../../domain/calendarDate.js";
+import { calendarDateAt, parseCalendarDate, type CalendarDate } from "../../domain/calendarDate.js";
 import { describeKind } from "../../domain/approvals.js";
 import { rankAccounts } from "../../domain/priority.js";
 import { priorityInputOf } from "../../domain/digest.js";
-import { countbackDso, simpleDso } from "../../domain/kpis.js";
+import { countbackDso, receivablesOf, simpleDso } from "../../domain/kpis.js";
+import { formatMoney } from "../../domain/money.js";
+import { loadOpenItems } from "../../db/asOfItems.js";
 import { AppError } from "../../errors.js";
 import { collectorTasks, kpisAsOf, reviewPortfolio } from "../../services/committeeViews.js";
 import { print, TABLE_CELL_MAX_WIDTH, type CommandContext } from "../io.js";
@@ -19,13 +21,15 @@ import { customersNamed } from "../../usecases/accounts.js";
 
 export const REPORT_HELP = `Usage: ccbot report aging|dso|kpis|priorities|tasks [--as-of YYYY-MM-DD] [--customer ID] [--collector EMAIL] [--format table|csv|json]
 
-  aging       aged balance per customer; with --customer, per invoice (number, due date, days past due, bucket)
+  aging       aged balance per customer; with --customer, every line of its balance: open invoices (due date,
+              days past due, bucket), open credit notes and unallocated payments, and the balance they add up to
   dso         DSO month by month over 12 months (simple and countback), with sales and receivables
-  kpis        overdue rate, DSO, recovery rates at 1 and 3 months by month of due date
+  kpis        receivables, overdue, overdue rate, DSO, recovery rates at 1 and 3 months by month of due date
   priorities  accounts ranked by priority, with the reasons and what the engine proposes
   tasks       a collector's tasks for the day (--collector EMAIL; default: every collector)
 
---as-of defaults to today in the company's time zone. CSV follows the company's locale (French: ";" and
+--as-of defaults to today in the company's time zone; every figure is what was known at the end of that day
+(invoices, credit notes, payments, disputes and promises recorded after it are left out). CSV follows the company's locale (French: ";" and
 decimal comma); a text cell starting with = + - @ gets a leading ' (no formula runs in a spreadsheet);
 amounts stay numbers. JSON gives amounts as decimal strings. Tables cut cells at ${TABLE_CELL_MAX_WIDTH} characters with "…"
 and show control characters as symbols; csv and json keep every value whole.`;
@@ -66,33 +70,45 @@ export async function reportCommand(
     case "aging": {
       const labels = bucketLabels(policy.agingBuckets);
       if (customerId !== undefined) {
-        const invoices = await db.prisma.invoice.findMany({
-          where: { customerId, kind: "INVOICE", openAmount: { gt: 0n } },
-          include: { disputes: { where: { status: "OPEN" } } },
-          orderBy: [{ dueDate: "asc" }, { number: "asc" }],
-        });
+        // Every line that makes up the balance, as of the date: open invoices, then open credit notes and
+        // unallocated payments (negative), then the balance, the same as this customer's line of the full report.
+        const customerIds = [customerId];
+        const [items, review] = await Promise.all([
+          db.withConnection((sql) => loadOpenItems(sql, asOf, settings.timeZone, customerIds)),
+          reviewPortfolio(db, policy, asOf, { customerIds }),
+        ]);
+        const balance = review.accounts[0]?.aging.balance ?? 0n;
         show({
           title: `Aged balance of ${options.customer} as of ${asOf}`,
           columns: [
-            { key: "number", label: "invoice", kind: "text" },
-            { key: "issueDate", label: "issued", kind: "text" },
+            { key: "number", label: "document", kind: "text" },
+            { key: "issueDate", label: "dated", kind: "text" },
             { key: "dueDate", label: "due", kind: "text" },
             { key: "daysPastDue", label: "days past due", kind: "integer" },
             { key: "bucket", label: "bucket", kind: "text" },
             { key: "openAmount", label: "open", kind: "money" },
           ],
-          rows: invoices.map((i) => {
-            const due = calendarDateFromDb(i.dueDate);
-            const days = daysPastDue(due, asOf);
-            return {
-              number: i.number,
-              issueDate: calendarDateFromDb(i.issueDate),
-              dueDate: due,
-              daysPastDue: days,
-              bucket: i.disputes.length > 0 ? "disputed" : labels[bucketOf(days, policy.agingBuckets)],
-              openAmount: i.openAmount,
-            };
-          }),
+          rows: [
+            // A partly disputed invoice is two lines: the disputed part, and the rest in its age bucket.
+            ...items.invoices.flatMap((i) => {
+              const days = daysPastDue(i.dueDate, asOf);
+              const line = { number: i.number, issueDate: i.issueDate, dueDate: i.dueDate, daysPastDue: days };
+              const disputed = i.disputedAmount > i.open ? i.open : i.disputedAmount;
+              return [
+                ...(disputed > 0n ? [{ ...line, bucket: "disputed", openAmount: disputed }] : []),
+                ...(i.open - disputed > 0n ? [{ ...line, bucket: labels[bucketOf(days, policy.agingBuckets)], openAmount: i.open - disputed }] : []),
+              ];
+            }),
+            ...items.credits.map((c) => ({
+              number: c.reference,
+              issueDate: c.on,
+              dueDate: null,
+              daysPastDue: null,
+              bucket: c.kind === "credit note" ? "credit note" : "unallocated payment",
+              openAmount: -c.open,
+            })),
+            { number: "BALANCE", issueDate: null, dueDate: null, daysPastDue: null, bucket: null, openAmount: balance },
+          ],
         });
         return 0;
       }
@@ -155,9 +171,18 @@ export async function reportCommand(
       const { totals } = await reviewPortfolio(db, policy, asOf);
       const { kpis } = await kpisAsOf(db, policy, asOf, totals, null);
       const months = monthRange(addDays(asOf, -365).slice(0, 7), asOf.slice(0, 7));
-      const rates = recoveryRates(await db.withConnection((sql) => loadRecoveryTotals(sql, months)), asOf);
+      const rates = recoveryRates(await db.withConnection((sql) => loadRecoveryTotals(sql, months, asOf)), asOf);
       show({
-        title: `Key figures as of ${asOf}: receivables ${totals.balance + totals.credits}, overdue ${totals.overdue}, overdue rate ${kpis.overdueRate === null ? "n/a" : (kpis.overdueRate * 100).toFixed(1) + "%"}, DSO ${kpis.dsoCountback?.toFixed(1) ?? "n/a"} days (countback) / ${kpis.dsoSimple?.toFixed(1) ?? "n/a"} (simple)\nRecovery rates by month of due date:`,
+        title: `Key figures as of ${asOf}`,
+        headline: [
+          { key: "asOf", label: "as of", kind: "text", value: asOf },
+          { key: "receivables", label: "receivables", kind: "money", value: receivablesOf(totals) },
+          { key: "overdue", label: "overdue", kind: "money", value: totals.overdue },
+          { key: "overdueRate", label: "overdue rate", kind: "percent", value: kpis.overdueRate },
+          { key: "dsoCountback", label: "DSO countback (days)", kind: "decimal", value: kpis.dsoCountback },
+          { key: "dsoSimple", label: "DSO simple (days)", kind: "decimal", value: kpis.dsoSimple },
+        ],
+        subtitle: "Recovery rates by month of due date:",
         columns: [
           { key: "month", label: "due in", kind: "text" },
           { key: "due", label: "fell due", kind: "money" },
@@ -170,7 +195,8 @@ export async function reportCommand(
     }
     case "priorities": {
       const { accounts } = await reviewPortfolio(db, policy, asOf, customerId === undefined ? {} : { customerIds: [customerId] });
-      const ranked = rankAccounts(accounts, priorityInputOf, policy);
+      const money = (minor: bigint) => formatMoney(minor, settings.currency, settings.locale);
+      const ranked = rankAccounts(accounts, (a) => priorityInputOf(a, money), policy);
       show({
         title: `Priority accounts as of ${asOf}`,
         columns: [
@@ -191,7 +217,7 @@ export async function reportCommand(
           score: p.score,
           overdue: p.account.review.figures.overdue,
           maxDaysLate: p.account.review.figures.maxDaysLate,
-          payer: p.account.payer.grade ? `${p.account.payer.grade} (${p.account.payer.score})` : "",
+          payer: p.account.payer.grade ? `${p.account.payer.grade} (${p.account.payer.score}/100)` : "",
           why: p.reasons.join("; "),
           proposals: p.account.review.proposals.map((x) => describeKind(x.kind)).join("; "),
         })),

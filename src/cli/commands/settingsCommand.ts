@@ -3,6 +3,7 @@ import { isCurrencyCode } from "../../domain/money.js";
 import { parsePaymentTerms, type EndOfMonthRule } from "../../domain/paymentTerms.js";
 import { loadSettings, type CompanySettings } from "../../db/settings.js";
 import { AppError } from "../../errors.js";
+import { recomputeDerivedDueDates } from "../../usecases/dueDates.js";
 import { print, printJson, table, type CommandContext } from "../io.js";
 
 export const SETTINGS_HELP = `Usage: ccbot settings show [--json]
@@ -18,7 +19,10 @@ Keys:
   default-payment-terms  terms for customers that have none (e.g. "30 days", "45 days end of month")
   end-of-month           how "N days end of month" reads: days-then-end-of-month (add N days, then go to
                          the end of that month) or end-of-month-then-days (end of the invoice month, then
-                         add N days)`;
+                         add N days)
+
+Changing end-of-month or default-payment-terms recomputes the due dates the bot derived from payment
+terms (and says how many changed); due dates given by the imported files are never changed.`;
 
 const EOM_WORDS: Record<string, EndOfMonthRule> = {
   "days-then-end-of-month": "DAYS_THEN_END_OF_MONTH",
@@ -123,7 +127,34 @@ async function set(context: CommandContext, pairs: string[]): Promise<number> {
       );
     }
   }
-  await db.prisma.companySettings.update({ where: { id: 1 }, data: changes });
+  const before = await db.withConnection(loadSettings);
+  const { endOfMonthRule, defaultPaymentTerms, ...others } = changes;
+  const readingChanged =
+    (endOfMonthRule !== undefined && endOfMonthRule !== before.endOfMonthRule) ||
+    (defaultPaymentTerms !== undefined && defaultPaymentTerms !== before.defaultPaymentTerms);
+  if (Object.keys(others).length > 0) await db.prisma.companySettings.update({ where: { id: 1 }, data: others });
+  if (endOfMonthRule !== undefined || defaultPaymentTerms !== undefined) {
+    const reading = {
+      endOfMonthRule: endOfMonthRule ?? before.endOfMonthRule,
+      defaultPaymentTerms: defaultPaymentTerms ?? before.defaultPaymentTerms,
+    };
+    // The setting and the due dates derived under it change together, or not at all.
+    const recount = await db.transaction(async (sql) => {
+      await sql.query(
+        `UPDATE company_settings SET "endOfMonthRule" = $1::"EndOfMonthRule", "defaultPaymentTerms" = $2, "updatedAt" = now() WHERE id = 1`,
+        [reading.endOfMonthRule, reading.defaultPaymentTerms],
+      );
+      return readingChanged ? recomputeDerivedDueDates(sql, reading) : null;
+    });
+    if (recount) {
+      print(
+        context.io.stderr,
+        `Due dates derived from payment terms recomputed: ${recount.changed} of ${recount.derived} changed; due dates given by the source files are kept.`,
+      );
+      for (const u of recount.unreadable)
+        print(context.io.stderr, `  ${u.invoices} invoice(s) with terms "${u.terms}" keep their due date: ${u.reason}.`);
+    }
+  }
   print(context.io.stderr, `Settings updated: ${Object.keys(changes).join(", ")}.`);
   return show(context);
 }
