@@ -13,7 +13,7 @@
 import { z } from "zod";
 import type { Sql } from "../db/database.js";
 import { AppError } from "../errors.js";
-import { minorDigits } from "../domain/money.js";
+import { formatMinor, minorDigits } from "../domain/money.js";
 import type { CalendarDate } from "../domain/calendarDate.js";
 import { cell, mapColumns, type ColumnIndex, type ColumnSpec } from "./columns.js";
 import { DueDates, loadCustomers } from "./customerLookup.js";
@@ -97,13 +97,23 @@ export const fecImporter: Importer = {
     await items.create();
     await revenueEntries.create();
     let lastRevenueKey = "";
-    const expectedColumns = source.header.length;
+    // Each entry's debits and credits, to check that it balances: JournalCode + EcritureNum -> totals.
+    const entries = new Map<string, Entry>();
+    const newEntry = (journal: string, number: string, line: number): Entry => {
+      const entry: Entry = { journal, number, first: line, last: line, debit: 0n, credit: 0n, broken: false };
+      entries.set(`${journal}\u0000${number}`, entry);
+      return entry;
+    };
 
     for await (const batch of source.batches) {
-      for (const { line: lineNo, fields } of batch) {
+      for (const row of batch) {
         context.lineRead();
-        if (fields.length < expectedColumns) {
-          rejections.add(lineNo, `has ${fields.length} columns, the header has ${expectedColumns}`);
+        const { line: lineNo, fields } = row;
+        if (!context.wellFormed(row)) {
+          // Its amounts are unknown: the balance of its entry (if its first columns are right) is not judged.
+          const key = `${cell(fields, index, "JournalCode")}\u0000${cell(fields, index, "EcritureNum")}`;
+          const entry = entries.get(key) ?? newEntry(cell(fields, index, "JournalCode"), cell(fields, index, "EcritureNum"), lineNo);
+          entry.broken = true;
           continue;
         }
         const raw = {
@@ -115,21 +125,29 @@ export const fecImporter: Importer = {
           CompAuxLib: cell(fields, index, "CompAuxLib"),
           PieceRef: cell(fields, index, "PieceRef"),
           PieceDate: cell(fields, index, "PieceDate"),
-          debit: split ? splitAmount(fields, index, "D") : cell(fields, index, "Debit"),
-          credit: split ? splitAmount(fields, index, "C") : cell(fields, index, "Credit"),
+          debit: split ? (sens(fields, index) === "D" ? cell(fields, index, "Montant") : "") : cell(fields, index, "Debit"),
+          credit: split ? (sens(fields, index) === "C" ? cell(fields, index, "Montant") : "") : cell(fields, index, "Credit"),
           EcritureLet: cell(fields, index, "EcritureLet"),
           DateEcheance: cell(fields, index, "DateEcheance"),
         };
         problems.start(shape, raw);
+        if (split && sens(fields, index) === null) {
+          problems.add("Sens", `"${cell(fields, index, "Sens")}" is neither D (debit, or +1) nor C (credit, or -1)`);
+        }
         const ecritureDate = problems.date("EcritureDate", raw.EcritureDate, true);
         const pieceDateGiven = problems.optionalDate("PieceDate", raw.PieceDate, true);
         const debit = raw.debit === "" ? 0n : problems.amount("debit", raw.debit, digits);
         const credit = raw.credit === "" ? 0n : problems.amount("credit", raw.credit, digits);
         const dueGiven = problems.optionalDate("DateEcheance", raw.DateEcheance, true);
+        const entry = entries.get(`${raw.JournalCode}\u0000${raw.EcritureNum}`) ?? newEntry(raw.JournalCode, raw.EcritureNum, lineNo);
+        entry.last = lineNo;
         if (problems.failed) {
+          entry.broken = true; // its amounts are not all known: its balance is not judged
           rejections.add(lineNo, problems.reason);
           continue;
         }
+        entry.debit += debit;
+        entry.credit += credit;
         const l = { ...raw, debit, credit };
         if (REVENUE_ACCOUNT.test(l.CompteNum)) {
           const key = `${l.JournalCode}\u0000${l.EcritureNum}`;
@@ -179,17 +197,39 @@ export const fecImporter: Importer = {
     }
     await items.flush();
     await revenueEntries.flush();
+    for (const entry of entries.values()) {
+      if (entry.broken || entry.debit === entry.credit) continue;
+      const amount = (minor: bigint) => formatMinor(minor, digits);
+      const difference = entry.debit > entry.credit ? entry.debit - entry.credit : entry.credit - entry.debit;
+      rejections.add(
+        entry.first,
+        `entry ${entry.journal} ${entry.number} (${entry.first === entry.last ? `line ${entry.first}` : `lines ${entry.first}-${entry.last}`}) ` +
+          `is unbalanced: debits ${amount(entry.debit)}, credits ${amount(entry.credit)}, difference ${amount(difference)} ` +
+          "(an entry's debits equal its credits)",
+      );
+    }
     context.phase("read");
     if (rejections.count > 0) return {};
     return mergeFec(context);
   },
 };
 
-/** The "Montant + Sens" variant of the FEC: the amount goes to the side Sens names (D/C or +1/-1). */
-function splitAmount(fields: string[], index: ColumnIndex<Column>, side: "D" | "C"): string {
-  const sens = cell(fields, index, "Sens").toUpperCase();
-  const isDebit = sens === "D" || sens === "+1" || sens === "1";
-  return isDebit === (side === "D") ? cell(fields, index, "Montant") : "";
+interface Entry {
+  journal: string;
+  number: string;
+  first: number;
+  last: number;
+  debit: bigint;
+  credit: bigint;
+  broken: boolean;
+}
+
+/** The side of a line in the "Montant + Sens" variant of the FEC: D or +1 (or 1) debit, C or -1 credit; null otherwise. */
+function sens(fields: string[], index: ColumnIndex<Column>): "D" | "C" | null {
+  const text = cell(fields, index, "Sens").toUpperCase();
+  if (text === "D" || text === "+1" || text === "1") return "D";
+  if (text === "C" || text === "-1") return "C";
+  return null;
 }
 
 async function mergeFec(context: ImportContext): Promise<Record<string, Counts>> {
