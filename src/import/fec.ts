@@ -18,7 +18,7 @@ import type { CalendarDate } from "../domain/calendarDate.js";
 import { cell, mapColumns, type ColumnIndex, type ColumnSpec } from "./columns.js";
 import { DueDates, loadCustomers } from "./customerLookup.js";
 import { RowProblems } from "./fields.js";
-import { counts, type Counts, type ImportContext, type Importer } from "./run.js";
+import { counts, MAX_REPORTED_REJECTIONS, type Counts, type ImportContext, type Importer } from "./run.js";
 import { StagingTable } from "./staging.js";
 
 const COLUMNS = [
@@ -98,11 +98,27 @@ export const fecImporter: Importer = {
     await revenueEntries.create();
     let lastRevenueKey = "";
     // Each entry's debits and credits, to check that it balances: JournalCode + EcritureNum -> totals.
-    const entries = new Map<string, Entry>();
-    const newEntry = (journal: string, number: string, line: number): Entry => {
-      const entry: Entry = { journal, number, first: line, last: line, debit: 0n, credit: 0n, broken: false };
-      entries.set(`${journal}\u0000${number}`, entry);
-      return entry;
+    // Lines of an entry are usually consecutive: each run of them is summed here and staged as one row, so
+    // memory stays flat; entries split over several runs are added up in SQL.
+    const entryRuns = new StagingTable(sql, "stage_fec_entry", {
+      journal: "text",
+      entry: "text",
+      first_line: "int",
+      last_line: "int",
+      debit: "bigint",
+      credit: "bigint",
+      broken: "bool",
+    });
+    await entryRuns.create();
+    let run: EntryRun | null = null;
+    const entryRun = (journal: string, number: string, line: number): EntryRun => {
+      if (run !== null && run.journal === journal && run.number === number) {
+        run.last = line;
+        return run;
+      }
+      if (run !== null) stageRun(entryRuns, run);
+      run = { journal, number, first: line, last: line, debit: 0n, credit: 0n, broken: false };
+      return run;
     };
 
     for await (const batch of source.batches) {
@@ -111,9 +127,7 @@ export const fecImporter: Importer = {
         const { line: lineNo, fields } = row;
         if (!context.wellFormed(row)) {
           // Its amounts are unknown: the balance of its entry (if its first columns are right) is not judged.
-          const key = `${cell(fields, index, "JournalCode")}\u0000${cell(fields, index, "EcritureNum")}`;
-          const entry = entries.get(key) ?? newEntry(cell(fields, index, "JournalCode"), cell(fields, index, "EcritureNum"), lineNo);
-          entry.broken = true;
+          entryRun(cell(fields, index, "JournalCode"), cell(fields, index, "EcritureNum"), lineNo).broken = true;
           continue;
         }
         const raw = {
@@ -139,8 +153,7 @@ export const fecImporter: Importer = {
         const debit = raw.debit === "" ? 0n : problems.amount("debit", raw.debit, digits);
         const credit = raw.credit === "" ? 0n : problems.amount("credit", raw.credit, digits);
         const dueGiven = problems.optionalDate("DateEcheance", raw.DateEcheance, true);
-        const entry = entries.get(`${raw.JournalCode}\u0000${raw.EcritureNum}`) ?? newEntry(raw.JournalCode, raw.EcritureNum, lineNo);
-        entry.last = lineNo;
+        const entry = entryRun(raw.JournalCode, raw.EcritureNum, lineNo);
         if (problems.failed) {
           entry.broken = true; // its amounts are not all known: its balance is not judged
           rejections.add(lineNo, problems.reason);
@@ -194,34 +207,73 @@ export const fecImporter: Importer = {
       }
       await items.sendIfFull();
       await revenueEntries.sendIfFull();
+      await entryRuns.sendIfFull();
     }
     await items.flush();
     await revenueEntries.flush();
-    for (const entry of entries.values()) {
-      if (entry.broken || entry.debit === entry.credit) continue;
-      const amount = (minor: bigint) => formatMinor(minor, digits);
-      const difference = entry.debit > entry.credit ? entry.debit - entry.credit : entry.credit - entry.debit;
-      rejections.add(
-        entry.first,
-        `entry ${entry.journal} ${entry.number} (${entry.first === entry.last ? `line ${entry.first}` : `lines ${entry.first}-${entry.last}`}) ` +
-          `is unbalanced: debits ${amount(entry.debit)}, credits ${amount(entry.credit)}, difference ${amount(difference)} ` +
-          "(an entry's debits equal its credits)",
-      );
-    }
+    if (run !== null) stageRun(entryRuns, run);
+    await entryRuns.flush();
+    await rejectUnbalancedEntries(context, digits);
     context.phase("read");
     if (rejections.count > 0) return {};
     return mergeFec(context);
   },
 };
 
-interface Entry {
+/** Consecutive lines of one entry (JournalCode + EcritureNum): their totals. */
+interface EntryRun {
   journal: string;
   number: string;
   first: number;
   last: number;
   debit: bigint;
   credit: bigint;
+  /** A line of it was rejected: its amounts are not all known and its balance is not judged. */
   broken: boolean;
+}
+
+type EntryRunTable = StagingTable<{
+  journal: "text";
+  entry: "text";
+  first_line: "int";
+  last_line: "int";
+  debit: "bigint";
+  credit: "bigint";
+  broken: "bool";
+}>;
+
+function stageRun(table: EntryRunTable, run: EntryRun): void {
+  table.push({
+    journal: run.journal,
+    entry: run.number,
+    first_line: run.first,
+    last_line: run.last,
+    debit: run.debit.toString(),
+    credit: run.credit.toString(),
+    broken: run.broken,
+  });
+}
+
+/** An entry's debits equal its credits (double-entry bookkeeping): one that does not is refused, at its first line. */
+async function rejectUnbalancedEntries(context: ImportContext, digits: number): Promise<void> {
+  const rows = await context.sql.query<{ journal: string; entry: string; first: number; last: number; debit: string; credit: string }>(
+    `SELECT journal, entry, min(first_line) AS first, max(last_line) AS last, sum(debit)::text AS debit, sum(credit)::text AS credit
+       FROM stage_fec_entry GROUP BY 1, 2
+     HAVING NOT bool_or(broken) AND sum(debit) <> sum(credit)
+      ORDER BY 3 LIMIT ${MAX_REPORTED_REJECTIONS}`,
+  );
+  const amount = (minor: bigint) => formatMinor(minor, digits);
+  for (const row of rows) {
+    const debit = BigInt(row.debit);
+    const credit = BigInt(row.credit);
+    const difference = debit > credit ? debit - credit : credit - debit;
+    const lines = row.first === row.last ? `line ${row.first}` : `lines ${row.first}-${row.last}`;
+    context.rejections.add(
+      row.first,
+      `entry ${row.journal} ${row.entry} (${lines}) is unbalanced: debits ${amount(debit)}, credits ${amount(credit)}, ` +
+        `difference ${amount(difference)} (an entry's debits equal its credits)`,
+    );
+  }
 }
 
 /** The side of a line in the "Montant + Sens" variant of the FEC: D or +1 (or 1) debit, C or -1 credit; null otherwise. */

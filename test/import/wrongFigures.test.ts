@@ -176,17 +176,20 @@ describe.each(targets)("imports that never store a wrong figure, on $name", (tar
 
     it("an entry whose debits and credits differ is refused, naming the entry and the difference", async () => {
       const before = await invoiceCount();
+      const [split411, split706] = sale("VT3", "C1", "Alpha", "F-302", "50,00");
       const lines = [
+        split411 as string, // VT3 balances, its lines apart from each other
         ...sale("VT1", "C1", "Alpha", "F-300", "100,00"),
         "VT|Ventes|VT2|20260105|411000|Clients|C1|Alpha|F-301|20260105|Facture|1200,00|0,00|||20260131||",
         "VT|Ventes|VT2|20260105|706000|Prestations|||F-301|20260105|Facture|0,00|1000,00|||20260131||",
         "VT|Ventes|VT2|20260105|445710|TVA|||F-301|20260105|Facture|0,00|190,00|||20260131||",
+        split706 as string,
       ];
       const error = await rejection(runImport(db, IMPORTERS.fec, writeTemp("wf-fec-unbalanced.txt", fecText(lines))));
       expect(error.rejections).toEqual([
         {
-          line: 4,
-          reason: "entry VT VT2 (lines 4-6) is unbalanced: debits 1200.00, credits 1190.00, difference 10.00 (an entry's debits equal its credits)",
+          line: 5,
+          reason: "entry VT VT2 (lines 5-7) is unbalanced: debits 1200.00, credits 1190.00, difference 10.00 (an entry's debits equal its credits)",
         },
       ]);
       expect(await invoiceCount()).toBe(before);
