@@ -1,5 +1,5 @@
 // FEC (Fichier des Écritures Comptables, art. A47 A-1 LPF): the French statutory export of accounting
-// entries, 18 columns separated by tab or "|", dates YYYYMMDD, decimal comma, UTF-8 or ISO-8859-15.
+// entries, 18 columns separated by tab or "|", dates YYYYMMDD, decimal comma, UTF-8, ISO-8859-15 or Windows-1252.
 //
 // What is read (docs/import-formats.md has the whole story):
 // - lines on customer accounts (CompteNum starting with 411), whose auxiliary account (CompAuxNum) is the
@@ -9,7 +9,8 @@
 // - lettering (EcritureLet) matches credits to debits of the same customer and code, oldest first: a balanced
 //   code closes its items; an unbalanced one settles what it can;
 // - due dates come from an optional DateEcheance column, else from the customer's payment terms.
-// Every line of the file is checked (columns, dates, amounts): one bad line rejects the whole file.
+// Every line of the file is checked (columns, dates, amounts, Sens), and every entry (JournalCode +
+// EcritureNum) must balance: one bad line or entry rejects the whole file.
 import { z } from "zod";
 import type { Sql } from "../db/database.js";
 import { AppError } from "../errors.js";

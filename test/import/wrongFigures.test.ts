@@ -280,6 +280,18 @@ describe.each(targets)("imports that never store a wrong figure, on $name", (tar
     });
   });
 
+  describe("structure", () => {
+    it("a quote never closed is a line error at the line that opens it, with the lines already found wrong", async () => {
+      const file = writeTemp("wf-quote.csv", csv("external_id;name;credit_limit", "Q1;Fine;12,5,0", 'Q2;"Open quote;1', "Q3;Later;2"));
+      const error = await rejection(runImport(db, IMPORTERS.customers, file));
+      expect(error.rejections).toEqual([
+        { line: 2, reason: 'credit_limit: "12,5,0" is not an amount' },
+        { line: 3, reason: 'a quoted field is never closed (a " is missing); nothing after it was read' },
+      ]);
+      expect(await db.prisma.customer.count({ where: { externalId: { startsWith: "Q" } } })).toBe(0);
+    });
+  });
+
   describe("line endings", () => {
     it("a file with CR-only line endings (classic Mac) is read line by line, and the summary says so", async () => {
       const file = writeTemp("wf-cr.csv", "external_id;name\rR1;Rouge\rR2;Rose\r");
@@ -327,12 +339,20 @@ describe.each(cliTargets)("ccbot import of out-of-range values on $name", (targe
     }
   });
 
-  it("a file mixing UTF-8 and ISO-8859-15 exits 1 naming the line and the byte offset", async () => {
+  it("a file mixing UTF-8 and ISO-8859-15 exits 1 naming the line and byte offset; a CR-only file imports with a note", async () => {
     const url = await target.url();
     const bytes = Buffer.concat([Buffer.from("external_id;name\nM1;Société\nM2;Caf", "utf8"), Buffer.from([0xe9, 0x0a])]);
     const result = await ccbot(url, "import", "customers", writeTemp(`wf-cli-mixed-${target.name}.csv`, bytes));
     expect(result.code).toBe(1);
     expect(result.stderr).not.toContain("Unexpected error");
     expect(result.stderr).toContain(`wf-cli-mixed-${target.name}.csv:3: byte 0xE9 at offset 36 is not UTF-8`);
+
+    const cr = await ccbot(url, "import", "customers", writeTemp(`wf-cli-cr-${target.name}.csv`, "external_id;name\rM1;Mac\r"));
+    expect(cr.code).toBe(0);
+    expect(JSON.parse(cr.stdout)).toMatchObject({
+      status: "imported",
+      lines: 1,
+      notes: ["line endings: CR only (classic Mac OS); each CR read as a line break"],
+    });
   });
 });
