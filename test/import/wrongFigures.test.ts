@@ -232,6 +232,31 @@ describe.each(targets)("imports that never store a wrong figure, on $name", (tar
     });
   });
 
+  describe("credit notes lowered below what they settle", () => {
+    it("the invoices they settled owe the difference again", async () => {
+      const lines = [
+        "VT|Ventes|VT9|20260112|411000|Clients|C9|Gamma|F-900|20260112|Facture|960,00|0,00|BB|20260220|20260131||",
+        "VT|Ventes|VT9|20260112|706000|Prestations|||F-900|20260112|Facture|0,00|960,00|||20260131||",
+        "VT|Ventes|VT10|20260220|411000|Clients|C9|Gamma|AV-900|20260220|Avoir|0,00|360,00|BB|20260220|20260228||",
+        "VT|Ventes|VT10|20260220|706000|Prestations|||AV-900|20260220|Avoir|360,00|0,00|||20260228||",
+      ];
+      await runImport(db, IMPORTERS.fec, writeTemp("wf-fec-cn.txt", fecText(lines)));
+      expect((await db.prisma.invoice.findFirstOrThrow({ where: { number: "F-900" } })).openAmount).toBe(60000n);
+      const lowered = await runImport(
+        db,
+        IMPORTERS.invoices,
+        writeTemp("wf-cn-lowered.csv", csv("customer_id;number;type;issue_date;amount", "C9;AV-900;credit_note;2026-02-20;100")),
+      );
+      expect(lowered.notes).toContain(
+        "line 2: credit note AV-900 is now 100.00, below the 360.00 allocated to it: allocations reduced by 260.00, which goes back to invoice F-900 (open again)",
+      );
+      const invoice = await db.prisma.invoice.findFirstOrThrow({ where: { number: "F-900" }, include: { allocations: true } });
+      expect(invoice).toMatchObject({ openAmount: 86000n, status: "OPEN" });
+      expect(invoice.allocations.map((a) => a.amount)).toEqual([10000n]);
+      expect(await db.prisma.invoice.findFirstOrThrow({ where: { number: "AV-900" } })).toMatchObject({ amount: 10000n, openAmount: 0n });
+    });
+  });
+
   describe("columns", () => {
     it("the same column twice, or a column and its alias, is refused naming both", async () => {
       const before = await invoiceCount();
