@@ -30,6 +30,12 @@ export function minorDigits(currency: string): number {
 export type AmountParse = { ok: true; minor: bigint } | { ok: false; reason: string };
 
 const SPACES = /[\s\u00a0\u202f']/g;
+
+/**
+ * The largest amount accepted, in minor units: 10^15 - 1 (9 999 999 999 999.99 in a 2-decimal currency).
+ * Amounts are stored as 64-bit integers; this bound leaves room to add thousands of them without overflow.
+ */
+export const MAX_AMOUNT_MINOR = 10n ** 15n - 1n;
 const NUMBER = /^([+-]?)(\d+)(?:\.(\d+))?$/;
 
 /**
@@ -55,6 +61,10 @@ export function parseAmount(text: string, digits = 2): AmountParse {
     }
   }
   const minor = BigInt(match[2] + fraction.slice(0, digits).padEnd(digits, "0"));
+  if (minor > MAX_AMOUNT_MINOR) {
+    const bound = match[1] === "-" ? `at least -${formatMinor(MAX_AMOUNT_MINOR, digits)}` : `at most ${formatMinor(MAX_AMOUNT_MINOR, digits)}`;
+    return { ok: false, reason: `"${text.trim()}" is out of range (${bound})` };
+  }
   return { ok: true, minor: match[1] === "-" ? -minor : minor };
 }
 

@@ -17,17 +17,28 @@ export function mapColumns<Name extends string>(
   header: string[],
   specs: ReadonlyArray<ColumnSpec & { name: Name }>,
 ): ColumnIndex<Name> {
-  const positions = new Map<string, number>();
+  const positions = new Map<string, number[]>();
   header.forEach((name, index) => {
     const key = normaliseColumnName(name);
-    if (key && !positions.has(key)) positions.set(key, index);
+    if (key) positions.set(key, [...(positions.get(key) ?? []), index]);
   });
   const index: ColumnIndex<Name> = {};
   const missing: string[] = [];
+  const duplicates: string[] = [];
   for (const spec of specs) {
-    const found = [spec.name, ...(spec.aliases ?? [])].map(normaliseColumnName).find((key) => positions.has(key));
-    if (found !== undefined) index[spec.name] = positions.get(found);
+    // Every column of the file that gives this one, by its name or an alias: two would be a guess.
+    const found = [...new Set([spec.name, ...(spec.aliases ?? [])].map(normaliseColumnName))]
+      .flatMap((key) => positions.get(key) ?? [])
+      .sort((a, b) => a - b);
+    if (found.length > 1) {
+      const named = found.map((at) => `${at + 1} "${header[at]}"`);
+      duplicates.push(`columns ${named.slice(0, -1).join(", ")} and ${named.at(-1)} both give ${spec.name}`);
+    }
+    if (found.length > 0) index[spec.name] = found[0];
     else if (spec.required) missing.push(spec.name);
+  }
+  if (duplicates.length > 0) {
+    throw new AppError("input.file", `${file}, line 1: ${duplicates.join("; ")}: keep one of them.`);
   }
   if (missing.length > 0) {
     throw new AppError(

@@ -4,7 +4,7 @@ import { isCurrencyCode, minorDigits } from "../domain/money.js";
 import { parseSegment, SEGMENT_HELP } from "../domain/parties.js";
 import { parsePaymentTerms } from "../domain/paymentTerms.js";
 import { mapColumns, rowReader, type ColumnSpec } from "./columns.js";
-import { controlCharacterProblems, describeIssues, optionalAmount, optionalText, requiredText } from "./fields.js";
+import { describeIssues, textProblems, optionalAmount, optionalText, requiredText } from "./fields.js";
 import { countedUpsert, rejectDuplicateKeys, type Counts, type Importer } from "./run.js";
 import { StagingTable } from "./staging.js";
 
@@ -143,13 +143,16 @@ export const customersImporter: Importer = {
     });
     await staging.create();
     for await (const batch of source.batches) {
-      for (const { line, fields } of batch) {
+      for (const sourceRow of batch) {
         context.lineRead();
+        if (!context.wellFormed(sourceRow)) continue;
+        const { line, fields } = sourceRow;
         const raw = read(fields);
-        const controls = controlCharacterProblems(raw, MULTI_LINE);
+        const text = textProblems(raw, MULTI_LINE);
         const parsed = row.safeParse(raw);
-        if (controls.length > 0 || !parsed.success) {
-          rejections.add(line, [...controls, ...(parsed.success ? [] : [describeIssues(parsed.error)])].join("; "));
+        if (text.problems.length > 0 || !parsed.success) {
+          const issues = parsed.success ? "" : describeIssues(parsed.error, text.tooLong);
+          rejections.add(line, [...text.problems, ...(issues ? [issues] : [])].join("; "));
           continue;
         }
         const r = parsed.data;

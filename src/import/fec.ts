@@ -1,5 +1,5 @@
 // FEC (Fichier des Écritures Comptables, art. A47 A-1 LPF): the French statutory export of accounting
-// entries, 18 columns separated by tab or "|", dates YYYYMMDD, decimal comma, UTF-8 or ISO-8859-15.
+// entries, 18 columns separated by tab or "|", dates YYYYMMDD, decimal comma, UTF-8, ISO-8859-15 or Windows-1252.
 //
 // What is read (docs/import-formats.md has the whole story):
 // - lines on customer accounts (CompteNum starting with 411), whose auxiliary account (CompAuxNum) is the
@@ -9,16 +9,17 @@
 // - lettering (EcritureLet) matches credits to debits of the same customer and code, oldest first: a balanced
 //   code closes its items; an unbalanced one settles what it can;
 // - due dates come from an optional DateEcheance column, else from the customer's payment terms.
-// Every line of the file is checked (columns, dates, amounts): one bad line rejects the whole file.
+// Every line of the file is checked (columns, dates, amounts, Sens), and every entry (JournalCode +
+// EcritureNum) must balance: one bad line or entry rejects the whole file.
 import { z } from "zod";
 import type { Sql } from "../db/database.js";
 import { AppError } from "../errors.js";
-import { minorDigits } from "../domain/money.js";
+import { formatMinor, minorDigits } from "../domain/money.js";
 import type { CalendarDate } from "../domain/calendarDate.js";
 import { cell, mapColumns, type ColumnIndex, type ColumnSpec } from "./columns.js";
 import { DueDates, loadCustomers } from "./customerLookup.js";
 import { RowProblems } from "./fields.js";
-import { counts, type Counts, type ImportContext, type Importer } from "./run.js";
+import { counts, MAX_REPORTED_REJECTIONS, type Counts, type ImportContext, type Importer } from "./run.js";
 import { StagingTable } from "./staging.js";
 
 const COLUMNS = [
@@ -97,13 +98,37 @@ export const fecImporter: Importer = {
     await items.create();
     await revenueEntries.create();
     let lastRevenueKey = "";
-    const expectedColumns = source.header.length;
+    // Each entry's debits and credits, to check that it balances: JournalCode + EcritureNum -> totals.
+    // Lines of an entry are usually consecutive: each run of them is summed here and staged as one row, so
+    // memory stays flat; entries split over several runs are added up in SQL.
+    const entryRuns = new StagingTable(sql, "stage_fec_entry", {
+      journal: "text",
+      entry: "text",
+      first_line: "int",
+      last_line: "int",
+      debit: "bigint",
+      credit: "bigint",
+      broken: "bool",
+    });
+    await entryRuns.create();
+    let run: EntryRun | null = null;
+    const entryRun = (journal: string, number: string, line: number): EntryRun => {
+      if (run !== null && run.journal === journal && run.number === number) {
+        run.last = line;
+        return run;
+      }
+      if (run !== null) stageRun(entryRuns, run);
+      run = { journal, number, first: line, last: line, debit: 0n, credit: 0n, broken: false };
+      return run;
+    };
 
     for await (const batch of source.batches) {
-      for (const { line: lineNo, fields } of batch) {
+      for (const row of batch) {
         context.lineRead();
-        if (fields.length < expectedColumns) {
-          rejections.add(lineNo, `has ${fields.length} columns, the header has ${expectedColumns}`);
+        const { line: lineNo, fields } = row;
+        if (!context.wellFormed(row)) {
+          // Its amounts are unknown: the balance of its entry (if its first columns are right) is not judged.
+          entryRun(cell(fields, index, "JournalCode"), cell(fields, index, "EcritureNum"), lineNo).broken = true;
           continue;
         }
         const raw = {
@@ -115,21 +140,28 @@ export const fecImporter: Importer = {
           CompAuxLib: cell(fields, index, "CompAuxLib"),
           PieceRef: cell(fields, index, "PieceRef"),
           PieceDate: cell(fields, index, "PieceDate"),
-          debit: split ? splitAmount(fields, index, "D") : cell(fields, index, "Debit"),
-          credit: split ? splitAmount(fields, index, "C") : cell(fields, index, "Credit"),
+          debit: split ? (sens(fields, index) === "D" ? cell(fields, index, "Montant") : "") : cell(fields, index, "Debit"),
+          credit: split ? (sens(fields, index) === "C" ? cell(fields, index, "Montant") : "") : cell(fields, index, "Credit"),
           EcritureLet: cell(fields, index, "EcritureLet"),
           DateEcheance: cell(fields, index, "DateEcheance"),
         };
         problems.start(shape, raw);
+        if (split && sens(fields, index) === null) {
+          problems.add("Sens", `"${cell(fields, index, "Sens")}" is neither D (debit, or +1) nor C (credit, or -1)`);
+        }
         const ecritureDate = problems.date("EcritureDate", raw.EcritureDate, true);
         const pieceDateGiven = problems.optionalDate("PieceDate", raw.PieceDate, true);
         const debit = raw.debit === "" ? 0n : problems.amount("debit", raw.debit, digits);
         const credit = raw.credit === "" ? 0n : problems.amount("credit", raw.credit, digits);
         const dueGiven = problems.optionalDate("DateEcheance", raw.DateEcheance, true);
+        const entry = entryRun(raw.JournalCode, raw.EcritureNum, lineNo);
         if (problems.failed) {
+          entry.broken = true; // its amounts are not all known: its balance is not judged
           rejections.add(lineNo, problems.reason);
           continue;
         }
+        entry.debit += debit;
+        entry.credit += credit;
         const l = { ...raw, debit, credit };
         if (REVENUE_ACCOUNT.test(l.CompteNum)) {
           const key = `${l.JournalCode}\u0000${l.EcritureNum}`;
@@ -176,20 +208,81 @@ export const fecImporter: Importer = {
       }
       await items.sendIfFull();
       await revenueEntries.sendIfFull();
+      await entryRuns.sendIfFull();
     }
     await items.flush();
     await revenueEntries.flush();
+    if (run !== null) stageRun(entryRuns, run);
+    await entryRuns.flush();
+    await rejectUnbalancedEntries(context, digits);
     context.phase("read");
     if (rejections.count > 0) return {};
     return mergeFec(context);
   },
 };
 
-/** The "Montant + Sens" variant of the FEC: the amount goes to the side Sens names (D/C or +1/-1). */
-function splitAmount(fields: string[], index: ColumnIndex<Column>, side: "D" | "C"): string {
-  const sens = cell(fields, index, "Sens").toUpperCase();
-  const isDebit = sens === "D" || sens === "+1" || sens === "1";
-  return isDebit === (side === "D") ? cell(fields, index, "Montant") : "";
+/** Consecutive lines of one entry (JournalCode + EcritureNum): their totals. */
+interface EntryRun {
+  journal: string;
+  number: string;
+  first: number;
+  last: number;
+  debit: bigint;
+  credit: bigint;
+  /** A line of it was rejected: its amounts are not all known and its balance is not judged. */
+  broken: boolean;
+}
+
+type EntryRunTable = StagingTable<{
+  journal: "text";
+  entry: "text";
+  first_line: "int";
+  last_line: "int";
+  debit: "bigint";
+  credit: "bigint";
+  broken: "bool";
+}>;
+
+function stageRun(table: EntryRunTable, run: EntryRun): void {
+  table.push({
+    journal: run.journal,
+    entry: run.number,
+    first_line: run.first,
+    last_line: run.last,
+    debit: run.debit.toString(),
+    credit: run.credit.toString(),
+    broken: run.broken,
+  });
+}
+
+/** An entry's debits equal its credits (double-entry bookkeeping): one that does not is refused, at its first line. */
+async function rejectUnbalancedEntries(context: ImportContext, digits: number): Promise<void> {
+  const rows = await context.sql.query<{ journal: string; entry: string; first: number; last: number; debit: string; credit: string }>(
+    `SELECT journal, entry, min(first_line) AS first, max(last_line) AS last, sum(debit)::text AS debit, sum(credit)::text AS credit
+       FROM stage_fec_entry GROUP BY 1, 2
+     HAVING NOT bool_or(broken) AND sum(debit) <> sum(credit)
+      ORDER BY 3 LIMIT ${MAX_REPORTED_REJECTIONS}`,
+  );
+  const amount = (minor: bigint) => formatMinor(minor, digits);
+  for (const row of rows) {
+    const debit = BigInt(row.debit);
+    const credit = BigInt(row.credit);
+    const difference = debit > credit ? debit - credit : credit - debit;
+    const lines = row.first === row.last ? `line ${row.first}` : `lines ${row.first}-${row.last}`;
+    context.rejections.add(
+      row.first,
+      `entry ${row.journal} ${row.entry} (${lines}) is unbalanced: debits ${amount(debit)}, credits ${amount(credit)}, ` +
+        `difference ${amount(difference)} (an entry's debits equal its credits)`,
+    );
+  }
+}
+
+/** The side of a line in the "Montant + Sens" variant of the FEC: D or +1 (or 1) debit, C or -1 credit; null otherwise. */
+function sens(fields: string[], index: ColumnIndex<Column>): "D" | "C" | null {
+  const text = cell(fields, index, "Sens").toUpperCase();
+  if (text === "D" || text === "+1" || text === "1") return "D";
+  if (text === "C" || text === "-1") return "C";
+  return null;
 }
 
 async function mergeFec(context: ImportContext): Promise<Record<string, Counts>> {

@@ -22,14 +22,52 @@ export function optionalAmount(digits: number) {
   });
 }
 
+/** The longest text accepted in a cell, in characters: names, addresses, labels. */
+export const MAX_TEXT_CHARS = 1_000;
+/** The longest identifier (customer id, invoice number, payment reference): they are indexed keys. */
+export const MAX_IDENTIFIER_CHARS = 100;
+/** Columns that hold an identifier, in every format. */
+const IDENTIFIER_COLUMNS = new Set([
+  "external_id",
+  "customer_id",
+  "number",
+  "reference",
+  "invoice_number",
+  "JournalCode",
+  "EcritureNum",
+  "CompAuxNum",
+  "PieceRef",
+]);
+
+const thousands = new Intl.NumberFormat("en");
+
+/** Why a cell is too long to be read, or null. */
+export function lengthProblem(column: string, text: string): string | null {
+  const max = IDENTIFIER_COLUMNS.has(column) ? MAX_IDENTIFIER_CHARS : MAX_TEXT_CHARS;
+  if (text.length <= max) return null;
+  const length = [...text].length;
+  return length <= max ? null : `${thousands.format(length)} characters, at most ${thousands.format(max)} are accepted`;
+}
+
 /**
- * "column: reason" for every cell holding a control character (line breaks, tab, ESC, BEL, DEL, C1): names,
+ * "column: reason" for every cell longer than its limit (MAX_TEXT_CHARS, or MAX_IDENTIFIER_CHARS for ids,
+ * numbers and references) or holding a control character (line breaks, tab, ESC, BEL, DEL, C1): names,
  * addresses and references are single-line, so a quoted line break cannot forge a line in a letter. The
  * columns in `multiLine` (the postal address) may hold line breaks between their lines, nothing else.
  */
-export function controlCharacterProblems(raw: Record<string, string>, multiLine: ReadonlySet<string> = new Set()): string[] {
+export function textProblems(
+  raw: Record<string, string>,
+  multiLine: ReadonlySet<string> = new Set(),
+): { problems: string[]; tooLong: Set<string> } {
   const problems: string[] = [];
+  const tooLong = new Set<string>();
   for (const [column, text] of Object.entries(raw)) {
+    const length = lengthProblem(column, text);
+    if (length) {
+      problems.push(`${column}: ${length}`);
+      tooLong.add(column);
+      continue;
+    }
     const parts = multiLine.has(column) ? text.split("\n") : [text];
     for (const part of parts) {
       const problem = singleLineProblem(part);
@@ -39,12 +77,13 @@ export function controlCharacterProblems(raw: Record<string, string>, multiLine:
       }
     }
   }
-  return problems;
+  return { problems, tooLong };
 }
 
-/** "column: reason; column: reason" from a failed parse. */
-export function describeIssues(error: z.ZodError): string {
+/** "column: reason; column: reason" from a failed parse (columns in `skip`, already reported, are left out). */
+export function describeIssues(error: z.ZodError, skip: ReadonlySet<string> = new Set()): string {
   return error.issues
+    .filter((issue) => !skip.has(String(issue.path[0] ?? "")))
     .map((issue) => {
       const column = issue.path.join(".");
       return column ? `${column}: ${issue.message}` : issue.message;
@@ -59,6 +98,8 @@ export function describeIssues(error: z.ZodError): string {
  */
 export class RowProblems {
   private readonly list: string[] = [];
+  /** Columns of this row already refused as too long: their content is not quoted in other reasons. */
+  private tooLong: ReadonlySet<string> = new Set();
 
   get failed(): boolean {
     return this.list.length > 0;
@@ -69,16 +110,18 @@ export class RowProblems {
   }
 
   add(column: string, reason: string): void {
-    this.list.push(`${column}: ${reason}`);
+    if (!this.tooLong.has(column)) this.list.push(`${column}: ${reason}`);
   }
 
   /**
-   * Starts a row: forgets the previous row's problems, refuses control characters in any of its text cells
+   * Starts a row: forgets the previous row's problems, refuses cells too long or holding control characters
    * and checks its shape with zod.
    */
   start(shape: z.ZodType, raw: Record<string, string>): this {
     this.list.length = 0;
-    for (const problem of controlCharacterProblems(raw as Record<string, string>)) this.list.push(problem);
+    const text = textProblems(raw);
+    this.tooLong = text.tooLong;
+    for (const problem of text.problems) this.list.push(problem);
     const checked = shape.safeParse(raw);
     if (!checked.success) this.zod(checked.error);
     return this;
@@ -93,7 +136,10 @@ export class RowProblems {
 
   /** Records the issues of a failed zod parse. */
   zod(error: z.ZodError): void {
-    for (const issue of error.issues) this.list.push(issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message);
+    for (const issue of error.issues) {
+      if (issue.path.length === 0) this.list.push(issue.message);
+      else this.add(issue.path.join("."), issue.message);
+    }
   }
 
   amount(column: string, text: string, digits: number, options: { positive?: boolean } = {}): bigint {

@@ -1,10 +1,10 @@
 // invoices.csv: invoices and credit notes. See docs/import-formats.md.
 import { z } from "zod";
-import { minorDigits } from "../domain/money.js";
+import { formatMinor, minorDigits } from "../domain/money.js";
 import { mapColumns, rowReader, type ColumnSpec } from "./columns.js";
 import { loadCustomers, DueDates } from "./customerLookup.js";
 import { RowProblems } from "./fields.js";
-import { counts, rejectDuplicateKeys, type Counts, type Importer } from "./run.js";
+import { counts, rejectDuplicateKeys, type Counts, type ImportContext, type Importer } from "./run.js";
 import { StagingTable } from "./staging.js";
 
 const COLUMNS = [
@@ -65,8 +65,10 @@ export const invoicesImporter: Importer = {
     });
     await staging.create();
     for await (const batch of source.batches) {
-      for (const { line, fields } of batch) {
+      for (const row of batch) {
         context.lineRead();
+        if (!context.wellFormed(row)) continue;
+        const { line, fields } = row;
         const raw = read(fields);
         problems.start(shape, raw);
         let kind = TYPES[raw.type.toLowerCase()];
@@ -146,6 +148,7 @@ export const invoicesImporter: Importer = {
     context.phase("checks");
     if (rejections.count > 0) return {};
 
+    const allocations = await trimAllocationsAboveAmounts(context, digits);
     // Without open_amount, a re-import keeps what payments already settled: open = amount - settled.
     const [updated] = await sql.query<{ n: number }>(
       `WITH changed AS (
@@ -178,6 +181,76 @@ export const invoicesImporter: Importer = {
        SELECT count(*)::int AS n FROM added`,
     );
     const invoices = counts(staging.rowCount, created?.n ?? 0, updated?.n ?? 0);
-    return { invoices };
+    return allocations > 0 ? { invoices, allocations: counts(allocations, 0, allocations) } : { invoices };
   },
 };
+
+/** At most this many lowered documents are described one by one in the summary's notes. */
+const MAX_TRIM_NOTES = 20;
+
+/**
+ * A document lowered below what is already allocated to it keeps only what its new amount can hold: its
+ * latest allocations are reduced first, and what they lose goes back to where it came from (a payment's
+ * unallocated amount, the customer's credit; or a credit note's open amount). The payments importer applies
+ * the same rule ("never beyond what the invoice owes"), so re-importing the payments file changes nothing.
+ * Symmetrically, a credit note lowered below what it settles gives the difference back to the invoices.
+ * Returns the number of allocations changed.
+ */
+async function trimAllocationsAboveAmounts(context: ImportContext, digits: number): Promise<number> {
+  const { sql } = context;
+  await sql.exec(`
+    CREATE TEMP TABLE alloc_trim ON COMMIT DROP AS
+    WITH lowered AS (
+      SELECT s.line, s.kind, s.number, s.amount AS cap, d.id AS doc_id
+        FROM stage_invoice s JOIN invoice d ON d.kind::text = s.kind AND d.number = s.number
+       WHERE s.amount < d.amount
+    ), held AS (
+      SELECT l.line, l.kind, l.number, l.cap, a.id, a."paymentId", a."creditNoteId", a."invoiceId", a.amount,
+             sum(a.amount) OVER (PARTITION BY l.doc_id ORDER BY a."allocatedOn", a.id) AS running,
+             sum(a.amount) OVER (PARTITION BY l.doc_id) AS total
+        FROM lowered l
+        JOIN allocation a ON (l.kind = 'INVOICE' AND a."invoiceId" = l.doc_id) OR (l.kind = 'CREDIT_NOTE' AND a."creditNoteId" = l.doc_id)
+    )
+    SELECT line, kind, number, cap, total, id, "paymentId" AS payment_id, "creditNoteId" AS credit_note_id, "invoiceId" AS invoice_id,
+           amount, greatest(least(amount, cap - (running - amount)), 0) AS keep
+      FROM held WHERE running > cap;`);
+  const trimmed = await sql.query<{ line: number; kind: string; number: string; cap: string; total: string; back: string; to: string[] }>(
+    `SELECT t.line, t.kind, t.number, t.cap::text, t.total::text, sum(t.amount - t.keep)::text AS back,
+            array_agg(DISTINCT CASE WHEN t.kind = 'INVOICE' THEN coalesce('payment ' || p.reference, 'credit note ' || cn.number)
+                                    ELSE 'invoice ' || i.number END) AS "to"
+       FROM alloc_trim t
+       LEFT JOIN payment p ON p.id = t.payment_id
+       LEFT JOIN invoice cn ON cn.id = t.credit_note_id
+       LEFT JOIN invoice i ON i.id = t.invoice_id
+      GROUP BY 1, 2, 3, 4, 5 ORDER BY 1`,
+  );
+  if (trimmed.length === 0) return 0;
+  await sql.exec(`
+    -- An invoice lowered: the part of each payment or credit note no longer allocated is theirs again.
+    UPDATE payment p SET "unallocatedAmount" = p."unallocatedAmount" + t.back, "updatedAt" = now()
+      FROM (SELECT payment_id, sum(amount - keep) AS back FROM alloc_trim WHERE kind = 'INVOICE' AND payment_id IS NOT NULL GROUP BY 1) t
+     WHERE p.id = t.payment_id;
+    UPDATE invoice cn SET "openAmount" = cn."openAmount" + t.back, status = 'OPEN', "updatedAt" = now()
+      FROM (SELECT credit_note_id, sum(amount - keep) AS back FROM alloc_trim WHERE kind = 'INVOICE' AND credit_note_id IS NOT NULL GROUP BY 1) t
+     WHERE cn.id = t.credit_note_id;
+    -- A credit note lowered: the invoices it settled owe the difference again.
+    UPDATE invoice i SET "openAmount" = i."openAmount" + t.back,
+                         status = CASE WHEN i.status IN ('LITIGATION', 'WRITTEN_OFF') THEN i.status ELSE 'OPEN' END::"InvoiceStatus",
+                         "updatedAt" = now()
+      FROM (SELECT invoice_id, sum(amount - keep) AS back FROM alloc_trim WHERE kind = 'CREDIT_NOTE' GROUP BY 1) t
+     WHERE i.id = t.invoice_id;
+    DELETE FROM allocation a USING alloc_trim t WHERE a.id = t.id AND t.keep = 0;
+    UPDATE allocation a SET amount = t.keep FROM alloc_trim t WHERE a.id = t.id AND t.keep > 0;`);
+  const money = (minor: string) => formatMinor(BigInt(minor), digits);
+  for (const t of trimmed.slice(0, MAX_TRIM_NOTES)) {
+    const what = t.kind === "INVOICE" ? "invoice" : "credit note";
+    const whose = t.kind === "INVOICE" ? "(unallocated, the customer's credit)" : "(open again)";
+    context.note(
+      `line ${t.line}: ${what} ${t.number} is now ${money(t.cap)}, below the ${money(t.total)} allocated to it: ` +
+        `allocations reduced by ${money(t.back)}, which goes back to ${t.to.join(", ")} ${whose}`,
+    );
+  }
+  if (trimmed.length > MAX_TRIM_NOTES) context.note(`... and ${trimmed.length - MAX_TRIM_NOTES} more documents lowered below their allocations`);
+  const [changed] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM alloc_trim`);
+  return changed?.n ?? 0;
+}

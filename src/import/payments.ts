@@ -49,8 +49,10 @@ export const paymentsImporter: Importer = {
     });
     await staging.create();
     for await (const batch of source.batches) {
-      for (const { line, fields } of batch) {
+      for (const row of batch) {
         context.lineRead();
+        if (!context.wellFormed(row)) continue;
+        const { line, fields } = row;
         const raw = read(fields);
         problems.start(shape, raw);
         const paymentDate = problems.date("payment_date", raw.payment_date);

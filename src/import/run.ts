@@ -1,11 +1,10 @@
 // Runs one import: the whole file in one transaction, committed only when every row is valid.
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import path from "node:path";
 import type { Database, Sql } from "../db/database.js";
 import { loadSettings, type CompanySettings } from "../db/settings.js";
 import { AppError } from "../errors.js";
-import { openDelimitedFile, type EncodingOption, type RowSource } from "./source.js";
+import { decideEncoding, scanFile, type EncodingOption } from "./scan.js";
+import { openDelimitedFile, SourceLineError, type RowSource, type SourceRow } from "./source.js";
 
 export interface Counts {
   created: number;
@@ -30,6 +29,8 @@ export interface ImportSummary {
   durationMs: number;
   /** Milliseconds per phase: reading and checking the file, then writing it. */
   phases: Record<string, number>;
+  /** What the import did that a person should know: the encoding chosen and why, line endings, corrections. */
+  notes: string[];
 }
 
 export interface ImportProgress {
@@ -78,6 +79,13 @@ export interface ImportContext {
   lineRead(): void;
   /** Marks the end of a phase ("read", "checks", "merge"); the time since the previous mark is recorded. */
   phase(name: string): void;
+  /** Adds a line to the summary's notes. */
+  note(text: string): void;
+  /**
+   * True when the row has as many fields as the header; otherwise rejects it (its values would land in the
+   * wrong columns: "12,50" in a comma-separated file is two fields, 12 and 50) and returns false.
+   */
+  wellFormed(row: SourceRow): boolean;
 }
 
 export interface Importer {
@@ -97,8 +105,20 @@ export interface ImportOptions {
 export async function runImport(db: Database, importer: Importer, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const started = Date.now();
   const fileName = path.basename(file);
-  const source = openDelimitedFile(file, { encoding: options.encoding ?? "auto", quoted: importer.quoted });
-  const sha256 = await fileSha256(file);
+  const scan = await scanFile(file).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (error as Error).message;
+    throw new AppError("input.file", `Cannot read ${file}: ${why}.`);
+  });
+  const sha256 = scan.sha256;
+  const decision = decideEncoding(scan, options.encoding ?? "auto");
+  if (decision.refusal) {
+    throw new ImportRejectedError(fileName, Math.max(scan.lines - 1, 0), [decision.refusal], 1);
+  }
+  const notes: string[] = [];
+  if (decision.note) notes.push(decision.note);
+  if (scan.lineEnding === "cr") notes.push("line endings: CR only (classic Mac OS); each CR read as a line break");
+  const source = openDelimitedFile(file, { encoding: decision.encoding, lineEnding: scan.lineEnding, quoted: importer.quoted });
   const every = options.progressEvery ?? 10_000;
   let lines = 0;
   const report = () =>
@@ -124,8 +144,24 @@ export async function runImport(db: Database, importer: Importer, file: string, 
         lines += 1;
         if (lines % every === 0) report();
       },
+      note(text) {
+        notes.push(text);
+      },
+      wellFormed(row) {
+        if (row.fields.length === source.header.length) return true;
+        rejections.add(row.line, fieldCountProblem(row.fields, source.header.length, source.delimiter, importer.quoted));
+        return false;
+      },
     };
-    const result = await importer.run(context, source);
+    let result: Record<string, Counts>;
+    try {
+      result = await importer.run(context, source);
+    } catch (error) {
+      if (!(error instanceof SourceLineError)) throw error;
+      // Reading stopped at this line: report it with the rows already found wrong.
+      rejections.add(error.line, error.reason);
+      result = {};
+    }
     context.phase("merge");
     report();
     if (rejections.count > 0) {
@@ -149,13 +185,20 @@ export async function runImport(db: Database, importer: Importer, file: string, 
     counts: written,
     durationMs: Date.now() - started,
     phases,
+    notes,
   };
 }
 
-async function fileSha256(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
+function fieldCountProblem(fields: string[], expected: number, delimiter: string, quoted: boolean): string {
+  const shown = delimiter === "\t" ? "tab" : `"${delimiter}"`;
+  let reason = `has ${fields.length} fields, the header has ${expected} (separator ${shown})`;
+  if (fields.length > expected && delimiter === "," && quoted) {
+    // An amount written with a decimal comma: "12" then "50" (or "1 234" then "50").
+    const at = fields.findIndex((f, i) => /^\s*-?\d[\d .]*$/.test(f) && /^\d{1,3}\s*$/.test(fields[i + 1] ?? ""));
+    const example = at >= 0 ? `${(fields[at] as string).trim()},${(fields[at + 1] as string).trim()}` : "12,50";
+    reason += `: an amount with a decimal comma must be quoted ("${example}") or the file saved with ; as separator`;
+  }
+  return reason;
 }
 
 /** Runs a counting upsert: the statement must end in `RETURNING (xmax = 0) AS inserted`. */

@@ -1,11 +1,26 @@
-// Reads a delimited text file as a stream of rows with their line numbers: encoding (UTF-8 with or without
-// BOM, or ISO-8859-15), separator (; , tab |) and header are detected. Memory stays flat whatever the size.
+// Reads a delimited text file as a stream of rows with their line numbers, in the encoding and with the line
+// endings the whole-file scan decided (scan.ts); separator (; , tab |) and header are detected. Memory stays
+// flat whatever the size: a line longer than MAX_LINE_CHARS is refused rather than held.
 import { createReadStream, openSync, readSync, closeSync, statSync } from "node:fs";
 import path from "node:path";
 import { AppError } from "../errors.js";
+import { createDecoder, type Encoding, type LineEnding } from "./scan.js";
 
-export type Encoding = "utf-8" | "iso-8859-15";
-export type EncodingOption = Encoding | "auto";
+export type { Encoding, EncodingOption } from "./scan.js";
+
+/** The longest physical line (or quoted record) read, in characters: beyond it the file is refused at that line. */
+export const MAX_LINE_CHARS = 16 * 1024 * 1024;
+
+/** A problem that stops the reading of the file at a line (an unclosed quote, a line too long). */
+export class SourceLineError extends AppError {
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super("input.file", `line ${line}: ${reason}`);
+    this.name = "SourceLineError";
+  }
+}
 
 export interface SourceRow {
   /** 1-based physical line number in the file (the header is line 1). */
@@ -46,21 +61,6 @@ function readSample(file: string): Buffer {
   }
 }
 
-function hasUtf8Bom(sample: Buffer): boolean {
-  return sample.length >= 3 && sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf;
-}
-
-export function detectEncoding(sample: Buffer): Encoding {
-  if (hasUtf8Bom(sample)) return "utf-8";
-  try {
-    // stream: true tolerates a character cut at the end of the sample.
-    new TextDecoder("utf-8", { fatal: true }).decode(sample, { stream: true });
-    return "utf-8";
-  } catch {
-    return "iso-8859-15";
-  }
-}
-
 /** The separator that splits the header line into the most fields (quotes respected). */
 export function detectDelimiter(headerLine: string): string {
   let best: string = DELIMITERS[0];
@@ -81,7 +81,8 @@ export function detectDelimiter(headerLine: string): string {
 }
 
 async function* decode(file: string, encoding: Encoding, onBytes: (n: number) => void): AsyncIterable<string> {
-  const decoder = new TextDecoder(encoding === "utf-8" ? "utf-8" : "iso-8859-15", { fatal: true, ignoreBOM: false });
+  // The scan has checked every byte: a UTF-8 file is valid UTF-8, and single-byte encodings decode any byte.
+  const decoder = createDecoder(encoding, { fatal: true });
   let offset = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) {
     const bytes = chunk as Buffer;
@@ -91,29 +92,32 @@ async function* decode(file: string, encoding: Encoding, onBytes: (n: number) =>
     } catch {
       throw new AppError(
         "input.file",
-        `${path.basename(file)} is not valid ${encoding.toUpperCase()} (somewhere after byte ${offset}). ` +
-          "Save it as UTF-8, or give its encoding with --encoding iso-8859-15.",
+        `${path.basename(file)} is not valid ${encoding.toUpperCase()} (in the ${bytes.length} bytes after offset ${offset}). ` +
+          "Save it as UTF-8, or give its encoding with --encoding iso-8859-15 or windows-1252.",
       );
     }
     offset += bytes.length;
     onBytes(offset);
     if (text) yield text;
   }
-  const rest = decoder.decode();
+  const rest = decoder.decode(new Uint8Array(0));
   if (rest) yield rest;
 }
 
 export interface OpenOptions {
-  encoding?: EncodingOption;
+  /** As decided on the whole file by scanFile + decideEncoding. */
+  encoding: Encoding;
+  lineEnding?: LineEnding;
   /** FEC files are not quoted: a " inside a label is a plain character. */
   quoted?: boolean;
 }
 
-export function openDelimitedFile(file: string, options: OpenOptions = {}): RowSource {
+export function openDelimitedFile(file: string, options: OpenOptions): RowSource {
   const sample = readSample(file);
-  const encoding = options.encoding && options.encoding !== "auto" ? options.encoding : detectEncoding(sample);
-  const sampleText = new TextDecoder(encoding === "utf-8" ? "utf-8" : "iso-8859-15").decode(sample);
-  const firstLine = sampleText.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
+  const encoding = options.encoding;
+  const lineEnding = options.lineEnding ?? "lf";
+  const sampleText = createDecoder(encoding).decode(sample);
+  const firstLine = sampleText.replace(/^\uFEFF/, "").split(lineEnding === "cr" ? "\r" : /\r?\n/, 1)[0] ?? "";
   if (firstLine.trim() === "") {
     throw new AppError("input.file", `${path.basename(file)} is empty or its first line is blank: line 1 must hold the column names.`);
   }
@@ -128,6 +132,7 @@ export function openDelimitedFile(file: string, options: OpenOptions = {}): RowS
       decode(file, encoding, (n) => (bytes = n)),
       delimiter,
       quoted,
+      lineEnding,
     )) {
       if (first) {
         first = false;
@@ -143,14 +148,25 @@ export function openDelimitedFile(file: string, options: OpenOptions = {}): RowS
 /**
  * Splits decoded text into rows (RFC 4180: quoted fields may hold the separator, line breaks and doubled
  * quotes). Lines without a quote take the fast path. Blank lines are skipped; line numbers are physical.
+ * With CR-only line endings (classic Mac OS) every CR is a line break.
  */
-export async function* splitRows(chunks: AsyncIterable<string>, delimiter: string, quoted: boolean): AsyncIterable<SourceRow[]> {
+export async function* splitRows(
+  chunks: AsyncIterable<string>,
+  delimiter: string,
+  quoted: boolean,
+  lineEnding: LineEnding = "lf",
+): AsyncIterable<SourceRow[]> {
   let pending = "";
   let lineNo = 0;
   let record: string | null = null; // a quoted record spanning several lines
   let recordLine = 0;
   let started = false;
   let batch: SourceRow[] = [];
+  const tooLong = (line: number) =>
+    new SourceLineError(
+      line,
+      `longer than ${MAX_LINE_CHARS.toLocaleString("en")} characters${record !== null ? " (a quoted field opened here is probably never closed: a \" is missing)" : ""}; nothing after it was read`,
+    );
   const push = (text: string, line: number) => {
     if (text.trim() === "") return;
     batch.push({ line, fields: quoted && text.includes('"') ? splitQuoted(text, delimiter) : text.split(delimiter) });
@@ -159,11 +175,13 @@ export async function* splitRows(chunks: AsyncIterable<string>, delimiter: strin
     lineNo += 1;
     if (record !== null) {
       record += "\n" + line;
-      if (quotesBalanced(record)) {
+      if (record.length > MAX_LINE_CHARS) throw tooLong(recordLine);
+      // The record's quotes were unbalanced: this line closes it when it holds an odd number of quotes.
+      if (quoteCount(line) % 2 === 1) {
         push(record, recordLine);
         record = null;
       }
-    } else if (quoted && line.includes('"') && !quotesBalanced(line)) {
+    } else if (quoted && line.includes('"') && quoteCount(line) % 2 === 1) {
       record = line;
       recordLine = lineNo;
     } else push(line, lineNo);
@@ -173,15 +191,19 @@ export async function* splitRows(chunks: AsyncIterable<string>, delimiter: strin
       started = true;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
+    if (lineEnding === "cr") chunk = chunk.replaceAll("\r", "\n");
+    const searchFrom = pending.length;
     pending += chunk;
     let from = 0;
-    let at: number;
-    while ((at = pending.indexOf("\n", from)) >= 0) {
+    let at = pending.indexOf("\n", searchFrom);
+    while (at >= 0) {
       const end = at > from && pending.charCodeAt(at - 1) === 13 ? at - 1 : at;
       take(pending.slice(from, end));
       from = at + 1;
+      at = pending.indexOf("\n", from);
     }
     pending = pending.slice(from);
+    if (pending.length > MAX_LINE_CHARS) throw tooLong(record !== null ? recordLine : lineNo + 1);
     if (batch.length > 0) {
       yield batch;
       batch = [];
@@ -189,15 +211,15 @@ export async function* splitRows(chunks: AsyncIterable<string>, delimiter: strin
   }
   if (pending !== "") take(pending.endsWith("\r") ? pending.slice(0, -1) : pending);
   if (record !== null) {
-    throw new AppError("input.file", `line ${recordLine}: a quoted field is never closed (a " is missing).`);
+    throw new SourceLineError(recordLine, 'a quoted field is never closed (a " is missing); nothing after it was read');
   }
   if (batch.length > 0) yield batch;
 }
 
-function quotesBalanced(text: string): boolean {
+function quoteCount(text: string): number {
   let count = 0;
   for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) count += 1;
-  return count % 2 === 0;
+  return count;
 }
 
 function splitQuoted(text: string, delimiter: string): string[] {

@@ -21,7 +21,7 @@ describe.each(cliTargets)("ccbot exports on $name", (target) => {
       "K2;@SUM(A1:A9)",
       "K3;-2+3",
       "K4;+33 Ventes",
-      "K5;Café; du Port",
+      `K5;"Café; du Port"`, // quoted: unquoted, the ; would make a third field (refused)
     );
     expect((await ccbot(url, "import", "customers", writeTemp(`f-customers-${target.name}.csv`, customers))).code).toBe(0);
     const invoices = csv(

@@ -24,6 +24,17 @@ describe("amounts are parsed into minor units without floating point", () => {
     expect(parseAmount("1.005")).toEqual({ ok: false, reason: '"1.005" has more than 2 decimals' });
   });
 
+  it("refuses amounts beyond 10^15 - 1 minor units, which would overflow a 64-bit column once in cents", () => {
+    expect(parseAmount("9 999 999 999 999,99")).toEqual({ ok: true, minor: 999999999999999n });
+    expect(parseAmount("-9999999999999.99")).toEqual({ ok: true, minor: -999999999999999n });
+    expect(parseAmount("10000000000000")).toEqual({ ok: false, reason: '"10000000000000" is out of range (at most 9999999999999.99)' });
+    expect(parseAmount("-99999999999999999")).toEqual({
+      ok: false,
+      reason: '"-99999999999999999" is out of range (at least -9999999999999.99)',
+    });
+    expect(parseAmount("1000000000000000", 0)).toEqual({ ok: false, reason: '"1000000000000000" is out of range (at most 999999999999999)' });
+  });
+
   it("knows each currency's minor unit", () => {
     expect(minorDigits("EUR")).toBe(2);
     expect(minorDigits("JPY")).toBe(0);

@@ -131,17 +131,18 @@ describe.each(cliTargets)("import of control characters on $name", (target) => {
     const url = await target.url();
     const lines = [
       FEC_HEADER,
-      "VT|Ventes|VT1|20260105|411000|Clients|C001|Société Générale|F-001|20260105|Facture F-001|1200,00|0,00||||20260131||",
-      "VT|Ventes|VT2|20260106|411000|Clients|C002|Acme\u001b[8m|F-002|20260106|Facture F-002|100,00|0,00||||20260131||",
-      "VT|Ventes|VT3|20260107|411000|Clients|C003|Café|F-003\u0085|20260107|Facture F-003|100,00|0,00||||20260131||",
+      "VT|Ventes|VT1|20260105|411000|Clients|C001|Société Générale|F-001|20260105|Facture F-001|1200,00|0,00|||20260131||",
+      "VT|Ventes|VT1|20260105|706000|Prestations|||F-001|20260105|Facture F-001|0,00|1200,00|||20260131||",
+      "VT|Ventes|VT2|20260106|411000|Clients|C002|Acme\u001b[8m|F-002|20260106|Facture F-002|100,00|0,00|||20260131||",
+      "VT|Ventes|VT3|20260107|411000|Clients|C003|Café|F-003\u0085|20260107|Facture F-003|100,00|0,00|||20260131||",
     ];
     // ISO-8859-15: byte 0x85 is the C1 control NEL (next line).
     const bytes = Buffer.from(lines.join("\r\n") + "\r\n", "latin1");
     const result = await ccbot(url, "import", "fec", writeTemp(`cc-fec-${target.name}.txt`, bytes), "--encoding", "iso-8859-15");
     expect(result.code).toBe(1);
     expect((JSON.parse(result.stdout) as Rejected).rejections).toEqual([
-      { line: 3, reason: `CompAuxLib: contains U+001B (escape) at character 5; ${SINGLE_LINE}` },
-      { line: 4, reason: `PieceRef: contains U+0085 (control character) at character 6; ${SINGLE_LINE}` },
+      { line: 4, reason: `CompAuxLib: contains U+001B (escape) at character 5; ${SINGLE_LINE}` },
+      { line: 5, reason: `PieceRef: contains U+0085 (control character) at character 6; ${SINGLE_LINE}` },
     ]);
     expect(await counts(url)).toEqual({ customers: 0, invoices: 0, payments: 0 });
   });

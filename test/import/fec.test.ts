@@ -13,20 +13,20 @@ const HEADER =
 // C002: F-003 (960) partly settled by credit note AV-001 (360), lettered BB -> 600 open; a 100 transfer unlettered.
 const LINES = [
   "VT|Ventes|VT1|20260105|411000|Clients|C001|Société Générale des Eaux|F-001|20260105|Facture F-001|1200,00|0,00|AA|20260210|20260131||",
-  "VT|Ventes|VT1|20260105|706000|Prestations de services|||F-001|20260105|Facture F-001|0,00|1000,00||||20260131||",
-  "VT|Ventes|VT1|20260105|445710|TVA collectée|||F-001|20260105|Facture F-001|0,00|200,00||||20260131||",
-  "VT|Ventes|VT2|20260110|411000|Clients|C001|Société Générale des Eaux|F-002|20260110|Facture F-002|600,00|0,00||||20260131||",
-  "VT|Ventes|VT2|20260110|706000|Prestations de services|||F-002|20260110|Facture F-002|0,00|600,00||||20260131||",
+  "VT|Ventes|VT1|20260105|706000|Prestations de services|||F-001|20260105|Facture F-001|0,00|1000,00|||20260131||",
+  "VT|Ventes|VT1|20260105|445710|TVA collectée|||F-001|20260105|Facture F-001|0,00|200,00|||20260131||",
+  "VT|Ventes|VT2|20260110|411000|Clients|C001|Société Générale des Eaux|F-002|20260110|Facture F-002|600,00|0,00|||20260131||",
+  "VT|Ventes|VT2|20260110|706000|Prestations de services|||F-002|20260110|Facture F-002|0,00|600,00|||20260131||",
   "VT|Ventes|VT3|20260112|411000|Clients|C002|Café du Port|F-003|20260112|Facture F-003|960,00|0,00|BB|20260220|20260131||",
-  "VT|Ventes|VT3|20260112|706000|Prestations de services|||F-003|20260112|Facture F-003|0,00|800,00||||20260131||",
-  "VT|Ventes|VT3|20260112|445710|TVA collectée|||F-003|20260112|Facture F-003|0,00|160,00||||20260131||",
+  "VT|Ventes|VT3|20260112|706000|Prestations de services|||F-003|20260112|Facture F-003|0,00|800,00|||20260131||",
+  "VT|Ventes|VT3|20260112|445710|TVA collectée|||F-003|20260112|Facture F-003|0,00|160,00|||20260131||",
   "VT|Ventes|VT4|20260220|411000|Clients|C002|Café du Port|AV-001|20260220|Avoir sur F-003|0,00|360,00|BB|20260220|20260228||",
-  "VT|Ventes|VT4|20260220|706000|Prestations de services|||AV-001|20260220|Avoir sur F-003|300,00|0,00||||20260228||",
-  "VT|Ventes|VT4|20260220|445710|TVA collectée|||AV-001|20260220|Avoir sur F-003|60,00|0,00||||20260228||",
-  "BQ|Banque|BQ1|20260210|512000|Banque|||REL-02|20260210|Virement Société Générale des Eaux|1200,00|0,00||||20260228||",
+  "VT|Ventes|VT4|20260220|706000|Prestations de services|||AV-001|20260220|Avoir sur F-003|300,00|0,00|||20260228||",
+  "VT|Ventes|VT4|20260220|445710|TVA collectée|||AV-001|20260220|Avoir sur F-003|60,00|0,00|||20260228||",
+  "BQ|Banque|BQ1|20260210|512000|Banque|||REL-02|20260210|Virement Société Générale des Eaux|1200,00|0,00|||20260228||",
   "BQ|Banque|BQ1|20260210|411000|Clients|C001|Société Générale des Eaux|REL-02|20260210|Règlement F-001|0,00|1200,00|AA|20260210|20260228||",
-  "BQ|Banque|BQ2|20260225|512000|Banque|||REL-02|20260225|Virement Café du Port|100,00|0,00||||20260228||",
-  "BQ|Banque|BQ2|20260225|411000|Clients|C002|Café du Port|REL-02|20260225|Acompte|0,00|100,00||||20260228||",
+  "BQ|Banque|BQ2|20260225|512000|Banque|||REL-02|20260225|Virement Café du Port|100,00|0,00|||20260228||",
+  "BQ|Banque|BQ2|20260225|411000|Clients|C002|Café du Port|REL-02|20260225|Acompte|0,00|100,00|||20260228||",
 ];
 
 function fec(lines: string[]): string {
@@ -100,7 +100,7 @@ describe.each(targets)("FEC import on $name", (target) => {
   it("a later FEC that letters the open invoice closes it", async () => {
     const later = [
       ...LINES.map((l) => l.replace("|F-002|20260110|Facture F-002|600,00|0,00||", "|F-002|20260110|Facture F-002|600,00|0,00|AC|")),
-      "BQ|Banque|BQ3|20260305|512000|Banque|||REL-03|20260305|Virement|600,00|0,00||||20260331||",
+      "BQ|Banque|BQ3|20260305|512000|Banque|||REL-03|20260305|Virement|600,00|0,00|||20260331||",
       "BQ|Banque|BQ3|20260305|411000|Clients|C001|Société Générale des Eaux|REL-03|20260305|Règlement F-002|0,00|600,00|AC|20260305|20260331||",
     ];
     const summary = await runImport(db, IMPORTERS.fec, writeTemp("fec-march.txt", fec(later)));
@@ -113,9 +113,9 @@ describe.each(targets)("FEC import on $name", (target) => {
   it("rejects the whole file on a bad date, a bad amount or a customer line without auxiliary account", async () => {
     const bad = [
       ...LINES.slice(0, 3),
-      "VT|Ventes|VT9|20261301|706000|Prestations|||F-009|20260105|Facture|0,00|10,00||||20260131||",
-      "VT|Ventes|VT9|20260105|411000|Clients|||F-009|20260105|Facture|10,00|0,00||||20260131||",
-      "VT|Ventes|VT10|20260105|411000|Clients|C001|Société Générale des Eaux|F-010|20260105|Facture|12,345|0,00||||20260131||",
+      "VT|Ventes|VT9|20261301|706000|Prestations|||F-009|20260105|Facture|0,00|10,00|||20260131||",
+      "VT|Ventes|VT9|20260105|411000|Clients|||F-009|20260105|Facture|10,00|0,00|||20260131||",
+      "VT|Ventes|VT10|20260105|411000|Clients|C001|Société Générale des Eaux|F-010|20260105|Facture|12,345|0,00|||20260131||",
     ];
     const before = await db.prisma.invoice.count();
     const error = await runImport(db, IMPORTERS.fec, writeTemp("fec-bad.txt", fec(bad))).catch((e: unknown) => e);
@@ -132,7 +132,9 @@ describe.each(targets)("FEC import on $name", (target) => {
     const header = HEADER.replaceAll("|", "\t") + "\tDateEcheance";
     const line =
       "VT\tVentes\tVT20\t20260301\t411000\tClients\tC003\tNouveau Client\tF-020\t20260301\tFacture\t100,00\t0,00\t\t\t20260331\t\t\t20260415";
-    const summary = await runImport(db, IMPORTERS.fec, writeTemp("fec-tab.txt", `${header}\n${line}\n`));
+    // The entry balances: revenue on the other side.
+    const revenue = "VT\tVentes\tVT20\t20260301\t706000\tPrestations\t\t\tF-020\t20260301\tFacture\t0,00\t100,00\t\t\t20260331\t\t\t";
+    const summary = await runImport(db, IMPORTERS.fec, writeTemp("fec-tab.txt", `${header}\n${line}\n${revenue}\n`));
     expect(summary.delimiter).toBe("\t");
     const invoice = await db.prisma.invoice.findFirstOrThrow({ where: { number: "F-020" } });
     expect(invoice.dueDate.toISOString().slice(0, 10)).toBe("2026-04-15");

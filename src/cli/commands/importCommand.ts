@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import { AppError } from "../../errors.js";
 import { IMPORTERS, ImportRejectedError, runImport, type ImportKind, type ImportProgress, type ImportSummary } from "../../import/index.js";
-import type { EncodingOption } from "../../import/source.js";
+import { ENCODING_OPTIONS, type EncodingOption } from "../../import/scan.js";
 import { visibleCell, visibleLines } from "../../domain/text.js";
 import { integer, print, printJson, table, type CommandContext } from "../io.js";
 
-export const IMPORT_HELP = `Usage: ccbot import customers|invoices|payments|fec FILE [--encoding auto|utf-8|iso-8859-15] [--json]
+export const IMPORT_HELP = `Usage: ccbot import customers|invoices|payments|fec FILE [--encoding auto|utf-8|iso-8859-15|windows-1252] [--json]
 
 Imports one file, all or nothing: if any line is wrong, nothing is written and every wrong line is listed
 with its number and the reason. Importing the same file again changes nothing; changed rows are updated.
@@ -17,8 +17,8 @@ export async function importCommand(context: CommandContext, args: string[], opt
     throw new AppError("input.usage", IMPORT_HELP);
   }
   const encoding = (options.encoding ?? "auto") as EncodingOption;
-  if (!["auto", "utf-8", "iso-8859-15"].includes(encoding)) {
-    throw new AppError("input.usage", `--encoding must be auto, utf-8 or iso-8859-15 (got ${options.encoding})`);
+  if (!ENCODING_OPTIONS.includes(encoding)) {
+    throw new AppError("input.usage", `--encoding must be ${ENCODING_OPTIONS.join(", ")} (got ${options.encoding})`);
   }
   if (!existsSync(file)) throw new AppError("input.file", `Cannot read ${file}: no such file.`);
   const { io } = context;
@@ -74,6 +74,7 @@ export async function importCommand(context: CommandContext, args: string[], opt
       ),
     );
     print(io.stdout, "rejected: 0");
+    for (const note of summary.notes) print(io.stdout, `note: ${visibleCell(note)}`);
   }
   return 0;
 }
