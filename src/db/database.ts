@@ -222,7 +222,7 @@ async function openPostgres(connectionString: string, schema: string): Promise<D
   // UTC sessions: @prisma/adapter-pg shifts timestamptz values when the session time zone is not UTC.
   const pool = new pg.Pool({
     connectionString,
-    max: 10,
+    max: 20,
     options: `-c TimeZone=UTC -c search_path="${schema}"`,
   });
   pool.on("error", () => {

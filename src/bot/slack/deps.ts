@@ -27,7 +27,7 @@ export interface SlackDeps {
  * 5 s of votes at the measured ~40/s; beyond that a request is answered "busy" at once rather than held, with
  * its memory, for minutes.
  */
-export const AFTER_ACK = { concurrency: 4, maxWaiting: 200 } as const;
+export const AFTER_ACK = { concurrency: 6, maxWaiting: 200 } as const;
 
 /** The answer when more requests wait than AFTER_ACK.maxWaiting. */
 export const BUSY = "The bot is busy right now and did not record this: try again in a minute.";
