@@ -1,21 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main.js";
+import { ccbot } from "../helpers/cli.js";
 import { csv, writeTemp } from "../helpers/files.js";
-
-/** Runs ccbot in-process, as a script would (no TTY). */
-async function ccbot(databaseUrl: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { out: "", err: "" };
-  stdout.on("data", (c: Buffer) => (chunks.out += c.toString()));
-  stderr.on("data", (c: Buffer) => (chunks.err += c.toString()));
-  const code = await runCli(args, { stdout, stderr, interactive: false, env: { DATABASE_URL: databaseUrl } });
-  return { code, stdout: chunks.out, stderr: chunks.err };
-}
 
 describe("ccbot report", () => {
   it("prints the aged balance per invoice as a French spreadsheet CSV, and the priorities as JSON with decimal amounts", async () => {
