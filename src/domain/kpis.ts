@@ -303,6 +303,22 @@ export function revenueToCoverLoss(unpaid: bigint, grossMarginPercent: number): 
   return (unpaid * 10_000n + BigInt(Math.round(grossMarginPercent * 100)) - 1n) / BigInt(Math.round(grossMarginPercent * 100));
 }
 
+/** What an unpaid amount costs if it is lost: the sales needed to make it up at the gross margin rate. */
+export interface LossCover {
+  unpaid: bigint;
+  marginPercent: number;
+  salesNeeded: bigint;
+}
+
+export function lossCoverOf(unpaid: bigint, grossMarginPercent: number): LossCover | null {
+  return unpaid > 0n ? { unpaid, marginPercent: grossMarginPercent, salesNeeded: revenueToCoverLoss(unpaid, grossMarginPercent) } : null;
+}
+
+/** "sales of 3333.34 at a 30% gross margin would be needed to make up 1000.00 if it is never paid" */
+export function describeLossCover(cover: LossCover, money: (minor: bigint) => string): string {
+  return `sales of ${money(cover.salesNeeded)} at a ${cover.marginPercent}% gross margin would be needed to make up ${money(cover.unpaid)} if it is never paid`;
+}
+
 export interface Exposure {
   exposure: bigint;
   creditLimit: bigint | null;

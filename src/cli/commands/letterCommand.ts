@@ -31,8 +31,9 @@ export async function letterCommand(
   const [kind, reference, ...extra] = args;
   if (kind !== "penalties" || !reference || extra.length > 0) throw new AppError("input.usage", LETTER_HELP);
   const db = await context.database();
-  const customer =
+  const found =
     (await db.prisma.customer.findUnique({ where: { externalId: reference } })) ?? (await customersNamed(db, reference, 1))[0];
+  const customer = found ? await db.prisma.customer.findUnique({ where: { id: found.id } }) : null;
   if (!customer) throw new AppError("not_found", `No customer with id or name "${reference}".`);
   const policy = loadPolicy(readEnv(context.io.env).POLICY_FILE);
   let asOf: CalendarDate;
