@@ -319,6 +319,23 @@ export function describeLossCover(cover: LossCover, money: (minor: bigint) => st
   return `sales of ${money(cover.salesNeeded)} at a ${cover.marginPercent}% gross margin would be needed to make up ${money(cover.unpaid)} if it is never paid`;
 }
 
+/**
+ * A review whose litigation proposal says what losing the overdue would cost in sales (seed "Piloter le
+ * recouvrement": the sales needed to make up a loss = amount / margin rate). Other proposals are unchanged.
+ */
+export function withLossCover<R extends { figures: { overdue: bigint }; proposals: Array<{ kind: string; reason: string }> }>(
+  review: R,
+  grossMarginPercent: number,
+  money: (minor: bigint) => string,
+): R {
+  const cover = lossCoverOf(review.figures.overdue, grossMarginPercent);
+  if (!cover || !review.proposals.some((x) => x.kind === "LITIGATION")) return review;
+  return {
+    ...review,
+    proposals: review.proposals.map((x) => (x.kind === "LITIGATION" ? { ...x, reason: `${x.reason}; ${describeLossCover(cover, money)}` } : x)),
+  };
+}
+
 export interface Exposure {
   exposure: bigint;
   creditLimit: bigint | null;

@@ -22,8 +22,8 @@ import {
 import { reviewAccount } from "../domain/engine.js";
 import {
   countbackDso,
-  describeLossCover,
   lossCoverOf,
+  withLossCover,
   overdueRate,
   receivablesOf,
   recoveryRates,
@@ -65,12 +65,8 @@ export function marginPercentOf(settings: CompanySettings, policy: Policy): numb
 }
 
 function toDigestAccount(p: PortfolioAccount, policy: Policy, asOf: CalendarDate, marginPercent: number): DigestAccount {
-  const review = reviewAccount(p.account, asOf, policy);
   // A litigation proposal says what losing the debt would cost in sales (seed "Piloter le recouvrement").
-  const proposals = review.proposals.map((x) => {
-    const cover = x.kind === "LITIGATION" ? lossCoverOf(review.figures.overdue, marginPercent) : null;
-    return cover ? { ...x, reason: `${x.reason}; ${describeLossCover(cover, formatMinor)}` } : x;
-  });
+  const review = withLossCover(reviewAccount(p.account, asOf, policy), marginPercent, formatMinor);
   return {
     customerId: p.account.customerId,
     externalId: p.externalId,
@@ -80,7 +76,7 @@ function toDigestAccount(p: PortfolioAccount, policy: Policy, asOf: CalendarDate
     aging: p.aging,
     payer: p.payer,
     creditLimit: p.account.creditLimit,
-    review: { ...review, proposals },
+    review,
     salesOwnerName: p.salesOwner?.name ?? null,
     collectorName: p.collector?.name ?? null,
     brokenPromises: p.payer.promisesBroken,
