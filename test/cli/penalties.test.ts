@@ -100,6 +100,7 @@ describe.each(cliTargets)("ccbot penalties on $name", (target) => {
     expect(letter.stdout).toContain("Pénalités de retard (article L441-10 Code de commerce : taux de la BCE majoré de 10 points) : 564,22 €");
     expect(letter.stdout).toContain("Indemnités forfaitaires pour frais de recouvrement (40 € par facture, article D441-5 Code de commerce) : 80,00 €");
     expect(letter.stdout).toContain("Total dû au titre de la présente facture : 644,22 €");
+    expect(letter.stdout).toContain(": 564,22 €\nIndemnités forfaitaires");
     expect(letter.stdout).not.toContain("F-3");
 
     const dir = path.dirname(writeTemp(`pen-dir-${target.name}.txt`, ""));
