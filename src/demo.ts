@@ -50,7 +50,7 @@ const out = process.stdout;
 // The default policy, plus the ECB rate for the second half of 2026 that the sample's letters need.
 // DEMO VALUE (the rate in force in late 2025, assumed unchanged): a real company enters the rate the
 // Banque de France publishes, in legal.referenceRates of its policy file.
-const policy = { ...defaultPolicy, legal: { referenceRates: { ...defaultPolicy.legal.referenceRates, "2026-07-01": 2.15 } } };
+const policy = { ...defaultPolicy, legal: { ...defaultPolicy.legal, referenceRates: { ...defaultPolicy.legal.referenceRates, "2026-07-01": 2.15 } } };
 rmSync(DEMO_DIR, { recursive: true, force: true });
 for (const file of existsSync(OUT_DIR) ? readdirSync(OUT_DIR) : []) {
   if (file.startsWith("formal-notice-") || file === "aging.png" || file === "dso.png") rmSync(path.join(OUT_DIR, file));

@@ -8,6 +8,7 @@ import { AppError, exitCodeFor } from "../errors.js";
 import { HISTORY_HELP, historyCommand } from "./commands/historyCommand.js";
 import { IMPORT_HELP, importCommand } from "./commands/importCommand.js";
 import { JOBS_HELP, jobsCommand } from "./commands/jobsCommand.js";
+import { LETTER_HELP, letterCommand } from "./commands/letterCommand.js";
 import { PEOPLE_HELP, peopleCommand } from "./commands/peopleCommand.js";
 import { REPORT_HELP, reportCommand } from "./commands/reportCommand.js";
 import { SETTINGS_HELP, settingsCommand } from "./commands/settingsCommand.js";
@@ -27,6 +28,8 @@ Commands:
   history verify [--anchor DIGEST|FILE]     check the history's seals and anchors (exit 1 if altered)
   history anchor                            record and print the digest of every chain's head
   report aging|dso|kpis|priorities|tasks    the committee's figures (--as-of, --customer, --format table|csv|json)
+  report penalties                          late-payment penalties per invoice paid late or still open
+  letter penalties CUSTOMER                 the invoice of a customer's late-payment penalties (--as-of, --output)
   jobs list | retry ID|--all-failed         the effects queue: letters, message updates, DMs (pending, failed)
 
 Database: DATABASE_URL (unset = embedded database in ./data/pglite; postgresql://... = a server).
@@ -41,6 +44,7 @@ const COMMAND_HELP: Record<string, string> = {
   history: HISTORY_HELP,
   report: REPORT_HELP,
   jobs: JOBS_HELP,
+  letter: LETTER_HELP,
 };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -105,6 +109,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         return await historyCommand(context, args, values);
       case "report":
         return await reportCommand(context, args, { ...values, asOf: values["as-of"] });
+      case "letter":
+        return await letterCommand(context, args, { asOf: values["as-of"], output: values.output });
       case "jobs":
         return await jobsCommand(context, args, values);
       default:

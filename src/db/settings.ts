@@ -11,12 +11,17 @@ export interface CompanySettings {
   endOfMonthRule: EndOfMonthRule;
   companyAddress: string;
   companyRegistration: string;
+  /** Contractual late-payment penalty rate (percent a year) from the terms of sale; null: the legal rate. */
+  penaltyRatePercent: number | null;
+  /** Gross margin rate (percent) for the cost of an unpaid invoice; null: the policy's kpis.grossMarginPercent. */
+  marginRatePercent: number | null;
 }
 
 export async function loadSettings(sql: Sql): Promise<CompanySettings> {
   await sql.query(`INSERT INTO company_settings (id, "updatedAt") VALUES (1, now()) ON CONFLICT (id) DO NOTHING`);
   const [row] = await sql.query<CompanySettings>(
-    `SELECT "companyName", currency, "timeZone", locale, "defaultPaymentTerms", "endOfMonthRule"::text AS "endOfMonthRule", "companyAddress", "companyRegistration"
+    `SELECT "companyName", currency, "timeZone", locale, "defaultPaymentTerms", "endOfMonthRule"::text AS "endOfMonthRule", "companyAddress", "companyRegistration",
+            "penaltyRatePercent", "marginRatePercent"
        FROM company_settings WHERE id = 1`,
   );
   if (!row) throw new Error("company_settings row 1 is missing after insert");

@@ -1,6 +1,6 @@
 // Messages and letters from templates/<language>/<name>.hbs (Handlebars), French by default, English for
 // customers whose locale is not French. Helpers: money (company currency, letter's locale), date (long
-// form), eq.
+// form), eq, percent (a rate in percent, in the letter's locale).
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +22,8 @@ export const TEMPLATE_NAMES = [
   "reminder-public-last",
   "call-checklist-public",
   "formal-notice-public",
+  // Late-payment interest and indemnities on invoices paid late or still open (both regimes).
+  "penalty-invoice",
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
@@ -52,6 +54,8 @@ export function render(name: TemplateName, language: Language, currency: string,
         new Date(`${date}T00:00:00Z`),
       ),
     eq: (a: unknown, b: unknown) => a === b,
+    percent: (value: number) =>
+      new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(value / 100).replace(/[\u00a0\u202f]/g, " "),
   };
   return (
     template(language, name)(context, { helpers })

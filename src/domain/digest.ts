@@ -4,7 +4,7 @@ import type { Aging } from "./aging.js";
 import { bucketLabels } from "./aging.js";
 import type { CalendarDate } from "./calendarDate.js";
 import type { AccountReview } from "./engine.js";
-import { describePayer, type PayerProfile, type RecoveryRate } from "./kpis.js";
+import { describePayer, type LossCover, type PayerProfile, type RecoveryRate } from "./kpis.js";
 import { formatMinor, formatMoney } from "./money.js";
 import type { Segment } from "./parties.js";
 import type { ActionKind, Channel, Policy } from "./policy.js";
@@ -203,6 +203,8 @@ export interface CustomerFile {
   commitments: Array<{ amount: bigint; promisedDate: CalendarDate; status: string }>;
   lastHistory: Array<{ on: string; kind: string; text: string; by: string | null }>;
   payer: PayerProfile;
+  /** The customer file (`/credit`): the sales needed to make up the overdue amount if it were lost. */
+  lossCover?: LossCover | null;
 }
 
 /** What a collector can report about a task (besides a promise to pay, which has its own form). */

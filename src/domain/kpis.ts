@@ -303,6 +303,39 @@ export function revenueToCoverLoss(unpaid: bigint, grossMarginPercent: number): 
   return (unpaid * 10_000n + BigInt(Math.round(grossMarginPercent * 100)) - 1n) / BigInt(Math.round(grossMarginPercent * 100));
 }
 
+/** What an unpaid amount costs if it is lost: the sales needed to make it up at the gross margin rate. */
+export interface LossCover {
+  unpaid: bigint;
+  marginPercent: number;
+  salesNeeded: bigint;
+}
+
+export function lossCoverOf(unpaid: bigint, grossMarginPercent: number): LossCover | null {
+  return unpaid > 0n ? { unpaid, marginPercent: grossMarginPercent, salesNeeded: revenueToCoverLoss(unpaid, grossMarginPercent) } : null;
+}
+
+/** "sales of 3333.34 at a 30% gross margin would be needed to make up 1000.00 if it is never paid" */
+export function describeLossCover(cover: LossCover, money: (minor: bigint) => string): string {
+  return `sales of ${money(cover.salesNeeded)} at a ${cover.marginPercent}% gross margin would be needed to make up ${money(cover.unpaid)} if it is never paid`;
+}
+
+/**
+ * A review whose litigation proposal says what losing the overdue would cost in sales (seed "Piloter le
+ * recouvrement": the sales needed to make up a loss = amount / margin rate). Other proposals are unchanged.
+ */
+export function withLossCover<R extends { figures: { overdue: bigint }; proposals: Array<{ kind: string; reason: string }> }>(
+  review: R,
+  grossMarginPercent: number,
+  money: (minor: bigint) => string,
+): R {
+  const cover = lossCoverOf(review.figures.overdue, grossMarginPercent);
+  if (!cover || !review.proposals.some((x) => x.kind === "LITIGATION")) return review;
+  return {
+    ...review,
+    proposals: review.proposals.map((x) => (x.kind === "LITIGATION" ? { ...x, reason: `${x.reason}; ${describeLossCover(cover, money)}` } : x)),
+  };
+}
+
 export interface Exposure {
   exposure: bigint;
   creditLimit: bigint | null;

@@ -2,7 +2,7 @@
 // approve each action. It is data (a JSON file validated here, with a documented default in
 // docs/policy.md), and the engine enforces it wherever a decision comes from.
 import { z } from "zod";
-import { REFERENCE_RATES } from "./latePenalties.js";
+import { LEGAL_INTEREST_RATES, REFERENCE_RATES } from "./latePenalties.js";
 import { LEGAL_REGIMES } from "./legal.js";
 import { ROLES, SEGMENTS } from "./parties.js";
 
@@ -120,6 +120,13 @@ export const policySchema = z
        * penalties (L441-10 Code de commerce). Keep it up to date from the Banque de France's publication.
        */
       referenceRates: z.record(z.string().regex(/^\d{4}-(01|07)-01$/, "keys are YYYY-01-01 or YYYY-07-01"), z.number().min(-5).max(50)),
+      /**
+       * Legal interest rate for professional creditors (percent) in force each half-year: a contractual
+       * penalty rate (company setting penalty-rate) may not be below three times it (L441-10 II).
+       */
+      legalInterestRates: z
+        .record(z.string().regex(/^\d{4}-(01|07)-01$/, "keys are YYYY-01-01 or YYYY-07-01"), z.number().min(-5).max(50))
+        .default({ ...LEGAL_INTEREST_RATES }),
     }),
     committee: z.object({
       /** How many priority accounts the digest shows. */
@@ -204,7 +211,7 @@ export const DEFAULT_POLICY: PolicyInput = {
     HOLD: { roles: ["BACK_OFFICE"], salesOwner: false, minApprovers: 1 },
   },
   priority: { overdueAmount: 40, age: 25, payerScore: 15, overLimit: 10, brokenPromises: 10 },
-  legal: { referenceRates: { ...REFERENCE_RATES } },
+  legal: { referenceRates: { ...REFERENCE_RATES }, legalInterestRates: { ...LEGAL_INTEREST_RATES } },
   committee: { topAccounts: 10 },
   kpis: { dsoYearDays: 365, dsoSalesIncludeVat: true, vatRatePercent: 20, grossMarginPercent: 30 },
 };

@@ -22,6 +22,8 @@ import {
 import { reviewAccount } from "../domain/engine.js";
 import {
   countbackDso,
+  lossCoverOf,
+  withLossCover,
   overdueRate,
   receivablesOf,
   recoveryRates,
@@ -51,12 +53,20 @@ export async function reviewPortfolio(
 ): Promise<PortfolioReview> {
   const settings = await db.withConnection(loadSettings);
   const portfolio = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone, filter));
-  const accounts = portfolio.map((p) => toDigestAccount(p, policy, asOf));
+  const margin = marginPercentOf(settings, policy);
+  const accounts = portfolio.map((p) => toDigestAccount(p, policy, asOf, margin));
   const totals = accounts.reduce((sum, a) => addAging(sum, a.aging), emptyAging(policy.agingBuckets));
   return { settings, accounts, totals };
 }
 
-function toDigestAccount(p: PortfolioAccount, policy: Policy, asOf: CalendarDate): DigestAccount {
+/** The gross margin rate for the cost of an unpaid invoice: settings margin-rate, else the policy's. */
+export function marginPercentOf(settings: CompanySettings, policy: Policy): number {
+  return settings.marginRatePercent ?? policy.kpis.grossMarginPercent;
+}
+
+function toDigestAccount(p: PortfolioAccount, policy: Policy, asOf: CalendarDate, marginPercent: number): DigestAccount {
+  // A litigation proposal says what losing the debt would cost in sales (seed "Piloter le recouvrement").
+  const review = withLossCover(reviewAccount(p.account, asOf, policy), marginPercent, formatMinor);
   return {
     customerId: p.account.customerId,
     externalId: p.externalId,
@@ -66,7 +76,7 @@ function toDigestAccount(p: PortfolioAccount, policy: Policy, asOf: CalendarDate
     aging: p.aging,
     payer: p.payer,
     creditLimit: p.account.creditLimit,
-    review: reviewAccount(p.account, asOf, policy),
+    review,
     salesOwnerName: p.salesOwner?.name ?? null,
     collectorName: p.collector?.name ?? null,
     brokenPromises: p.payer.promisesBroken,
@@ -505,5 +515,5 @@ export async function accountView(
   const account = accounts[0];
   const file = (await customerFiles(db, asOf, [customerId], accounts)).get(customerId);
   if (!account || !file) throw new AppError("not_found", `Customer #${customerId} is unknown.`);
-  return { settings, account, file };
+  return { settings, account, file: { ...file, lossCover: lossCoverOf(account.review.figures.overdue, marginPercentOf(settings, policy)) } };
 }

@@ -10,6 +10,8 @@ import { calendarDateToDb, type CalendarDate } from "../domain/calendarDate.js";
 import { isoWeek } from "../domain/digest.js";
 import { reviewAccount, type AccountReview, type InvoiceScope } from "../domain/engine.js";
 import { describeKind } from "../domain/approvals.js";
+import { withLossCover } from "../domain/kpis.js";
+import { formatMinor } from "../domain/money.js";
 import type { ActionKind, Policy } from "../domain/policy.js";
 import { SYSTEM } from "./actor.js";
 
@@ -58,7 +60,9 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
   }
 
   const accounts = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone));
-  const reviews = accounts.map((a) => ({ portfolio: a, review: reviewAccount(a.account, asOf, policy) }));
+  // Litigation proposals carry the sales needed to make up the loss (margin-rate setting, else the policy's).
+  const margin = settings.marginRatePercent ?? policy.kpis.grossMarginPercent;
+  const reviews = accounts.map((a) => ({ portfolio: a, review: withLossCover(reviewAccount(a.account, asOf, policy), margin, formatMinor) }));
   const withProposals = reviews.filter((r) => r.review.proposals.length > 0).map((r) => r.portfolio.account.customerId);
   const scopes = await invoiceScopes(db, asOf, withProposals);
 

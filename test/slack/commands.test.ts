@@ -110,6 +110,21 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     expect(text).toContain("Café du Port (K1)");
     expect(text).toContain("Deliveries open");
     expect(text).toMatch(/Exposure 1.500,00.€, limit 1.000,00.€ — \*500,00.€ over\*/);
+    // The policy's 30% gross margin: 1 500 / 0.30 = 5 000 of sales to make up the overdue if it is lost.
+    expect(text).toMatch(/\*Cost if lost:\* sales of 5.000,00.€ at a 30% gross margin would be needed to make up 1.500,00.€ if it is never paid/);
+  });
+
+  it("/credit: the company's margin-rate setting replaces the policy's gross margin in the cost of an unpaid invoice", async () => {
+    await db.prisma.companySettings.upsert({ where: { id: 1 }, update: { marginRatePercent: 25 }, create: { id: 1, marginRatePercent: 25 } });
+    try {
+      const before = slack.calls.length;
+      expect(await post({ command: "/credit", text: "café", user_id: "UMARC" })).toBe(200);
+      const reply = await slack.waitFor("/response/", before);
+      // 1 500 / 0.25 = 6 000
+      expect(JSON.stringify(reply.body.blocks)).toMatch(/sales of 6.000,00.€ at a 25% gross margin would be needed to make up 1.500,00.€/);
+    } finally {
+      await db.prisma.companySettings.update({ where: { id: 1 }, data: { marginRatePercent: null } });
+    }
   });
 
   it("/dispute records the dispute, pauses dunning on the invoice and tells the collector", async () => {

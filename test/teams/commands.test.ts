@@ -91,6 +91,8 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
     expect(text).toContain("Acme Industrie (ACME)");
     expect(text).toContain("Deliveries open");
     expect(text).toMatch(/Exposure 2\s000,00\s€, limit 5\s000,00\s€/);
+    // 2 000 overdue at the policy's 30% gross margin: 2 000 / 0.30 = 6 666.666... -> 6 666.67 of sales (rounded up)
+    expect(text).toMatch(/\*\*Cost if lost:\*\* sales of 6\s666,67\s€ at a 30% gross margin would be needed to make up 2\s000,00\s€ if it is never paid/);
     const unknown = await say(CLAIRE, "credit nobody-like-this");
     expect(JSON.stringify(unknown.body)).toContain("⚠️");
   });

@@ -1,5 +1,6 @@
 // Block Kit, in one place: pure functions from the domain's view models to Slack blocks, within Slack's
 // limits (50 blocks a message, 3000 characters a section, 150 a header, 10 fields of 2000).
+import { describeLossCover } from "../../domain/kpis.js";
 import type { Aging } from "../../domain/aging.js";
 import { describeKind } from "../../domain/approvals.js";
 import {
@@ -86,6 +87,7 @@ export function customerFileBlocks(input: {
       ].slice(0, LIMITS.fields),
     },
   ];
+  if (file.lossCover) blocks.push(section(`*Cost if lost:* ${describeLossCover(file.lossCover, money)}`));
   const disputed = file.overdueInvoices.filter((i) => i.disputed);
   if (disputed.length > 0)
     blocks.push(section(`*Open disputes:* ${disputed.map((i) => `${escape(i.number)} (${money(i.openAmount)})`).join(", ")}`));

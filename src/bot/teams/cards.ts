@@ -3,6 +3,7 @@
 // Action.Submit fallback for older clients. Every card is checked by the official parser in the tests.
 // TextBlocks render markdown: every value from the data (names, reasons, comments, history) goes in through the
 // `md` tag or `inert`, so that what a person typed shows as text; only our own labels are formatted.
+import { describeLossCover } from "../../domain/kpis.js";
 import { describeKind } from "../../domain/approvals.js";
 import {
   TASK_OUTCOMES,
@@ -129,6 +130,7 @@ export function customerFileCard(input: {
       ["credits", `-${money(account.aging.credits)}`],
     ]),
   ];
+  if (file.lossCover) body.push(text(`**Cost if lost:** ${describeLossCover(file.lossCover, money)}`));
   const disputed = file.overdueInvoices.filter((i) => i.disputed);
   if (disputed.length > 0) body.push(text(`**Open disputes:** ${disputed.map((i) => md`${i.number} (${money(i.openAmount)})`).join(", ")}`));
   if (file.commitments.length > 0)

@@ -18,8 +18,9 @@ import { loadRecoveryTotals, monthRange } from "../../db/portfolioQueries.js";
 import { recoveryRates } from "../../domain/kpis.js";
 import { addDays } from "../../domain/calendarDate.js";
 import { customersNamed } from "../../usecases/accounts.js";
+import { describeRates, penaltiesAsOf } from "../../services/penalties.js";
 
-export const REPORT_HELP = `Usage: ccbot report aging|dso|kpis|priorities|tasks [--as-of YYYY-MM-DD] [--customer ID] [--collector EMAIL] [--format table|csv|json]
+export const REPORT_HELP = `Usage: ccbot report aging|dso|kpis|priorities|tasks|penalties [--as-of YYYY-MM-DD] [--customer ID] [--collector EMAIL] [--format table|csv|json]
 
   aging       aged balance per customer; with --customer, every line of its balance: open invoices (due date,
               days past due, bucket), open credit notes and unallocated payments, and the balance they add up to
@@ -27,6 +28,9 @@ export const REPORT_HELP = `Usage: ccbot report aging|dso|kpis|priorities|tasks 
   kpis        receivables, overdue, overdue rate, DSO, recovery rates at 1 and 3 months by month of due date
   priorities  accounts ranked by priority, with the reasons and what the engine proposes
   tasks       a collector's tasks for the day (--collector EMAIL; default: every collector)
+  penalties   late-payment penalties per invoice paid late or still open past due (--customer ID): days late,
+              legal regime, rate per half-year, interest (each payment closing its share) and the 40 EUR
+              indemnity; the contractual rate of settings penalty-rate replaces ECB + 10 when set
 
 --as-of defaults to today in the company's time zone; every figure is what was known at the end of that day
 (invoices, credit notes, payments, disputes and promises recorded after it are left out). CSV follows the company's locale (French: ";" and
@@ -34,7 +38,7 @@ decimal comma); a text cell starting with = + - @ gets a leading ' (no formula r
 amounts stay numbers. JSON gives amounts as decimal strings. Tables cut cells at ${TABLE_CELL_MAX_WIDTH} characters with "…"
 and show control characters as symbols; csv and json keep every value whole.`;
 
-const KINDS = ["aging", "dso", "kpis", "priorities", "tasks"] as const;
+const KINDS = ["aging", "dso", "kpis", "priorities", "tasks", "penalties"] as const;
 
 export async function reportCommand(
   context: CommandContext,
@@ -221,6 +225,62 @@ export async function reportCommand(
           why: p.reasons.join("; "),
           proposals: p.account.review.proposals.map((x) => describeKind(x.kind)).join("; "),
         })),
+      });
+      return 0;
+    }
+    case "penalties": {
+      const { invoices } = await penaltiesAsOf(db, policy, asOf, customerId === undefined ? undefined : [customerId]);
+      const total = (pick: (i: (typeof invoices)[number]) => bigint) => invoices.reduce((s, i) => s + pick(i), 0n);
+      show({
+        title: `Late-payment penalties as of ${asOf}`,
+        columns: [
+          { key: "externalId", label: "customer", kind: "text" },
+          { key: "name", label: "name", kind: "text" },
+          { key: "number", label: "invoice", kind: "text" },
+          { key: "dueDate", label: "due", kind: "text" },
+          { key: "amount", label: "amount", kind: "money" },
+          { key: "status", label: "status", kind: "text" },
+          { key: "open", label: "open", kind: "money" },
+          { key: "daysLate", label: "days late", kind: "integer" },
+          { key: "regime", label: "regime", kind: "text" },
+          { key: "rates", label: "rate per half-year", kind: "text" },
+          { key: "interest", label: "interest", kind: "money" },
+          { key: "indemnity", label: "indemnity", kind: "money" },
+        ],
+        rows: [
+          ...invoices.map((i) => ({
+            externalId: i.externalId,
+            name: i.customerName,
+            number: i.number,
+            dueDate: i.dueDate,
+            amount: i.amount,
+            status: i.status,
+            open: i.open,
+            daysLate: i.daysLate,
+            regime: i.regime,
+            rates: describeRates(i.periods),
+            interest: i.interest,
+            indemnity: i.indemnity,
+          })),
+          ...(invoices.length > 0
+            ? [
+                {
+                  externalId: "TOTAL",
+                  name: null,
+                  number: null,
+                  dueDate: null,
+                  amount: total((i) => i.amount),
+                  status: null,
+                  open: total((i) => i.open),
+                  daysLate: null,
+                  regime: null,
+                  rates: null,
+                  interest: total((i) => i.interest),
+                  indemnity: total((i) => i.indemnity),
+                },
+              ]
+            : []),
+        ],
       });
       return 0;
     }

@@ -1,4 +1,8 @@
 import { isValidTimeZone } from "../../domain/calendarDate.js";
+import { readEnv } from "../../config/env.js";
+import { loadPolicy } from "../../config/policyFile.js";
+import { calendarDateAt, type CalendarDate } from "../../domain/calendarDate.js";
+import { contractRateFloor, halfYearStart } from "../../domain/latePenalties.js";
 import { isCurrencyCode } from "../../domain/money.js";
 import { parsePaymentTerms, type EndOfMonthRule } from "../../domain/paymentTerms.js";
 import { loadSettings, type CompanySettings } from "../../db/settings.js";
@@ -20,6 +24,11 @@ Keys:
   end-of-month           how "N days end of month" reads: days-then-end-of-month (add N days, then go to
                          the end of that month) or end-of-month-then-days (end of the invoice month, then
                          add N days)
+  penalty-rate           contractual late-payment penalty rate of the terms of sale, a year (e.g. "12%"),
+                         replacing ECB + 10 points; refused below three times the legal interest rate of
+                         the current half-year (L441-10 II Code de commerce); "none" goes back to ECB + 10
+  margin-rate            gross margin rate (e.g. "25%") for the cost of an unpaid invoice: the sales needed
+                         to make up a loss = amount / margin rate; "none" uses the policy's kpis.grossMarginPercent
 
 Changing end-of-month or default-payment-terms recomputes the due dates the bot derived from payment
 terms (and says how many changed); due dates given by the imported files are never changed.`;
@@ -37,9 +46,25 @@ type Key =
   | "time-zone"
   | "locale"
   | "default-payment-terms"
-  | "end-of-month";
+  | "end-of-month"
+  | "penalty-rate"
+  | "margin-rate";
 
-const KEYS: Record<Key, { field: keyof CompanySettings; check: (value: string) => string | { error: string } }> = {
+/** "12%", "12", "12,5 %" -> 12.5; "none" -> null. */
+function percentOrNone(key: string, v: string, min: number, max: number): number | null | { error: string } {
+  const text = v.trim().toLowerCase();
+  if (text === "none") return null;
+  const match = /^(\d{1,3}(?:[.,]\d{1,4})?)\s*%?$/.exec(text);
+  const value = match ? Number(match[1]?.replace(",", ".")) : NaN;
+  if (!Number.isFinite(value) || value <= min || value > max)
+    return { error: `${key} must be a percentage above ${min} and at most ${max} (e.g. "12%") or "none" (got "${v}")` };
+  return value;
+}
+
+const KEYS: Record<
+  Key,
+  { field: keyof CompanySettings; check: (value: string) => string | number | null | { error: string } }
+> = {
   "company-name": { field: "companyName", check: (v) => (v.trim() ? v.trim() : { error: "company-name cannot be empty" }) },
   "company-address": {
     field: "companyAddress",
@@ -80,6 +105,9 @@ const KEYS: Record<Key, { field: keyof CompanySettings; check: (value: string) =
     field: "endOfMonthRule",
     check: (v) => EOM_WORDS[v.toLowerCase()] ?? { error: `end-of-month must be ${Object.keys(EOM_WORDS).join(" or ")}` },
   },
+  // The legal floor of penalty-rate depends on the date; it is checked in set().
+  "penalty-rate": { field: "penaltyRatePercent", check: (v) => percentOrNone("penalty-rate", v, 0, 100) },
+  "margin-rate": { field: "marginRatePercent", check: (v) => percentOrNone("margin-rate", v, 0, 100) },
 };
 
 export async function settingsCommand(context: CommandContext, args: string[]): Promise<number> {
@@ -94,7 +122,10 @@ async function show(context: CommandContext): Promise<number> {
   const settings = await db.withConnection(loadSettings);
   if (context.json || !context.io.interactive) printJson(context.io, settings);
   else {
-    const rows = (Object.entries(KEYS) as Array<[Key, (typeof KEYS)[Key]]>).map(([key, spec]) => [key, String(settings[spec.field])]);
+    const rows = (Object.entries(KEYS) as Array<[Key, (typeof KEYS)[Key]]>).map(([key, spec]) => [
+      key,
+      settings[spec.field] === null ? "(not set)" : String(settings[spec.field]),
+    ]);
     print(context.io.stdout, table(["setting", "value"], rows));
   }
   return 0;
@@ -112,12 +143,34 @@ async function set(context: CommandContext, pairs: string[]): Promise<number> {
       continue;
     }
     const checked = spec.check(pair.slice(at + 1));
-    if (typeof checked === "object") errors.push(checked.error);
+    if (checked !== null && typeof checked === "object") errors.push(checked.error);
     else Object.assign(changes, { [spec.field]: checked });
   }
   if (errors.length > 0) throw new AppError("input.invalid", `Settings not changed:\n  ${errors.join("\n  ")}`);
   const db = await context.database();
-  await db.withConnection(loadSettings);
+  const current = await db.withConnection(loadSettings);
+  if (typeof changes.penaltyRatePercent === "number") {
+    // L441-10 II: a contractual rate may not be below three times the legal interest rate (professional
+    // creditors). Checked against the latest half-year published in the policy (today's, in the company's
+    // time zone, once it is entered); the penalties apply each half-year's own floor (src/domain/latePenalties.ts).
+    const today = halfYearStart(calendarDateAt(new Date(), changes.timeZone ?? current.timeZone));
+    const rates = loadPolicy(readEnv(context.io.env).POLICY_FILE).legal.legalInterestRates;
+    const start = Object.keys(rates)
+      .filter((k) => k <= today)
+      .sort()
+      .at(-1) as CalendarDate | undefined;
+    if (start === undefined)
+      throw new AppError(
+        "config.policy",
+        `Settings not changed: penalty-rate: no legal interest rate on or before ${today} in legal.legalInterestRates of the policy file, so the legal floor cannot be checked.`,
+      );
+    const floor = contractRateFloor(rates, start);
+    if (changes.penaltyRatePercent < floor)
+      throw new AppError(
+        "input.invalid",
+        `Settings not changed: penalty-rate ${changes.penaltyRatePercent}% is below the legal floor of ${floor}% for the half-year starting ${start} (three times the legal interest rate, L441-10 II Code de commerce).`,
+      );
+  }
   if (changes.currency) {
     const others = await db.prisma.invoice.count({ where: { currency: { not: changes.currency } } });
     if (others > 0) {
