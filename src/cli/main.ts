@@ -11,6 +11,7 @@ import { JOBS_HELP, jobsCommand } from "./commands/jobsCommand.js";
 import { PEOPLE_HELP, peopleCommand } from "./commands/peopleCommand.js";
 import { REPORT_HELP, reportCommand } from "./commands/reportCommand.js";
 import { SETTINGS_HELP, settingsCommand } from "./commands/settingsCommand.js";
+import { WEBHOOKS_HELP, webhooksCommand } from "./commands/webhooksCommand.js";
 import { visibleLines } from "../domain/text.js";
 import { print, printJson, type CliIO, type CommandContext } from "./io.js";
 
@@ -26,8 +27,9 @@ Commands:
   history export CUSTOMER                   a customer's reminder history as JSON, CSV or the evidence PDF
   history verify [--anchor DIGEST|FILE]     check the history's seals and anchors (exit 1 if altered)
   history anchor                            record and print the digest of every chain's head
-  report aging|dso|kpis|priorities|tasks    the committee's figures (--as-of, --customer, --format table|csv|json)
+  report aging|dso|kpis|priorities|tasks|blocked  the committee's figures; blocked accounts for an ERP (--format table|csv|json)
   jobs list | retry ID|--all-failed         the effects queue: letters, message updates, DMs (pending, failed)
+  webhooks add URL | list | remove | test   tell another system (ERP, orders) of each decision, signed
 
 Database: DATABASE_URL (unset = embedded database in ./data/pglite; postgresql://... = a server).
 Exit codes: 0 done, 1 input rejected (nothing written), 2 wrong usage, 3 failure (database, configuration).
@@ -41,6 +43,7 @@ const COMMAND_HELP: Record<string, string> = {
   history: HISTORY_HELP,
   report: REPORT_HELP,
   jobs: JOBS_HELP,
+  webhooks: WEBHOOKS_HELP,
 };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -67,6 +70,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         state: { type: "string" },
         "all-failed": { type: "boolean" },
         anchor: { type: "string" },
+        events: { type: "string" },
       },
     });
     const [command, ...args] = positionals;
@@ -107,6 +111,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         return await reportCommand(context, args, { ...values, asOf: values["as-of"] });
       case "jobs":
         return await jobsCommand(context, args, values);
+      case "webhooks":
+        return await webhooksCommand(context, args, values);
       default:
         throw new AppError("input.usage", `Unknown command "${command}".\n\n${HELP}`);
     }

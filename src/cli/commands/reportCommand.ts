@@ -16,21 +16,23 @@ import { loadRecoveryTotals, monthRange } from "../../db/portfolioQueries.js";
 import { recoveryRates } from "../../domain/kpis.js";
 import { addDays } from "../../domain/calendarDate.js";
 import { customersNamed } from "../../usecases/accounts.js";
+import { blockedReport } from "../blockedReport.js";
 
-export const REPORT_HELP = `Usage: ccbot report aging|dso|kpis|priorities|tasks [--as-of YYYY-MM-DD] [--customer ID] [--collector EMAIL] [--format table|csv|json]
+export const REPORT_HELP = `Usage: ccbot report aging|dso|kpis|priorities|tasks|blocked [--as-of YYYY-MM-DD] [--customer ID] [--collector EMAIL] [--format table|csv|json]
 
   aging       aged balance per customer; with --customer, per invoice (number, due date, days past due, bucket)
   dso         DSO month by month over 12 months (simple and countback), with sales and receivables
   kpis        overdue rate, DSO, recovery rates at 1 and 3 months by month of due date
   priorities  accounts ranked by priority, with the reasons and what the engine proposes
   tasks       a collector's tasks for the day (--collector EMAIL; default: every collector)
+  blocked     accounts with deliveries blocked: since, by whom, reason, unblock conditions (csv/json for an ERP)
 
 --as-of defaults to today in the company's time zone. CSV follows the company's locale (French: ";" and
 decimal comma); a text cell starting with = + - @ gets a leading ' (no formula runs in a spreadsheet);
 amounts stay numbers. JSON gives amounts as decimal strings. Tables cut cells at ${TABLE_CELL_MAX_WIDTH} characters with "…"
 and show control characters as symbols; csv and json keep every value whole.`;
 
-const KINDS = ["aging", "dso", "kpis", "priorities", "tasks"] as const;
+const KINDS = ["aging", "dso", "kpis", "priorities", "tasks", "blocked"] as const;
 
 export async function reportCommand(
   context: CommandContext,
@@ -63,6 +65,9 @@ export async function reportCommand(
   }
 
   switch (kind) {
+    case "blocked":
+      show(await blockedReport(db, policy));
+      return 0;
     case "aging": {
       const labels = bucketLabels(policy.agingBuckets);
       if (customerId !== undefined) {
