@@ -207,12 +207,25 @@ export const EVENT_SCHEMAS = {
 export type WebhookEvent = z.infer<(typeof EVENT_SCHEMAS)[keyof typeof EVENT_SCHEMAS]>;
 export type EventOf<T extends keyof typeof EVENT_SCHEMAS> = z.infer<(typeof EVENT_SCHEMAS)[T]>;
 
-/** The JSON Schema (draft 2020-12) of one event type, as published in docs/webhooks/schemas/<type>.v1.json. */
+/**
+ * The JSON Schema (draft 2020-12) of one event type, as published in docs/webhooks/schemas/<type>.v1.json.
+ * Published open (no `additionalProperties: false`): a version may gain fields, and receivers ignore those they
+ * do not know; the bot's own tests hold its events to the strict zod schemas above.
+ */
 export function jsonSchemaOf(type: keyof typeof EVENT_SCHEMAS): Record<string, unknown> {
+  const open = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(open);
+    if (node === null || typeof node !== "object") return node;
+    return Object.fromEntries(
+      Object.entries(node)
+        .filter(([key, value]) => !(key === "additionalProperties" && value === false))
+        .map(([key, value]) => [key, open(value)]),
+    );
+  };
   return {
     $id: `${type}.v${WEBHOOK_EVENT_VERSION}.json`,
     title: `${type} v${WEBHOOK_EVENT_VERSION}`,
-    ...z.toJSONSchema(EVENT_SCHEMAS[type]),
+    ...(open(z.toJSONSchema(EVENT_SCHEMAS[type])) as Record<string, unknown>),
   };
 }
 
