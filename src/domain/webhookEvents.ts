@@ -55,12 +55,21 @@ export function eventTypeOfAction(kind: ActionKind): EventType | null {
 
 const money = z
   .object({
-    amount: z.string().regex(/^-?\d+(\.\d+)?$/).describe("Decimal string in the currency's unit, e.g. \"1200.50\""),
-    currency: z.string().regex(/^[A-Z]{3}$/).describe("ISO 4217 code"),
+    amount: z
+      .string()
+      .regex(/^-?\d+(\.\d+)?$/)
+      .describe('Decimal string in the currency\'s unit, e.g. "1200.50"'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .describe("ISO 4217 code"),
   })
   .strict();
 
-const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("YYYY-MM-DD");
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .describe("YYYY-MM-DD");
 
 const customer = z
   .object({

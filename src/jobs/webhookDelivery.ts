@@ -84,7 +84,8 @@ export async function deliver(
   const what = `endpoint ${endpoint.id} answered ${status}`;
   if (status === 429 || status === 503) {
     const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now());
-    if (retryAfterMs !== null) throw Object.assign(new RetryLaterError(`${what}, retry after ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs), { status });
+    if (retryAfterMs !== null)
+      throw Object.assign(new RetryLaterError(`${what}, retry after ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs), { status });
     throw new WebhookDeliveryError(what, status);
   }
   if (status === 408 || status >= 500) throw new WebhookDeliveryError(what, status);

@@ -47,7 +47,11 @@ export interface DeliveryPayload {
 
 /** Writes one delivery job per active endpoint subscribed to the change's event; returns how many were new. */
 export async function enqueueEvent(tx: Tx, change: DecisionChange): Promise<number> {
-  const endpoints = await tx.webhookEndpoint.findMany({ where: { active: true }, select: { id: true, events: true }, orderBy: { id: "asc" } });
+  const endpoints = await tx.webhookEndpoint.findMany({
+    where: { active: true },
+    select: { id: true, events: true },
+    orderBy: { id: "asc" },
+  });
   if (endpoints.length === 0) return 0;
   const event = await buildEvent(tx, change);
   if (!event) return 0;
@@ -106,7 +110,10 @@ async function buildEvent(tx: Tx, change: DecisionChange): Promise<WebhookEvent 
             ...head(type, id, change.at),
             data: {
               ...base,
-              invoices: action.invoices.map(({ invoice }) => ({ number: invoice.number, openAmount: money(invoice.openAmount, invoice.currency) })),
+              invoices: action.invoices.map(({ invoice }) => ({
+                number: invoice.number,
+                openAmount: money(invoice.openAmount, invoice.currency),
+              })),
             },
           } satisfies EventOf<"litigation.started">;
         default:

@@ -30,7 +30,12 @@ export interface Receiver {
 /** docs/webhooks.md, "Checking the signature". */
 export function verifySignature(secret: string, timestamp: string, rawBody: string, header: string, nowSeconds: number): boolean {
   if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > 300) return false;
-  const expected = Buffer.from("v1=" + createHmac("sha256", Buffer.from(secret, "utf8")).update(timestamp + "." + rawBody, "utf8").digest("hex"));
+  const expected = Buffer.from(
+    "v1=" +
+      createHmac("sha256", Buffer.from(secret, "utf8"))
+        .update(timestamp + "." + rawBody, "utf8")
+        .digest("hex"),
+  );
   const given = Buffer.from(header);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

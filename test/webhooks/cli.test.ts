@@ -84,14 +84,18 @@ describe.each(cliTargets)("ccbot webhooks and report blocked on $name", (target)
       await migrate(db);
       const finance = await db.prisma.person.create({ data: { name: "Claire Dumont", roles: ["FINANCE"] } });
       const owner = await db.prisma.person.create({ data: { name: "Marc Petit", roles: ["SALES"] } });
-      const customer = await db.prisma.customer.create({ data: { externalId: "C100", name: "Café du Port", currency: "EUR", salesOwnerId: owner.id } });
+      const customer = await db.prisma.customer.create({
+        data: { externalId: "C100", name: "Café du Port", currency: "EUR", salesOwnerId: owner.id },
+      });
       const action = await db.prisma.proposedAction.create({
         data: { customerId: customer.id, kind: "BLOCK_DELIVERIES", reason: "1 200,00 € overdue, oldest 75 days late", period: "2026-W49" },
       });
       await recordVote(db, defaultPolicy, { personId: owner.id, origin: "SLACK" }, { actionId: action.id, decision: "APPROVE" }, NOW);
       await recordVote(db, defaultPolicy, { personId: finance.id, origin: "TEAMS" }, { actionId: action.id, decision: "APPROVE" }, NOW);
       // Blocked before the bot kept its decisions (an ERP flag imported as is): no decision on record.
-      await db.prisma.customer.create({ data: { externalId: "C200", name: "Hôpital de Lyon", currency: "EUR", blocked: true, blockedReason: "ERP flag" } });
+      await db.prisma.customer.create({
+        data: { externalId: "C200", name: "Hôpital de Lyon", currency: "EUR", blocked: true, blockedReason: "ERP flag" },
+      });
       await db.prisma.customer.create({ data: { externalId: "C300", name: "Not blocked", currency: "EUR" } });
     } finally {
       await db.close();
@@ -124,7 +128,11 @@ describe.each(cliTargets)("ccbot webhooks and report blocked on $name", (target)
     expect(csvOut.code).toBe(0);
     const lines = csvOut.stdout.trim().split("\r\n");
     expect(lines[0]).toBe("customer;name;blocked since (UTC);blocked by;decision #;reason;unblock conditions");
-    expect(lines[1]).toMatch(/^C100;Café du Port;2026-11-30T09:00:00\.000Z;Marc Petit, Claire Dumont;\d+;1 200,00 € overdue, oldest 75 days late;overdue paid/);
+    // The conditions hold ";": quoted, so that the spreadsheet or the ERP's import reads one cell.
+    expect(lines[1]).toMatch(
+      /^C100;Café du Port;2026-11-30T09:00:00\.000Z;Marc Petit, Claire Dumont;\d+;1 200,00 € overdue, oldest 75 days late;"overdue paid \(/,
+    );
+    expect(lines[2]).toBe(`C200;Hôpital de Lyon;;not recorded (no committee decision in the history);;ERP flag;"${conditions}"`);
     expect(lines).toHaveLength(3);
   });
 });

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.js";
+import { calendarDate } from "../../src/domain/calendarDate.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
 import { EVENT_SCHEMAS, type EventOf, type WebhookEvent } from "../../src/domain/webhookEvents.js";
 import { webhookJobHandlers } from "../../src/jobs/effects.js";
@@ -84,8 +85,13 @@ async function fixture(db: Database) {
     });
   const f100 = await invoice("F-100", 120_000n);
   const f101 = await invoice("F-101", 80_050n);
-  const action = (kind: "BLOCK_DELIVERIES" | "UNBLOCK_DELIVERIES" | "CREDIT_LIMIT_CHANGE" | "LITIGATION" | "HOLD" | "FORMAL_NOTICE", extra = {}) =>
-    db.prisma.proposedAction.create({ data: { customerId: customer.id, kind, reason: `reason for ${kind}`, period: "2026-W49", ...extra } });
+  const action = (
+    kind: "BLOCK_DELIVERIES" | "UNBLOCK_DELIVERIES" | "CREDIT_LIMIT_CHANGE" | "LITIGATION" | "HOLD" | "FORMAL_NOTICE",
+    extra = {},
+  ) =>
+    db.prisma.proposedAction.create({
+      data: { customerId: customer.id, kind, reason: `reason for ${kind}`, period: "2026-W49", ...extra },
+    });
   return {
     people: { finance: finance.id, owner: owner.id, admin: admin.id, backOffice: backOffice.id },
     customerId: customer.id,
@@ -151,11 +157,22 @@ describe.each(targets)("outgoing webhooks on $name", (target) => {
         { invoiceNumber: "F-100", category: "QUALITY", reason: "two pallets arrived damaged", amountDisputed: 30_000n },
         NOW,
       );
-      await resolveDispute(db, { personId: f.people.finance, origin: "TEAMS" }, { invoiceNumber: "F-100", outcome: "credit note AV-7 issued" }, NOW);
+      await resolveDispute(
+        db,
+        { personId: f.people.finance, origin: "TEAMS" },
+        { invoiceNumber: "F-100", outcome: "credit note AV-7 issued" },
+        NOW,
+      );
       const promiseId = await recordPromise(
         db,
         { personId: f.people.owner, origin: "CLI" },
-        { customerId: f.customerId, amount: 45_000n, promisedDate: "2026-12-15", invoiceIds: [f.invoices.f100], confirmAboveOpen: true },
+        {
+          customerId: f.customerId,
+          amount: 45_000n,
+          promisedDate: calendarDate("2026-12-15"),
+          invoiceIds: [f.invoices.f100],
+          confirmAboveOpen: true,
+        },
         NOW,
       );
 
@@ -175,7 +192,10 @@ describe.each(targets)("outgoing webhooks on $name", (target) => {
         "dispute.settled",
         "promise.recorded",
       ]);
-      expect(bodiesTo(blocks).map((r) => (JSON.parse(r.body) as WebhookEvent).type)).toEqual(["deliveries.blocked", "deliveries.unblocked"]);
+      expect(bodiesTo(blocks).map((r) => (JSON.parse(r.body) as WebhookEvent).type)).toEqual([
+        "deliveries.blocked",
+        "deliveries.unblocked",
+      ]);
       expect(bodiesTo(`removed-${target.name}`)).toHaveLength(0);
 
       for (const [i, request] of toAll.entries()) {
@@ -186,7 +206,11 @@ describe.each(targets)("outgoing webhooks on $name", (target) => {
         expect(request.headers["content-type"]).toBe("application/json");
         // The documented schema (docs/webhooks/schemas/<type>.v1.json is generated from it: schemas.test.ts).
         expect(EVENT_SCHEMAS[event.type].safeParse(event).error).toBeUndefined();
-        expect(event).toMatchObject({ version: 1, occurredAt: NOW.toISOString(), data: { customer: { externalId: "C100", name: "Café du Port" } } });
+        expect(event).toMatchObject({
+          version: 1,
+          occurredAt: NOW.toISOString(),
+          data: { customer: { externalId: "C100", name: "Café du Port" } },
+        });
       }
       // The check fails with another secret, or a body changed by one byte.
       const first = toAll[0] as (typeof toAll)[number];

@@ -21,7 +21,8 @@ per event, sent by the bot's worker with retries (failures show in ccbot jobs li
 export async function webhooksCommand(context: CommandContext, args: string[], options: { events?: string }): Promise<number> {
   const [sub, ...rest] = args;
   const id = (): number => {
-    if (rest.length !== 1 || !/^\d+$/.test(rest[0] ?? "")) throw new AppError("input.usage", `Give one endpoint number (see ccbot webhooks list).\n\n${WEBHOOKS_HELP}`);
+    if (rest.length !== 1 || !/^\d+$/.test(rest[0] ?? ""))
+      throw new AppError("input.usage", `Give one endpoint number (see ccbot webhooks list).\n\n${WEBHOOKS_HELP}`);
     return Number(rest[0]);
   };
   if (options.events !== undefined && sub !== "add") throw new AppError("input.usage", `--events goes with "webhooks add" only.`);
@@ -78,7 +79,11 @@ export async function webhooksCommand(context: CommandContext, args: string[], o
       try {
         const delivered = await deliver(endpoint, event);
         if (!plain) printJson(context.io, { endpointId: endpoint.id, eventId: event.id, delivered: true, ...delivered });
-        else print(context.io.stdout, `Endpoint #${endpoint.id} answered ${delivered.status} in ${delivered.elapsedMs} ms: test event ${event.id} delivered.`);
+        else
+          print(
+            context.io.stdout,
+            `Endpoint #${endpoint.id} answered ${delivered.status} in ${delivered.elapsedMs} ms: test event ${event.id} delivered.`,
+          );
         return 0;
       } catch (error) {
         const reason = describeFailure(error);
