@@ -126,7 +126,9 @@ function networkFailure(error: unknown, timeoutMs: number): string {
 /** The `webhook.deliver` job: the endpoint as it is now (removed: nothing sent), the event as it was decided. */
 export function webhookDeliveryHandler(options: DeliveryOptions = {}): JobHandler {
   return async (job, { db, logger, now }) => {
-    const payload = job.payload as DeliveryPayload;
+    const payload = job.payload as Partial<DeliveryPayload>;
+    if (typeof payload.endpointId !== "number" || typeof payload.event?.id !== "string" || typeof payload.event.type !== "string")
+      throw new PermanentJobError("webhook job without an endpoint number or an event: nothing to send");
     const endpoint = await loadEndpoint(db, Number(payload.endpointId));
     const log = logger.child({ endpointId: payload.endpointId, eventId: payload.event.id, eventType: payload.event.type });
     if (!endpoint) {

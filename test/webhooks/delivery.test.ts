@@ -9,7 +9,7 @@ import { calendarDate } from "../../src/domain/calendarDate.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
 import { EVENT_SCHEMAS, type EventOf, type WebhookEvent } from "../../src/domain/webhookEvents.js";
 import { webhookJobHandlers } from "../../src/jobs/effects.js";
-import { JobWorker, listJobs, type JobRecord } from "../../src/jobs/queue.js";
+import { enqueue, JobWorker, listJobs, type JobRecord } from "../../src/jobs/queue.js";
 import { createLogger } from "../../src/log.js";
 import { recordPromise } from "../../src/usecases/contacts.js";
 import { flagDispute, resolveDispute } from "../../src/usecases/disputes.js";
@@ -435,6 +435,19 @@ describe.each(targets)("outgoing webhooks on $name", (target) => {
       await worker(db).runDue();
       [job] = await deliveryJobs(db);
       expect(job).toMatchObject({ state: "DONE", attempts: 3 });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("a delivery job without an event (written by hand) fails at once instead of being retried for an hour", async () => {
+    const db = await freshDatabase(target);
+    try {
+      await db.prisma.$transaction((tx) => enqueue(tx, { kind: "webhook.deliver", key: "webhook:1:by-hand", payload: { endpointId: 1 } }));
+      await worker(db).runDue();
+      const [job] = await deliveryJobs(db);
+      expect(job).toMatchObject({ state: "FAILED", attempts: 1 });
+      expect(job?.lastError).toContain("webhook job without an endpoint number or an event");
     } finally {
       await db.close();
     }
