@@ -15,7 +15,7 @@ import { readTeamsConfig } from "./config/teams.js";
 import { createTeamsApp } from "./bot/teams/app.js";
 import { slackAdminNotifier, slackJobHandlers } from "./bot/slack/jobs.js";
 import { teamsAdminNotifier, teamsJobHandlers } from "./bot/teams/jobs.js";
-import { letterJobHandlers } from "./jobs/effects.js";
+import { letterJobHandlers, webhookJobHandlers } from "./jobs/effects.js";
 import { JobWorker, type JobHandler, type JobRecord } from "./jobs/queue.js";
 import { teamsDigestPublisher, teamsTaskPublisher } from "./bot/teams/publisher.js";
 
@@ -46,7 +46,10 @@ try {
     const settings = await db.withConnection(loadSettings);
     const stops: Array<() => Promise<void>> = [];
     // The effects of decisions (letters, message updates, announcements), run by one worker for both platforms.
-    const jobHandlers: Record<string, JobHandler> = letterJobHandlers({ policy, documentsDir: env.DOCUMENTS_DIR });
+    const jobHandlers: Record<string, JobHandler> = {
+      ...letterJobHandlers({ policy, documentsDir: env.DOCUMENTS_DIR }),
+      ...webhookJobHandlers(),
+    };
     const failureNotifiers: Array<(job: JobRecord, reason: string) => Promise<void>> = [];
 
     if (slack) {

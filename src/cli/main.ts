@@ -12,6 +12,7 @@ import { LETTER_HELP, letterCommand } from "./commands/letterCommand.js";
 import { PEOPLE_HELP, peopleCommand } from "./commands/peopleCommand.js";
 import { REPORT_HELP, reportCommand } from "./commands/reportCommand.js";
 import { SETTINGS_HELP, settingsCommand } from "./commands/settingsCommand.js";
+import { WEBHOOKS_HELP, webhooksCommand } from "./commands/webhooksCommand.js";
 import { visibleLines } from "../domain/text.js";
 import { print, printJson, type CliIO, type CommandContext } from "./io.js";
 
@@ -27,10 +28,11 @@ Commands:
   history export CUSTOMER                   a customer's reminder history as JSON, CSV or the evidence PDF
   history verify [--anchor DIGEST|FILE]     check the history's seals and anchors (exit 1 if altered)
   history anchor                            record and print the digest of every chain's head
-  report aging|dso|kpis|priorities|tasks    the committee's figures (--as-of, --customer, --format table|csv|json)
+  report aging|dso|kpis|priorities|tasks|blocked  the committee's figures; blocked accounts for an ERP (--format table|csv|json)
   report penalties                          late-payment penalties per invoice paid late or still open
   letter penalties CUSTOMER                 the invoice of a customer's late-payment penalties (--as-of, --output)
   jobs list | retry ID|--all-failed         the effects queue: letters, message updates, DMs (pending, failed)
+  webhooks add URL | list | remove | test   tell another system (ERP, orders) of each decision, signed
 
 Database: DATABASE_URL (unset = embedded database in ./data/pglite; postgresql://... = a server).
 Exit codes: 0 done, 1 input rejected (nothing written), 2 wrong usage, 3 failure (database, configuration).
@@ -45,6 +47,7 @@ const COMMAND_HELP: Record<string, string> = {
   report: REPORT_HELP,
   jobs: JOBS_HELP,
   letter: LETTER_HELP,
+  webhooks: WEBHOOKS_HELP,
 };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -71,6 +74,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         state: { type: "string" },
         "all-failed": { type: "boolean" },
         anchor: { type: "string" },
+        events: { type: "string" },
       },
     });
     const [command, ...args] = positionals;
@@ -113,6 +117,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         return await letterCommand(context, args, { asOf: values["as-of"], output: values.output });
       case "jobs":
         return await jobsCommand(context, args, values);
+      case "webhooks":
+        return await webhooksCommand(context, args, values);
       default:
         throw new AppError("input.usage", `Unknown command "${command}".\n\n${HELP}`);
     }

@@ -1,5 +1,6 @@
-// Handlers of the platform-independent effect jobs (src/usecases/effects.ts): today the formal notice letter
-// an approved action asks for. The chat adapters add their own (message refresh, announcement, letter post).
+// Handlers of the platform-independent effect jobs (src/usecases/effects.ts): the formal notice letter an
+// approved action asks for, and the webhooks telling other systems of a decision (src/usecases/events.ts).
+// The chat adapters add their own (message refresh, announcement, letter post).
 import type { HistoryOrigin } from "../db/history.js";
 import { loadSettings } from "../db/settings.js";
 import { calendarDateAt } from "../domain/calendarDate.js";
@@ -7,7 +8,14 @@ import type { Policy } from "../domain/policy.js";
 import { AppError } from "../errors.js";
 import { enqueueLetterPosts, JOB_KINDS } from "../usecases/effects.js";
 import { issueFormalNotice } from "../usecases/formalNotice.js";
+import { WEBHOOK_DELIVER } from "../usecases/events.js";
 import { PermanentJobError, type JobHandler } from "./queue.js";
+import { webhookDeliveryHandler, type DeliveryOptions } from "./webhookDelivery.js";
+
+/** `webhook.deliver`: one event POSTed to one endpoint, signed (docs/webhooks.md). */
+export function webhookJobHandlers(options: DeliveryOptions = {}): Record<string, JobHandler> {
+  return { [WEBHOOK_DELIVER]: webhookDeliveryHandler(options) };
+}
 
 export function letterJobHandlers(deps: { policy: Policy; documentsDir: string }): Record<string, JobHandler> {
   return {

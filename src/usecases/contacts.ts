@@ -19,6 +19,7 @@ import { mayWorkTask, promiseAboveOpen, type OpenAmounts } from "../domain/taskW
 import { AppError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { Actor } from "./actor.js";
+import { enqueueEvent } from "./events.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -447,6 +448,7 @@ async function recordPromiseIn(
       ...(worker.onBehalfOf ? { onBehalfOf: worker.onBehalfOf.id } : {}),
     },
   });
+  await enqueueEvent(tx, { kind: "promise.recorded", promiseId: promise.id, at: now });
   let step: StepResult | null = null;
   if (taskKey && task) {
     const stepInput: StepInput = {

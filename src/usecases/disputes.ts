@@ -6,6 +6,7 @@ import { appendHistory } from "../db/history.js";
 import { parseAmount } from "../domain/money.js";
 import { AppError } from "../errors.js";
 import type { Actor } from "./actor.js";
+import { enqueueEvent } from "./events.js";
 
 export const DISPUTE_CATEGORIES = ["PRICE", "QUANTITY", "QUALITY", "DELIVERY", "BILLING_ERROR", "OTHER"] as const;
 export type DisputeCategory = (typeof DISPUTE_CATEGORIES)[number];
@@ -89,6 +90,7 @@ export async function flagDispute(db: Database, actor: Actor, input: FlagDispute
       invoiceIds: [invoice.id],
       data: { disputeId: dispute.id, amountDisputed: amount.toString() },
     });
+    await enqueueEvent(tx, { kind: "dispute.opened", disputeId: dispute.id, at: now });
     return {
       disputeId: dispute.id,
       invoiceId: invoice.id,
@@ -146,6 +148,7 @@ export async function resolveDispute(
     const open = await tx.dispute.count({ where: { customerId: dispute.customerId, status: "OPEN" } });
     if (open === 0)
       await tx.customer.updateMany({ where: { id: dispute.customerId, onHold: true }, data: { onHold: false, onHoldReason: null } });
+    await enqueueEvent(tx, { kind: "dispute.settled", disputeId: dispute.id, at: now });
     return { disputeId: dispute.id, customerId: dispute.customerId };
   });
 }

@@ -11,6 +11,7 @@ import type { Prisma } from "../generated/prisma/client.js";
 import { AppError } from "../errors.js";
 import type { Actor } from "./actor.js";
 import { enqueueVoteEffects } from "./effects.js";
+import { enqueueEvent } from "./events.js";
 
 export interface VoteResult {
   actionId: number;
@@ -138,6 +139,7 @@ export async function recordVote(
         actionId: action.id,
         invoiceIds: action.invoices.map((i) => i.invoiceId),
       });
+      await enqueueEvent(tx, { kind: "action.applied", actionId: action.id, at: now });
       const result: VoteResult = { actionId: action.id, recorded, outcome, status: "APPLIED", applied };
       await effects(result);
       return result;

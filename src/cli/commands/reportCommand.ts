@@ -19,8 +19,9 @@ import { recoveryRates } from "../../domain/kpis.js";
 import { addDays } from "../../domain/calendarDate.js";
 import { customersNamed } from "../../usecases/accounts.js";
 import { describeRates, penaltiesAsOf } from "../../services/penalties.js";
+import { blockedReport } from "../blockedReport.js";
 
-export const REPORT_HELP = `Usage: ccbot report aging|dso|kpis|priorities|tasks|penalties [--as-of YYYY-MM-DD] [--customer ID] [--collector EMAIL] [--format table|csv|json]
+export const REPORT_HELP = `Usage: ccbot report aging|dso|kpis|priorities|tasks|penalties|blocked [--as-of YYYY-MM-DD] [--customer ID] [--collector EMAIL] [--format table|csv|json]
 
   aging       aged balance per customer; with --customer, every line of its balance: open invoices (due date,
               days past due, bucket), open credit notes and unallocated payments, and the balance they add up to
@@ -31,6 +32,7 @@ export const REPORT_HELP = `Usage: ccbot report aging|dso|kpis|priorities|tasks|
   penalties   late-payment penalties per invoice paid late or still open past due (--customer ID): days late,
               legal regime, rate per half-year, interest (each payment closing its share) and the 40 EUR
               indemnity; the contractual rate of settings penalty-rate replaces ECB + 10 when set
+  blocked     accounts with deliveries blocked: since, by whom, reason, unblock conditions (csv/json for an ERP)
 
 --as-of defaults to today in the company's time zone; every figure is what was known at the end of that day
 (invoices, credit notes, payments, disputes and promises recorded after it are left out). CSV follows the company's locale (French: ";" and
@@ -38,7 +40,7 @@ decimal comma); a text cell starting with = + - @ gets a leading ' (no formula r
 amounts stay numbers. JSON gives amounts as decimal strings. Tables cut cells at ${TABLE_CELL_MAX_WIDTH} characters with "…"
 and show control characters as symbols; csv and json keep every value whole.`;
 
-const KINDS = ["aging", "dso", "kpis", "priorities", "tasks", "penalties"] as const;
+const KINDS = ["aging", "dso", "kpis", "priorities", "tasks", "penalties", "blocked"] as const;
 
 export async function reportCommand(
   context: CommandContext,
@@ -71,6 +73,9 @@ export async function reportCommand(
   }
 
   switch (kind) {
+    case "blocked":
+      show(await blockedReport(db, policy));
+      return 0;
     case "aging": {
       const labels = bucketLabels(policy.agingBuckets);
       if (customerId !== undefined) {
