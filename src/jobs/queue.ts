@@ -170,7 +170,7 @@ async function claim(db: Database, kinds: string[], limit: number, worker: strin
 }
 
 /**
- * Runs jobs until stopped. `runDue()` runs what is due now and returns (tests, the CLI's `jobs run`).
+ * Runs jobs until stopped. `runDue()` runs what is due now and returns.
  */
 export class JobWorker {
   private readonly concurrency: number;
@@ -242,7 +242,7 @@ export class JobWorker {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Runs every job due now (and those they enqueue), then returns how many ran. */
+  /** Runs every job due now (and those they enqueue), then returns how many ran (tests; npm start uses start()). */
   async runDue(): Promise<number> {
     let total = 0;
     for (;;) {
