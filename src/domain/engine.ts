@@ -418,7 +418,8 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
     const awaiting = account.pendingActionKinds.some((k) => ESCALATIONS.includes(k));
     const keep = awaiting ? null : ESCALATIONS.map((k) => escalations.find((p) => p.kind === k)).find((p) => p !== undefined);
     const others = escalations.filter((p) => p !== keep).map((p) => describeEscalation(p.kind));
-    if (keep && others.length > 0) keep.reason += `; catching up on a backlog: one proposal at a time (${others.join(", ")} later if still due)`;
+    if (keep && others.length > 0)
+      keep.reason += `; catching up on a backlog: one proposal at a time (${others.join(", ")} later if still due)`;
     for (let i = proposals.length - 1; i >= 0; i--) {
       const p = proposals[i] as Proposal;
       if (ESCALATIONS.includes(p.kind) && p !== keep) proposals.splice(i, 1);

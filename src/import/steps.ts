@@ -77,7 +77,8 @@ export const stepsImporter: Importer = {
         const raw = read(row.fields);
         problems.start(shape, raw);
         const date = problems.date("date", raw.date);
-        if (!problems.failed && date > today) problems.add("date", `${date} is in the future (today is ${today}): only steps already done can be imported`);
+        if (!problems.failed && date > today)
+          problems.add("date", `${date} is in the future (today is ${today}): only steps already done can be imported`);
         const channel = CHANNEL_WORDS[plain(raw.channel)] ?? (CHANNELS as readonly string[]).find((c) => c === raw.channel.toUpperCase());
         if (raw.channel !== "" && channel === undefined)
           problems.add("channel", `"${raw.channel}" is not a channel (use ${CHANNELS.map((c) => c.toLowerCase()).join(", ")})`);
@@ -106,10 +107,10 @@ export const stepsImporter: Importer = {
     const levels = Object.entries(policy.segments).flatMap(([segment, spec]) => spec.levels.map((l) => [segment, l.id]));
     await sql.exec(`CREATE TEMP TABLE stage_level (segment text, level text) ON COMMIT DROP`);
     if (levels.length > 0) {
-      await sql.query(
-        `INSERT INTO stage_level SELECT * FROM unnest($1::text[], $2::text[])`,
-        [levels.map((l) => l[0]), levels.map((l) => l[1])],
-      );
+      await sql.query(`INSERT INTO stage_level SELECT * FROM unnest($1::text[], $2::text[])`, [
+        levels.map((l) => l[0]),
+        levels.map((l) => l[1]),
+      ]);
     }
     const resolved = await sql.query<{
       line: number;

@@ -55,7 +55,12 @@ function replay(days: number, invoices: AccountInvoice[], extra: Partial<Account
   for (let i = 0; i < days; i++) {
     const day = addDays(GO_LIVE, i);
     const review = reviewAccount(
-      account(day, { ...extra, invoices, stepsDone: [...steps], pendingActionKinds: proposals.map((p) => p.kind) as Account["pendingActionKinds"] }),
+      account(day, {
+        ...extra,
+        invoices,
+        stepsDone: [...steps],
+        pendingActionKinds: proposals.map((p) => p.kind) as Account["pendingActionKinds"],
+      }),
       day,
       defaultPolicy,
     );
@@ -69,9 +74,7 @@ describe("catching up: an account with no reminder yet", () => {
   it("a debt a year late with no history starts at the level its age warrants, not at the first reminder", () => {
     const review = reviewAccount(account(GO_LIVE, { invoices: [invoice("2025-11-20", 3000)] }), GO_LIVE, defaultPolicy);
     expect(review.step).toMatchObject({ level: { id: "last-reminder" }, channel: "LETTER", scope: "overdue" });
-    expect(review.step?.reason).toBe(
-      "3000.00 overdue, oldest 365 days, no reminder yet: catching up, starts at last-reminder (day 40)",
-    );
+    expect(review.step?.reason).toBe("3000.00 overdue, oldest 365 days, no reminder yet: catching up, starts at last-reminder (day 40)");
   });
 
   it("a debt 25 days late with no history starts at the second reminder, then the calendar goes on as usual", () => {

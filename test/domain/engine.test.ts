@@ -206,7 +206,11 @@ describe("committee actions", () => {
       { levelId: "first-reminder", on: d("2026-11-08") },
       { levelId: "first-call", on: d("2026-11-15") },
     ];
-    const review = reviewAccount(account({ creditLimit: 100000n, invoices: [invoice(1, "2026-11-05", 1500)], stepsDone }), ASOF, defaultPolicy);
+    const review = reviewAccount(
+      account({ creditLimit: 100000n, invoices: [invoice(1, "2026-11-05", 1500)], stepsDone }),
+      ASOF,
+      defaultPolicy,
+    );
     expect(review.proposals).toEqual([
       {
         kind: "BLOCK_DELIVERIES",

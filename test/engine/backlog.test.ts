@@ -50,7 +50,11 @@ async function setUp(db: Database) {
     IMPORTERS.steps,
     writeTemp(
       "backlog-steps.csv",
-      csv("customer_id;level;channel;date;who", "G1;first-reminder;email;2025-11-20;sophie@acme.example", "G1;first-call;phone;2025-12-01;sophie@acme.example"),
+      csv(
+        "customer_id;level;channel;date;who",
+        "G1;first-reminder;email;2025-11-20;sophie@acme.example",
+        "G1;first-call;phone;2025-12-01;sophie@acme.example",
+      ),
     ),
   );
   return { sophie };

@@ -84,7 +84,7 @@ describe.each(targets)("importing past dunning steps on $name", (target) => {
             "R1;;first-reminder;pigeon;2026-11-03;sophie@acme.example",
             "T1;R-1;first-call;phone;2026-11-03;sophie@acme.example",
             ";;first-call;phone;2026-11-03;sophie@acme.example",
-            "R1;;first-call;phone;2026-11-04;\"Jean\nAncien\"",
+            'R1;;first-call;phone;2026-11-04;"Jean\nAncien"',
             "R1;;first-reminder;email;2026-11-02;sophie@acme.example",
           ),
         ),
@@ -99,7 +99,12 @@ describe.each(targets)("importing past dunning steps on $name", (target) => {
       },
       { line: 4, reason: "customer_id: ZZ9 is not a known customer (import customers first)" },
       { line: 5, reason: "invoice_number: NOPE-1 is not a known invoice (import invoices first)" },
-      { line: 6, reason: expect.stringMatching(/^date: 2099-01-01 is in the future \(today is \d{4}-\d\d-\d\d\): only steps already done can be imported$/) },
+      {
+        line: 6,
+        reason: expect.stringMatching(
+          /^date: 2099-01-01 is in the future \(today is \d{4}-\d\d-\d\d\): only steps already done can be imported$/,
+        ),
+      },
       { line: 7, reason: 'channel: "pigeon" is not a channel (use email, phone, letter, visit)' },
       { line: 8, reason: "invoice_number: R-1 belongs to customer R1, not to T1" },
       { line: 9, reason: "customer_id: give the customer id or the invoice number the step was about" },
@@ -119,7 +124,14 @@ describe.each(targets)("importing past dunning steps on $name", (target) => {
       orderBy: { occurredAt: "asc" },
     });
     expect(
-      entries.map((e) => [e.customer?.externalId, e.origin, e.channel, e.occurredAt.toISOString().slice(0, 10), e.actorId !== null, e.actorLabel]),
+      entries.map((e) => [
+        e.customer?.externalId,
+        e.origin,
+        e.channel,
+        e.occurredAt.toISOString().slice(0, 10),
+        e.actorId !== null,
+        e.actorLabel,
+      ]),
     ).toEqual([
       ["R1", "IMPORT", "EMAIL", "2025-11-25", true, null],
       ["R1", "IMPORT", "PHONE", "2025-12-02", false, "Jean Ancien"],
@@ -144,7 +156,10 @@ describe.each(targets)("importing past dunning steps on $name", (target) => {
       runImport(
         db,
         IMPORTERS.steps,
-        writeTemp("steps-changed.csv", csv("customer_id;level;channel;date;who", "R1;first-reminder;letter;2025-11-25;sophie@acme.example")),
+        writeTemp(
+          "steps-changed.csv",
+          csv("customer_id;level;channel;date;who", "R1;first-reminder;letter;2025-11-25;sophie@acme.example"),
+        ),
       ),
     );
     expect(error.rejections).toEqual([
@@ -183,7 +198,10 @@ describe.each(cliTargets)("ccbot import steps on $name", (target) => {
       url,
       "import",
       "steps",
-      writeTemp("cli-steps-bad.csv", csv("customer_id;level;channel;date;who", "R1;first-reminder;email;2026-11-02;Sophie", "R1;courtesy;email;2026-11-09;Sophie")),
+      writeTemp(
+        "cli-steps-bad.csv",
+        csv("customer_id;level;channel;date;who", "R1;first-reminder;email;2026-11-02;Sophie", "R1;courtesy;email;2026-11-09;Sophie"),
+      ),
     );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('cli-steps-bad.csv:3: level: "courtesy" is not a step of the sme calendar of customer R1');
