@@ -1,6 +1,7 @@
 // `npm run demo`: the whole foundation on the embedded database, no server and no chat account.
 // Creates a fresh database in ./data/demo, sets up a sample company and its committee, imports the bundled
-// sample files (CSV and an ISO-8859-15 FEC) and prints what was loaded.
+// sample files (CSV, an ISO-8859-15 FEC and the past dunning steps of a few accounts) and prints what was
+// loaded, then replays the first days after going live on that backlog.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +45,8 @@ const FILES: Array<[ImportKind, string]> = [
   ["invoices", "samples/invoices.csv"],
   ["payments", "samples/payments.csv"],
   ["fec", "samples/FEC-sample.txt"],
+  // Reminders done before the bot, for three accounts: the calendar follows them (docs/policy.md, "Catching up").
+  ["steps", "samples/steps.csv"],
 ];
 
 const out = process.stdout;
@@ -90,7 +93,7 @@ try {
 
   const rows: string[][] = [];
   for (const [kind, file] of FILES) {
-    const summary = await runImport(db, IMPORTERS[kind], path.join(ROOT, file));
+    const summary = await runImport(db, IMPORTERS[kind], path.join(ROOT, file), { policy });
     for (const [what, c] of Object.entries(summary.counts)) {
       rows.push([
         path.basename(file),
@@ -159,9 +162,12 @@ async function simulateCollection(database: Database, timeZone: string): Promise
     .sort((x, y) => y.review.figures.maxDaysLate - x.review.figures.maxDaysLate);
   const collectorOf = (a: (typeof late)[number]) => (a.collectorName === karim.name ? karim : sophie);
 
-  // The oldest accounts went through every reminder step of their segment over the past weeks, each step
-  // done by the person it is given to (the sales visit by the account's sales owner).
+  // Going live on the backlog: the five working days before last week's committee, replayed through the
+  // daily task lists, each step done by the person it is given to (the sales visit by the sales owner). An
+  // account with no past step starts at the level its debt's age warrants; one with imported steps takes the
+  // next; none gets more than one step a week while catching up (docs/policy.md, "Catching up").
   let steps = 0;
+  const stepped = new Set<number>();
   const owners = new Map(
     (
       await database.prisma.customer.findMany({
@@ -169,23 +175,25 @@ async function simulateCollection(database: Database, timeZone: string): Promise
       })
     ).map((c) => [c.id, { salesOwner: c.salesOwner, collector: c.collector }]),
   );
-  for (const account of late.slice(0, 12)) {
-    const levels = policy.segments[account.segment].levels.filter((l) => l.day > 0 && l.day <= account.review.figures.maxDaysLate - 7);
-    for (const [i, level] of levels.entries()) {
-      const on = addDays(lastWeek, -7 * (levels.length - i));
-      const assignee = stepAssignee(level.by, owners.get(account.customerId) ?? { salesOwner: null, collector: null });
+  for (let day = addDays(lastWeek, -4); day <= lastWeek; day = addDays(day, 1)) {
+    const { accounts: today } = await reviewPortfolio(database, policy, day);
+    for (const account of today) {
+      const step = account.review.step;
+      if (!step) continue;
+      const assignee = stepAssignee(step.level.by, owners.get(account.customerId) ?? { salesOwner: null, collector: null });
       await recordStep(
         database,
         { personId: assignee?.person.id ?? collectorOf(account).id, origin: "CLI" },
         {
           customerId: account.customerId,
-          levelId: level.id,
-          channel: level.channel === "VISIT" ? "VISIT" : level.channel,
-          text: `${level.id} done (${level.channel.toLowerCase()})`,
+          levelId: step.level.id,
+          channel: step.channel,
+          text: `${step.level.id} done (${step.channel.toLowerCase()})`,
         },
-        at(on),
+        at(day),
       );
       steps += 1;
+      stepped.add(account.customerId);
     }
   }
   // Sales flag two disputes; one customer promises to pay next week, another broke last week's promise.
@@ -298,7 +306,10 @@ async function simulateCollection(database: Database, timeZone: string): Promise
     );
   }
   const thisWeek = await prepareCommittee(database, policy, SAMPLE_AS_OF, at(SAMPLE_AS_OF));
-  print(out, `Collection work replayed: ${steps} reminder steps, ${disputed.length} disputes, 2 promises to pay.`);
+  print(
+    out,
+    `Going-live replay (${addDays(lastWeek, -4)} to ${lastWeek}): ${steps} reminder steps for ${stepped.size} accounts (one a week at most while catching up), ${disputed.length} disputes, 2 promises to pay.`,
+  );
   print(out, `Committee ${previous.period}: ${previous.proposed} proposals; decided: ${decided.join("; ") || "nothing"}.`);
   print(
     out,

@@ -22,7 +22,7 @@ Usage: ccbot COMMAND [ARGS] [--json] [--help]
 
 Commands:
   migrate                                   create or update the database tables
-  import customers|invoices|payments|fec F  import a file, all or nothing (see docs/import-formats.md)
+  import customers|invoices|payments|fec|steps F  import a file, all or nothing (see docs/import-formats.md)
   settings show | set KEY=VALUE ...         company name, currency, time zone, locale, payment terms
   people add ... | list                     who sits on the committee, their roles and chat identities
   history export CUSTOMER                   a customer's reminder history as JSON, CSV or the evidence PDF

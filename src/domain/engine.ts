@@ -4,6 +4,10 @@
 // the amount disputed: the rest of the invoice follows the calendar); a pending promise suspends dunning
 // until its date (plus tolerance); a broken promise escalates (the next step is due at once). The segment's
 // legal regime decides what may be proposed: never a delivery block to a public body (docs/legal.md).
+// Catching up (going live on an old backlog, or after a long pause): an account with no step yet starts at
+// the level its oldest overdue invoice's age warrants; while its calendar is behind, one step a week at most
+// and one escalation proposal at a time; a block or a formal notice only after a written reminder
+// (docs/policy.md, "Catching up").
 import { splitDisputed } from "./aging.js";
 import { addDays, daysBetween, type CalendarDate } from "./calendarDate.js";
 import { PUBLIC_ESCALATION, regimeRules } from "./legal.js";
@@ -212,10 +216,63 @@ export function reviewAccount(account: Account, asOf: CalendarDate, policy: Poli
   return { promiseUpdates, step, proposals, suspended, figures };
 }
 
+/** Channels that leave a written trace: a block or a formal notice waits until one of them has gone out. */
+export const WRITTEN_CHANNELS: readonly Channel[] = ["EMAIL", "LETTER"];
+/** While catching up, at most one step per account in this many days. */
+export const CATCH_UP_SPACING_DAYS = 7;
+
+/** Where an account's calendar stands against its debt's age (the catch-up rule, docs/policy.md). */
+export interface CalendarStanding {
+  /** Levels after the last one done whose day has come, in calendar order. */
+  dueByAge: Level[];
+  /**
+   * The calendar is behind the debt's age: at least two levels are due at once, or the one due is a week or
+   * more past its day (a step done on its day, or a few days after, is the calendar as usual).
+   */
+  behind: boolean;
+  /** No overdue level (day 0 or later) done yet in this cycle. */
+  noStepYet: boolean;
+  /** An overdue level was passed over (the account started past it: imported history, or a catch-up start). */
+  startedLate: boolean;
+  /** The latest step done, any level. */
+  lastStepOn: CalendarDate | null;
+  /** A written reminder (e-mail or letter, by the level's channel) has gone out in this cycle. */
+  writtenDone: boolean;
+}
+
+export function calendarStanding(account: Account, policy: Policy): CalendarStanding {
+  const levels = policy.segments[account.segment].levels;
+  const done = new Set(account.stepsDone.map((s) => s.levelId));
+  const lastDone = levels.reduce((last, l, i) => (done.has(l.id) ? i : last), -1);
+  const { overdue, maxDaysLate } = account.position;
+  const dueByAge = overdue > 0n ? levels.slice(lastDone + 1).filter((l) => l.day >= 0 && l.day <= maxDaysLate) : [];
+  const overdueLevels = levels.filter((l) => l.day >= 0);
+  const firstDoneAt = overdueLevels.findIndex((l) => done.has(l.id));
+  const lastStepOn = account.stepsDone.reduce<CalendarDate | null>((last, s) => (last === null || s.on > last ? s.on : last), null);
+  return {
+    dueByAge,
+    behind: dueByAge.length >= 2 || (dueByAge[0] !== undefined && maxDaysLate - dueByAge[0].day >= CATCH_UP_SPACING_DAYS),
+    noStepYet: firstDoneAt < 0,
+    startedLate: firstDoneAt > 0,
+    lastStepOn,
+    writtenDone: levels.some((l) => done.has(l.id) && WRITTEN_CHANNELS.includes(l.channel)),
+  };
+}
+
 function nextStep(account: Account, asOf: CalendarDate, policy: Policy, escalate: boolean): StepDue | null {
   const segment = policy.segments[account.segment];
   const { overdue, maxDaysLate, dueSoon } = account.position;
   if (account.stepsDone.some((s) => s.on === asOf)) return null;
+  const standing = calendarStanding(account, policy);
+  if (standing.behind && !escalate) {
+    // Catching up: one step a week at most, whatever the number of levels the debt's age has passed.
+    if (standing.lastStepOn !== null && daysBetween(standing.lastStepOn, asOf) < CATCH_UP_SPACING_DAYS) return null;
+    const level = (standing.noStepYet ? standing.dueByAge.at(-1) : standing.dueByAge[0]) as Level;
+    const reason = standing.noStepYet
+      ? `${euros(overdue)} overdue, oldest ${maxDaysLate} days, no reminder yet: catching up, starts at ${level.id} (day ${level.day})`
+      : `${euros(overdue)} overdue, oldest ${maxDaysLate} days: catching up, ${standing.dueByAge.length} step${standing.dueByAge.length === 1 ? "" : "s"} behind, one a week`;
+    return { level, channel: level.channel, reason, scope: "overdue", escalated: false };
+  }
   const done = new Set(account.stepsDone.map((s) => s.levelId));
   const lastDone = segment.levels.reduce((last, l, i) => (done.has(l.id) ? i : last), -1);
   // Never go back to a step before the last one done.
@@ -238,6 +295,11 @@ function nextStep(account: Account, asOf: CalendarDate, policy: Policy, escalate
   return null;
 }
 
+/** Escalations a backlog account is proposed one at a time, the furthest first. */
+const ESCALATIONS: readonly ActionKind[] = ["LITIGATION", "FORMAL_NOTICE", "BLOCK_DELIVERIES"];
+const describeEscalation = (kind: ActionKind) =>
+  kind === "LITIGATION" ? "litigation" : kind === "FORMAL_NOTICE" ? "formal notice" : "delivery block";
+
 interface Figures {
   overdue: bigint;
   disputed: bigint;
@@ -255,6 +317,7 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
     if (!pending.has(kind)) proposals.push({ kind, reason, scope, params });
   };
   const hasOpenDispute = f.disputed > 0n;
+  const standing = calendarStanding(account, policy);
 
   // Hold: most of what is late is contested; sort out the disputes before pressing for payment.
   const disputedLate = account.position.disputedLate;
@@ -279,7 +342,8 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
       );
     }
   } else if (!account.blocked) {
-    if (f.overdue >= BigInt(rules.blockDeliveries.minimumOverdue)) {
+    // Never cut off a customer who has not been reminded in writing (an e-mail or a letter, imported or sent).
+    if (standing.writtenDone && f.overdue >= BigInt(rules.blockDeliveries.minimumOverdue)) {
       const block = rules.blockDeliveries;
       if (f.overLimit > 0n && f.maxDaysLate >= block.overLimitDaysLate) {
         propose(
@@ -312,6 +376,7 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
   if (
     !noticeRunning &&
     !noticeExpired &&
+    standing.writtenDone &&
     f.overdue >= BigInt(fn.minimumOverdue) &&
     ((lastLevelDone && f.maxDaysLate >= fn.daysLate) || (f.newlyBroken.length > 0 && lastLevelDone))
   ) {
@@ -344,6 +409,21 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
       "overdue",
       publicBody ? { regime: segment.regime, route: "mandatement-d-office-or-administrative-judge" } : {},
     );
+  }
+
+  // Catching up on a backlog: one escalation at a time, the furthest the account has earned, and none while
+  // another awaits the committee's decision.
+  if (standing.behind || standing.startedLate) {
+    const escalations = proposals.filter((p) => ESCALATIONS.includes(p.kind));
+    const awaiting = account.pendingActionKinds.some((k) => ESCALATIONS.includes(k));
+    const keep = awaiting ? null : ESCALATIONS.map((k) => escalations.find((p) => p.kind === k)).find((p) => p !== undefined);
+    const others = escalations.filter((p) => p !== keep).map((p) => describeEscalation(p.kind));
+    if (keep && others.length > 0)
+      keep.reason += `; catching up on a backlog: one proposal at a time (${others.join(", ")} later if still due)`;
+    for (let i = proposals.length - 1; i >= 0; i--) {
+      const p = proposals[i] as Proposal;
+      if (ESCALATIONS.includes(p.kind) && p !== keep) proposals.splice(i, 1);
+    }
   }
 
   const limit = rules.creditLimit;

@@ -2,6 +2,7 @@ import { customersImporter } from "./customers.js";
 import { fecImporter } from "./fec.js";
 import { invoicesImporter } from "./invoices.js";
 import { paymentsImporter } from "./payments.js";
+import { stepsImporter } from "./steps.js";
 import type { Importer } from "./run.js";
 
 export const IMPORTERS = {
@@ -9,6 +10,7 @@ export const IMPORTERS = {
   invoices: invoicesImporter,
   payments: paymentsImporter,
   fec: fecImporter,
+  steps: stepsImporter,
 } as const satisfies Record<string, Importer>;
 
 export type ImportKind = keyof typeof IMPORTERS;

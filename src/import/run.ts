@@ -2,6 +2,7 @@
 import path from "node:path";
 import type { Database, Sql } from "../db/database.js";
 import { loadSettings, type CompanySettings } from "../db/settings.js";
+import { defaultPolicy, type Policy } from "../domain/policy.js";
 import { AppError } from "../errors.js";
 import { decideEncoding, scanFile, type EncodingOption } from "./scan.js";
 import { openDelimitedFile, SourceLineError, type RowSource, type SourceRow } from "./source.js";
@@ -72,6 +73,8 @@ export class ImportRejectedError extends AppError {
 export interface ImportContext {
   sql: Sql;
   settings: CompanySettings;
+  /** The dunning policy (its calendars name the levels a steps file may use). */
+  policy: Policy;
   /** File name as shown in messages. */
   fileName: string;
   rejections: Rejections;
@@ -100,6 +103,8 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** How often onProgress is called, in data lines. */
   progressEvery?: number;
+  /** The company's dunning policy (default: the built-in one); `ccbot import` passes the policy file's. */
+  policy?: Policy;
 }
 
 export async function runImport(db: Database, importer: Importer, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
@@ -133,6 +138,7 @@ export async function runImport(db: Database, importer: Importer, file: string, 
     const context: ImportContext = {
       sql,
       settings,
+      policy: options.policy ?? defaultPolicy,
       fileName,
       rejections,
       phase(name) {

@@ -109,7 +109,7 @@ describe.each(cliTargets)("ccbot on $name", (target) => {
     // The real executable: its exit code is what a script sees.
     const wrong = await ccbotProcess(url, "import", "orders", "x.csv");
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain("Usage: ccbot import customers|invoices|payments|fec FILE");
+    expect(wrong.stderr).toContain("Usage: ccbot import customers|invoices|payments|fec|steps FILE");
     const flag = await ccbot(url, "people", "list", "--colour");
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain("Unknown option '--colour'");

@@ -19,6 +19,9 @@ describe("ccbot report", () => {
       "K1;F-3;2026-11-01;2026-11-20;50",
     );
     expect((await ccbot(url, "import", "invoices", writeTemp("r-invoices.csv", invoices))).code).toBe(0);
+    // The first reminder went out by e-mail before the bot: a block may be proposed (never before a written one).
+    const steps = csv("customer_id;level;channel;date;who", "K1;first-reminder;email;2026-10-23;Sophie Leroy");
+    expect((await ccbot(url, "import", "steps", writeTemp("r-steps.csv", steps))).code).toBe(0);
 
     const aging = await ccbot(url, "report", "aging", "--as-of", "2026-11-20", "--customer", "K1", "--format", "csv");
     expect(aging.code).toBe(0);
@@ -37,7 +40,7 @@ describe("ccbot report", () => {
 
     const verify = await ccbot(url, "history", "verify");
     expect(verify.code).toBe(0);
-    expect(verify.stderr).toContain("History intact: 0 entries of 0 customer(s) match their seals.");
+    expect(verify.stderr).toContain("History intact: 1 entries of 1 customer(s) match their seals.");
 
     const wrongDate = await ccbot(url, "report", "aging", "--as-of", "20/13/2026");
     expect(wrongDate).toMatchObject({ code: 1 });

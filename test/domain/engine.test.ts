@@ -201,7 +201,16 @@ describe("promises to pay", () => {
 
 describe("committee actions", () => {
   it("over the limit and 15 days late: block deliveries, with the reason", () => {
-    const review = reviewAccount(account({ creditLimit: 100000n, invoices: [invoice(1, "2026-11-05", 1500)] }), ASOF, defaultPolicy);
+    // The first reminder (e-mail) on day 3, the first call on day 10: the customer has been told in writing.
+    const stepsDone = [
+      { levelId: "first-reminder", on: d("2026-11-08") },
+      { levelId: "first-call", on: d("2026-11-15") },
+    ];
+    const review = reviewAccount(
+      account({ creditLimit: 100000n, invoices: [invoice(1, "2026-11-05", 1500)], stepsDone }),
+      ASOF,
+      defaultPolicy,
+    );
     expect(review.proposals).toEqual([
       {
         kind: "BLOCK_DELIVERIES",
@@ -213,9 +222,10 @@ describe("committee actions", () => {
   });
 
   it("no block is proposed for less than the policy's minimum overdue (500.00 by default)", () => {
-    const small = reviewAccount(account({ invoices: [invoice(1, "2026-08-01", 499)] }), ASOF, defaultPolicy);
+    const stepsDone = allSmeSteps("2026-09-15");
+    const small = reviewAccount(account({ invoices: [invoice(1, "2026-08-01", 499)], stepsDone }), ASOF, defaultPolicy);
     expect(small.proposals.map((p) => p.kind)).not.toContain("BLOCK_DELIVERIES");
-    const large = reviewAccount(account({ invoices: [invoice(1, "2026-08-01", 500)] }), ASOF, defaultPolicy);
+    const large = reviewAccount(account({ invoices: [invoice(1, "2026-08-01", 500)], stepsDone }), ASOF, defaultPolicy);
     expect(large.proposals.map((p) => p.kind)).toContain("BLOCK_DELIVERIES");
   });
 

@@ -86,7 +86,12 @@ describe("public bodies: interest under the Code de la commande publique (R2192-
 
 describe("public bodies: what the committee is asked", () => {
   it("never a delivery block, however late and however far over a limit", () => {
-    const review = reviewAccount(publicBody({ creditLimit: 100_000n, invoices: [invoice(1, "2026-05-01", 90_000)] }), ASOF, defaultPolicy);
+    // Every reminder sent, letters included: a company would be blocked by now (below).
+    const review = reviewAccount(
+      publicBody({ creditLimit: 100_000n, invoices: [invoice(1, "2026-05-01", 90_000)], stepsDone: allPublicSteps("2026-06-15") }),
+      ASOF,
+      defaultPolicy,
+    );
     expect(review.figures.maxDaysLate).toBe(203);
     expect(review.proposals.map((p) => p.kind)).not.toContain("BLOCK_DELIVERIES");
   });
@@ -128,7 +133,12 @@ describe("public bodies: what the committee is asked", () => {
   });
 
   it("a company in the same situation is still proposed a block", () => {
-    const review = reviewAccount(publicBody({ segment: "SME", invoices: [invoice(1, "2026-05-01", 90_000)] }), ASOF, defaultPolicy);
+    const smeSteps = defaultPolicy.segments.SME.levels.map((l) => ({ levelId: l.id, on: d("2026-06-15") }));
+    const review = reviewAccount(
+      publicBody({ segment: "SME", invoices: [invoice(1, "2026-05-01", 90_000)], stepsDone: smeSteps }),
+      ASOF,
+      defaultPolicy,
+    );
     expect(review.proposals.map((p) => p.kind)).toContain("BLOCK_DELIVERIES");
   });
 });

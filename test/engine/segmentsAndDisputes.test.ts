@@ -173,8 +173,9 @@ describe.each(targets)("segments, assignments and partial disputes on $name", (t
       inLitigation: i.status === "LITIGATION",
     }));
     expect(cafe?.account.position).toEqual(positionOf(mine, asOf, preDueWindow(policy, "SME")));
-    // The collector is still given the next step on the 900.00 that nobody disputes.
+    // The collector is still given a step on the 900.00 that nobody disputes: with no reminder yet and 45 days
+    // late, the one its age warrants (the last reminder, day 40).
     const tasks = await collectorTasks(db, policy, asOf, people.sophie.id);
-    expect(tasks.tasks.find((t) => t.externalId === "D1")).toMatchObject({ kind: "step", levelId: "first-reminder", overdue: 90_000n });
+    expect(tasks.tasks.find((t) => t.externalId === "D1")).toMatchObject({ kind: "step", levelId: "last-reminder", overdue: 90_000n });
   });
 });

@@ -99,7 +99,8 @@ describe.each(targets)("collectors' daily tasks in Slack on $name", (target) => 
     await new Promise((r) => setTimeout(r, 300));
     const steps = await db.prisma.historyEntry.findMany({ where: { kind: "reminder.step" } });
     expect(steps).toHaveLength(1);
-    expect(steps[0]?.data).toEqual({ levelId: "first-reminder", outcome: "no_answer" });
+    // 15 days late with no reminder yet: the account starts at the step its age warrants, the first call.
+    expect(steps[0]?.data).toEqual({ levelId: "first-call", outcome: "no_answer" });
     const update = slack.calls.slice(before).find((c) => c.path.startsWith("/api/chat.update"));
     expect(JSON.stringify(update?.body.blocks)).toContain("No answer / voicemail — recorded");
   });

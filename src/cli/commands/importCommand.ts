@@ -1,14 +1,18 @@
 import { existsSync } from "node:fs";
+import { readEnv } from "../../config/env.js";
+import { loadPolicy } from "../../config/policyFile.js";
 import { AppError } from "../../errors.js";
 import { IMPORTERS, ImportRejectedError, runImport, type ImportKind, type ImportProgress, type ImportSummary } from "../../import/index.js";
 import { ENCODING_OPTIONS, type EncodingOption } from "../../import/scan.js";
 import { visibleCell, visibleLines } from "../../domain/text.js";
 import { integer, print, printJson, table, type CommandContext } from "../io.js";
 
-export const IMPORT_HELP = `Usage: ccbot import customers|invoices|payments|fec FILE [--encoding auto|utf-8|iso-8859-15|windows-1252] [--json]
+export const IMPORT_HELP = `Usage: ccbot import customers|invoices|payments|fec|steps FILE [--encoding auto|utf-8|iso-8859-15|windows-1252] [--json]
 
 Imports one file, all or nothing: if any line is wrong, nothing is written and every wrong line is listed
 with its number and the reason. Importing the same file again changes nothing; changed rows are updated.
+\`steps\` brings past dunning steps (customer or invoice, level, channel, date, who) into the history, each at
+its own date; the levels are those of the customer's segment in the policy (POLICY_FILE).
 Column names and formats: docs/import-formats.md.`;
 
 export async function importCommand(context: CommandContext, args: string[], options: { encoding?: string }): Promise<number> {
@@ -22,12 +26,15 @@ export async function importCommand(context: CommandContext, args: string[], opt
   }
   if (!existsSync(file)) throw new AppError("input.file", `Cannot read ${file}: no such file.`);
   const { io } = context;
+  // The steps file names levels of the company's own calendars.
+  const policy = kind === "steps" ? loadPolicy(readEnv(io.env).POLICY_FILE) : undefined;
   const db = await context.database();
   const showProgress = io.interactive && !context.json;
   let summary: ImportSummary;
   try {
     summary = await runImport(db, IMPORTERS[kind as ImportKind], file, {
       encoding,
+      policy,
       progressEvery: 5_000,
       onProgress: showProgress ? (p) => io.stderr.write(`\r${progressLine(p)}\u001b[K`) : undefined,
     });
