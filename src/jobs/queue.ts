@@ -11,7 +11,7 @@
 //   in `ccbot jobs list` and reported through `onFailed` (the chat adapters tell the admins).
 import type { Database, Sql } from "../db/database.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import type { Logger } from "../log.js";
+import { maskSecrets, type Logger } from "../log.js";
 import { WORKER } from "./claims.js";
 
 export interface JobRequest {
@@ -109,7 +109,8 @@ export function describeFailure(error: unknown): string {
   if (status !== undefined) parts.push(`status ${String(status)}`);
   if (typeof e?.code === "string" || typeof e?.code === "number") parts.push(`code ${String(e.code)}`);
   if (typeof e?.data?.error === "string") parts.push(e.data.error);
-  const message = (e?.message ?? String(error)).replace(/Bearer\s+\S+/gi, "Bearer [redacted]").replace(/xox[abpr]-[\w-]+/g, "[redacted]");
+  // The same masking as the logs: this text is stored, listed by `ccbot jobs list` and sent to the admins.
+  const message = maskSecrets(e?.message ?? String(error));
   parts.push(message.length > 200 ? `${message.slice(0, 200)}…` : message);
   return `${e?.name ?? "Error"}: ${parts.join(", ")}`;
 }

@@ -6,6 +6,7 @@ import { openDatabase, type Database } from "../../src/db/database.js";
 import { createLogger } from "../../src/log.js";
 import {
   backoffMs,
+  describeFailure,
   enqueue,
   jobCounts,
   JobWorker,
@@ -34,6 +35,19 @@ describe("backoff", () => {
     expect(backoffMs(4, { baseMs: 1000, random: () => 1 })).toBe(8000);
     expect(backoffMs(30, { baseMs: 1000, capMs: 60_000, random: () => 1 })).toBe(60_000);
     expect(backoffMs(1, { baseMs: 1000, random: () => 0, retryAfterMs: 16_000 })).toBe(16_000);
+  });
+});
+
+describe("what a failure leaves in the job (stored, listed, sent to the admins)", () => {
+  it("masks tokens, JWTs and e-mail addresses the way the logs do, and keeps status and code", () => {
+    const error = Object.assign(
+      new Error("Authorization: Bearer abc.def xoxe-1-abc xapp-1-A0-123 xoxs-123-abc eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig jean.dupont@example.com"),
+      { status: 403, code: "Forbidden" },
+    );
+    const text = describeFailure(error);
+    expect(text).toMatch(/^Error: status 403, code Forbidden, /);
+    for (const secret of ["abc.def", "xoxe-1-abc", "xapp-1-A0-123", "xoxs-123-abc", "eyJhbGciOiJIUzI1NiJ9", "jean.dupont@example.com"])
+      expect(text).not.toContain(secret);
   });
 });
 
@@ -133,6 +147,10 @@ describe.each(targets)("job queue on $name", (target) => {
       expect(await w.runDue()).toBe(0);
       refuse = false;
       expect(await retryJobs(db, "all-failed")).toBe(1);
+      // (an id no job can have is a usage error, not a crash)
+      const { ccbot } = await import("../helpers/cli.js");
+      const huge = await ccbot("memory:", "jobs", "retry", "99999999999999999999");
+      expect([huge.code, huge.stderr.trim()]).toEqual([2, '"99999999999999999999" is not a job number (see ccbot jobs list).']);
       await w.runDue();
       expect((await jobRow(db, "r")).state).toBe("DONE");
       expect(reported).toHaveLength(1);

@@ -59,7 +59,7 @@ export async function jobsCommand(
     const all = options["all-failed"] === true;
     if (all === rest.length > 0) throw new AppError("input.usage", `Give job numbers or --all-failed.\n\n${JOBS_HELP}`);
     const ids = rest.map((r) => {
-      if (!/^\d+$/.test(r)) throw new AppError("input.usage", `"${r}" is not a job number (see ccbot jobs list).`);
+      if (!/^\d{1,18}$/.test(r)) throw new AppError("input.usage", `"${r.slice(0, 40)}" is not a job number (see ccbot jobs list).`);
       return BigInt(r);
     });
     const db = await context.database();
