@@ -46,6 +46,8 @@ export async function startTeamsBot(
       token: fakeJwt,
       dangerouslyAllowUnauthenticatedRequests: !options.authenticate,
       delivery: new Delivery({ minGapMs: 0, baseDelayMs: 5 }),
+      // The Bot Connector stand-in plays OneDrive's upload URL.
+      uploadHosts: ["127.0.0.1", "localhost"],
     },
     ...(options.now ? { now: options.now } : {}),
     ...(options.documentsDir ? { documentsDir: options.documentsDir } : {}),

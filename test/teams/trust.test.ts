@@ -233,6 +233,30 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
     expect(await db.prisma.vote.count()).toBe(0);
   });
 
+  it("a file consent only uploads to OneDrive/SharePoint, from the personal chat: never to an address the activity makes up", async () => {
+    const accept = (uploadUrl: string, conversation = personalChat(VIEWER)) =>
+      sendActivity(
+        port,
+        invokeActivity(connector.url, VIEWER, conversation, "fileConsent/invoke", {
+          type: "fileUpload",
+          action: "accept",
+          context: { c: c004 },
+          uploadInfo: { name: "e.pdf", uploadUrl, contentUrl: "https://x", uniqueId: "u", fileType: "pdf" },
+        }),
+      );
+    const before = connector.uploads.size;
+    for (const url of ["https://evil.example/upload/x.pdf", "http://contoso.sharepoint.com.evil.example/x", "ftp://127.0.0.1/x", "not a url"]) {
+      expect((await accept(url)).status).toBe(200);
+    }
+    // The stand-in's own upload address, but from a channel instead of the personal chat.
+    expect((await accept(`${connector.url}/upload/from-channel.pdf`, channel(CHANNEL))).status).toBe(200);
+    expect(connector.uploads.size).toBe(before);
+    expect(JSON.stringify(connector.calls.slice(-5).map((c) => c.body))).toContain("This is not where Teams saves files");
+    // The allowed case still works: the personal chat and the upload address Teams gave.
+    await accept(`${connector.url}/upload/evidence-ok.pdf`);
+    expect(connector.uploads.has("evidence-ok.pdf")).toBe(true);
+  });
+
   it("a viewer reads customer files but cannot vote, flag disputes or record outcomes", async () => {
     expect(JSON.stringify((await say(VIEWER, "credit C004")).body)).toContain("Dupont Électricité (C004)");
     const part = await digestPart();

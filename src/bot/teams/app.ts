@@ -12,7 +12,7 @@ import { allowedTenants, type TeamsConfig } from "../../config/teams.js";
 import type { Database } from "../../db/database.js";
 import type { Policy } from "../../domain/policy.js";
 import type { Logger } from "../../log.js";
-import type { TeamsContext } from "./context.js";
+import { UPLOAD_HOST_SUFFIXES, type TeamsContext } from "./context.js";
 import { Delivery } from "./delivery.js";
 import { onOpenDisputeDialog, onSubmitDisputeDialog } from "./handlers/dialogs.js";
 import { onInstall, rememberConversations } from "./handlers/installation.js";
@@ -36,7 +36,7 @@ export interface TeamsDeps {
   /** Where approved letters are written (default data/documents). */
   documentsDir?: string;
   /** Tests only: a token factory instead of Entra ID, and (never in production) no inbound token check. */
-  testing?: { token: () => string; dangerouslyAllowUnauthenticatedRequests: boolean; delivery?: Delivery };
+  testing?: { token: () => string; dangerouslyAllowUnauthenticatedRequests: boolean; delivery?: Delivery; uploadHosts?: string[] };
 }
 
 export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMessenger } {
@@ -61,6 +61,7 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
     now: deps.now ?? (() => new Date()),
     documentsDir: deps.documentsDir ?? "data/documents",
     messenger,
+    uploadHosts: [...UPLOAD_HOST_SUFFIXES, ...(deps.testing?.uploadHosts ?? [])],
   };
 
   // The trust boundary first: nothing below runs, nothing is stored, for another tenant.

@@ -43,6 +43,24 @@ export interface TeamsContext {
   now: () => Date;
   documentsDir: string;
   messenger: TeamsMessenger;
+  /** Where Teams may ask us to upload a file (file consent): OneDrive/SharePoint hosts; tests add the stand-in. */
+  uploadHosts: readonly string[];
+}
+
+/** The hosts of OneDrive for Business / SharePoint in Microsoft's clouds: the only places a file consent points to. */
+export const UPLOAD_HOST_SUFFIXES = [".sharepoint.com", ".sharepoint.us", ".sharepoint-mil.us", ".sharepoint.de", ".sharepoint.cn", ".sharepoint-df.com"];
+
+/** True when `url` is an https URL on one of `hosts` (a suffix starting with "." or an exact host). */
+export function isUploadUrl(url: string, hosts: readonly string[]): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  const host = parsed.hostname.toLowerCase();
+  const listed = hosts.some((h) => (h.startsWith(".") ? host.endsWith(h) : host === h));
+  return listed && (parsed.protocol === "https:" || (parsed.protocol === "http:" && (host === "127.0.0.1" || host === "localhost")));
 }
 
 /** A committee member, as the handlers see them. */

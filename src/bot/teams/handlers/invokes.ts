@@ -19,7 +19,7 @@ import {
   VERBS,
   type AdaptiveCard,
 } from "../cards.js";
-import { authorize, inbound, today, userMessage, type Inbound, type TeamsContext } from "../context.js";
+import { authorize, inbound, isUploadUrl, today, userMessage, type Inbound, type TeamsContext } from "../context.js";
 import { TEAMS_JOB_KINDS } from "../jobs.js";
 import { inert, md } from "../text.js";
 import { customerName, digestPart, taskCard } from "../views.js";
@@ -207,6 +207,10 @@ export function onFileConsentAccept(t: TeamsContext) {
       const customerId = Number(value.context?.c);
       if (!info || !Number.isInteger(customerId))
         throw new AppError("input.invalid", "Teams did not say where to save the file: press the Evidence button again.");
+      // The file goes only where Teams saves files (the person's OneDrive), and only from the personal chat
+      // where it was offered: never to an address an activity makes up.
+      if (a.conversation.conversationType !== "personal" || !isUploadUrl(info.uploadUrl, t.uploadHosts))
+        throw new AppError("forbidden", "This is not where Teams saves files: press the Evidence button again in your personal chat.");
       const { pdf } = await evidenceFile(t.db, customerId, t.now());
       const res = await fetch(info.uploadUrl, {
         method: "PUT",
