@@ -65,25 +65,28 @@ export type JobHandler = (job: JobRecord, context: JobContext) => Promise<void>;
 
 type Executor = Prisma.TransactionClient | Sql;
 
-const INSERT = `INSERT INTO job (kind, key, payload, "runAt", "maxAttempts") VALUES ($1, $2, $3::jsonb, COALESCE($4::timestamptz, now()), $5)
-  ON CONFLICT (key) DO NOTHING RETURNING id`;
-
 /**
  * Writes jobs in the caller's transaction (a Prisma interactive transaction or a raw Sql connection), so that
- * they exist if and only if the change they follow is committed. Returns how many were new.
+ * they exist if and only if the change they follow is committed. One statement for all of them. Returns how
+ * many were new.
  */
 export async function enqueue(executor: Executor, jobs: JobRequest | JobRequest[]): Promise<number> {
-  let created = 0;
-  for (const job of Array.isArray(jobs) ? jobs : [jobs]) {
-    const params = [job.kind, job.key, JSON.stringify(job.payload ?? {}), job.runAt?.toISOString() ?? null, job.maxAttempts ?? 8];
-    const rows =
-      "query" in executor
-        ? await executor.query(INSERT, params)
-        : await (executor as Prisma.TransactionClient).$queryRawUnsafe<unknown[]>(INSERT, ...params);
-    created += rows.length;
-  }
-  if (created > 0) wakeWorkers();
-  return created;
+  const list = Array.isArray(jobs) ? jobs : [jobs];
+  if (list.length === 0) return 0;
+  const params: unknown[] = [];
+  const rows = list.map((job) => {
+    params.push(job.kind, job.key, JSON.stringify(job.payload ?? {}), job.runAt?.toISOString() ?? null, job.maxAttempts ?? 8);
+    const n = params.length;
+    return `($${n - 4}, $${n - 3}, $${n - 2}::jsonb, COALESCE($${n - 1}::timestamptz, now()), $${n}::int)`;
+  });
+  const sql = `INSERT INTO job (kind, key, payload, "runAt", "maxAttempts") VALUES ${rows.join(", ")}
+    ON CONFLICT (key) DO NOTHING RETURNING id`;
+  const inserted =
+    "query" in executor
+      ? await executor.query(sql, params)
+      : await (executor as Prisma.TransactionClient).$queryRawUnsafe<unknown[]>(sql, ...params);
+  if (inserted.length > 0) wakeWorkers();
+  return inserted.length;
 }
 
 // Workers of this process wake up as soon as a job is enqueued here (others poll).

@@ -102,12 +102,14 @@ export async function recordVote(
       recorded = true;
     }
 
-    const votes = await tx.vote.findMany({ where: { actionId: action.id }, include: { person: true } });
-    const outcome = tallyVotes(
-      subject,
-      votes.map((v) => ({ voter: { personId: v.personId, name: v.person.name, roles: v.person.roles as Role[] }, decision: v.decision })),
-      policy,
-    );
+    // The votes as they stand now: those read under the row lock, with this person's replaced by this one.
+    const votes = [
+      ...action.votes
+        .filter((v) => v.personId !== person.id)
+        .map((v) => ({ voter: { personId: v.personId, name: v.person.name, roles: v.person.roles as Role[] }, decision: v.decision })),
+      { voter, decision: recorded || !previous ? input.decision : previous.decision },
+    ];
+    const outcome = tallyVotes(subject, votes, policy);
     if (outcome.status === "REJECTED") {
       await tx.proposedAction.update({ where: { id: action.id }, data: { status: "REJECTED", decidedAt: now } });
       await appendHistory(tx, {
