@@ -10,10 +10,9 @@ import {
   disputeFormCard,
   errorCard,
   infoCard,
-  taskListCard,
   type AdaptiveCard,
 } from "../../src/bot/teams/cards.js";
-import { splitTeamsActions } from "../../src/bot/teams/publisher.js";
+import { splitTeamsActions, taskListCards, taskListCardWith } from "../../src/bot/teams/publisher.js";
 import { CALL_CHECKLIST, type CustomerFile, type PendingAction, type TaskList } from "../../src/domain/digest.js";
 import { calendarDate as d } from "../../src/domain/calendarDate.js";
 import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
@@ -70,7 +69,7 @@ describe("Adaptive Cards for Teams", () => {
     expect(JSON.stringify(decided)).not.toContain("Action.Execute");
   });
 
-  it("a collector's day of 120 tasks stays under budget and says how many are left", () => {
+  it("a collector's day of 120 tasks is split into cards under budget, every task once, the refreshed card too", () => {
     const list: TaskList = {
       collectorName: "Sophie",
       asOf: d("2026-11-20"),
@@ -89,10 +88,20 @@ describe("Adaptive Cards for Teams", () => {
         file,
       })),
     };
-    const message = taskListCard(list, "EUR", "fr-FR", new Set(["1:second"]), "Customer 1: No answer — recorded.");
-    expectValid(message.card);
-    expect(JSON.stringify(message.card)).toMatch(/…and \d+ more: see ccbot report tasks\./);
-    expectValid(taskListCard({ ...list, tasks: [] }, "EUR", "fr-FR").card);
+    const cards = taskListCards(list, "EUR", "fr-FR");
+    expect(cards.length).toBeGreaterThan(1);
+    for (const message of cards) expectValid(message.card);
+    const names = cards.flatMap((m) => [...JSON.stringify(m.card).matchAll(/Customer \d+/g)].map((x) => x[0]));
+    expect(names.sort()).toEqual(list.tasks.map((t) => t.customerName).sort());
+    // the card refreshed after an outcome on the last task is the last part, with the notice, still under budget
+    const refreshed = taskListCardWith(list, "EUR", "fr-FR", "120:second", "Customer 120: No answer — recorded.");
+    expectValid(refreshed.card);
+    expect(refreshed.text).toContain(`(${cards.length}/${cards.length})`);
+    expect(JSON.stringify(refreshed.card)).toContain("✅ done");
+    const empty = taskListCards({ ...list, tasks: [] }, "EUR", "fr-FR");
+    expect(empty).toHaveLength(1);
+    expectValid(empty[0]!.card);
+    expect(JSON.stringify(empty[0]!.card)).toContain("Nothing due today.");
   });
 
   it("the customer file, the dispute forms, the digest summary and plain notices are valid", () => {

@@ -20,8 +20,12 @@ import { inert, inertLines, md } from "./text.js";
 
 export const CARD_VERSION = "1.5";
 export const CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
-/** Teams refuses bot messages over about 100 KB; we keep each card well under. */
-export const CARD_BUDGET_BYTES = 40_000;
+/**
+ * Teams measures a bot message in UTF-16; its docs have said 40 KB and now say about 100 KB. Every message is
+ * held to 40 KB (40,960 bytes) counted that way: a card takes at most this much, the rest of the activity
+ * (ids, text, envelope) fits in what is left.
+ */
+export const CARD_BUDGET_BYTES = 36_000;
 /** Teams asks the client to refresh a card automatically for at most 60 users. */
 export const REFRESH_USERS_MAX = 60;
 
@@ -247,42 +251,39 @@ export function actionsCard(actions: ActionView[], part: number, parts: number, 
   return { text: `Actions awaiting decision (${part}/${parts})`, card: card(body, { refresh }) };
 }
 
-/** The JSON size Teams receives for a card, in bytes. */
+/**
+ * The JSON size Teams counts for a card, in bytes: Teams measures a message in UTF-16 (two bytes a character),
+ * so an accented or emoji-heavy card weighs about twice its UTF-8 size.
+ */
 export function cardBytes(c: AdaptiveCard): number {
-  return Buffer.byteLength(JSON.stringify({ contentType: CARD_CONTENT_TYPE, content: c }), "utf8");
+  return Buffer.byteLength(JSON.stringify({ contentType: CARD_CONTENT_TYPE, content: c }), "utf16le");
 }
 
-/** A collector's day: the call checklist, then each task with its customer file, outcomes and promise form. */
+/** Room kept in each task card for the notice an outcome puts at its top, so the refreshed card still fits. */
+export const NOTICE_ALLOWANCE_BYTES = 2_000;
+
+type Task = TaskList["tasks"][number];
+
+/**
+ * One card of a collector's day (part `part` of `parts`): the call checklist, then each of `tasks` with its
+ * customer file, outcomes and promise form. The split into parts is the publisher's (splitTaskList).
+ */
 export function taskListCard(
   list: TaskList,
+  tasks: readonly Task[],
+  position: { part: number; parts: number },
   currency: string,
   locale: string,
   done: ReadonlySet<string> = new Set(),
   notice?: string,
 ): CardMessage {
-  // As many tasks as fit the message budget (the rest are counted at the end).
-  for (let limit = Math.min(list.tasks.length, 40); ; limit -= 5) {
-    const message = taskListCardOf(list, currency, locale, done, notice, Math.max(limit, 0));
-    if (limit <= 0 || cardBytes(message.card) <= CARD_BUDGET_BYTES) return message;
-  }
-}
-
-function taskListCardOf(
-  list: TaskList,
-  currency: string,
-  locale: string,
-  done: ReadonlySet<string>,
-  notice: string | undefined,
-  limit: number,
-): CardMessage {
   const money = (minor: bigint) => formatMoney(minor, currency, locale);
   const body: Element[] = [
-    heading(`Your tasks for ${list.asOf} (${list.tasks.length})`),
+    heading(`Your tasks for ${list.asOf} (${list.tasks.length})${position.parts > 1 ? ` — ${position.part}/${position.parts}` : ""}`),
     ...(notice ? [text(`✅ ${notice}`, { color: "Good" })] : []),
     text(`Call checklist: ${list.checklist.map((s, i) => `${i + 1}. ${inert(s)}`).join(" · ")}`, { isSubtle: true, size: "Small" }),
   ];
-  const shown = list.tasks.slice(0, limit);
-  for (const [index, t] of shown.entries()) {
+  for (const [index, t] of tasks.entries()) {
     const key = taskKey(t.customerId, t.levelId ?? t.kind);
     const contact = t.file.contacts[0];
     const items: Element[] = [
@@ -331,9 +332,9 @@ function taskListCardOf(
     }
     body.push({ type: "Container", separator: true, spacing: "Medium", items });
   }
-  if (list.tasks.length > shown.length) body.push(text(`…and ${list.tasks.length - shown.length} more: see ccbot report tasks.`));
   if (list.tasks.length === 0) body.push(text("Nothing due today."));
-  return { text: `Your tasks for ${list.asOf}: ${list.tasks.length}`, card: card(body) };
+  const of = position.parts > 1 ? ` (${position.part}/${position.parts})` : "";
+  return { text: `Your tasks for ${list.asOf}: ${list.tasks.length}${of}`, card: card(body) };
 }
 
 export function taskKey(customerId: number, level: string): string {

@@ -8,7 +8,17 @@ import { splitWhileFits, type DigestChart, type DigestPublisher, type PostedRef 
 import { failureOf } from "./delivery.js";
 import type { TeamsMessenger } from "./messenger.js";
 import { personalConversation, refreshUserIds, tenantVariants } from "./conversations.js";
-import { actionsCard, CARD_BUDGET_BYTES, cardBytes, digestSummaryCard, REFRESH_USERS_MAX, taskListCard } from "./cards.js";
+import {
+  actionsCard,
+  CARD_BUDGET_BYTES,
+  cardBytes,
+  digestSummaryCard,
+  NOTICE_ALLOWANCE_BYTES,
+  REFRESH_USERS_MAX,
+  taskKey,
+  taskListCard,
+  type CardMessage,
+} from "./cards.js";
 
 /** At most this many actions in one card: a committee reads them one by one. */
 export const ACTIONS_PER_CARD = 20;
@@ -21,6 +31,36 @@ export function splitTeamsActions(actions: PendingAction[]): PendingAction[][] {
     (candidate) =>
       candidate.length <= ACTIONS_PER_CARD && cardBytes(actionsCard(candidate, 99, 99, worstCaseUsers).card) <= CARD_BUDGET_BYTES,
   );
+}
+
+/**
+ * A collector's tasks in parts of as many as fit one card under the budget (with room for an outcome's notice),
+ * every task in exactly one part. The split depends only on the list, so a card refreshed after an outcome
+ * shows the same tasks it was posted with.
+ */
+export function splitTaskList(list: TaskList, currency: string, locale: string): TaskList["tasks"][] {
+  if (list.tasks.length === 0) return [[]];
+  return splitWhileFits(
+    list.tasks,
+    (candidate) =>
+      cardBytes(taskListCard(list, candidate, { part: 99, parts: 99 }, currency, locale).card) <= CARD_BUDGET_BYTES - NOTICE_ALLOWANCE_BYTES,
+  );
+}
+
+/** The collector's day as cards, each under the budget. */
+export function taskListCards(list: TaskList, currency: string, locale: string): CardMessage[] {
+  const parts = splitTaskList(list, currency, locale);
+  return parts.map((tasks, i) => taskListCard(list, tasks, { part: i + 1, parts: parts.length }, currency, locale));
+}
+
+/** The card holding the task `doneKey`, as the list stands now, the task marked done and `notice` at its top. */
+export function taskListCardWith(list: TaskList, currency: string, locale: string, doneKey: string, notice: string): CardMessage {
+  const parts = splitTaskList(list, currency, locale);
+  const index = Math.max(
+    0,
+    parts.findIndex((tasks) => tasks.some((t) => taskKey(t.customerId, t.levelId ?? t.kind) === doneKey)),
+  );
+  return taskListCard(list, parts[index] ?? [], { part: index + 1, parts: parts.length }, currency, locale, new Set([doneKey]), notice);
 }
 
 /**
@@ -65,7 +105,10 @@ export function teamsDigestPublisher(messenger: TeamsMessenger, db: Database, co
   };
 }
 
-/** Sends each collector their day in their personal chat with the bot; null when they have not installed it. */
+/**
+ * Sends each collector their day in their personal chat with the bot, in as many cards as it takes (the first
+ * one's reference is returned); null when they have not installed it.
+ */
 export function teamsTaskPublisher(messenger: TeamsMessenger, db: Database, currency: string, locale: string): TaskPublisher {
   return {
     platform: "TEAMS",
@@ -73,7 +116,9 @@ export function teamsTaskPublisher(messenger: TeamsMessenger, db: Database, curr
       const ref = await personalConversation(db, aadObjectId, messenger.tenants);
       if (!ref) return null;
       try {
-        return { channel: ref.conversationId, ts: await messenger.post(ref.conversationId, taskListCard(list, currency, locale)) };
+        const ids: string[] = [];
+        for (const message of taskListCards(list, currency, locale)) ids.push(await messenger.post(ref.conversationId, message));
+        return { channel: ref.conversationId, ts: ids[0] ?? "" };
       } catch (error) {
         // 403: the user blocked or uninstalled the bot; 404: the conversation is gone. Reported, not retried.
         const { status } = failureOf(error);

@@ -5,9 +5,10 @@ import { AppError } from "../../errors.js";
 import { digestPartView } from "../../jobs/weeklyDigest.js";
 import { accountView, collectorTasks } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
-import { actionsCard, customerFileCard, taskListCard, type AdaptiveCard, type CardMessage } from "./cards.js";
+import { actionsCard, customerFileCard, type AdaptiveCard, type CardMessage } from "./cards.js";
 import { today, type TeamsContext } from "./context.js";
 import { refreshUserIds } from "./conversations.js";
+import { taskListCardWith } from "./publisher.js";
 
 /** The longest account search (`credit …`, the search extension), in characters. */
 export const SEARCH_MAX = 200;
@@ -49,11 +50,11 @@ export async function digestPart(
   return { channel: message.channel, ts: message.ts, card };
 }
 
-/** The collector's list as it stands now, with what was just recorded said at the top. */
+/** The collector's card holding the task just recorded, as the list stands now, with what was recorded at the top. */
 export async function taskCard(t: TeamsContext, personId: number, doneKey: string, notice: string): Promise<AdaptiveCard> {
   const { settings, asOf } = await today(t);
   const list = await collectorTasks(t.db, t.policy, asOf, personId);
-  return taskListCard(list, settings.currency, settings.locale, new Set([doneKey]), notice).card;
+  return taskListCardWith(list, settings.currency, settings.locale, doneKey, notice).card;
 }
 
 export async function customerName(t: TeamsContext, customerId: number): Promise<string> {
