@@ -235,16 +235,25 @@ export function actionBlocks(actions: ActionView[], part: number, parts: number)
 
 export const TASK_OUTCOME = "task_outcome";
 
-/** A collector's day: the call checklist, then each task with its customer file and outcome buttons. */
+/**
+ * One message of a collector's day (part `part` of `parts`): the call checklist, then each of `tasks` with its
+ * customer file and outcome buttons. The split into messages is the publisher's (splitTaskList).
+ */
 export function taskListBlocks(
   list: TaskList,
+  tasks: readonly TaskList["tasks"][number][],
+  position: { part: number; parts: number },
   currency: string,
   locale: string,
   done: ReadonlySet<string> = new Set(),
 ): { text: string; blocks: Block[] } {
   const money = (minor: bigint) => formatMoney(minor, currency, locale);
+  const of = position.parts > 1 ? ` — ${position.part}/${position.parts}` : "";
   const blocks: Block[] = [
-    { type: "header", text: { type: "plain_text", text: truncate(`Your tasks for ${list.asOf} (${list.tasks.length})`, LIMITS.header) } },
+    {
+      type: "header",
+      text: { type: "plain_text", text: truncate(`Your tasks for ${list.asOf} (${list.tasks.length})${of}`, LIMITS.header) },
+    },
     {
       type: "context",
       elements: [
@@ -252,9 +261,7 @@ export function taskListBlocks(
       ],
     },
   ];
-  // 2 blocks a task after the 2 above: at most 24 tasks in one message; the rest are counted.
-  const shown = list.tasks.slice(0, 24);
-  for (const t of shown) {
+  for (const t of tasks) {
     const key = `${t.customerId}:${t.levelId ?? t.kind}`;
     const contact = t.file.contacts[0];
     blocks.push(
@@ -293,9 +300,8 @@ export function taskListBlocks(
       });
     }
   }
-  if (list.tasks.length > shown.length) blocks.push(section(`…and ${list.tasks.length - shown.length} more: see ccbot report tasks.`));
   if (list.tasks.length === 0) blocks.push(section("Nothing due today."));
-  return { text: `Your tasks for ${list.asOf}: ${list.tasks.length}`, blocks: blocks.slice(0, LIMITS.blocks) };
+  return { text: `Your tasks for ${list.asOf}: ${list.tasks.length}${position.parts > 1 ? ` (${position.part}/${position.parts})` : ""}`, blocks };
 }
 
 export const PROMISE_MODAL = "promise_modal";

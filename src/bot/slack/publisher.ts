@@ -3,7 +3,7 @@ import type { WebClient } from "@slack/web-api";
 import type { Digest, PendingAction, TaskList } from "../../domain/digest.js";
 import type { TaskPublisher } from "../../jobs/dailyTasks.js";
 import { splitWhileFits, type DigestChart, type DigestPublisher, type PostedRef } from "../../jobs/weeklyDigest.js";
-import { actionBlocks, digestSummaryBlocks, taskListBlocks } from "./blocks.js";
+import { actionBlocks, digestSummaryBlocks, taskListBlocks, type Block } from "./blocks.js";
 
 /** Slack refuses messages whose blocks add up to more than about 13k characters, or more than 50 blocks. */
 export const MESSAGE_BUDGET = { characters: 11_000, blocks: 50 } as const;
@@ -64,17 +64,43 @@ export async function uploadToThread(
   return result.files?.[0]?.files?.[0]?.id ?? "";
 }
 
-/** Sends each collector their day by direct message (a user id as channel opens the bot's DM). */
+/** Slack's answers to a direct message that mean the person cannot be reached there. */
+const UNREACHABLE_USER = new Set(["channel_not_found", "user_not_found", "user_disabled", "cannot_dm_bot", "is_archived"]);
+
+/** A collector's tasks in parts of as many as fit one message under Slack's limits, every task in exactly one. */
+export function splitTaskList(list: TaskList, currency: string, locale: string): TaskList["tasks"][] {
+  if (list.tasks.length === 0) return [[]];
+  return splitWhileFits(list.tasks, (candidate) => {
+    const { blocks } = taskListBlocks(list, candidate, { part: 99, parts: 99 }, currency, locale);
+    return blocks.length <= MESSAGE_BUDGET.blocks && JSON.stringify(blocks).length <= MESSAGE_BUDGET.characters;
+  });
+}
+
+/** The collector's day as messages, each within Slack's limits. */
+export function taskListMessages(list: TaskList, currency: string, locale: string): Array<{ text: string; blocks: Block[] }> {
+  const parts = splitTaskList(list, currency, locale);
+  return parts.map((tasks, i) => taskListBlocks(list, tasks, { part: i + 1, parts: parts.length }, currency, locale));
+}
+
+/**
+ * Sends each collector their day by direct message (a user id as channel opens the bot's DM), in as many
+ * messages as it takes; the first one's reference is returned.
+ */
 export function slackTaskPublisher(client: WebClient, currency: string, locale: string): TaskPublisher {
   return {
     platform: "SLACK",
     async send(userId: string, list: TaskList): Promise<PostedRef | null> {
       try {
-        const result = await client.chat.postMessage({ channel: userId, ...taskListBlocks(list, currency, locale) });
-        return { channel: result.channel ?? userId, ts: result.ts as string };
+        let first: PostedRef | null = null;
+        for (const message of taskListMessages(list, currency, locale)) {
+          const result = await client.chat.postMessage({ channel: userId, ...message });
+          first ??= { channel: result.channel ?? userId, ts: result.ts as string };
+        }
+        return first;
       } catch (error) {
-        // An unknown or deactivated user: reported by the job, not retried.
-        if ((error as { data?: { error?: string } }).data?.error) return null;
+        // An unknown or deactivated user: reported by the job, not retried. Anything else (a message Slack
+        // refuses, an outage) is an error of ours or Slack's, not an unreachable collector.
+        if (UNREACHABLE_USER.has((error as { data?: { error?: string } }).data?.error ?? "")) return null;
         throw error;
       }
     },
