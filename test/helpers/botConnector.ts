@@ -1,6 +1,6 @@
 // A local stand-in of the Bot Connector service (the `serviceUrl` Teams gives a bot): it accepts what the real
 // one accepts for our calls (create, reply, update activities), refuses what it refuses (no bearer token,
-// no activity type, over 100 KB counted as Teams does, in UTF-16) and, beyond Teams, runs every Adaptive Card through the official parser.
+// no activity type, over 40 KB counted as Teams does, in UTF-16: the limit its docs said, safe under the ~100 KB they say now) and, beyond Teams, runs every Adaptive Card through the official parser.
 // It records each call and can answer with failures (429 with Retry-After, 412, 502...) to test retries:
 // the next few calls (failNext), or every call of a kind for as long as a rule stays (failWhile); and it can
 // hold calls unanswered (holdWhile) to show what does not wait on Teams.
@@ -16,7 +16,7 @@ export interface ConnectorCall {
   at: number;
 }
 
-const MAX_BYTES = 100 * 1024;
+const MAX_BYTES = 40 * 1024;
 
 /** What a rule sees of a call before answering it. */
 export interface CallShape {
@@ -143,7 +143,7 @@ export class BotConnectorStandIn {
       record(403);
       return answer(403, { error: { code: "ConversationBlockedByUser", message: "User blocked the conversation with the bot." } });
     }
-    // Teams measures an activity in UTF-16 (two bytes a character): 100 KB is about 50,000 characters.
+    // Teams measures an activity in UTF-16 (two bytes a character): 40 KB is 20,480 characters.
     const size = Buffer.byteLength(raw.toString("utf8"), "utf16le");
     if (size > MAX_BYTES) {
       record(413);

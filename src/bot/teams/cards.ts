@@ -26,6 +26,8 @@ export const CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
  * (ids, text, envelope) fits in what is left.
  */
 export const CARD_BUDGET_BYTES = 36_000;
+/** The most a bot message may weigh, counted in UTF-16 as Teams counts it (40 KB). */
+export const MESSAGE_LIMIT_BYTES = 40 * 1024;
 /** Teams asks the client to refresh a card automatically for at most 60 users. */
 export const REFRESH_USERS_MAX = 60;
 
@@ -136,7 +138,8 @@ export function customerFileCard(input: {
   ];
   if (file.lossCover) body.push(text(`**Cost if lost:** ${describeLossCover(file.lossCover, money)}`));
   const disputed = file.overdueInvoices.filter((i) => i.disputed);
-  if (disputed.length > 0) body.push(text(`**Open disputes:** ${disputed.map((i) => md`${i.number} (${money(i.openAmount)})`).join(", ")}`));
+  if (disputed.length > 0)
+    body.push(text(`**Open disputes:** ${disputed.map((i) => md`${i.number} (${money(i.openAmount)})`).join(", ")}`));
   if (file.commitments.length > 0)
     body.push(
       text(

@@ -2,7 +2,7 @@
 // tenants the bot serves, so that what picks a stored conversation (the digest's channel, a personal chat)
 // never picks one of another tenant, even one stored before the tenant check existed.
 import { toThreadedConversationId, type App } from "@microsoft/teams.apps";
-import { CARD_CONTENT_TYPE, type CardMessage } from "./cards.js";
+import { CARD_CONTENT_TYPE, MESSAGE_LIMIT_BYTES, type CardMessage } from "./cards.js";
 import { failureOf, type Delivery, type RunOptions } from "./delivery.js";
 import { failureForLog } from "./logging.js";
 
@@ -98,7 +98,16 @@ export class TeamsMessenger {
       text: caption,
       attachments: [{ contentType: "image/png", contentUrl: `data:image/png;base64,${png.toString("base64")}`, name }],
     };
-    const sent = await guarded(this.delivery.run(threaded, () => this.app.send(threaded, activity as never), this.runOptions));
+    // An image Teams would refuse (over 40 KB counted in UTF-16) is announced in words instead of failing the digest.
+    const size = Buffer.byteLength(JSON.stringify(activity), "utf16le");
+    const sendable =
+      size <= MESSAGE_LIMIT_BYTES
+        ? activity
+        : {
+            type: "message",
+            text: `${caption}: this chart is too large for Teams to show in the thread (${Math.ceil(size / 1024)} KB, at most ${MESSAGE_LIMIT_BYTES / 1024} KB).`,
+          };
+    const sent = await guarded(this.delivery.run(threaded, () => this.app.send(threaded, sendable as never), this.runOptions));
     return { conversationId: threaded, id: sent.id };
   }
 

@@ -43,7 +43,8 @@ export function splitTaskList(list: TaskList, currency: string, locale: string):
   return splitWhileFits(
     list.tasks,
     (candidate) =>
-      cardBytes(taskListCard(list, candidate, { part: 99, parts: 99 }, currency, locale).card) <= CARD_BUDGET_BYTES - NOTICE_ALLOWANCE_BYTES,
+      cardBytes(taskListCard(list, candidate, { part: 99, parts: 99 }, currency, locale).card) <=
+      CARD_BUDGET_BYTES - NOTICE_ALLOWANCE_BYTES,
   );
 }
 
