@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "@microsoft/teams.apps";
 import type { TeamsMessenger } from "../../src/bot/teams/app.js";
+import { VERBS } from "../../src/bot/teams/cards.js";
 import { teamsDigestPublisher, teamsTaskPublisher } from "../../src/bot/teams/publisher.js";
 import type { Database } from "../../src/db/database.js";
 import { calendarDate as d } from "../../src/domain/calendarDate.js";
@@ -16,7 +17,7 @@ import { BotConnectorStandIn, type ConnectorCall } from "../helpers/botConnector
 import { seedBlockProposals } from "../helpers/committeeFixtures.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { heavyCustomerName, importHeavyCustomers } from "../helpers/heavyTasks.js";
-import { installActivity, personalChat, sendActivity, startTeamsBot, type Member } from "../helpers/teamsRequests.js";
+import { executeActivity, installActivity, personalChat, sendActivity, startTeamsBot, type Member } from "../helpers/teamsRequests.js";
 
 afterAll(dropTestSchemas);
 
@@ -94,6 +95,36 @@ describe.each(targets)("Teams messages under 40 KB counted in UTF-16 on $name", 
       expect(JSON.stringify(holding[0]?.body)).toContain("Électricité Générale 🏗️");
     }
     expect(heavyCustomerName(1)).toMatch(/🏗️/);
+  });
+
+  it("an outcome on a task of the second card refreshes that card only: its other tasks, the notice, under 40 KB", async () => {
+    const posts = connector.accepted().filter((c) => c.conversationId === personalChat(SOPHIE).id && cardsOf(c).length > 0);
+    const second = posts[1];
+    const text = JSON.stringify(second?.body);
+    const held = [...text.matchAll(/\(H(\d+)\)/g)].map((m) => m[0]);
+    expect(held.length).toBeGreaterThan(1);
+    const noAnswer = [...text.matchAll(/"title":"No answer \/ voicemail","verb":"task\.outcome","data":(\{[^}]*\})/g)][0]?.[1];
+    expect(noAnswer).toBeDefined();
+    const answer = await sendActivity(
+      port,
+      executeActivity(
+        connector.url,
+        SOPHIE,
+        personalChat(SOPHIE),
+        String(second?.body.id ?? "1"),
+        VERBS.outcome,
+        JSON.parse(noAnswer ?? "{}"),
+      ),
+    );
+    expect(answer.body).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.card.adaptive" });
+    const refreshed = JSON.stringify(answer.body?.value);
+    expect(Buffer.byteLength(JSON.stringify(answer.body), "utf16le")).toBeLessThanOrEqual(TEAMS_LIMIT);
+    expect(adaptiveCardProblems(answer.body?.value).problems).toEqual([]);
+    expect(refreshed).toContain("No answer / voicemail — recorded.");
+    // The same tasks as the clicked card (the one just recorded may have left today's list), none of another card's.
+    const shown = [...refreshed.matchAll(/\(H(\d+)\)/g)].map((m) => m[0]);
+    expect(shown.length).toBeGreaterThanOrEqual(held.length - 1);
+    expect(shown.filter((h) => !held.includes(h))).toEqual([]);
   });
 
   it("the digest's 300 actions with accented, emoji-heavy names and reasons go out in cards each under 40 KB in UTF-16", async () => {

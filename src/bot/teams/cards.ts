@@ -302,7 +302,8 @@ export function taskListCard(
       items.push(text("✅ done", { color: "Good", spacing: "None" }));
     } else {
       // Input ids are unique in a card: each task's form fields carry its index, which its data names (f).
-      const data = { c: t.customerId, l: t.levelId ?? t.kind, ch: t.channel ?? "PHONE", f: index };
+      // k: the customers this card holds, so that the card refreshed after an outcome shows the same tasks.
+      const data = { c: t.customerId, l: t.levelId ?? t.kind, ch: t.channel ?? "PHONE", f: index, k: tasks.map((x) => x.customerId) };
       const outcomes = (Object.keys(TASK_OUTCOMES) as TaskOutcome[]).map((o) => execute(TASK_OUTCOMES[o], VERBS.outcome, { ...data, o }));
       items.push({
         type: "ActionSet",

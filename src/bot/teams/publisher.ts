@@ -54,14 +54,26 @@ export function taskListCards(list: TaskList, currency: string, locale: string):
   return parts.map((tasks, i) => taskListCard(list, tasks, { part: i + 1, parts: parts.length }, currency, locale));
 }
 
-/** The card holding the task `doneKey`, as the list stands now, the task marked done and `notice` at its top. */
-export function taskListCardWith(list: TaskList, currency: string, locale: string, doneKey: string, notice: string): CardMessage {
+/**
+ * The card holding the task `doneKey`, as the list stands now, the task marked done and `notice` at its top:
+ * the tasks of the customers the clicked card held (`held`), else the part of today's split holding the task.
+ */
+export function taskListCardWith(
+  list: TaskList,
+  currency: string,
+  locale: string,
+  doneKey: string,
+  notice: string,
+  held?: readonly number[],
+): CardMessage {
   const parts = splitTaskList(list, currency, locale);
   const index = Math.max(
     0,
     parts.findIndex((tasks) => tasks.some((t) => taskKey(t.customerId, t.levelId ?? t.kind) === doneKey)),
   );
-  return taskListCard(list, parts[index] ?? [], { part: index + 1, parts: parts.length }, currency, locale, new Set([doneKey]), notice);
+  const ids = new Set(held);
+  const tasks = held ? list.tasks.filter((t) => ids.has(t.customerId)) : (parts[index] ?? []);
+  return taskListCard(list, tasks, { part: index + 1, parts: parts.length }, currency, locale, new Set([doneKey]), notice);
 }
 
 /**

@@ -51,10 +51,16 @@ export async function digestPart(
 }
 
 /** The collector's card holding the task just recorded, as the list stands now, with what was recorded at the top. */
-export async function taskCard(t: TeamsContext, personId: number, doneKey: string, notice: string): Promise<AdaptiveCard> {
+export async function taskCard(
+  t: TeamsContext,
+  personId: number,
+  doneKey: string,
+  notice: string,
+  held?: readonly number[],
+): Promise<AdaptiveCard> {
   const { settings, asOf } = await today(t);
   const list = await collectorTasks(t.db, t.policy, asOf, personId);
-  return taskListCardWith(list, settings.currency, settings.locale, doneKey, notice).card;
+  return taskListCardWith(list, settings.currency, settings.locale, doneKey, notice, held).card;
 }
 
 export async function customerName(t: TeamsContext, customerId: number): Promise<string> {

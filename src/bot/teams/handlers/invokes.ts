@@ -81,6 +81,12 @@ async function refreshDigest(t: TeamsContext, a: Inbound): Promise<CardActionAns
   return part ? cardResponse(part.card.card) : messageResponse("This digest is no longer tracked.");
 }
 
+/** The customers a task card held (its buttons carry them), when the card says; cards sent before say nothing. */
+function heldCustomers(data: Record<string, unknown>): number[] | undefined {
+  const k = data.k;
+  return Array.isArray(k) && k.every((id) => Number.isInteger(id)) ? (k as number[]) : undefined;
+}
+
 async function taskOutcome(t: TeamsContext, a: Inbound, data: Record<string, unknown>): Promise<CardActionAnswer> {
   const person = await authorize(t, a, "read-accounts"); // whose task it is: the use case says
   const customerId = Number(data.c);
@@ -94,7 +100,13 @@ async function taskOutcome(t: TeamsContext, a: Inbound, data: Record<string, unk
   );
   const hint = data.o === "dispute" ? " Now say which invoice and why: dispute INVOICE reason — dunning on it pauses." : "";
   return cardResponse(
-    await taskCard(t, person.id, taskKey(customerId, level), md`${await customerName(t, customerId)}: ${label} — recorded.` + hint),
+    await taskCard(
+      t,
+      person.id,
+      taskKey(customerId, level),
+      md`${await customerName(t, customerId)}: ${label} — recorded.` + hint,
+      heldCustomers(data),
+    ),
   );
 }
 
@@ -120,6 +132,7 @@ async function taskPromise(t: TeamsContext, a: Inbound, data: Record<string, unk
       person.id,
       taskKey(customerId, level),
       md`${await customerName(t, customerId)}: promise of ${field("amount")} by ${form.date} — recorded.`,
+      heldCustomers(data),
     ),
   );
 }
