@@ -34,6 +34,15 @@ export function decisionSummary(result: VoteResult): string | null {
   return `Decision on #${result.actionId}: ${words}.`;
 }
 
+/**
+ * The private answer to a click that repeats a vote on file: "You already approved this on 30/11/2026." (the
+ * day in the company's time zone and locale). One sentence for both chat platforms.
+ */
+export function alreadyVotedText(previous: NonNullable<VoteResult["previousVote"]>, locale: string, timeZone: string): string {
+  const on = new Intl.DateTimeFormat(locale, { timeZone, day: "2-digit", month: "2-digit", year: "numeric" }).format(previous.at);
+  return `You already ${previous.decision === "APPROVE" ? "approved" : "rejected"} this on ${on}.`;
+}
+
 type Tx = Prisma.TransactionClient;
 
 export async function recordVote(

@@ -6,6 +6,8 @@
 //   and a retry that finds the record skips the post.
 // Slack's refusals are sorted once (slackJobError): rate limits come back after Slack's Retry-After, refusals
 // that no retry can fix fail the job at once (the admins are told), anything else is retried with backoff.
+import { failedJobNotice } from "../messages.js";
+import { chatIdentitiesWithRole } from "../../services/people.js";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { ErrorCode, WebClient } from "@slack/web-api";
@@ -251,17 +253,9 @@ export function slackJobHandlers(deps: SlackJobDeps): Record<string, JobHandler>
 export function slackAdminNotifier(client: WebClient, db: Database, logger?: Logger): (job: JobRecord, reason: string) => Promise<void> {
   const direct = jobClient(client);
   return async (job, reason) => {
-    // Filtered here, not in SQL: Prisma's `has` on an enum array is sent as a malformed literal through the
-    // driver adapters ("malformed array literal"), on PGlite and PostgreSQL alike.
-    const people = await db.prisma.person.findMany({
-      where: { active: true },
-      include: { identities: { where: { platform: "SLACK" } } },
-      orderBy: { id: "asc" },
-    });
-    const admins = people.filter((p) => p.roles.includes("ADMIN"));
-    const text = plainText(`An effect failed for good: ${job.kind} #${job.id}: ${reason}. Fix the cause, then: ccbot jobs retry ${job.id}`);
+    const text = plainText(failedJobNotice(job, reason));
     let told = 0;
-    for (const identity of admins.flatMap((a) => a.identities)) {
+    for (const identity of await chatIdentitiesWithRole(db, "SLACK", "ADMIN")) {
       try {
         await sendDirectMessage(direct, identity.externalId, { text });
         told++;

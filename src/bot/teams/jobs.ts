@@ -8,6 +8,8 @@
 // a retry finds it and does not post again. Teams is called through the messenger's job mode: a Retry-After or
 // backoff longer than a couple of seconds is not slept in the worker but handed back to the queue
 // (RetryLaterError), and a refusal (401, 403, 404, a malformed card) fails the job at once (PermanentJobError).
+import { failedJobNotice } from "../messages.js";
+import { chatIdentitiesWithRole } from "../../services/people.js";
 import { z } from "zod";
 import type { Database } from "../../db/database.js";
 import type { Policy } from "../../domain/policy.js";
@@ -184,15 +186,8 @@ export function teamsJobHandlers(deps: TeamsJobDeps): Record<string, JobHandler>
 export function teamsAdminNotifier(messenger: TeamsMessenger, db: Database, logger?: Logger) {
   const send = messenger.forJobs();
   return async (job: JobRecord, reason: string): Promise<void> => {
-    // (Filtered here: Prisma's `has` on an enum list fails through the driver adapters.)
-    const admins = (
-      await db.prisma.chatIdentity.findMany({
-        where: { platform: "TEAMS", person: { active: true } },
-        include: { person: true },
-        orderBy: { id: "asc" },
-      })
-    ).filter((i) => i.person.roles.includes("ADMIN"));
-    const text = md`An effect failed for good: ${job.kind} #${job.id.toString()}: ${reason}. Fix the cause, then: ccbot jobs retry ${job.id.toString()}`;
+    const admins = await chatIdentitiesWithRole(db, "TEAMS", "ADMIN");
+    const text = inert(failedJobNotice(job, reason));
     let told = 0;
     for (const admin of admins) {
       const ref = await personalConversation(db, admin.externalId, messenger.tenants);

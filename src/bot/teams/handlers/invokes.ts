@@ -6,7 +6,7 @@ import { AppError } from "../../../errors.js";
 import { readPromiseForm, recordPromiseFromCall, recordTaskOutcome } from "../../../usecases/contacts.js";
 import { readDisputeForm } from "../../../usecases/disputes.js";
 import { enqueue } from "../../../jobs/queue.js";
-import { commentOnAction, decisionSummary, recordVote, type VoteResult } from "../../../usecases/votes.js";
+import { alreadyVotedText, commentOnAction, decisionSummary, recordVote, type VoteResult } from "../../../usecases/votes.js";
 import { evidenceFile, evidenceFileName } from "../../../documents/evidence.js";
 import { STALE_ACTION_BUTTON, STALE_TASK_BUTTON, UNKNOWN_BUTTON } from "../../messages.js";
 import {
@@ -33,13 +33,7 @@ export type CardActionAnswer = ReturnType<typeof cardResponse> | ReturnType<type
 /** "You already approved this on 30/11/2026.": a repeated click, answered to the clicker only. */
 async function alreadyVoted(t: TeamsContext, previous: NonNullable<VoteResult["previousVote"]>): Promise<string> {
   const { settings } = await today(t);
-  const on = new Intl.DateTimeFormat(settings.locale, {
-    timeZone: settings.timeZone,
-    day: "2-digit",
-    month: "2-digit",
-    year: "numeric",
-  }).format(previous.at);
-  return `You already ${previous.decision === "APPROVE" ? "approved" : "rejected"} this on ${on}.`;
+  return alreadyVotedText(previous, settings.locale, settings.timeZone);
 }
 
 /**

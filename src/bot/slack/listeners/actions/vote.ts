@@ -6,27 +6,20 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { loadSettings } from "../../../../db/settings.js";
 import type { Decision } from "../../../../domain/approvals.js";
-import { calendarDateAt } from "../../../../domain/calendarDate.js";
 import { AppError } from "../../../../errors.js";
-import { decisionSummary, recordVote, type VoteResult } from "../../../../usecases/votes.js";
+import { alreadyVotedText, decisionSummary, recordVote, type VoteResult } from "../../../../usecases/votes.js";
 import { STALE_ACTION_BUTTON } from "../../../messages.js";
 import { errorBlocks, infoBlocks } from "../../blocks.js";
 import { afterAck, BUSY, userMessage, type ListenerDeps } from "../../deps.js";
 import { answerPrivately, publishHome } from "../../effects.js";
 import { personIn } from "../../trust.js";
 
-/** "30/11/2026": the day an instant falls on in the company's time zone. */
-function dayOf(instant: Date, timeZone: string): string {
-  const [y, m, d] = calendarDateAt(instant, timeZone).split("-");
-  return `${d}/${m}/${y}`;
-}
-
 /** The private answer to a vote: recorded (and what is still needed, or the decision), or already on file. */
-export function voteAnswer(result: VoteResult, decision: Decision, timeZone: string): string {
+export function voteAnswer(result: VoteResult, decision: Decision, settings: { locale: string; timeZone: string }): string {
   if (!result.recorded) {
     const previous = result.previousVote;
     if (!previous) return `Your vote on #${result.actionId} was already recorded.`;
-    return `You already ${previous.decision === "APPROVE" ? "approved" : "rejected"} this on ${dayOf(previous.at, timeZone)}.`;
+    return alreadyVotedText(previous, settings.locale, settings.timeZone);
   }
   const yours = `Your ${decision === "APPROVE" ? "approval" : "rejection"} of #${result.actionId} is recorded.`;
   const decided = decisionSummary(result);
@@ -50,9 +43,9 @@ export function voteButton(deps: ListenerDeps, decision: Decision) {
           const actionId = Number((action as { value?: string }).value);
           if (!Number.isInteger(actionId)) throw new AppError("input.invalid", STALE_ACTION_BUTTON);
           const result = await recordVote(db, policy, { personId: person.id, origin: "SLACK" }, { actionId, decision }, now());
-          // The company's time zone dates a vote already on file; a new vote needs no extra query.
-          const timeZone = result.previousVote ? (await db.withConnection(loadSettings)).timeZone : "UTC";
-          answer = { text: voteAnswer(result, decision, timeZone), failed: false };
+          // The company's time zone and locale date a vote already on file; a new vote needs no extra query.
+          const settings = result.previousVote ? await db.withConnection(loadSettings) : { locale: "en-GB", timeZone: "UTC" };
+          answer = { text: voteAnswer(result, decision, settings), failed: false };
         } catch (error) {
           answer = { text: userMessage(error, logger), failed: true };
         }
