@@ -7,14 +7,12 @@
 // Slack's refusals are sorted once (slackJobError): rate limits come back after Slack's Retry-After, refusals
 // that no retry can fix fail the job at once (the admins are told), anything else is retried with backoff.
 import { failedJobNotice } from "../messages.js";
+import { issuedLetter } from "../../services/issuedLetter.js";
 import { chatIdentitiesWithRole } from "../../services/people.js";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { ErrorCode, WebClient } from "@slack/web-api";
 import type { Database } from "../../db/database.js";
-import { loadSettings } from "../../db/settings.js";
-import { formatMoney } from "../../domain/money.js";
 import type { Policy } from "../../domain/policy.js";
+import { AppError } from "../../errors.js";
 import { describeFailure, PermanentJobError, RetryLaterError, type JobHandler, type JobRecord } from "../../jobs/queue.js";
 import { digestPartView, NOT_POSTED, WEEKLY_DIGEST, type PostedRef } from "../../jobs/weeklyDigest.js";
 import type { Logger } from "../../log.js";
@@ -205,34 +203,19 @@ export function slackJobHandlers(deps: SlackJobDeps): Record<string, JobHandler>
   const postLetter: JobHandler = async (job, { logger }) => {
     const actionId = actionIdOf(job);
     if (await postedBy(db, job)) return logger.info({ actionId }, "letter already in the thread");
-    const entry = await db.prisma.historyEntry.findFirst({
-      where: { actionId, kind: "document.formal_notice" },
-      orderBy: { id: "asc" },
-      include: { customer: true },
-    });
-    if (!entry) throw new PermanentJobError(`no formal notice was issued for action #${actionId} (no document.formal_notice entry)`);
-    const data = entry.data as { pdfFile?: string; sha256?: string; total?: string; deadline?: string };
-    if (!data.pdfFile) throw new PermanentJobError(`history entry #${entry.id} names no PDF file`);
-    let pdf: Buffer;
+    // The letter as its job issued it (services/issuedLetter.ts, shared with Teams); one that cannot be read back
+    // will not become readable by retrying.
+    let letter: Awaited<ReturnType<typeof issuedLetter>>;
     try {
-      pdf = await readFile(data.pdfFile);
+      letter = await issuedLetter(db, actionId);
     } catch (error) {
-      throw new PermanentJobError(
-        `the letter's PDF of history entry #${entry.id} cannot be read (${(error as { code?: string }).code ?? "error"}): check DOCUMENTS_DIR`,
-      );
+      if (error instanceof AppError) throw new PermanentJobError(error.message, { cause: error });
+      throw error;
     }
     const thread = await threadOf(db, actionId);
     if (!thread) return logger.info({ actionId }, "no posted digest shows the action: no thread for the letter");
-    const settings = await db.withConnection(loadSettings);
-    const customer = entry.customer?.name ?? "the customer";
-    const amount = data.total ? formatMoney(BigInt(data.total), settings.currency, settings.locale) : "the amount";
     const ts = await slackCall(() =>
-      uploadLetter(client, thread, {
-        filename: path.basename(data.pdfFile as string),
-        title: `Formal notice — ${customer}`,
-        pdf,
-        summary: `Formal notice to ${customer}: ${amount} claimed, deadline ${data.deadline ?? "as stated"}. PDF SHA-256 ${data.sha256 ?? "?"} (kept in the history).`,
-      }),
+      uploadLetter(client, thread, { filename: letter.filename, title: letter.title, pdf: letter.pdf, summary: letter.summary }),
     );
     await recordPost(db, job, { channel: thread.channel, ts });
     logger.info({ actionId }, "letter posted in the digest's thread");
