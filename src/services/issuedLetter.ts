@@ -8,7 +8,17 @@ import type { Database } from "../db/database.js";
 import { loadSettings } from "../db/settings.js";
 import { formatMoney } from "../domain/money.js";
 import { AppError } from "../errors.js";
-import type { DecisionDocument } from "./decisionDocuments.js";
+
+/** A letter a committee decision produced, as the chat adapters post it in the digest's thread. */
+export interface DecisionDocument {
+  filename: string;
+  title: string;
+  pdf: Buffer;
+  text: string;
+  sha256: string;
+  /** One line for the chat: what it is, how much, by when, and its fingerprint. */
+  summary: string;
+}
 
 const recorded = z.object({
   pdfFile: z.string().min(1),
