@@ -11,7 +11,7 @@
 //   in `ccbot jobs list` and reported through `onFailed` (the chat adapters tell the admins).
 import type { Database, Sql } from "../db/database.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { maskSecrets, type Logger } from "../log.js";
+import { safeError, type Logger } from "../log.js";
 import { WORKER } from "./claims.js";
 
 export interface JobRequest {
@@ -106,16 +106,16 @@ export function backoffMs(attempt: number, options: { baseMs?: number; capMs?: n
 
 /** Status, code and a short message: what may be stored and logged about a failure. */
 export function describeFailure(error: unknown): string {
-  const e = error as { name?: string; message?: string; code?: unknown; status?: unknown; statusCode?: unknown; data?: { error?: unknown } };
+  // The same reduction and masking as the logs (src/log.ts safeError): this text is stored, listed by
+  // `ccbot jobs list` and sent to the admins.
+  const e = safeError(error);
   const parts: string[] = [];
-  const status = e?.status ?? e?.statusCode;
-  if (status !== undefined) parts.push(`status ${String(status)}`);
-  if (typeof e?.code === "string" || typeof e?.code === "number") parts.push(`code ${String(e.code)}`);
-  if (typeof e?.data?.error === "string") parts.push(e.data.error);
-  // The same masking as the logs: this text is stored, listed by `ccbot jobs list` and sent to the admins.
-  const message = maskSecrets(e?.message ?? String(error));
+  if (e.status !== undefined) parts.push(`status ${String(e.status)}`);
+  if (e.code !== undefined) parts.push(`code ${String(e.code)}`);
+  if (typeof e.platformError === "string") parts.push(e.platformError);
+  const message = String(e.message ?? "");
   parts.push(message.length > 200 ? `${message.slice(0, 200)}…` : message);
-  return `${e?.name ?? "Error"}: ${parts.join(", ")}`;
+  return `${String(e.type ?? "Error")}: ${parts.join(", ")}`;
 }
 
 export interface WorkerOptions {
