@@ -12,7 +12,7 @@ import type { Database, Sql } from "../db/database.js";
 import { appendHistory, type HistoryChannel } from "../db/history.js";
 import { loadSettings, type CompanySettings } from "../db/settings.js";
 import { calendarDateAt, calendarDateToDb, calendarDateFromDb, parseCalendarDate, type CalendarDate } from "../domain/calendarDate.js";
-import { formatMinor, formatMoney, parseAmount } from "../domain/money.js";
+import { formatMoney, parseAmount } from "../domain/money.js";
 import { isTaskOutcome, TASK_OUTCOMES, type TaskOutcome } from "../domain/digest.js";
 import { NOT_REGISTERED } from "../domain/access.js";
 import { mayWorkTask, promiseAboveOpen, type OpenAmounts } from "../domain/taskWork.js";
@@ -440,7 +440,7 @@ async function recordPromiseIn(
     origin: actor.origin,
     channel: "PHONE",
     kind: "promise.recorded",
-    text: `Promise to pay ${formatMinor(input.amount)} ${customer.currency} by ${input.promisedDate}${input.note ? `: ${input.note}` : ""}${forWhom}`,
+    text: `Promise to pay ${formatMoney(input.amount, customer.currency, ctx.settings.locale)} by ${input.promisedDate}${input.note ? `: ${input.note}` : ""}${forWhom}`,
     invoiceIds: input.invoiceIds ?? [],
     data: {
       promiseId: promise.id,

@@ -4,7 +4,7 @@
 import type { Database } from "../db/database.js";
 import { appendHistory } from "../db/history.js";
 import { checkVoter, describeKind, tallyVotes, type Decision, type VoteOutcome, type Voter } from "../domain/approvals.js";
-import { formatMinor } from "../domain/money.js";
+import { formatMoney } from "../domain/money.js";
 import type { Role } from "../domain/parties.js";
 import type { ActionKind, Policy } from "../domain/policy.js";
 import type { Prisma } from "../generated/prisma/client.js";
@@ -204,8 +204,10 @@ async function applyAction(
     case "CREDIT_LIMIT_CHANGE": {
       if (!params.newCreditLimit) throw new AppError("conflict", `Action #${action.id} has no new credit limit.`);
       const limit = BigInt(params.newCreditLimit);
-      await tx.customer.update({ where: { id: action.customerId }, data: { creditLimit: limit } });
-      return `credit limit set to ${formatMinor(limit)}`;
+      const customer = await tx.customer.update({ where: { id: action.customerId }, data: { creditLimit: limit } });
+      // An amount a person reads: with its currency, in the company's locale.
+      const company = await tx.companySettings.findUnique({ where: { id: 1 }, select: { locale: true } });
+      return `credit limit set to ${formatMoney(limit, customer.currency, company?.locale ?? "fr-FR")}`;
     }
     case "LITIGATION":
       await tx.invoice.updateMany({
