@@ -18,6 +18,10 @@ import { teamsAdminNotifier, teamsJobHandlers } from "./bot/teams/jobs.js";
 import { letterJobHandlers, webhookJobHandlers } from "./jobs/effects.js";
 import { JobWorker, type JobHandler, type JobRecord } from "./jobs/queue.js";
 import { teamsDigestPublisher, teamsTaskPublisher } from "./bot/teams/publisher.js";
+import { slackImportSummaryHandlers } from "./bot/slack/importSummary.js";
+import { teamsImportSummaryHandlers } from "./bot/teams/importSummary.js";
+import { importInboxJobHandlers, startInboxPolling } from "./jobs/importInbox.js";
+import { ImportInbox, type AnnouncePlatform } from "./import/inbox.js";
 
 const log = createLogger();
 try {
@@ -59,6 +63,7 @@ try {
       log.info({ team: workspace.teamId }, "Slack workspace verified");
       Object.assign(jobHandlers, slackJobHandlers({ client: app.client, db, policy, logger: log }));
       failureNotifiers.push(slackAdminNotifier(app.client, db, log));
+      Object.assign(jobHandlers, slackImportSummaryHandlers({ client: app.client, db, channel: slack.SLACK_DIGEST_CHANNEL }));
       await (slack.SLACK_MODE === "http" ? app.start(slack.SLACK_PORT) : app.start());
       stops.push(async () => {
         await app.stop();
@@ -89,6 +94,7 @@ try {
       stops.push(() => app.stop());
       Object.assign(jobHandlers, teamsJobHandlers({ messenger, db, policy, logger: log }));
       failureNotifiers.push(teamsAdminNotifier(messenger, db, log));
+      Object.assign(jobHandlers, teamsImportSummaryHandlers({ messenger, db, configured: teams.TEAMS_DIGEST_CONVERSATION }));
       log.info({ port: teams.TEAMS_PORT, endpoint: "/api/messages" }, "Teams bot running: credit, dispute, approvals");
       await scheduleWeeklyDigest(
         { db, policy, publisher: teamsDigestPublisher(messenger, db, teams.TEAMS_DIGEST_CONVERSATION), logger: log },
@@ -100,6 +106,16 @@ try {
         teams.TASKS_CRON,
       );
       log.info({ platform: "teams", cron: teams.TASKS_CRON }, "collectors' daily tasks scheduled");
+    }
+
+    // The import inbox (IMPORT_INBOX): files dropped there are claimed by one process and imported by a job.
+    if (env.IMPORT_INBOX) {
+      const platforms: AnnouncePlatform[] = [...(slack ? (["slack"] as const) : []), ...(teams ? (["teams"] as const) : [])];
+      await new ImportInbox(env.IMPORT_INBOX, db, log).prepare();
+      Object.assign(jobHandlers, importInboxJobHandlers({ dir: env.IMPORT_INBOX, policy, platforms }));
+      const polling = startInboxPolling({ dir: env.IMPORT_INBOX, db, logger: log, everyMs: env.IMPORT_INBOX_POLL_SECONDS * 1000 });
+      stops.unshift(() => polling.stop());
+      log.info({ everySeconds: env.IMPORT_INBOX_POLL_SECONDS }, "import inbox watched");
     }
 
     const worker = new JobWorker({

@@ -29,6 +29,10 @@ const schema = z.object({
     }),
   /** Where letters approved in the committee are written (PDF and text), besides being attached in the chat. */
   DOCUMENTS_DIR: z.string().min(1).default("data/documents"),
+  /** A folder watched by the bot: files dropped there are imported by themselves (src/import/inbox.ts); unset: none. */
+  IMPORT_INBOX: z.string().min(1).optional(),
+  /** How often the bot looks into IMPORT_INBOX, in seconds; a file is read once two looks find it unchanged. */
+  IMPORT_INBOX_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
 });
 
 export type Env = z.infer<typeof schema>;

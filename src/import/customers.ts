@@ -46,6 +46,7 @@ const UPDATABLE: ReadonlyArray<{ column: Column; field: string }> = [
 
 export const customersImporter: Importer = {
   kind: "customers",
+  columns: COLUMNS,
   quoted: true,
   async run(context, source): Promise<Record<string, Counts>> {
     const { sql, settings, rejections } = context;

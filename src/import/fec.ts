@@ -54,6 +54,7 @@ const REVENUE_ACCOUNT = /^(70|4457)/;
 
 export const fecImporter: Importer = {
   kind: "fec",
+  columns: COLUMNS,
   quoted: false,
   async run(context, source): Promise<Record<string, Counts>> {
     const { sql, settings, rejections } = context;

@@ -30,6 +30,7 @@ const TYPES: Record<string, "INVOICE" | "CREDIT_NOTE"> = {
 
 export const invoicesImporter: Importer = {
   kind: "invoices",
+  columns: COLUMNS,
   quoted: true,
   async run(context, source): Promise<Record<string, Counts>> {
     const { sql, settings, rejections } = context;

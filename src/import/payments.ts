@@ -20,6 +20,7 @@ const COLUMNS = [
 
 export const paymentsImporter: Importer = {
   kind: "payments",
+  columns: COLUMNS,
   quoted: true,
   async run(context, source): Promise<Record<string, Counts>> {
     const { sql, settings, rejections } = context;

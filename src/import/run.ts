@@ -4,6 +4,7 @@ import type { Database, Sql } from "../db/database.js";
 import { loadSettings, type CompanySettings } from "../db/settings.js";
 import { defaultPolicy, type Policy } from "../domain/policy.js";
 import { AppError } from "../errors.js";
+import type { ColumnSpec } from "./columns.js";
 import { decideEncoding, scanFile, type EncodingOption } from "./scan.js";
 import { openDelimitedFile, SourceLineError, type RowSource, type SourceRow } from "./source.js";
 
@@ -93,6 +94,8 @@ export interface ImportContext {
 
 export interface Importer {
   kind: string;
+  /** The columns it reads (names and aliases): how the import inbox tells a file's kind from its header. */
+  columns: ReadonlyArray<ColumnSpec>;
   /** False for FEC files, which are never quoted. */
   quoted: boolean;
   run(context: ImportContext, source: RowSource): Promise<Record<string, Counts>>;

@@ -45,6 +45,7 @@ const plain = (text: string) =>
 
 export const stepsImporter: Importer = {
   kind: "steps",
+  columns: COLUMNS,
   quoted: true,
   async run(context, source): Promise<Record<string, Counts>> {
     const { sql, settings, rejections, policy } = context;

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import path from "node:path";
 import { readEnv } from "../../config/env.js";
 import { loadPolicy } from "../../config/policyFile.js";
 import { AppError } from "../../errors.js";
@@ -6,6 +7,19 @@ import { IMPORTERS, ImportRejectedError, runImport, type ImportKind, type Import
 import { ENCODING_OPTIONS, type EncodingOption } from "../../import/scan.js";
 import { visibleCell, visibleLines } from "../../domain/text.js";
 import { integer, print, printJson, table, type CommandContext } from "../io.js";
+import { randomBytes } from "node:crypto";
+import type { Database } from "../../db/database.js";
+import { loadSettings } from "../../db/settings.js";
+import {
+  announcementJobs,
+  errorsText,
+  importedOutcome,
+  rejectedOutcome,
+  summaryText,
+  type AnnouncePlatform,
+  type FileOutcome,
+} from "../../import/inbox.js";
+import { enqueue } from "../../jobs/queue.js";
 
 export const IMPORT_HELP = `Usage: ccbot import customers|invoices|payments|fec|steps FILE [--encoding auto|utf-8|iso-8859-15|windows-1252] [--json]
 
@@ -13,7 +27,9 @@ Imports one file, all or nothing: if any line is wrong, nothing is written and e
 with its number and the reason. Importing the same file again changes nothing; changed rows are updated.
 \`steps\` brings past dunning steps (customer or invoice, level, channel, date, who) into the history, each at
 its own date; the levels are those of the customer's segment in the policy (POLICY_FILE).
-Column names and formats: docs/import-formats.md.`;
+Column names and formats: docs/import-formats.md.
+When the bot is configured (SLACK_BOT_TOKEN or TEAMS_APP_ID set), the running bot posts the import's summary in
+the committee channel, and a rejected file's wrong lines to the admins.`;
 
 export async function importCommand(context: CommandContext, args: string[], options: { encoding?: string }): Promise<number> {
   const [kind, file, ...extra] = args;
@@ -40,6 +56,9 @@ export async function importCommand(context: CommandContext, args: string[], opt
     });
   } catch (error) {
     if (showProgress) io.stderr.write("\r\u001b[K");
+    if (error instanceof ImportRejectedError || (error instanceof AppError && error.code.startsWith("input."))) {
+      await announce(db, io.env, (locale) => rejectedOutcome(path.basename(file), kind as ImportKind, error, locale));
+    }
     if (error instanceof ImportRejectedError) {
       if (context.json || !io.interactive) {
         printJson(io, {
@@ -61,6 +80,8 @@ export async function importCommand(context: CommandContext, args: string[], opt
     throw error;
   }
   if (showProgress) io.stderr.write("\r\u001b[K");
+  const imported = summary;
+  await announce(db, io.env, (locale) => importedOutcome(imported, kind as ImportKind, locale));
   if (context.json || !io.interactive) {
     printJson(io, { status: "imported", ...summary });
   } else {
@@ -84,6 +105,27 @@ export async function importCommand(context: CommandContext, args: string[], opt
     for (const note of summary.notes) print(io.stdout, `note: ${visibleCell(note)}`);
   }
   return 0;
+}
+
+/** The chat platforms a running bot would post to: those configured in the same environment. */
+export function configuredPlatforms(env: NodeJS.ProcessEnv): AnnouncePlatform[] {
+  return [...(env.SLACK_BOT_TOKEN ? (["slack"] as const) : []), ...(env.TEAMS_APP_ID ? (["teams"] as const) : [])];
+}
+
+/**
+ * When the bot is configured, the same summary as the import inbox's: jobs the running bot's worker posts (the
+ * committee channel; a rejected file's wrong lines to the admins). Nothing when no chat platform is configured.
+ */
+async function announce(db: Database, env: NodeJS.ProcessEnv, outcomeFor: (locale: string) => FileOutcome): Promise<void> {
+  const platforms = configuredPlatforms(env);
+  if (platforms.length === 0) return;
+  const settings = await db.withConnection(loadSettings);
+  const outcome = outcomeFor(settings.locale);
+  const origin = "ccbot import";
+  const key = `cli:${new Date().toISOString()}-${randomBytes(4).toString("hex")}`;
+  await db.transaction((sql) =>
+    enqueue(sql, announcementJobs(key, platforms, summaryText(origin, [outcome]), errorsText(origin, [outcome]))),
+  );
 }
 
 export function progressLine(p: ImportProgress): string {
