@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so `npx ccbot` needs no build step.
-import { register } from "tsx/esm/api";
+// `ccbot`: the compiled CLI (dist/, built at install) when up to date, else the sources through tsx (bin/launch.js).
+import { launch } from "./launch.js";
 
-register();
-await import("../src/cli/ccbot.ts");
+await launch("cli/ccbot");

@@ -1,20 +1,26 @@
 // `ccbot`: the command line of credit-committee-bot. Every command works on the database of DATABASE_URL
 // (unset: the embedded database in ./data/pglite), migrating it first if needed.
 import { parseArgs } from "node:util";
-import { readEnv } from "../config/env.js";
-import { openDatabase, type Database } from "../db/database.js";
-import { migrate } from "../db/migrate.js";
+import type { Database } from "../db/database.js";
 import { AppError, exitCodeFor } from "../errors.js";
-import { HISTORY_HELP, historyCommand } from "./commands/historyCommand.js";
-import { IMPORT_HELP, importCommand } from "./commands/importCommand.js";
-import { JOBS_HELP, jobsCommand } from "./commands/jobsCommand.js";
-import { LETTER_HELP, letterCommand } from "./commands/letterCommand.js";
-import { PEOPLE_HELP, peopleCommand } from "./commands/peopleCommand.js";
-import { REPORT_HELP, reportCommand } from "./commands/reportCommand.js";
-import { SETTINGS_HELP, settingsCommand } from "./commands/settingsCommand.js";
-import { WEBHOOKS_HELP, webhooksCommand } from "./commands/webhooksCommand.js";
 import { visibleLines } from "../domain/text.js";
 import { print, printJson, type CliIO, type CommandContext } from "./io.js";
+
+// The commands, the database and the configuration are loaded when a command needs them, not at start:
+// `ccbot --help` must not wait for the database drivers, Prisma, the PDF library (npm run bench, cold start).
+const load = {
+  env: () => import("../config/env.js"),
+  database: () => import("../db/database.js"),
+  migrate: () => import("../db/migrate.js"),
+  history: () => import("./commands/historyCommand.js"),
+  import: () => import("./commands/importCommand.js"),
+  jobs: () => import("./commands/jobsCommand.js"),
+  letter: () => import("./commands/letterCommand.js"),
+  people: () => import("./commands/peopleCommand.js"),
+  report: () => import("./commands/reportCommand.js"),
+  settings: () => import("./commands/settingsCommand.js"),
+  webhooks: () => import("./commands/webhooksCommand.js"),
+};
 
 export const HELP = `ccbot: the credit committee's command line
 
@@ -38,16 +44,19 @@ Database: DATABASE_URL (unset = embedded database in ./data/pglite; postgresql:/
 Exit codes: 0 done, 1 input rejected (nothing written), 2 wrong usage, 3 failure (database, configuration).
 Run "ccbot COMMAND --help" for a command's options.`;
 
-const COMMAND_HELP: Record<string, string> = {
-  migrate: "Usage: ccbot migrate\n\nApplies the pending database migrations (safe to run from several processes at once).",
-  import: IMPORT_HELP,
-  settings: SETTINGS_HELP,
-  people: PEOPLE_HELP,
-  history: HISTORY_HELP,
-  report: REPORT_HELP,
-  jobs: JOBS_HELP,
-  letter: LETTER_HELP,
-  webhooks: WEBHOOKS_HELP,
+const MIGRATE_HELP = "Usage: ccbot migrate\n\nApplies the pending database migrations (safe to run from several processes at once).";
+
+/** A command's --help, from its module (loaded for it alone). */
+const COMMAND_HELP: Record<string, () => Promise<string>> = {
+  migrate: async () => MIGRATE_HELP,
+  import: async () => (await load.import()).IMPORT_HELP,
+  settings: async () => (await load.settings()).SETTINGS_HELP,
+  people: async () => (await load.people()).PEOPLE_HELP,
+  history: async () => (await load.history()).HISTORY_HELP,
+  report: async () => (await load.report()).REPORT_HELP,
+  jobs: async () => (await load.jobs()).JOBS_HELP,
+  letter: async () => (await load.letter()).LETTER_HELP,
+  webhooks: async () => (await load.webhooks()).WEBHOOKS_HELP,
 };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -85,17 +94,19 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (values.help) {
       const help = COMMAND_HELP[command];
       if (!help) throw new AppError("input.usage", `Unknown command "${command}".\n\n${HELP}`);
-      print(io.stdout, help);
+      print(io.stdout, await help());
       return 0;
     }
-    const env = readEnv(io.env);
+    const env = (await load.env()).readEnv(io.env);
     const context: CommandContext = {
       io,
       json: values.json ?? false,
       async database() {
         if (!db) {
-          db = await openDatabase(env.DATABASE_URL);
-          await migrate(db, { onApplied: (name) => io.interactive && print(io.stderr, `Applied migration ${name}`) });
+          db = await (await load.database()).openDatabase(env.DATABASE_URL);
+          await (
+            await load.migrate()
+          ).migrate(db, { onApplied: (name) => io.interactive && print(io.stderr, `Applied migration ${name}`) });
         }
         return db;
       },
@@ -104,21 +115,21 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       case "migrate":
         return await migrateCommand(context, args);
       case "import":
-        return await importCommand(context, args, values);
+        return await (await load.import()).importCommand(context, args, values);
       case "settings":
-        return await settingsCommand(context, args);
+        return await (await load.settings()).settingsCommand(context, args);
       case "people":
-        return await peopleCommand(context, args, values);
+        return await (await load.people()).peopleCommand(context, args, values);
       case "history":
-        return await historyCommand(context, args, values);
+        return await (await load.history()).historyCommand(context, args, values);
       case "report":
-        return await reportCommand(context, args, { ...values, asOf: values["as-of"] });
+        return await (await load.report()).reportCommand(context, args, { ...values, asOf: values["as-of"] });
       case "letter":
-        return await letterCommand(context, args, { asOf: values["as-of"], output: values.output });
+        return await (await load.letter()).letterCommand(context, args, { asOf: values["as-of"], output: values.output });
       case "jobs":
-        return await jobsCommand(context, args, values);
+        return await (await load.jobs()).jobsCommand(context, args, values);
       case "webhooks":
-        return await webhooksCommand(context, args, values);
+        return await (await load.webhooks()).webhooksCommand(context, args, values);
       default:
         throw new AppError("input.usage", `Unknown command "${command}".\n\n${HELP}`);
     }
@@ -130,11 +141,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function migrateCommand(context: CommandContext, args: string[]): Promise<number> {
-  if (args.length > 0) throw new AppError("input.usage", COMMAND_HELP.migrate ?? "");
-  const env = readEnv(context.io.env);
-  const db = await openDatabase(env.DATABASE_URL);
+  if (args.length > 0) throw new AppError("input.usage", MIGRATE_HELP);
+  const env = (await load.env()).readEnv(context.io.env);
+  const db = await (await load.database()).openDatabase(env.DATABASE_URL);
   try {
-    const report = await migrate(db, { onApplied: (name) => context.io.interactive && print(context.io.stderr, `Applied ${name}`) });
+    const report = await (
+      await load.migrate()
+    ).migrate(db, { onApplied: (name) => context.io.interactive && print(context.io.stderr, `Applied ${name}`) });
     if (context.json || !context.io.interactive) printJson(context.io, { database: db.kind, location: db.location, ...report });
     else
       print(
