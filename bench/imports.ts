@@ -255,4 +255,6 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 out("");
-out("Target: >= 100,000 lines/s on PostgreSQL; peak memory about the same for both file sizes; the invoices import within 1.5x of the hand-written SQL.");
+out(
+  "Target: >= 100,000 lines/s on PostgreSQL; peak memory about the same for both file sizes; the invoices import within 1.5x of the hand-written SQL.",
+);
