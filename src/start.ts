@@ -18,12 +18,17 @@ import { teamsAdminNotifier, teamsJobHandlers } from "./bot/teams/jobs.js";
 import { letterJobHandlers, webhookJobHandlers } from "./jobs/effects.js";
 import { JobWorker, type JobHandler, type JobRecord } from "./jobs/queue.js";
 import { teamsDigestPublisher, teamsTaskPublisher } from "./bot/teams/publisher.js";
+import { readMailConfig } from "./mail/config.js";
+import { mailJobHandlers, scheduleMail } from "./jobs/mailJobs.js";
+import { slackMailJobHandlers } from "./bot/slack/mailJobs.js";
+import { teamsMailJobHandlers } from "./bot/teams/mailJobs.js";
 
 const log = createLogger();
 try {
   const env = readEnv();
   const slack = readSlackConfig();
   const teams = readTeamsConfig();
+  const mail = readMailConfig();
   if (!slack && !teams) {
     process.stderr.write(
       [
@@ -51,13 +56,15 @@ try {
       ...webhookJobHandlers(),
     };
     const failureNotifiers: Array<(job: JobRecord, reason: string) => Promise<void>> = [];
+    // Reminder e-mails (docs/email.md): sent by the same worker when SMTP is configured.
+    if (mail) Object.assign(jobHandlers, mailJobHandlers({ policy, config: mail }).handlers);
 
     if (slack) {
       const { app, init } = createSlackApp({ config: slack, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR });
       // auth.test: a refused SLACK_BOT_TOKEN stops here, before anything says "running".
       const workspace = await init();
       log.info({ team: workspace.teamId }, "Slack workspace verified");
-      Object.assign(jobHandlers, slackJobHandlers({ client: app.client, db, policy, logger: log }));
+      Object.assign(jobHandlers, slackJobHandlers({ client: app.client, db, policy, logger: log }), slackMailJobHandlers({ client: app.client, db }));
       failureNotifiers.push(slackAdminNotifier(app.client, db, log));
       await (slack.SLACK_MODE === "http" ? app.start(slack.SLACK_PORT) : app.start());
       stops.push(async () => {
@@ -87,7 +94,7 @@ try {
       const { app, messenger } = createTeamsApp({ config: teams, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR });
       await app.start(teams.TEAMS_PORT);
       stops.push(() => app.stop());
-      Object.assign(jobHandlers, teamsJobHandlers({ messenger, db, policy, logger: log }));
+      Object.assign(jobHandlers, teamsJobHandlers({ messenger, db, policy, logger: log }), teamsMailJobHandlers({ messenger, db }));
       failureNotifiers.push(teamsAdminNotifier(messenger, db, log));
       log.info({ port: teams.TEAMS_PORT, endpoint: "/api/messages" }, "Teams bot running: credit, dispute, approvals");
       await scheduleWeeklyDigest(
@@ -113,6 +120,13 @@ try {
     worker.start();
     log.info({ kinds: worker.kinds.length }, "decisions' effects worker running (ccbot jobs list)");
     stops.unshift(() => worker.stop());
+    if (mail) {
+      const stopMail = await scheduleMail({ db, policy, config: mail, logger: log }, mail.cron);
+      stops.unshift(async () => stopMail());
+      log.info({ cron: mail.cron, imap: mail.imap !== null }, "reminder e-mails scheduled");
+    } else {
+      log.info("SMTP is not configured: e-mail reminders stay tasks for the collectors (README, 'E-mail')");
+    }
 
     const stop = async () => {
       for (const s of stops) await s();

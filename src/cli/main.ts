@@ -13,6 +13,7 @@ import { PEOPLE_HELP, peopleCommand } from "./commands/peopleCommand.js";
 import { REPORT_HELP, reportCommand } from "./commands/reportCommand.js";
 import { SETTINGS_HELP, settingsCommand } from "./commands/settingsCommand.js";
 import { WEBHOOKS_HELP, webhooksCommand } from "./commands/webhooksCommand.js";
+import { MAIL_HELP, mailCommand } from "./commands/mailCommand.js";
 import { visibleLines } from "../domain/text.js";
 import { print, printJson, type CliIO, type CommandContext } from "./io.js";
 
@@ -33,6 +34,7 @@ Commands:
   letter penalties CUSTOMER                 the invoice of a customer's late-payment penalties (--as-of, --output)
   jobs list | retry ID|--all-failed         the effects queue: letters, message updates, DMs (pending, failed)
   webhooks add URL | list | remove | test   tell another system (ERP, orders) of each decision, signed
+  mail settings | list | inbox | poll       reminder e-mails: sender settings, messages sent, the reply-to mailbox
 
 Database: DATABASE_URL (unset = embedded database in ./data/pglite; postgresql://... = a server).
 Exit codes: 0 done, 1 input rejected (nothing written), 2 wrong usage, 3 failure (database, configuration).
@@ -48,6 +50,7 @@ const COMMAND_HELP: Record<string, string> = {
   jobs: JOBS_HELP,
   letter: LETTER_HELP,
   webhooks: WEBHOOKS_HELP,
+  mail: MAIL_HELP,
 };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -75,6 +78,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         "all-failed": { type: "boolean" },
         anchor: { type: "string" },
         events: { type: "string" },
+        eml: { type: "string" },
       },
     });
     const [command, ...args] = positionals;
@@ -119,6 +123,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         return await jobsCommand(context, args, values);
       case "webhooks":
         return await webhooksCommand(context, args, values);
+      case "mail":
+        return await mailCommand(context, args, values);
       default:
         throw new AppError("input.usage", `Unknown command "${command}".\n\n${HELP}`);
     }

@@ -4,6 +4,7 @@
 // database (src/mail/settings.ts, `ccbot mail settings`).
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { cronExpression } from "../config/cron.js";
 import { AppError } from "../errors.js";
 
 export const TLS_MODES = ["starttls", "implicit", "none"] as const;
@@ -28,6 +29,8 @@ export interface ImapConfig extends MailServer {
 export interface MailConfig {
   smtp: MailServer;
   imap: ImapConfig | null;
+  /** When the day's automatic reminders are queued (cron, company time zone; working days only). */
+  cron: string;
 }
 
 const port = z.coerce.number().int().min(1, "must be a port number (1-65535)").max(65535, "must be a port number (1-65535)");
@@ -49,6 +52,7 @@ const schema = z.object({
   IMAP_PASSWORD: z.string().min(1).optional(),
   IMAP_CA_FILE: z.string().min(1).optional(),
   IMAP_MAILBOX: z.string().min(1).default("INBOX"),
+  MAIL_CRON: cronExpression("0 9 * * 1-5", "0 9 * * 1-5 for working days at 09:00"),
   IMAP_POLL_SECONDS: z.coerce.number().int().min(30, "must be at least 30 (seconds)").max(86_400, "must be at most 86400 (a day)").default(300),
 });
 
@@ -128,5 +132,5 @@ export function readMailConfig(env: NodeJS.ProcessEnv = process.env): MailConfig
     return null;
   }
   if (imapServer && !imapServer.user) fail(["IMAP_USER: the reply-to mailbox needs a user and a password"]);
-  return { smtp, imap: imapServer ? { ...imapServer, mailbox: raw.IMAP_MAILBOX, pollSeconds: raw.IMAP_POLL_SECONDS } : null };
+  return { smtp, imap: imapServer ? { ...imapServer, mailbox: raw.IMAP_MAILBOX, pollSeconds: raw.IMAP_POLL_SECONDS } : null, cron: raw.MAIL_CRON };
 }

@@ -23,7 +23,7 @@ const logger = createLogger("debug");
 const NOW = new Date("2026-11-24T09:00:00Z");
 const AS_OF = calendarDate("2026-11-24");
 
-if (DOVECOT_MISSING) console.warn(`IMAP tests skipped: ${DOVECOT_MISSING}`);
+if (DOVECOT_MISSING) process.stderr.write(`IMAP tests skipped: ${DOVECOT_MISSING}\n`);
 
 describe.skipIf(DOVECOT_MISSING !== null).each(targets)("the reply-to mailbox over IMAP ($name)", (target) => {
   let db: Database;
@@ -58,7 +58,7 @@ describe.skipIf(DOVECOT_MISSING !== null).each(targets)("the reply-to mailbox ov
     ]);
     await db.prisma.chatIdentity.create({ data: { personId: fx.collectorId, platform: "SLACK", externalId: "U0COLLECT" } });
     await scheduleReminderEmails(db, defaultPolicy, AS_OF, NOW);
-    const config: MailConfig = { smtp: { host: "127.0.0.1", port: peer.port, tls: "starttls", user: null, password: null, ca: peer.ca }, imap: imapConfig };
+    const config: MailConfig = { smtp: { host: "127.0.0.1", port: peer.port, tls: "starttls", user: null, password: null, ca: peer.ca }, imap: imapConfig, cron: "0 9 * * 1-5" };
     const send = mailSendHandler({ policy: defaultPolicy, config, retryFloorMs: 0 });
     await new JobWorker({ db, logger, handlers: { [EMAIL_SEND]: send.handler }, now: () => NOW }).runDue();
     send.close();

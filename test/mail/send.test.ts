@@ -13,7 +13,9 @@ import { JobWorker } from "../../src/jobs/queue.js";
 import { createLogger } from "../../src/log.js";
 import type { MailConfig } from "../../src/mail/config.js";
 import { collectorTasks } from "../../src/services/committeeViews.js";
-import { scheduleReminderEmails } from "../../src/usecases/emailReminders.js";
+import { previewReminder, scheduleReminderEmails, sendReminderFromTask } from "../../src/usecases/emailReminders.js";
+import { FormError } from "../../src/usecases/contacts.js";
+import { parsePolicy, DEFAULT_POLICY } from "../../src/domain/policy.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { seedMailCompany, SELLER } from "./fixtures.js";
 import { startSmtpPeer, type SmtpPeer } from "./smtpPeer.js";
@@ -34,7 +36,7 @@ afterAll(async () => {
 });
 
 function config(): MailConfig {
-  return { smtp: { host: "127.0.0.1", port: peer.port, tls: "starttls", user: "bot", password: "s3cret-smtp-password", ca: peer.ca }, imap: null };
+  return { smtp: { host: "127.0.0.1", port: peer.port, tls: "starttls", user: "bot", password: "s3cret-smtp-password", ca: peer.ca }, imap: null, cron: "0 9 * * 1-5" };
 }
 
 function worker(db: Database) {
@@ -153,5 +155,62 @@ describe.each(targets)("reminder e-mails over SMTP ($name)", (target) => {
     // The next day's calendar does not write to that address again.
     const next = await scheduleReminderEmails(db, defaultPolicy, NEXT_DAY, new Date("2026-11-25T09:00:00Z"));
     expect(next.noAddress).toContain(gone.id);
+  });
+
+  it("a proposed reminder is sent from the collector's task, as previewed or edited; no one else may press Send", async () => {
+    // The second reminder is proposed to the collector (the default for e-mail levels), with a copy to the sales owner.
+    const input = structuredClone(DEFAULT_POLICY);
+    for (const l of input.segments.SME.levels) if (l.id === "second-reminder") l.copySalesOwner = true;
+    const policy = parsePolicy(input);
+    const fx = await seedMailCompany(db, [
+      { key: "task", name: "Test Task SAS", email: "ap@task-customer.test", due: "2026-11-01", amount: 77_700n },
+      { key: "edit", name: "Test Edit SAS", email: "ap@edit-customer.test", due: "2026-11-01", amount: 88_800n },
+    ]);
+    const task = fx.customers.task as { id: number; email: string };
+    const edit = fx.customers.edit as { id: number; email: string };
+    // Catching up puts them at the level their age warrants: the second reminder (day 20), an e-mail proposed to the collector.
+    const preview = await previewReminder(db, policy, { customerId: task.id, levelId: "second-reminder" }, NOW);
+    expect(preview.to).toBe(task.email);
+    expect(preview.cc).toEqual(["samir@seller.test"]);
+    expect(preview.subject).toBe("Deuxième relance — factures échues — Test Task SAS");
+    expect(preview.message).toMatch(/^Malgré notre précédente relance/);
+    // Not sent by the calendar: it is proposed.
+    expect((await scheduleReminderEmails(db, policy, AS_OF, NOW)).queued).toBe(0);
+
+    const stranger = await db.prisma.person.create({ data: { name: "Someone Else", roles: ["SALES"] } });
+    await expect(sendReminderFromTask(db, policy, { personId: stranger.id, origin: "SLACK" }, { customerId: task.id, levelId: "second-reminder" }, NOW)).rejects.toThrow(/Colette Collector/);
+    const collector = { personId: fx.collectorId, origin: "SLACK" as const };
+    const sent = await sendReminderFromTask(db, policy, collector, { customerId: task.id, levelId: "second-reminder" }, NOW);
+    expect(sent.status).toBe("queued");
+    // A double click: one e-mail.
+    expect((await sendReminderFromTask(db, policy, collector, { customerId: task.id, levelId: "second-reminder" }, NOW)).status).toBe("already_queued");
+
+    // Edit then send: the form's fields are checked one by one.
+    const refused = await sendReminderFromTask(db, policy, collector, { customerId: edit.id, levelId: "second-reminder", overrides: { subject: "", message: "x".repeat(6000) } }, NOW).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(FormError);
+    expect((refused as FormError).fields).toEqual({ subject: "The subject cannot be empty.", message: "The message must be at most 5000 characters (it has 6000)." });
+    await sendReminderFromTask(
+      db,
+      policy,
+      collector,
+      { customerId: edit.id, levelId: "second-reminder", overrides: { subject: "Nos factures d'octobre", message: "Suite à notre appel de ce matin, voici le détail promis.\n\nMerci de votre retour." } },
+      NOW,
+    );
+    const before = peer.received.length;
+    const send = mailSendHandler({ policy, config: config(), retryFloorMs: 0 });
+    await new JobWorker({ db, logger, handlers: { [EMAIL_SEND]: send.handler }, now: () => NOW }).runDue();
+    send.close();
+    const mine = peer.received.slice(before);
+    const plain = mine.find((m) => m.recipients.includes(task.email));
+    expect(plain?.recipients).toEqual([task.email, "samir@seller.test"]);
+    const edited = await simpleParser(mine.find((m) => m.recipients.includes(edit.email))?.bytes as Buffer);
+    expect(edited.subject).toBe("Nos factures d'octobre");
+    expect(edited.text).toContain("Suite à notre appel de ce matin, voici le détail promis.\n\nMerci de votre retour.");
+    expect(edited.text).toContain("F-"); // the invoices stay
+    expect(edited.text).toContain("Total : 888,00");
+    const entry = await db.prisma.historyEntry.findFirstOrThrow({ where: { customerId: edit.id, kind: "reminder.step" } });
+    expect(entry.actorId).toBe(fx.collectorId);
+    expect(entry.origin).toBe("SLACK");
+    expect(entry.data).toMatchObject({ levelId: "second-reminder", sentBy: "person" });
   });
 });
