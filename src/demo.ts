@@ -7,6 +7,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
+import { demoReminderEmails } from "./mail/demoSink.js";
+import { createLogger } from "./log.js";
 import type { Database } from "./db/database.js";
 import { addDays } from "./domain/calendarDate.js";
 import { defaultPolicy } from "./domain/policy.js";
@@ -137,6 +139,9 @@ try {
   print(out);
   const sophie = await db.prisma.person.findFirstOrThrow({ where: { email: "sophie.leroy@demo.example" } });
   print(out, renderTasks(await collectorTasks(db, policy, SAMPLE_AS_OF, sophie.id), settings.currency, settings.locale));
+  print(out);
+  // The day's reminder e-mails, sent to a local SMTP sink and written to out/emails (src/mail/demoSink.ts).
+  print(out, await demoReminderEmails(db, policy, SAMPLE_AS_OF, OUT_DIR, createLogger("warn"), settings.timeZone));
   print(out);
   print(out, "Next: try the CLI on this database, e.g.");
   print(out, `  DATABASE_URL=${path.relative(process.cwd(), DEMO_DIR) || DEMO_DIR} npx ccbot people list`);

@@ -22,12 +22,17 @@ import { slackImportSummaryHandlers } from "./bot/slack/importSummary.js";
 import { teamsImportSummaryHandlers } from "./bot/teams/importSummary.js";
 import { importInboxJobHandlers, startInboxPolling } from "./jobs/importInbox.js";
 import { ImportInbox, type AnnouncePlatform } from "./import/inbox.js";
+import { readMailConfig } from "./mail/config.js";
+import { mailJobHandlers, scheduleMail } from "./jobs/mailJobs.js";
+import { slackMailJobHandlers } from "./bot/slack/mailJobs.js";
+import { teamsMailJobHandlers } from "./bot/teams/mailJobs.js";
 
 const log = createLogger();
 try {
   const env = readEnv();
   const slack = readSlackConfig();
   const teams = readTeamsConfig();
+  const mail = readMailConfig();
   if (!slack && !teams) {
     process.stderr.write(
       [
@@ -55,13 +60,15 @@ try {
       ...webhookJobHandlers(),
     };
     const failureNotifiers: Array<(job: JobRecord, reason: string) => Promise<void>> = [];
+    // Reminder e-mails (docs/email.md): sent by the same worker when SMTP is configured.
+    if (mail) Object.assign(jobHandlers, mailJobHandlers({ policy, config: mail }).handlers);
 
     if (slack) {
       const { app, init } = createSlackApp({ config: slack, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR });
       // auth.test: a refused SLACK_BOT_TOKEN stops here, before anything says "running".
       const workspace = await init();
       log.info({ team: workspace.teamId }, "Slack workspace verified");
-      Object.assign(jobHandlers, slackJobHandlers({ client: app.client, db, policy, logger: log }));
+      Object.assign(jobHandlers, slackJobHandlers({ client: app.client, db, policy, logger: log }), slackMailJobHandlers({ client: app.client, db }));
       failureNotifiers.push(slackAdminNotifier(app.client, db, log));
       Object.assign(jobHandlers, slackImportSummaryHandlers({ client: app.client, db, channel: slack.SLACK_DIGEST_CHANNEL }));
       await (slack.SLACK_MODE === "http" ? app.start(slack.SLACK_PORT) : app.start());
@@ -92,7 +99,7 @@ try {
       const { app, messenger } = createTeamsApp({ config: teams, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR });
       await app.start(teams.TEAMS_PORT);
       stops.push(() => app.stop());
-      Object.assign(jobHandlers, teamsJobHandlers({ messenger, db, policy, logger: log }));
+      Object.assign(jobHandlers, teamsJobHandlers({ messenger, db, policy, logger: log }), teamsMailJobHandlers({ messenger, db }));
       failureNotifiers.push(teamsAdminNotifier(messenger, db, log));
       Object.assign(jobHandlers, teamsImportSummaryHandlers({ messenger, db, configured: teams.TEAMS_DIGEST_CONVERSATION }));
       log.info({ port: teams.TEAMS_PORT, endpoint: "/api/messages" }, "Teams bot running: credit, dispute, approvals");
@@ -129,6 +136,13 @@ try {
     worker.start();
     log.info({ kinds: worker.kinds.length }, "decisions' effects worker running (ccbot jobs list)");
     stops.unshift(() => worker.stop());
+    if (mail) {
+      const stopMail = await scheduleMail({ db, policy, config: mail, logger: log }, mail.cron);
+      stops.unshift(async () => stopMail());
+      log.info({ cron: mail.cron, imap: mail.imap !== null }, "reminder e-mails scheduled");
+    } else {
+      log.info("SMTP is not configured: e-mail reminders stay tasks for the collectors (README, 'E-mail')");
+    }
 
     const stop = async () => {
       for (const s of stops) await s();

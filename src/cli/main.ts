@@ -20,6 +20,7 @@ const load = {
   report: () => import("./commands/reportCommand.js"),
   settings: () => import("./commands/settingsCommand.js"),
   webhooks: () => import("./commands/webhooksCommand.js"),
+  mail: () => import("./commands/mailCommand.js"),
 };
 
 export const HELP = `ccbot: the credit committee's command line
@@ -39,6 +40,7 @@ Commands:
   letter penalties CUSTOMER                 the invoice of a customer's late-payment penalties (--as-of, --output)
   jobs list | retry ID|--all-failed         the effects queue: letters, message updates, DMs (pending, failed)
   webhooks add URL | list | remove | test   tell another system (ERP, orders) of each decision, signed
+  mail settings | list | inbox | poll       reminder e-mails: sender settings, messages sent, the reply-to mailbox
 
 Database: DATABASE_URL (unset = embedded database in ./data/pglite; postgresql://... = a server).
 Exit codes: 0 done, 1 input rejected (nothing written), 2 wrong usage, 3 failure (database, configuration).
@@ -57,6 +59,7 @@ const COMMAND_HELP: Record<string, () => Promise<string>> = {
   jobs: async () => (await load.jobs()).JOBS_HELP,
   letter: async () => (await load.letter()).LETTER_HELP,
   webhooks: async () => (await load.webhooks()).WEBHOOKS_HELP,
+  mail: async () => (await load.mail()).MAIL_HELP,
 };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -84,6 +87,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         "all-failed": { type: "boolean" },
         anchor: { type: "string" },
         events: { type: "string" },
+        eml: { type: "string" },
       },
     });
     const [command, ...args] = positionals;
@@ -130,6 +134,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         return await (await load.jobs()).jobsCommand(context, args, values);
       case "webhooks":
         return await (await load.webhooks()).webhooksCommand(context, args, values);
+      case "mail":
+        return await (await load.mail()).mailCommand(context, args, values);
       default:
         throw new AppError("input.usage", `Unknown command "${command}".\n\n${HELP}`);
     }

@@ -6,6 +6,7 @@ import { loadSettings } from "../db/settings.js";
 import { calendarDateAt, calendarDateFromDb } from "../domain/calendarDate.js";
 import { formatMoney } from "../domain/money.js";
 import { AppError } from "../errors.js";
+import { emailEvidence } from "../mail/evidence.js";
 import { letterPdf } from "./pdf.js";
 
 /** The evidence file's name: evidence-<customer id>[-<date>].pdf, safe on every file system. */
@@ -62,6 +63,14 @@ export async function evidenceFile(
     lines.push(`- ${e.text}`);
     if (e.invoices.length) lines.push(`- invoices: ${e.invoices.map((i) => i.invoice.number).join(", ")}`);
     lines.push(`- entry #${e.id} seal ${e.hash ?? "none"}`);
+    lines.push("");
+  }
+  // Every e-mail sent or attempted, with the SHA-256 of its exact bytes (ccbot history export --eml writes them).
+  const emails = await emailEvidence(db, customerId);
+  if (emails.length) {
+    lines.push("E-MAILS (exact messages kept; SHA-256 of each .eml)");
+    for (const m of emails)
+      lines.push(`- #${m.id} ${m.levelId} to ${m.toAddress}, ${m.status.toLowerCase()}${m.sentAt ? ` ${time.format(m.sentAt)}` : ""}; Message-ID ${m.messageId}; SHA-256 ${m.sha256}${m.smtpResponse ? `; server: ${m.smtpResponse}` : ""}`);
     lines.push("");
   }
   const text = lines.join("\n");

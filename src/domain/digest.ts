@@ -182,7 +182,7 @@ export interface CollectorTask {
   customerId: number;
   externalId: string;
   customerName: string;
-  kind: "step" | "promise-check" | "notice-follow-up";
+  kind: "step" | "promise-check" | "notice-follow-up" | "wrong-contact";
   /** For steps: the policy level and its channel. */
   levelId: string | null;
   channel: Channel | null;

@@ -20,6 +20,9 @@ export const ACTION_KINDS = [
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 const role = z.enum(ROLES);
+/** Who presses send on an e-mail step (docs/email.md). */
+export const SEND_MODES = ["auto", "propose", "manual"] as const;
+export type SendMode = (typeof SEND_MODES)[number];
 /** The roles a calendar step can be given to (src/domain/taskWork.ts stepAssignee says to whom). */
 export const STEP_ROLES = ["COLLECTOR", "SALES", "BACK_OFFICE", "FINANCE"] as const;
 
@@ -36,6 +39,14 @@ const level = z.object({
    * has none), or back office / finance (seen through by the collector). Every step has someone.
    */
   by: z.enum(STEP_ROLES, { message: `a step is done by one of: ${STEP_ROLES.join(", ")}` }),
+  /**
+   * E-mail steps (docs/email.md): "auto" sent on the calendar by the daily job, "propose" offered to the
+   * collector in the task with a preview, Send and Edit then send, "manual" written by the collector elsewhere.
+   * Only when SMTP is configured; otherwise every e-mail step is manual.
+   */
+  send: z.enum(SEND_MODES, { message: `send is one of: ${SEND_MODES.join(", ")}` }).default("propose"),
+  /** E-mail steps: a copy (Cc) to the account's sales owner. */
+  copySalesOwner: z.boolean().default(false),
 });
 
 const segmentPolicy = z.object({
@@ -151,9 +162,9 @@ export type Level = z.infer<typeof level>;
 
 const standardLevels = (preDue: boolean): PolicyInput["segments"]["SME"]["levels"] => [
   ...(preDue
-    ? [{ id: "pre-due-courtesy", day: -5, channel: "EMAIL" as const, template: "reminder-courtesy", by: "COLLECTOR" as const }]
+    ? [{ id: "pre-due-courtesy", day: -5, channel: "EMAIL" as const, template: "reminder-courtesy", by: "COLLECTOR" as const, send: "auto" as const }]
     : []),
-  { id: "first-reminder", day: 3, channel: "EMAIL", template: "reminder-first", by: "COLLECTOR" },
+  { id: "first-reminder", day: 3, channel: "EMAIL", template: "reminder-first", by: "COLLECTOR", send: "auto" },
   { id: "first-call", day: 10, channel: "PHONE", template: "call-checklist", by: "COLLECTOR" },
   { id: "second-reminder", day: 20, channel: "EMAIL", template: "reminder-second", by: "COLLECTOR" },
   { id: "second-call", day: 30, channel: "PHONE", template: "call-checklist", by: "COLLECTOR" },
@@ -176,7 +187,7 @@ export const DEFAULT_POLICY: PolicyInput = {
       regime: "commercial",
       levels: [
         { id: "first-call", day: 2, channel: "PHONE", template: "call-checklist", by: "COLLECTOR" },
-        { id: "first-reminder", day: 7, channel: "EMAIL", template: "reminder-first", by: "COLLECTOR" },
+        { id: "first-reminder", day: 7, channel: "EMAIL", template: "reminder-first", by: "COLLECTOR", send: "auto" },
         { id: "second-call", day: 15, channel: "PHONE", template: "call-checklist", by: "COLLECTOR" },
         { id: "sales-visit", day: 25, channel: "VISIT", template: "call-checklist", by: "SALES" },
         { id: "last-reminder", day: 30, channel: "LETTER", template: "reminder-last", by: "COLLECTOR" },

@@ -38,6 +38,7 @@ import { stepAssignee } from "../domain/taskWork.js";
 import type { ActionKind, Policy } from "../domain/policy.js";
 import { AppError } from "../errors.js";
 import { formatMinor } from "../domain/money.js";
+import { wrongContacts } from "../mail/bounces.js";
 
 export interface PortfolioReview {
   settings: CompanySettings;
@@ -397,6 +398,24 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
         }`,
       });
     }
+  }
+  // An e-mail refused for its recipient (src/mail/bounces.ts): the contact must be corrected.
+  const collected = new Map(accounts.map((a) => [a.customerId, a]));
+  for (const w of await wrongContacts(db, accounts.filter((a) => owners.get(a.customerId)?.collector?.id === collectorId).map((a) => a.customerId))) {
+    const a = collected.get(w.customerId);
+    if (!a) continue;
+    tasks.push({
+      customerId: a.customerId,
+      externalId: a.externalId,
+      customerName: a.name,
+      overdue: a.review.figures.overdue,
+      maxDaysLate: a.review.figures.maxDaysLate,
+      kind: "wrong-contact",
+      levelId: null,
+      channel: "PHONE",
+      title: "Wrong contact: an e-mail bounced",
+      reason: `the e-mail to ${w.address} was refused (${w.reason}); e-mail reminders to it are stopped: find the right billing contact and correct it`,
+    });
   }
   const files = await customerFiles(db, asOf, [...new Set(tasks.map((t) => t.customerId))], accounts);
   tasks.sort((x, y) => y.maxDaysLate - x.maxDaysLate || Number(y.overdue - x.overdue));

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { historySealKey } from "../../config/sealKey.js";
+import { writeEmlFiles } from "../../mail/evidence.js";
 import { AppError } from "../../errors.js";
 import { visibleCell } from "../../domain/text.js";
 import { print, printJson, shown, type CommandContext } from "../io.js";
@@ -10,14 +11,15 @@ import { customersNamed } from "../../usecases/accounts.js";
 import { csvDocument } from "../../documents/csv.js";
 import { evidenceFile, evidenceFileName } from "../../documents/evidence.js";
 
-export const HISTORY_HELP = `Usage: ccbot history export CUSTOMER [--format json|csv|pdf] [--output FILE]
+export const HISTORY_HELP = `Usage: ccbot history export CUSTOMER [--format json|csv|pdf] [--output FILE] [--eml DIR]
        ccbot history verify [CUSTOMER] [--anchor DIGEST|FILE]
        ccbot history anchor [--output FILE]
 
 export  a customer's reminder history (every reminder, call, promise, dispute and committee decision),
         oldest first, with each entry's seal (SHA-256 chained to the entry before it). The PDF is the
         evidence file: statement of account, verification result and the full history
-        (default file: evidence-CUSTOMER-DATE.pdf).
+        (default file: evidence-CUSTOMER-DATE.pdf). --eml DIR also writes every e-mail sent to the customer
+        as a .eml file (the exact bytes, checked against the SHA-256 in the history).
 verify  recomputes the seals: any entry edited, deleted or reordered since it was written is named; with
         HISTORY_SEAL_KEY set, any entry without a valid HMAC seal (forged without the key); and every
         chain is checked against the anchors (a cut tail, a removed chain). --anchor checks against an
@@ -31,7 +33,7 @@ CUSTOMER is the customer's id in your books (external id) or its exact name.`;
 export async function historyCommand(
   context: CommandContext,
   args: string[],
-  options: { format?: string; output?: string; anchor?: string },
+  options: { format?: string; output?: string; anchor?: string; eml?: string },
 ): Promise<number> {
   const [action, customerRef, ...extra] = args;
   if (action === "verify" && extra.length === 0) return verify(context, customerRef, options.anchor);
@@ -43,6 +45,12 @@ export async function historyCommand(
     throw new AppError("input.usage", `--format must be json, csv or pdf (got ${format})`);
   const db = await context.database();
   const customer = await findCustomer(db, customerRef);
+  if (options.eml !== undefined) {
+    // The exact e-mails sent (docs/email.md), each checked against the SHA-256 kept in the history.
+    const files = await writeEmlFiles(db, customer.id, options.eml);
+    const broken = files.filter((f) => !f.intact).length;
+    print(context.io.stderr, `Wrote ${files.length} e-mail(s) of ${shown(customer.name)} to ${options.eml}${broken ? ` (${broken} NOT MATCHING their SHA-256)` : ", each matching its SHA-256"}.`);
+  }
   if (format === "pdf") {
     const file = options.output ?? evidenceFileName(customer.externalId, new Date().toISOString().slice(0, 10));
     const { pdf, entries, intact } = await evidenceFile(db, customer.id, new Date());
