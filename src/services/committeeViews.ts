@@ -39,6 +39,7 @@ import type { Role } from "../domain/parties.js";
 import { stepAssignee } from "../domain/taskWork.js";
 import type { ActionKind, Policy } from "../domain/policy.js";
 import { AppError } from "../errors.js";
+import { APPLIED_PREFIX } from "../usecases/votes.js";
 import { formatMinor, formatMoney } from "../domain/money.js";
 
 export interface PortfolioReview {
@@ -195,8 +196,8 @@ async function cashCollectedIn(db: Database, from: CalendarDate, to: CalendarDat
 }
 
 /**
- * The decisions of the week before asOf (applied or rejected in the 7 days up to it, in the company's time
- * zone) with what happened since: the letter, the block, payments and promises.
+ * The decisions since the last committee (applied or rejected from a week before asOf, that day included, up to
+ * asOf, in the company's time zone) with what happened since: the letter, the block, payments and promises.
  */
 export async function decisionFacts(db: Database, asOf: CalendarDate, timeZone: string): Promise<DecisionFacts[]> {
   const from = new Date(`${addDays(asOf, -8)}T00:00:00Z`);
@@ -211,7 +212,7 @@ export async function decisionFacts(db: Database, asOf: CalendarDate, timeZone: 
   });
   const inWeek = decided.filter((a) => {
     const on = calendarDateAt(a.decidedAt as Date, timeZone);
-    return on > addDays(asOf, -7) && on <= asOf;
+    return on >= addDays(asOf, -7) && on <= asOf;
   });
   if (inWeek.length === 0) return [];
   const customerIds = [...new Set(inWeek.map((a) => a.customerId))];
@@ -339,7 +340,8 @@ export async function actionViews(db: Database, policy: Policy, actionIds: numbe
         missing: [],
         invoiceNumbers: [],
         finalStatus: done.status,
-        appliedText: done.history[0]?.text ?? null,
+        // "applied: deliveries blocked (approved by …)", said once.
+        appliedText: done.history[0]?.text.replace(APPLIED_PREFIX, "") ?? null,
       },
     ];
   });
