@@ -46,6 +46,30 @@ export interface PendingAction {
   stakes?: bigint;
   /** Why a proposal rejected before is back on the agenda. */
   backBecause?: string | null;
+  /** The company's currency and locale, to show the amounts above. */
+  currency?: string;
+  locale?: string;
+}
+
+/** "9 000,00 € at risk · stakes 1 350,00 € · pending since 2026-W45": the agenda line of a proposal, or "" without figures. */
+export function stakesLine(a: PendingAction, period?: string): string {
+  if (a.amountAtRisk === undefined || !a.currency || !a.locale) return "";
+  const money = (minor: bigint) => formatMoney(minor, a.currency as string, a.locale as string);
+  const parts = [texts.atRisk(money(a.amountAtRisk), money(a.stakes ?? 0n))];
+  if (a.pendingSince && a.pendingSince !== period) parts.push(texts.pendingSince(a.pendingSince));
+  return parts.join(" · ");
+}
+
+/** An amount to subtract, as shown: "−1 234,56 €", and "0,00 €" (never "-0,00 €") when there is none. */
+export function minusMoney(minor: bigint, currency: string, locale: string): string {
+  return minor === 0n ? formatMoney(0n, currency, locale) : `−${formatMoney(minor < 0n ? -minor : minor, currency, locale)}`;
+}
+
+/** The digest's date as people write it: "Friday 20 November 2026" (company locale). */
+export function longDate(date: CalendarDate, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(
+    new Date(`${date}T12:00:00Z`),
+  );
 }
 
 /** Where a decision of last week stands now (the committee reviews what it decided, seeds). */
@@ -144,7 +168,15 @@ export const texts = {
   more: (count: number) => `${count} more, smaller: show`,
   moreTitle: (count: number, atRisk: string) => `${count} more proposal${count === 1 ? "" : "s"}, smaller (${atRisk} at risk in all)`,
   batchApprove: (count: number, kind: ActionKind) => `Approve the ${count} ${kindPlural(kind, count)} above`,
-  atRisk: (amount: string, stakes: string) => `${amount} at risk, stakes ${stakes}`,
+  atRisk: (amount: string, stakes: string) => `${amount} at risk · stakes ${stakes}`,
+  header: (period: string, date: string, company: string) => `Credit committee ${period} (${date}) — ${company}`,
+  agenda: (shown: number, more: number) =>
+    `*Agenda: ${shown} proposal${shown === 1 ? "" : "s"} by stakes*${more > 0 ? ` — ${more} more, smaller, one click away in the thread` : ""}`,
+  followUpTitle: (count: number) => `*Last week's decisions (${count})*`,
+  noFollowUp: "No decision last week.",
+  cashCollected: (amount: string) => `Cash collected this week: ${amount}`,
+  promisesDue: (count: number) => `${count} promise${count === 1 ? "" : "s"} to pay falling due this week`,
+  back: (why: string) => `Back on the agenda: ${why}`,
 } as const;
 
 const KIND_NOUNS: Record<ActionKind, [string, string]> = {

@@ -271,6 +271,7 @@ export async function decisionFacts(db: Database, asOf: CalendarDate, timeZone: 
 }
 
 export async function pendingActions(db: Database, policy: Policy, filter: { actionIds?: number[] } = {}): Promise<PendingAction[]> {
+  const { currency, locale } = await db.withConnection(loadSettings);
   const actions = await db.prisma.proposedAction.findMany({
     where: { status: { in: ["PROPOSED", "APPROVED"] }, ...(filter.actionIds ? { id: { in: filter.actionIds } } : {}) },
     include: {
@@ -308,6 +309,8 @@ export async function pendingActions(db: Database, policy: Policy, filter: { act
       amountAtRisk: a.amountAtRisk,
       stakes: a.stakes,
       backBecause: a.backBecause,
+      currency,
+      locale,
     };
   });
 }
