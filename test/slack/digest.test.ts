@@ -317,7 +317,9 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
     expect(JSON.stringify((await slack.waitFor("/response/700.1", before)).body)).toContain(`${ids.length} not yours to decide.`);
     before = slack.calls.length;
     expect(await batch("UFIN", "700.2")).toBe(200);
-    expect(JSON.stringify((await slack.waitFor("/response/700.2", before)).body)).toContain(`${ids.length} recorded, awaiting other approvals.`);
+    expect(JSON.stringify((await slack.waitFor("/response/700.2", before)).body)).toContain(
+      `${ids.length} recorded, awaiting other approvals.`,
+    );
     for (const id of ids)
       expect(await db.prisma.historyEntry.count({ where: { actionId: id, kind: "action.vote", actorId: people.finance } })).toBe(1);
     // one refresh job per vote, as for single clicks
