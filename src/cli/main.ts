@@ -5,6 +5,7 @@ import { readEnv } from "../config/env.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { AppError, exitCodeFor } from "../errors.js";
+import { DIGEST_HELP, digestCommand } from "./commands/digestCommand.js";
 import { HISTORY_HELP, historyCommand } from "./commands/historyCommand.js";
 import { IMPORT_HELP, importCommand } from "./commands/importCommand.js";
 import { JOBS_HELP, jobsCommand } from "./commands/jobsCommand.js";
@@ -29,6 +30,7 @@ Commands:
   history verify [--anchor DIGEST|FILE]     check the history's seals and anchors (exit 1 if altered)
   history anchor                            record and print the digest of every chain's head
   report aging|dso|kpis|priorities|tasks|blocked  the committee's figures; blocked accounts for an ERP (--format table|csv|json)
+  digest [--as-of D] [--format table|json]  the committee's digest now (a preview): totals, agenda by stakes, follow-up
   report penalties                          late-payment penalties per invoice paid late or still open
   letter penalties CUSTOMER                 the invoice of a customer's late-payment penalties (--as-of, --output)
   jobs list | retry ID|--all-failed         the effects queue: letters, message updates, DMs (pending, failed)
@@ -45,6 +47,7 @@ const COMMAND_HELP: Record<string, string> = {
   people: PEOPLE_HELP,
   history: HISTORY_HELP,
   report: REPORT_HELP,
+  digest: DIGEST_HELP,
   jobs: JOBS_HELP,
   letter: LETTER_HELP,
   webhooks: WEBHOOKS_HELP,
@@ -113,6 +116,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         return await historyCommand(context, args, values);
       case "report":
         return await reportCommand(context, args, { ...values, asOf: values["as-of"] });
+      case "digest":
+        return await digestCommand(context, args, { asOf: values["as-of"], format: values.format });
       case "letter":
         return await letterCommand(context, args, { asOf: values["as-of"], output: values.output });
       case "jobs":
