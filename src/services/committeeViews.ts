@@ -37,7 +37,7 @@ import {
 import { loadOpenItems } from "../db/asOfItems.js";
 import type { Role } from "../domain/parties.js";
 import { stepAssignee } from "../domain/taskWork.js";
-import type { ActionKind, Policy } from "../domain/policy.js";
+import { levelName, type ActionKind, type Policy } from "../domain/policy.js";
 import { AppError } from "../errors.js";
 import { APPLIED_PREFIX } from "../usecases/votes.js";
 import { formatMinor, formatMoney } from "../domain/money.js";
@@ -477,7 +477,8 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
         kind: "step",
         levelId: step.level.id,
         channel: step.channel,
-        title: `${stepVerb(step.channel)} (${step.level.id})${by}`,
+        // The level's name, not its id: "Last reminder — send the letter", "First call — call".
+        title: `${levelName(step.level)} — ${stepVerb(step.channel)}${by}`,
         reason: step.reason,
       });
     }
@@ -520,7 +521,7 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
 }
 
 function stepVerb(channel: string): string {
-  return { EMAIL: "Send the reminder e-mail", PHONE: "Call", LETTER: "Send the reminder letter", VISIT: "Visit" }[channel] ?? "Remind";
+  return { EMAIL: "send the e-mail", PHONE: "call", LETTER: "send the letter", VISIT: "visit" }[channel] ?? "remind";
 }
 
 /** The files of some customers as they stood at the end of asOf: invoices open then, promises and history recorded by then. */
