@@ -401,6 +401,7 @@ export interface CustomerFile {
 
 /** What a collector can report about a task (besides a promise to pay, which has its own form). */
 export const TASK_OUTCOMES = {
+  sent: "Sent",
   no_answer: "No answer / voicemail",
   reached: "Reached, no commitment",
   already_paid: "Already paid",
@@ -408,6 +409,16 @@ export const TASK_OUTCOMES = {
   dispute: "Dispute raised",
 } as const;
 export type TaskOutcome = keyof typeof TASK_OUTCOMES;
+
+/**
+ * The outcomes a task's buttons offer, by its channel: a letter or an e-mail is "Sent" (or could not be: wrong
+ * contact, already paid, disputed), never "No answer / voicemail"; a call or a visit is answered or not.
+ */
+export function outcomesFor(channel: Channel | null): TaskOutcome[] {
+  return channel === "EMAIL" || channel === "LETTER"
+    ? ["sent", "already_paid", "wrong_contact", "dispute"]
+    : ["no_answer", "reached", "already_paid", "wrong_contact", "dispute"];
+}
 
 export function isTaskOutcome(value: unknown): value is TaskOutcome {
   return typeof value === "string" && Object.hasOwn(TASK_OUTCOMES, value);

@@ -1,6 +1,6 @@
 // The committee's agenda, in the seeds' words: what is material, what is at stake, what comes back.
 import { describe, expect, it } from "vitest";
-import { agendaOf, batchesOf, followUpOf, type PendingAction } from "../../src/domain/digest.js";
+import { agendaOf, batchesOf, followUpOf, outcomesFor, type PendingAction } from "../../src/domain/digest.js";
 import { roundCreditLimit } from "../../src/domain/engine.js";
 import { formatMoney } from "../../src/domain/money.js";
 import { defaultPolicy, levelName } from "../../src/domain/policy.js";
@@ -83,6 +83,12 @@ describe("credit limits as a credit manager sets them (two significant figures)"
 });
 
 describe("the digest reads well", () => {
+  it("a letter or an e-mail task is 'Sent', never 'No answer / voicemail'; a call keeps its answers", () => {
+    expect(outcomesFor("LETTER")).toEqual(["sent", "already_paid", "wrong_contact", "dispute"]);
+    expect(outcomesFor("EMAIL")).not.toContain("no_answer");
+    expect(outcomesFor("PHONE")).toEqual(["no_answer", "reached", "already_paid", "wrong_contact", "dispute"]);
+  });
+
   it("a level is named, not shown by its id", () => {
     expect(levelName({ id: "first-reminder" })).toBe("First reminder");
     expect(levelName({ id: "sales-visit", name: "Visite commerciale" })).toBe("Visite commerciale");

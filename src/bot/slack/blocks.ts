@@ -7,6 +7,7 @@ import {
   batchesOf,
   longDate,
   minusMoney,
+  outcomesFor,
   stakesLine,
   TASK_OUTCOMES,
   texts as digestTexts,
@@ -16,7 +17,6 @@ import {
   type DigestAccount,
   type PendingAction,
   type TaskList,
-  type TaskOutcome,
 } from "../../domain/digest.js";
 import { NOT_REGISTERED } from "../../domain/access.js";
 import { formatMoney } from "../../domain/money.js";
@@ -361,7 +361,7 @@ export function taskListBlocks(
               d: money(t.overdue),
             }),
           },
-          ...(Object.keys(TASK_OUTCOMES) as TaskOutcome[]).map((outcome) => ({
+          ...outcomesFor(t.channel).map((outcome) => ({
             type: "button",
             action_id: `${TASK_OUTCOME}:${outcome}`,
             text: { type: "plain_text", text: TASK_OUTCOMES[outcome] },

@@ -9,6 +9,7 @@ import {
   batchesOf,
   longDate,
   minusMoney,
+  outcomesFor,
   stakesLine,
   TASK_OUTCOMES,
   texts as digestTexts,
@@ -17,7 +18,6 @@ import {
   type Digest,
   type DigestAccount,
   type TaskList,
-  type TaskOutcome,
 } from "../../domain/digest.js";
 import { formatMoney } from "../../domain/money.js";
 import { DISPUTE_CATEGORIES } from "../../usecases/disputes.js";
@@ -339,7 +339,7 @@ export function taskListCard(
       // Input ids are unique in a card: each task's form fields carry its index, which its data names (f).
       // k: the customers this card holds, so that the card refreshed after an outcome shows the same tasks.
       const data = { c: t.customerId, l: t.levelId ?? t.kind, ch: t.channel ?? "PHONE", f: index, k: tasks.map((x) => x.customerId) };
-      const outcomes = (Object.keys(TASK_OUTCOMES) as TaskOutcome[]).map((o) => execute(TASK_OUTCOMES[o], VERBS.outcome, { ...data, o }));
+      const outcomes = outcomesFor(t.channel).map((o) => execute(TASK_OUTCOMES[o], VERBS.outcome, { ...data, o }));
       items.push({
         type: "ActionSet",
         actions: [
