@@ -5,7 +5,7 @@ import { bucketLabels } from "./aging.js";
 import type { CalendarDate } from "./calendarDate.js";
 import type { AccountReview } from "./engine.js";
 import { describePayer, type LossCover, type PayerProfile, type RecoveryRate } from "./kpis.js";
-import { formatMinor, formatMoney } from "./money.js";
+import { formatMinor, formatMoney, minorDigits } from "./money.js";
 import type { Segment } from "./parties.js";
 import type { ActionKind, Channel, Policy } from "./policy.js";
 import { rankAccounts, type PriorityInput } from "./priority.js";
@@ -58,6 +58,16 @@ export function stakesLine(a: PendingAction, period?: string): string {
   const parts = [texts.atRisk(money(a.amountAtRisk), money(a.stakes ?? 0n))];
   if (a.pendingSince && a.pendingSince !== period) parts.push(texts.pendingSince(a.pendingSince));
   return parts.join(" · ");
+}
+
+/**
+ * formatMoney for one currency and locale, with its Intl.NumberFormat built once: the engine writes reasons for
+ * every account of a portfolio (tens of thousands), and building a formatter per amount costs seconds.
+ */
+export function moneyFormatter(currency: string, locale: string): (minor: bigint) => string {
+  const digits = minorDigits(currency);
+  const format = new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: digits });
+  return (minor) => format.format(formatMinor(minor, digits) as unknown as number);
 }
 
 /** An amount to subtract, as shown: "−1 234,56 €", and "0,00 €" (never "-0,00 €") when there is none. */
@@ -317,7 +327,7 @@ export function priorityInputOf(a: DigestAccount, money?: (minor: bigint) => str
 }
 
 export function composeDigest(input: DigestInput, policy: Policy): Digest {
-  const money = (minor: bigint) => formatMoney(minor, input.currency, input.locale);
+  const money = moneyFormatter(input.currency, input.locale);
   const ranked = rankAccounts(input.accounts, (a) => priorityInputOf(a, money), policy, policy.committee.topAccounts, money);
   const agenda = agendaOf(input.actions, policy.committee.maxProposals);
   return {

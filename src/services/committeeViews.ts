@@ -11,6 +11,7 @@ import {
   composeDigest,
   followUpOf,
   isoWeek,
+  moneyFormatter,
   type DecisionFacts,
   type CollectorTask,
   type CustomerFile,
@@ -40,7 +41,7 @@ import { stepAssignee } from "../domain/taskWork.js";
 import { levelName, type ActionKind, type Policy } from "../domain/policy.js";
 import { AppError } from "../errors.js";
 import { APPLIED_PREFIX } from "../usecases/votes.js";
-import { formatMinor, formatMoney } from "../domain/money.js";
+import { formatMinor } from "../domain/money.js";
 
 export interface PortfolioReview {
   settings: CompanySettings;
@@ -57,7 +58,7 @@ export async function reviewPortfolio(
   const settings = await db.withConnection(loadSettings);
   const portfolio = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone, filter));
   const margin = marginPercentOf(settings, policy);
-  const money = (minor: bigint) => formatMoney(minor, settings.currency, settings.locale);
+  const money = moneyFormatter(settings.currency, settings.locale);
   const accounts = portfolio.map((p) => toDigestAccount(p, policy, asOf, margin, money));
   const totals = accounts.reduce((sum, a) => addAging(sum, a.aging), emptyAging(policy.agingBuckets));
   return { settings, accounts, totals };
@@ -152,7 +153,7 @@ export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDa
     cashCollectedIn(db, addDays(asOf, -6), asOf),
   ]);
   const { settings, accounts, totals } = review;
-  const money = (minor: bigint) => formatMoney(minor, settings.currency, settings.locale);
+  const money = moneyFormatter(settings.currency, settings.locale);
   const previous: Aging | null = previousRow
     ? {
         buckets: previousRow.buckets,

@@ -7,11 +7,10 @@ import { loadPortfolio, type PortfolioAccount } from "../db/portfolioQueries.js"
 import { loadSettings } from "../db/settings.js";
 import { addAging, emptyAging } from "../domain/aging.js";
 import { calendarDateAt, calendarDateToDb, daysBetween, type CalendarDate } from "../domain/calendarDate.js";
-import { isoWeek } from "../domain/digest.js";
+import { isoWeek, moneyFormatter } from "../domain/digest.js";
 import { reviewAccount, type AccountReview, type InvoiceScope, type Proposal } from "../domain/engine.js";
 import { describeKind } from "../domain/approvals.js";
 import { withLossCover } from "../domain/kpis.js";
-import { formatMoney } from "../domain/money.js";
 import { amountAtRisk, comesBack, isMaterial, lossLikelihood, stakesOf } from "../domain/priority.js";
 import type { ActionKind, Policy } from "../domain/policy.js";
 import { SYSTEM } from "./actor.js";
@@ -71,7 +70,7 @@ function weigh(portfolio: PortfolioAccount, review: AccountReview, policy: Polic
 export async function prepareCommittee(db: Database, policy: Policy, asOf: CalendarDate, now = new Date()): Promise<CommitteePreparation> {
   const { period, monday } = isoWeek(asOf);
   const settings = await db.withConnection(loadSettings);
-  const money = (minor: bigint) => formatMoney(minor, settings.currency, settings.locale);
+  const money = moneyFormatter(settings.currency, settings.locale);
   // Litigation proposals carry the sales needed to make up the loss (margin-rate setting, else the policy's).
   const margin = settings.marginRatePercent ?? policy.kpis.grossMarginPercent;
   const review = (account: PortfolioAccount["account"]) => withLossCover(reviewAccount(account, asOf, policy, money), margin, money);
