@@ -21,6 +21,7 @@ const load = {
   settings: () => import("./commands/settingsCommand.js"),
   webhooks: () => import("./commands/webhooksCommand.js"),
   mail: () => import("./commands/mailCommand.js"),
+  digest: () => import("./commands/digestCommand.js"),
 };
 
 export const HELP = `ccbot: the credit committee's command line
@@ -36,6 +37,7 @@ Commands:
   history verify [--anchor DIGEST|FILE]     check the history's seals and anchors (exit 1 if altered)
   history anchor                            record and print the digest of every chain's head
   report aging|dso|kpis|priorities|tasks|blocked  the committee's figures; blocked accounts for an ERP (--format table|csv|json)
+  digest [--as-of D] [--format table|json]  the committee's digest now (a preview): totals, agenda by stakes, follow-up
   report penalties                          late-payment penalties per invoice paid late or still open
   letter penalties CUSTOMER                 the invoice of a customer's late-payment penalties (--as-of, --output)
   jobs list | retry ID|--all-failed         the effects queue: letters, message updates, DMs (pending, failed)
@@ -60,6 +62,7 @@ const COMMAND_HELP: Record<string, () => Promise<string>> = {
   letter: async () => (await load.letter()).LETTER_HELP,
   webhooks: async () => (await load.webhooks()).WEBHOOKS_HELP,
   mail: async () => (await load.mail()).MAIL_HELP,
+  digest: async () => (await load.digest()).DIGEST_HELP,
 };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -128,6 +131,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         return await (await load.history()).historyCommand(context, args, values);
       case "report":
         return await (await load.report()).reportCommand(context, args, { ...values, asOf: values["as-of"] });
+      case "digest":
+        return await (await load.digest()).digestCommand(context, args, { asOf: values["as-of"], format: values.format });
       case "letter":
         return await (await load.letter()).letterCommand(context, args, { asOf: values["as-of"], output: values.output });
       case "jobs":

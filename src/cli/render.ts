@@ -1,7 +1,7 @@
 // The digest and the task list as plain text, for the terminal (demo, ccbot report). Slack and Teams have
 // their own renderers of the same view models. Every name and text from outside goes through shown() or
 // said(): control characters (ESC, BEL, line breaks) are made visible and long values are cut.
-import type { Digest, TaskList } from "../domain/digest.js";
+import { longDate, minusMoney, stakesLine, texts, type Digest, type TaskList } from "../domain/digest.js";
 import { describeKind } from "../domain/approvals.js";
 import { formatMoney } from "../domain/money.js";
 import { describePayer } from "../domain/kpis.js";
@@ -17,14 +17,20 @@ export function renderDigest(d: Digest): string {
   const money = (minor: bigint) => formatMoney(minor, d.currency, d.locale);
   const signed = (minor: bigint) => (minor > 0n ? `+${money(minor)}` : money(minor));
   const lines: string[] = [];
-  lines.push(`CREDIT COMMITTEE ${d.period} — ${shown(d.companyName)}, as of ${d.asOf}`);
+  lines.push(`CREDIT COMMITTEE ${d.period} — ${shown(d.companyName)}, ${longDate(d.asOf, d.locale)} (${d.asOf})`);
   lines.push("");
   lines.push("Aged balance");
   lines.push(
     table(
       ["", ...d.bucketLabels, "disputed", "credits", "balance"],
       [
-        ["now", ...d.totals.buckets.map(money), money(d.totals.disputed), `-${money(d.totals.credits)}`, money(d.totals.balance)],
+        [
+          "now",
+          ...d.totals.buckets.map(money),
+          money(d.totals.disputed),
+          minusMoney(d.totals.credits, d.currency, d.locale),
+          money(d.totals.balance),
+        ],
         ...(d.change ? [["vs last week", ...d.change.map(signed), "", "", ""]] : []),
       ],
     ),
@@ -53,9 +59,13 @@ export function renderDigest(d: Digest): string {
     ),
   );
   lines.push("");
-  lines.push(`Actions awaiting decision (${d.actions.length})`);
+  lines.push(
+    `Agenda: ${d.actions.length} proposal(s) by stakes${d.moreActions.length ? `, and ${d.moreActions.length} more, smaller (in the thread)` : ""}`,
+  );
   for (const a of d.actions) {
-    lines.push(`  #${a.actionId} ${shown(a.customerName)}: ${describeKind(a.kind)} — ${said(a.reason)}`);
+    lines.push(`  #${a.actionId} ${shown(a.customerName)}: ${describeKind(a.kind)} · ${stakesLine(a, d.period)}`);
+    lines.push(`      ${said(a.reason)}`);
+    if (a.backBecause) lines.push(`      ${said(texts.back(a.backBecause))}`);
     lines.push(
       `      approved by ${said(a.approvedBy.join(", ")) || "nobody yet"}; still needed: ${said(a.missing.join(", ")) || "nothing"}`,
     );
@@ -73,6 +83,14 @@ export function renderDigest(d: Digest): string {
   lines.push(`Promises to pay to watch (${d.promises.length})`);
   for (const p of d.promises) lines.push(`  ${shown(p.customerName)}: ${money(p.amount)} by ${p.promisedDate} — ${p.status.toLowerCase()}`);
   if (d.promises.length === 0) lines.push("  none");
+  lines.push("");
+  lines.push(`Last week's decisions (${d.followUp.length})`);
+  for (const f of d.followUp)
+    lines.push(
+      `  #${f.actionId} ${shown(f.customerName)}: ${describeKind(f.kind)}, ${f.decision.toLowerCase()} on ${f.decidedOn} — ${said(f.since.join("; "))}`,
+    );
+  if (d.followUp.length === 0) lines.push("  none");
+  lines.push(texts.cashCollected(money(d.cashCollected)));
   return lines.join("\n");
 }
 

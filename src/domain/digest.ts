@@ -5,7 +5,7 @@ import { bucketLabels } from "./aging.js";
 import type { CalendarDate } from "./calendarDate.js";
 import type { AccountReview } from "./engine.js";
 import { describePayer, type LossCover, type PayerProfile, type RecoveryRate } from "./kpis.js";
-import { formatMinor, formatMoney } from "./money.js";
+import { formatMinor, formatMoney, minorDigits } from "./money.js";
 import type { Segment } from "./parties.js";
 import type { ActionKind, Channel, Policy } from "./policy.js";
 import { rankAccounts, type PriorityInput } from "./priority.js";
@@ -37,6 +37,195 @@ export interface PendingAction {
   approvedBy: string[];
   missing: string[];
   invoiceNumbers: string[];
+  /** The committee week it was first proposed for ("2026-W45"): carried over since, figures refreshed. */
+  pendingSince?: string;
+  externalId?: string;
+  segment?: Segment;
+  /** The amount the proposal is about, and amount x likelihood of loss (docs/kpis.md). */
+  amountAtRisk?: bigint;
+  stakes?: bigint;
+  /** Why a proposal rejected before is back on the agenda. */
+  backBecause?: string | null;
+  /** The company's currency and locale, to show the amounts above. */
+  currency?: string;
+  locale?: string;
+}
+
+/** "9 000,00 € at risk · stakes 1 350,00 € · pending since 2026-W45": the agenda line of a proposal, or "" without figures. */
+export function stakesLine(a: PendingAction, period?: string): string {
+  if (a.amountAtRisk === undefined || !a.currency || !a.locale) return "";
+  const money = (minor: bigint) => formatMoney(minor, a.currency as string, a.locale as string);
+  const parts = [texts.atRisk(money(a.amountAtRisk), money(a.stakes ?? 0n))];
+  if (a.pendingSince && a.pendingSince !== period) parts.push(texts.pendingSince(a.pendingSince));
+  return parts.join(" · ");
+}
+
+/**
+ * formatMoney for one currency and locale, with its Intl.NumberFormat built once: the engine writes reasons for
+ * every account of a portfolio (tens of thousands), and building a formatter per amount costs seconds.
+ */
+export function moneyFormatter(currency: string, locale: string): (minor: bigint) => string {
+  const digits = minorDigits(currency);
+  const format = new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: digits });
+  return (minor) => format.format(formatMinor(minor, digits) as unknown as number);
+}
+
+/** An amount to subtract, as shown: "−1 234,56 €", and "0,00 €" (never "-0,00 €") when there is none. */
+export function minusMoney(minor: bigint, currency: string, locale: string): string {
+  return minor === 0n ? formatMoney(0n, currency, locale) : `−${formatMoney(minor < 0n ? -minor : minor, currency, locale)}`;
+}
+
+/** The digest's date as people write it: "Friday 20 November 2026" (company locale). */
+export function longDate(date: CalendarDate, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(
+    new Date(`${date}T12:00:00Z`),
+  );
+}
+
+/** Where a decision of last week stands now (the committee reviews what it decided, seeds). */
+export interface FollowUpLine {
+  actionId: number;
+  customerName: string;
+  externalId: string;
+  kind: ActionKind;
+  decision: "APPLIED" | "REJECTED";
+  decidedOn: CalendarDate;
+  /** What happened since, in words: "letter produced on 2026-11-24", "block in force", "1 200,00 € paid since". */
+  since: string[];
+  paidSince: bigint;
+}
+
+/** The facts a follow-up line is written from (loaded by the service, judged here). */
+export interface DecisionFacts {
+  actionId: number;
+  customerName: string;
+  externalId: string;
+  kind: ActionKind;
+  decision: "APPLIED" | "REJECTED";
+  decidedOn: CalendarDate;
+  letterProducedOn: CalendarDate | null;
+  letterSent: { on: CalendarDate; registeredMail: string | null } | null;
+  blockedNow: boolean;
+  onHoldNow: boolean;
+  creditLimitNow: bigint | null;
+  paidSince: bigint;
+  promisesSince: Array<{ amount: bigint; promisedDate: CalendarDate; status: "PENDING" | "KEPT" | "BROKEN" }>;
+}
+
+/** A decision's follow-up in a credit manager's words. */
+export function followUpOf(f: DecisionFacts, money: (minor: bigint) => string): FollowUpLine {
+  const since: string[] = [];
+  if (f.decision === "REJECTED") since.push(texts.rejected);
+  else
+    switch (f.kind) {
+      case "FORMAL_NOTICE":
+        since.push(f.letterProducedOn ? texts.letterProduced(f.letterProducedOn) : texts.letterNotProduced);
+        if (f.letterProducedOn)
+          since.push(f.letterSent ? texts.letterSent(f.letterSent.on, f.letterSent.registeredMail) : texts.letterNotSent);
+        break;
+      case "BLOCK_DELIVERIES":
+        since.push(f.blockedNow ? texts.blockInForce : texts.blockLifted);
+        break;
+      case "UNBLOCK_DELIVERIES":
+        since.push(f.blockedNow ? texts.blockedAgain : texts.deliveriesOpen);
+        break;
+      case "HOLD":
+        since.push(f.onHoldNow ? texts.onHold : texts.holdLifted);
+        break;
+      case "CREDIT_LIMIT_CHANGE":
+        since.push(f.creditLimitNow === null ? texts.noLimit : texts.limitNow(money(f.creditLimitNow)));
+        break;
+      case "LITIGATION":
+        since.push(texts.litigation);
+        break;
+    }
+  since.push(f.paidSince > 0n ? texts.paidSince(money(f.paidSince)) : texts.nothingPaid);
+  for (const p of f.promisesSince) since.push(texts.promise(money(p.amount), p.promisedDate, p.status));
+  return {
+    actionId: f.actionId,
+    customerName: f.customerName,
+    externalId: f.externalId,
+    kind: f.kind,
+    decision: f.decision,
+    decidedOn: f.decidedOn,
+    since,
+    paidSince: f.paidSince,
+  };
+}
+
+/** The digest's own words, in one place (the i18n catalogues take them from here). */
+export const texts = {
+  rejected: "rejected: nothing to carry out",
+  letterProduced: (on: CalendarDate) => `letter produced on ${on}`,
+  letterNotProduced: "letter not produced yet",
+  letterSent: (on: CalendarDate, registeredMail: string | null) =>
+    registeredMail ? `sent on ${on} by registered mail no. ${registeredMail}` : `sent on ${on}`,
+  letterNotSent: "not recorded as sent yet",
+  blockInForce: "block in force",
+  blockLifted: "block lifted since",
+  blockedAgain: "blocked again since",
+  deliveriesOpen: "deliveries open",
+  onHold: "dunning on hold",
+  holdLifted: "hold lifted since",
+  noLimit: "no credit limit set now",
+  limitNow: (limit: string) => `credit limit now ${limit}`,
+  litigation: "invoices passed to litigation",
+  paidSince: (amount: string) => `${amount} paid since`,
+  nothingPaid: "nothing paid since",
+  promise: (amount: string, on: CalendarDate, status: string) =>
+    `promise of ${amount} by ${on}: ${status === "PENDING" ? "pending" : status === "KEPT" ? "kept" : "broken"}`,
+  pendingSince: (period: string) => `pending since ${period}`,
+  more: (count: number) => `${count} more, smaller: show`,
+  moreTitle: (count: number, atRisk: string) => `${count} more proposal${count === 1 ? "" : "s"}, smaller (${atRisk} at risk in all)`,
+  batchApprove: (count: number, kind: ActionKind) => `Approve the ${count} ${kindPlural(kind, count)} above`,
+  atRisk: (amount: string, stakes: string) => `${amount} at risk · stakes ${stakes}`,
+  header: (period: string, date: string, company: string) => `Credit committee ${period} (${date}) — ${company}`,
+  agenda: (shown: number, more: number) =>
+    `*Agenda: ${shown} proposal${shown === 1 ? "" : "s"} by stakes*${more > 0 ? ` — ${more} more, smaller, one click away in the thread` : ""}`,
+  followUpTitle: (count: number) => `*Last week's decisions (${count})*`,
+  noFollowUp: "No decision last week.",
+  cashCollected: (amount: string) => `Cash collected this week: ${amount}`,
+  promisesDue: (count: number) => `${count} promise${count === 1 ? "" : "s"} to pay falling due this week`,
+  back: (why: string) => `Back on the agenda: ${why}`,
+} as const;
+
+const KIND_NOUNS: Record<ActionKind, [string, string]> = {
+  BLOCK_DELIVERIES: ["delivery block", "delivery blocks"],
+  UNBLOCK_DELIVERIES: ["unblocking", "unblockings"],
+  FORMAL_NOTICE: ["formal notice", "formal notices"],
+  LITIGATION: ["litigation", "litigations"],
+  CREDIT_LIMIT_CHANGE: ["credit-limit change", "credit-limit changes"],
+  HOLD: ["hold", "holds"],
+};
+
+export function kindPlural(kind: ActionKind, count: number): string {
+  return KIND_NOUNS[kind][count === 1 ? 0 : 1];
+}
+
+/** The committee's agenda: undecided proposals by stakes (largest first), at most `max` of them; the rest apart. */
+export function agendaOf(actions: readonly PendingAction[], max: number): { shown: PendingAction[]; more: PendingAction[] } {
+  const ranked = [...actions].sort(
+    (a, b) => cmp(b.stakes ?? 0n, a.stakes ?? 0n) || cmp(b.amountAtRisk ?? 0n, a.amountAtRisk ?? 0n) || a.actionId - b.actionId,
+  );
+  return { shown: ranked.slice(0, max), more: ranked.slice(max) };
+}
+
+const cmp = (a: bigint, b: bigint) => (a > b ? 1 : a < b ? -1 : 0);
+
+/**
+ * The batch approvals a message of proposals offers: per kind, the undecided proposals of that kind in it
+ * (only when there are at least two: one has its own button).
+ */
+export function batchesOf(actions: readonly ActionView[]): Array<{ kind: ActionKind; actionIds: number[]; label: string }> {
+  const byKind = new Map<ActionKind, number[]>();
+  for (const a of actions) {
+    if (a.finalStatus && a.finalStatus !== "PROPOSED") continue;
+    if (a.status !== "PROPOSED") continue;
+    byKind.set(a.kind, [...(byKind.get(a.kind) ?? []), a.actionId]);
+  }
+  return [...byKind.entries()]
+    .filter(([, ids]) => ids.length >= 2)
+    .map(([kind, actionIds]) => ({ kind, actionIds, label: texts.batchApprove(actionIds.length, kind) }));
 }
 
 export interface OpenDispute {
@@ -87,11 +276,18 @@ export interface Digest {
     reasons: string[];
     account: DigestAccount;
   }>;
+  /** The agenda: undecided proposals by stakes, at most the policy's maxProposals. */
   actions: PendingAction[];
+  /** The other undecided proposals, smaller: one click away. */
+  moreActions: PendingAction[];
   disputes: OpenDispute[];
   promises: PromiseLine[];
   /** Accounts counted, with something owed. */
   accountsWithBalance: number;
+  /** Last week's decisions and where they stand. */
+  followUp: FollowUpLine[];
+  /** Payments received in the 7 days up to asOf. */
+  cashCollected: bigint;
 }
 
 export interface DigestInput {
@@ -107,6 +303,8 @@ export interface DigestInput {
   actions: PendingAction[];
   disputes: OpenDispute[];
   promises: PromiseLine[];
+  followUp?: FollowUpLine[];
+  cashCollected?: bigint;
 }
 
 /** The payer's grade and why, for a reason: "payer C: pays 38 days late on average; 2 promises broken". */
@@ -129,8 +327,9 @@ export function priorityInputOf(a: DigestAccount, money?: (minor: bigint) => str
 }
 
 export function composeDigest(input: DigestInput, policy: Policy): Digest {
-  const money = (minor: bigint) => formatMoney(minor, input.currency, input.locale);
-  const ranked = rankAccounts(input.accounts, (a) => priorityInputOf(a, money), policy, policy.committee.topAccounts);
+  const money = moneyFormatter(input.currency, input.locale);
+  const ranked = rankAccounts(input.accounts, (a) => priorityInputOf(a, money), policy, policy.committee.topAccounts, money);
+  const agenda = agendaOf(input.actions, policy.committee.maxProposals);
   return {
     companyName: input.companyName,
     currency: input.currency,
@@ -144,10 +343,13 @@ export function composeDigest(input: DigestInput, policy: Policy): Digest {
     priorities: ranked
       .slice(0, policy.committee.topAccounts)
       .map((r) => ({ rank: r.rank, score: r.score, reasons: r.reasons, account: r.account })),
-    actions: input.actions,
+    actions: agenda.shown,
+    moreActions: agenda.more,
     disputes: input.disputes,
     promises: input.promises,
     accountsWithBalance: input.accounts.reduce((n, a) => (a.aging.balance !== 0n ? n + 1 : n), 0),
+    followUp: input.followUp ?? [],
+    cashCollected: input.cashCollected ?? 0n,
   };
 }
 
@@ -209,6 +411,7 @@ export interface CustomerFile {
 
 /** What a collector can report about a task (besides a promise to pay, which has its own form). */
 export const TASK_OUTCOMES = {
+  sent: "Sent",
   no_answer: "No answer / voicemail",
   reached: "Reached, no commitment",
   already_paid: "Already paid",
@@ -216,6 +419,16 @@ export const TASK_OUTCOMES = {
   dispute: "Dispute raised",
 } as const;
 export type TaskOutcome = keyof typeof TASK_OUTCOMES;
+
+/**
+ * The outcomes a task's buttons offer, by its channel: a letter or an e-mail is "Sent" (or could not be: wrong
+ * contact, already paid, disputed), never "No answer / voicemail"; a call or a visit is answered or not.
+ */
+export function outcomesFor(channel: Channel | null): TaskOutcome[] {
+  return channel === "EMAIL" || channel === "LETTER"
+    ? ["sent", "already_paid", "wrong_contact", "dispute"]
+    : ["no_answer", "reached", "already_paid", "wrong_contact", "dispute"];
+}
 
 export function isTaskOutcome(value: unknown): value is TaskOutcome {
   return typeof value === "string" && Object.hasOwn(TASK_OUTCOMES, value);

@@ -13,7 +13,7 @@ import { addDays, daysBetween, type CalendarDate } from "./calendarDate.js";
 import { PUBLIC_ESCALATION, regimeRules } from "./legal.js";
 import { formatMinor } from "./money.js";
 import type { Segment } from "./parties.js";
-import type { ActionKind, Channel, Level, Policy } from "./policy.js";
+import { levelName, type ActionKind, type Channel, type Level, type Policy } from "./policy.js";
 
 export interface AccountInvoice {
   id: number;
@@ -153,7 +153,24 @@ export interface AccountReview {
   };
 }
 
-const euros = (minor: bigint) => formatMinor(minor);
+/** How an amount is written in a reason: the caller passes the company's (formatMoney with its currency and locale). */
+export type MoneyText = (minor: bigint) => string;
+const plainMoney: MoneyText = (minor) => formatMinor(minor);
+
+/**
+ * A credit limit as a credit manager sets one: to two significant figures of the currency unit (4 978,79 →
+ * 5 000; 45 965,98 → 46 000; 123 456 → 130 000 up or 120 000 down; 1 200 stays 1 200). Lowering rounds up (the
+ * exposure the limit is lowered to stays within it), raising rounds down (never more than the policy's raise);
+ * a raise that would round back to the current limit takes the next step up. Amounts in minor units.
+ */
+export function roundCreditLimit(minor: bigint, direction: "up" | "down", digits = 2): bigint {
+  const unit = 10n ** BigInt(digits);
+  const major = minor / unit;
+  const step = (major >= 100n ? 10n ** BigInt(major.toString().length - 2) : 1n) * unit;
+  const floor = (minor / step) * step;
+  if (direction === "down" || floor === minor) return floor;
+  return floor + step;
+}
 
 /** A promise is kept when the payments received since it was made reach its amount by its date plus tolerance. */
 export function checkPromise(
@@ -161,6 +178,7 @@ export function checkPromise(
   payments: Account["payments"],
   asOf: CalendarDate,
   toleranceDays: number,
+  euros: MoneyText = plainMoney,
 ): PromiseUpdate | null {
   if (promise.status !== "PENDING") return null;
   const deadline = addDays(promise.promisedDate, toleranceDays);
@@ -182,10 +200,10 @@ export function checkPromise(
   return null;
 }
 
-export function reviewAccount(account: Account, asOf: CalendarDate, policy: Policy): AccountReview {
+export function reviewAccount(account: Account, asOf: CalendarDate, policy: Policy, euros: MoneyText = plainMoney): AccountReview {
   const rules = policy.rules;
   const promiseUpdates = account.promises
-    .map((p) => checkPromise(p, account.payments, asOf, rules.promises.toleranceDays))
+    .map((p) => checkPromise(p, account.payments, asOf, rules.promises.toleranceDays, euros))
     .filter((u): u is PromiseUpdate => u !== null);
   const statusOf = (p: AccountPromise) => promiseUpdates.find((u) => u.promiseId === p.id)?.status ?? p.status;
   const pending = account.promises.filter((p) => statusOf(p) === "PENDING");
@@ -196,7 +214,7 @@ export function reviewAccount(account: Account, asOf: CalendarDate, policy: Poli
   const overLimit = account.creditLimit !== null && exposure > account.creditLimit ? exposure - account.creditLimit : 0n;
   const figures = { overdue, disputed, exposure, maxDaysLate, overLimit };
 
-  const proposals = proposeActions(account, asOf, policy, { ...figures, newlyBroken });
+  const proposals = proposeActions(account, asOf, policy, { ...figures, newlyBroken }, euros);
 
   let suspended: string | null = null;
   let step: StepDue | null = null;
@@ -211,7 +229,7 @@ export function reviewAccount(account: Account, asOf: CalendarDate, policy: Poli
   } else if (account.pendingActionKinds.includes("HOLD")) {
     suspended = "the committee is deciding on a hold";
   } else {
-    step = nextStep(account, asOf, policy, newlyBroken.length > 0);
+    step = nextStep(account, asOf, policy, newlyBroken.length > 0, euros);
   }
   return { promiseUpdates, step, proposals, suspended, figures };
 }
@@ -259,7 +277,7 @@ export function calendarStanding(account: Account, policy: Policy): CalendarStan
   };
 }
 
-function nextStep(account: Account, asOf: CalendarDate, policy: Policy, escalate: boolean): StepDue | null {
+function nextStep(account: Account, asOf: CalendarDate, policy: Policy, escalate: boolean, euros: MoneyText): StepDue | null {
   const segment = policy.segments[account.segment];
   const { overdue, maxDaysLate, dueSoon } = account.position;
   if (account.stepsDone.some((s) => s.on === asOf)) return null;
@@ -269,7 +287,7 @@ function nextStep(account: Account, asOf: CalendarDate, policy: Policy, escalate
     if (standing.lastStepOn !== null && daysBetween(standing.lastStepOn, asOf) < CATCH_UP_SPACING_DAYS) return null;
     const level = (standing.noStepYet ? standing.dueByAge.at(-1) : standing.dueByAge[0]) as Level;
     const reason = standing.noStepYet
-      ? `${euros(overdue)} overdue, oldest ${maxDaysLate} days, no reminder yet: catching up, starts at ${level.id} (day ${level.day})`
+      ? `${euros(overdue)} overdue, oldest ${maxDaysLate} days, no reminder yet: catching up, starts at ${levelName(level)} (day ${level.day})`
       : `${euros(overdue)} overdue, oldest ${maxDaysLate} days: catching up, ${standing.dueByAge.length} step${standing.dueByAge.length === 1 ? "" : "s"} behind, one a week`;
     return { level, channel: level.channel, reason, scope: "overdue", escalated: false };
   }
@@ -286,7 +304,7 @@ function nextStep(account: Account, asOf: CalendarDate, policy: Policy, escalate
     }
     if (overdue > 0n && (maxDaysLate >= level.day || escalate)) {
       const reason = escalate
-        ? `promise broken: ${level.id} brought forward for ${euros(overdue)} overdue`
+        ? `promise broken: ${levelName(level)} brought forward for ${euros(overdue)} overdue`
         : `${euros(overdue)} overdue, oldest ${maxDaysLate} days`;
       return { level, channel: level.channel, reason, scope: "overdue", escalated: escalate };
     }
@@ -309,7 +327,7 @@ interface Figures {
   newlyBroken: PromiseUpdate[];
 }
 
-function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f: Figures): Proposal[] {
+function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f: Figures, euros: MoneyText): Proposal[] {
   const rules = policy.rules;
   const proposals: Proposal[] = [];
   const pending = new Set(account.pendingActionKinds);
@@ -348,7 +366,7 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
       if (f.overLimit > 0n && f.maxDaysLate >= block.overLimitDaysLate) {
         propose(
           "BLOCK_DELIVERIES",
-          `exposure ${euros(f.exposure)} is ${euros(f.overLimit)} over the credit limit of ${euros(account.creditLimit ?? 0n)} and ${euros(f.overdue)} is up to ${f.maxDaysLate} days late`,
+          `exposure ${euros(f.exposure)} is ${euros(f.overLimit)} over the credit limit of ${euros(account.creditLimit ?? 0n)} and ${f.overdue === f.exposure ? "all of it" : euros(f.overdue)} is up to ${f.maxDaysLate} days late`,
           "overdue",
         );
       } else if (f.maxDaysLate >= block.daysLate) {
@@ -385,7 +403,7 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
       "FORMAL_NOTICE",
       (f.newlyBroken.length > 0
         ? `promise broken after the last reminder: ${euros(f.overdue)} overdue`
-        : `last reminder (${lastLevel.id}) done and ${euros(f.overdue)} still overdue, oldest ${f.maxDaysLate} days`) +
+        : `the calendar's last step (${levelName(lastLevel)}) done and ${euros(f.overdue)} still overdue, oldest ${f.maxDaysLate} days`) +
         (publicBody
           ? `; public body: formal notice to the authorising officer with a copy to the public accountant, claiming interest at the ECB rate + ${legal.marginPoints} points (${legal.interestArticle})`
           : ""),
@@ -429,23 +447,25 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
   const limit = rules.creditLimit;
   if (account.creditLimit !== null && account.payerScore !== null) {
     if (account.payerScore < limit.lowerBelowScore && account.creditLimit > (f.exposure > 0n ? f.exposure : 0n)) {
-      const newLimit = f.exposure > 0n ? f.exposure : 0n;
-      propose(
-        "CREDIT_LIMIT_CHANGE",
-        `payer score ${account.payerScore} of 100 is below ${limit.lowerBelowScore}${account.payerWhy ? ` (${account.payerWhy})` : ""}: lower the limit from ${euros(account.creditLimit)} to the current exposure ${euros(newLimit)}`,
-        "none",
-        { newCreditLimit: newLimit.toString(), previousCreditLimit: account.creditLimit.toString() },
-      );
+      const newLimit = roundCreditLimit(f.exposure > 0n ? f.exposure : 0n, "up");
+      if (newLimit < account.creditLimit)
+        propose(
+          "CREDIT_LIMIT_CHANGE",
+          `payer score ${account.payerScore} of 100 is below ${limit.lowerBelowScore}${account.payerWhy ? ` (${account.payerWhy})` : ""}: lower the limit from ${euros(account.creditLimit)} to ${euros(newLimit)} (exposure ${euros(f.exposure > 0n ? f.exposure : 0n)}, rounded up)`,
+          "none",
+          { newCreditLimit: newLimit.toString(), previousCreditLimit: account.creditLimit.toString() },
+        );
     } else if (
       account.payerScore >= limit.raiseAboveScore &&
       f.overdue === 0n &&
       account.creditLimit > 0n &&
       f.exposure * 100n >= account.creditLimit * BigInt(limit.nearLimitPercent)
     ) {
-      const newLimit = (account.creditLimit * BigInt(100 + limit.raisePercent)) / 100n;
+      const raised = roundCreditLimit((account.creditLimit * BigInt(100 + limit.raisePercent)) / 100n, "down");
+      const newLimit = raised > account.creditLimit ? raised : roundCreditLimit(account.creditLimit + 1n, "up");
       propose(
         "CREDIT_LIMIT_CHANGE",
-        `good payer (score ${account.payerScore} of 100${account.payerWhy ? `: ${account.payerWhy}` : ""}) using ${Math.round((Number(f.exposure) / Number(account.creditLimit)) * 100)}% of its limit: raise it by ${limit.raisePercent}% to ${euros(newLimit)}`,
+        `good payer (score ${account.payerScore} of 100${account.payerWhy ? `: ${account.payerWhy}` : ""}) using ${Math.round((Number(f.exposure) / Number(account.creditLimit)) * 100)}% of its limit: raise it from ${euros(account.creditLimit)} to ${euros(newLimit)} (about ${limit.raisePercent}% more, rounded)`,
         "none",
         { newCreditLimit: newLimit.toString(), previousCreditLimit: account.creditLimit.toString() },
       );

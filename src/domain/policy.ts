@@ -47,7 +47,16 @@ const level = z.object({
   send: z.enum(SEND_MODES, { message: `send is one of: ${SEND_MODES.join(", ")}` }).default("propose"),
   /** E-mail steps: a copy (Cc) to the account's sales owner. */
   copySalesOwner: z.boolean().default(false),
+  /** The step's name as people say it ("Last reminder"); unset: made from the id ("last-reminder" → "Last reminder"). */
+  name: z.string().min(1).max(80).optional(),
 });
+
+/** A level's name as people read it: its `name`, else its id in words ("first-reminder" → "First reminder"). */
+export function levelName(level: { id: string; name?: string | undefined }): string {
+  if (level.name) return level.name;
+  const words = level.id.replace(/-/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
 
 const segmentPolicy = z.object({
   /**
@@ -60,6 +69,21 @@ const segmentPolicy = z.object({
   /** Only remind before the due date above this amount (minor units), e.g. large invoices. */
   preDueMinimum: z.number().int().nonnegative().default(0),
 });
+
+const materiality = z.object({
+  /** Amount at risk (minor units) below which nothing is proposed to the committee. */
+  minimumAtRisk: z.number().int().nonnegative(),
+  /** Oldest days late below which nothing is proposed (a credit-limit change is judged on amount alone). */
+  minimumDaysLate: z.number().int().nonnegative(),
+});
+
+/** Default materiality per segment: large accounts matter from 5 000, SMEs 1 000, very small businesses 500. */
+const DEFAULT_MATERIALITY = {
+  LARGE_ACCOUNT: { minimumAtRisk: 500_000, minimumDaysLate: 15 },
+  SME: { minimumAtRisk: 100_000, minimumDaysLate: 15 },
+  VERY_SMALL_BUSINESS: { minimumAtRisk: 50_000, minimumDaysLate: 15 },
+  PUBLIC_SECTOR: { minimumAtRisk: 200_000, minimumDaysLate: 30 },
+};
 
 const approval = z.object({
   /** Every listed role must be represented among the approvers. */
@@ -142,6 +166,22 @@ export const policySchema = z
     committee: z.object({
       /** How many priority accounts the digest shows. */
       topAccounts: z.number().int().positive().max(200),
+      /** How many proposals the digest lists, by stakes; the rest are one click away (docs/policy.md, "The committee's agenda"). */
+      maxProposals: z.number().int().positive().max(100).default(15),
+      /**
+       * Below these, no committee proposal for the segment (the collector's calendar goes on): the amount at
+       * risk in minor units and the oldest days late. Lifting a block is never held back.
+       */
+      materiality: z
+        .object(Object.fromEntries(SEGMENTS.map((s) => [s, materiality])) as Record<(typeof SEGMENTS)[number], typeof materiality>)
+        .default(DEFAULT_MATERIALITY),
+      /**
+       * A rejected proposal comes back only when the amount at risk has grown by `worsenPercent` since the
+       * rejection, or `coolDownDays` after it.
+       */
+      afterRejection: z
+        .object({ worsenPercent: z.number().int().positive().max(1000), coolDownDays: z.number().int().positive().max(365) })
+        .default({ worsenPercent: 25, coolDownDays: 28 }),
     }),
     kpis: z.object({
       /** DSO convention: 365 or 360 days a year. */
@@ -223,7 +263,12 @@ export const DEFAULT_POLICY: PolicyInput = {
   },
   priority: { overdueAmount: 40, age: 25, payerScore: 15, overLimit: 10, brokenPromises: 10 },
   legal: { referenceRates: { ...REFERENCE_RATES }, legalInterestRates: { ...LEGAL_INTEREST_RATES } },
-  committee: { topAccounts: 10 },
+  committee: {
+    topAccounts: 10,
+    maxProposals: 15,
+    materiality: DEFAULT_MATERIALITY,
+    afterRejection: { worsenPercent: 25, coolDownDays: 28 },
+  },
   kpis: { dsoYearDays: 365, dsoSalesIncludeVat: true, vatRatePercent: 20, grossMarginPercent: 30 },
 };
 

@@ -7,7 +7,8 @@ import type { ActionView, Digest, PendingAction } from "../domain/digest.js";
 import type { Policy } from "../domain/policy.js";
 import type { Logger } from "../log.js";
 import { digestCharts } from "../documents/digestCharts.js";
-import { actionViews, buildDigest } from "../services/committeeViews.js";
+import { actionViews, buildDigest, pendingActions } from "../services/committeeViews.js";
+import { agendaOf } from "../domain/digest.js";
 import { prepareCommittee } from "../usecases/committee.js";
 import { claimSlot, finishSlot, renewSlot } from "./claims.js";
 import { anchorText, createAnchor, recordAnchorPublication } from "../db/historyAnchor.js";
@@ -25,11 +26,64 @@ export interface DigestPublisher {
   /** Splits the actions into thread messages that fit the platform's size limits. */
   split(actions: PendingAction[]): PendingAction[][];
   postSummary(digest: Digest): Promise<PostedRef>;
-  postActions(digest: Digest, actions: PendingAction[], thread: PostedRef, part: number, parts: number): Promise<PostedRef>;
+  postActions(actions: PendingAction[], thread: PostedRef, part: number, parts: number): Promise<PostedRef>;
   /** Posts one chart (PNG) in the digest's thread. */
   postChart(chart: DigestChart, thread: PostedRef): Promise<PostedRef>;
   /** Posts a line of the bot's own (no user text) in the digest's thread: the history anchor. */
   postNote(text: string, thread: PostedRef): Promise<PostedRef>;
+  /** Posts "12 more, smaller: show" in the thread, its button asking for the proposals left off the agenda. */
+  postMore(digest: Digest, thread: PostedRef): Promise<PostedRef>;
+}
+
+/** What the person who clicked "show" is told (Slack and Teams). */
+export const showMoreTexts = {
+  posted: (count: number) => `${count} more proposal${count === 1 ? "" : "s"} posted in the thread.`,
+  already: "They are already in the thread.",
+  none: "Nothing more awaits a decision.",
+} as const;
+
+/** The thread part that says how many proposals are left off the agenda, with the button to show them. */
+export const MORE_PART = "more";
+/** Recorded once the proposals left off the agenda were posted (the button clicked): a second click posts nothing. */
+export const MORE_SHOWN_PART = "more-shown";
+
+/**
+ * "12 more, smaller: show": posts, in the digest's thread, the undecided proposals left off the agenda (by
+ * stakes), as further action parts that votes refresh like the others. Once per digest: a second click (or
+ * another person's) is told they are already in the thread.
+ */
+export async function showMoreActions(
+  deps: { db: Database; policy: Policy; publisher: DigestPublisher },
+  period: string,
+): Promise<{ status: "posted"; count: number } | { status: "already" | "none" }> {
+  const { db, policy, publisher } = deps;
+  const where = { platform: publisher.platform, job: WEEKLY_DIGEST, slot: period };
+  const rows = await db.prisma.postedMessage.findMany({ where });
+  const summary = rows.find((r) => r.part === "summary" && r.ts !== NOT_POSTED);
+  if (!summary) return { status: "none" };
+  if (rows.some((r) => r.part === MORE_SHOWN_PART)) return { status: "already" };
+  const shown = new Set(rows.flatMap((r) => r.actionIds));
+  const rest = agendaOf(
+    (await pendingActions(db, policy)).filter((a) => !shown.has(a.actionId)),
+    Number.MAX_SAFE_INTEGER,
+  ).shown;
+  if (rest.length === 0) return { status: "none" };
+  // Claim the click: the unique (platform, job, slot, part) lets one of two simultaneous clicks through.
+  const claimed = await db.prisma.postedMessage.createMany({
+    data: [{ ...where, part: MORE_SHOWN_PART, channel: summary.channel, ts: NOT_POSTED, actionIds: [] }],
+    skipDuplicates: true,
+  });
+  if (claimed.count === 0) return { status: "already" };
+  const chunks = publisher.split(rest);
+  const first = rows.filter((r) => r.part.startsWith("actions-")).length + 1;
+  const parts = first - 1 + chunks.length;
+  for (const [i, chunk] of chunks.entries()) {
+    const ref = await publisher.postActions(chunk, { channel: summary.channel, ts: summary.ts }, first + i, parts);
+    await db.prisma.postedMessage.create({
+      data: { ...where, part: `actions-${first + i}`, channel: ref.channel, ts: ref.ts, actionIds: chunk.map((a) => a.actionId) },
+    });
+  }
+  return { status: "posted", count: rest.length };
 }
 
 export interface DigestChart {
@@ -145,9 +199,7 @@ async function postDigest(
   }
   const rows = await db.prisma.postedMessage.findMany({ where });
   const posted = new Map(rows.filter((m) => m.ts !== NOT_POSTED).map((m) => [m.part, m]));
-  const planned = rows
-    .filter((m) => m.part.startsWith("actions-"))
-    .sort((a, b) => Number(a.part.slice(8)) - Number(b.part.slice(8)));
+  const planned = rows.filter((m) => m.part.startsWith("actions-")).sort((a, b) => Number(a.part.slice(8)) - Number(b.part.slice(8)));
   const record = async (part: string, ref: PostedRef, actionIds: number[]) => {
     await db.prisma.postedMessage.upsert({
       where: { platform_job_slot_part: { ...where, part } },
@@ -180,8 +232,13 @@ async function postDigest(
   for (const row of planned) {
     if (posted.has(row.part)) continue;
     const chunk = row.actionIds.map((id) => pending.get(id)).filter((a): a is PendingAction => a !== undefined);
-    const ref = await publisher.postActions(digest, chunk, summary, Number(row.part.slice(8)), planned.length);
+    const ref = await publisher.postActions(chunk, summary, Number(row.part.slice(8)), planned.length);
     await record(row.part, ref, row.actionIds);
+  }
+  // The proposals left off the agenda, one click away.
+  if (digest.moreActions.length > 0 && !posted.has(MORE_PART)) {
+    const ref = await publisher.postMore(digest, summary);
+    await record(MORE_PART, ref, []);
   }
   // The history anchor, published outside the database (docs/evidence.md): the committee channel keeps the
   // digest of every chain head, so a cut tail or a removed chain shows at the next `ccbot history verify`.

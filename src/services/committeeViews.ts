@@ -9,7 +9,10 @@ import { checkVoter, tallyVotes } from "../domain/approvals.js";
 import {
   CALL_CHECKLIST,
   composeDigest,
+  followUpOf,
   isoWeek,
+  moneyFormatter,
+  type DecisionFacts,
   type CollectorTask,
   type CustomerFile,
   type Digest,
@@ -35,8 +38,9 @@ import {
 import { loadOpenItems } from "../db/asOfItems.js";
 import type { Role } from "../domain/parties.js";
 import { stepAssignee } from "../domain/taskWork.js";
-import type { ActionKind, Policy } from "../domain/policy.js";
+import { levelName, type ActionKind, type Policy } from "../domain/policy.js";
 import { AppError } from "../errors.js";
+import { APPLIED_PREFIX } from "../usecases/votes.js";
 import { formatMinor } from "../domain/money.js";
 import { wrongContacts } from "../mail/bounces.js";
 
@@ -55,7 +59,8 @@ export async function reviewPortfolio(
   const settings = await db.withConnection(loadSettings);
   const portfolio = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone, filter));
   const margin = marginPercentOf(settings, policy);
-  const accounts = portfolio.map((p) => toDigestAccount(p, policy, asOf, margin));
+  const money = moneyFormatter(settings.currency, settings.locale);
+  const accounts = portfolio.map((p) => toDigestAccount(p, policy, asOf, margin, money));
   const totals = accounts.reduce((sum, a) => addAging(sum, a.aging), emptyAging(policy.agingBuckets));
   return { settings, accounts, totals };
 }
@@ -65,9 +70,15 @@ export function marginPercentOf(settings: CompanySettings, policy: Policy): numb
   return settings.marginRatePercent ?? policy.kpis.grossMarginPercent;
 }
 
-function toDigestAccount(p: PortfolioAccount, policy: Policy, asOf: CalendarDate, marginPercent: number): DigestAccount {
+function toDigestAccount(
+  p: PortfolioAccount,
+  policy: Policy,
+  asOf: CalendarDate,
+  marginPercent: number,
+  money: (minor: bigint) => string,
+): DigestAccount {
   // A litigation proposal says what losing the debt would cost in sales (seed "Piloter le recouvrement").
-  const review = withLossCover(reviewAccount(p.account, asOf, policy), marginPercent, formatMinor);
+  const review = withLossCover(reviewAccount(p.account, asOf, policy, money), marginPercent, money);
   return {
     customerId: p.account.customerId,
     externalId: p.externalId,
@@ -133,14 +144,17 @@ export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDa
   const series = kpiSeries(db, asOf);
   series.catch(() => undefined); // awaited below; keep an early failure from being unhandled meanwhile
   const { timeZone } = await db.withConnection(loadSettings);
-  const [review, previousRow, actions, disputes, promises] = await Promise.all([
+  const [review, previousRow, actions, disputes, promises, decisions, cashCollected] = await Promise.all([
     reviewPortfolio(db, policy, asOf),
     db.prisma.agingSnapshot.findFirst({ where: { weekStart: { lt: new Date(`${monday}T00:00:00Z`) } }, orderBy: { weekStart: "desc" } }),
     pendingActions(db, policy),
     openDisputes(db, asOf, timeZone),
     promisesToWatch(db, asOf, timeZone),
+    decisionFacts(db, asOf, timeZone),
+    cashCollectedIn(db, addDays(asOf, -6), asOf),
   ]);
   const { settings, accounts, totals } = review;
+  const money = moneyFormatter(settings.currency, settings.locale);
   const previous: Aging | null = previousRow
     ? {
         buckets: previousRow.buckets,
@@ -165,12 +179,101 @@ export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDa
       actions,
       disputes,
       promises,
+      followUp: decisions.map((f) => followUpOf(f, money)),
+      cashCollected,
     },
     policy,
   );
 }
 
+/** Payments received from `from` to `to` (calendar dates, both included). */
+async function cashCollectedIn(db: Database, from: CalendarDate, to: CalendarDate): Promise<bigint> {
+  const rows = await db.withConnection((sql) =>
+    sql.query<{ total: string }>(
+      `SELECT coalesce(sum(amount), 0)::text AS total FROM payment WHERE "paymentDate" BETWEEN $1::date AND $2::date`,
+      [from, to],
+    ),
+  );
+  return BigInt(rows[0]?.total ?? "0");
+}
+
+/**
+ * The decisions since the last committee (applied or rejected from a week before asOf, that day included, up to
+ * asOf, in the company's time zone) with what happened since: the letter, the block, payments and promises.
+ */
+export async function decisionFacts(db: Database, asOf: CalendarDate, timeZone: string): Promise<DecisionFacts[]> {
+  const from = new Date(`${addDays(asOf, -8)}T00:00:00Z`);
+  const to = new Date(`${addDays(asOf, 2)}T00:00:00Z`);
+  const decided = await db.prisma.proposedAction.findMany({
+    where: { status: { in: ["APPLIED", "REJECTED"] }, decidedAt: { gte: from, lt: to } },
+    include: {
+      customer: true,
+      history: { where: { kind: { in: ["document.formal_notice", "letter.sent"] } }, orderBy: { id: "asc" } },
+    },
+    orderBy: [{ decidedAt: "asc" }, { id: "asc" }],
+  });
+  const inWeek = decided.filter((a) => {
+    const on = calendarDateAt(a.decidedAt as Date, timeZone);
+    return on >= addDays(asOf, -7) && on <= asOf;
+  });
+  if (inWeek.length === 0) return [];
+  const customerIds = [...new Set(inWeek.map((a) => a.customerId))];
+  const [payments, promises] = await Promise.all([
+    db.prisma.payment.findMany({
+      where: { customerId: { in: customerIds }, paymentDate: { gte: new Date(`${addDays(asOf, -7)}T00:00:00Z`) } },
+      select: { customerId: true, paymentDate: true, amount: true },
+    }),
+    db.prisma.promiseToPay.findMany({
+      where: { customerId: { in: customerIds }, recordedAt: { gte: from }, status: { in: ["PENDING", "KEPT", "BROKEN"] } },
+      orderBy: [{ promisedDate: "asc" }, { id: "asc" }],
+    }),
+  ]);
+  return inWeek.map((a) => {
+    const decidedOn = calendarDateAt(a.decidedAt as Date, timeZone);
+    const produced = a.history.find((h) => h.kind === "document.formal_notice");
+    const sent = a.history.find((h) => h.kind === "letter.sent");
+    const sentData = (sent?.data ?? {}) as { registeredMail?: unknown };
+    return {
+      actionId: a.id,
+      customerName: a.customer.name,
+      externalId: a.customer.externalId,
+      kind: a.kind as ActionKind,
+      decision: a.status as "APPLIED" | "REJECTED",
+      decidedOn,
+      letterProducedOn: produced ? calendarDateAt(produced.occurredAt, timeZone) : null,
+      letterSent: sent
+        ? {
+            on: calendarDateAt(sent.occurredAt, timeZone),
+            registeredMail: typeof sentData.registeredMail === "string" ? sentData.registeredMail : null,
+          }
+        : null,
+      blockedNow: a.customer.blocked,
+      onHoldNow: a.customer.onHold,
+      creditLimitNow: a.customer.creditLimit,
+      paidSince: payments
+        .filter(
+          (p) =>
+            p.customerId === a.customerId && calendarDateFromDb(p.paymentDate) >= decidedOn && calendarDateFromDb(p.paymentDate) <= asOf,
+        )
+        .reduce((sum, p) => sum + p.amount, 0n),
+      promisesSince: promises
+        .filter(
+          (p) =>
+            p.customerId === a.customerId &&
+            calendarDateAt(p.recordedAt, timeZone) >= decidedOn &&
+            calendarDateAt(p.recordedAt, timeZone) <= asOf,
+        )
+        .map((p) => ({
+          amount: p.amount,
+          promisedDate: calendarDateFromDb(p.promisedDate),
+          status: p.status as "PENDING" | "KEPT" | "BROKEN",
+        })),
+    };
+  });
+}
+
 export async function pendingActions(db: Database, policy: Policy, filter: { actionIds?: number[] } = {}): Promise<PendingAction[]> {
+  const { currency, locale } = await db.withConnection(loadSettings);
   const actions = await db.prisma.proposedAction.findMany({
     where: { status: { in: ["PROPOSED", "APPROVED"] }, ...(filter.actionIds ? { id: { in: filter.actionIds } } : {}) },
     include: {
@@ -202,6 +305,14 @@ export async function pendingActions(db: Database, policy: Policy, filter: { act
       approvedBy: outcome.approvers.map((p) => p.name),
       missing: outcome.missing,
       invoiceNumbers: a.invoices.map((i) => i.invoice.number),
+      pendingSince: a.period,
+      externalId: a.customer.externalId,
+      segment: a.customer.segment,
+      amountAtRisk: a.amountAtRisk,
+      stakes: a.stakes,
+      backBecause: a.backBecause,
+      currency,
+      locale,
     };
   });
 }
@@ -234,7 +345,8 @@ export async function actionViews(db: Database, policy: Policy, actionIds: numbe
         missing: [],
         invoiceNumbers: [],
         finalStatus: done.status,
-        appliedText: done.history[0]?.text ?? null,
+        // "applied: deliveries blocked (approved by …)", said once.
+        appliedText: done.history[0]?.text.replace(APPLIED_PREFIX, "") ?? null,
       },
     ];
   });
@@ -367,7 +479,8 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
         kind: "step",
         levelId: step.level.id,
         channel: step.channel,
-        title: `${stepVerb(step.channel)} (${step.level.id})${by}`,
+        // The level's name, not its id: "Last reminder — send the letter", "First call — call".
+        title: `${levelName(step.level)} — ${stepVerb(step.channel)}${by}`,
         reason: step.reason,
       });
     }
@@ -428,7 +541,7 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
 }
 
 function stepVerb(channel: string): string {
-  return { EMAIL: "Send the reminder e-mail", PHONE: "Call", LETTER: "Send the reminder letter", VISIT: "Visit" }[channel] ?? "Remind";
+  return { EMAIL: "send the e-mail", PHONE: "call", LETTER: "send the letter", VISIT: "visit" }[channel] ?? "remind";
 }
 
 /** The files of some customers as they stood at the end of asOf: invoices open then, promises and history recorded by then. */
@@ -534,5 +647,9 @@ export async function accountView(
   const account = accounts[0];
   const file = (await customerFiles(db, asOf, [customerId], accounts)).get(customerId);
   if (!account || !file) throw new AppError("not_found", `Customer #${customerId} is unknown.`);
-  return { settings, account, file: { ...file, lossCover: lossCoverOf(account.review.figures.overdue, marginPercentOf(settings, policy)) } };
+  return {
+    settings,
+    account,
+    file: { ...file, lossCover: lossCoverOf(account.review.figures.overdue, marginPercentOf(settings, policy)) },
+  };
 }

@@ -1,17 +1,17 @@
-// Getting the committee ready for its week: promises checked, stale proposals expired, new proposals
-// recorded with their reasons, and the aged balance snapshotted for next week's trend. Running it twice in
+// Getting the committee ready for its week: promises checked, undecided proposals carried over (or withdrawn),
+// new proposals above the policy's thresholds recorded with their reasons and stakes, and the aged balance snapshotted for next week's trend. Running it twice in
 // a week changes nothing the second time.
 import type { Database } from "../db/database.js";
 import { appendHistory } from "../db/history.js";
 import { loadPortfolio, type PortfolioAccount } from "../db/portfolioQueries.js";
 import { loadSettings } from "../db/settings.js";
 import { addAging, emptyAging } from "../domain/aging.js";
-import { calendarDateToDb, type CalendarDate } from "../domain/calendarDate.js";
-import { isoWeek } from "../domain/digest.js";
-import { reviewAccount, type AccountReview, type InvoiceScope } from "../domain/engine.js";
+import { calendarDateAt, calendarDateToDb, daysBetween, type CalendarDate } from "../domain/calendarDate.js";
+import { isoWeek, moneyFormatter } from "../domain/digest.js";
+import { reviewAccount, type AccountReview, type InvoiceScope, type Proposal } from "../domain/engine.js";
 import { describeKind } from "../domain/approvals.js";
 import { withLossCover } from "../domain/kpis.js";
-import { formatMinor } from "../domain/money.js";
+import { amountAtRisk, comesBack, isMaterial, lossLikelihood, stakesOf } from "../domain/priority.js";
 import type { ActionKind, Policy } from "../domain/policy.js";
 import { SYSTEM } from "./actor.js";
 
@@ -19,62 +19,149 @@ export interface CommitteePreparation {
   period: string;
   promisesKept: number;
   promisesBroken: number;
+  /** Always 0: an undecided proposal is carried over with today's figures, never expired (kept for callers). */
   expired: number;
+  /** Undecided proposals of earlier weeks carried over, figures refreshed. */
+  carriedOver: number;
+  /** Undecided proposals withdrawn because the engine no longer proposes them (paid, disputed, below the thresholds). */
+  superseded: number;
   proposed: number;
+  /** Proposals the engine made but left to the collector's calendar: below the segment's materiality thresholds. */
+  belowThreshold: number;
+  /** Proposals rejected before and kept off the agenda: not worse enough, cool-down not over. */
+  heldBack: number;
 }
 
+/** What the engine proposes for one account, with what it puts at stake. */
+interface Weighed {
+  proposal: Proposal;
+  atRisk: bigint;
+  stakes: bigint;
+  material: boolean;
+}
+
+function weigh(portfolio: PortfolioAccount, review: AccountReview, policy: Policy): Weighed[] {
+  const account = portfolio.account;
+  const figures = { overdue: review.figures.overdue, disputedLate: account.position.disputedLate, exposure: review.figures.exposure };
+  const likelihood = lossLikelihood({
+    maxDaysLate: review.figures.maxDaysLate,
+    grade: portfolio.payer.grade,
+    brokenPromises: portfolio.payer.promisesBroken,
+    openDisputes: portfolio.payer.openDisputes,
+  });
+  const rule = policy.committee.materiality[account.segment];
+  return review.proposals.map((proposal) => {
+    const atRisk = amountAtRisk(proposal.kind, figures);
+    return {
+      proposal,
+      atRisk,
+      stakes: stakesOf(atRisk, likelihood),
+      material: isMaterial(proposal.kind, atRisk, review.figures.maxDaysLate, rule),
+    };
+  });
+}
+
+/**
+ * Gets the committee ready for the week of asOf. Undecided proposals of earlier weeks are carried over with
+ * today's figures (their period stays: "pending since"), or withdrawn when the engine no longer proposes them.
+ * New proposals are recorded only above the segment's materiality thresholds, and a proposal the committee
+ * rejected comes back only when the account got worse past the policy's threshold or after its cool-down.
+ */
 export async function prepareCommittee(db: Database, policy: Policy, asOf: CalendarDate, now = new Date()): Promise<CommitteePreparation> {
   const { period, monday } = isoWeek(asOf);
   const settings = await db.withConnection(loadSettings);
-  // Proposals of earlier weeks that nobody decided: superseded when the engine no longer proposes them (the
-  // situation changed: paid, disputed...), expired otherwise (and proposed again below, with today's figures).
+  const money = moneyFormatter(settings.currency, settings.locale);
+  // Litigation proposals carry the sales needed to make up the loss (margin-rate setting, else the policy's).
+  const margin = settings.marginRatePercent ?? policy.kpis.grossMarginPercent;
+  const review = (account: PortfolioAccount["account"]) => withLossCover(reviewAccount(account, asOf, policy, money), margin, money);
+
   const stale = await db.prisma.proposedAction.findMany({ where: { status: "PROPOSED", period: { lt: period } } });
-  if (stale.length > 0) {
-    const current = await db.withConnection((sql) =>
-      loadPortfolio(sql, asOf, policy, settings.timeZone, { customerIds: [...new Set(stale.map((a) => a.customerId))] }),
-    );
-    const stillProposed = new Set(
-      current.flatMap((p) =>
-        reviewAccount({ ...p.account, pendingActionKinds: [] }, asOf, policy).proposals.map((x) => `${p.account.customerId}:${x.kind}`),
-      ),
-    );
-    await db.prisma.$transaction(async (tx) => {
+  const accounts = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone));
+  const reviews = accounts.map((a) => ({ portfolio: a, review: review(a.account) }));
+
+  // What the engine would propose today for the accounts with proposals of earlier weeks, as if none were pending.
+  const staleCustomers = new Set(stale.map((a) => a.customerId));
+  const today = new Map<string, Weighed>();
+  for (const { portfolio } of reviews) {
+    if (!staleCustomers.has(portfolio.account.customerId)) continue;
+    const fresh = review({ ...portfolio.account, pendingActionKinds: [] });
+    for (const w of weigh(portfolio, fresh, policy)) today.set(`${portfolio.account.customerId}:${w.proposal.kind}`, w);
+  }
+
+  // The latest rejection of each (customer, kind), for the re-proposal rule.
+  const rejections = new Map<string, { decidedAt: Date; atRisk: bigint }>();
+  for (const r of await db.prisma.proposedAction.findMany({
+    where: { status: "REJECTED" },
+    select: { customerId: true, kind: true, decidedAt: true, amountAtRisk: true },
+    orderBy: { decidedAt: "asc" },
+  })) {
+    if (r.decidedAt) rejections.set(`${r.customerId}:${r.kind}`, { decidedAt: r.decidedAt, atRisk: r.amountAtRisk });
+  }
+
+  const withProposals = [
+    ...new Set([...reviews.filter((r) => r.review.proposals.length > 0).map((r) => r.portfolio.account.customerId), ...staleCustomers]),
+  ];
+  const scopes = await invoiceScopes(db, asOf, withProposals);
+
+  let promisesKept = 0;
+  let promisesBroken = 0;
+  let proposed = 0;
+  let carriedOver = 0;
+  let superseded = 0;
+  let belowThreshold = 0;
+  let heldBack = 0;
+  await db.prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('ccbot-committee'))`);
+      // Undecided proposals of earlier weeks: carried over with today's figures, or withdrawn.
       for (const action of stale) {
-        const status = stillProposed.has(`${action.customerId}:${action.kind}`) ? "EXPIRED" : "SUPERSEDED";
-        await tx.proposedAction.update({ where: { id: action.id }, data: { status, decidedAt: now } });
+        const current = await tx.proposedAction.findUnique({ where: { id: action.id }, select: { status: true } });
+        if (current?.status !== "PROPOSED") continue;
+        const fresh = today.get(`${action.customerId}:${action.kind}`);
+        if (fresh?.material) {
+          await tx.proposedAction.update({
+            where: { id: action.id },
+            data: {
+              reason: fresh.proposal.reason,
+              params: fresh.proposal.params,
+              amountAtRisk: fresh.atRisk,
+              stakes: fresh.stakes,
+              refreshedAt: now,
+            },
+          });
+          carriedOver += 1;
+          if (fresh.proposal.reason !== action.reason)
+            await appendHistory(tx, {
+              occurredAt: now,
+              customerId: action.customerId,
+              actorLabel: SYSTEM.label,
+              origin: "JOB",
+              channel: "SYSTEM",
+              kind: "action.refreshed",
+              text: `Proposal pending since ${action.period} carried over to ${period}: ${describeKind(action.kind as ActionKind)}, because ${fresh.proposal.reason}`,
+              actionId: action.id,
+            });
+          continue;
+        }
+        await tx.proposedAction.update({ where: { id: action.id }, data: { status: "SUPERSEDED", decidedAt: now } });
+        superseded += 1;
         await appendHistory(tx, {
           occurredAt: now,
           customerId: action.customerId,
           actorLabel: SYSTEM.label,
           origin: "JOB",
           channel: "SYSTEM",
-          kind: status === "EXPIRED" ? "action.expired" : "action.superseded",
-          text:
-            status === "EXPIRED"
-              ? `Proposal expired undecided: ${describeKind(action.kind as ActionKind)} (${action.period})`
-              : `Proposal withdrawn, the situation changed: ${describeKind(action.kind as ActionKind)} (${action.period})`,
+          kind: "action.superseded",
+          text: fresh
+            ? `Proposal withdrawn, now below the committee's thresholds (${money(fresh.atRisk)} at risk): ${describeKind(action.kind as ActionKind)} (${action.period})`
+            : `Proposal withdrawn, the situation changed: ${describeKind(action.kind as ActionKind)} (${action.period})`,
           actionId: action.id,
         });
       }
-    });
-  }
 
-  const accounts = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone));
-  // Litigation proposals carry the sales needed to make up the loss (margin-rate setting, else the policy's).
-  const margin = settings.marginRatePercent ?? policy.kpis.grossMarginPercent;
-  const reviews = accounts.map((a) => ({ portfolio: a, review: withLossCover(reviewAccount(a.account, asOf, policy), margin, formatMinor) }));
-  const withProposals = reviews.filter((r) => r.review.proposals.length > 0).map((r) => r.portfolio.account.customerId);
-  const scopes = await invoiceScopes(db, asOf, withProposals);
-
-  let promisesKept = 0;
-  let promisesBroken = 0;
-  let proposed = 0;
-  await db.prisma.$transaction(
-    async (tx) => {
-      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('ccbot-committee'))`);
-      for (const { portfolio, review } of reviews) {
+      for (const { portfolio, review: accountReview } of reviews) {
         const customerId = portfolio.account.customerId;
-        for (const update of review.promiseUpdates) {
+        for (const update of accountReview.promiseUpdates) {
           const changed = await tx.promiseToPay.updateMany({
             where: { id: update.promiseId, status: "PENDING" },
             data: { status: update.status, settledAt: now },
@@ -93,11 +180,30 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
             data: { promiseId: update.promiseId },
           });
         }
-        for (const proposal of review.proposals) {
+        for (const { proposal, atRisk, stakes, material } of weigh(portfolio, accountReview, policy)) {
+          if (!material) {
+            belowThreshold += 1;
+            continue;
+          }
           const exists = await tx.proposedAction.findFirst({
             where: { customerId, kind: proposal.kind, status: { in: ["PROPOSED", "APPROVED"] } },
           });
           if (exists) continue;
+          const rejected = rejections.get(`${customerId}:${proposal.kind}`);
+          let backBecause: string | null = null;
+          if (rejected) {
+            const decidedOn = calendarDateAt(rejected.decidedAt, settings.timeZone);
+            backBecause = comesBack(
+              { decidedOn, daysSince: daysBetween(decidedOn, asOf), atRisk: rejected.atRisk },
+              atRisk,
+              policy.committee.afterRejection,
+              money,
+            );
+            if (backBecause === null) {
+              heldBack += 1;
+              continue;
+            }
+          }
           const invoiceIds = scopes.get(customerId)?.[proposal.scope] ?? [];
           const action = await tx.proposedAction.create({
             data: {
@@ -107,6 +213,9 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
               params: proposal.params,
               period,
               createdAt: now,
+              amountAtRisk: atRisk,
+              stakes,
+              backBecause,
               invoices: invoiceIds.length ? { create: invoiceIds.map((invoiceId) => ({ invoiceId })) } : undefined,
             },
           });
@@ -118,7 +227,7 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
             origin: "JOB",
             channel: "SYSTEM",
             kind: "action.proposed",
-            text: `Proposed to the committee: ${describeKind(proposal.kind)}, because ${proposal.reason}`,
+            text: `Proposed to the committee: ${describeKind(proposal.kind)}, because ${proposal.reason}${backBecause ? ` (${backBecause})` : ""}`,
             actionId: action.id,
             invoiceIds,
           });
@@ -142,7 +251,7 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
     },
     { timeout: 120_000, maxWait: 30_000 },
   );
-  return { period, promisesKept, promisesBroken, expired: stale.length, proposed };
+  return { period, promisesKept, promisesBroken, expired: 0, carriedOver, superseded, proposed, belowThreshold, heldBack };
 }
 
 /**

@@ -45,6 +45,71 @@ export function alreadyVotedText(previous: NonNullable<VoteResult["previousVote"
 
 type Tx = Prisma.TransactionClient;
 
+/** How the history entry of an applied decision starts (a view showing it under "applied" drops it). */
+export const APPLIED_PREFIX = "Committee decision applied: ";
+
+/** The batch's own words, in one place (the i18n catalogues take them from here). */
+export const batchTexts = {
+  summary: (counts: { applied: number; rejected: number; awaiting: number; unchanged: number; refused: number; decidedBefore: number }) =>
+    [
+      counts.applied ? `${counts.applied} applied` : "",
+      counts.rejected ? `${counts.rejected} rejected` : "",
+      counts.awaiting ? `${counts.awaiting} recorded, awaiting other approvals` : "",
+      counts.unchanged ? `${counts.unchanged} already voted the same` : "",
+      counts.decidedBefore ? `${counts.decidedBefore} already decided` : "",
+      counts.refused ? `${counts.refused} not yours to decide` : "",
+    ]
+      .filter(Boolean)
+      .join(", ") + ".",
+  empty: "No proposal in this batch.",
+  tooMany: (max: number) => `A batch holds at most ${max} proposals.`,
+} as const;
+
+/** The most proposals one batch click decides (a digest message holds fewer). */
+export const BATCH_MAX = 50;
+
+export interface BatchVoteResult {
+  results: Array<{ actionId: number; result: VoteResult } | { actionId: number; refused: string; code: string }>;
+  /** One line for the person who clicked: "4 applied, 2 recorded, awaiting other approvals." */
+  summary: string;
+}
+
+/**
+ * "Approve the 6 delivery blocks above": each proposal goes through recordVote on its own, checked against the
+ * policy and recorded in the history one by one, its effects enqueued as for a single click. A proposal this
+ * person may not decide, or already decided, is refused on its own line; the others are still recorded.
+ */
+export async function recordVotes(
+  db: Database,
+  policy: Policy,
+  actor: Actor & { personId: number },
+  input: { actionIds: number[]; decision: Decision },
+  now = new Date(),
+): Promise<BatchVoteResult> {
+  const ids = [...new Set(input.actionIds)];
+  if (ids.length === 0) throw new AppError("input.invalid", batchTexts.empty);
+  if (ids.length > BATCH_MAX) throw new AppError("input.invalid", batchTexts.tooMany(BATCH_MAX));
+  const results: BatchVoteResult["results"] = [];
+  const counts = { applied: 0, rejected: 0, awaiting: 0, unchanged: 0, refused: 0, decidedBefore: 0 };
+  // One after the other: each vote is its own transaction with the action locked (never a burst of them).
+  for (const actionId of ids) {
+    try {
+      const result = await recordVote(db, policy, actor, { actionId, decision: input.decision }, now);
+      results.push({ actionId, result });
+      if (!result.recorded) counts.unchanged += 1;
+      else if (result.status === "APPLIED") counts.applied += 1;
+      else if (result.status === "REJECTED") counts.rejected += 1;
+      else counts.awaiting += 1;
+    } catch (error) {
+      if (!(error instanceof AppError) || !["forbidden", "conflict", "not_found"].includes(error.code)) throw error;
+      results.push({ actionId, refused: error.message, code: error.code });
+      if (error.code === "forbidden") counts.refused += 1;
+      else counts.decidedBefore += 1;
+    }
+  }
+  return { results, summary: batchTexts.summary(counts) };
+}
+
 export async function recordVote(
   db: Database,
   policy: Policy,
@@ -146,7 +211,7 @@ export async function recordVote(
         origin: actor.origin,
         channel: "SYSTEM",
         kind: "action.applied",
-        text: `Committee decision applied: ${applied} (approved by ${outcome.approvers.map((a) => a.name).join(", ")})`,
+        text: `${APPLIED_PREFIX}${applied} (approved by ${outcome.approvers.map((a) => a.name).join(", ")})`,
         actionId: action.id,
         invoiceIds: action.invoices.map((i) => i.invoiceId),
       });

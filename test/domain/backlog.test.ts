@@ -74,7 +74,7 @@ describe("catching up: an account with no reminder yet", () => {
   it("a debt a year late with no history starts at the level its age warrants, not at the first reminder", () => {
     const review = reviewAccount(account(GO_LIVE, { invoices: [invoice("2025-11-20", 3000)] }), GO_LIVE, defaultPolicy);
     expect(review.step).toMatchObject({ level: { id: "last-reminder" }, channel: "LETTER", scope: "overdue" });
-    expect(review.step?.reason).toBe("3000.00 overdue, oldest 365 days, no reminder yet: catching up, starts at last-reminder (day 40)");
+    expect(review.step?.reason).toBe("3000.00 overdue, oldest 365 days, no reminder yet: catching up, starts at Last reminder (day 40)");
   });
 
   it("a debt 25 days late with no history starts at the second reminder, then the calendar goes on as usual", () => {
@@ -151,7 +151,7 @@ describe("catching up: a written reminder before any block or formal notice", ()
     // its reason saying the block waits; nothing more while it awaits the committee's decision.
     expect(proposals.map((p) => [p.kind, p.on])).toEqual([["FORMAL_NOTICE", d("2026-11-21")]]);
     expect(proposals[0]?.reason).toBe(
-      "last reminder (last-reminder) done and 3000.00 still overdue, oldest 366 days; catching up on a backlog: one proposal at a time (delivery block later if still due)",
+      "the calendar's last step (Last reminder) done and 3000.00 still overdue, oldest 366 days; catching up on a backlog: one proposal at a time (delivery block later if still due)",
     );
   });
 });

@@ -214,7 +214,8 @@ describe("committee actions", () => {
     expect(review.proposals).toEqual([
       {
         kind: "BLOCK_DELIVERIES",
-        reason: "exposure 1500.00 is 500.00 over the credit limit of 1000.00 and 1500.00 is up to 15 days late",
+        // the overdue is the whole exposure: said once, not as a second "1500.00"
+        reason: "exposure 1500.00 is 500.00 over the credit limit of 1000.00 and all of it is up to 15 days late",
         scope: "overdue",
         params: {},
       },

@@ -111,7 +111,7 @@ describe("public bodies: what the committee is asked", () => {
     );
     const notice = review.proposals.find((p) => p.kind === "FORMAL_NOTICE");
     expect(notice?.reason).toBe(
-      "last reminder (last-reminder) done and 8000.00 still overdue, oldest 80 days; public body: formal notice to the authorising officer with a copy to the public accountant, claiming interest at the ECB rate + 8 points (L2192-13 et R2192-31 Code de la commande publique)",
+      "the calendar's last step (Last reminder) done and 8000.00 still overdue, oldest 80 days; public body: formal notice to the authorising officer with a copy to the public accountant, claiming interest at the ECB rate + 8 points (L2192-13 et R2192-31 Code de la commande publique)",
     );
     expect(notice?.params).toEqual({ deadlineDays: "8", regime: "public-procurement" });
   });

@@ -7,7 +7,7 @@ import { slackDigestPublisher } from "../../src/bot/slack/publisher.js";
 import { openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { calendarDate as d } from "../../src/domain/calendarDate.js";
-import { defaultPolicy } from "../../src/domain/policy.js";
+import { DEFAULT_POLICY, parsePolicy } from "../../src/domain/policy.js";
 import { DIGEST_LEASE_MS, runWeeklyDigest, WEEKLY_DIGEST, type DigestPublisher } from "../../src/jobs/weeklyDigest.js";
 import { createLogger } from "../../src/log.js";
 import { seedBlockProposals } from "../helpers/committeeFixtures.js";
@@ -17,6 +17,7 @@ import { SlackStandIn } from "../helpers/slackStandIn.js";
 afterAll(dropTestSchemas);
 
 const ASOF = d("2026-11-20");
+const defaultPolicy = parsePolicy({ ...DEFAULT_POLICY, committee: { ...DEFAULT_POLICY.committee, maxProposals: 100 } });
 const logger = createLogger("silent");
 
 /** The real publisher, with a failure injected the first time part `failing` is posted. */
@@ -25,7 +26,7 @@ function failingOnce(publisher: DigestPublisher, failing: number): DigestPublish
     ...publisher,
     failed: false,
     async postActions(...args: Parameters<DigestPublisher["postActions"]>) {
-      if (args[3] === failing && !wrapped.failed) {
+      if (args[2] === failing && !wrapped.failed) {
         wrapped.failed = true;
         throw Object.assign(new Error("An API error occurred: internal_error"), { code: "slack_webapi_platform_error" });
       }
@@ -42,13 +43,14 @@ describe.each(targets)("a digest resumed after a failure on $name", (target) => 
     try {
       await migrate(db);
       const owner = await db.prisma.person.create({ data: { name: "Claire Dumont", roles: ["SALES"] } });
-      await seedBlockProposals(db, 120, owner.id);
+      // 100 proposals, all on the agenda (maxProposals 100): several parts to plan.
+      await seedBlockProposals(db, 100, owner.id);
       const client = new WebClient("xoxb-test", { slackApiUrl: `${slack.url}/api/` });
       const publisher = failingOnce(slackDigestPublisher(client, "CCOMMITTEE"), 2);
 
-      await expect(runWeeklyDigest({ db, policy: defaultPolicy, publisher, logger }, ASOF, new Date("2026-11-20T07:00:00Z"))).rejects.toThrow(
-        "internal_error",
-      );
+      await expect(
+        runWeeklyDigest({ db, policy: defaultPolicy, publisher, logger }, ASOF, new Date("2026-11-20T07:00:00Z")),
+      ).rejects.toThrow("internal_error");
       const plan = await db.prisma.postedMessage.findMany({ where: { part: { startsWith: "actions-" } }, orderBy: { id: "asc" } });
       expect(plan.length).toBeGreaterThanOrEqual(3);
       expect(plan.filter((p) => p.ts !== "").map((p) => p.part)).toEqual(["actions-1"]);
@@ -83,7 +85,9 @@ describe.each(targets)("a digest resumed after a failure on $name", (target) => 
       const all = (await db.prisma.proposedAction.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((a) => a.id);
       expect(tracked).toEqual(all);
       const shown = posts.flatMap((p) =>
-        (p.body.blocks as Array<{ block_id?: string }>).filter((b) => b.block_id?.startsWith("action-")).map((b) => Number(b.block_id?.slice(7))),
+        (p.body.blocks as Array<{ block_id?: string }>)
+          .filter((b) => b.block_id?.startsWith("action-"))
+          .map((b) => Number(b.block_id?.slice(7))),
       );
       // (part 1 showed the two decided actions before they were decided; no action is shown twice or never)
       expect(shown.sort((a, b) => a - b)).toEqual(all);

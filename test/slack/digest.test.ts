@@ -66,17 +66,45 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
     } finally {
       if (second !== db) await second.close();
     }
-    const posts = slack.calls.filter((c) => c.path.startsWith("/api/chat.postMessage"));
-    // one summary, then every action in the thread, split to fit Slack's limits (checked by the stand-in)
+    let posts = slack.calls.filter((c) => c.path.startsWith("/api/chat.postMessage"));
+    // one summary, then the agenda in the thread (the policy's 15 proposals), split to fit Slack's limits
+    // (checked by the stand-in), and "285 more, smaller: show"
     expect(posts.filter((p) => !p.body.thread_ts)).toHaveLength(1);
-    const threaded = posts.filter((p) => p.body.thread_ts);
-    expect(threaded.length).toBeGreaterThan(10);
-    const shown = threaded.flatMap((p) => ((p.body.blocks ?? []) as Array<{ block_id?: string }>).filter((b) => b.block_id?.startsWith("action-")));
+    let threaded = posts.filter((p) => p.body.thread_ts);
+    const sections = (list: typeof posts) =>
+      list.flatMap((p) => ((p.body.blocks ?? []) as Array<{ block_id?: string }>).filter((b) => b.block_id?.startsWith("action-")));
+    expect(sections(threaded)).toHaveLength(15);
+    const more = threaded.find((p) => JSON.stringify(p.body.blocks ?? []).includes('"action_id":"digest_more"'));
+    expect(JSON.stringify(more?.body.blocks)).toContain("285 more, smaller: show");
     // ... and the history anchor, a line of text last in the thread (published outside the database)
     expect(threaded.filter((p) => !p.body.blocks).map((p) => String(p.body.text))).toEqual([
       expect.stringMatching(/^History anchor #\d+ of .*SHA-256 [0-9a-f]{64}$/),
     ]);
+    // "show": the other 285 are posted in the thread, split to fit too; a second click posts nothing.
+    const summaryRow = await db.prisma.postedMessage.findFirstOrThrow({ where: { part: "summary" } });
+    const moreRow = await db.prisma.postedMessage.findFirstOrThrow({ where: { part: "more" } });
+    const showMore = (actionTs: string) =>
+      postToBot(
+        port,
+        buttonClick({
+          user: "UCLAIRE",
+          channel: "CCOMMITTEE",
+          message: { ts: moreRow.ts, thread_ts: summaryRow.ts },
+          responseUrl: `${slack.url}/response/${actionTs}`,
+          action: { action_id: "digest_more", block_id: "more", value: "2026-W47", action_ts: actionTs },
+        }),
+      );
+    let before = slack.calls.length;
+    expect(await showMore("50.1")).toBe(200);
+    expect(JSON.stringify((await slack.waitFor("/response/50.1", before)).body)).toContain("285 more proposals posted in the thread.");
+    before = slack.calls.length;
+    expect(await showMore("50.2")).toBe(200);
+    expect(JSON.stringify((await slack.waitFor("/response/50.2", before)).body)).toContain("They are already in the thread.");
+    posts = slack.calls.filter((c) => c.path.startsWith("/api/chat.postMessage"));
+    threaded = posts.filter((p) => p.body.thread_ts);
+    const shown = sections(threaded);
     expect(shown).toHaveLength(300);
+    expect(new Set(shown.map((b) => b.block_id)).size).toBe(300);
     // the two charts, uploaded as files into the thread
     const charts = [...slack.uploads.values()];
     const summaryTs = (await db.prisma.postedMessage.findFirstOrThrow({ where: { part: "summary" } })).ts;
@@ -85,7 +113,8 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
       ["dso-2026-W47.png", true, "CCOMMITTEE", summaryTs],
     ]);
     expect(charts[0]?.data?.subarray(1, 4).toString()).toBe("PNG");
-    expect(await db.prisma.postedMessage.count()).toBe(posts.length + 2);
+    // every post, the 2 charts and the claim of the "show" click are recorded
+    expect(await db.prisma.postedMessage.count()).toBe(posts.length + 3);
     const again = await runWeeklyDigest({ db, policy: defaultPolicy, publisher: slackDigestPublisher(client, "CCOMMITTEE"), logger }, ASOF);
     expect(again.status).toBe("skipped");
   });
@@ -263,5 +292,37 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
     });
     const entry = await db.prisma.historyEntry.findFirstOrThrow({ where: { kind: "action.comment", actionId } });
     expect(entry.text).toBe("Nathalie Roche on blocking deliveries: They paid half yesterday, wait a week");
+  });
+
+  it("'Approve the N delivery blocks above' is one click, each proposal checked and recorded on its own with its effects", async () => {
+    const summary = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "SLACK", part: "summary" } });
+    const part = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "SLACK", part: "actions-3" } });
+    const ids = (await db.prisma.proposedAction.findMany({ where: { id: { in: part.actionIds }, status: "PROPOSED" } })).map((a) => a.id);
+    expect(ids.length).toBeGreaterThan(1);
+    const batch = (user: string, actionTs: string) =>
+      postToBot(
+        port,
+        buttonClick({
+          user,
+          channel: "CCOMMITTEE",
+          message: { ts: part.ts, thread_ts: summary.ts },
+          responseUrl: `${slack.url}/response/${actionTs}`,
+          action: { action_id: "vote_batch:BLOCK_DELIVERIES", block_id: "batch", value: ids.join(","), action_ts: actionTs },
+        }),
+      );
+    const jobsBefore = await db.prisma.job.count();
+    let before = slack.calls.length;
+    // A sales rep who owns none of them: each refused, nothing recorded.
+    expect(await batch("UMARC", "700.1")).toBe(200);
+    expect(JSON.stringify((await slack.waitFor("/response/700.1", before)).body)).toContain(`${ids.length} not yours to decide.`);
+    before = slack.calls.length;
+    expect(await batch("UFIN", "700.2")).toBe(200);
+    expect(JSON.stringify((await slack.waitFor("/response/700.2", before)).body)).toContain(
+      `${ids.length} recorded, awaiting other approvals.`,
+    );
+    for (const id of ids)
+      expect(await db.prisma.historyEntry.count({ where: { actionId: id, kind: "action.vote", actorId: people.finance } })).toBe(1);
+    // one refresh job per vote, as for single clicks
+    expect((await db.prisma.job.count()) - jobsBefore).toBe(ids.length);
   });
 });

@@ -10,10 +10,11 @@ import {
   disputeFormCard,
   errorCard,
   infoCard,
+  moreCard,
   type AdaptiveCard,
 } from "../../src/bot/teams/cards.js";
 import { splitTeamsActions, taskListCards, taskListCardWith } from "../../src/bot/teams/publisher.js";
-import { CALL_CHECKLIST, type CustomerFile, type PendingAction, type TaskList } from "../../src/domain/digest.js";
+import { CALL_CHECKLIST, type CustomerFile, type Digest, type PendingAction, type TaskList } from "../../src/domain/digest.js";
 import { calendarDate as d } from "../../src/domain/calendarDate.js";
 import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
 
@@ -132,21 +133,50 @@ describe("Adaptive Cards for Teams", () => {
     expectValid(disputeFormCard({ invoice: "F-1", category: "PRICE", error: "Say what the customer disputes." }, "message"));
     expectValid(errorCard("Invoice F9 is unknown.").card);
     expectValid(infoCard("Dispute recorded.").card);
-    expectValid(
-      digestSummaryCard({
-        period: "2026-W47",
-        companyName: "Acme",
-        currency: "EUR",
-        locale: "fr-FR",
-        bucketLabels: ["not due", "1-30"],
-        totals: { buckets: [100n, 200n], disputed: 0n, credits: 0n, balance: 300n },
-        change: [10n, -20n],
-        kpis: { dsoCountback: 52.3, overdueRate: 0.4, previousOverdueRate: 0.38, recovery1Month: null, recovery3Months: null },
-        priorities: [{ rank: 1, account: { name: "Café du Port", blocked: true }, reasons: ["a", "b"] }],
-        actions: [],
-        disputes: [],
-        promises: [],
-      } as never).card,
-    );
+    const digest = {
+      period: "2026-W47",
+      asOf: d("2026-11-20"),
+      companyName: "Acme",
+      currency: "EUR",
+      locale: "fr-FR",
+      bucketLabels: ["not due", "1-30"],
+      totals: { buckets: [100n, 200n], disputed: 0n, credits: 0n, balance: 300n },
+      change: [10n, -20n],
+      kpis: { dsoCountback: 52.3, overdueRate: 0.4, previousOverdueRate: 0.38, recovery1Month: null, recovery3Months: null },
+      priorities: [{ rank: 1, account: { name: "Café du Port", blocked: true }, reasons: ["a", "b"] }],
+      actions: [{ ...action(1), amountAtRisk: 900_000n, stakes: 135_000n, pendingSince: "2026-W45", currency: "EUR", locale: "fr-FR" }],
+      moreActions: [{ ...action(2), amountAtRisk: 20_590n, stakes: 400n }],
+      disputes: [],
+      promises: [],
+      followUp: [
+        {
+          actionId: 9,
+          customerName: "Garage Martin",
+          externalId: "K9",
+          kind: "BLOCK_DELIVERIES",
+          decision: "APPLIED",
+          decidedOn: d("2026-11-13"),
+          since: ["block in force", "nothing paid since"],
+          paidSince: 0n,
+        },
+      ],
+      cashCollected: 123_456n,
+    } as never as Digest;
+    const summary = digestSummaryCard(digest).card;
+    expectValid(summary);
+    const shown = JSON.stringify(summary).replace(/\s/g, " ");
+    // the date in the header, credits shown (never "-0,00 €"), the agenda's stakes and first week, last week's decisions
+    expect(shown).toContain("Credit committee 2026-W47 (vendredi 20 novembre 2026) — Acme");
+    expect(shown).toContain('"title":"credits","value":"0,00 €"');
+    expect(shown).toContain("9 000,00 € at risk · stakes 1 350,00 € · pending since 2026-W45");
+    expect(shown).toContain("block in force; nothing paid since");
+    expect(shown).toContain("Cash collected this week: 1 234,56 €");
+    const more = moreCard(digest).card;
+    expectValid(more);
+    expect(JSON.stringify(more)).toContain("1 more, smaller: show");
+    // a reply of several proposals of one kind offers to approve them together
+    const batch = actionsCard([action(1), action(2), action(3)], 1, 1).card;
+    expectValid(batch);
+    expect(JSON.stringify(batch.actions)).toContain("Approve the 3 formal notices above");
   });
 });

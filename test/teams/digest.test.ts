@@ -103,29 +103,51 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
     } finally {
       if (second !== db) await second.close();
     }
-    const posts = connector.accepted(before).filter((c) => c.method === "POST");
-    const summary = posts.filter((p) => p.conversationId === CHANNEL);
-    expect(summary).toHaveLength(1);
     const rootId = (await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "TEAMS", part: "summary" } })).ts;
-    const replies = posts.filter((p) => p.conversationId === `${CHANNEL};messageid=${rootId}`);
-    expect(replies.length).toBeGreaterThanOrEqual(15);
-    const images = replies.filter((r) => (r.body.attachments as Array<{ contentType: string }> | undefined)?.[0]?.contentType === "image/png");
+    const thread = () => {
+      const posts = connector.accepted(before).filter((c) => c.method === "POST");
+      return {
+        posts,
+        summary: posts.filter((p) => p.conversationId === CHANNEL),
+        replies: posts.filter((p) => p.conversationId === `${CHANNEL};messageid=${rootId}`),
+      };
+    };
+    const approveButtons = (list: ReturnType<typeof thread>["replies"]) =>
+      list
+        .flatMap(cardsOfPost)
+        .reduce((n, card) => n + (JSON.stringify(card).match(/"type":"Action\.Execute","title":"Approve"/g)?.length ?? 0), 0);
+    const cardsOfPost = (post: ReturnType<typeof thread>["replies"][number]) => cardsOf(post.body);
+    let { posts, summary, replies } = thread();
+    expect(summary).toHaveLength(1);
+    const images = replies.filter(
+      (r) => (r.body.attachments as Array<{ contentType: string }> | undefined)?.[0]?.contentType === "image/png",
+    );
     // ... and the history anchor, a line of text last in the thread (published outside the database)
     const notes = replies.filter((r) => !r.body.attachments).map((r) => String(r.body.text));
     expect(notes).toEqual([expect.stringMatching(/^History anchor #\d+ of .*SHA-256 [0-9a-f]{64}$/)]);
     expect(images.map((i) => (i.body.attachments as Array<{ name: string }>)[0]?.name)).toEqual(["aging-2026-W47.png", "dso-2026-W47.png"]);
-    let shown = 0;
+    // The agenda: the policy's 15 proposals, then "285 more, smaller: show".
+    expect(approveButtons(replies)).toBe(15);
+    expect(JSON.stringify(replies.map((r) => r.body))).toContain("285 more, smaller: show");
+    // "show": the next cards, posted once; a second click is told they are there.
+    const more = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "TEAMS", part: "more" } });
+    const shownOnce = await click(OWNER, VERBS.more, { period: "2026-W47" }, more.ts, more.channel);
+    expect(String(shownOnce.body?.value)).toBe("285 more proposals posted in the thread.");
+    const again = await click(OWNER, VERBS.more, { period: "2026-W47" }, more.ts, more.channel);
+    expect(String(again.body?.value)).toBe("They are already in the thread.");
+    ({ posts, summary, replies } = thread());
     for (const post of [...summary, ...replies]) {
       // Teams counts a message in UTF-16: 40 KB that way.
       expect(Buffer.byteLength(JSON.stringify(post.body), "utf16le")).toBeLessThanOrEqual(MESSAGE_LIMIT_BYTES);
       for (const card of cardsOf(post.body)) {
         expect(adaptiveCardProblems(card)).toEqual({ problems: [], version: "1.5" });
         expect(card.version).toBe("1.5");
-        shown += JSON.stringify(card).match(/"type":"Action\.Execute","title":"Approve"/g)?.length ?? 0;
       }
     }
-    expect(shown).toBe(300);
-    expect(await db.prisma.postedMessage.count({ where: { platform: "TEAMS" } })).toBe(posts.length);
+    expect(replies.length).toBeGreaterThanOrEqual(15);
+    expect(approveButtons(replies)).toBe(300);
+    // every post is recorded, and the claim of the "show" click
+    expect(await db.prisma.postedMessage.count({ where: { platform: "TEAMS" } })).toBe(posts.length + 1);
   });
 
   const worker = () => teamsWorker(db, messenger, { now: NOW });
@@ -234,5 +256,19 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
     const entry = await db.prisma.historyEntry.findFirstOrThrow({ where: { kind: "action.comment", actionId } });
     expect(entry.text).toBe("Nathalie Roche on blocking deliveries: They paid half yesterday, wait a week");
     expect(entry.origin).toBe("TEAMS");
+  });
+
+  it("'Approve the N delivery blocks above' records one vote per proposal, each checked, with the effects of each", async () => {
+    const part = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "TEAMS", part: "actions-4" } });
+    const ids = (await db.prisma.proposedAction.findMany({ where: { id: { in: part.actionIds }, status: "PROPOSED" } })).map((a) => a.id);
+    expect(ids.length).toBeGreaterThan(1);
+    const jobsBefore = await db.prisma.job.count();
+    const refused = await click(OTHER, VERBS.batch, { actionIds: ids }, part.ts, part.channel);
+    expect(String(refused.body?.value)).toContain(`${ids.length} not yours to decide.`);
+    const done = await click(FIN, VERBS.batch, { actionIds: ids }, part.ts, part.channel);
+    // the clicker gets the card as it stands, with Nathalie's approval on each
+    expect(done.body).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.card.adaptive" });
+    for (const id of ids) expect(await db.prisma.vote.count({ where: { actionId: id } })).toBe(1);
+    expect((await db.prisma.job.count()) - jobsBefore).toBe(ids.length);
   });
 });

@@ -4,14 +4,19 @@ import { describeLossCover } from "../../domain/kpis.js";
 import type { Aging } from "../../domain/aging.js";
 import { describeKind } from "../../domain/approvals.js";
 import {
+  batchesOf,
+  longDate,
+  minusMoney,
+  outcomesFor,
+  stakesLine,
   TASK_OUTCOMES,
+  texts as digestTexts,
   type ActionView,
   type CustomerFile,
   type Digest,
   type DigestAccount,
   type PendingAction,
   type TaskList,
-  type TaskOutcome,
 } from "../../domain/digest.js";
 import { NOT_REGISTERED } from "../../domain/access.js";
 import { formatMoney } from "../../domain/money.js";
@@ -83,7 +88,7 @@ export function customerFileBlocks(input: {
           text: truncate(`*${escape(label)}*\n${money(aging.buckets[i] ?? 0n)}`, LIMITS.fieldText),
         })),
         { type: "mrkdwn", text: `*disputed*\n${money(aging.disputed)}` },
-        { type: "mrkdwn", text: `*credits*\n-${money(aging.credits)}` },
+        { type: "mrkdwn", text: `*credits*\n${minusMoney(aging.credits, input.currency, input.locale)}` },
       ].slice(0, LIMITS.fields),
     },
   ];
@@ -150,14 +155,17 @@ export function commentModal(input: { actionId: number; channel: string; threadT
   };
 }
 
-/** The digest's summary message: totals with the week's change, KPIs, priority accounts. */
+/** The digest's summary message: totals with the week's change (adding up to the balance), KPIs, priority accounts, the agenda, last week's decisions. */
 export function digestSummaryBlocks(d: Digest): { text: string; blocks: Block[] } {
   const money = (minor: bigint) => formatMoney(minor, d.currency, d.locale);
-  const signed = (minor: bigint) => (minor > 0n ? `+${money(minor)}` : money(minor));
+  const signed = (minor: bigint) => (minor > 0n ? `+${money(minor)}` : minor < 0n ? `−${money(-minor)}` : money(0n));
   const pct = (v: number | null) => (v === null ? "n/a" : `${(v * 100).toFixed(1)} %`);
   const k = d.kpis;
   const blocks: Block[] = [
-    { type: "header", text: { type: "plain_text", text: truncate(`Credit committee ${d.period} — ${d.companyName}`, LIMITS.header) } },
+    {
+      type: "header",
+      text: { type: "plain_text", text: truncate(digestTexts.header(d.period, longDate(d.asOf, d.locale), d.companyName), LIMITS.header) },
+    },
     {
       type: "section",
       fields: d.bucketLabels
@@ -170,6 +178,7 @@ export function digestSummaryBlocks(d: Digest): { text: string; blocks: Block[] 
         }))
         .concat([
           { type: "mrkdwn", text: `*disputed*\n${money(d.totals.disputed)}` },
+          { type: "mrkdwn", text: `*credits*\n${minusMoney(d.totals.credits, d.currency, d.locale)}` },
           { type: "mrkdwn", text: `*balance*\n${money(d.totals.balance)}` },
         ])
         .slice(0, LIMITS.fields),
@@ -187,14 +196,33 @@ export function digestSummaryBlocks(d: Digest): { text: string; blocks: Block[] 
         .join("\n")}`,
     ),
     section(
-      `*${d.actions.length} action(s) awaiting decision* — in the thread below, with Approve / Reject.\n*${d.disputes.length} open dispute(s)*, *${d.promises.length} promise(s)* to watch.`,
+      `${digestTexts.agenda(d.actions.length, d.moreActions.length)}\n` +
+        d.actions
+          .map((a, i) => `${i + 1}. *${escape(a.customerName)}* — ${escape(describeKind(a.kind))} · ${escape(stakesLine(a, d.period))}`)
+          .join("\n"),
+    ),
+    section(
+      `${digestTexts.followUpTitle(d.followUp.length)}\n` +
+        (d.followUp.length === 0
+          ? digestTexts.noFollowUp
+          : d.followUp
+              .map((f) => `#${f.actionId} *${escape(f.customerName)}* — ${escape(describeKind(f.kind))}: ${escape(f.since.join("; "))}`)
+              .join("\n")),
+    ),
+    section(
+      `${digestTexts.cashCollected(money(d.cashCollected))} · ${digestTexts.promisesDue(d.promises.filter((p) => p.status === "PENDING").length)} · *${d.disputes.length} open dispute(s)*`,
     ),
   ];
   return {
-    text: `Credit committee ${d.period}: balance ${money(d.totals.balance)}, ${d.actions.length} action(s) awaiting decision`,
+    text: `${digestTexts.header(d.period, longDate(d.asOf, d.locale), d.companyName)}: balance ${money(d.totals.balance)}, ${d.actions.length + d.moreActions.length} proposal(s) awaiting decision`,
     blocks,
   };
 }
+
+/** The batch buttons of a message of proposals: "Approve the 6 delivery blocks above"; the value holds the ids. */
+export const BATCH_APPROVE = "vote_batch";
+/** "12 more, smaller: show": posts the proposals left off the agenda in the thread; the value is the digest's period. */
+export const SHOW_MORE = "digest_more";
 
 /** One thread message of actions: a section with the reason and votes, and the buttons while undecided. */
 export function actionBlocks(actions: ActionView[], part: number, parts: number): { text: string; blocks: Block[] } {
@@ -205,7 +233,13 @@ export function actionBlocks(actions: ActionView[], part: number, parts: number)
     const state = decided
       ? `*${a.finalStatus?.toLowerCase()}*${a.appliedText ? `: ${escape(a.appliedText)}` : ""}`
       : `${votes}; still needed: ${a.missing.map(escape).join(", ") || "nothing"}`;
-    blocks.push(section(`*#${a.actionId} ${escape(a.customerName)}* — ${escape(describeKind(a.kind))}\n${escape(a.reason)}\n${state}`));
+    const stakes = decided ? "" : stakesLine(a);
+    const back = !decided && a.backBecause ? `\n_${escape(digestTexts.back(a.backBecause))}_` : "";
+    blocks.push(
+      section(
+        `*#${a.actionId} ${escape(a.customerName)}* — ${escape(describeKind(a.kind))}${stakes ? ` · ${escape(stakes)}` : ""}\n${escape(a.reason)}${back}\n${state}`,
+      ),
+    );
     if (!decided) {
       blocks.push({
         type: "actions",
@@ -230,7 +264,44 @@ export function actionBlocks(actions: ActionView[], part: number, parts: number)
       });
     }
   }
+  const batches = batchesOf(actions);
+  if (batches.length > 0)
+    blocks.push({
+      type: "actions",
+      block_id: "batch",
+      elements: batches.slice(0, 5).map((b) => ({
+        type: "button",
+        action_id: `${BATCH_APPROVE}:${b.kind}`,
+        text: { type: "plain_text", text: truncate(b.label, 75) },
+        style: "primary",
+        value: b.actionIds.join(","),
+      })),
+    });
   return { text: `Actions awaiting decision (${part}/${parts})`, blocks: blocks.slice(0, LIMITS.blocks) };
+}
+
+/** "12 more, smaller: show": the line under the agenda's messages, with its button. */
+export function moreBlocks(d: Digest): { text: string; blocks: Block[] } {
+  const atRisk = d.moreActions.reduce((sum, a) => sum + (a.amountAtRisk ?? 0n), 0n);
+  const title = digestTexts.moreTitle(d.moreActions.length, formatMoney(atRisk, d.currency, d.locale));
+  return {
+    text: title,
+    blocks: [
+      section(escape(title)),
+      {
+        type: "actions",
+        block_id: "more",
+        elements: [
+          {
+            type: "button",
+            action_id: SHOW_MORE,
+            text: { type: "plain_text", text: digestTexts.more(d.moreActions.length) },
+            value: d.period,
+          },
+        ],
+      },
+    ],
+  };
 }
 
 export const TASK_OUTCOME = "task_outcome";
@@ -290,7 +361,7 @@ export function taskListBlocks(
               d: money(t.overdue),
             }),
           },
-          ...(Object.keys(TASK_OUTCOMES) as TaskOutcome[]).map((outcome) => ({
+          ...outcomesFor(t.channel).map((outcome) => ({
             type: "button",
             action_id: `${TASK_OUTCOME}:${outcome}`,
             text: { type: "plain_text", text: TASK_OUTCOMES[outcome] },
@@ -301,7 +372,10 @@ export function taskListBlocks(
     }
   }
   if (list.tasks.length === 0) blocks.push(section("Nothing due today."));
-  return { text: `Your tasks for ${list.asOf}: ${list.tasks.length}${position.parts > 1 ? ` (${position.part}/${position.parts})` : ""}`, blocks };
+  return {
+    text: `Your tasks for ${list.asOf}: ${list.tasks.length}${position.parts > 1 ? ` (${position.part}/${position.parts})` : ""}`,
+    blocks,
+  };
 }
 
 export const PROMISE_MODAL = "promise_modal";

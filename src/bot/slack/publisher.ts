@@ -1,9 +1,9 @@
 // Posts the weekly digest to a Slack channel: the summary, then the actions in its thread.
 import type { WebClient } from "@slack/web-api";
-import type { Digest, PendingAction, TaskList } from "../../domain/digest.js";
+import { batchesOf, type Digest, type PendingAction, type TaskList } from "../../domain/digest.js";
 import type { TaskPublisher } from "../../jobs/dailyTasks.js";
 import { splitWhileFits, type DigestChart, type DigestPublisher, type PostedRef } from "../../jobs/weeklyDigest.js";
-import { actionBlocks, digestSummaryBlocks, taskListBlocks, type Block } from "./blocks.js";
+import { actionBlocks, digestSummaryBlocks, moreBlocks, taskListBlocks, type Block } from "./blocks.js";
 
 /** Slack refuses messages whose blocks add up to more than about 13k characters, or more than 50 blocks. */
 export const MESSAGE_BUDGET = { characters: 11_000, blocks: 50 } as const;
@@ -13,7 +13,7 @@ export function splitActions(actions: PendingAction[]): PendingAction[][] {
   return splitWhileFits(actions, (candidate) => {
     const { blocks } = actionBlocks(candidate, 99, 99);
     return (
-      blocks.length === 1 + 2 * candidate.length &&
+      blocks.length === 1 + 2 * candidate.length + (batchesOf(candidate).length > 0 ? 1 : 0) &&
       blocks.length <= MESSAGE_BUDGET.blocks &&
       JSON.stringify(blocks).length <= MESSAGE_BUDGET.characters
     );
@@ -28,7 +28,7 @@ export function slackDigestPublisher(client: WebClient, channel: string): Digest
       const result = await client.chat.postMessage({ channel, ...digestSummaryBlocks(digest) });
       return { channel: result.channel ?? channel, ts: result.ts as string };
     },
-    async postActions(_digest: Digest, actions: PendingAction[], thread: PostedRef, part: number, parts: number): Promise<PostedRef> {
+    async postActions(actions: PendingAction[], thread: PostedRef, part: number, parts: number): Promise<PostedRef> {
       const result = await client.chat.postMessage({
         channel: thread.channel,
         thread_ts: thread.ts,
@@ -44,6 +44,10 @@ export function slackDigestPublisher(client: WebClient, channel: string): Digest
     },
     async postNote(text: string, thread: PostedRef): Promise<PostedRef> {
       const result = await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text, unfurl_links: false });
+      return { channel: result.channel ?? thread.channel, ts: result.ts as string };
+    },
+    async postMore(digest: Digest, thread: PostedRef): Promise<PostedRef> {
+      const result = await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, ...moreBlocks(digest) });
       return { channel: result.channel ?? thread.channel, ts: result.ts as string };
     },
   };

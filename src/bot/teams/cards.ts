@@ -6,13 +6,18 @@
 import { describeLossCover } from "../../domain/kpis.js";
 import { describeKind } from "../../domain/approvals.js";
 import {
+  batchesOf,
+  longDate,
+  minusMoney,
+  outcomesFor,
+  stakesLine,
   TASK_OUTCOMES,
+  texts as digestTexts,
   type ActionView,
   type CustomerFile,
   type Digest,
   type DigestAccount,
   type TaskList,
-  type TaskOutcome,
 } from "../../domain/digest.js";
 import { formatMoney } from "../../domain/money.js";
 import { DISPUTE_CATEGORIES } from "../../usecases/disputes.js";
@@ -41,6 +46,8 @@ export const VERBS = {
   promise: "task.promise",
   dispute: "dispute.flag",
   evidence: "account.evidence",
+  batch: "vote.batch",
+  more: "digest.more",
 } as const;
 
 export type Element = Record<string, unknown>;
@@ -133,7 +140,7 @@ export function customerFileCard(input: {
     facts([
       ...input.bucketLabels.map((label, i): [string, string] => [label, money(account.aging.buckets[i] ?? 0n)]),
       ["disputed", money(account.aging.disputed)],
-      ["credits", `-${money(account.aging.credits)}`],
+      ["credits", minusMoney(account.aging.credits, input.currency, input.locale)],
     ]),
   ];
   if (file.lossCover) body.push(text(`**Cost if lost:** ${describeLossCover(file.lossCover, money)}`));
@@ -160,20 +167,22 @@ export function customerFileCard(input: {
   };
 }
 
-/** The digest's summary message: totals with the week's change, KPIs, priority accounts. */
+/** The digest's summary message: totals with the week's change (adding up to the balance), KPIs, priority accounts, the agenda, last week's decisions. */
 export function digestSummaryCard(d: Digest): CardMessage {
   const money = (minor: bigint) => formatMoney(minor, d.currency, d.locale);
-  const signed = (minor: bigint) => (minor > 0n ? `+${money(minor)}` : money(minor));
+  const signed = (minor: bigint) => (minor > 0n ? `+${money(minor)}` : minor < 0n ? `−${money(-minor)}` : money(0n));
   const pct = (v: number | null) => (v === null ? "n/a" : `${(v * 100).toFixed(1)} %`);
   const k = d.kpis;
+  const header = digestTexts.header(d.period, longDate(d.asOf, d.locale), d.companyName);
   const body: Element[] = [
-    heading(md`Credit committee ${d.period} — ${d.companyName}`),
+    heading(inert(header)),
     facts([
       ...d.bucketLabels.map((label, i): [string, string] => [
         label,
         `${money(d.totals.buckets[i] ?? 0n)}${d.change ? ` (${signed(d.change[i] ?? 0n)})` : ""}`,
       ]),
       ["disputed", money(d.totals.disputed)],
+      ["credits", minusMoney(d.totals.credits, d.currency, d.locale)],
       ["balance", money(d.totals.balance)],
     ]),
     text(
@@ -186,15 +195,38 @@ export function digestSummaryCard(d: Digest): CardMessage {
         spacing: "None",
       }),
     ),
+    text(digestTexts.agenda(d.actions.length, d.moreActions.length).replace(/^\*(.*?)\*/, "**$1**"), { spacing: "Medium" }),
+    ...d.actions.map((a, i) =>
+      text(`${i + 1}. **${inert(a.customerName)}** — ${inert(describeKind(a.kind))} · ${inert(stakesLine(a, d.period))}`, {
+        spacing: "None",
+      }),
+    ),
+    text(digestTexts.followUpTitle(d.followUp.length).replace(/^\*(.*?)\*/, "**$1**"), { spacing: "Medium" }),
+    ...(d.followUp.length === 0
+      ? [text(digestTexts.noFollowUp, { spacing: "None", isSubtle: true })]
+      : d.followUp.map((f) =>
+          text(`#${f.actionId} **${inert(f.customerName)}** — ${inert(describeKind(f.kind))}: ${inert(f.since.join("; "))}`, {
+            spacing: "None",
+          }),
+        )),
     text(
-      `**${d.actions.length} action(s) awaiting decision** — in the replies below, with Approve / Reject / Comment. ` +
-        `**${d.disputes.length} open dispute(s)**, **${d.promises.length} promise(s)** to watch.`,
+      `${inert(digestTexts.cashCollected(money(d.cashCollected)))} · ${digestTexts.promisesDue(d.promises.filter((p) => p.status === "PENDING").length)} · **${d.disputes.length} open dispute(s)**`,
       { spacing: "Medium" },
     ),
   ];
   return {
-    text: md`Credit committee ${d.period}: balance ${money(d.totals.balance)}, ${d.actions.length} action(s) awaiting decision`,
-    card: card(body, { fallbackText: md`Credit committee ${d.period}` }),
+    text: md`${header}: balance ${money(d.totals.balance)}, ${d.actions.length + d.moreActions.length} proposal(s) awaiting decision`,
+    card: card(body, { fallbackText: md`${header}` }),
+  };
+}
+
+/** "12 more, smaller: show": the reply under the agenda's cards, its button asking for the next card(s). */
+export function moreCard(d: Digest): CardMessage {
+  const atRisk = d.moreActions.reduce((sum, a) => sum + (a.amountAtRisk ?? 0n), 0n);
+  const title = digestTexts.moreTitle(d.moreActions.length, formatMoney(atRisk, d.currency, d.locale));
+  return {
+    text: inert(title),
+    card: card([text(inert(title))], { actions: [execute(digestTexts.more(d.moreActions.length), VERBS.more, { period: d.period })] }),
   };
 }
 
@@ -210,9 +242,11 @@ export function actionsCard(actions: ActionView[], part: number, parts: number, 
     const state = decided
       ? `**${inert(a.finalStatus?.toLowerCase())}**${a.appliedText ? md`: ${a.appliedText}` : ""}`
       : `${votes}; still needed: ${inert(a.missing.join(", ") || "nothing")}`;
+    const stakes = decided ? "" : stakesLine(a);
     const items: Element[] = [
-      text(`**#${a.actionId} ${inert(a.customerName)}** — ${inert(describeKind(a.kind))}`),
+      text(`**#${a.actionId} ${inert(a.customerName)}** — ${inert(describeKind(a.kind))}${stakes ? ` · ${inert(stakes)}` : ""}`),
       text(inert(a.reason, 1000), { spacing: "None" }),
+      ...(!decided && a.backBecause ? [text(inert(digestTexts.back(a.backBecause), 500), { spacing: "None", isSubtle: true })] : []),
       text(state, { spacing: "None", isSubtle: true }),
     ];
     if (!decided) {
@@ -251,7 +285,8 @@ export function actionsCard(actions: ActionView[], part: number, parts: number, 
           userIds: refreshUserIds.slice(0, REFRESH_USERS_MAX),
         }
       : undefined;
-  return { text: `Actions awaiting decision (${part}/${parts})`, card: card(body, { refresh }) };
+  const batches = batchesOf(actions).map((b) => execute(b.label, VERBS.batch, { actionIds: b.actionIds }, { style: "positive" }));
+  return { text: `Actions awaiting decision (${part}/${parts})`, card: card(body, { refresh, actions: batches }) };
 }
 
 /**
@@ -304,7 +339,7 @@ export function taskListCard(
       // Input ids are unique in a card: each task's form fields carry its index, which its data names (f).
       // k: the customers this card holds, so that the card refreshed after an outcome shows the same tasks.
       const data = { c: t.customerId, l: t.levelId ?? t.kind, ch: t.channel ?? "PHONE", f: index, k: tasks.map((x) => x.customerId) };
-      const outcomes = (Object.keys(TASK_OUTCOMES) as TaskOutcome[]).map((o) => execute(TASK_OUTCOMES[o], VERBS.outcome, { ...data, o }));
+      const outcomes = outcomesFor(t.channel).map((o) => execute(TASK_OUTCOMES[o], VERBS.outcome, { ...data, o }));
       items.push({
         type: "ActionSet",
         actions: [

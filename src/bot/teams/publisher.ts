@@ -13,6 +13,7 @@ import {
   CARD_BUDGET_BYTES,
   cardBytes,
   digestSummaryCard,
+  moreCard,
   NOTICE_ALLOWANCE_BYTES,
   REFRESH_USERS_MAX,
   taskKey,
@@ -102,7 +103,7 @@ export function teamsDigestPublisher(messenger: TeamsMessenger, db: Database, co
       const channel = await digestConversation(db, configured, messenger.tenants);
       return { channel, ts: await messenger.post(channel, digestSummaryCard(digest)) };
     },
-    async postActions(_digest: Digest, actions: PendingAction[], thread: PostedRef, part: number, parts: number): Promise<PostedRef> {
+    async postActions(actions: PendingAction[], thread: PostedRef, part: number, parts: number): Promise<PostedRef> {
       const sent = await messenger.reply(thread.channel, thread.ts, actionsCard(actions, part, parts, await refreshUserIds(db)));
       return { channel: sent.conversationId, ts: sent.id };
     },
@@ -113,6 +114,10 @@ export function teamsDigestPublisher(messenger: TeamsMessenger, db: Database, co
     },
     async postNote(text: string, thread: PostedRef): Promise<PostedRef> {
       const sent = await messenger.reply(thread.channel, thread.ts, text);
+      return { channel: sent.conversationId, ts: sent.id };
+    },
+    async postMore(digest: Digest, thread: PostedRef): Promise<PostedRef> {
+      const sent = await messenger.reply(thread.channel, thread.ts, moreCard(digest));
       return { channel: sent.conversationId, ts: sent.id };
     },
   };

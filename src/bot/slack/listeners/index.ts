@@ -1,10 +1,22 @@
 // Every Slack surface the bot answers, with the capability it needs (src/domain/access.ts): the gate runs
 // before the listener, so an unregistered person, or a role that may not, never reaches one.
 import type { App } from "@slack/bolt";
-import { ACTION_IDS, COMMENT_MODAL, DISPUTE_MODAL, EVIDENCE_BUTTON, PROMISE_BUTTON, PROMISE_MODAL, TASK_OUTCOME } from "../blocks.js";
+import {
+  ACTION_IDS,
+  BATCH_APPROVE,
+  COMMENT_MODAL,
+  DISPUTE_MODAL,
+  EVIDENCE_BUTTON,
+  PROMISE_BUTTON,
+  PROMISE_MODAL,
+  SHOW_MORE,
+  TASK_OUTCOME,
+} from "../blocks.js";
 import type { ListenerDeps } from "../deps.js";
 import { gate, gateView } from "../trust.js";
+import { batchVoteButton } from "./actions/batchVote.js";
 import { commentButton } from "./actions/comment.js";
+import { showMoreButton } from "./actions/showMore.js";
 import { evidenceButton } from "./actions/evidence.js";
 import { promiseButton } from "./actions/promise.js";
 import { taskOutcomeButton } from "./actions/taskOutcome.js";
@@ -27,6 +39,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION_IDS.approve, gate("committee"), voteButton(deps, "APPROVE"));
   app.action(ACTION_IDS.reject, gate("committee"), voteButton(deps, "REJECT"));
   app.action(ACTION_IDS.comment, gate("committee"), commentButton(deps));
+  app.action(new RegExp(`^${BATCH_APPROVE}:`), gate("committee"), batchVoteButton(deps));
+  app.action(SHOW_MORE, gate("read-accounts"), showMoreButton(deps));
   app.action(EVIDENCE_BUTTON, gate("read-accounts"), evidenceButton(deps));
   app.action(new RegExp(`^${TASK_OUTCOME}:`), gate("read-accounts"), taskOutcomeButton(deps));
   app.action(PROMISE_BUTTON, gate("read-accounts"), promiseButton(deps));

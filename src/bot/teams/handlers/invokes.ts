@@ -6,7 +6,9 @@ import { AppError } from "../../../errors.js";
 import { readPromiseForm, recordPromiseFromCall, recordTaskOutcome } from "../../../usecases/contacts.js";
 import { readDisputeForm } from "../../../usecases/disputes.js";
 import { enqueue } from "../../../jobs/queue.js";
-import { alreadyVotedText, commentOnAction, decisionSummary, recordVote, type VoteResult } from "../../../usecases/votes.js";
+import { alreadyVotedText, commentOnAction, decisionSummary, recordVote, recordVotes, type VoteResult } from "../../../usecases/votes.js";
+import { showMoreActions, showMoreTexts } from "../../../jobs/weeklyDigest.js";
+import { teamsDigestPublisher } from "../publisher.js";
 import { evidenceFile, evidenceFileName } from "../../../documents/evidence.js";
 import { STALE_ACTION_BUTTON, STALE_TASK_BUTTON, UNKNOWN_BUTTON } from "../../messages.js";
 import {
@@ -67,6 +69,35 @@ async function voteOrComment(t: TeamsContext, a: Inbound, verb: string, data: Re
   }
   const part = await digestPart(t, a.conversation.id, a.replyToId);
   return part ? cardResponse(part.card.card) : messageResponse(said);
+}
+
+/**
+ * "Approve the 6 delivery blocks above": each proposal through recordVote (recordVotes), checked and recorded
+ * one by one with its effects; the clicker gets the card as it stands, or the summary of what happened.
+ */
+async function batchVote(t: TeamsContext, a: Inbound, data: Record<string, unknown>): Promise<CardActionAnswer> {
+  const person = await authorize(t, a, "committee");
+  const ids = Array.isArray(data.actionIds) ? data.actionIds.map(Number) : [];
+  if (ids.length === 0 || !ids.every((id) => Number.isInteger(id) && id > 0)) throw new AppError("input.invalid", STALE_ACTION_BUTTON);
+  const batch = await recordVotes(
+    t.db,
+    t.policy,
+    { personId: person.id, origin: "TEAMS" },
+    { actionIds: ids, decision: "APPROVE" },
+    t.now(),
+  );
+  const refused = batch.results.flatMap((r) => ("refused" in r ? [inert(`#${r.actionId}: ${r.refused}`, 500)] : []));
+  if (refused.length > 0) return messageResponse([inert(batch.summary), ...refused].join("\n\n"));
+  const part = await digestPart(t, a.conversation.id, a.replyToId);
+  return part ? cardResponse(part.card.card) : messageResponse(inert(batch.summary));
+}
+
+/** "12 more, smaller: show": the proposals left off the agenda, posted as the next cards of the digest's thread. */
+async function showMore(t: TeamsContext, a: Inbound, data: Record<string, unknown>): Promise<CardActionAnswer> {
+  await authorize(t, a, "read-accounts");
+  const publisher = teamsDigestPublisher(t.messenger, t.db, a.conversation.id.split(";")[0]);
+  const shown = await showMoreActions({ db: t.db, policy: t.policy, publisher }, String(data.period ?? ""));
+  return messageResponse(shown.status === "posted" ? showMoreTexts.posted(shown.count) : showMoreTexts[shown.status]);
 }
 
 async function refreshDigest(t: TeamsContext, a: Inbound): Promise<CardActionAnswer> {
@@ -175,6 +206,10 @@ export async function cardAction(t: TeamsContext, a: Inbound, verb: string, data
         return await voteOrComment(t, a, verb, data);
       case VERBS.refresh:
         return await refreshDigest(t, a);
+      case VERBS.batch:
+        return await batchVote(t, a, data);
+      case VERBS.more:
+        return await showMore(t, a, data);
       case VERBS.outcome:
         return await taskOutcome(t, a, data);
       case VERBS.promise:

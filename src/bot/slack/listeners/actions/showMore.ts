@@ -1,0 +1,35 @@
+// "12 more, smaller: show": posts the proposals left off the agenda in the digest's thread (once: a second
+// click is told they are there), as action messages that votes refresh like the others.
+import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { showMoreActions, showMoreTexts } from "../../../../jobs/weeklyDigest.js";
+import { errorBlocks, infoBlocks } from "../../blocks.js";
+import { afterAck, BUSY, userMessage, type ListenerDeps } from "../../deps.js";
+import { answerPrivately } from "../../effects.js";
+import { slackDigestPublisher } from "../../publisher.js";
+
+export function showMoreButton(deps: ListenerDeps) {
+  const { db, policy, logger } = deps;
+  return async ({ ack, body, action, respond, client }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    const b = body as { container?: { channel_id?: string } };
+    await afterAck(
+      deps,
+      async () => {
+        let answer: { text: string; failed: boolean };
+        try {
+          const period = String((action as { value?: string }).value ?? "");
+          const publisher = slackDigestPublisher(client, b.container?.channel_id ?? "");
+          const shown = await showMoreActions({ db, policy, publisher }, period);
+          answer = { text: shown.status === "posted" ? showMoreTexts.posted(shown.count) : showMoreTexts[shown.status], failed: false };
+        } catch (error) {
+          answer = { text: userMessage(error, logger), failed: true };
+        }
+        await answerPrivately(respond, client, body, {
+          replace_original: false,
+          ...(answer.failed ? errorBlocks : infoBlocks)(answer.text),
+        });
+      },
+      () => answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(BUSY) }),
+    );
+  };
+}
