@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "@slack/bolt";
-import { BUSY } from "../../src/bot/slack/deps.js";
+import { busy } from "../../src/bot/slack/deps.js";
 import type { Database } from "../../src/db/database.js";
 import { enqueue, type JobWorker } from "../../src/jobs/queue.js";
 import { JOB_KINDS } from "../../src/usecases/effects.js";
@@ -283,7 +283,7 @@ describe.each(targets)("a decision's effects in Slack, as jobs, on $name", (targ
       expect(await inThread("UFIN", actions.notice, "slow", tight.port)).toBe(200);
       await slack.waitFor("/response/slow");
       expect(await inThread("UCLAIRE", actions.notice, "second", tight.port)).toBe(200);
-      expect(await answer("second")).toContain(BUSY);
+      expect(await answer("second")).toContain(busy("fr-FR"));
       held.release();
       expect(await db.prisma.vote.count({ where: { actionId: actions.notice } })).toBe(1);
       // once the turn is free, the same click is handled

@@ -7,6 +7,7 @@ import { IMPORTERS, runImport } from "../../src/import/index.js";
 import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
 import { BotConnectorStandIn } from "../helpers/botConnector.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 import { csv, writeTemp } from "../helpers/files.js";
 import {
   channel,
@@ -38,6 +39,8 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
 
   beforeAll(async () => {
     db = await freshDatabase(target);
+    // Asserted in English (locale en-GB); test/i18n/languages.test.ts checks the French default.
+    await setCompanyLocale(db, "en-GB");
     connector = await new BotConnectorStandIn().start();
     const person = (m: Member, email: string, roles: Array<"SALES" | "COLLECTOR" | "FINANCE">) =>
       db.prisma.person.create({

@@ -1,0 +1,100 @@
+// Catalogue français : la référence (les clés et leurs paramètres sont typés d'après ce fichier). Messages au
+// format ICU MessageFormat : {nom} pour un paramètre, {n, plural, one {…} other {…}} pour un pluriel. Les
+// montants arrivent déjà formatés (formatMoney), les dates en texte. Une apostrophe droite suivie d'une
+// accolade ouvre une citation ICU : on écrit l'apostrophe typographique ’.
+export const fr = {
+  // Accès (src/domain/access.ts)
+  "access.notRegistered": "Vous n’êtes pas enregistré auprès du bot du comité de crédit. Demandez à votre administrateur de vous ajouter (ccbot people add).",
+  "access.notRegisteredSlack": "Vous n’êtes pas enregistré auprès du bot du comité de crédit. Demandez à votre administrateur de vous ajouter (ccbot people add). Votre identifiant Slack : {userId}.",
+  "access.roleRefused": "Votre rôle ne permet pas cette action (il faut l’un de ces rôles : {roles}).",
+  "role.SALES": "commercial",
+  "role.FINANCE": "finance",
+  "role.BACK_OFFICE": "back-office",
+  "role.COLLECTOR": "chargé de recouvrement",
+  "role.ADMIN": "administrateur",
+  "role.VIEWER": "consultation",
+
+  // Textes communs aux deux messageries (src/bot/messages.ts)
+  "bot.staleActionButton": "Ce bouton n’est plus à jour : utilisez celui du dernier compte rendu, ou redemandez le compte rendu.",
+  "bot.staleTaskButton": "Ce bouton n’est plus à jour : utilisez celui de la liste de tâches du jour.",
+  "bot.unknownButton": "Ce bouton vient d’une autre version du bot : utilisez les boutons du dernier message.",
+  "bot.failedJob": "Une action différée a définitivement échoué : {kind} n° {id} : {reason}. Corrigez la cause, puis : ccbot jobs retry {id}",
+  "bot.busy": "Le bot est occupé et n’a rien enregistré : réessayez dans une minute.",
+  "bot.unexpected": "Une erreur s’est produite de notre côté ; elle a été journalisée. Réessayez dans une minute.",
+  "bot.customerUnknown": "Ce client n’est plus connu.",
+  "bot.searchTooLong": "La recherche est trop longue : {length, number} caractères, {max} au plus. Indiquez un nom de client, un numéro de client ou un numéro de facture.",
+  "bot.recordedDisputeHint": "Enregistré. Indiquez maintenant la facture et le motif : /dispute FACTURE motif — les relances sur cette facture sont suspendues.",
+  "bot.voteAlreadyRecorded": "Votre vote sur la proposition n° {actionId} était déjà enregistré.",
+  "bot.voteRecorded": "{decision, select, APPROVE {Votre approbation de la proposition n° {actionId} est enregistrée.} other {Votre rejet de la proposition n° {actionId} est enregistré.}}",
+  "bot.voteDecided": "{recorded} {decided} Le fil du compte rendu l’annoncera.",
+  "bot.voteStillNeeded": "{recorded} Encore nécessaire : {missing}.",
+  "bot.commentEcho": "{person} sur la proposition n° {actionId} ({customer}) : {text}",
+  "bot.writeComment": "Écrivez un commentaire, ou annulez.",
+  "bot.taskRecorded": "{label} — enregistré",
+  "bot.yourTasks": "Vos tâches",
+  "bot.evidenceTitle": "Dossier de preuve — {customer}",
+  "bot.evidenceComment": "Dossier de preuve de {customer} : relevé de compte et {entries, plural, one {# entrée} other {# entrées}} d’historique, {intact, select, yes {scellés intacts} other {SCELLÉS ROMPUS — lancez ccbot history verify}}.",
+  "bot.noDirectMessage": "Slack n’a pas ouvert de message direct avec vous.",
+
+  // Slack
+  "slack.formTooSlowComment": "Le formulaire a mis trop de temps à s’ouvrir : cliquez à nouveau sur Commenter.",
+  "slack.formTooSlow": "Le formulaire a mis trop de temps à s’ouvrir : cliquez à nouveau sur le bouton.",
+  "slack.formTooSlowDispute": "Le formulaire a mis trop de temps à s’ouvrir. {usage}",
+  "slack.commentNotRecorded": "Votre commentaire n’a pas été enregistré : {reason}",
+  "slack.promiseNotRecorded": "Votre formulaire de promesse de paiement n’a pas été enregistré : {reason}",
+  "slack.noteTooLong": "Trop long : {length, number} caractères, {max, number} au plus.",
+
+  // Teams
+  "teams.searchTooLong": "Le texte de recherche est trop long : {length, number} caractères, {max} au plus. Tapez un nom de client, un numéro de client ou un numéro de facture.",
+  "teams.writeCommentFirst": "Écrivez d’abord un commentaire.",
+  "teams.voteRecorded": "Vote enregistré.",
+  "teams.digestNotTracked": "Ce compte rendu n’est plus suivi.",
+  "teams.disputeHint": " Indiquez maintenant la facture et le motif : dispute FACTURE motif — les relances sur cette facture sont suspendues.",
+  "teams.taskRecorded": "{customer} : {label} — enregistré.",
+  "teams.promiseRecorded": "{customer} : promesse de {amount} pour le {date} — enregistrée.",
+  "teams.evidencePersonal": "Le dossier de preuve contient des données personnelles : demandez-le dans votre conversation personnelle avec moi (credit ACME, puis le bouton).",
+  "teams.evidenceOffer": "Dossier de preuve de {customer}",
+  "teams.evidenceDescription": "Dossier de preuve de {customer} : relevé de compte et historique scellé",
+  "teams.evidenceAccept": "Acceptez le fichier ci-dessous : il sera enregistré dans votre OneDrive.",
+  "teams.evidenceNoUploadInfo": "Teams n’a pas indiqué où enregistrer le fichier : appuyez à nouveau sur le bouton Preuve.",
+  "teams.evidenceWrongPlace": "Ce n’est pas là que Teams enregistre les fichiers : appuyez à nouveau sur le bouton Preuve dans votre conversation personnelle.",
+  "teams.evidenceFile": "Dossier de preuve : {name}",
+  "teams.evidenceNotSent": "Le dossier de preuve n’a pas été envoyé : {reason}",
+  "teams.flagDisputeTitle": "Signaler un litige",
+  "teams.helloPersonal": "Bonjour ! Vos tâches de recouvrement du jour arriveront ici. Tapez **help** pour la liste des commandes.",
+  "teams.helloChannel": "Bonjour ! Le compte rendu hebdomadaire du comité de crédit sera publié ici. Tapez **help** (en me mentionnant) pour la liste des commandes.",
+  "teams.help": "Commandes :\n\n- **credit ACME** — la fiche client (nom, numéro de client ou numéro de facture)\n- **dispute FACTURE [price|quantity|quality|delivery|billing|other] motif** — signaler un litige ; les relances sur la facture sont suspendues\n- **dispute** — la même chose, avec un formulaire\n- **dispute resolve FACTURE comment il a été réglé** — finance ou back-office",
+  "teams.chartTooLarge": "{caption} : ce graphique est trop lourd pour que Teams l’affiche dans le fil ({size} Ko, {max} Ko au plus).",
+
+  // Tranches de la balance âgée (src/domain/aging.ts)
+  "aging.notDue": "non échu",
+  "aging.over": "plus de {days}",
+
+  // Graphiques du compte rendu (src/documents/charts.ts, digestCharts.ts)
+  "chart.agingTitle": "Balance âgée {period} ({currency})",
+  "chart.dsoTitle": "DSO sur 12 mois (jours)",
+  "chart.thisWeek": "cette semaine",
+  "chart.lastWeek": "semaine dernière",
+  "chart.countback": "méthode par épuisement",
+  "chart.simple": "simple (3 mois)",
+  "chart.days": "{days} j",
+  "chart.thousands": "{amount} k",
+
+  // Dossier de preuve (src/documents/evidence.ts)
+  "evidence.fileTitle": "Dossier de preuve {customer}",
+  "evidence.heading": "DOSSIER DE PREUVE — {customer}",
+  "evidence.customer": "Client {externalId}{registration}. Établi le {date} par {company}.",
+  "evidence.registration": ", immatriculation {number}",
+  "evidence.sealsIntact": "Scellés vérifiés : {count, plural, one {l’entrée d’historique est intacte} other {les # entrées d’historique sont intactes}} (chaînage SHA-256, aucune modifiée, supprimée ni déplacée).",
+  "evidence.sealsBroken": "ATTENTION : {count, plural, one {# problème de scellé} other {# problèmes de scellés}} : {problems}.",
+  "evidence.sealProblem": "entrée n° {id} {problem}",
+  "evidence.statement": "RELEVÉ DE COMPTE AU {date}",
+  "evidence.invoice": "- {number} : émise le {issued}, échéance le {due}, montant {amount}, restant dû {open}{disputed}{litigation}",
+  "evidence.disputed": " (en litige)",
+  "evidence.litigation": " (contentieux)",
+  "evidence.totals": "Factures restant dues {open} ; avoirs (avoirs, paiements non lettrés) {credits} ; solde {balance}.",
+  "evidence.history": "HISTORIQUE DES RELANCES (du plus ancien au plus récent)",
+  "evidence.entrySeal": "- entrée n° {id} scellé {hash}",
+  "evidence.noSeal": "aucun",
+  "evidence.unknownCustomer": "Le client n° {id} est inconnu.",
+} as const;
