@@ -94,6 +94,7 @@ export const en: Record<keyof typeof fr, string> = {
   "evidence.totals": "Outstanding invoices {open}; credits (credit notes, unallocated payments) {credits}; balance {balance}.",
   "evidence.history": "REMINDER HISTORY (oldest first)",
   "evidence.entrySeal": "- entry #{id} seal {hash}",
+  "evidence.invoices": "- invoices: {numbers}",
   "evidence.noSeal": "none",
   "evidence.unknownCustomer": "Customer #{id} is unknown.",
 

@@ -95,6 +95,7 @@ export const fr = {
   "evidence.totals": "Factures restant dues {open} ; avoirs (avoirs, paiements non lettrés) {credits} ; solde {balance}.",
   "evidence.history": "HISTORIQUE DES RELANCES (du plus ancien au plus récent)",
   "evidence.entrySeal": "- entrée n° {id} scellé {hash}",
+  "evidence.invoices": "- factures : {numbers}",
   "evidence.noSeal": "aucun",
   "evidence.unknownCustomer": "Le client n° {id} est inconnu.",
 

@@ -299,7 +299,7 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     expect(await postToBot(port, click)).toBe(200);
     const done = await slack.waitFor("/api/files.completeUploadExternal", before);
     expect(done.body.channel_id).toBe("DUMARC");
-    expect(String(done.body.initial_comment)).toContain("Evidence file of Café du Port");
+    expect(String(done.body.initial_comment)).toContain("Dossier de preuve de Café du Port");
     const pdf = [...slack.uploads.values()].find((u) => u.filename === "evidence-K1.pdf");
     expect(pdf?.data?.subarray(0, 5).toString()).toBe("%PDF-");
   });
