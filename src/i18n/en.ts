@@ -159,4 +159,19 @@ export const en: Record<keyof typeof fr, string> = {
   "report.noCustomer": "No customer with id or name \"{customer}\".",
   "report.noPersonWithEmail": "No person with e-mail {email}.",
   "report.noCollector": "No collector yet: add one with ccbot people add --roles collector.",
+
+  // The Teams app package (src/bot/teams/package.ts): manifest and its fr.json
+  "teamsApp.nameShort": "Credit committee",
+  "teamsApp.nameFull": "Credit committee — amicable collection",
+  "teamsApp.descriptionShort": "Weekly credit committee, disputes and collectors' tasks in Teams.",
+  "teamsApp.descriptionFull": "Posts the weekly credit-committee digest (aged balance, priority accounts, proposed actions to approve or reject), lets sales flag disputes that pause dunning, sends each collector their daily calls, and records every decision in the reminder history.",
+  "teamsApp.commandCredit": "credit ACME — the customer file: blocked or not, exposure, aging, disputes, promises",
+  "teamsApp.commandDispute": "dispute INVOICE reason — flag a dispute (or just 'dispute' for the form)",
+  "teamsApp.commandHelp": "What the bot understands",
+  "teamsApp.findAccountTitle": "Find an account",
+  "teamsApp.findAccountDescription": "Customer name, customer id or invoice number",
+  "teamsApp.findAccountParameterTitle": "Customer or invoice",
+  "teamsApp.findAccountParameterDescription": "e.g. ACME or F2025-0113",
+  "teamsApp.flagDisputeTitle": "Flag a dispute",
+  "teamsApp.flagDisputeDescription": "Record a customer's dispute on an invoice; dunning on it pauses",
 };

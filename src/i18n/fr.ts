@@ -160,4 +160,19 @@ export const fr = {
   "report.noCustomer": "Aucun client avec l’identifiant ou le nom « {customer} ».",
   "report.noPersonWithEmail": "Aucune personne avec l’e-mail {email}.",
   "report.noCollector": "Aucun chargé de recouvrement pour l’instant : ajoutez-en un avec ccbot people add --roles collector.",
+
+  // Le paquet de l’application Teams (src/bot/teams/package.ts) : manifest et fr.json
+  "teamsApp.nameShort": "Comité de crédit",
+  "teamsApp.nameFull": "Comité de crédit — recouvrement amiable",
+  "teamsApp.descriptionShort": "Comité de crédit hebdomadaire, litiges et tâches de recouvrement dans Teams.",
+  "teamsApp.descriptionFull": "Publie le compte rendu hebdomadaire du comité de crédit (balance âgée, comptes prioritaires, actions proposées à approuver ou rejeter), permet aux commerciaux de signaler des litiges qui suspendent les relances, envoie à chaque chargé de recouvrement ses appels du jour et enregistre chaque décision dans l’historique des relances.",
+  "teamsApp.commandCredit": "credit ACME — la fiche client : bloqué ou non, exposition, balance âgée, litiges, promesses",
+  "teamsApp.commandDispute": "dispute FACTURE motif — signaler un litige (ou simplement « dispute » pour le formulaire)",
+  "teamsApp.commandHelp": "Ce que le bot comprend",
+  "teamsApp.findAccountTitle": "Trouver un compte",
+  "teamsApp.findAccountDescription": "Nom du client, numéro de client ou numéro de facture",
+  "teamsApp.findAccountParameterTitle": "Client ou facture",
+  "teamsApp.findAccountParameterDescription": "par ex. ACME ou F2025-0113",
+  "teamsApp.flagDisputeTitle": "Signaler un litige",
+  "teamsApp.flagDisputeDescription": "Enregistrer le litige d’un client sur une facture ; les relances sur cette facture sont suspendues",
 } as const;
