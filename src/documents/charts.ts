@@ -7,7 +7,7 @@ import { PassThrough } from "node:stream";
 import * as PImage from "pureimage";
 import { t } from "../i18n/index.js";
 
-const FAMILY = "DejaVu Sans";
+const FAMILY = "DejaVu Sans"; // i18n-exempt: a font name
 let fontReady: Promise<void> | undefined;
 
 function loadFont(): Promise<void> {
