@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "@microsoft/teams.apps";
 import { VERBS } from "../../src/bot/teams/cards.js";
-import { NOT_REGISTERED } from "../../src/domain/access.js";
+import { notRegistered } from "../../src/domain/access.js";
 import type { Database } from "../../src/db/database.js";
 import { IMPORTERS, runImport } from "../../src/import/index.js";
 import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
 import { BotConnectorStandIn } from "../helpers/botConnector.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
-import { setCompanyLocale } from "../helpers/locale.js";
 import { csv, writeTemp } from "../helpers/files.js";
 import {
   channel,
@@ -39,8 +38,6 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
 
   beforeAll(async () => {
     db = await freshDatabase(target);
-    // Asserted in English (locale en-GB); test/i18n/languages.test.ts checks the French default.
-    await setCompanyLocale(db, "en-GB");
     connector = await new BotConnectorStandIn().start();
     const person = (m: Member, email: string, roles: Array<"SALES" | "COLLECTOR" | "FINANCE">) =>
       db.prisma.person.create({
@@ -121,7 +118,7 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
       expect(JSON.stringify((await say(CLAIRE, text)).body)).toContain(expected);
     }
     expect(JSON.stringify((await say(STRANGER, "dispute F2025-0114 price too high")).body)).toContain(
-      NOT_REGISTERED,
+      notRegistered("fr-FR"),
     );
     expect(await db.prisma.dispute.count()).toBe(1);
   });
@@ -194,9 +191,9 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
         port,
         executeActivity(connector.url, CLAIRE, conversation, String(reply.body.id ?? "1"), action?.verb ?? "", action?.data ?? {}),
       );
-    expect(String((await click(channel())).body?.value)).toContain("The evidence file is personal data");
+    expect(String((await click(channel())).body?.value)).toContain("Le dossier de preuve contient des données personnelles");
     let before = connector.calls.length;
-    expect(String((await click(personalChat(CLAIRE))).body?.value)).toContain("Accept the file below");
+    expect(String((await click(personalChat(CLAIRE))).body?.value)).toContain("Acceptez le fichier ci-dessous");
     const consent = await connector.waitFor((c) => JSON.stringify(c.body).includes("file.consent"), before);
     const attachment = (consent.body.attachments as Array<{ name: string; content: { sizeInBytes: number; acceptContext: unknown } }>)[0];
     expect(attachment?.name).toBe("evidence-ACME.pdf");
