@@ -246,7 +246,7 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     const before = slack.calls.length;
     expect(await post({ command: "/dispute", text: "", user_id: "UMARC", trigger_id: "expired" })).toBe(200);
     const reply = await slack.waitFor("/response/", before);
-    expect(JSON.stringify(reply.body)).toContain("The form took too long to open. Usage: /dispute INVOICE");
+    expect(JSON.stringify(reply.body)).toContain("Le formulaire a mis trop de temps à s’ouvrir. Usage: /dispute INVOICE");
   });
 
   it("an answer whose response_url is spent (5 uses) or expired (30 minutes) goes through chat.postEphemeral", async () => {
