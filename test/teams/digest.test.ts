@@ -77,8 +77,8 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
     expect(res.status).toBe(200);
     const ref = await db.prisma.conversationRef.findFirstOrThrow({ where: { conversationId: CHANNEL } });
     expect(ref).toMatchObject({ platform: "TEAMS", scope: "channel", serviceUrl: connector.url, teamName: "Finance", removedAt: null });
-    // the welcome message went to the channel
-    await connector.waitFor((c) => c.conversationId === CHANNEL && String(c.body.text).includes("weekly credit-committee digest"));
+    // the welcome message went to the channel, in the company's language (French by default)
+    await connector.waitFor((c) => c.conversationId === CHANNEL && String(c.body.text).includes("compte rendu hebdomadaire du comité de crédit"));
     // the person's Teams user id was learnt, for the cards' refresh list
     expect((await db.prisma.chatIdentity.findFirstOrThrow({ where: { externalId: FIN.aadObjectId } })).botUserId).toBe(FIN.id);
   });
