@@ -137,7 +137,7 @@ describe.each(cliTargets)("ccbot exports on $name", (target) => {
     // The long name is cut to the documented width, ending with an ellipsis; every row keeps the same layout.
     expect(long).toContain(`${longName.slice(0, TABLE_CELL_MAX_WIDTH - 1)}…`);
     expect(long).not.toContain(longName.slice(0, TABLE_CELL_MAX_WIDTH));
-    expect(cafe?.indexOf("K3")).toBe(header?.indexOf("customer"));
+    expect(cafe?.indexOf("K3")).toBe(header?.indexOf("client"));
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(400);
 
     const asCsv = await ccbot(url, "report", "priorities", "--as-of", "2026-11-20", "--format", "csv");
