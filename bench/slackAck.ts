@@ -11,7 +11,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { WebClient } from "@slack/web-api";
 import pg from "pg";
-import { AFTER_ACK, BUSY } from "../src/bot/slack/deps.js";
+import { AFTER_ACK, busy as busyText } from "../src/bot/slack/deps.js";
 import { slackJobHandlers } from "../src/bot/slack/jobs.js";
 import { openDatabase } from "../src/db/database.js";
 import { migrate } from "../src/db/migrate.js";
@@ -135,7 +135,7 @@ async function load(kind: string, rate: number, request: (i: number, answerPath:
     for (; scanned < slack.calls.length; scanned++) {
       const call = slack.calls[scanned];
       if (call?.at !== undefined && sentAt.has(call.path) && !answered.has(call.path))
-        answered.set(call.path, { at: call.at, busy: JSON.stringify(call.body).includes(BUSY) });
+        answered.set(call.path, { at: call.at, busy: [busyText("fr-FR"), busyText("en-GB")].some((text) => JSON.stringify(call.body).includes(text)) });
     }
     rss = Math.max(rss, process.memoryUsage().rss);
     if (answered.size < total) await new Promise((r) => setTimeout(r, 50));

@@ -1,5 +1,8 @@
 // One error type for everything a user or operator can be told about. `code` is stable and
-// machine-readable; `message` is written for a credit manager or the person installing the bot.
+// machine-readable; `message` is written for a credit manager or the person installing the bot. An error
+// made from a catalogue Phrase is told in the company's language where it reaches a person (errorText);
+// its `message` is the English text (logs, and callers that do not know the locale).
+import { say, type Phrase } from "./i18n/index.js";
 
 export type ErrorCode =
   | "config.database_url"
@@ -18,14 +21,23 @@ export type ErrorCode =
   | "config.policy";
 
 export class AppError extends Error {
+  /** The catalogue message, when the error was made from one. */
+  readonly phrase: Phrase | undefined;
+
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    message: string | Phrase,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(typeof message === "string" ? message : say("en-GB", message), options);
     this.name = "AppError";
+    this.phrase = typeof message === "string" ? undefined : message;
   }
+}
+
+/** What a person is told of `error`, in the language of `locale` when the error comes from the catalogue. */
+export function errorText(error: AppError, locale: string): string {
+  return error.phrase ? say(locale, error.phrase) : error.message;
 }
 
 /** Process exit codes of the `ccbot` CLI (documented in the README). */

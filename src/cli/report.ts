@@ -3,6 +3,7 @@
 import { formatMinor, formatMoney, minorDigits } from "../domain/money.js";
 import { csvDocument, type CsvCell } from "../documents/csv.js";
 import { visibleLines } from "../domain/text.js";
+import { t } from "../i18n/index.js";
 import { table } from "./io.js";
 
 export type ColumnKind = "text" | "money" | "integer" | "decimal" | "percent";
@@ -47,7 +48,7 @@ export function formatReport(report: Report, format: ReportFormat, currency: str
     return `${figures}\r\n\r\n${rows}`;
   }
   const cells = report.rows.map((row) => report.columns.map((c) => displayCell(row[c.key], c.kind, currency, locale)));
-  const headline = (report.headline ?? []).map((f) => `${f.label}: ${displayCell(f.value, f.kind, currency, locale) || "n/a"}`);
+  const headline = (report.headline ?? []).map((f) => `${f.label}: ${displayCell(f.value, f.kind, currency, locale) || t(locale, "report.notAvailable")}`);
   const intro = [visibleLines(report.title), ...headline, ...(report.subtitle ? ["", report.subtitle] : [])].join("\n");
   return `${intro}\n\n${table(
     report.columns.map((c) => c.label),
@@ -115,7 +116,7 @@ function csv(report: Report, currency: string, locale: string, figures?: ReportF
     const label = (f: ReportFigure) =>
       f.kind === "percent" ? `${f.label} (%)` : f.kind === "money" ? `${f.label} (${currency})` : f.label;
     return csvDocument(
-      ["figure", "value"],
+      [t(locale, "report.csvFigure"), t(locale, "report.csvValue")],
       figures.map((f) => [label(f), cell(f.value, f.kind)]),
       { separator },
     );

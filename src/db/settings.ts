@@ -1,5 +1,6 @@
 // Company settings: one row, created with defaults on first read.
 import type { EndOfMonthRule } from "../domain/paymentTerms.js";
+import { DEFAULT_LOCALE } from "../i18n/index.js";
 import type { Sql } from "./database.js";
 
 export interface CompanySettings {
@@ -26,4 +27,10 @@ export async function loadSettings(sql: Sql): Promise<CompanySettings> {
   );
   if (!row) throw new Error("company_settings row 1 is missing after insert");
   return row;
+}
+
+/** The company's locale alone (what a person is told is in its language): one read, fr-FR when unset. */
+export async function loadLocale(sql: Sql): Promise<string> {
+  const [row] = await sql.query<{ locale: string }>(`SELECT locale FROM company_settings WHERE id = 1`);
+  return row?.locale ?? DEFAULT_LOCALE;
 }

@@ -1,10 +1,13 @@
 // Charts as PNG, drawn in-process with pureimage (pure JavaScript) and the DejaVu Sans font from the npm
 // registry: no browser, nothing downloaded at run time. Posted with the weekly digest and written by the demo.
+// Titles, legends and axes are in one language: the caller's locale, through the catalogues (src/i18n). Each
+// chart can report the texts it drew (`drawn`), so a test reads what a person sees.
 import { createRequire } from "node:module";
 import { PassThrough } from "node:stream";
 import * as PImage from "pureimage";
+import { t } from "../i18n/index.js";
 
-const FAMILY = "DejaVu Sans";
+const FAMILY = "DejaVu Sans"; // i18n-exempt: a font name
 let fontReady: Promise<void> | undefined;
 
 function loadFont(): Promise<void> {
@@ -22,6 +25,18 @@ const THIS_WEEK = "#1d4ed8";
 const LAST_WEEK = "#9ca3af";
 
 type Ctx = ReturnType<ReturnType<typeof PImage.make>["getContext"]>;
+
+/** The 2D context, every text it draws also written to `drawn`. */
+function context(image: ReturnType<typeof PImage.make>, drawn?: string[]): Ctx {
+  const ctx = image.getContext("2d");
+  if (!drawn) return ctx;
+  const fillText = ctx.fillText.bind(ctx);
+  ctx.fillText = (text: string, x: number, y: number) => {
+    drawn.push(text);
+    fillText(text, x, y);
+  };
+  return ctx;
+}
 
 function frame(ctx: Ctx, title: string, max: number, format: (v: number) => string): (v: number) => number {
   ctx.fillStyle = "#ffffff";
@@ -60,16 +75,21 @@ function niceMax(value: number): number {
 }
 
 /** The aged balance by bucket, this week's bars beside last week's. Amounts in minor units. */
-export async function agingChart(input: {
-  title: string;
-  labels: string[];
-  current: bigint[];
-  previous: bigint[] | null;
-  formatAmount: (major: number) => string;
-}): Promise<Buffer> {
+export async function agingChart(
+  input: {
+    title: string;
+    labels: string[];
+    current: bigint[];
+    previous: bigint[] | null;
+    formatAmount: (major: number) => string;
+    /** The language of the legend. */
+    locale: string;
+  },
+  drawn?: string[],
+): Promise<Buffer> {
   await loadFont();
   const image = PImage.make(WIDTH, HEIGHT);
-  const ctx = image.getContext("2d");
+  const ctx = context(image, drawn);
   const values = [...input.current, ...(input.previous ?? [])].map((v) => Number(v) / 100);
   const y = frame(ctx, input.title, niceMax(Math.max(...values, 0)), input.formatAmount);
   const slot = (WIDTH - MARGIN.left - MARGIN.right) / input.labels.length;
@@ -93,26 +113,31 @@ export async function agingChart(input: {
   ctx.fillStyle = THIS_WEEK;
   ctx.fillRect(MARGIN.left, HEIGHT - 36, 14, 14);
   ctx.fillStyle = INK;
-  ctx.fillText("this week", MARGIN.left + 20, HEIGHT - 24);
+  ctx.fillText(t(input.locale, "chart.thisWeek"), MARGIN.left + 20, HEIGHT - 24);
   if (input.previous) {
     ctx.fillStyle = LAST_WEEK;
     ctx.fillRect(MARGIN.left + 140, HEIGHT - 36, 14, 14);
     ctx.fillStyle = INK;
-    ctx.fillText("last week", MARGIN.left + 160, HEIGHT - 24);
+    ctx.fillText(t(input.locale, "chart.lastWeek"), MARGIN.left + 160, HEIGHT - 24);
   }
   return png(image);
 }
 
 /** DSO month by month (countback and simple), in days. Months without a figure are left out of the lines. */
-export async function dsoChart(input: {
-  title: string;
-  months: Array<{ month: string; countback: number | null; simple: number | null }>;
-}): Promise<Buffer> {
+export async function dsoChart(
+  input: {
+    title: string;
+    months: Array<{ month: string; countback: number | null; simple: number | null }>;
+    /** The language of the legend and the axis. */
+    locale: string;
+  },
+  drawn?: string[],
+): Promise<Buffer> {
   await loadFont();
   const image = PImage.make(WIDTH, HEIGHT);
-  const ctx = image.getContext("2d");
+  const ctx = context(image, drawn);
   const values = input.months.flatMap((m) => [m.countback, m.simple]).filter((v): v is number => v !== null);
-  const y = frame(ctx, input.title, niceMax(Math.max(...values, 0)), (v) => `${Math.round(v)} d`);
+  const y = frame(ctx, input.title, niceMax(Math.max(...values, 0)), (v) => t(input.locale, "chart.days", { days: Math.round(v) }));
   const step = (WIDTH - MARGIN.left - MARGIN.right) / Math.max(1, input.months.length - 1);
   const x = (i: number) => MARGIN.left + i * step;
   const line = (key: "countback" | "simple", color: string) => {
@@ -138,10 +163,10 @@ export async function dsoChart(input: {
   ctx.fillStyle = THIS_WEEK;
   ctx.fillRect(MARGIN.left, HEIGHT - 36, 14, 14);
   ctx.fillStyle = INK;
-  ctx.fillText("countback", MARGIN.left + 20, HEIGHT - 24);
+  ctx.fillText(t(input.locale, "chart.countback"), MARGIN.left + 20, HEIGHT - 24);
   ctx.fillStyle = LAST_WEEK;
   ctx.fillRect(MARGIN.left + 140, HEIGHT - 36, 14, 14);
   ctx.fillStyle = INK;
-  ctx.fillText("simple (3 months)", MARGIN.left + 160, HEIGHT - 24);
+  ctx.fillText(t(input.locale, "chart.simple"), MARGIN.left + 160, HEIGHT - 24);
   return png(image);
 }

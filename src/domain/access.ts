@@ -1,6 +1,7 @@
 // Who may see and do what through the chat: one rule, used by every entry point of both platforms.
 // A person must be registered (`ccbot people add`) and active; unregistered people get a short refusal that
 // names no customer and no amount.
+import { phrase, say, t, type Phrase } from "../i18n/index.js";
 import type { Role } from "./parties.js";
 
 /** What a chat request asks to do. */
@@ -26,15 +27,26 @@ export const ACCESS: Record<Capability, readonly Role[]> = {
 };
 
 /** The refusal an unregistered (or deactivated) chat user gets: no customer, no amount. */
-export const NOT_REGISTERED =
-  "You are not registered with the credit committee bot. Ask your administrator to add you (ccbot people add).";
+export const NOT_REGISTERED_PHRASE: Phrase = phrase("access.notRegistered");
+/** The same refusal in English (for callers that do not know the company's locale yet). */
+export const NOT_REGISTERED = say("en-GB", NOT_REGISTERED_PHRASE);
+
+/** The refusal an unregistered chat user gets, in the company's language. */
+export function notRegistered(locale: string): string {
+  return say(locale, NOT_REGISTERED_PHRASE);
+}
 
 export function may(roles: readonly string[], capability: Capability): boolean {
   return ACCESS[capability].some((r) => roles.includes(r));
 }
 
-/** The refusal for a registered person whose roles do not allow `capability`. */
-export function refusalFor(capability: Capability): string {
-  const allowed = ACCESS[capability].map((r) => r.toLowerCase().replace("_", " ")).join(", ");
-  return `Your role does not allow this (it needs one of: ${allowed}).`;
+/** The refusal for a registered person whose roles do not allow `capability`, in the language of `locale`. */
+export function refusalFor(capability: Capability, locale: string): string {
+  return say(locale, refusalPhrase(capability, locale));
+}
+
+/** The same refusal as a Phrase (thrown in an AppError and told in the company's language). */
+export function refusalPhrase(capability: Capability, locale: string): Phrase {
+  const roles = ACCESS[capability].map((r) => t(locale, `role.${r}`)).join(", ");
+  return phrase("access.roleRefused", { roles });
 }

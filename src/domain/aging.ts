@@ -2,6 +2,7 @@
 // the amount disputed: the rest of a partly disputed invoice ages with the others), credit notes and
 // unallocated payments reduce the balance.
 import { daysBetween, type CalendarDate } from "./calendarDate.js";
+import { t } from "../i18n/index.js";
 
 export interface AgingItem {
   dueDate: CalendarDate;
@@ -40,14 +41,18 @@ export function bucketOf(days: number, edges: readonly number[]): number {
   return edges.length + 1;
 }
 
-export function bucketLabels(edges: readonly number[]): string[] {
-  const labels = ["not due"];
+/**
+ * The buckets' names in the language of `locale`: "not due", "1-30", …, "over 90" ("non échu", …, "plus de 90").
+ * English unless told: the digest's view model (digest.ts) is not migrated to the catalogues yet.
+ */
+export function bucketLabels(edges: readonly number[], locale = "en-GB"): string[] {
+  const labels = [t(locale, "aging.notDue")];
   let from = 1;
   for (const edge of edges) {
     labels.push(`${from}-${edge}`);
     from = edge + 1;
   }
-  labels.push(`over ${edges[edges.length - 1] ?? 0}`);
+  labels.push(t(locale, "aging.over", { days: edges[edges.length - 1] ?? 0 }));
   return labels;
 }
 

@@ -148,9 +148,10 @@ describe.each(cliTargets)("as-of figures on $name", (target) => {
     const table = await ok(url, "report", "kpis", "--as-of", "2026-11-20");
     // fr-FR by default: narrow no-break spaces group thousands, a comma before the cents.
     const text = table.stdout.replace(/[\u202f\u00a0]/g, " ");
-    expect(text).toContain("receivables: 1 200 000,00 €");
-    expect(text).toContain("overdue: 1 000 000,00 €");
-    expect(text).toContain("overdue rate: 83,3 %");
+    // …and French words (test/i18n/languages.test.ts has the English ones with locale=en-GB).
+    expect(text).toContain("encours clients: 1 200 000,00 €");
+    expect(text).toContain("échu: 1 000 000,00 €");
+    expect(text).toContain("taux d’échu: 83,3 %");
     expect(text).not.toContain("120000000");
 
     const json = JSON.parse((await ok(url, "report", "kpis", "--as-of", "2026-11-20", "--format", "json")).stdout);
@@ -159,8 +160,8 @@ describe.each(cliTargets)("as-of figures on $name", (target) => {
     expect(Array.isArray(json.rows)).toBe(true);
 
     const csvOut = (await ok(url, "report", "kpis", "--as-of", "2026-11-20", "--format", "csv")).stdout.split("\r\n");
-    expect(csvOut.slice(0, 4)).toEqual(["figure;value", "as of;2026-11-20", "receivables (EUR);1200000,00", "overdue (EUR);1000000,00"]);
-    expect(csvOut).toContain("due in;fell due (EUR);collected within 1 month (%);collected within 3 months (%)");
+    expect(csvOut.slice(0, 4)).toEqual(["indicateur;valeur", "au;2026-11-20", "encours clients (EUR);1200000,00", "échu (EUR);1000000,00"]);
+    expect(csvOut).toContain("échéance en;échu dans le mois (EUR);encaissé sous 1 mois (%);encaissé sous 3 mois (%)");
 
     // One definition of receivables: the aged balance's total, the DSO's last month and the KPI agree.
     const aging = JSON.parse((await ok(url, "report", "aging", "--as-of", "2026-11-20", "--format", "json")).stdout);

@@ -36,7 +36,7 @@ describe.each(cliTargets)("ccbot exports on $name", (target) => {
     const report = await ccbot(url, "report", "aging", "--as-of", "2026-11-20", "--format", "csv");
     expect(report.code).toBe(0);
     expect(report.stdout.trimEnd().split("\r\n")).toEqual([
-      "customer;name;not due (EUR);1-30 (EUR);31-60 (EUR);61-90 (EUR);over 90 (EUR);disputed (EUR);credits (EUR);balance (EUR)",
+      "client;nom;non échu (EUR);1-30 (EUR);31-60 (EUR);61-90 (EUR);plus de 90 (EUR);en litige (EUR);avoirs (EUR);solde (EUR)",
       `'=K1;"'=HYPERLINK(""http://x"",""click"")";0,00;0,00;100,00;0,00;0,00;0,00;0,00;100,00`,
       "K2;'@SUM(A1:A9);0,00;0,00;0,00;0,00;0,00;0,00;50,00;-50,00",
       "K3;'-2+3;0,00;0,00;10,00;0,00;0,00;0,00;0,00;10,00",
@@ -137,7 +137,7 @@ describe.each(cliTargets)("ccbot exports on $name", (target) => {
     // The long name is cut to the documented width, ending with an ellipsis; every row keeps the same layout.
     expect(long).toContain(`${longName.slice(0, TABLE_CELL_MAX_WIDTH - 1)}…`);
     expect(long).not.toContain(longName.slice(0, TABLE_CELL_MAX_WIDTH));
-    expect(cafe?.indexOf("K3")).toBe(header?.indexOf("customer"));
+    expect(cafe?.indexOf("K3")).toBe(header?.indexOf("client"));
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(400);
 
     const asCsv = await ccbot(url, "report", "priorities", "--as-of", "2026-11-20", "--format", "csv");

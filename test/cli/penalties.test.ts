@@ -54,7 +54,7 @@ describe.each(cliTargets)("ccbot penalties on $name", (target) => {
 
     const one = await ccbot(url, "report", "penalties", "--as-of", "2025-07-31", "--customer", "U1", "--format", "csv");
     expect(one.stdout.trim().split("\r\n")).toEqual([
-      "customer;name;invoice;due;amount (EUR);status;open (EUR);days late;regime;rate per half-year;interest (EUR);indemnity (EUR)",
+      "client;nom;facture;échéance;montant (EUR);statut;restant dû (EUR);jours de retard;régime;taux par semestre;intérêts (EUR);indemnité (EUR)",
       "U1;Université de Provence;P-1;2025-06-15;10000,00;still open;10000,00;46;public-procurement;2025-H1 11.15%; 2025-H2 11.15%;140,52;40,00",
       "TOTAL;;;;10000,00;;10000,00;;;;140,52;40,00",
     ].map((l) => l.replace("2025-H1 11.15%; 2025-H2 11.15%", '"2025-H1 11.15%; 2025-H2 11.15%"')));

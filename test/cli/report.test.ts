@@ -26,11 +26,11 @@ describe("ccbot report", () => {
     const aging = await ccbot(url, "report", "aging", "--as-of", "2026-11-20", "--customer", "K1", "--format", "csv");
     expect(aging.code).toBe(0);
     expect(aging.stdout.trim().split("\r\n")).toEqual([
-      "document;dated;due;days past due;bucket;open (EUR)",
+      "pièce;date;échéance;jours de retard;tranche;restant dû (EUR)",
       "F-1;2026-09-01;2026-10-20;31;31-60;1234,50",
       "F-2;2026-10-01;2026-10-21;30;1-30;100,00",
-      "F-3;2026-11-01;2026-11-20;0;not due;50,00",
-      "BALANCE;;;;;1384,50",
+      "F-3;2026-11-01;2026-11-20;0;non échu;50,00",
+      "SOLDE;;;;;1384,50",
     ]);
 
     const priorities = await ccbot(url, "report", "priorities", "--as-of", "2026-11-20", "--format", "json");
@@ -44,6 +44,6 @@ describe("ccbot report", () => {
 
     const wrongDate = await ccbot(url, "report", "aging", "--as-of", "20/13/2026");
     expect(wrongDate).toMatchObject({ code: 1 });
-    expect(wrongDate.stderr).toContain("--as-of 20/13/2026 is not a date (write YYYY-MM-DD).");
+    expect(wrongDate.stderr).toContain("--as-of 20/13/2026 n’est pas une date (écrivez AAAA-MM-JJ).");
   });
 });

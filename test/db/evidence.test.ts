@@ -52,9 +52,10 @@ describe.each(targets)("the sealed reminder history on $name", (target) => {
     const file = await evidenceFile(db, customerId, new Date("2026-11-23T10:00:00Z"));
     expect(file.intact).toBe(true);
     expect(file.pdf.subarray(0, 5).toString()).toBe("%PDF-");
-    expect(file.text).toContain("Seals verified: the 4 history entries are intact");
+    // In the company's language (French by default); the verifier's own words (chain broken…) are English still.
+    expect(file.text).toContain("Scellés vérifiés : les 4 entrées d’historique sont intactes");
     const entries = await db.prisma.historyEntry.findMany({ orderBy: { id: "asc" } });
-    for (const e of entries) expect(file.text).toContain(`entry #${e.id} seal ${e.hash}`);
+    for (const e of entries) expect(file.text).toContain(`entrée n° ${e.id} scellé ${e.hash}`);
   });
 
   it("the plain UPDATE and DELETE are refused by the database", async () => {
@@ -89,6 +90,6 @@ describe.each(targets)("the sealed reminder history on $name", (target) => {
     expect(problems.filter((p) => p.problem === "chain broken").map((p) => p.entryId)).toEqual([ids[3]]);
     const file = await evidenceFile(db, customerId, new Date());
     expect(file.intact).toBe(false);
-    expect(file.text).toContain(`entry #${ids[3]} chain broken`);
+    expect(file.text).toContain(`entrée n° ${ids[3]} chain broken`);
   });
 });

@@ -26,6 +26,7 @@ describe("digest charts (PNG, rendered in-process)", () => {
       current: [10_000_000n, 5_000_000n, 0n, 0n, 2_500_000n],
       previous: [0n, 5_000_000n, 0n, 0n, 0n],
       formatAmount: (v) => `${v / 1000} k`,
+      locale: "en-GB",
     });
     expect(png.subarray(1, 4).toString()).toBe("PNG");
     const image = await decode(png);
@@ -50,6 +51,7 @@ describe("digest charts (PNG, rendered in-process)", () => {
         { month: "2026-02", countback: 45, simple: 50 },
         { month: "2026-03", countback: 60, simple: 55 },
       ],
+      locale: "en-GB",
     });
     const image = await decode(png);
     const step = (900 - 90 - 30) / 2;
@@ -57,5 +59,26 @@ describe("digest charts (PNG, rendered in-process)", () => {
     // No figure for January: no line left of February; the countback line runs from February to March.
     expect(blueIn(95)).toBe(0);
     expect(blueIn(Math.round(90 + step * 1.5))).toBeGreaterThan(0);
+  });
+
+  it("draws legends and axes in the language of the locale: French for fr-FR, English for en-GB, never both", async () => {
+    const aging = (locale: string) => {
+      const drawn: string[] = [];
+      return agingChart(
+        { title: "t", labels: ["0"], current: [100n], previous: [50n], formatAmount: (v) => String(v), locale },
+        drawn,
+      ).then(() => drawn);
+    };
+    const dso = async (locale: string) => {
+      const drawn: string[] = [];
+      await dsoChart({ title: "t", months: [{ month: "2026-02", countback: 45, simple: 50 }], locale }, drawn);
+      return drawn;
+    };
+    const french = [...(await aging("fr-FR")), ...(await dso("fr-FR"))];
+    const english = [...(await aging("en-GB")), ...(await dso("en-GB"))];
+    expect(french).toEqual(expect.arrayContaining(["cette semaine", "semaine dernière", "méthode par épuisement", "simple (3 mois)", "50 j"]));
+    expect(english).toEqual(expect.arrayContaining(["this week", "last week", "countback", "simple (3 months)", "50 d"]));
+    for (const word of ["this week", "last week", "countback", "simple (3 months)"]) expect(french).not.toContain(word);
+    for (const word of ["cette semaine", "semaine dernière", "simple (3 mois)"]) expect(english).not.toContain(word);
   });
 });

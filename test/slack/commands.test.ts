@@ -144,7 +144,8 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     for (const [text, user, expected] of [
       ["NOPE-9 price too high", "UMARC", "Invoice NOPE-9 is unknown."],
       ["F-1 price too high", "UMARC", "Invoice F-1 is already disputed (quality, since"],
-      ["F-1 price too high", "USTRANGER", "You are not registered with the credit committee bot."],
+      // The bot's own refusal is French by default; the use case's sentences above are English still.
+      ["F-1 price too high", "USTRANGER", "Vous n’êtes pas enregistré auprès du bot du comité de crédit."],
     ] as const) {
       const before = slack.calls.length;
       expect(await post({ command: "/dispute", text, user_id: user })).toBe(200);
@@ -246,7 +247,7 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     const before = slack.calls.length;
     expect(await post({ command: "/dispute", text: "", user_id: "UMARC", trigger_id: "expired" })).toBe(200);
     const reply = await slack.waitFor("/response/", before);
-    expect(JSON.stringify(reply.body)).toContain("The form took too long to open. Usage: /dispute INVOICE");
+    expect(JSON.stringify(reply.body)).toContain("Le formulaire a mis trop de temps à s’ouvrir. Usage: /dispute INVOICE");
   });
 
   it("an answer whose response_url is spent (5 uses) or expired (30 minutes) goes through chat.postEphemeral", async () => {
@@ -299,7 +300,7 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     expect(await postToBot(port, click)).toBe(200);
     const done = await slack.waitFor("/api/files.completeUploadExternal", before);
     expect(done.body.channel_id).toBe("DUMARC");
-    expect(String(done.body.initial_comment)).toContain("Evidence file of Café du Port");
+    expect(String(done.body.initial_comment)).toContain("Dossier de preuve de Café du Port");
     const pdf = [...slack.uploads.values()].find((u) => u.filename === "evidence-K1.pdf");
     expect(pdf?.data?.subarray(0, 5).toString()).toBe("%PDF-");
   });

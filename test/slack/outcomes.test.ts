@@ -108,7 +108,8 @@ describe.each(targets)("task outcomes and promises through Slack on $name", (tar
     const dm = await slack.waitFor("/api/chat.postMessage", before);
     expect(dm.body.channel).toBe("USOPHIE");
     expect(String(dm.body.text).replace(/[\u00a0\u202f]/g, " ")).toBe(
-      "Your promise-to-pay form was not recorded: 1 250,00 € is more than what Café du Port owes overdue and undisputed (205,90 €). Check the amount, or confirm that the promise is above it.",
+      // French by default; the use case's reason (usecases/contacts.ts) is not in the catalogues yet.
+      "Votre formulaire de promesse de paiement n’a pas été enregistré : 1 250,00 € is more than what Café du Port owes overdue and undisputed (205,90 €). Check the amount, or confirm that the promise is above it.",
     );
     expect(await db.prisma.promiseToPay.count()).toBe(1);
   });

@@ -102,7 +102,7 @@ describe.each(targets)("collectors' daily tasks in Slack on $name", (target) => 
     // 15 days late with no reminder yet: the account starts at the step its age warrants, the first call.
     expect(steps[0]?.data).toEqual({ levelId: "first-call", outcome: "no_answer" });
     const update = slack.calls.slice(before).find((c) => c.path.startsWith("/api/chat.update"));
-    expect(JSON.stringify(update?.body.blocks)).toContain("No answer / voicemail — recorded");
+    expect(JSON.stringify(update?.body.blocks)).toContain("No answer / voicemail — enregistré");
   });
 
   it("the promise button opens a form; a wrong amount or a past date comes back on the field; a good one records the promise", async () => {
@@ -132,7 +132,7 @@ describe.each(targets)("collectors' daily tasks in Slack on $name", (target) => 
     before = slack.calls.length;
     expect(await click("expired", "2.2")).toBe(200);
     const late = await slack.waitFor("/response/", before);
-    expect(JSON.stringify(late.body)).toContain("The form took too long to open: click the button again.");
+    expect(JSON.stringify(late.body)).toContain("Le formulaire a mis trop de temps à s’ouvrir : cliquez à nouveau sur le bouton.");
 
     const submit = (amount: string, date: string) =>
       exchangeWithBot(

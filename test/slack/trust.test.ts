@@ -13,6 +13,7 @@ import { IMPORTERS, runImport } from "../../src/import/index.js";
 import { createLogger } from "../../src/log.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 import { SlackStandIn, type RecordedCall } from "../helpers/slackStandIn.js";
 import {
   buttonClick,
@@ -95,6 +96,8 @@ describe.each(targets)("the Slack trust boundary on $name", (target) => {
 
   beforeAll(async () => {
     db = await freshDatabase(target);
+    // These rules are asserted in English (locale en-GB); test/i18n/languages.test.ts checks the French default.
+    await setCompanyLocale(db, "en-GB");
     slack = await new SlackStandIn().start();
     const person = (
       name: string,
@@ -243,14 +246,14 @@ describe.each(targets)("the Slack trust boundary on $name", (target) => {
     ] as const) {
       before = slack.calls.length;
       expect((await click("UVIEW", actionIdName, String(actionId))).status).toBe(200);
-      expect(JSON.stringify((await slack.waitFor("/response/", before)).body)).toContain(refusalFor(capability));
+      expect(JSON.stringify((await slack.waitFor("/response/", before)).body)).toContain(refusalFor(capability, "en-GB"));
     }
     before = slack.calls.length;
     expect((await command({ command: "/dispute", text: "F-1 price too high", user_id: "UVIEW" })).status).toBe(200);
-    expect(JSON.stringify((await slack.waitFor("/response/", before)).body)).toContain(refusalFor("flag-dispute"));
+    expect(JSON.stringify((await slack.waitFor("/response/", before)).body)).toContain(refusalFor("flag-dispute", "en-GB"));
     expect(JSON.parse((await submitComment("UVIEW", "looks fine to me")).body)).toEqual({
       response_action: "errors",
-      errors: { comment: refusalFor("committee") },
+      errors: { comment: refusalFor("committee", "en-GB") },
     });
     // App Home: no "awaiting your decision" and no vote buttons for a viewer.
     before = slack.calls.length;

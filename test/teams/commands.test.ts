@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "@microsoft/teams.apps";
 import { VERBS } from "../../src/bot/teams/cards.js";
-import { NOT_REGISTERED } from "../../src/domain/access.js";
+import { notRegistered } from "../../src/domain/access.js";
 import type { Database } from "../../src/db/database.js";
 import { IMPORTERS, runImport } from "../../src/import/index.js";
 import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
@@ -118,7 +118,7 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
       expect(JSON.stringify((await say(CLAIRE, text)).body)).toContain(expected);
     }
     expect(JSON.stringify((await say(STRANGER, "dispute F2025-0114 price too high")).body)).toContain(
-      NOT_REGISTERED,
+      notRegistered("fr-FR"),
     );
     expect(await db.prisma.dispute.count()).toBe(1);
   });
@@ -191,9 +191,9 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
         port,
         executeActivity(connector.url, CLAIRE, conversation, String(reply.body.id ?? "1"), action?.verb ?? "", action?.data ?? {}),
       );
-    expect(String((await click(channel())).body?.value)).toContain("The evidence file is personal data");
+    expect(String((await click(channel())).body?.value)).toContain("Le dossier de preuve contient des données personnelles");
     let before = connector.calls.length;
-    expect(String((await click(personalChat(CLAIRE))).body?.value)).toContain("Accept the file below");
+    expect(String((await click(personalChat(CLAIRE))).body?.value)).toContain("Acceptez le fichier ci-dessous");
     const consent = await connector.waitFor((c) => JSON.stringify(c.body).includes("file.consent"), before);
     const attachment = (consent.body.attachments as Array<{ name: string; content: { sizeInBytes: number; acceptContext: unknown } }>)[0];
     expect(attachment?.name).toBe("evidence-ACME.pdf");

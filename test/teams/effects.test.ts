@@ -195,7 +195,7 @@ describe.each(targets)("a decision's effects in Teams, as durable jobs, on $name
       const told = adminMessages().slice(adminBefore);
       expect(told).toHaveLength(1);
       expect(String(told[0]?.body.text)).toBe(
-        `An effect failed for good: teams.refresh-action #${failed?.id}: PermanentJobError: card update: Teams answered HTTP 403 (Http403). Fix the cause, then: ccbot jobs retry ${failed?.id}`,
+        `Une action différée a définitivement échoué : teams.refresh-action n° ${failed?.id} : PermanentJobError: card update: Teams answered HTTP 403 (Http403). Corrigez la cause, puis : ccbot jobs retry ${failed?.id}`,
       );
       // The digest part planned but not posted was never touched.
       expect(connector.calls.some((c) => c.conversationId === "")).toBe(false);

@@ -121,7 +121,7 @@ describe.each(targets)("Teams messages under 40 KB counted in UTF-16 on $name", 
     const refreshed = JSON.stringify(answer.body?.value);
     expect(Buffer.byteLength(JSON.stringify(answer.body), "utf16le")).toBeLessThanOrEqual(TEAMS_LIMIT);
     expect(adaptiveCardProblems(answer.body?.value).problems).toEqual([]);
-    expect(refreshed).toContain("Wrong contact — recorded.");
+    expect(refreshed).toContain("Wrong contact — enregistré.");
     // The same tasks as the clicked card (the one just recorded may have left today's list), none of another card's.
     const shown = [...refreshed.matchAll(/\(H(\d+)\)/g)].map((m) => m[0]);
     expect(shown.length).toBeGreaterThanOrEqual(held.length - 1);

@@ -52,7 +52,7 @@ describe("npm run teams:package", () => {
       },
     });
     const files = unzip(readFileSync(out));
-    expect([...files.keys()].sort()).toEqual(["color.png", "manifest.json", "outline.png"]);
+    expect([...files.keys()].sort()).toEqual(["color.png", "fr.json", "manifest.json", "outline.png"]);
     const manifest = JSON.parse(files.get("manifest.json")?.toString("utf8") ?? "{}") as Record<string, unknown> & {
       bots: Array<{ botId: string; scopes: string[] }>;
       composeExtensions: Array<{ commands: Array<{ id: string; type: string }> }>;
@@ -61,6 +61,24 @@ describe("npm run teams:package", () => {
     expect(manifest).toMatchObject({ $schema: MANIFEST_SCHEMA, manifestVersion: "1.19", id: APP_ID, validDomains: ["bot.example.com"] });
     expect(manifest.bots[0]).toMatchObject({ botId: APP_ID, scopes: ["personal", "team", "groupChat"] });
     expect(manifest.composeExtensions[0]?.commands.map((c) => `${c.id}:${c.type}`)).toEqual(["findAccount:query", "flagDispute:action"]);
+    // French localisation: named by localizationInfo, every key a text of the manifest, every text in French.
+    expect(manifest.localizationInfo).toEqual({ defaultLanguageTag: "en", additionalLanguages: [{ languageTag: "fr", file: "fr.json" }] });
+    const french = JSON.parse(files.get("fr.json")?.toString("utf8") ?? "{}") as Record<string, string>;
+    expect(french.$schema).toBe(MANIFEST_SCHEMA.replace("MicrosoftTeams.schema.json", "MicrosoftTeams.Localization.schema.json"));
+    const at = (path: string): unknown =>
+      path
+        .split(/\.|\[(\d+)\]/)
+        .filter((part) => part !== undefined && part !== "")
+        .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], manifest);
+    const keys = Object.keys(french).filter((k) => k !== "$schema");
+    expect(keys.length).toBe(13);
+    for (const key of keys) {
+      expect(typeof at(key), key).toBe("string");
+      expect(french[key], key).not.toBe(at(key));
+    }
+    expect(french["name.short"]).toBe("Comité de crédit");
+    expect(french["composeExtensions[0].commands[1].title"]).toBe("Signaler un litige");
+    expect(manifest).toMatchObject({ name: { short: "Credit committee" } });
     const color = await decode(files.get("color.png") as Buffer);
     expect([color.width, color.height]).toEqual([192, 192]);
     const outline = await decode(files.get("outline.png") as Buffer);

@@ -13,6 +13,7 @@ import { createLogger } from "../../src/log.js";
 import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
 import { BotConnectorStandIn } from "../helpers/botConnector.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 import { csv, writeTemp } from "../helpers/files.js";
 import { executeActivity, installActivity, personalChat, sendActivity, startTeamsBot, type Member } from "../helpers/teamsRequests.js";
 
@@ -40,6 +41,8 @@ describe.each(targets)("collectors' daily tasks in Teams on $name", (target) => 
 
   beforeAll(async () => {
     db = await freshDatabase(target);
+    // Asserted in English (locale en-GB); test/i18n/languages.test.ts checks the French default.
+    await setCompanyLocale(db, "en-GB");
     connector = await new BotConnectorStandIn().start();
     for (const [m, email] of [
       [SOPHIE, "sophie@acme.example"],

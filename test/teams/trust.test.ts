@@ -16,6 +16,7 @@ import { createLogger } from "../../src/log.js";
 import { BotConnectorStandIn } from "../helpers/botConnector.js";
 import { seedBlockProposals } from "../helpers/committeeFixtures.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 import { csv, writeTemp } from "../helpers/files.js";
 import {
   capturedLogger,
@@ -66,6 +67,8 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
 
   beforeAll(async () => {
     db = await freshDatabase(target);
+    // Asserted in English (locale en-GB); test/i18n/languages.test.ts checks the French default.
+    await setCompanyLocale(db, "en-GB");
     connector = await new BotConnectorStandIn().start();
     const person = async (m: Member, email: string, roles: Array<"SALES" | "COLLECTOR" | "FINANCE" | "VIEWER">) =>
       (
@@ -261,8 +264,8 @@ describe.each(targets)("the Teams trust boundary on $name", (target) => {
     expect(JSON.stringify((await say(VIEWER, "credit C004")).body)).toContain("Dupont Électricité (C004)");
     const part = await digestPart();
     const vote = await click(VIEWER, VERBS.approve, { actionId: part.actionIds[0] }, part.ts, channel(part.channel));
-    expect(vote.body?.value).toBe(refusalFor("committee"));
-    expect(JSON.stringify((await say(VIEWER, "dispute F2026-0001 price too high")).body)).toContain(refusalFor("flag-dispute"));
+    expect(vote.body?.value).toBe(refusalFor("committee", "en-GB"));
+    expect(JSON.stringify((await say(VIEWER, "dispute F2026-0001 price too high")).body)).toContain(refusalFor("flag-dispute", "en-GB"));
     const outcome = await click(VIEWER, VERBS.outcome, { c: c004, l: "reminder-1", ch: "PHONE", o: "no_answer" });
     // The use case says whose task it is and why this person may not record on it.
     expect(outcome.body?.value).toMatch(/^This task is Sophie Leroy's, .*: your role does not allow recording outcomes/);

@@ -3,7 +3,8 @@
 import type { SlackConfig } from "../../config/slack.js";
 import type { Database } from "../../db/database.js";
 import type { Policy } from "../../domain/policy.js";
-import { AppError } from "../../errors.js";
+import { AppError, errorText } from "../../errors.js";
+import { t } from "../../i18n/index.js";
 import type { Logger } from "../../log.js";
 import { LimiterFullError, type Limiter } from "../limiter.js";
 
@@ -29,8 +30,8 @@ export interface SlackDeps {
  */
 export const AFTER_ACK = { concurrency: 6, maxWaiting: 200 } as const;
 
-/** The answer when more requests wait than AFTER_ACK.maxWaiting. */
-export const BUSY = "The bot is busy right now and did not record this: try again in a minute.";
+/** The answer when more requests wait than AFTER_ACK.maxWaiting, in the company's language. */
+export const busy = (locale: string) => t(locale, "bot.busy");
 
 /** The dependencies as listeners see them: defaults applied. */
 export interface ListenerDeps {
@@ -61,11 +62,14 @@ export async function afterAck(deps: ListenerDeps, work: () => Promise<void>, bu
   }
 }
 
-/** What a person sees when something goes wrong: the use case's own words, or a short apology. */
-export function userMessage(error: unknown, logger: Logger): string {
-  if (error instanceof AppError) return error.message;
+/**
+ * What a person sees when something goes wrong: the use case's own words (in the company's language when they
+ * come from the catalogue), or a short apology.
+ */
+export function userMessage(error: unknown, logger: Logger, locale: string): string {
+  if (error instanceof AppError) return errorText(error, locale);
   logger.error({ err: error }, "unexpected error in a Slack handler");
-  return "Something failed on our side; it has been logged. Try again in a minute.";
+  return t(locale, "bot.unexpected");
 }
 
 /** True when Slack refused a views.open because its trigger_id (3 seconds) had expired. */

@@ -11,6 +11,7 @@ import { issuedLetter } from "../../services/issuedLetter.js";
 import { chatIdentitiesWithRole } from "../../services/people.js";
 import { ErrorCode, WebClient } from "@slack/web-api";
 import type { Database } from "../../db/database.js";
+import { loadLocale } from "../../db/settings.js";
 import type { Policy } from "../../domain/policy.js";
 import { AppError } from "../../errors.js";
 import { describeFailure, PermanentJobError, RetryLaterError, type JobHandler, type JobRecord } from "../../jobs/queue.js";
@@ -236,7 +237,7 @@ export function slackJobHandlers(deps: SlackJobDeps): Record<string, JobHandler>
 export function slackAdminNotifier(client: WebClient, db: Database, logger?: Logger): (job: JobRecord, reason: string) => Promise<void> {
   const direct = jobClient(client);
   return async (job, reason) => {
-    const text = plainText(failedJobNotice(job, reason));
+    const text = plainText(failedJobNotice(job, reason, await db.withConnection(loadLocale)));
     let told = 0;
     for (const identity of await chatIdentitiesWithRole(db, "SLACK", "ADMIN")) {
       try {

@@ -4,12 +4,14 @@
 // 2. the person behind it is looked up once (registered and active, or null) and put in the context;
 // 3. each listener is registered with the capability it needs (src/domain/access.ts): an unregistered person
 //    gets the short refusal that names no customer and no amount, a registered one whose roles do not allow it
-//    gets refusalFor(capability).
+//    gets refusalFor(capability), both in the company's language (context.locale, read with the person).
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware, RespondFn } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Database } from "../../db/database.js";
-import { may, NOT_REGISTERED, refusalFor, type Capability } from "../../domain/access.js";
+import { loadLocale } from "../../db/settings.js";
+import { may, NOT_REGISTERED_PHRASE, refusalFor, type Capability } from "../../domain/access.js";
 import { AppError } from "../../errors.js";
+import { DEFAULT_LOCALE, t } from "../../i18n/index.js";
 import type { Logger } from "../../log.js";
 import { errorBlocks } from "./blocks.js";
 import { answerPrivately } from "./effects.js";
@@ -141,27 +143,41 @@ export async function personOf(db: Database, userId: string, teamId: string | un
   return identity?.person.active ? { id: identity.person.id, name: identity.person.name, roles: identity.person.roles } : null;
 }
 
-/** Global middleware: context.person is the registered person behind the request, or null. */
+/**
+ * Global middleware: context.person is the registered person behind the request, or null; context.locale the
+ * company's locale, in which every answer is written.
+ */
 export function identify(db: Database, workspace: () => Promise<Workspace>): Middleware<AnyMiddlewareArgs> {
   return async ({ body, context, next }) => {
     const user = requestUser(body);
     context.slackUserId = user;
     context.person = user ? await personOf(db, user, (await workspace()).teamId) : null;
+    context.locale = await db.withConnection(loadLocale);
     await next();
   };
+}
+
+/** The company's locale the identify middleware read (fr-FR before it ran). */
+export function localeIn(context: AllMiddlewareArgs["context"]): string {
+  return typeof context.locale === "string" ? context.locale : DEFAULT_LOCALE;
 }
 
 /** The person the identify middleware found (the gates have already refused a missing one). */
 export function personIn(context: AllMiddlewareArgs["context"]): SlackPerson {
   const person = context.person as SlackPerson | null | undefined;
-  if (!person) throw new AppError("forbidden", NOT_REGISTERED);
+  if (!person) throw new AppError("forbidden", NOT_REGISTERED_PHRASE);
   return person;
 }
 
-/** Why `person` may not use `capability`, or null when they may. */
-export function refusal(person: SlackPerson | null | undefined, capability: Capability, slackUserId?: string | null): string | null {
-  if (!person) return `${NOT_REGISTERED}${slackUserId ? ` Your Slack user id: ${slackUserId}.` : ""}`;
-  return may(person.roles, capability) ? null : refusalFor(capability);
+/** Why `person` may not use `capability` (in the language of `locale`), or null when they may. */
+export function refusal(
+  person: SlackPerson | null | undefined,
+  capability: Capability,
+  locale: string,
+  slackUserId?: string | null,
+): string | null {
+  if (!person) return slackUserId ? t(locale, "access.notRegisteredSlack", { userId: slackUserId }) : t(locale, "access.notRegistered");
+  return may(person.roles, capability) ? null : refusalFor(capability, locale);
 }
 
 type Gate = (args: AnyMiddlewareArgs & AllMiddlewareArgs) => Promise<void>;
@@ -173,7 +189,7 @@ type Gate = (args: AnyMiddlewareArgs & AllMiddlewareArgs) => Promise<void>;
 export function gate(capability: Capability): Gate {
   return async (args) => {
     const { context, next, body, client } = args;
-    const refused = refusal(context.person as SlackPerson | null, capability, context.slackUserId as string | null);
+    const refused = refusal(context.person as SlackPerson | null, capability, localeIn(context), context.slackUserId as string | null);
     if (!refused) return next();
     const { ack, respond } = args as unknown as { ack: () => Promise<void>; respond: RespondFn };
     await ack();
@@ -185,7 +201,7 @@ export function gate(capability: Capability): Gate {
 export function gateView(capability: Capability, field: string): Gate {
   return async (args) => {
     const { context, next } = args;
-    const refused = refusal(context.person as SlackPerson | null, capability, context.slackUserId as string | null);
+    const refused = refusal(context.person as SlackPerson | null, capability, localeIn(context), context.slackUserId as string | null);
     if (!refused) return next();
     const { ack } = args as unknown as { ack: (response: unknown) => Promise<void> };
     await ack({ response_action: "errors", errors: { [field]: refused } });

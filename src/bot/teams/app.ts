@@ -25,7 +25,7 @@ import { TeamsMessenger } from "./messenger.js";
 import { tenantCheck } from "./trust.js";
 
 export { TeamsMessenger } from "./messenger.js";
-export { TEAMS_HELP } from "./handlers/messages.js";
+export { teamsHelp } from "./handlers/messages.js";
 
 export interface TeamsDeps {
   config: TeamsConfig;
@@ -68,7 +68,7 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
   app.use(tenantCheck(tenants, logger));
   app.use(rememberConversations(t));
 
-  app.on("install.add", onInstall());
+  app.on("install.add", onInstall(t));
   app.on("message", onMessage(t));
   app.on("card.action", onCardAction(t));
   app.on("file.consent.accept", onFileConsentAccept(t));

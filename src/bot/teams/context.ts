@@ -3,11 +3,12 @@
 // something goes wrong.
 import type { TeamsConfig } from "../../config/teams.js";
 import type { Database } from "../../db/database.js";
-import { loadSettings } from "../../db/settings.js";
-import { may, NOT_REGISTERED, refusalFor, type Capability } from "../../domain/access.js";
+import { loadLocale, loadSettings } from "../../db/settings.js";
+import { may, notRegistered, refusalFor, type Capability } from "../../domain/access.js";
 import { calendarDateAt } from "../../domain/calendarDate.js";
 import type { Policy } from "../../domain/policy.js";
-import { AppError } from "../../errors.js";
+import { AppError, errorText } from "../../errors.js";
+import { DEFAULT_LOCALE, t as tr } from "../../i18n/index.js";
 import type { Logger } from "../../log.js";
 import { failureForLog } from "./logging.js";
 import type { TeamsMessenger } from "./messenger.js";
@@ -82,13 +83,18 @@ export async function personOf(t: TeamsContext, a: Inbound): Promise<Member | nu
 
 /**
  * The person asking, if registered, active and allowed `capability` by their roles; else a refusal that names
- * no customer and no amount (AppError "forbidden").
+ * no customer and no amount (AppError "forbidden"), in the company's language.
  */
 export async function authorize(t: TeamsContext, a: Inbound, capability: Capability): Promise<Member> {
   const person = await personOf(t, a);
-  if (!person) throw new AppError("forbidden", NOT_REGISTERED);
-  if (!may(person.roles, capability)) throw new AppError("forbidden", refusalFor(capability));
+  if (!person) throw new AppError("forbidden", notRegistered(await localeOf(t)));
+  if (!may(person.roles, capability)) throw new AppError("forbidden", refusalFor(capability, await localeOf(t)));
   return person;
+}
+
+/** The company's locale: every answer is in its language. */
+export async function localeOf(t: TeamsContext): Promise<string> {
+  return t.db.withConnection(loadLocale);
 }
 
 export async function today(t: TeamsContext) {
@@ -98,10 +104,12 @@ export async function today(t: TeamsContext) {
 
 /**
  * What a person sees when something goes wrong: the use case's own words (made inert: they may quote what the
- * person typed, clipped), or a short apology with the failure logged without its data.
+ * person typed, clipped; in the company's language when they come from the catalogue), or a short apology
+ * with the failure logged without its data.
  */
-export function userMessage(t: TeamsContext, error: unknown): string {
-  if (error instanceof AppError) return inert(error.message, 600);
+export async function userMessage(t: TeamsContext, error: unknown): Promise<string> {
+  const locale = await localeOf(t).catch(() => DEFAULT_LOCALE);
+  if (error instanceof AppError) return inert(errorText(error, locale), 600);
   t.logger.error({ failure: failureForLog(error) }, "unexpected error in a Teams handler");
-  return "Something failed on our side; it has been logged. Try again in a minute.";
+  return tr(locale, "bot.unexpected");
 }

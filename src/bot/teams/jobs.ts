@@ -12,6 +12,7 @@ import { failedJobNotice } from "../messages.js";
 import { chatIdentitiesWithRole } from "../../services/people.js";
 import { z } from "zod";
 import type { Database } from "../../db/database.js";
+import { loadLocale } from "../../db/settings.js";
 import type { Policy } from "../../domain/policy.js";
 import { AppError } from "../../errors.js";
 import { describeFailure, PermanentJobError, RetryLaterError, type JobHandler, type JobRecord } from "../../jobs/queue.js";
@@ -187,7 +188,7 @@ export function teamsAdminNotifier(messenger: TeamsMessenger, db: Database, logg
   const send = messenger.forJobs();
   return async (job: JobRecord, reason: string): Promise<void> => {
     const admins = await chatIdentitiesWithRole(db, "TEAMS", "ADMIN");
-    const text = inert(failedJobNotice(job, reason));
+    const text = inert(failedJobNotice(job, reason, await db.withConnection(loadLocale)));
     let told = 0;
     for (const admin of admins) {
       const ref = await personalConversation(db, admin.externalId, messenger.tenants);

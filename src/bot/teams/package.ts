@@ -1,12 +1,46 @@
 // The Teams app package an admin uploads (Teams admin center > Manage apps > Upload, or Apps > Manage your
 // apps > Upload an app): manifest.json with a pinned schema version, a 192x192 colour icon and a 32x32
-// transparent outline icon, zipped flat. Icons are drawn in-process; the zip is written here (store + deflate).
+// transparent outline icon, and fr.json, the French localisation file of the manifest's texts (Teams shows it
+// to people whose Teams speaks French; localizationInfo names it), zipped flat. The texts come from the
+// catalogues (src/i18n). Icons are drawn in-process; the zip is written here (store + deflate).
 import { crc32, deflateRawSync } from "node:zlib";
 import { PassThrough } from "node:stream";
 import * as PImage from "pureimage";
+import { t } from "../../i18n/index.js";
 
 export const MANIFEST_VERSION = "1.19";
 export const MANIFEST_SCHEMA = `https://developer.microsoft.com/en-us/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`;
+export const LOCALIZATION_SCHEMA = `https://developer.microsoft.com/en-us/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.Localization.schema.json`;
+/** The manifest's own language (Teams' fallback) and the localisation files beside it. */
+const DEFAULT_LANGUAGE = { tag: "en", locale: "en-GB" };
+export const ADDITIONAL_LANGUAGES = [{ tag: "fr", locale: "fr-FR", file: "fr.json" }] as const;
+
+/**
+ * The manifest's localisable texts in the language of `locale`, keyed as the localization schema names them
+ * ("name.short", "bots[0].commandLists[0].commands[0].title"…); teamsManifest reads the same texts.
+ */
+export function manifestTexts(locale: string): Record<string, string> {
+  return {
+    "name.short": t(locale, "teamsApp.nameShort"),
+    "name.full": t(locale, "teamsApp.nameFull"),
+    "description.short": t(locale, "teamsApp.descriptionShort"),
+    "description.full": t(locale, "teamsApp.descriptionFull"),
+    "bots[0].commandLists[0].commands[0].description": t(locale, "teamsApp.commandCredit"),
+    "bots[0].commandLists[0].commands[1].description": t(locale, "teamsApp.commandDispute"),
+    "bots[0].commandLists[0].commands[2].description": t(locale, "teamsApp.commandHelp"),
+    "composeExtensions[0].commands[0].title": t(locale, "teamsApp.findAccountTitle"),
+    "composeExtensions[0].commands[0].description": t(locale, "teamsApp.findAccountDescription"),
+    "composeExtensions[0].commands[0].parameters[0].title": t(locale, "teamsApp.findAccountParameterTitle"),
+    "composeExtensions[0].commands[0].parameters[0].description": t(locale, "teamsApp.findAccountParameterDescription"),
+    "composeExtensions[0].commands[1].title": t(locale, "teamsApp.flagDisputeTitle"),
+    "composeExtensions[0].commands[1].description": t(locale, "teamsApp.flagDisputeDescription"),
+  };
+}
+
+/** A localisation file (fr.json): the schema, then every localisable text of the manifest in that language. */
+export function teamsLocalization(locale: string): Record<string, string> {
+  return { $schema: LOCALIZATION_SCHEMA, ...manifestTexts(locale) };
+}
 
 export interface PackageInput {
   /** The bot's Microsoft App ID; also used as the Teams app id. */
@@ -27,18 +61,19 @@ export function teamsManifest(input: PackageInput): Record<string, unknown> {
     privacyUrl: "https://github.com/credit-committee-bot/credit-committee-bot#privacy",
     termsOfUseUrl: "https://github.com/credit-committee-bot/credit-committee-bot#license",
   };
+  const text = manifestTexts(DEFAULT_LANGUAGE.locale);
+  const say = (key: string) => text[key] ?? "";
   return {
     $schema: MANIFEST_SCHEMA,
     manifestVersion: MANIFEST_VERSION,
     version: input.version,
     id: input.appId,
     developer,
-    name: { short: "Credit committee", full: "Credit committee — amicable collection" },
-    description: {
-      short: "Weekly credit committee, disputes and collectors' tasks in Teams.",
-      full:
-        "Posts the weekly credit-committee digest (aged balance, priority accounts, proposed actions to approve or reject), " +
-        "lets sales flag disputes that pause dunning, sends each collector their daily calls, and records every decision in the reminder history.",
+    name: { short: say("name.short"), full: say("name.full") },
+    description: { short: say("description.short"), full: say("description.full") },
+    localizationInfo: {
+      defaultLanguageTag: DEFAULT_LANGUAGE.tag,
+      additionalLanguages: ADDITIONAL_LANGUAGES.map((l) => ({ languageTag: l.tag, file: l.file })),
     },
     icons: { color: "color.png", outline: "outline.png" },
     accentColor: "#1D4ED8",
@@ -53,9 +88,10 @@ export function teamsManifest(input: PackageInput): Record<string, unknown> {
           {
             scopes: [...SCOPES],
             commands: [
-              { title: "credit", description: "credit ACME — the customer file: blocked or not, exposure, aging, disputes, promises" },
-              { title: "dispute", description: "dispute INVOICE reason — flag a dispute (or just 'dispute' for the form)" },
-              { title: "help", description: "What the bot understands" },
+              // The titles are what people type: the same in every language.
+              { title: "credit", description: say("bots[0].commandLists[0].commands[0].description") },
+              { title: "dispute", description: say("bots[0].commandLists[0].commands[1].description") },
+              { title: "help", description: say("bots[0].commandLists[0].commands[2].description") },
             ],
           },
         ],
@@ -68,16 +104,22 @@ export function teamsManifest(input: PackageInput): Record<string, unknown> {
           {
             id: "findAccount",
             type: "query",
-            title: "Find an account",
-            description: "Customer name, customer id or invoice number",
+            title: say("composeExtensions[0].commands[0].title"),
+            description: say("composeExtensions[0].commands[0].description"),
             initialRun: false,
-            parameters: [{ name: "query", title: "Customer or invoice", description: "e.g. ACME or F2025-0113" }],
+            parameters: [
+              {
+                name: "query",
+                title: say("composeExtensions[0].commands[0].parameters[0].title"),
+                description: say("composeExtensions[0].commands[0].parameters[0].description"),
+              },
+            ],
           },
           {
             id: "flagDispute",
             type: "action",
-            title: "Flag a dispute",
-            description: "Record a customer's dispute on an invoice; dunning on it pauses",
+            title: say("composeExtensions[0].commands[1].title"),
+            description: say("composeExtensions[0].commands[1].description"),
             context: ["message", "compose", "commandBox"],
             fetchTask: true,
           },
@@ -178,5 +220,6 @@ export async function buildTeamsPackage(input: PackageInput): Promise<Buffer> {
     { name: "manifest.json", data: Buffer.from(`${JSON.stringify(teamsManifest(input), null, 2)}\n`) },
     { name: "color.png", data: await colorIcon() },
     { name: "outline.png", data: await outlineIcon() },
+    ...ADDITIONAL_LANGUAGES.map((l) => ({ name: l.file, data: Buffer.from(`${JSON.stringify(teamsLocalization(l.locale), null, 2)}\n`) })),
   ]);
 }

@@ -2,6 +2,7 @@
 // Pure reads; the cards come from cards.ts.
 import { bucketLabels } from "../../domain/aging.js";
 import { AppError } from "../../errors.js";
+import { phrase } from "../../i18n/index.js";
 import { digestPartView } from "../../jobs/weeklyDigest.js";
 import { accountView, collectorTasks } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
@@ -17,10 +18,7 @@ export const SEARCH_MAX = 200;
 export async function customerFile(t: TeamsContext, query: string): Promise<CardMessage> {
   const text = query.trim();
   if (text.length > SEARCH_MAX)
-    throw new AppError(
-      "input.invalid",
-      `The search text is too long: ${text.length.toLocaleString("en-GB")} characters, at most ${SEARCH_MAX}. Type a customer's name, customer id or invoice number.`,
-    );
+    throw new AppError("input.invalid", phrase("teams.searchTooLong", { length: text.length, max: SEARCH_MAX }));
   const customer = await findAccount(t.db, text);
   const { asOf } = await today(t);
   const { settings, account, file } = await accountView(t.db, t.policy, asOf, customer.id);

@@ -10,6 +10,7 @@ import { countbackDso, receivablesOf, simpleDso } from "../../domain/kpis.js";
 import { formatMoney } from "../../domain/money.js";
 import { loadOpenItems } from "../../db/asOfItems.js";
 import { AppError } from "../../errors.js";
+import { t, type MessageKey } from "../../i18n/index.js";
 import { collectorTasks, kpisAsOf, reviewPortfolio } from "../../services/committeeViews.js";
 import { print, TABLE_CELL_MAX_WIDTH, type CommandContext } from "../io.js";
 import { renderTasks } from "../render.js";
@@ -21,6 +22,7 @@ import { customersNamed } from "../../usecases/accounts.js";
 import { describeRates, penaltiesAsOf } from "../../services/penalties.js";
 import { blockedReport } from "../blockedReport.js";
 
+// i18n-exempt: ccbot's help is English until the help texts move to the catalogues (printed before the database is open)
 export const REPORT_HELP = `Usage: ccbot report aging|dso|kpis|priorities|tasks|penalties|blocked [--as-of YYYY-MM-DD] [--customer ID] [--collector EMAIL] [--format table|csv|json]
 
   aging       aged balance per customer; with --customer, every line of its balance: open invoices (due date,
@@ -42,6 +44,9 @@ and show control characters as symbols; csv and json keep every value whole.`;
 
 const KINDS = ["aging", "dso", "kpis", "priorities", "tasks", "penalties", "blocked"] as const;
 
+/** A column's or a figure's name in the catalogues: report.label.<id>. */
+type LabelId = MessageKey extends infer K ? (K extends `report.label.${infer I}` ? I : never) : never;
+
 export async function reportCommand(
   context: CommandContext,
   args: string[],
@@ -51,13 +56,18 @@ export async function reportCommand(
   if (!kind || !(KINDS as readonly string[]).includes(kind) || extra.length > 0) throw new AppError("input.usage", REPORT_HELP);
   const format = (options.format ?? (context.json ? "json" : "table")) as ReportFormat;
   if (!["table", "csv", "json"].includes(format))
-    throw new AppError("input.usage", `--format must be table, csv or json (got ${options.format})`);
+    throw new AppError("input.usage", t("en-GB", "report.badFormat", { format: String(options.format) }));
   const db = await context.database();
   const settings = await db.withConnection(loadSettings);
+  // Titles, column names and the words in cells are in the company's language; JSON keys stay as they are.
+  const locale = settings.locale;
+  const L = (id: LabelId) => t(locale, `report.label.${id}`);
+  // Words inside cells (TOTAL, a bucket's name): for people in table and csv; JSON, read by scripts, keeps English.
+  const words = format === "json" ? "en-GB" : locale;
   let asOf: CalendarDate;
   if (options.asOf) {
     const parsed = parseCalendarDate(options.asOf);
-    if (!parsed) throw new AppError("input.invalid", `--as-of ${options.asOf} is not a date (write YYYY-MM-DD).`);
+    if (!parsed) throw new AppError("input.invalid", t(locale, "report.badAsOf", { value: options.asOf }));
     asOf = parsed;
   } else asOf = calendarDateAt(new Date(), settings.timeZone);
   const policy = loadPolicy(readEnv(context.io.env).POLICY_FILE);
@@ -68,7 +78,7 @@ export async function reportCommand(
     const customer =
       (await db.prisma.customer.findUnique({ where: { externalId: options.customer } })) ??
       (await customersNamed(db, options.customer, 1))[0];
-    if (!customer) throw new AppError("not_found", `No customer with id or name "${options.customer}".`);
+    if (!customer) throw new AppError("not_found", t(locale, "report.noCustomer", { customer: options.customer }));
     customerId = customer.id;
   }
 
@@ -77,7 +87,7 @@ export async function reportCommand(
       show(await blockedReport(db, policy));
       return 0;
     case "aging": {
-      const labels = bucketLabels(policy.agingBuckets);
+      const labels = bucketLabels(policy.agingBuckets, locale);
       if (customerId !== undefined) {
         // Every line that makes up the balance, as of the date: open invoices, then open credit notes and
         // unallocated payments (negative), then the balance, the same as this customer's line of the full report.
@@ -88,14 +98,14 @@ export async function reportCommand(
         ]);
         const balance = review.accounts[0]?.aging.balance ?? 0n;
         show({
-          title: `Aged balance of ${options.customer} as of ${asOf}`,
+          title: t(locale, "report.agingOfCustomer", { customer: options.customer ?? "", asOf }),
           columns: [
-            { key: "number", label: "document", kind: "text" },
-            { key: "issueDate", label: "dated", kind: "text" },
-            { key: "dueDate", label: "due", kind: "text" },
-            { key: "daysPastDue", label: "days past due", kind: "integer" },
-            { key: "bucket", label: "bucket", kind: "text" },
-            { key: "openAmount", label: "open", kind: "money" },
+            { key: "number", label: L("document"), kind: "text" },
+            { key: "issueDate", label: L("dated"), kind: "text" },
+            { key: "dueDate", label: L("due"), kind: "text" },
+            { key: "daysPastDue", label: L("daysPastDue"), kind: "integer" },
+            { key: "bucket", label: L("bucket"), kind: "text" },
+            { key: "openAmount", label: L("open"), kind: "money" },
           ],
           rows: [
             // A partly disputed invoice is two lines: the disputed part, and the rest in its age bucket.
@@ -104,8 +114,8 @@ export async function reportCommand(
               const line = { number: i.number, issueDate: i.issueDate, dueDate: i.dueDate, daysPastDue: days };
               const disputed = i.disputedAmount > i.open ? i.open : i.disputedAmount;
               return [
-                ...(disputed > 0n ? [{ ...line, bucket: "disputed", openAmount: disputed }] : []),
-                ...(i.open - disputed > 0n ? [{ ...line, bucket: labels[bucketOf(days, policy.agingBuckets)], openAmount: i.open - disputed }] : []),
+                ...(disputed > 0n ? [{ ...line, bucket: t(words, "report.bucketDisputed"), openAmount: disputed }] : []),
+                ...(i.open - disputed > 0n ? [{ ...line, bucket: bucketLabels(policy.agingBuckets, words)[bucketOf(days, policy.agingBuckets)], openAmount: i.open - disputed }] : []),
               ];
             }),
             ...items.credits.map((c) => ({
@@ -113,10 +123,11 @@ export async function reportCommand(
               issueDate: c.on,
               dueDate: null,
               daysPastDue: null,
-              bucket: c.kind === "credit note" ? "credit note" : "unallocated payment",
+              // i18n-exempt: compares the query's kind of credit, not shown
+              bucket: t(words, c.kind === "credit note" ? "report.creditNote" : "report.unallocatedPayment"),
               openAmount: -c.open,
             })),
-            { number: "BALANCE", issueDate: null, dueDate: null, daysPastDue: null, bucket: null, openAmount: balance },
+            { number: t(words, "report.balanceLine"), issueDate: null, dueDate: null, daysPastDue: null, bucket: null, openAmount: balance },
           ],
         });
         return 0;
@@ -132,18 +143,18 @@ export async function reportCommand(
         balance: a.balance,
       });
       show({
-        title: `Aged balance as of ${asOf}`,
+        title: t(locale, "report.aging", { asOf }),
         columns: [
-          { key: "externalId", label: "customer", kind: "text" },
-          { key: "name", label: "name", kind: "text" },
+          { key: "externalId", label: L("customer"), kind: "text" },
+          { key: "name", label: L("name"), kind: "text" },
           ...bucketColumns,
-          { key: "disputed", label: "disputed", kind: "money" },
-          { key: "credits", label: "credits", kind: "money" },
-          { key: "balance", label: "balance", kind: "money" },
+          { key: "disputed", label: L("disputed"), kind: "money" },
+          { key: "credits", label: L("credits"), kind: "money" },
+          { key: "balance", label: L("balance"), kind: "money" },
         ],
         rows: [
           ...accounts.filter((a) => a.aging.balance !== 0n || a.aging.credits !== 0n).map((a) => row(a.name, a.externalId, a.aging)),
-          row("TOTAL", "", totals),
+          row(t(words, "report.total"), "", totals),
         ],
       });
       return 0;
@@ -164,13 +175,13 @@ export async function reportCommand(
         countback: countbackDso(months, i, convention),
       }));
       show({
-        title: `DSO by month (${policy.kpis.dsoYearDays}-day convention, sales ${policy.kpis.dsoSalesIncludeVat ? "with" : "without"} VAT)`,
+        title: t(locale, "report.dso", { yearDays: policy.kpis.dsoYearDays, vat: policy.kpis.dsoSalesIncludeVat ? "with" : "without" }),
         columns: [
-          { key: "month", label: "month", kind: "text" },
-          { key: "sales", label: "sales", kind: "money" },
-          { key: "receivables", label: "receivables at end", kind: "money" },
-          { key: "simple", label: "DSO simple (days)", kind: "decimal" },
-          { key: "countback", label: "DSO countback (days)", kind: "decimal" },
+          { key: "month", label: L("month"), kind: "text" },
+          { key: "sales", label: L("sales"), kind: "money" },
+          { key: "receivables", label: L("receivablesAtEnd"), kind: "money" },
+          { key: "simple", label: L("dsoSimpleDays"), kind: "decimal" },
+          { key: "countback", label: L("dsoCountbackDays"), kind: "decimal" },
         ],
         rows: rows.slice(-12),
       });
@@ -182,21 +193,21 @@ export async function reportCommand(
       const months = monthRange(addDays(asOf, -365).slice(0, 7), asOf.slice(0, 7));
       const rates = recoveryRates(await db.withConnection((sql) => loadRecoveryTotals(sql, months, asOf)), asOf);
       show({
-        title: `Key figures as of ${asOf}`,
+        title: t(locale, "report.kpis", { asOf }),
         headline: [
-          { key: "asOf", label: "as of", kind: "text", value: asOf },
-          { key: "receivables", label: "receivables", kind: "money", value: receivablesOf(totals) },
-          { key: "overdue", label: "overdue", kind: "money", value: totals.overdue },
-          { key: "overdueRate", label: "overdue rate", kind: "percent", value: kpis.overdueRate },
-          { key: "dsoCountback", label: "DSO countback (days)", kind: "decimal", value: kpis.dsoCountback },
-          { key: "dsoSimple", label: "DSO simple (days)", kind: "decimal", value: kpis.dsoSimple },
+          { key: "asOf", label: L("asOf"), kind: "text", value: asOf },
+          { key: "receivables", label: L("receivables"), kind: "money", value: receivablesOf(totals) },
+          { key: "overdue", label: L("overdue"), kind: "money", value: totals.overdue },
+          { key: "overdueRate", label: L("overdueRate"), kind: "percent", value: kpis.overdueRate },
+          { key: "dsoCountback", label: L("dsoCountbackDays"), kind: "decimal", value: kpis.dsoCountback },
+          { key: "dsoSimple", label: L("dsoSimpleDays"), kind: "decimal", value: kpis.dsoSimple },
         ],
-        subtitle: "Recovery rates by month of due date:",
+        subtitle: t(locale, "report.recoverySubtitle"),
         columns: [
-          { key: "month", label: "due in", kind: "text" },
-          { key: "due", label: "fell due", kind: "money" },
-          { key: "within1Month", label: "collected within 1 month", kind: "percent" },
-          { key: "within3Months", label: "collected within 3 months", kind: "percent" },
+          { key: "month", label: L("dueIn"), kind: "text" },
+          { key: "due", label: L("fellDue"), kind: "money" },
+          { key: "within1Month", label: L("collectedWithin1Month"), kind: "percent" },
+          { key: "within3Months", label: L("collectedWithin3Months"), kind: "percent" },
         ],
         rows: rates.map((r) => ({ ...r })),
       });
@@ -207,17 +218,17 @@ export async function reportCommand(
       const money = (minor: bigint) => formatMoney(minor, settings.currency, settings.locale);
       const ranked = rankAccounts(accounts, (a) => priorityInputOf(a, money), policy);
       show({
-        title: `Priority accounts as of ${asOf}`,
+        title: t(locale, "report.priorities", { asOf }),
         columns: [
-          { key: "rank", label: "#", kind: "integer" },
-          { key: "externalId", label: "customer", kind: "text" },
-          { key: "name", label: "name", kind: "text" },
-          { key: "score", label: "score", kind: "decimal" },
-          { key: "overdue", label: "overdue", kind: "money" },
-          { key: "maxDaysLate", label: "days late", kind: "integer" },
-          { key: "payer", label: "payer", kind: "text" },
-          { key: "why", label: "why", kind: "text" },
-          { key: "proposals", label: "engine proposes", kind: "text" },
+          { key: "rank", label: L("rank"), kind: "integer" },
+          { key: "externalId", label: L("customer"), kind: "text" },
+          { key: "name", label: L("name"), kind: "text" },
+          { key: "score", label: L("score"), kind: "decimal" },
+          { key: "overdue", label: L("overdue"), kind: "money" },
+          { key: "maxDaysLate", label: L("daysLate"), kind: "integer" },
+          { key: "payer", label: L("payer"), kind: "text" },
+          { key: "why", label: L("why"), kind: "text" },
+          { key: "proposals", label: L("engineProposes"), kind: "text" },
         ],
         rows: ranked.map((p) => ({
           rank: p.rank,
@@ -237,20 +248,20 @@ export async function reportCommand(
       const { invoices } = await penaltiesAsOf(db, policy, asOf, customerId === undefined ? undefined : [customerId]);
       const total = (pick: (i: (typeof invoices)[number]) => bigint) => invoices.reduce((s, i) => s + pick(i), 0n);
       show({
-        title: `Late-payment penalties as of ${asOf}`,
+        title: t(locale, "report.penalties", { asOf }),
         columns: [
-          { key: "externalId", label: "customer", kind: "text" },
-          { key: "name", label: "name", kind: "text" },
-          { key: "number", label: "invoice", kind: "text" },
-          { key: "dueDate", label: "due", kind: "text" },
-          { key: "amount", label: "amount", kind: "money" },
-          { key: "status", label: "status", kind: "text" },
-          { key: "open", label: "open", kind: "money" },
-          { key: "daysLate", label: "days late", kind: "integer" },
-          { key: "regime", label: "regime", kind: "text" },
-          { key: "rates", label: "rate per half-year", kind: "text" },
-          { key: "interest", label: "interest", kind: "money" },
-          { key: "indemnity", label: "indemnity", kind: "money" },
+          { key: "externalId", label: L("customer"), kind: "text" },
+          { key: "name", label: L("name"), kind: "text" },
+          { key: "number", label: L("invoice"), kind: "text" },
+          { key: "dueDate", label: L("due"), kind: "text" },
+          { key: "amount", label: L("amount"), kind: "money" },
+          { key: "status", label: L("status"), kind: "text" },
+          { key: "open", label: L("open"), kind: "money" },
+          { key: "daysLate", label: L("daysLate"), kind: "integer" },
+          { key: "regime", label: L("regime"), kind: "text" },
+          { key: "rates", label: L("ratePerHalfYear"), kind: "text" },
+          { key: "interest", label: L("interest"), kind: "money" },
+          { key: "indemnity", label: L("indemnity"), kind: "money" },
         ],
         rows: [
           ...invoices.map((i) => ({
@@ -270,7 +281,7 @@ export async function reportCommand(
           ...(invoices.length > 0
             ? [
                 {
-                  externalId: "TOTAL",
+                  externalId: t(words, "report.total"),
                   name: null,
                   number: null,
                   dueDate: null,
@@ -299,24 +310,22 @@ export async function reportCommand(
       if (collectors.length === 0)
         throw new AppError(
           "not_found",
-          options.collector
-            ? `No person with e-mail ${options.collector}.`
-            : "No collector yet: add one with ccbot people add --roles collector.",
+          options.collector ? t(locale, "report.noPersonWithEmail", { email: options.collector }) : t(locale, "report.noCollector"),
         );
       for (const collector of collectors) {
         const list = await collectorTasks(db, policy, asOf, collector.id);
         if (format === "table") print(context.io.stdout, renderTasks(list, settings.currency, settings.locale) + "\n");
         else
           show({
-            title: `Tasks of ${list.collectorName}`,
+            title: t(locale, "report.tasks", { collector: list.collectorName }),
             columns: [
-              { key: "collector", label: "collector", kind: "text" },
-              { key: "externalId", label: "customer", kind: "text" },
-              { key: "customerName", label: "name", kind: "text" },
-              { key: "title", label: "task", kind: "text" },
-              { key: "reason", label: "why", kind: "text" },
-              { key: "overdue", label: "overdue", kind: "money" },
-              { key: "maxDaysLate", label: "days late", kind: "integer" },
+              { key: "collector", label: L("collector"), kind: "text" },
+              { key: "externalId", label: L("customer"), kind: "text" },
+              { key: "customerName", label: L("name"), kind: "text" },
+              { key: "title", label: L("task"), kind: "text" },
+              { key: "reason", label: L("why"), kind: "text" },
+              { key: "overdue", label: L("overdue"), kind: "money" },
+              { key: "maxDaysLate", label: L("daysLate"), kind: "integer" },
             ],
             rows: list.tasks.map((t) => ({ ...t, collector: list.collectorName })),
           });

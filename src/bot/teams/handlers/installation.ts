@@ -1,6 +1,7 @@
 // Installation and presence: where the bot can speak again (conversation references, stored), each person's
 // Teams user id learnt, and the greeting when the app is added. Runs after the tenant check only.
-import { inbound, tenantOf, type Inbound, type TeamsContext } from "../context.js";
+import { t as tr } from "../../../i18n/index.js";
+import { inbound, localeOf, tenantOf, type Inbound, type TeamsContext } from "../context.js";
 import { failureForLog } from "../logging.js";
 
 /** A middleware that stores conversation references and learns Teams user ids, then passes the activity on. */
@@ -56,12 +57,9 @@ export function rememberConversations(t: TeamsContext) {
 }
 
 /** The greeting when the app is added to a personal chat or a team. */
-export function onInstall() {
+export function onInstall(t: TeamsContext) {
   return async (ctx: { activity: unknown; send: (text: string) => Promise<unknown> }) => {
-    await ctx.send(
-      inbound(ctx).conversation.conversationType === "personal"
-        ? "Hello! Your daily collection tasks will arrive here. Type **help** for the commands."
-        : "Hello! The weekly credit-committee digest will be posted here. Type **help** (mentioning me) for the commands.",
-    );
+    const locale = await localeOf(t);
+    await ctx.send(tr(locale, inbound(ctx).conversation.conversationType === "personal" ? "teams.helloPersonal" : "teams.helloChannel"));
   };
 }

@@ -21,9 +21,10 @@ import {
   VERBS,
   type AdaptiveCard,
 } from "../cards.js";
-import { authorize, inbound, isUploadUrl, today, userMessage, type Inbound, type TeamsContext } from "../context.js";
+import { phrase, say, t as tr } from "../../../i18n/index.js";
+import { authorize, inbound, isUploadUrl, localeOf, today, userMessage, type Inbound, type TeamsContext } from "../context.js";
 import { TEAMS_JOB_KINDS } from "../jobs.js";
-import { inert, md } from "../text.js";
+import { inert } from "../text.js";
 import { customerName, digestPart, taskCard } from "../views.js";
 import { disputeFlagged } from "./flagDispute.js";
 
@@ -51,7 +52,7 @@ async function voteOrComment(t: TeamsContext, a: Inbound, verb: string, data: Re
   let said: string;
   if (verb === VERBS.comment) {
     const text = String(data[`comment_${actionId}`] ?? "").trim();
-    if (!text) return messageResponse("Write a comment first.");
+    if (!text) return messageResponse(tr(await localeOf(t), "teams.writeCommentFirst"));
     const done = await commentOnAction(t.db, actor, { actionId, text }, t.now());
     // The echo in the thread is a job too (keyed by the activity: a replayed invoke echoes once).
     await enqueue(t.db.prisma, {
@@ -59,13 +60,13 @@ async function voteOrComment(t: TeamsContext, a: Inbound, verb: string, data: Re
       key: `${TEAMS_JOB_KINDS.announceComment}:${a.id ?? `${actionId}:${person.id}:${t.now().getTime()}`}`,
       payload: { actionId, personName: done.personName, customerName: done.customerName, text },
     });
-    said = md`${done.personName} on #${actionId} (${done.customerName}): ${text}`;
+    said = tr(await localeOf(t), "bot.commentEcho", { person: inert(done.personName), actionId, customer: inert(done.customerName), text: inert(text) });
   } else {
     const result = await recordVote(t.db, t.policy, actor, { actionId, decision: verb === VERBS.approve ? "APPROVE" : "REJECT" }, t.now());
     // A click repeating the vote on file changed nothing: said privately, nothing else updated.
     if (!result.recorded && result.previousVote) return messageResponse(await alreadyVoted(t, result.previousVote));
     const summary = decisionSummary(result);
-    said = summary ? inert(summary, 1000) : "Vote recorded.";
+    said = summary ? inert(summary, 1000) : tr(await localeOf(t), "teams.voteRecorded");
   }
   const part = await digestPart(t, a.conversation.id, a.replyToId);
   return part ? cardResponse(part.card.card) : messageResponse(said);
@@ -103,7 +104,7 @@ async function showMore(t: TeamsContext, a: Inbound, data: Record<string, unknow
 async function refreshDigest(t: TeamsContext, a: Inbound): Promise<CardActionAnswer> {
   await authorize(t, a, "read-accounts");
   const part = await digestPart(t, a.conversation.id, a.replyToId);
-  return part ? cardResponse(part.card.card) : messageResponse("This digest is no longer tracked.");
+  return part ? cardResponse(part.card.card) : messageResponse(tr(await localeOf(t), "teams.digestNotTracked"));
 }
 
 /** The customers a task card held (its buttons carry them), when the card says; cards sent before say nothing. */
@@ -123,13 +124,14 @@ async function taskOutcome(t: TeamsContext, a: Inbound, data: Record<string, unk
     { customerId, levelId: level, channel: String(data.ch ?? "PHONE"), outcome: String(data.o ?? "") },
     t.now(),
   );
-  const hint = data.o === "dispute" ? " Now say which invoice and why: dispute INVOICE reason — dunning on it pauses." : "";
+  const locale = await localeOf(t);
+  const hint = data.o === "dispute" ? tr(locale, "teams.disputeHint") : "";
   return cardResponse(
     await taskCard(
       t,
       person.id,
       taskKey(customerId, level),
-      md`${await customerName(t, customerId)}: ${label} — recorded.` + hint,
+      tr(locale, "teams.taskRecorded", { customer: inert(await customerName(t, customerId)), label: inert(label) }) + hint,
       heldCustomers(data),
     ),
   );
@@ -156,7 +158,7 @@ async function taskPromise(t: TeamsContext, a: Inbound, data: Record<string, unk
       t,
       person.id,
       taskKey(customerId, level),
-      md`${await customerName(t, customerId)}: promise of ${field("amount")} by ${form.date} — recorded.`,
+      tr(await localeOf(t), "teams.promiseRecorded", { customer: inert(await customerName(t, customerId)), amount: inert(field("amount")), date: inert(form.date) }),
       heldCustomers(data),
     ),
   );
@@ -165,26 +167,24 @@ async function taskPromise(t: TeamsContext, a: Inbound, data: Record<string, unk
 /** The customer file's Evidence button: a file consent card in the personal chat (the PDF is personal data). */
 async function offerEvidence(t: TeamsContext, a: Inbound, data: Record<string, unknown>): Promise<CardActionAnswer> {
   await authorize(t, a, "read-accounts");
-  if (a.conversation.conversationType !== "personal")
-    return messageResponse(
-      "The evidence file is personal data: ask for it in your personal chat with me (credit ACME there, then the button).",
-    );
+  const locale = await localeOf(t);
+  if (a.conversation.conversationType !== "personal") return messageResponse(tr(locale, "teams.evidencePersonal"));
   const customerId = Number(data.c);
   const customer = Number.isInteger(customerId) ? await t.db.prisma.customer.findUnique({ where: { id: customerId } }) : null;
-  if (!customer) throw new AppError("not_found", "This customer is no longer known.");
+  if (!customer) throw new AppError("not_found", phrase("bot.customerUnknown"));
   const { pdf } = await evidenceFile(t.db, customer.id, t.now());
   await t.messenger.post(a.conversation.id, {
-    text: md`Evidence file of ${customer.name}`,
+    text: tr(locale, "teams.evidenceOffer", { customer: inert(customer.name) }),
     attachments: [
       fileConsentAttachment({
         filename: evidenceFileName(customer.externalId),
-        description: md`Evidence file of ${customer.name}: statement of account and sealed history`,
+        description: tr(locale, "teams.evidenceDescription", { customer: inert(customer.name) }),
         size: pdf.length,
         context: { c: customer.id },
       }),
     ],
   });
-  return messageResponse("Accept the file below and it is saved to your OneDrive.");
+  return messageResponse(tr(locale, "teams.evidenceAccept"));
 }
 
 async function disputeForm(t: TeamsContext, a: Inbound, data: Record<string, unknown>): Promise<CardActionAnswer> {
@@ -219,10 +219,10 @@ export async function cardAction(t: TeamsContext, a: Inbound, verb: string, data
       case VERBS.dispute:
         return await disputeForm(t, a, data);
       default:
-        return messageResponse(UNKNOWN_BUTTON);
+        return messageResponse(say(await localeOf(t), UNKNOWN_BUTTON));
     }
   } catch (error) {
-    return messageResponse(userMessage(t, error));
+    return messageResponse(await userMessage(t, error));
   }
 }
 
@@ -248,11 +248,11 @@ export function onFileConsentAccept(t: TeamsContext) {
       const info = value.uploadInfo;
       const customerId = Number(value.context?.c);
       if (!info || !Number.isInteger(customerId))
-        throw new AppError("input.invalid", "Teams did not say where to save the file: press the Evidence button again.");
+        throw new AppError("input.invalid", phrase("teams.evidenceNoUploadInfo"));
       // The file goes only where Teams saves files (the person's OneDrive), and only from the personal chat
       // where it was offered: never to an address an activity makes up.
       if (a.conversation.conversationType !== "personal" || !isUploadUrl(info.uploadUrl, t.uploadHosts))
-        throw new AppError("forbidden", "This is not where Teams saves files: press the Evidence button again in your personal chat.");
+        throw new AppError("forbidden", phrase("teams.evidenceWrongPlace"));
       const { pdf } = await evidenceFile(t.db, customerId, t.now());
       const res = await fetch(info.uploadUrl, {
         method: "PUT",
@@ -261,13 +261,13 @@ export function onFileConsentAccept(t: TeamsContext) {
       });
       if (!res.ok) throw new Error(`upload refused: HTTP ${res.status}`);
       await t.messenger.post(a.conversation.id, {
-        text: md`Evidence file: ${info.name}`,
+        text: tr(await localeOf(t), "teams.evidenceFile", { name: inert(info.name) }),
         attachments: [
           fileInfoAttachment({ name: info.name, contentUrl: info.contentUrl, uniqueId: info.uniqueId, fileType: info.fileType }),
         ],
       });
     } catch (error) {
-      await t.messenger.post(a.conversation.id, `The evidence file was not sent: ${userMessage(t, error)}`);
+      await t.messenger.post(a.conversation.id, tr(await localeOf(t), "teams.evidenceNotSent", { reason: await userMessage(t, error) }));
     }
     return { status: 200 } as never;
   };

@@ -24,7 +24,7 @@ export function onAccountSearch(t: TeamsContext) {
         },
       } as never;
     } catch (error) {
-      return { composeExtension: { type: "message", text: userMessage(t, error) } } as never;
+      return { composeExtension: { type: "message", text: await userMessage(t, error) } } as never;
     }
   };
 }

@@ -12,18 +12,15 @@ import {
 import { recordDiscussion } from "../../../usecases/discussion.js";
 import { digestOfThread } from "../../../jobs/weeklyDigest.js";
 import { CARD_CONTENT_TYPE, disputeFormCard, errorCard, type CardMessage } from "../cards.js";
-import { authorize, inbound, personOf, userMessage, type Inbound, type TeamsContext } from "../context.js";
+import { t as tr } from "../../../i18n/index.js";
+import { authorize, inbound, localeOf, personOf, userMessage, type Inbound, type TeamsContext } from "../context.js";
 import { inert } from "../text.js";
 import { customerFile } from "../views.js";
 import { disputeFlagged } from "./flagDispute.js";
 import { cardAction } from "./invokes.js";
 
-export const TEAMS_HELP = [
-  "**credit ACME** — the customer file (name, customer id or invoice number)",
-  "**dispute INVOICE [price|quantity|quality|delivery|billing|other] reason** — flag a dispute; dunning on the invoice pauses",
-  "**dispute** — the same, with a form",
-  "**dispute resolve INVOICE how it was settled** — finance or back office",
-].join("\n\n");
+/** The commands, as `help` lists them, in the company's language. */
+export const teamsHelp = (locale: string) => tr(locale, "teams.help");
 
 type Send = (message: CardMessage | string) => Promise<unknown>;
 
@@ -48,7 +45,7 @@ async function runCommand(t: TeamsContext, a: Inbound, text: string, send: Send)
     }
     await authorize(t, a, "flag-dispute");
     if (!args.trim()) {
-      await send({ text: "Flag a dispute", card: disputeFormCard({}, "message") });
+      await send({ text: tr(await localeOf(t), "teams.flagDisputeTitle"), card: disputeFormCard({}, "message") });
       return;
     }
     const parsed = parseDisputeCommand(args);
@@ -56,7 +53,7 @@ async function runCommand(t: TeamsContext, a: Inbound, text: string, send: Send)
     await send(await disputeFlagged(t, a, parsed));
     return;
   }
-  await send(TEAMS_HELP);
+  await send(teamsHelp(await localeOf(t)));
 }
 
 /** A message in the thread of a digest summary: into the history as committee discussion, once. */
@@ -110,7 +107,7 @@ export function onMessage(t: TeamsContext) {
     try {
       await runCommand(t, a, text, send);
     } catch (error) {
-      await send(errorCard(userMessage(t, error)));
+      await send(errorCard(await userMessage(t, error)));
     }
   };
 }

@@ -3,8 +3,10 @@ import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { AppError } from "../../../../errors.js";
 import { STALE_TASK_BUTTON } from "../../../messages.js";
 import { errorBlocks, promiseModal } from "../../blocks.js";
+import { t } from "../../../../i18n/index.js";
 import { triggerExpired, userMessage, type ListenerDeps } from "../../deps.js";
 import { answerPrivately, openModal } from "../../effects.js";
+import { localeIn } from "../../trust.js";
 
 /** The task the button stands for; an edited or garbled value is an out-of-date button. */
 function readButtonValue(raw: string | undefined): { c?: number; l?: string; ch?: string; n?: string; d?: string } {
@@ -17,8 +19,9 @@ function readButtonValue(raw: string | undefined): { c?: number; l?: string; ch?
 
 export function promiseButton(deps: ListenerDeps) {
   const { logger } = deps;
-  return async ({ ack, body, action, client, respond }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({ ack, body, action, client, respond, context }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
+    const locale = localeIn(context);
     const trigger = (body as { trigger_id?: string }).trigger_id;
     try {
       const value = readButtonValue((action as { value?: string }).value);
@@ -38,7 +41,7 @@ export function promiseButton(deps: ListenerDeps) {
       // A trigger_id lives 3 seconds: when the form cannot open, say how to record the promise instead.
       await answerPrivately(respond, client, body, {
         replace_original: false,
-        ...errorBlocks(triggerExpired(error) ? "The form took too long to open: click the button again." : userMessage(error, logger)),
+        ...errorBlocks(triggerExpired(error) ? t(locale, "slack.formTooSlow") : userMessage(error, logger, locale)),
       });
     }
   };

@@ -5,14 +5,16 @@ import { AppError } from "../../../../errors.js";
 import { recordTaskOutcome } from "../../../../usecases/contacts.js";
 import { STALE_TASK_BUTTON } from "../../../messages.js";
 import { errorBlocks, escape, infoBlocks, type Block } from "../../blocks.js";
-import { afterAck, BUSY, userMessage, type ListenerDeps } from "../../deps.js";
+import { t } from "../../../../i18n/index.js";
+import { afterAck, busy, userMessage, type ListenerDeps } from "../../deps.js";
 import { answerPrivately, updateMessageBlocks } from "../../effects.js";
-import { personIn } from "../../trust.js";
+import { localeIn, personIn } from "../../trust.js";
 
 export function taskOutcomeButton(deps: ListenerDeps) {
   const { db, logger, now } = deps;
   return async ({ ack, body, action, respond, client, context }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
+    const locale = localeIn(context);
     await afterAck(
       deps,
       async () => {
@@ -31,22 +33,22 @@ export function taskOutcomeButton(deps: ListenerDeps) {
             const key = `task-${value.c}:${value.l}`;
             const blocks = message.message.blocks.map((b) =>
               b.block_id === key
-                ? { type: "context", block_id: key, elements: [{ type: "mrkdwn", text: `:white_check_mark: ${escape(label)} — recorded` }] }
+                ? { type: "context", block_id: key, elements: [{ type: "mrkdwn", text: `:white_check_mark: ${t(locale, "bot.taskRecorded", { label: escape(label) })}` }] }
                 : b,
             );
-            await updateMessageBlocks(client, message.container.channel_id, message.message.ts, blocks, "Your tasks");
+            await updateMessageBlocks(client, message.container.channel_id, message.message.ts, blocks, t(locale, "bot.yourTasks"));
           }
           if (value.o === "dispute") {
             await answerPrivately(respond, client, body, {
               replace_original: false,
-              ...infoBlocks("Recorded. Now say which invoice and why: /dispute INVOICE reason — dunning on it pauses."),
+              ...infoBlocks(t(locale, "bot.recordedDisputeHint")),
             });
           }
         } catch (error) {
-          await answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(userMessage(error, logger)) });
+          await answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(userMessage(error, logger, locale)) });
         }
       },
-      () => answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(BUSY) }),
+      () => answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(busy(locale)) }),
     );
   };
 }

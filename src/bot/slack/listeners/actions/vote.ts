@@ -10,22 +10,23 @@ import { AppError } from "../../../../errors.js";
 import { alreadyVotedText, decisionSummary, recordVote, type VoteResult } from "../../../../usecases/votes.js";
 import { STALE_ACTION_BUTTON } from "../../../messages.js";
 import { errorBlocks, infoBlocks } from "../../blocks.js";
-import { afterAck, BUSY, userMessage, type ListenerDeps } from "../../deps.js";
+import { t } from "../../../../i18n/index.js";
+import { afterAck, busy, userMessage, type ListenerDeps } from "../../deps.js";
 import { answerPrivately, publishHome } from "../../effects.js";
-import { personIn } from "../../trust.js";
+import { localeIn, personIn } from "../../trust.js";
 
 /** The private answer to a vote: recorded (and what is still needed, or the decision), or already on file. */
 export function voteAnswer(result: VoteResult, decision: Decision, settings: { locale: string; timeZone: string }): string {
   if (!result.recorded) {
     const previous = result.previousVote;
-    if (!previous) return `Your vote on #${result.actionId} was already recorded.`;
+    if (!previous) return t(settings.locale, "bot.voteAlreadyRecorded", { actionId: result.actionId });
     return alreadyVotedText(previous, settings.locale, settings.timeZone);
   }
-  const yours = `Your ${decision === "APPROVE" ? "approval" : "rejection"} of #${result.actionId} is recorded.`;
+  const yours = t(settings.locale, "bot.voteRecorded", { decision, actionId: result.actionId });
   const decided = decisionSummary(result);
-  if (decided) return `${yours} ${decided} The digest's thread will say so.`;
+  if (decided) return t(settings.locale, "bot.voteDecided", { recorded: yours, decided });
   const missing = result.outcome.missing;
-  return missing.length > 0 ? `${yours} Still needed: ${missing.join(", ")}.` : yours;
+  return missing.length > 0 ? t(settings.locale, "bot.voteStillNeeded", { recorded: yours, missing: missing.join(", ") }) : yours;
 }
 
 export function voteButton(deps: ListenerDeps, decision: Decision) {
@@ -34,6 +35,7 @@ export function voteButton(deps: ListenerDeps, decision: Decision) {
     await ack();
     const b = body as { user: { id: string }; container?: { type?: string } };
     const fromHome = b.container?.type === "view";
+    const locale = localeIn(context);
     await afterAck(
       deps,
       async () => {
@@ -43,11 +45,11 @@ export function voteButton(deps: ListenerDeps, decision: Decision) {
           const actionId = Number((action as { value?: string }).value);
           if (!Number.isInteger(actionId)) throw new AppError("input.invalid", STALE_ACTION_BUTTON);
           const result = await recordVote(db, policy, { personId: person.id, origin: "SLACK" }, { actionId, decision }, now());
-          // The company's time zone and locale date a vote already on file; a new vote needs no extra query.
-          const settings = result.previousVote ? await db.withConnection(loadSettings) : { locale: "en-GB", timeZone: "UTC" };
+          // The company's time zone dates a vote already on file; a new vote needs no extra query.
+          const settings = result.previousVote ? await db.withConnection(loadSettings) : { locale, timeZone: "UTC" };
           answer = { text: voteAnswer(result, decision, settings), failed: false };
         } catch (error) {
-          answer = { text: userMessage(error, logger), failed: true };
+          answer = { text: userMessage(error, logger, locale), failed: true };
         }
         try {
           // App Home clicks carry no response_url: the answer is the Home itself, republished, with it on top.
@@ -62,7 +64,7 @@ export function voteButton(deps: ListenerDeps, decision: Decision) {
           logger.warn({ err: error, fromHome }, "the answer to a vote could not be delivered");
         }
       },
-      () => answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(BUSY) }),
+      () => answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(busy(locale)) }),
     );
   };
 }

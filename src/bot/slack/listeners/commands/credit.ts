@@ -7,26 +7,26 @@ import { AppError } from "../../../../errors.js";
 import { accountView } from "../../../../services/committeeViews.js";
 import { findAccount } from "../../../../usecases/accounts.js";
 import { customerFileBlocks, errorBlocks } from "../../blocks.js";
-import { afterAck, BUSY, userMessage, type ListenerDeps } from "../../deps.js";
+import { phrase } from "../../../../i18n/index.js";
+import { afterAck, busy, userMessage, type ListenerDeps } from "../../deps.js";
 import { answerPrivately } from "../../effects.js";
+import { localeIn } from "../../trust.js";
 
 /** The longest search accepted: a name, a customer id or an invoice number is never longer. */
 export const CREDIT_QUERY_MAX = 200;
 
 export function creditCommand(deps: ListenerDeps) {
   const { db, policy, logger, now } = deps;
-  return async ({ command, ack, respond, client, body }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({ command, ack, respond, client, body, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
+    const locale = localeIn(context);
     await afterAck(
       deps,
       async () => {
         try {
           const query = command.text.trim();
           if (query.length > CREDIT_QUERY_MAX)
-            throw new AppError(
-              "input.invalid",
-              `The search is too long: ${query.length.toLocaleString("en-GB")} characters, at most ${CREDIT_QUERY_MAX}. Give a customer name, customer id or invoice number.`,
-            );
+            throw new AppError("input.invalid", phrase("bot.searchTooLong", { length: query.length, max: CREDIT_QUERY_MAX }));
           const customer = await findAccount(db, query);
           const timeZone = (await db.withConnection(loadSettings)).timeZone;
           const { settings, account, file } = await accountView(db, policy, calendarDateAt(now(), timeZone), customer.id);
@@ -39,10 +39,10 @@ export function creditCommand(deps: ListenerDeps) {
           });
           await answerPrivately(respond, client, body, message);
         } catch (error) {
-          await answerPrivately(respond, client, body, errorBlocks(userMessage(error, logger)));
+          await answerPrivately(respond, client, body, errorBlocks(userMessage(error, logger, locale)));
         }
       },
-      () => answerPrivately(respond, client, body, { ...errorBlocks(BUSY) }),
+      () => answerPrivately(respond, client, body, { ...errorBlocks(busy(locale)) }),
     );
   };
 }

@@ -13,13 +13,15 @@ import {
 import { disputeModal, errorBlocks, infoBlocks } from "../../blocks.js";
 import { triggerExpired, userMessage, type ListenerDeps } from "../../deps.js";
 import { answerPrivately, openModal } from "../../effects.js";
-import { personIn } from "../../trust.js";
+import { t } from "../../../../i18n/index.js";
+import { localeIn, personIn } from "../../trust.js";
 import { flagAndTell } from "../views/disputeForm.js";
 
 export function disputeCommand(deps: ListenerDeps) {
   const { db, logger, now } = deps;
   return async ({ command, ack, respond, client, body, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
+    const locale = localeIn(context);
     try {
       const person = personIn(context);
       const resolve = parseResolveCommand(command.text);
@@ -38,14 +40,14 @@ export function disputeCommand(deps: ListenerDeps) {
           await openModal(client, command.trigger_id, disputeModal({ invoiceNumber, reason: rest.join(" "), channel: command.channel_id }));
         } catch (error) {
           if (!triggerExpired(error)) throw error;
-          throw new AppError("input.usage", `The form took too long to open. ${DISPUTE_USAGE}`);
+          throw new AppError("input.usage", t(locale, "slack.formTooSlowDispute", { usage: DISPUTE_USAGE }));
         }
         return;
       }
       const message = await flagAndTell(deps, client, person, parsed);
       await answerPrivately(respond, client, body, infoBlocks(message));
     } catch (error) {
-      await answerPrivately(respond, client, body, errorBlocks(userMessage(error, logger)));
+      await answerPrivately(respond, client, body, errorBlocks(userMessage(error, logger, locale)));
     }
   };
 }

@@ -6,14 +6,16 @@ import { commentOnAction, COMMENT_MAX, commentTooLong } from "../../../../usecas
 import { plainText } from "../../blocks.js";
 import { userMessage, type ListenerDeps } from "../../deps.js";
 import { announceInThread, sendDirectMessage } from "../../effects.js";
-import { personIn } from "../../trust.js";
+import { t } from "../../../../i18n/index.js";
+import { localeIn, personIn } from "../../trust.js";
 
 export function commentForm(deps: ListenerDeps) {
   const { db, logger, now } = deps;
   return async ({ ack, view, body, client, context }: SlackViewMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    const locale = localeIn(context);
     const text = (view.state.values as Record<string, { value?: { value?: string | null } }>).comment?.value?.value?.trim() ?? "";
     if (!text) {
-      await ack({ response_action: "errors", errors: { comment: "Write a comment, or cancel." } });
+      await ack({ response_action: "errors", errors: { comment: t(locale, "bot.writeComment") } });
       return;
     }
     if (text.length > COMMENT_MAX) {
@@ -30,11 +32,11 @@ export function commentForm(deps: ListenerDeps) {
         await announceInThread(
           client,
           { channel: meta.channel, ts: meta.threadTs },
-          `${done.personName} on #${meta.actionId} (${done.customerName}): ${text}`,
+          t(locale, "bot.commentEcho", { person: done.personName, actionId: meta.actionId, customer: done.customerName, text }),
         );
       }
     } catch (error) {
-      await sendDirectMessage(client, body.user.id, { text: plainText(`Your comment was not recorded: ${userMessage(error, logger)}`) });
+      await sendDirectMessage(client, body.user.id, { text: plainText(t(locale, "slack.commentNotRecorded", { reason: userMessage(error, logger, locale) })) });
     }
   };
 }

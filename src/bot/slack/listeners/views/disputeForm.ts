@@ -12,7 +12,7 @@ import {
 import { escape, LIMITS, plainText, truncate } from "../../blocks.js";
 import { userMessage, type ListenerDeps } from "../../deps.js";
 import { sendDirectMessage } from "../../effects.js";
-import { personIn, type SlackPerson } from "../../trust.js";
+import { localeIn, personIn, type SlackPerson } from "../../trust.js";
 
 /** Flags the dispute and tells the account's collector by direct message; the confirmation to show. */
 export async function flagAndTell(
@@ -54,7 +54,7 @@ export function disputeForm(deps: ListenerDeps) {
     try {
       message = await flagAndTell(deps, client, personIn(context), form.dispute);
     } catch (error) {
-      await ack({ response_action: "errors", errors: { invoice: userMessage(error, logger) } });
+      await ack({ response_action: "errors", errors: { invoice: userMessage(error, logger, localeIn(context)) } });
       return;
     }
     await ack();

@@ -8,6 +8,7 @@ import { readPromiseForm, recordPromiseFromCall } from "../../../../usecases/con
 import { plainText } from "../../blocks.js";
 import { userMessage, type ListenerDeps } from "../../deps.js";
 import { sendDirectMessage } from "../../effects.js";
+import { t } from "../../../../i18n/index.js";
 import { personIn } from "../../trust.js";
 import { STALE_TASK_BUTTON } from "../../../messages.js";
 
@@ -25,7 +26,7 @@ export function promiseForm(deps: ListenerDeps) {
     const form = readPromiseForm({ amount: amountText, date }, calendarDateAt(now(), settings.timeZone));
     const errors: Record<string, string> = form.ok ? {} : { ...form.errors };
     if (note && note.length > PROMISE_NOTE_MAX)
-      errors.note = `Too long: ${note.length.toLocaleString("en-GB")} characters, at most ${PROMISE_NOTE_MAX.toLocaleString("en-GB")}.`;
+      errors.note = t(settings.locale, "slack.noteTooLong", { length: note.length, max: PROMISE_NOTE_MAX });
     if (!form.ok || Object.keys(errors).length > 0) {
       await ack({ response_action: "errors", errors });
       return;
@@ -44,7 +45,7 @@ export function promiseForm(deps: ListenerDeps) {
     } catch (error) {
       logger.warn({ code: error instanceof AppError ? error.code : "unexpected" }, "promise form not recorded");
       await sendDirectMessage(client, body.user.id, {
-        text: plainText(`Your promise-to-pay form was not recorded: ${userMessage(error, logger)}`),
+        text: plainText(t(settings.locale, "slack.promiseNotRecorded", { reason: userMessage(error, logger, settings.locale) })),
       });
     }
   };
