@@ -10,6 +10,7 @@ import { IMPORT_HELP, importCommand } from "./commands/importCommand.js";
 import { JOBS_HELP, jobsCommand } from "./commands/jobsCommand.js";
 import { LETTER_HELP, letterCommand } from "./commands/letterCommand.js";
 import { PEOPLE_HELP, peopleCommand } from "./commands/peopleCommand.js";
+import { PLAN_HELP, planCommand } from "./commands/planCommand.js";
 import { REPORT_HELP, reportCommand } from "./commands/reportCommand.js";
 import { SETTINGS_HELP, settingsCommand } from "./commands/settingsCommand.js";
 import { WEBHOOKS_HELP, webhooksCommand } from "./commands/webhooksCommand.js";
@@ -31,6 +32,7 @@ Commands:
   report aging|dso|kpis|priorities|tasks|blocked  the committee's figures; blocked accounts for an ERP (--format table|csv|json)
   report penalties                          late-payment penalties per invoice paid late or still open
   letter penalties CUSTOMER                 the invoice of a customer's late-payment penalties (--as-of, --output)
+  plan add|list|follow                      payment plans: agree one (--customer, --instalments), follow its instalments
   jobs list | retry ID|--all-failed         the effects queue: letters, message updates, DMs (pending, failed)
   webhooks add URL | list | remove | test   tell another system (ERP, orders) of each decision, signed
 
@@ -48,6 +50,7 @@ const COMMAND_HELP: Record<string, string> = {
   jobs: JOBS_HELP,
   letter: LETTER_HELP,
   webhooks: WEBHOOKS_HELP,
+  plan: PLAN_HELP,
 };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -75,6 +78,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         "all-failed": { type: "boolean" },
         anchor: { type: "string" },
         events: { type: "string" },
+        instalments: { type: "string" },
+        "from-promise": { type: "string" },
+        note: { type: "string" },
+        "confirm-above-open": { type: "boolean" },
       },
     });
     const [command, ...args] = positionals;
@@ -119,6 +126,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         return await jobsCommand(context, args, values);
       case "webhooks":
         return await webhooksCommand(context, args, values);
+      case "plan":
+        return await planCommand(context, args, values);
       default:
         throw new AppError("input.usage", `Unknown command "${command}".\n\n${HELP}`);
     }
