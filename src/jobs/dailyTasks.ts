@@ -8,6 +8,7 @@ import type { TaskList } from "../domain/digest.js";
 import type { Policy } from "../domain/policy.js";
 import type { Logger } from "../log.js";
 import { collectorTasks } from "../services/committeeViews.js";
+import { followPaymentPlans } from "../usecases/paymentPlans.js";
 import { claimSlot, finishSlot } from "./claims.js";
 import type { PostedRef } from "./weeklyDigest.js";
 
@@ -32,6 +33,11 @@ export async function runDailyTasks(
   if (!isWorkingDay(asOf)) return { status: "skipped", sent: 0, unreachable: [] };
   const slot = `${publisher.platform}:${asOf}`;
   if (!(await claimSlot(db, DAILY_TASKS, slot))) return { status: "skipped", sent: 0, unreachable: [] };
+  // Payment plans first: an instalment missed since yesterday is escalated once, and today's lists show it
+  // (idempotent: the other platform's run, or a resumed one, changes nothing).
+  const plans = await followPaymentPlans(db, policy, asOf);
+  if (plans.missed || plans.paid)
+    logger.info({ job: DAILY_TASKS, instalmentsPaid: plans.paid, instalmentsMissed: plans.missed, escalations: plans.escalations }, "payment plans followed");
   // Roles are filtered here, not in the query: pglite-prisma-adapter 0.6 mis-sends array filters ("has").
   // Sales owners are people who own an account, whatever their roles (the visit is theirs).
   const salesOwnerIds = new Set(
