@@ -18,7 +18,7 @@ import { regimeRules } from "../domain/legal.js";
 import { formatMoney, minorDigits } from "../domain/money.js";
 import { describePlan, planProblems, planStanding, type Instalment, type PlanStanding } from "../domain/paymentPlan.js";
 import type { ActionKind, Policy } from "../domain/policy.js";
-import { stepAssignee } from "../domain/taskWork.js";
+import { mayWorkTask, stepAssignee } from "../domain/taskWork.js";
 import { AppError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { SYSTEM, type Actor } from "./actor.js";
@@ -61,8 +61,15 @@ export async function agreePaymentPlan(db: Database, actor: Actor, input: PlanIn
   const agreedOn = calendarDateAt(now, settings.timeZone);
   const money = (minor: bigint, currency = settings.currency) => formatMoney(minor, currency, settings.locale);
   return db.prisma.$transaction(async (tx) => {
-    const customer = await tx.customer.findUnique({ where: { id: input.customerId } });
+    const customer = await tx.customer.findUnique({ where: { id: input.customerId }, include: { collector: { select: { id: true, name: true } } } });
     if (!customer) throw new AppError("not_found", `Customer #${input.customerId} is unknown.`);
+    // From chat, the account's collector agrees a plan (or back office and finance for them), as for a
+    // promise (src/domain/taskWork.ts); the command line is the operator's.
+    if (actor.origin === "SLACK" || actor.origin === "TEAMS") {
+      const person = actor.personId === null ? null : await tx.person.findUnique({ where: { id: actor.personId } });
+      const access = mayWorkTask(person, customer);
+      if (!access.ok) throw new AppError("forbidden", access.reason);
+    }
     if (input.idempotencyKey !== undefined) {
       const earlier = await tx.paymentPlan.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
       if (earlier) return alreadyAgreed(earlier, money);
