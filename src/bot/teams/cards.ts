@@ -3,6 +3,7 @@
 // Action.Submit fallback for older clients. Every card is checked by the official parser in the tests.
 // TextBlocks render markdown: every value from the data (names, reasons, comments, history) goes in through the
 // `md` tag or `inert`, so that what a person typed shows as text; only our own labels are formatted.
+import { planShowCard } from "./planCards.js";
 import { describeLossCover } from "../../domain/kpis.js";
 import { describeKind } from "../../domain/approvals.js";
 import {
@@ -328,6 +329,7 @@ export function taskListCard(
               actions: [execute("Record the promise", VERBS.promise, data)],
             },
           },
+          planShowCard(index, data),
           ...outcomes.slice(0, 2),
         ],
       });
