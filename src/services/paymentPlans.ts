@@ -23,3 +23,9 @@ export async function plansForDigest(db: Database, asOf: CalendarDate, policy: P
     .filter((p) => p.status === "ACTIVE" || recent.has(p.planId))
     .sort((a, b) => (a.agreedOn < b.agreedOn ? 1 : a.agreedOn > b.agreedOn ? -1 : b.planId - a.planId));
 }
+
+/** A customer's plans as of asOf, one line each for its file: "plan #3 agreed 2026-10-05 (active): 3 instalments…". */
+export async function planLines(db: Database, policy: Policy, asOf: CalendarDate, customerId: number): Promise<string[]> {
+  const plans = await paymentPlans(db, policy, asOf, { customerId, status: ["ACTIVE", "COMPLETED", "BROKEN"] });
+  return plans.map((p) => `plan #${p.planId} agreed ${p.agreedOn} (${p.status.toLowerCase()}): ${p.summary}`);
+}

@@ -7,7 +7,7 @@ import type { Database } from "../../src/db/database.js";
 import { calendarDate as d } from "../../src/domain/calendarDate.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
 import { IMPORTERS, runImport } from "../../src/import/index.js";
-import { collectorTasks, reviewPortfolio } from "../../src/services/committeeViews.js";
+import { accountView, collectorTasks, reviewPortfolio } from "../../src/services/committeeViews.js";
 import { plansForDigest } from "../../src/services/paymentPlans.js";
 import { FormError, recordPromise } from "../../src/usecases/contacts.js";
 import { agreePaymentPlan, followPaymentPlans, paymentPlans } from "../../src/usecases/paymentPlans.js";
@@ -121,6 +121,11 @@ describe.each(targets)("payment plans on $name", (target) => {
         ["paid", "2027-02-01", 0, 0n],
       ]);
       expect(plain(view?.summary ?? "")).toBe("3 instalments totalling 3 000,00 €, 3 paid, 1 paid late, indemnities 40,00 €");
+      // The customer file (`/credit`) shows the plan.
+      const { file } = await accountView(db, policy, d("2027-02-02"), k1.id);
+      expect((file.paymentPlans ?? []).map(plain)).toEqual([
+        `plan #${plan.planId} agreed 2026-11-20 (completed): 3 instalments totalling 3 000,00 €, 3 paid, 1 paid late, indemnities 40,00 €`,
+      ]);
       // Recently completed plans are still shown to the committee that week.
       expect((await plansForDigest(db, d("2027-02-02"), policy)).map((p) => p.planId)).toEqual([plan.planId]);
       const kinds = (await db.prisma.historyEntry.findMany({ where: { customerId: k1.id }, orderBy: { id: "asc" } })).map((h) => h.kind);

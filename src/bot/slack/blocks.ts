@@ -99,6 +99,7 @@ export function customerFileBlocks(input: {
       ),
     );
   }
+  if (file.paymentPlans?.length) blocks.push(section(`*Payment plans:* ${file.paymentPlans.map(escape).join("; ")}`));
   if (file.lastHistory.length > 0) {
     blocks.push({
       type: "context",

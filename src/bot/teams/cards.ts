@@ -147,6 +147,7 @@ export function customerFileCard(input: {
         `**Promises:** ${file.commitments.map((c) => `${money(c.amount)} by ${c.promisedDate} (${c.status.toLowerCase()})`).join("; ")}`,
       ),
     );
+  if (file.paymentPlans?.length) body.push(text(`**Payment plans:** ${file.paymentPlans.map((p) => inert(p)).join("; ")}`));
   if (file.lastHistory.length > 0) {
     body.push(text("**Last entries**", { spacing: "Medium" }));
     for (const h of file.lastHistory.slice(0, 10))
