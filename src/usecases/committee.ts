@@ -14,6 +14,7 @@ import { withLossCover } from "../domain/kpis.js";
 import { formatMinor } from "../domain/money.js";
 import type { ActionKind, Policy } from "../domain/policy.js";
 import { SYSTEM } from "./actor.js";
+import { followPaymentPlans } from "./paymentPlans.js";
 
 export interface CommitteePreparation {
   period: string;
@@ -25,6 +26,9 @@ export interface CommitteePreparation {
 
 export async function prepareCommittee(db: Database, policy: Policy, asOf: CalendarDate, now = new Date()): Promise<CommitteePreparation> {
   const { period, monday } = isoWeek(asOf);
+  // Payment plans first, so that a missed instalment is recorded as such (with its indemnity and escalation)
+  // rather than as a plain broken promise below.
+  await followPaymentPlans(db, policy, asOf, now);
   const settings = await db.withConnection(loadSettings);
   // Proposals of earlier weeks that nobody decided: superseded when the engine no longer proposes them (the
   // situation changed: paid, disputed...), expired otherwise (and proposed again below, with today's figures).

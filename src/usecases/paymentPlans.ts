@@ -371,7 +371,9 @@ async function escalate(
       select: { salesOwner: { select: { id: true, name: true } }, collector: { select: { id: true, name: true } } },
     });
     const assignee = stepAssignee(review.step.level.by, customer);
-    parts.push(`next step brought forward: ${review.step.level.id} (${review.step.channel.toLowerCase()}) for ${assignee?.person.name ?? "nobody: assign a collector"}`);
+    parts.push(
+      `${review.step.escalated ? "next step brought forward" : "next step due"}: ${review.step.level.id} (${review.step.channel.toLowerCase()}) for ${assignee?.person.name ?? "nobody: assign a collector"}`,
+    );
   }
   const escalations: ActionKind[] = ["FORMAL_NOTICE", "LITIGATION", "BLOCK_DELIVERIES"];
   for (const proposal of review?.proposals.filter((p) => escalations.includes(p.kind)) ?? []) {
