@@ -9,7 +9,8 @@ import { csv, writeTemp } from "../helpers/files.js";
 afterAll(dropTestSchemas);
 
 describe.each(cliTargets)("ccbot plan on $name", (target) => {
-  it("agrees a plan, refuses a bad one naming the instalment, lists and follows it", async () => {
+  // Twelve commands, each opening the embedded database as a person would: minutes on a loaded 2-core machine.
+  it("agrees a plan, refuses a bad one naming the instalment, lists and follows it", { timeout: 300_000 }, async () => {
     const url = await target.url();
     const today = calendarDateAt(new Date(), "Europe/Paris");
     expect((await ccbot(url, "import", "customers", writeTemp(`plan-cli-c-${target.name}.csv`, csv("external_id;name;segment", "K1;Garage Moreau;sme")))).code).toBe(0);
