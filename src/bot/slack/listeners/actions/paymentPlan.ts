@@ -6,14 +6,7 @@ import { errorBlocks } from "../../blocks.js";
 import { triggerExpired, userMessage, type ListenerDeps } from "../../deps.js";
 import { answerPrivately, openModal } from "../../effects.js";
 import { planModal } from "../../planBlocks.js";
-
-function readButtonValue(raw: string | undefined): { c?: number; l?: string; ch?: string; n?: string; d?: string } {
-  try {
-    return JSON.parse(raw ?? "{}") as { c?: number; l?: string; ch?: string; n?: string; d?: string };
-  } catch {
-    throw new AppError("input.invalid", STALE_TASK_BUTTON);
-  }
-}
+import { readButtonValue } from "./promise.js";
 
 export function paymentPlanButton(deps: ListenerDeps) {
   const { logger } = deps;
