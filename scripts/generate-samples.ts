@@ -59,7 +59,21 @@ const NAMES = [
   "Vins & Spiritueux Robin",
 ] as const;
 
-type Profile = "good" | "late" | "bad";
+// A portfolio as a credit manager sees one: most customers pay within their terms (a few days either side),
+// a few drift (weeks late, now and then an invoice left open), a couple are in trouble (months late, half
+// their recent invoices unpaid). Public bodies pay through their authorising officer and accountant: one of
+// them drifts.
+type Profile = "good" | "drift" | "trouble";
+const TROUBLE = new Set(["Bâtiment Morel", "Vins & Spiritueux Robin"]);
+const DRIFT = new Set([
+  "Transports Lefebvre",
+  "Café du Port",
+  "Centre Hospitalier Nord",
+  "Restaurant Le Gourmet",
+  "Plomberie Girard",
+  "Imprimerie Bernard",
+  "Logistique Chevalier",
+]);
 const SEGMENT_TERMS: Record<string, readonly string[]> = {
   large_account: ["60 days from invoice date", "45 days end of month"],
   sme: ["30 days", "45 days end of month", "30 jours fin de mois le 10"],
@@ -105,7 +119,7 @@ NAMES.forEach((name, i) => {
   const id = `C${String(i + 1).padStart(3, "0")}`;
   const segment = segmentOf(name);
   const terms = pick(SEGMENT_TERMS[segment] ?? ["30 days"]);
-  const profile: Profile = i % 7 === 3 ? "bad" : i % 3 === 1 ? "late" : "good";
+  const profile: Profile = TROUBLE.has(name) ? "trouble" : DRIFT.has(name) ? "drift" : "good";
   const size = segment === "large_account" ? 800_000 : segment === "public_sector" ? 300_000 : segment === "sme" ? 150_000 : 40_000;
   const limit = segment === "public_sector" ? "" : euros(size * 6);
   const sales = pick(["claire.dumont@demo.example", "marc.petit@demo.example"]);
@@ -123,18 +137,29 @@ NAMES.forEach((name, i) => {
     invoices.push(`${id};${number};invoice;${issue};;${euros(amount)}`);
     const delay =
       profile === "good"
-        ? Math.floor(random() * 8) - 3
-        : profile === "late"
-          ? 10 + Math.floor(random() * 50)
-          : 40 + Math.floor(random() * 120);
+        ? Math.floor(random() * 10) - 5
+        : profile === "drift"
+          ? 8 + Math.floor(random() * 38)
+          : 45 + Math.floor(random() * 100);
     const paidOn: CalendarDate = addDays(due, delay);
-    const neverPaid = profile === "bad" ? random() < 0.45 : profile === "late" ? random() < 0.12 : random() < 0.03;
+    const age = Math.max(0, Math.floor((Date.parse(SAMPLE_AS_OF) - Date.parse(due)) / 86_400_000));
+    // Left unpaid: a drifting customer now and then on a recent invoice; one in trouble, half of the last ten months'.
+    const neverPaid = profile === "trouble" ? age <= 300 && random() < 0.5 : profile === "drift" ? age <= 75 && random() < 0.1 : false;
     if (paidOn <= SAMPLE_AS_OF && !neverPaid) {
-      const partial = random() < 0.08 ? Math.round(amount * 0.5) : amount;
+      const partial = profile !== "good" && random() < 0.08 ? Math.round(amount * 0.5) : amount;
       payments.push(
         `VIR-${String(paymentNo++).padStart(5, "0")};${id};${paidOn};${euros(partial)};${pick(["virement", "virement", "chèque", "LCR"])};${number}`,
       );
     }
+  }
+  // The public body the demo's committee sends a formal notice to: an invoice left with the authorising
+  // officer since September, reminded at every step of the public calendar (samples/steps.csv).
+  if (name === "Centre Hospitalier Nord") {
+    invoices.push(`${id};F2025-HOSP;invoice;2026-08-10;2026-09-09;${euros(485_000)}`);
+  }
+  // The customer in trouble who agreed a payment plan in October (src/demo.ts): its first instalment paid.
+  if (name === "Bâtiment Morel") {
+    payments.push(`VIR-PLAN-01;${id};2026-10-15;${euros(120_000)};virement;`);
   }
   if (i % 9 === 2) {
     const issue = addDays(SAMPLE_AS_OF, -20 - i);

@@ -19,10 +19,12 @@ import { prepareCommittee } from "./usecases/committee.js";
 import { recordPromise, recordStep } from "./usecases/contacts.js";
 import { flagDispute } from "./usecases/disputes.js";
 import { recordVote } from "./usecases/votes.js";
+import { agreePaymentPlan, followPaymentPlans, paymentPlans } from "./usecases/paymentPlans.js";
+import { penaltiesAsOf } from "./services/penalties.js";
 import { issueFormalNotice } from "./usecases/formalNotice.js";
 import { digestCharts } from "./documents/digestCharts.js";
 import { loadSettings } from "./db/settings.js";
-import { calendarDate } from "./domain/calendarDate.js";
+import { calendarDate, type CalendarDate } from "./domain/calendarDate.js";
 import { formatMoney } from "./domain/money.js";
 import { IMPORTERS, runImport, type ImportKind } from "./import/index.js";
 import { integer, print, table } from "./cli/io.js";
@@ -137,6 +139,8 @@ try {
     `Charts written to ${path.relative(process.cwd(), path.join(OUT_DIR, "aging.png"))} and ${path.relative(process.cwd(), path.join(OUT_DIR, "dso.png"))}.`,
   );
   print(out);
+  print(out, await penaltiesLine(db, money));
+  print(out);
   const sophie = await db.prisma.person.findFirstOrThrow({ where: { email: "sophie.leroy@demo.example" } });
   print(out, renderTasks(await collectorTasks(db, policy, SAMPLE_AS_OF, sophie.id), settings.currency, settings.locale));
   print(out);
@@ -167,6 +171,32 @@ async function simulateCollection(database: Database, timeZone: string): Promise
     .sort((x, y) => y.review.figures.maxDaysLate - x.review.figures.maxDaysLate);
   const collectorOf = (a: (typeof late)[number]) => (a.collectorName === karim.name ? karim : sophie);
 
+  // A payment plan agreed in October with a customer in trouble, on the collector's call (seed 002: let the
+  // debtor make the first offer, take time before accepting): the first instalment was paid on its day
+  // (samples/payments.csv, VIR-PLAN-01), the second is due on 16 November.
+  const planCustomer = await database.prisma.customer.findUniqueOrThrow({ where: { externalId: "C020" } });
+  const agreedOn = calendarDate("2026-10-05");
+  const owedThen = (await reviewPortfolio(database, policy, agreedOn, { customerIds: [planCustomer.id] })).accounts[0]?.review.figures.overdue ?? 0n;
+  const first = 120_000n;
+  const rest = owedThen > first + 20_000n ? owedThen - first : 240_000n;
+  const second = (rest / 2n / 100n) * 100n;
+  const plan = await agreePaymentPlan(
+    database,
+    { personId: karim.id, origin: "SLACK" },
+    {
+      customerId: planCustomer.id,
+      instalments: [
+        { no: 1, dueDate: calendarDate("2026-10-15"), amount: first },
+        { no: 2, dueDate: calendarDate("2026-11-16"), amount: second },
+        { no: 3, dueDate: calendarDate("2026-12-15"), amount: rest - second },
+      ],
+      fromLevelId: "first-call",
+      note: "their biggest customer pays them at the end of each month",
+      confirmAboveOpen: true,
+    },
+    at(agreedOn),
+  );
+
   // Going live on the backlog: the five working days before last week's committee, replayed through the
   // daily task lists, each step done by the person it is given to (the sales visit by the sales owner). An
   // account with no past step starts at the level its debt's age warrants; one with imported steps takes the
@@ -181,6 +211,8 @@ async function simulateCollection(database: Database, timeZone: string): Promise
     ).map((c) => [c.id, { salesOwner: c.salesOwner, collector: c.collector }]),
   );
   for (let day = addDays(lastWeek, -4); day <= lastWeek; day = addDays(day, 1)) {
+    // Each morning the bot follows the payment plans (src/jobs/dailyTasks.ts does it before the task lists).
+    await followPaymentPlans(database, policy, day, at(day));
     const { accounts: today } = await reviewPortfolio(database, policy, day);
     for (const account of today) {
       const step = account.review.step;
@@ -310,14 +342,43 @@ async function simulateCollection(database: Database, timeZone: string): Promise
       }`,
     );
   }
+  // This morning: the plan's second instalment (16 November, plus the policy's grace) has not come.
+  const followed = await followPaymentPlans(database, policy, SAMPLE_AS_OF, at(SAMPLE_AS_OF));
   const thisWeek = await prepareCommittee(database, policy, SAMPLE_AS_OF, at(SAMPLE_AS_OF));
   print(
     out,
     `Going-live replay (${addDays(lastWeek, -4)} to ${lastWeek}): ${steps} reminder steps for ${stepped.size} accounts (one a week at most while catching up), ${disputed.length} disputes, 2 promises to pay.`,
   );
   print(out, `Committee ${previous.period}: ${previous.proposed} proposals; decided: ${decided.join("; ") || "nothing"}.`);
+  const [planView] = await paymentPlans(database, policy, SAMPLE_AS_OF, { customerId: planCustomer.id });
+  const missed = await database.prisma.historyEntry.findFirst({
+    where: { customerId: planCustomer.id, kind: "payment_plan.instalment_missed" },
+    orderBy: { id: "desc" },
+  });
+  print(
+    out,
+    `Payment plan #${plan.planId} with ${planCustomer.name}, agreed on ${agreedOn}: ${planView?.summary ?? "?"}. This morning: ${followed.missed} instalment${followed.missed === 1 ? "" : "s"} missed, ${followed.escalations} escalated${
+      missed ? ` — "${missed.text}"` : ""
+    }.`,
+  );
   print(
     out,
     `Committee ${thisWeek.period}: ${thisWeek.proposed} new proposals, ${thisWeek.expired} expired undecided, promises kept ${thisWeek.promisesKept}, broken ${thisWeek.promisesBroken}. (time zone ${timeZone})`,
+  );
+}
+
+/** The late-payment penalties the company could claim (ccbot report penalties): invoices paid late, and open. */
+async function penaltiesLine(database: Database, money: (minor: bigint) => string): Promise<string> {
+  const { invoices } = await penaltiesAsOf(database, policy, SAMPLE_AS_OF);
+  const sum = (status: string) => {
+    const rows = invoices.filter((i) => i.status === status);
+    return { count: rows.length, interest: rows.reduce((s, i) => s + i.interest, 0n), indemnity: rows.reduce((s, i) => s + i.indemnity, 0n) };
+  };
+  const paidLate = sum("paid late");
+  const open = sum("still open");
+  const asOf: CalendarDate = SAMPLE_AS_OF;
+  return (
+    `Late-payment penalties as of ${asOf} (ccbot report penalties, letter penalties): ${paidLate.count} invoices paid late, interest ${money(paidLate.interest)} and indemnities ${money(paidLate.indemnity)}; ` +
+    `${open.count} still open past due, interest ${money(open.interest)} and indemnities ${money(open.indemnity)} so far.`
   );
 }

@@ -22,6 +22,7 @@ const load = {
   webhooks: () => import("./commands/webhooksCommand.js"),
   mail: () => import("./commands/mailCommand.js"),
   digest: () => import("./commands/digestCommand.js"),
+  plan: () => import("./commands/planCommand.js"),
 };
 
 export const HELP = `ccbot: the credit committee's command line
@@ -40,6 +41,7 @@ Commands:
   digest [--as-of D] [--format table|json]  the committee's digest now (a preview): totals, agenda by stakes, follow-up
   report penalties                          late-payment penalties per invoice paid late or still open
   letter penalties CUSTOMER                 the invoice of a customer's late-payment penalties (--as-of, --output)
+  plan add|list|follow                      payment plans: agree one (--customer, --instalments), follow its instalments
   jobs list | retry ID|--all-failed         the effects queue: letters, message updates, DMs (pending, failed)
   webhooks add URL | list | remove | test   tell another system (ERP, orders) of each decision, signed
   mail settings | list | inbox | poll       reminder e-mails: sender settings, messages sent, the reply-to mailbox
@@ -63,6 +65,7 @@ const COMMAND_HELP: Record<string, () => Promise<string>> = {
   webhooks: async () => (await load.webhooks()).WEBHOOKS_HELP,
   mail: async () => (await load.mail()).MAIL_HELP,
   digest: async () => (await load.digest()).DIGEST_HELP,
+  plan: async () => (await load.plan()).PLAN_HELP,
 };
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -91,6 +94,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         anchor: { type: "string" },
         events: { type: "string" },
         eml: { type: "string" },
+        instalments: { type: "string" },
+        "from-promise": { type: "string" },
+        note: { type: "string" },
+        "confirm-above-open": { type: "boolean" },
       },
     });
     const [command, ...args] = positionals;
@@ -141,6 +148,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         return await (await load.webhooks()).webhooksCommand(context, args, values);
       case "mail":
         return await (await load.mail()).mailCommand(context, args, values);
+      case "plan":
+        return await (await load.plan()).planCommand(context, args, values);
       default:
         throw new AppError("input.usage", `Unknown command "${command}".\n\n${HELP}`);
     }

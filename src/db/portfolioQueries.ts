@@ -235,12 +235,31 @@ async function attachPromisesAndSteps(
   const byId = new Map(accounts.map((a) => [a.account.customerId, a]));
   const ids = accounts.map((a) => a.account.customerId);
   if (ids.length === 0) return;
+  // A payment plan's instalments (src/domain/paymentPlan.ts) count as one promise at a time: its first
+  // instalment not yet paid, for the plan's amounts up to it, since the day the plan was agreed (so the
+  // payments for earlier instalments count towards it). A missed instalment is still seen on the day it was
+  // recorded missed (that day's tasks escalate it); after that the plan no longer pauses dunning.
+  const tz = timeZone.replace(/'/g, "");
   const promises = await sql.query<{ id: number; cid: number; promised: string; amount: string; recorded: string }>(
-    `SELECT id, "customerId" AS cid, "promisedDate"::text AS promised, amount::text AS amount,
-            ("recordedAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date::text AS recorded
-       FROM promise_to_pay
-      WHERE "customerId" = ANY($1::int[]) AND ("recordedAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date <= $2::date
-        AND (status = 'PENDING' OR ("settledAt" IS NOT NULL AND ("settledAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date > $2::date))`,
+    `SELECT id, cid, promised, amount, recorded FROM (
+       SELECT q.id, q."customerId" AS cid, q."promisedDate"::text AS promised,
+              (CASE WHEN q."paymentPlanId" IS NULL THEN q.amount
+                    ELSE (SELECT sum(r.amount) FROM promise_to_pay r
+                           WHERE r."paymentPlanId" = q."paymentPlanId" AND r."installmentNo" <= q."installmentNo") END)::text AS amount,
+              (CASE WHEN q."paymentPlanId" IS NULL THEN (q."recordedAt" AT TIME ZONE '${tz}')::date ELSE pp."agreedOn" END)::text AS recorded,
+              q."paymentPlanId" AS plan,
+              row_number() OVER (PARTITION BY q."paymentPlanId" ORDER BY q."installmentNo") AS rank
+         FROM promise_to_pay q
+         LEFT JOIN payment_plan pp ON pp.id = q."paymentPlanId"
+        WHERE q."customerId" = ANY($1::int[]) AND (q."recordedAt" AT TIME ZONE '${tz}')::date <= $2::date
+          AND (q.status = 'PENDING'
+               OR (q."settledAt" IS NOT NULL AND (q."settledAt" AT TIME ZONE '${tz}')::date > $2::date)
+               OR (q."paymentPlanId" IS NOT NULL AND q.status = 'BROKEN' AND (q."settledAt" AT TIME ZONE '${tz}')::date = $2::date))
+          AND (q."paymentPlanId" IS NULL OR NOT EXISTS (
+                SELECT 1 FROM promise_to_pay b
+                 WHERE b."paymentPlanId" = q."paymentPlanId" AND b.status = 'BROKEN' AND (b."settledAt" AT TIME ZONE '${tz}')::date < $2::date))
+     ) x
+     WHERE plan IS NULL OR rank = 1`,
     [ids, asOf],
   );
   for (const p of promises) {

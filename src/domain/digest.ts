@@ -407,6 +407,8 @@ export interface CustomerFile {
   payer: PayerProfile;
   /** The customer file (`/credit`): the sales needed to make up the overdue amount if it were lost. */
   lossCover?: LossCover | null;
+  /** The customer file (`/credit`): its payment plans, one line each (src/services/paymentPlans.ts). */
+  paymentPlans?: string[];
 }
 
 /** What a collector can report about a task (besides a promise to pay, which has its own form). */

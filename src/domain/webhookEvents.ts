@@ -8,7 +8,7 @@ import type { ActionKind } from "./policy.js";
 /** The version of the wire format; a breaking change gets a new version (and new schema files). */
 export const WEBHOOK_EVENT_VERSION = 1;
 
-/** Every type an endpoint can subscribe to. `payment_plan.agreed` is reserved: no use case emits it yet. */
+/** Every type an endpoint can subscribe to. */
 export const EVENT_TYPES = [
   "deliveries.blocked",
   "deliveries.unblocked",
@@ -204,7 +204,7 @@ export const EVENT_SCHEMAS = {
           .strict(),
       })
       .strict(),
-    "Reserved: a payment plan was agreed with the customer (not emitted yet).",
+    "A payment plan was agreed with the customer: its instalments, each with its amount and due date. Dunning pauses while it is kept.",
   ),
   "webhook.test": envelope(
     TEST_EVENT_TYPE,

@@ -1,11 +1,14 @@
-// Each working day, each collector gets their task list as a direct message. The day is claimed once per
-// platform, and each collector's message is recorded, so a restart resends nothing already sent.
+// Each working day, each collector gets their task list as a direct message, and each sales owner gets the
+// steps of the calendar that are theirs (the visit, src/domain/taskWork.ts stepAssignee) on the days they have
+// one: every step of every calendar reaches someone by chat. The day is claimed once per platform, and each
+// person's message is recorded, so a restart resends nothing already sent.
 import type { Database } from "../db/database.js";
 import type { CalendarDate } from "../domain/calendarDate.js";
 import type { TaskList } from "../domain/digest.js";
 import type { Policy } from "../domain/policy.js";
 import type { Logger } from "../log.js";
 import { collectorTasks } from "../services/committeeViews.js";
+import { followPaymentPlans } from "../usecases/paymentPlans.js";
 import { claimSlot, finishSlot } from "./claims.js";
 import type { PostedRef } from "./weeklyDigest.js";
 
@@ -30,14 +33,25 @@ export async function runDailyTasks(
   if (!isWorkingDay(asOf)) return { status: "skipped", sent: 0, unreachable: [] };
   const slot = `${publisher.platform}:${asOf}`;
   if (!(await claimSlot(db, DAILY_TASKS, slot))) return { status: "skipped", sent: 0, unreachable: [] };
+  // Payment plans first: an instalment missed since yesterday is escalated once, and today's lists show it
+  // (idempotent: the other platform's run, or a resumed one, changes nothing).
+  const plans = await followPaymentPlans(db, policy, asOf);
+  if (plans.missed || plans.paid)
+    logger.info({ job: DAILY_TASKS, instalmentsPaid: plans.paid, instalmentsMissed: plans.missed, escalations: plans.escalations }, "payment plans followed");
   // Roles are filtered here, not in the query: pglite-prisma-adapter 0.6 mis-sends array filters ("has").
+  // Sales owners are people who own an account, whatever their roles (the visit is theirs).
+  const salesOwnerIds = new Set(
+    (await db.prisma.customer.findMany({ where: { salesOwnerId: { not: null } }, select: { salesOwnerId: true }, distinct: ["salesOwnerId"] })).map(
+      (c) => c.salesOwnerId,
+    ),
+  );
   const collectors = (
     await db.prisma.person.findMany({
       where: { active: true },
       include: { identities: { where: { platform: publisher.platform } } },
       orderBy: { id: "asc" },
     })
-  ).filter((p) => p.roles.includes("COLLECTOR"));
+  ).filter((p) => p.roles.includes("COLLECTOR") || salesOwnerIds.has(p.id));
   const already = new Set(
     (await db.prisma.postedMessage.findMany({ where: { platform: publisher.platform, job: DAILY_TASKS, slot: asOf } })).map((m) => m.part),
   );
@@ -46,12 +60,15 @@ export async function runDailyTasks(
   for (const collector of collectors) {
     const part = String(collector.id);
     if (already.has(part)) continue;
+    const list = await collectorTasks(db, policy, asOf, collector.id);
+    // A collector hears every working day (an empty list says there is nothing to do); a sales owner only
+    // on the days a step is theirs.
+    if (!collector.roles.includes("COLLECTOR") && list.tasks.length === 0) continue;
     const identity = collector.identities[0];
     if (!identity) {
       unreachable.push(collector.name);
       continue;
     }
-    const list = await collectorTasks(db, policy, asOf, collector.id);
     const ref = await publisher.send(identity.externalId, list);
     if (!ref) {
       unreachable.push(collector.name);
@@ -67,7 +84,7 @@ export async function runDailyTasks(
   if (unreachable.length)
     logger.warn(
       { job: DAILY_TASKS, unreachable: unreachable.length },
-      "some collectors could not be reached; map their chat identity with ccbot people add",
+      "some collectors or sales owners could not be reached; map their chat identity with ccbot people add",
     );
   return { status: "sent", sent, unreachable };
 }

@@ -1,5 +1,6 @@
 // Read side of the committee: the weekly digest and a collector's daily tasks, assembled from the database
 // and the pure engine. Nothing here writes.
+import { planLines } from "./paymentPlans.js";
 import type { Database } from "../db/database.js";
 import { loadMonthlyFigures, loadPortfolio, loadRecoveryTotals, monthRange, type PortfolioAccount } from "../db/portfolioQueries.js";
 import { loadSettings, type CompanySettings } from "../db/settings.js";
@@ -650,6 +651,10 @@ export async function accountView(
   return {
     settings,
     account,
-    file: { ...file, lossCover: lossCoverOf(account.review.figures.overdue, marginPercentOf(settings, policy)) },
+    file: {
+      ...file,
+      lossCover: lossCoverOf(account.review.figures.overdue, marginPercentOf(settings, policy)),
+      paymentPlans: (await planLines(db, policy, asOf, customerId)) ?? [],
+    },
   };
 }

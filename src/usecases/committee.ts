@@ -14,6 +14,7 @@ import { withLossCover } from "../domain/kpis.js";
 import { amountAtRisk, comesBack, isMaterial, lossLikelihood, stakesOf } from "../domain/priority.js";
 import type { ActionKind, Policy } from "../domain/policy.js";
 import { SYSTEM } from "./actor.js";
+import { followPaymentPlans } from "./paymentPlans.js";
 
 export interface CommitteePreparation {
   period: string;
@@ -69,6 +70,9 @@ function weigh(portfolio: PortfolioAccount, review: AccountReview, policy: Polic
  */
 export async function prepareCommittee(db: Database, policy: Policy, asOf: CalendarDate, now = new Date()): Promise<CommitteePreparation> {
   const { period, monday } = isoWeek(asOf);
+  // Payment plans first, so that a missed instalment is recorded as such (with its indemnity and escalation)
+  // rather than as a plain broken promise below.
+  await followPaymentPlans(db, policy, asOf, now);
   const settings = await db.withConnection(loadSettings);
   const money = moneyFormatter(settings.currency, settings.locale);
   // Litigation proposals carry the sales needed to make up the loss (margin-rate setting, else the policy's).

@@ -35,7 +35,7 @@ export type DecisionChange =
   /** A dispute was resolved or withdrawn. */
   | { kind: "dispute.settled"; disputeId: number; at: Date }
   | { kind: "promise.recorded"; promiseId: number; at: Date }
-  /** Reserved for the payment plans to come. */
+  /** A payment plan was agreed (src/usecases/paymentPlans.ts). */
   | { kind: "payment_plan.agreed"; paymentPlanId: number; at: Date };
 
 /** The payload of a `webhook.deliver` job. */

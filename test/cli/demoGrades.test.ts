@@ -1,5 +1,8 @@
 // The demo's portfolio (the bundled samples, imported as `npm run demo` does), judged as of the samples'
-// date: no customer with an invoice more than 90 days late is graded A, and the reasons say why in words.
+// date: it reads like a real portfolio (most customers pay within terms, a few drift, a couple are in
+// trouble); no customer with an invoice more than 90 days late is graded A, and the reasons say why in words;
+// no delivery block is proposed to a public body; penalties are reported for invoices paid late.
+import { readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -24,10 +27,11 @@ const FILES: Array<[ImportKind, string]> = [
   ["invoices", "samples/invoices.csv"],
   ["payments", "samples/payments.csv"],
   ["fec", "samples/FEC-sample.txt"],
+  ["steps", "samples/steps.csv"],
 ];
 
 describe("the demo portfolio's payer grades", () => {
-  it("no customer with an invoice over 90 days late is graded A, and none is explained by a bare score", async () => {
+  it("reads like a real portfolio; no customer with an invoice over 90 days late is graded A; no block for a public body; penalties for invoices paid late", async () => {
     const url = mkdtempSync(path.join(tmpdir(), "ccbot-demo-grades-"));
     const db = await openDatabase(url);
     try {
@@ -41,8 +45,11 @@ describe("the demo portfolio's payer grades", () => {
       Record<string, string>
     >;
     // b4 is "over 90" with the default buckets; disputed amounts are apart (none in the samples).
-    const over90 = new Set(aging.filter((r) => r.externalId && r.b4 !== "0.00").map((r) => r.externalId));
-    expect(over90.size).toBeGreaterThanOrEqual(20);
+    const customers = aging.filter((r) => r.externalId && r.externalId !== "TOTAL");
+    const over90 = new Set(customers.filter((r) => r.b4 !== "0.00").map((r) => r.externalId));
+    // A real portfolio: a handful of accounts with something over 90 days late, not half of them.
+    expect(over90.size).toBeGreaterThanOrEqual(2);
+    expect(over90.size).toBeLessThanOrEqual(customers.length / 5);
     const ranked = JSON.parse((await ccbot(url, "report", "priorities", "--as-of", SAMPLE_AS_OF, "--format", "json")).stdout) as Array<
       Record<string, string>
     >;
@@ -54,9 +61,36 @@ describe("the demo portfolio's payer grades", () => {
       expect(r.why).toContain("over 90 days late (oldest ");
       expect(r.why).not.toMatch(/payer score \d/);
     }
-    // The example of the issue: Vins & Spiritueux Robin, an invoice 324 days late.
+    // Most customers pay within their terms: nothing more than 30 days late for at least two thirds of them.
+    const drifting = customers.filter((r) => r.b2 !== "0.00" || r.b3 !== "0.00" || r.b4 !== "0.00");
+    expect(drifting.length).toBeGreaterThan(0);
+    expect(drifting.length).toBeLessThanOrEqual(customers.length / 3);
+    // The example of the issue: Vins & Spiritueux Robin, a customer in trouble, months late.
     const robin = ranked.find((r) => r.name === "Vins & Spiritueux Robin");
-    expect(robin?.payer).toMatch(/^C /);
-    expect(robin?.why?.replace(/[\u202f\u00a0]/g, " ")).toContain("589,34 € over 90 days late (oldest 324 days)");
+    expect(robin?.payer).toMatch(/^[CD] /);
+    expect(robin?.why?.replace(/[\u202f\u00a0]/g, " ")).toMatch(/over 90 days late \(oldest \d{3} days\)/);
+    // No delivery block proposed to a public body (Code de la commande publique: the supplier goes on performing).
+    const publicBodies = new Set(
+      readFileSync(path.join(ROOT, "samples/customers.csv"), "utf8")
+        .split("\n")
+        .filter((l) => l.split(";")[2] === "public_sector")
+        .map((l) => l.split(";")[0]),
+    );
+    expect(publicBodies.size).toBeGreaterThanOrEqual(5);
+    const publicRows = ranked.filter((r) => publicBodies.has(r.externalId));
+    expect(publicRows.length).toBeGreaterThan(0);
+    for (const r of publicRows) expect(r.proposals).not.toMatch(/block/i);
+    // Penalties: invoices paid late get their claim, not only the open ones. The default rate table stops at
+    // 2026-H1 (the ECB rate of 1 July 2026 is not confirmed: docs/legal.md), so as of the samples' date the
+    // report names the setting to fill in, and as of 30 June 2026 it computes.
+    const missing = await ccbot(url, "report", "penalties", "--as-of", SAMPLE_AS_OF, "--format", "json");
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain("No ECB reference rate for the half-year starting 2026-07-01: add it to legal.referenceRates in the policy file");
+    const penalties = JSON.parse((await ccbot(url, "report", "penalties", "--as-of", "2026-06-30", "--format", "json")).stdout) as Array<
+      Record<string, string>
+    >;
+    const paidLate = penalties.filter((r) => r.status === "paid late");
+    expect(paidLate.length).toBeGreaterThan(0);
+    expect(paidLate.every((r) => r.indemnity === "40.00" && Number(r.daysLate) > 0)).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 // Block Kit, in one place: pure functions from the domain's view models to Slack blocks, within Slack's
 // limits (50 blocks a message, 3000 characters a section, 150 a header, 10 fields of 2000).
+import { planButton } from "./planBlocks.js";
 import { describeLossCover } from "../../domain/kpis.js";
 import type { Aging } from "../../domain/aging.js";
 import { describeKind } from "../../domain/approvals.js";
@@ -103,6 +104,7 @@ export function customerFileBlocks(input: {
       ),
     );
   }
+  if (file.paymentPlans?.length) blocks.push(section(`*Payment plans:* ${file.paymentPlans.map(escape).join("; ")}`));
   if (file.lastHistory.length > 0) {
     blocks.push({
       type: "context",
@@ -361,6 +363,7 @@ export function taskListBlocks(
               d: money(t.overdue),
             }),
           },
+          planButton({ customerId: t.customerId, levelId: t.levelId ?? t.kind, channel: t.channel ?? "PHONE", customerName: t.customerName, overdue: money(t.overdue) }),
           ...outcomesFor(t.channel).map((outcome) => ({
             type: "button",
             action_id: `${TASK_OUTCOME}:${outcome}`,

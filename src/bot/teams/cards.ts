@@ -3,6 +3,7 @@
 // Action.Submit fallback for older clients. Every card is checked by the official parser in the tests.
 // TextBlocks render markdown: every value from the data (names, reasons, comments, history) goes in through the
 // `md` tag or `inert`, so that what a person typed shows as text; only our own labels are formatted.
+import { planShowCard } from "./planCards.js";
 import { describeLossCover } from "../../domain/kpis.js";
 import { describeKind } from "../../domain/approvals.js";
 import {
@@ -153,6 +154,7 @@ export function customerFileCard(input: {
         `**Promises:** ${file.commitments.map((c) => `${money(c.amount)} by ${c.promisedDate} (${c.status.toLowerCase()})`).join("; ")}`,
       ),
     );
+  if (file.paymentPlans?.length) body.push(text(`**Payment plans:** ${file.paymentPlans.map((p) => inert(p)).join("; ")}`));
   if (file.lastHistory.length > 0) {
     body.push(text("**Last entries**", { spacing: "Medium" }));
     for (const h of file.lastHistory.slice(0, 10))
@@ -363,6 +365,7 @@ export function taskListCard(
               actions: [execute("Record the promise", VERBS.promise, data)],
             },
           },
+          planShowCard(index, data),
           ...outcomes.slice(0, 2),
         ],
       });

@@ -19,6 +19,8 @@ import { commentButton } from "./actions/comment.js";
 import { showMoreButton } from "./actions/showMore.js";
 import { evidenceButton } from "./actions/evidence.js";
 import { promiseButton } from "./actions/promise.js";
+import { paymentPlanButton } from "./actions/paymentPlan.js";
+import { PLAN_BUTTON, PLAN_MODAL } from "../planBlocks.js";
 import { taskOutcomeButton } from "./actions/taskOutcome.js";
 import { voteButton } from "./actions/vote.js";
 import { creditCommand } from "./commands/credit.js";
@@ -28,6 +30,7 @@ import { threadMessage } from "./events/threadMessage.js";
 import { commentForm } from "./views/commentForm.js";
 import { disputeForm } from "./views/disputeForm.js";
 import { promiseForm } from "./views/promiseForm.js";
+import { paymentPlanForm } from "./views/paymentPlanForm.js";
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   // Slash commands
@@ -44,11 +47,13 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(EVIDENCE_BUTTON, gate("read-accounts"), evidenceButton(deps));
   app.action(new RegExp(`^${TASK_OUTCOME}:`), gate("read-accounts"), taskOutcomeButton(deps));
   app.action(PROMISE_BUTTON, gate("read-accounts"), promiseButton(deps));
+  app.action(PLAN_BUTTON, gate("work-tasks"), paymentPlanButton(deps));
 
   // Modals: a refusal is shown on the named field
   app.view(DISPUTE_MODAL, gateView("flag-dispute", "invoice"), disputeForm(deps));
   app.view(COMMENT_MODAL, gateView("committee", "comment"), commentForm(deps));
   app.view(PROMISE_MODAL, gateView("read-accounts", "amount"), promiseForm(deps));
+  app.view(PLAN_MODAL, gateView("work-tasks", "instalments"), paymentPlanForm(deps));
 
   // Events: App Home shows an unregistered person the refusal only; thread messages are recorded, not answered.
   app.event("app_home_opened", appHomeOpened(deps));

@@ -27,6 +27,8 @@ import { TEAMS_JOB_KINDS } from "../jobs.js";
 import { inert } from "../text.js";
 import { customerName, digestPart, taskCard } from "../views.js";
 import { disputeFlagged } from "./flagDispute.js";
+import { taskPaymentPlan } from "./paymentPlan.js";
+import { PLAN_VERB } from "../planCards.js";
 
 /** An Action.Execute answer: the card that replaces the clicked one, or a message shown to the clicker only. */
 export const cardResponse = (card: AdaptiveCard) => ({ statusCode: 200, type: CARD_CONTENT_TYPE, value: card });
@@ -214,6 +216,8 @@ export async function cardAction(t: TeamsContext, a: Inbound, verb: string, data
         return await taskOutcome(t, a, data);
       case VERBS.promise:
         return await taskPromise(t, a, data);
+      case PLAN_VERB:
+        return await taskPaymentPlan(t, a, data);
       case VERBS.evidence:
         return await offerEvidence(t, a, data);
       case VERBS.dispute:

@@ -9,7 +9,7 @@ import { answerPrivately, openModal } from "../../effects.js";
 import { localeIn } from "../../trust.js";
 
 /** The task the button stands for; an edited or garbled value is an out-of-date button. */
-function readButtonValue(raw: string | undefined): { c?: number; l?: string; ch?: string; n?: string; d?: string } {
+export function readButtonValue(raw: string | undefined): { c?: number; l?: string; ch?: string; n?: string; d?: string } {
   try {
     return JSON.parse(raw ?? "{}") as { c?: number; l?: string; ch?: string; n?: string; d?: string };
   } catch {

@@ -1,0 +1,31 @@
+// "Payment plan" on a task: opens the payment plan form for that customer.
+import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { AppError } from "../../../../errors.js";
+import { STALE_TASK_BUTTON } from "../../../messages.js";
+import { errorBlocks } from "../../blocks.js";
+import { triggerExpired, userMessage, type ListenerDeps } from "../../deps.js";
+import { answerPrivately, openModal } from "../../effects.js";
+import { planModal } from "../../planBlocks.js";
+import { readButtonValue } from "./promise.js";
+
+export function paymentPlanButton(deps: ListenerDeps) {
+  const { logger } = deps;
+  return async ({ ack, body, action, client, respond }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    const trigger = (body as { trigger_id?: string }).trigger_id;
+    try {
+      const value = readButtonValue((action as { value?: string }).value);
+      if (!value.c || !value.l || !trigger) throw new AppError("input.invalid", STALE_TASK_BUTTON);
+      await openModal(
+        client,
+        trigger,
+        planModal({ customerId: value.c, customerName: value.n ?? "", levelId: value.l, overdue: value.d ?? "", channel: value.ch ?? "PHONE" }),
+      );
+    } catch (error) {
+      await answerPrivately(respond, client, body, {
+        replace_original: false,
+        ...errorBlocks(triggerExpired(error) ? "The form took too long to open: click the button again." : userMessage(error, logger)),
+      });
+    }
+  };
+}
