@@ -11,6 +11,15 @@ import { emailEvidence } from "../mail/evidence.js";
 import { formatDate, phrase, t } from "../i18n/index.js";
 import { letterPdf } from "./pdf.js";
 
+/** An e-mail's state in the evidence file's words (prisma: EmailMessage.status). */
+const EMAIL_STATUS: Record<string, "evidence.emailStatus.SENT" | "evidence.emailStatus.BOUNCED" | "evidence.emailStatus.FAILED" | "evidence.emailStatus.SUPPRESSED" | "evidence.emailStatus.RENDERED"> = {
+  SENT: "evidence.emailStatus.SENT",
+  BOUNCED: "evidence.emailStatus.BOUNCED",
+  FAILED: "evidence.emailStatus.FAILED",
+  SUPPRESSED: "evidence.emailStatus.SUPPRESSED",
+  RENDERED: "evidence.emailStatus.RENDERED",
+};
+
 /** The evidence file's name: evidence-<customer id>[-<date>].pdf, safe on every file system. */
 export function evidenceFileName(externalId: string, date?: string): string {
   return `evidence-${externalId.replace(/[^\w.-]+/g, "_")}${date ? `-${date}` : ""}.pdf`;
@@ -96,7 +105,7 @@ export async function evidenceFile(
           id: String(m.id),
           level: m.levelId,
           to: m.toAddress,
-          status: m.status,
+          status: t(locale, EMAIL_STATUS[m.status] ?? "evidence.emailStatus.RENDERED"),
           sentAt: m.sentAt ? time.format(m.sentAt) : "",
           messageId: m.messageId,
           sha256: m.sha256,

@@ -97,7 +97,12 @@ export const en: Record<keyof typeof fr, string> = {
   "evidence.invoices": "- invoices: {numbers}",
   "evidence.noSeal": "none",
   "evidence.emails": "E-MAILS (exact messages kept; SHA-256 of each .eml)",
-  "evidence.email": "- #{id} {level} to {to}, {status, select, SENT {sent} BOUNCED {bounced} FAILED {failed} SUPPRESSED {not sent} other {rendered}} {sentAt}; Message-ID {messageId}; SHA-256 {sha256}; server: {server}",
+  "evidence.email": "- #{id} {level} to {to}, {status} {sentAt}; Message-ID {messageId}; SHA-256 {sha256}; server: {server}",
+  "evidence.emailStatus.SENT": "sent",
+  "evidence.emailStatus.BOUNCED": "bounced",
+  "evidence.emailStatus.FAILED": "failed",
+  "evidence.emailStatus.SUPPRESSED": "not sent",
+  "evidence.emailStatus.RENDERED": "rendered",
   "evidence.unknownCustomer": "Customer #{id} is unknown.",
 
   // Command-line reports (src/cli/commands/reportCommand.ts, src/cli/report.ts)

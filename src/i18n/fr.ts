@@ -98,7 +98,12 @@ export const fr = {
   "evidence.invoices": "- factures : {numbers}",
   "evidence.noSeal": "aucun",
   "evidence.emails": "E-MAILS (messages exacts conservés ; SHA-256 de chaque .eml)",
-  "evidence.email": "- n° {id} {level} à {to}, {status, select, SENT {envoyé} BOUNCED {rejeté} FAILED {en échec} SUPPRESSED {non envoyé} other {préparé}} {sentAt} ; Message-ID {messageId} ; SHA-256 {sha256} ; serveur : {server}",
+  "evidence.email": "- n° {id} {level} à {to}, {status} {sentAt} ; Message-ID {messageId} ; SHA-256 {sha256} ; serveur : {server}",
+  "evidence.emailStatus.SENT": "envoyé",
+  "evidence.emailStatus.BOUNCED": "rejeté",
+  "evidence.emailStatus.FAILED": "en échec",
+  "evidence.emailStatus.SUPPRESSED": "non envoyé",
+  "evidence.emailStatus.RENDERED": "préparé",
   "evidence.unknownCustomer": "Le client n° {id} est inconnu.",
 
   // Rapports de la ligne de commande (src/cli/commands/reportCommand.ts, src/cli/report.ts)

@@ -6,9 +6,9 @@ import { AppError } from "../../../../errors.js";
 import { recordVotes } from "../../../../usecases/votes.js";
 import { STALE_ACTION_BUTTON } from "../../../messages.js";
 import { errorBlocks, infoBlocks } from "../../blocks.js";
-import { afterAck, BUSY, userMessage, type ListenerDeps } from "../../deps.js";
+import { afterAck, busy, userMessage, type ListenerDeps } from "../../deps.js";
 import { answerPrivately } from "../../effects.js";
-import { personIn } from "../../trust.js";
+import { localeIn, personIn } from "../../trust.js";
 
 /** The ids a batch button carries: "12,13,14". */
 export function batchIds(value: string | undefined): number[] {
@@ -38,7 +38,7 @@ export function batchVoteButton(deps: ListenerDeps) {
           const refused = batch.results.flatMap((r) => ("refused" in r ? [`#${r.actionId}: ${r.refused}`] : []));
           answer = { text: [batch.summary, ...refused].join("\n"), failed: false };
         } catch (error) {
-          answer = { text: userMessage(error, logger), failed: true };
+          answer = { text: userMessage(error, logger, localeIn(context)), failed: true };
         }
         try {
           await answerPrivately(respond, client, body, {
@@ -49,7 +49,7 @@ export function batchVoteButton(deps: ListenerDeps) {
           logger.warn({ err: error }, "the answer to a batch vote could not be delivered");
         }
       },
-      () => answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(BUSY) }),
+      () => answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(busy(localeIn(context))) }),
     );
   };
 }

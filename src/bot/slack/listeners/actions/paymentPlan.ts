@@ -4,13 +4,14 @@ import { AppError } from "../../../../errors.js";
 import { STALE_TASK_BUTTON } from "../../../messages.js";
 import { errorBlocks } from "../../blocks.js";
 import { triggerExpired, userMessage, type ListenerDeps } from "../../deps.js";
+import { localeIn } from "../../trust.js";
 import { answerPrivately, openModal } from "../../effects.js";
 import { planModal } from "../../planBlocks.js";
 import { readButtonValue } from "./promise.js";
 
 export function paymentPlanButton(deps: ListenerDeps) {
   const { logger } = deps;
-  return async ({ ack, body, action, client, respond }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({ ack, body, action, client, respond, context }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const trigger = (body as { trigger_id?: string }).trigger_id;
     try {
@@ -24,7 +25,7 @@ export function paymentPlanButton(deps: ListenerDeps) {
     } catch (error) {
       await answerPrivately(respond, client, body, {
         replace_original: false,
-        ...errorBlocks(triggerExpired(error) ? "The form took too long to open: click the button again." : userMessage(error, logger)),
+        ...errorBlocks(triggerExpired(error) ? "The form took too long to open: click the button again." : userMessage(error, logger, localeIn(context))),
       });
     }
   };

@@ -3,13 +3,14 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { showMoreActions, showMoreTexts } from "../../../../jobs/weeklyDigest.js";
 import { errorBlocks, infoBlocks } from "../../blocks.js";
-import { afterAck, BUSY, userMessage, type ListenerDeps } from "../../deps.js";
+import { afterAck, busy, userMessage, type ListenerDeps } from "../../deps.js";
+import { localeIn } from "../../trust.js";
 import { answerPrivately } from "../../effects.js";
 import { slackDigestPublisher } from "../../publisher.js";
 
 export function showMoreButton(deps: ListenerDeps) {
   const { db, policy, logger } = deps;
-  return async ({ ack, body, action, respond, client }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({ ack, body, action, respond, client, context }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const b = body as { container?: { channel_id?: string } };
     await afterAck(
@@ -22,14 +23,14 @@ export function showMoreButton(deps: ListenerDeps) {
           const shown = await showMoreActions({ db, policy, publisher }, period);
           answer = { text: shown.status === "posted" ? showMoreTexts.posted(shown.count) : showMoreTexts[shown.status], failed: false };
         } catch (error) {
-          answer = { text: userMessage(error, logger), failed: true };
+          answer = { text: userMessage(error, logger, localeIn(context)), failed: true };
         }
         await answerPrivately(respond, client, body, {
           replace_original: false,
           ...(answer.failed ? errorBlocks : infoBlocks)(answer.text),
         });
       },
-      () => answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(BUSY) }),
+      () => answerPrivately(respond, client, body, { replace_original: false, ...errorBlocks(busy(localeIn(context))) }),
     );
   };
 }

@@ -13,7 +13,7 @@ import { STALE_TASK_BUTTON } from "../../../messages.js";
 import { plainText } from "../../blocks.js";
 import { userMessage, type ListenerDeps } from "../../deps.js";
 import { sendDirectMessage } from "../../effects.js";
-import { personIn } from "../../trust.js";
+import { localeIn, personIn } from "../../trust.js";
 import { PROMISE_NOTE_MAX } from "./promiseForm.js";
 
 export function paymentPlanForm(deps: ListenerDeps) {
@@ -49,7 +49,7 @@ export function paymentPlanForm(deps: ListenerDeps) {
       await sendDirectMessage(client, body.user.id, { text: plainText(result.text) });
     } catch (error) {
       logger.warn({ code: error instanceof AppError ? error.code : "unexpected" }, "payment plan form not recorded");
-      await sendDirectMessage(client, body.user.id, { text: plainText(`Your payment plan was not recorded: ${userMessage(error, logger)}`) });
+      await sendDirectMessage(client, body.user.id, { text: plainText(`Your payment plan was not recorded: ${userMessage(error, logger, localeIn(context))}`) });
     }
   };
 }
