@@ -150,6 +150,6 @@ describe.each(cliTargets)("ccbot exports on $name", (target) => {
     // Error messages quoting what was typed or stored do not drive the terminal either.
     const unknown = await ccbot(url, "report", "aging", "--customer", `${ESC}]0;pwned${BEL}`);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe('No customer with id or name "␛]0;pwned␇".\n');
+    expect(unknown.stderr).toBe("Aucun client avec l’identifiant ou le nom « ␛]0;pwned␇ ».\n");
   });
 });

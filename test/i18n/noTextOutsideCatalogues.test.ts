@@ -32,6 +32,16 @@ const NOT_MIGRATED: Record<string, string> = {
   "src/cli/commands/webhooksCommand.ts": "ccbot webhooks: help and messages",
   "src/cli/main.ts": "ccbot's general help and usage errors",
   "src/cli/render.ts": "the digest and task list as text (demo, report tasks), built on digest.ts being rewritten",
+  // Merged in the same round as the catalogues, written in English before them: to be moved next.
+  "src/bot/slack/listeners/actions/paymentPlan.ts": "payment plan button: the form-expired answer",
+  "src/bot/slack/listeners/views/paymentPlanForm.ts": "payment plan form: validation and answers",
+  "src/bot/slack/planBlocks.ts": "payment plan button and form (Slack blocks)",
+  "src/bot/teams/handlers/paymentPlan.ts": "payment plan form answers (Teams)",
+  "src/bot/teams/importSummary.ts": "the import inbox's summary and wrong lines (Teams)",
+  "src/bot/teams/planCards.ts": "payment plan form (Teams card)",
+  "src/cli/commands/digestCommand.ts": "ccbot digest: help and the table",
+  "src/cli/commands/mailCommand.ts": "ccbot mail: help and messages",
+  "src/cli/commands/planCommand.ts": "ccbot plan: help and messages",
 };
 
 /** Lines exempted in migrated files, each with its reason written beside it. */
