@@ -1,7 +1,7 @@
 // The digest and the task list as plain text, for the terminal (demo, ccbot report). Slack and Teams have
 // their own renderers of the same view models. Every name and text from outside goes through shown() or
 // said(): control characters (ESC, BEL, line breaks) are made visible and long values are cut.
-import { longDate, minusMoney, stakesLine, texts, type Digest, type TaskList } from "../domain/digest.js";
+import { longDate, minusMoney, planCounts, planLineText, stakesLine, texts, type Digest, type TaskList } from "../domain/digest.js";
 import { describeKind } from "../domain/approvals.js";
 import { formatMoney } from "../domain/money.js";
 import { describePayer } from "../domain/kpis.js";
@@ -90,6 +90,16 @@ export function renderDigest(d: Digest): string {
       `  #${f.actionId} ${shown(f.customerName)}: ${describeKind(f.kind)}, ${f.decision.toLowerCase()} on ${f.decidedOn} — ${said(f.since.join("; "))}`,
     );
   if (d.followUp.length === 0) lines.push("  none");
+  lines.push("");
+  // Every plan, in the terminal (the chat messages show those with something this week).
+  const plans = planCounts(d.paymentPlans);
+  lines.push(
+    d.paymentPlans.length === 0
+      ? `Payment plans (0)\n  none`
+      : `Payment plans (${d.paymentPlans.length}): ${plans.agreed} agreed this week, ${plans.due} instalment(s) due this week, ${plans.missed} missed`,
+  );
+  for (const p of d.paymentPlans) lines.push(`  ${shown(p.customerName)}: ${shown(planLineText(p, d.locale), 1000)}`);
+  lines.push("");
   lines.push(texts.cashCollected(money(d.cashCollected)));
   return lines.join("\n");
 }

@@ -9,6 +9,9 @@ import {
   longDate,
   minusMoney,
   outcomesFor,
+  planCounts,
+  planLineText,
+  plansToShow,
   stakesLine,
   TASK_OUTCOMES,
   texts as digestTexts,
@@ -211,6 +214,7 @@ export function digestSummaryBlocks(d: Digest): { text: string; blocks: Block[] 
               .map((f) => `#${f.actionId} *${escape(f.customerName)}* — ${escape(describeKind(f.kind))}: ${escape(f.since.join("; "))}`)
               .join("\n")),
     ),
+    section(digestPlansText(d)),
     section(
       `${digestTexts.cashCollected(money(d.cashCollected))} · ${digestTexts.promisesDue(d.promises.filter((p) => p.status === "PENDING").length)} · *${d.disputes.length} open dispute(s)*`,
     ),
@@ -219,6 +223,19 @@ export function digestSummaryBlocks(d: Digest): { text: string; blocks: Block[] 
     text: `${digestTexts.header(d.period, longDate(d.asOf, d.locale), d.companyName)}: balance ${money(d.totals.balance)}, ${d.actions.length + d.moreActions.length} proposal(s) awaiting decision`,
     blocks,
   };
+}
+
+/** The digest's payment plans (follow-through): the week's counts, the plans with something this week, the rest counted. */
+function digestPlansText(d: Digest): string {
+  const counts = planCounts(d.paymentPlans);
+  const { shown, more, onTrack } = plansToShow(d.paymentPlans);
+  const lines = [digestTexts.plansTitle(d.paymentPlans.length)];
+  if (d.paymentPlans.length === 0) lines.push(digestTexts.noPlans);
+  else lines.push(digestTexts.plansLine(counts.agreed, counts.due, counts.missed));
+  for (const p of shown) lines.push(`• *${escape(p.customerName)}* — ${escape(planLineText(p, d.locale))}`);
+  if (more > 0) lines.push(digestTexts.plansMore(more));
+  if (onTrack > 0) lines.push(digestTexts.plansOnTrack(onTrack));
+  return lines.join("\n");
 }
 
 /** The batch buttons of a message of proposals: "Approve the 6 delivery blocks above"; the value holds the ids. */
