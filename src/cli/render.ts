@@ -5,6 +5,7 @@ import { longDate, minusMoney, planCounts, planLineText, stakesLine, texts, type
 import { describeKind } from "../domain/approvals.js";
 import { formatMoney } from "../domain/money.js";
 import { describePayer } from "../domain/kpis.js";
+import type { CommitteePreparation } from "../usecases/committee.js";
 import { shown, table } from "./io.js";
 
 /** Free text a person typed (a reason, a comment) as shown in a terminal line: visible controls, at most 200 characters. */
@@ -102,6 +103,20 @@ export function renderDigest(d: Digest): string {
   lines.push("");
   lines.push(texts.cashCollected(money(d.cashCollected)));
   return lines.join("\n");
+}
+
+/**
+ * What getting the committee ready did, in one line (the demo): proposals new this week, carried over from
+ * earlier weeks with today's figures, withdrawn, left below the materiality thresholds to the collectors'
+ * calendar, held back after a rejection, and the promises settled. Nothing expires undecided any more.
+ */
+export function renderPreparation(p: CommitteePreparation): string {
+  const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+  return (
+    `Committee ${p.period}: ${n(p.proposed, "new proposal")}, ${p.carriedOver} carried over from earlier weeks (figures refreshed), ` +
+    `${p.superseded} withdrawn (the situation changed), ${p.belowThreshold} below the materiality thresholds (left to the collectors' calendar), ` +
+    `${p.heldBack} held back (rejected before, not worse since); promises kept ${p.promisesKept}, broken ${p.promisesBroken}.`
+  );
 }
 
 export function renderTasks(list: TaskList, currency: string, locale: string): string {

@@ -204,7 +204,7 @@ export const texts = {
   plansOnTrack: (count: number) => `${count} other plan${count === 1 ? "" : "s"} on track`,
   plansMore: (count: number) => `${count} more plan${count === 1 ? "" : "s"} to follow: ccbot plan list`,
   plansLine: (agreed: number, due: number, missed: number) =>
-    `Payment plans: ${agreed} agreed this week · ${due} instalment${due === 1 ? "" : "s"} due this week · ${missed} missed`,
+    `${agreed} agreed this week · ${due} instalment${due === 1 ? "" : "s"} due this week · ${missed} missed`,
 } as const;
 
 const KIND_NOUNS: Record<ActionKind, [string, string]> = {
