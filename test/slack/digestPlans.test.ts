@@ -2,10 +2,13 @@
 // instalments due this week, instalments missed and escalated), posted by the real weekly job.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebClient } from "@slack/web-api";
+import { digestSummaryBlocks, LIMITS } from "../../src/bot/slack/blocks.js";
 import { slackDigestPublisher } from "../../src/bot/slack/publisher.js";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { calendarDate as d } from "../../src/domain/calendarDate.js";
+import { digestPlanOf, type Digest } from "../../src/domain/digest.js";
+import { planStanding } from "../../src/domain/paymentPlan.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
 import { runWeeklyDigest } from "../../src/jobs/weeklyDigest.js";
 import { createLogger } from "../../src/log.js";
@@ -65,5 +68,67 @@ describe.each(targets)("payment plans in the Slack digest on $name", (target) =>
     expect(at("*Payment plans")).toBeLessThan(at("Cash collected this week"));
     // The plan instalments are not counted again as promises to pay.
     expect(sections.find((s) => s.startsWith("Cash collected this week"))).toContain("0 promises to pay falling due this week");
+  });
+});
+
+describe("payment plans in the Slack digest's summary, many of them", () => {
+  it("fits Slack's section limit with whole lines: the plans that do not fit are counted, never cut", () => {
+    const missedPlan = (planId: number) =>
+      digestPlanOf(
+        {
+          planId,
+          customerId: planId,
+          externalId: `P${planId}`,
+          customerName: `${"Établissements de la Très Longue Raison Sociale ".repeat(4)}${planId}`,
+          status: "ACTIVE",
+          agreedOn: d("2026-10-01"),
+          currency: "EUR",
+          standing: planStanding({
+            agreedOn: d("2026-10-01"),
+            instalments: [
+              { no: 1, dueDate: d("2026-11-10"), amount: 100_000n },
+              { no: 2, dueDate: d("2026-12-10"), amount: 100_000n },
+            ],
+            payments: [],
+            asOf: ASOF,
+            graceDays: 3,
+            regime: "commercial",
+          }),
+          escalations: new Map([[1, { text: "escalation: next step brought forward: last-reminder (letter) for Sophie Leroy", on: ASOF }]]),
+        },
+        ASOF,
+      );
+    const digest = {
+      period: "2026-W47",
+      asOf: ASOF,
+      companyName: "Acme",
+      currency: "EUR",
+      locale: "fr-FR",
+      bucketLabels: ["not due"],
+      totals: { buckets: [0n], disputed: 0n, credits: 0n, balance: 0n, overdue: 0n },
+      change: null,
+      kpis: { dsoCountback: null, dsoSimple: null, overdueRate: null, previousOverdueRate: null, recovery1Month: null, recovery3Months: null },
+      priorities: [],
+      actions: [],
+      moreActions: [],
+      disputes: [],
+      promises: [],
+      accountsWithBalance: 0,
+      followUp: [],
+      cashCollected: 0n,
+      paymentPlans: Array.from({ length: 14 }, (_, i) => missedPlan(i + 1)),
+    } as Digest;
+    const blocks = digestSummaryBlocks(digest).blocks as Array<{ text?: { text: string } }>;
+    const section = blocks.map((b) => b.text?.text ?? "").find((t) => t.startsWith("*Payment plans"));
+    expect(section).toBeDefined();
+    const text = section as string;
+    expect(text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+    expect(text).not.toContain("…");
+    const lines = text.split("\n");
+    const written = lines.filter((l) => l.startsWith("• ")).length;
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThan(10);
+    expect(lines.slice(0, 2)).toEqual(["*Payment plans (14)*", "0 agreed this week · 0 instalments due this week · 14 missed"]);
+    expect(lines.at(-1)).toBe(`${14 - written} more plans to follow: ccbot plan list`);
   });
 });

@@ -229,13 +229,22 @@ export function digestSummaryBlocks(d: Digest): { text: string; blocks: Block[] 
 function digestPlansText(d: Digest): string {
   const counts = planCounts(d.paymentPlans);
   const { shown, more, onTrack } = plansToShow(d.paymentPlans);
-  const lines = [digestTexts.plansTitle(d.paymentPlans.length)];
-  if (d.paymentPlans.length === 0) lines.push(digestTexts.noPlans);
-  else lines.push(digestTexts.plansLine(counts.agreed, counts.due, counts.missed));
-  for (const p of shown) lines.push(`• *${escape(p.customerName)}* — ${escape(planLineText(p, d.locale))}`);
-  if (more > 0) lines.push(digestTexts.plansMore(more));
-  if (onTrack > 0) lines.push(digestTexts.plansOnTrack(onTrack));
-  return lines.join("\n");
+  const head = [
+    digestTexts.plansTitle(d.paymentPlans.length),
+    d.paymentPlans.length === 0 ? digestTexts.noPlans : digestTexts.plansLine(counts.agreed, counts.due, counts.missed),
+  ];
+  const planLines = shown.map((p) => `• *${escape(p.customerName)}* — ${escape(planLineText(p, d.locale))}`);
+  const compose = (kept: number) =>
+    [
+      ...head,
+      ...planLines.slice(0, kept),
+      ...(more + shown.length - kept > 0 ? [digestTexts.plansMore(more + shown.length - kept)] : []),
+      ...(onTrack > 0 ? [digestTexts.plansOnTrack(onTrack)] : []),
+    ].join("\n");
+  // Whole lines within the section's limit: a plan that does not fit is counted with the others, never cut.
+  let kept = planLines.length;
+  while (kept > 0 && compose(kept).length > LIMITS.sectionText) kept -= 1;
+  return compose(kept);
 }
 
 /** The batch buttons of a message of proposals: "Approve the 6 delivery blocks above"; the value holds the ids. */
