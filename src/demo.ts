@@ -13,7 +13,7 @@ import type { Database } from "./db/database.js";
 import { addDays } from "./domain/calendarDate.js";
 import { defaultPolicy } from "./domain/policy.js";
 import { stepAssignee } from "./domain/taskWork.js";
-import { renderDigest, renderTasks } from "./cli/render.js";
+import { renderDigest, renderPreparation, renderTasks } from "./cli/render.js";
 import { buildDigest, collectorTasks, reviewPortfolio } from "./services/committeeViews.js";
 import { prepareCommittee } from "./usecases/committee.js";
 import { recordPromise, recordStep } from "./usecases/contacts.js";
@@ -361,10 +361,7 @@ async function simulateCollection(database: Database, timeZone: string): Promise
       missed ? ` — "${missed.text}"` : ""
     }.`,
   );
-  print(
-    out,
-    `Committee ${thisWeek.period}: ${thisWeek.proposed} new proposals, ${thisWeek.expired} expired undecided, promises kept ${thisWeek.promisesKept}, broken ${thisWeek.promisesBroken}. (time zone ${timeZone})`,
-  );
+  print(out, `${renderPreparation(thisWeek)} (time zone ${timeZone})`);
 }
 
 /** The late-payment penalties the company could claim (ccbot report penalties): invoices paid late, and open. */

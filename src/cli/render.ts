@@ -1,10 +1,11 @@
 // The digest and the task list as plain text, for the terminal (demo, ccbot report). Slack and Teams have
 // their own renderers of the same view models. Every name and text from outside goes through shown() or
 // said(): control characters (ESC, BEL, line breaks) are made visible and long values are cut.
-import { longDate, minusMoney, stakesLine, texts, type Digest, type TaskList } from "../domain/digest.js";
+import { longDate, minusMoney, planCounts, planLineText, stakesLine, texts, type Digest, type TaskList } from "../domain/digest.js";
 import { describeKind } from "../domain/approvals.js";
 import { formatMoney } from "../domain/money.js";
 import { describePayer } from "../domain/kpis.js";
+import type { CommitteePreparation } from "../usecases/committee.js";
 import { shown, table } from "./io.js";
 
 /** Free text a person typed (a reason, a comment) as shown in a terminal line: visible controls, at most 200 characters. */
@@ -90,8 +91,32 @@ export function renderDigest(d: Digest): string {
       `  #${f.actionId} ${shown(f.customerName)}: ${describeKind(f.kind)}, ${f.decision.toLowerCase()} on ${f.decidedOn} — ${said(f.since.join("; "))}`,
     );
   if (d.followUp.length === 0) lines.push("  none");
+  lines.push("");
+  // Every plan, in the terminal (the chat messages show those with something this week).
+  const plans = planCounts(d.paymentPlans);
+  lines.push(
+    d.paymentPlans.length === 0
+      ? `Payment plans (0)\n  none`
+      : `Payment plans (${d.paymentPlans.length}): ${plans.agreed} agreed this week, ${plans.due} instalment(s) due this week, ${plans.missed} missed`,
+  );
+  for (const p of d.paymentPlans) lines.push(`  ${shown(p.customerName)}: ${shown(planLineText(p, d.locale), 1000)}`);
+  lines.push("");
   lines.push(texts.cashCollected(money(d.cashCollected)));
   return lines.join("\n");
+}
+
+/**
+ * What getting the committee ready did, in one line (the demo): proposals new this week, carried over from
+ * earlier weeks with today's figures, withdrawn, left below the materiality thresholds to the collectors'
+ * calendar, held back after a rejection, and the promises settled. Nothing expires undecided any more.
+ */
+export function renderPreparation(p: CommitteePreparation): string {
+  const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+  return (
+    `Committee ${p.period}: ${n(p.proposed, "new proposal")}, ${p.carriedOver} carried over from earlier weeks (figures refreshed), ` +
+    `${p.superseded} withdrawn (the situation changed), ${p.belowThreshold} below the materiality thresholds (left to the collectors' calendar), ` +
+    `${p.heldBack} held back (rejected before, not worse since); promises kept ${p.promisesKept}, broken ${p.promisesBroken}.`
+  );
 }
 
 export function renderTasks(list: TaskList, currency: string, locale: string): string {

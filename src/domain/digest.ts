@@ -2,10 +2,11 @@
 // Slack (Block Kit), Teams (Adaptive Cards) and the terminal each render these.
 import type { Aging } from "./aging.js";
 import { bucketLabels } from "./aging.js";
-import type { CalendarDate } from "./calendarDate.js";
+import { addDays, type CalendarDate } from "./calendarDate.js";
 import type { AccountReview } from "./engine.js";
 import { describePayer, type LossCover, type PayerProfile, type RecoveryRate } from "./kpis.js";
 import { formatMinor, formatMoney, minorDigits } from "./money.js";
+import type { PlanStanding } from "./paymentPlan.js";
 import type { Segment } from "./parties.js";
 import type { ActionKind, Channel, Policy } from "./policy.js";
 import { rankAccounts, type PriorityInput } from "./priority.js";
@@ -187,6 +188,23 @@ export const texts = {
   cashCollected: (amount: string) => `Cash collected this week: ${amount}`,
   promisesDue: (count: number) => `${count} promise${count === 1 ? "" : "s"} to pay falling due this week`,
   back: (why: string) => `Back on the agenda: ${why}`,
+  plansTitle: (count: number) => `*Payment plans (${count})*`,
+  noPlans: "No payment plan running.",
+  planOf: (planId: number, agreedOn: CalendarDate) => `plan #${planId} agreed ${agreedOn}`,
+  planAgreed: (instalments: number, total: string, from: CalendarDate, to: CalendarDate) =>
+    `agreed this week: ${instalments} instalments totalling ${total}, ${from} to ${to}`,
+  instalmentDue: (no: number, amount: string, on: CalendarDate, left: string | null) =>
+    `instalment ${no} of ${amount} due ${on}${left ? ` (${left} still to pay)` : ""}`,
+  instalmentMissed: (no: number, amount: string, on: CalendarDate, left: string | null, indemnity: string) =>
+    `instalment ${no} of ${amount} due ${on} missed${left ? ` (${left} still unpaid)` : ""}, recovery indemnity ${indemnity}`,
+  notEscalatedYet: "not escalated yet: the daily follow-up records it",
+  planCompleted: (total: string) => `completed this week: ${total} paid`,
+  planBroken: (remaining: string) => `broken this week: ${remaining} unpaid`,
+  planStanding: (paid: number, instalments: number, remaining: string) => `${paid} of ${instalments} instalments paid, ${remaining} left`,
+  plansOnTrack: (count: number) => `${count} other plan${count === 1 ? "" : "s"} on track`,
+  plansMore: (count: number) => `${count} more plan${count === 1 ? "" : "s"} to follow: ccbot plan list`,
+  plansLine: (agreed: number, due: number, missed: number) =>
+    `${agreed} agreed this week · ${due} instalment${due === 1 ? "" : "s"} due this week · ${missed} missed`,
 } as const;
 
 const KIND_NOUNS: Record<ActionKind, [string, string]> = {
@@ -248,6 +266,166 @@ export interface PromiseLine {
   status: "PENDING" | "KEPT" | "BROKEN";
 }
 
+/** An instalment of a payment plan as the digest shows it: what is still owed on it. */
+export interface DigestInstalment {
+  no: number;
+  dueDate: CalendarDate;
+  amount: bigint;
+  /** The amount less what the payments put on it. */
+  outstanding: bigint;
+}
+
+/** A missed instalment, with the escalation the daily follow-up recorded for it (null: not recorded yet). */
+export interface DigestMissedInstalment extends DigestInstalment {
+  indemnity: bigint;
+  escalation: string | null;
+  escalatedOn: CalendarDate | null;
+}
+
+/** A payment plan in the digest's follow-through: agreed, instalments due this week, instalments missed. */
+export interface DigestPlan {
+  planId: number;
+  customerId: number;
+  externalId: string;
+  customerName: string;
+  /** ACTIVE, or COMPLETED / BROKEN in the 7 days up to the digest's date. */
+  status: "ACTIVE" | "COMPLETED" | "BROKEN";
+  agreedOn: CalendarDate;
+  /** Agreed in the 7 days up to the digest's date. */
+  agreedThisWeek: boolean;
+  currency: string;
+  instalments: number;
+  firstDue: CalendarDate | null;
+  lastDue: CalendarDate | null;
+  paidInstalments: number;
+  total: bigint;
+  paid: bigint;
+  remaining: bigint;
+  indemnity: bigint;
+  /** Unpaid instalments falling due by the digest's date + 7 days (those due within the grace included). */
+  dueThisWeek: DigestInstalment[];
+  /** Instalments missed (past their date plus the grace) and not paid since. */
+  missed: DigestMissedInstalment[];
+}
+
+/** The facts a digest plan is made of (the service loads them; src/usecases/paymentPlans.ts computes the standing). */
+export interface PlanFacts {
+  planId: number;
+  customerId: number;
+  externalId: string;
+  customerName: string;
+  status: "ACTIVE" | "COMPLETED" | "BROKEN";
+  agreedOn: CalendarDate;
+  currency: string;
+  standing: PlanStanding;
+  /** The escalation recorded for each missed instalment, by instalment number. */
+  escalations: ReadonlyMap<number, { text: string; on: CalendarDate }>;
+}
+
+/** A plan as the committee follows it on asOf. */
+export function digestPlanOf(f: PlanFacts, asOf: CalendarDate): DigestPlan {
+  const s = f.standing;
+  const soon = addDays(asOf, 7);
+  const outstanding = (i: PlanStanding["instalments"][number]) => i.amount - i.paid;
+  return {
+    planId: f.planId,
+    customerId: f.customerId,
+    externalId: f.externalId,
+    customerName: f.customerName,
+    status: f.status,
+    agreedOn: f.agreedOn,
+    agreedThisWeek: f.agreedOn > addDays(asOf, -7) && f.agreedOn <= asOf,
+    currency: f.currency,
+    instalments: s.instalments.length,
+    firstDue: s.instalments[0]?.dueDate ?? null,
+    lastDue: s.instalments.at(-1)?.dueDate ?? null,
+    paidInstalments: s.instalments.filter((i) => i.paidOn !== null).length,
+    total: s.total,
+    paid: s.paid,
+    remaining: s.remaining,
+    indemnity: s.indemnity,
+    dueThisWeek: s.instalments
+      .filter((i) => (i.state === "due" || i.state === "upcoming") && i.dueDate <= soon)
+      .map((i) => ({ no: i.no, dueDate: i.dueDate, amount: i.amount, outstanding: outstanding(i) })),
+    missed: s.instalments
+      .filter((i) => i.state === "missed")
+      .map((i) => {
+        const escalation = f.escalations.get(i.no) ?? null;
+        return {
+          no: i.no,
+          dueDate: i.dueDate,
+          amount: i.amount,
+          outstanding: outstanding(i),
+          indemnity: i.indemnity,
+          escalation: escalation?.text ?? null,
+          escalatedOn: escalation?.on ?? null,
+        };
+      }),
+  };
+}
+
+/** Whether the committee has something to look at in a plan this week (else it is "on track", counted). */
+export function planNeedsAttention(p: DigestPlan): boolean {
+  return p.agreedThisWeek || p.status !== "ACTIVE" || p.dueThisWeek.length > 0 || p.missed.length > 0;
+}
+
+/**
+ * The plans of the digest in the order the committee reads them: missed instalments first, then broken plans,
+ * instalments due this week, plans agreed this week, completed ones; the ones on track last.
+ */
+export function orderPlans(plans: readonly DigestPlan[]): DigestPlan[] {
+  const rank = (p: DigestPlan) =>
+    p.missed.length > 0 ? 0 : p.status === "BROKEN" ? 1 : p.dueThisWeek.length > 0 ? 2 : p.agreedThisWeek ? 3 : p.status === "COMPLETED" ? 4 : 5;
+  return [...plans].sort((a, b) => rank(a) - rank(b) || (a.agreedOn < b.agreedOn ? 1 : a.agreedOn > b.agreedOn ? -1 : b.planId - a.planId));
+}
+
+/**
+ * A plan's line in words (without the customer's name, which each platform sets in bold): what happened this
+ * week and where it stands, e.g. "plan #3 agreed 2026-10-05 — instalment 2 of 1 000,00 € due 2026-11-12 missed
+ * (recovery indemnity 40,00 €), escalation: next step brought forward: … — 1 of 3 instalments paid, 2 000,00 € left".
+ */
+export function planLineParts(p: DigestPlan, locale: string): string[] {
+  const money = (minor: bigint) => formatMoney(minor, p.currency, locale);
+  const parts = [texts.planOf(p.planId, p.agreedOn)];
+  if (p.agreedThisWeek && p.firstDue && p.lastDue) parts.push(texts.planAgreed(p.instalments, money(p.total), p.firstDue, p.lastDue));
+  const left = (i: DigestInstalment) => (i.outstanding === i.amount ? null : money(i.outstanding));
+  for (const m of p.missed)
+    parts.push(`${texts.instalmentMissed(m.no, money(m.amount), m.dueDate, left(m), money(m.indemnity))}; ${m.escalation ?? texts.notEscalatedYet}`);
+  for (const i of p.dueThisWeek) parts.push(texts.instalmentDue(i.no, money(i.amount), i.dueDate, left(i)));
+  if (p.status === "COMPLETED") parts.push(texts.planCompleted(money(p.total)));
+  else if (p.status === "BROKEN") parts.push(texts.planBroken(money(p.remaining)));
+  else parts.push(texts.planStanding(p.paidInstalments, p.instalments, money(p.remaining)));
+  return parts;
+}
+
+/** planLineParts as one line: "plan #3 agreed 2026-10-05: instalment 2 … · 1 of 3 instalments paid, 2 000,00 € left". */
+export function planLineText(p: DigestPlan, locale: string): string {
+  const [head, ...rest] = planLineParts(p, locale);
+  return `${head}: ${rest.join(" · ")}`;
+}
+
+/**
+ * What a chat message shows of the plans: those with something this week (at most DIGEST_PLANS_SHOWN), how many
+ * more there are, how many run quietly on track.
+ */
+export function plansToShow(plans: readonly DigestPlan[]): { shown: DigestPlan[]; more: number; onTrack: number } {
+  const noted = plans.filter(planNeedsAttention);
+  return { shown: noted.slice(0, DIGEST_PLANS_SHOWN), more: Math.max(0, noted.length - DIGEST_PLANS_SHOWN), onTrack: plans.length - noted.length };
+}
+
+/** The counts of the plans' line: agreed this week, instalments due this week, instalments missed. */
+export function planCounts(plans: readonly DigestPlan[]): { agreed: number; due: number; missed: number; onTrack: number } {
+  return {
+    agreed: plans.filter((p) => p.agreedThisWeek).length,
+    due: plans.reduce((n, p) => n + p.dueThisWeek.length, 0),
+    missed: plans.reduce((n, p) => n + p.missed.length, 0),
+    onTrack: plans.filter((p) => !planNeedsAttention(p)).length,
+  };
+}
+
+/** At most this many plans are written out in a chat message; the rest are counted (ccbot plan list has them all). */
+export const DIGEST_PLANS_SHOWN = 10;
+
 export interface DigestKpis {
   dsoSimple: number | null;
   dsoCountback: number | null;
@@ -288,6 +466,8 @@ export interface Digest {
   followUp: FollowUpLine[];
   /** Payments received in the 7 days up to asOf. */
   cashCollected: bigint;
+  /** Payment plans: active ones, and those completed or broken in the 7 days up to asOf, in reading order. */
+  paymentPlans: DigestPlan[];
 }
 
 export interface DigestInput {
@@ -305,6 +485,7 @@ export interface DigestInput {
   promises: PromiseLine[];
   followUp?: FollowUpLine[];
   cashCollected?: bigint;
+  paymentPlans?: DigestPlan[];
 }
 
 /** The payer's grade and why, for a reason: "payer C: pays 38 days late on average; 2 promises broken". */
@@ -350,6 +531,7 @@ export function composeDigest(input: DigestInput, policy: Policy): Digest {
     accountsWithBalance: input.accounts.reduce((n, a) => (a.aging.balance !== 0n ? n + 1 : n), 0),
     followUp: input.followUp ?? [],
     cashCollected: input.cashCollected ?? 0n,
+    paymentPlans: orderPlans(input.paymentPlans ?? []),
   };
 }
 

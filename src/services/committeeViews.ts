@@ -1,6 +1,6 @@
 // Read side of the committee: the weekly digest and a collector's daily tasks, assembled from the database
 // and the pure engine. Nothing here writes.
-import { planLines } from "./paymentPlans.js";
+import { digestPaymentPlans, planLines } from "./paymentPlans.js";
 import type { Database } from "../db/database.js";
 import { loadMonthlyFigures, loadPortfolio, loadRecoveryTotals, monthRange, type PortfolioAccount } from "../db/portfolioQueries.js";
 import { loadSettings, type CompanySettings } from "../db/settings.js";
@@ -145,7 +145,7 @@ export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDa
   const series = kpiSeries(db, asOf);
   series.catch(() => undefined); // awaited below; keep an early failure from being unhandled meanwhile
   const { timeZone } = await db.withConnection(loadSettings);
-  const [review, previousRow, actions, disputes, promises, decisions, cashCollected] = await Promise.all([
+  const [review, previousRow, actions, disputes, promises, decisions, cashCollected, paymentPlans] = await Promise.all([
     reviewPortfolio(db, policy, asOf),
     db.prisma.agingSnapshot.findFirst({ where: { weekStart: { lt: new Date(`${monday}T00:00:00Z`) } }, orderBy: { weekStart: "desc" } }),
     pendingActions(db, policy),
@@ -153,6 +153,7 @@ export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDa
     promisesToWatch(db, asOf, timeZone),
     decisionFacts(db, asOf, timeZone),
     cashCollectedIn(db, addDays(asOf, -6), asOf),
+    digestPaymentPlans(db, asOf, policy, timeZone),
   ]);
   const { settings, accounts, totals } = review;
   const money = moneyFormatter(settings.currency, settings.locale);
@@ -182,6 +183,7 @@ export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDa
       promises,
       followUp: decisions.map((f) => followUpOf(f, money)),
       cashCollected,
+      paymentPlans,
     },
     policy,
   );
@@ -411,13 +413,14 @@ async function openDisputes(db: Database, asOf: CalendarDate, timeZone: string) 
 
 /**
  * Promises falling due within a week, and those broken in the last week, as they stood at the end of asOf
- * (a promise recorded later is left out; one settled later was still pending).
+ * (a promise recorded later is left out; one settled later was still pending). A payment plan's instalments
+ * are the digest's payment plans, not promises here.
  */
 async function promisesToWatch(db: Database, asOf: CalendarDate, timeZone: string) {
   const soon = addDays(asOf, 7);
   const weekAgo = addDays(asOf, -7);
   const promises = await db.prisma.promiseToPay.findMany({
-    where: { status: { in: ["PENDING", "KEPT", "BROKEN"] }, promisedDate: { lte: new Date(`${soon}T00:00:00Z`) } },
+    where: { status: { in: ["PENDING", "KEPT", "BROKEN"] }, paymentPlanId: null, promisedDate: { lte: new Date(`${soon}T00:00:00Z`) } },
     include: { customer: true },
     orderBy: [{ promisedDate: "asc" }, { id: "asc" }],
   });

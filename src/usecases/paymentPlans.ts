@@ -325,7 +325,8 @@ async function followOne(
         text:
           `Payment plan #${view.planId}: instalment ${inst.no} of ${money(inst.amount)} due ${inst.dueDate} missed, ${money(inst.paid)} received by ${inst.dueDate} + ${policy.rules.promises.toleranceDays} days` +
           `; recovery indemnity ${money(inst.indemnity)} (${regime.indemnityArticle}); ${escalation}`,
-        data: { paymentPlanId: view.planId, promiseId: row.id },
+        // The escalation in words, apart, for the weekly digest's follow-through (src/services/paymentPlans.ts).
+        data: { paymentPlanId: view.planId, promiseId: row.id, instalmentNo: inst.no, escalation },
       });
     }
   }

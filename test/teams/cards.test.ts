@@ -161,6 +161,7 @@ describe("Adaptive Cards for Teams", () => {
         },
       ],
       cashCollected: 123_456n,
+      paymentPlans: [],
     } as never as Digest;
     const summary = digestSummaryCard(digest).card;
     expectValid(summary);

@@ -9,6 +9,9 @@ import {
   longDate,
   minusMoney,
   outcomesFor,
+  planCounts,
+  planLineText,
+  plansToShow,
   stakesLine,
   TASK_OUTCOMES,
   texts as digestTexts,
@@ -211,6 +214,7 @@ export function digestSummaryBlocks(d: Digest): { text: string; blocks: Block[] 
               .map((f) => `#${f.actionId} *${escape(f.customerName)}* — ${escape(describeKind(f.kind))}: ${escape(f.since.join("; "))}`)
               .join("\n")),
     ),
+    section(digestPlansText(d)),
     section(
       `${digestTexts.cashCollected(money(d.cashCollected))} · ${digestTexts.promisesDue(d.promises.filter((p) => p.status === "PENDING").length)} · *${d.disputes.length} open dispute(s)*`,
     ),
@@ -219,6 +223,28 @@ export function digestSummaryBlocks(d: Digest): { text: string; blocks: Block[] 
     text: `${digestTexts.header(d.period, longDate(d.asOf, d.locale), d.companyName)}: balance ${money(d.totals.balance)}, ${d.actions.length + d.moreActions.length} proposal(s) awaiting decision`,
     blocks,
   };
+}
+
+/** The digest's payment plans (follow-through): the week's counts, the plans with something this week, the rest counted. */
+function digestPlansText(d: Digest): string {
+  const counts = planCounts(d.paymentPlans);
+  const { shown, more, onTrack } = plansToShow(d.paymentPlans);
+  const head = [
+    digestTexts.plansTitle(d.paymentPlans.length),
+    d.paymentPlans.length === 0 ? digestTexts.noPlans : digestTexts.plansLine(counts.agreed, counts.due, counts.missed),
+  ];
+  const planLines = shown.map((p) => `• *${escape(p.customerName)}* — ${escape(planLineText(p, d.locale))}`);
+  const compose = (kept: number) =>
+    [
+      ...head,
+      ...planLines.slice(0, kept),
+      ...(more + shown.length - kept > 0 ? [digestTexts.plansMore(more + shown.length - kept)] : []),
+      ...(onTrack > 0 ? [digestTexts.plansOnTrack(onTrack)] : []),
+    ].join("\n");
+  // Whole lines within the section's limit: a plan that does not fit is counted with the others, never cut.
+  let kept = planLines.length;
+  while (kept > 0 && compose(kept).length > LIMITS.sectionText) kept -= 1;
+  return compose(kept);
 }
 
 /** The batch buttons of a message of proposals: "Approve the 6 delivery blocks above"; the value holds the ids. */

@@ -11,6 +11,9 @@ import {
   longDate,
   minusMoney,
   outcomesFor,
+  planCounts,
+  planLineText,
+  plansToShow,
   stakesLine,
   TASK_OUTCOMES,
   texts as digestTexts,
@@ -211,6 +214,7 @@ export function digestSummaryCard(d: Digest): CardMessage {
             spacing: "None",
           }),
         )),
+    ...digestPlansBlocks(d),
     text(
       `${inert(digestTexts.cashCollected(money(d.cashCollected)))} · ${digestTexts.promisesDue(d.promises.filter((p) => p.status === "PENDING").length)} · **${d.disputes.length} open dispute(s)**`,
       { spacing: "Medium" },
@@ -220,6 +224,22 @@ export function digestSummaryCard(d: Digest): CardMessage {
     text: md`${header}: balance ${money(d.totals.balance)}, ${d.actions.length + d.moreActions.length} proposal(s) awaiting decision`,
     card: card(body, { fallbackText: md`${header}` }),
   };
+}
+
+/** The digest's payment plans (follow-through): the week's counts, the plans with something this week, the rest counted. */
+function digestPlansBlocks(d: Digest): Element[] {
+  const counts = planCounts(d.paymentPlans);
+  const { shown, more, onTrack } = plansToShow(d.paymentPlans);
+  const subtle = { spacing: "None", isSubtle: true };
+  return [
+    text(digestTexts.plansTitle(d.paymentPlans.length).replace(/^\*(.*?)\*/, "**$1**"), { spacing: "Medium" }),
+    d.paymentPlans.length === 0
+      ? text(digestTexts.noPlans, subtle)
+      : text(inert(digestTexts.plansLine(counts.agreed, counts.due, counts.missed)), subtle),
+    ...shown.map((p) => text(`• **${inert(p.customerName)}** — ${inert(planLineText(p, d.locale))}`, { spacing: "None" })),
+    ...(more > 0 ? [text(inert(digestTexts.plansMore(more)), subtle)] : []),
+    ...(onTrack > 0 ? [text(inert(digestTexts.plansOnTrack(onTrack)), subtle)] : []),
+  ];
 }
 
 /** "12 more, smaller: show": the reply under the agenda's cards, its button asking for the next card(s). */

@@ -5,7 +5,7 @@ import { readEnv } from "../../config/env.js";
 import { loadPolicy } from "../../config/policyFile.js";
 import { loadSettings } from "../../db/settings.js";
 import { calendarDateAt, parseCalendarDate, type CalendarDate } from "../../domain/calendarDate.js";
-import type { Digest, PendingAction } from "../../domain/digest.js";
+import type { Digest, DigestInstalment, PendingAction } from "../../domain/digest.js";
 import { formatMinor, minorDigits } from "../../domain/money.js";
 import { AppError } from "../../errors.js";
 import { buildDigest } from "../../services/committeeViews.js";
@@ -17,13 +17,17 @@ export const DIGEST_HELP = `Usage: ccbot digest [--as-of YYYY-MM-DD] [--format t
 Prints the weekly digest the committee would get (a preview: nothing is written). The aged balance (buckets +
 disputed - credits = balance), the KPIs, the agenda (the proposals awaiting a decision, by stakes: amount at
 risk x likelihood of loss, docs/kpis.md), last week's decisions and where they stand, cash collected in the
-7 days up to the date, and the promises to pay falling due within a week.
+7 days up to the date, the promises to pay falling due within a week, and the payment plans (agreed this
+week, instalments due this week, instalments missed and their escalation; completed or broken this week).
 
 --as-of defaults to today in the company's time zone. --format json (or --json) gives:
   { asOf, aging: { buckets: {label: amount}, disputed, credits, balance }, kpis: {...},
     proposals: [ { id, kind, status, pendingSince, customer: { externalId, name, segment }, amountAtRisk, stakes,
-                   reason, backBecause, onAgenda } ], followUp: [...], cashCollected, promisesDue: [...] }
-with amounts as decimal strings in the company's currency.`;
+                   reason, backBecause, onAgenda } ], followUp: [...], cashCollected, promisesDue: [...],
+    paymentPlans: [ { id, status, agreedOn, agreedThisWeek, customer: { externalId, name }, currency, total, paid,
+                      remaining, indemnity, instalments, paidInstalments, dueThisWeek: [ { no, dueDate, amount, outstanding } ],
+                      missed: [ { no, dueDate, amount, outstanding, indemnity, escalation, escalatedOn } ] } ] }
+with amounts as decimal strings in the company's currency (a plan's in its own currency).`;
 
 export async function digestCommand(context: CommandContext, args: string[], options: { asOf?: string; format?: string }): Promise<number> {
   if (args.length > 0) throw new AppError("input.usage", DIGEST_HELP);
@@ -96,6 +100,26 @@ export function digestJson(d: Digest): Record<string, unknown> {
     promisesDue: d.promises
       .filter((p) => p.status === "PENDING")
       .map((p) => ({ id: p.promiseId, customer: p.customerName, amount: amount(p.amount), promisedDate: p.promisedDate })),
+    paymentPlans: d.paymentPlans.map((p) => {
+      const planAmount = (minor: bigint) => formatMinor(minor, minorDigits(p.currency));
+      const instalment = (i: DigestInstalment) => ({ no: i.no, dueDate: i.dueDate, amount: planAmount(i.amount), outstanding: planAmount(i.outstanding) });
+      return {
+        id: p.planId,
+        status: p.status,
+        agreedOn: p.agreedOn,
+        agreedThisWeek: p.agreedThisWeek,
+        customer: { externalId: p.externalId, name: p.customerName },
+        currency: p.currency,
+        total: planAmount(p.total),
+        paid: planAmount(p.paid),
+        remaining: planAmount(p.remaining),
+        indemnity: planAmount(p.indemnity),
+        instalments: p.instalments,
+        paidInstalments: p.paidInstalments,
+        dueThisWeek: p.dueThisWeek.map(instalment),
+        missed: p.missed.map((m) => ({ ...instalment(m), indemnity: planAmount(m.indemnity), escalation: m.escalation, escalatedOn: m.escalatedOn })),
+      };
+    }),
     promisesBroken: d.promises
       .filter((p) => p.status === "BROKEN")
       .map((p) => ({ id: p.promiseId, customer: p.customerName, amount: amount(p.amount), promisedDate: p.promisedDate })),
