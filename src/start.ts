@@ -96,7 +96,7 @@ try {
     }
 
     if (teams) {
-      const { app, messenger } = createTeamsApp({ config: teams, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR });
+      const { app, messenger } = createTeamsApp({ config: teams, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR, mailReady: mail !== null });
       await app.start(teams.TEAMS_PORT);
       stops.push(() => app.stop());
       Object.assign(jobHandlers, teamsJobHandlers({ messenger, db, policy, logger: log }), teamsMailJobHandlers({ messenger, db }));
@@ -109,7 +109,7 @@ try {
       );
       log.info({ platform: "teams", cron: teams.DIGEST_CRON }, "weekly digest scheduled");
       await scheduleDailyTasks(
-        { db, policy, publisher: teamsTaskPublisher(messenger, db, settings.currency, settings.locale), logger: log },
+        { db, policy, publisher: teamsTaskPublisher(messenger, db, settings.currency, settings.locale, { mailReady: mail !== null }), logger: log },
         teams.TASKS_CRON,
       );
       log.info({ platform: "teams", cron: teams.TASKS_CRON }, "collectors' daily tasks scheduled");
