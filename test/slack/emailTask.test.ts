@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebClient } from "@slack/web-api";
 import type { App } from "@slack/bolt";
 import { slackTaskPublisher, taskListMessages } from "../../src/bot/slack/publisher.js";
-import { collectorTasks } from "../../src/services/committeeViews.js";
+import { collectorTasks, decisionFacts } from "../../src/services/committeeViews.js";
 import type { Database } from "../../src/db/database.js";
 import { appendHistory } from "../../src/db/history.js";
 import { calendarDate } from "../../src/domain/calendarDate.js";
@@ -215,6 +215,9 @@ describe.each(targets)("e-mail and letter buttons on Slack tasks ($name)", (targ
     const sent = await db.prisma.historyEntry.findMany({ where: { kind: "letter.sent" } });
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ actionId: action.id, customerId: customer.id, channel: "LETTER", data: { registeredMail: "RA123456785FR" } });
+    // The committee's follow-through reads it.
+    const facts = await decisionFacts(db, calendarDate("2026-11-24"), "Europe/Paris");
+    expect(facts.find((f) => f.actionId === action.id)?.letterSent).toEqual({ on: "2026-11-24", registeredMail: "RA123456785FR" });
     // The task is gone once recorded.
     expect((await dayTasks(true)).map((r) => r.block)).not.toContain(`task-${customer.id}:notice-letter`);
   });
