@@ -64,7 +64,7 @@ try {
     if (mail) Object.assign(jobHandlers, mailJobHandlers({ policy, config: mail }).handlers);
 
     if (slack) {
-      const { app, init } = createSlackApp({ config: slack, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR });
+      const { app, init } = createSlackApp({ config: slack, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR, mailReady: mail !== null });
       // auth.test: a refused SLACK_BOT_TOKEN stops here, before anything says "running".
       const workspace = await init();
       log.info({ team: workspace.teamId }, "Slack workspace verified");
@@ -89,14 +89,14 @@ try {
         log.warn("SLACK_DIGEST_CHANNEL is not set: no weekly digest will be posted in Slack");
       }
       await scheduleDailyTasks(
-        { db, policy, publisher: slackTaskPublisher(app.client, settings.currency, settings.locale), logger: log },
+        { db, policy, publisher: slackTaskPublisher(app.client, settings.currency, settings.locale, { mailReady: mail !== null }), logger: log },
         slack.TASKS_CRON,
       );
       log.info({ platform: "slack", cron: slack.TASKS_CRON }, "collectors' daily tasks scheduled");
     }
 
     if (teams) {
-      const { app, messenger } = createTeamsApp({ config: teams, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR });
+      const { app, messenger } = createTeamsApp({ config: teams, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR, mailReady: mail !== null });
       await app.start(teams.TEAMS_PORT);
       stops.push(() => app.stop());
       Object.assign(jobHandlers, teamsJobHandlers({ messenger, db, policy, logger: log }), teamsMailJobHandlers({ messenger, db }));
@@ -109,7 +109,7 @@ try {
       );
       log.info({ platform: "teams", cron: teams.DIGEST_CRON }, "weekly digest scheduled");
       await scheduleDailyTasks(
-        { db, policy, publisher: teamsTaskPublisher(messenger, db, settings.currency, settings.locale), logger: log },
+        { db, policy, publisher: teamsTaskPublisher(messenger, db, settings.currency, settings.locale, { mailReady: mail !== null }), logger: log },
         teams.TASKS_CRON,
       );
       log.info({ platform: "teams", cron: teams.TASKS_CRON }, "collectors' daily tasks scheduled");

@@ -566,7 +566,7 @@ export interface CollectorTask {
   customerId: number;
   externalId: string;
   customerName: string;
-  kind: "step" | "promise-check" | "notice-follow-up" | "wrong-contact";
+  kind: "step" | "promise-check" | "notice-follow-up" | "notice-letter" | "wrong-contact";
   /** For steps: the policy level and its channel. */
   levelId: string | null;
   channel: Channel | null;
@@ -574,6 +574,10 @@ export interface CollectorTask {
   reason: string;
   overdue: bigint;
   maxDaysLate: number;
+  /** An e-mail step the policy proposes to the collector (send: "propose"): Send / Edit then send when SMTP is set. */
+  proposeEmail?: boolean;
+  /** A formal notice letter issued and not yet recorded as sent ("notice-letter"): its action. */
+  actionId?: number;
 }
 
 export interface CustomerFile {

@@ -486,6 +486,7 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
         // The level's name, not its id: "Last reminder — send the letter", "First call — call".
         title: `${levelName(step.level)} — ${stepVerb(step.channel)}${by}`,
         reason: step.reason,
+        ...(step.channel === "EMAIL" && step.level.send === "propose" ? { proposeEmail: true } : {}),
       });
     }
     // The other tasks are the collector's: a sales owner gets only the visits.
@@ -515,6 +516,42 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
         }`,
       });
     }
+  }
+  // A formal notice issued (its letter job ran) and not yet recorded as sent: post it by registered letter.
+  const mine = accounts.filter((a) => owners.get(a.customerId)?.collector?.id === collectorId);
+  const issued = mine.length
+    ? await db.prisma.historyEntry.findMany({
+        where: { kind: "document.formal_notice", customerId: { in: mine.map((a) => a.customerId) }, actionId: { not: null } },
+        select: { actionId: true, customerId: true, data: true },
+        orderBy: { id: "asc" },
+      })
+    : [];
+  const sentActions = new Set(
+    (
+      await db.prisma.historyEntry.findMany({
+        where: { kind: "letter.sent", actionId: { in: issued.map((e) => e.actionId as number) } },
+        select: { actionId: true },
+      })
+    ).map((e) => e.actionId),
+  );
+  const byCustomer = new Map(mine.map((a) => [a.customerId, a]));
+  for (const e of issued) {
+    const a = e.customerId === null ? undefined : byCustomer.get(e.customerId);
+    if (!a || sentActions.has(e.actionId)) continue;
+    const deadline = (e.data as { deadline?: string } | null)?.deadline;
+    tasks.push({
+      customerId: a.customerId,
+      externalId: a.externalId,
+      customerName: a.name,
+      overdue: a.review.figures.overdue,
+      maxDaysLate: a.review.figures.maxDaysLate,
+      kind: "notice-letter",
+      levelId: null,
+      channel: "LETTER",
+      actionId: e.actionId as number,
+      title: "Formal notice: send it by registered letter",
+      reason: `the committee approved formal notice #${e.actionId}${deadline ? ` (deadline ${deadline})` : ""}: print the letter, send it by registered letter with acknowledgement of receipt and record its tracking number`,
+    });
   }
   // An e-mail refused for its recipient (src/mail/bounces.ts): the contact must be corrected.
   const collected = new Map(accounts.map((a) => [a.customerId, a]));

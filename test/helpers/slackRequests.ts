@@ -5,7 +5,7 @@ import type { App } from "@slack/bolt";
 import { createSlackApp } from "../../src/bot/slack/app.js";
 import { readSlackConfig } from "../../src/config/slack.js";
 import type { Database } from "../../src/db/database.js";
-import { defaultPolicy } from "../../src/domain/policy.js";
+import { defaultPolicy, type Policy } from "../../src/domain/policy.js";
 import { createLogger } from "../../src/log.js";
 
 export const SIGNING_SECRET = "test-signing-secret-1234";
@@ -128,7 +128,7 @@ export function viewSubmission(input: {
 export async function startSlackBot(
   db: Database,
   slackUrl: string,
-  options: { now?: () => Date; documentsDir?: string; afterAck?: { concurrency: number; maxWaiting: number } } = {},
+  options: { now?: () => Date; documentsDir?: string; afterAck?: { concurrency: number; maxWaiting: number }; policy?: Policy; mailReady?: boolean } = {},
 ): Promise<{ app: App; port: number }> {
   const config = readSlackConfig({
     SLACK_BOT_TOKEN: "xoxb-test",
@@ -141,8 +141,9 @@ export async function startSlackBot(
   const { app, init } = createSlackApp({
     config,
     db,
-    policy: defaultPolicy,
+    policy: options.policy ?? defaultPolicy,
     logger: createLogger(process.env.TEST_LOG ?? "silent"),
+    ...(options.mailReady ? { mailReady: true } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.documentsDir ? { documentsDir: options.documentsDir } : {}),
     ...(options.afterAck ? { afterAck: options.afterAck } : {}),

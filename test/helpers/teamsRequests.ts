@@ -27,7 +27,7 @@ export function fakeJwt(): string {
 export async function startTeamsBot(
   db: Database,
   connectorUrl: string,
-  options: { now?: () => Date; authenticate?: boolean; documentsDir?: string; logger?: Logger } = {},
+  options: { now?: () => Date; authenticate?: boolean; documentsDir?: string; logger?: Logger; mailReady?: boolean } = {},
 ): Promise<{ app: App; port: number; messenger: TeamsMessenger }> {
   const config = readTeamsConfig({
     TEAMS_APP_ID: BOT_ID,
@@ -51,6 +51,7 @@ export async function startTeamsBot(
     },
     ...(options.now ? { now: options.now } : {}),
     ...(options.documentsDir ? { documentsDir: options.documentsDir } : {}),
+    ...(options.mailReady ? { mailReady: true } : {}),
   });
   await app.start(port);
   return { app, port, messenger };

@@ -78,6 +78,7 @@ export function createSlackApp(deps: SlackDeps): SlackApp {
     logger,
     now: deps.now ?? (() => new Date()),
     documentsDir: deps.documentsDir ?? "data/documents",
+    mailReady: deps.mailReady ?? false,
     queue: new Limiter(deps.afterAck?.concurrency ?? AFTER_ACK.concurrency, deps.afterAck?.maxWaiting ?? AFTER_ACK.maxWaiting),
   };
   registerListeners(app, listenerDeps);

@@ -1,6 +1,7 @@
 // Block Kit, in one place: pure functions from the domain's view models to Slack blocks, within Slack's
 // limits (50 blocks a message, 3000 characters a section, 150 a header, 10 fields of 2000).
 import { planButton } from "./planBlocks.js";
+import { mailTaskButtons } from "./mailBlocks.js";
 import { describeLossCover } from "../../domain/kpis.js";
 import type { Aging } from "../../domain/aging.js";
 import { describeKind } from "../../domain/approvals.js";
@@ -345,6 +346,7 @@ export function taskListBlocks(
   currency: string,
   locale: string,
   done: ReadonlySet<string> = new Set(),
+  options: { mailReady?: boolean } = {},
 ): { text: string; blocks: Block[] } {
   const money = (minor: bigint) => formatMoney(minor, currency, locale);
   const of = position.parts > 1 ? ` — ${position.part}/${position.parts}` : "";
@@ -390,7 +392,9 @@ export function taskListBlocks(
             }),
           },
           planButton({ customerId: t.customerId, levelId: t.levelId ?? t.kind, channel: t.channel ?? "PHONE", customerName: t.customerName, overdue: money(t.overdue) }),
-          ...outcomesFor(t.channel).map((outcome) => ({
+          ...mailTaskButtons(t, locale, options.mailReady ?? false),
+          // A formal notice to post is recorded with its tracking number ("Sent by registered letter"), not "Sent".
+          ...(t.kind === "notice-letter" ? [] : outcomesFor(t.channel)).map((outcome) => ({
             type: "button",
             action_id: `${TASK_OUTCOME}:${outcome}`,
             text: { type: "plain_text", text: TASK_OUTCOMES[outcome] },

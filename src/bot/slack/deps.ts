@@ -16,6 +16,8 @@ export interface SlackDeps {
   now?: () => Date;
   /** Where approved letters are written (default data/documents). */
   documentsDir?: string;
+  /** SMTP is configured (src/mail/config.ts): Send / Edit then send work; otherwise they say so. */
+  mailReady?: boolean;
   /** The work after acknowledgements: how many at a time, how many may wait (defaults: AFTER_ACK). */
   afterAck?: { concurrency: number; maxWaiting: number };
 }
@@ -40,6 +42,7 @@ export interface ListenerDeps {
   logger: Logger;
   now: () => Date;
   documentsDir: string;
+  mailReady: boolean;
   /** The work after each acknowledgement, a few at a time (see Limiter). */
   queue: Limiter;
 }

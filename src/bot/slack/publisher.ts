@@ -72,31 +72,36 @@ export async function uploadToThread(
 const UNREACHABLE_USER = new Set(["channel_not_found", "user_not_found", "user_disabled", "cannot_dm_bot", "is_archived"]);
 
 /** A collector's tasks in parts of as many as fit one message under Slack's limits, every task in exactly one. */
-export function splitTaskList(list: TaskList, currency: string, locale: string): TaskList["tasks"][] {
+export function splitTaskList(list: TaskList, currency: string, locale: string, options: TaskListOptions = {}): TaskList["tasks"][] {
   if (list.tasks.length === 0) return [[]];
   return splitWhileFits(list.tasks, (candidate) => {
-    const { blocks } = taskListBlocks(list, candidate, { part: 99, parts: 99 }, currency, locale);
+    const { blocks } = taskListBlocks(list, candidate, { part: 99, parts: 99 }, currency, locale, undefined, options);
     return blocks.length <= MESSAGE_BUDGET.blocks && JSON.stringify(blocks).length <= MESSAGE_BUDGET.characters;
   });
 }
 
 /** The collector's day as messages, each within Slack's limits. */
-export function taskListMessages(list: TaskList, currency: string, locale: string): Array<{ text: string; blocks: Block[] }> {
-  const parts = splitTaskList(list, currency, locale);
-  return parts.map((tasks, i) => taskListBlocks(list, tasks, { part: i + 1, parts: parts.length }, currency, locale));
+export function taskListMessages(list: TaskList, currency: string, locale: string, options: TaskListOptions = {}): Array<{ text: string; blocks: Block[] }> {
+  const parts = splitTaskList(list, currency, locale, options);
+  return parts.map((tasks, i) => taskListBlocks(list, tasks, { part: i + 1, parts: parts.length }, currency, locale, undefined, options));
+}
+
+/** mailReady: SMTP is configured, so e-mail steps the policy proposes get Send / Edit then send. */
+export interface TaskListOptions {
+  mailReady?: boolean;
 }
 
 /**
  * Sends each collector their day by direct message (a user id as channel opens the bot's DM), in as many
  * messages as it takes; the first one's reference is returned.
  */
-export function slackTaskPublisher(client: WebClient, currency: string, locale: string): TaskPublisher {
+export function slackTaskPublisher(client: WebClient, currency: string, locale: string, options: TaskListOptions = {}): TaskPublisher {
   return {
     platform: "SLACK",
     async send(userId: string, list: TaskList): Promise<PostedRef | null> {
       try {
         let first: PostedRef | null = null;
-        for (const message of taskListMessages(list, currency, locale)) {
+        for (const message of taskListMessages(list, currency, locale, options)) {
           const result = await client.chat.postMessage({ channel: userId, ...message });
           first ??= { channel: result.channel ?? userId, ts: result.ts as string };
         }

@@ -35,6 +35,8 @@ export interface TeamsDeps {
   now?: () => Date;
   /** Where approved letters are written (default data/documents). */
   documentsDir?: string;
+  /** SMTP is configured: e-mail tasks the policy proposes get Send / Edit then send. */
+  mailReady?: boolean;
   /** Tests only: a token factory instead of Entra ID, and (never in production) no inbound token check. */
   testing?: { token: () => string; dangerouslyAllowUnauthenticatedRequests: boolean; delivery?: Delivery; uploadHosts?: string[] };
 }
@@ -62,6 +64,7 @@ export function createTeamsApp(deps: TeamsDeps): { app: App; messenger: TeamsMes
     documentsDir: deps.documentsDir ?? "data/documents",
     messenger,
     uploadHosts: [...UPLOAD_HOST_SUFFIXES, ...(deps.testing?.uploadHosts ?? [])],
+    mailReady: deps.mailReady ?? false,
   };
 
   // The trust boundary first: nothing below runs, nothing is stored, for another tenant.

@@ -26,6 +26,7 @@ import {
 import { formatMoney } from "../../domain/money.js";
 import { DISPUTE_CATEGORIES } from "../../usecases/disputes.js";
 import { inert, inertLines, md } from "./text.js";
+import { mailTaskActions } from "./mailCards.js";
 
 export const CARD_VERSION = "1.5";
 export const CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
@@ -336,6 +337,7 @@ export function taskListCard(
   locale: string,
   done: ReadonlySet<string> = new Set(),
   notice?: string,
+  options: { mailReady?: boolean } = {},
 ): CardMessage {
   const money = (minor: bigint) => formatMoney(minor, currency, locale);
   const body: Element[] = [
@@ -361,7 +363,10 @@ export function taskListCard(
       // Input ids are unique in a card: each task's form fields carry its index, which its data names (f).
       // k: the customers this card holds, so that the card refreshed after an outcome shows the same tasks.
       const data = { c: t.customerId, l: t.levelId ?? t.kind, ch: t.channel ?? "PHONE", f: index, k: tasks.map((x) => x.customerId) };
-      const outcomes = outcomesFor(t.channel).map((o) => execute(TASK_OUTCOMES[o], VERBS.outcome, { ...data, o }));
+      // A formal notice to post is recorded with its tracking number ("Sent by registered letter"), not "Sent".
+      const outcomes = (t.kind === "notice-letter" ? [] : outcomesFor(t.channel)).map((o) => execute(TASK_OUTCOMES[o], VERBS.outcome, { ...data, o }));
+      const mail = mailTaskActions(t, index, data, locale, options.mailReady ?? false);
+      if (mail.length) items.push({ type: "ActionSet", actions: mail });
       items.push({
         type: "ActionSet",
         actions: [
@@ -390,7 +395,7 @@ export function taskListCard(
         ],
       });
       // Hosts show at most 5 actions in a set (the parser's default host config says so): the rest below.
-      items.push({ type: "ActionSet", spacing: "None", actions: outcomes.slice(2) });
+      if (outcomes.length > 2) items.push({ type: "ActionSet", spacing: "None", actions: outcomes.slice(2) });
     }
     body.push({ type: "Container", separator: true, spacing: "Medium", items });
   }

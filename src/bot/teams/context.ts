@@ -46,6 +46,8 @@ export interface TeamsContext {
   messenger: TeamsMessenger;
   /** Where Teams may ask us to upload a file (file consent): OneDrive/SharePoint hosts; tests add the stand-in. */
   uploadHosts: readonly string[];
+  /** SMTP is configured (src/mail/config.ts): Send / Edit then send work; otherwise they say so. */
+  mailReady?: boolean;
 }
 
 /** The hosts of OneDrive for Business / SharePoint in Microsoft's clouds: the only places a file consent points to. */

@@ -39,20 +39,25 @@ export function splitTeamsActions(actions: PendingAction[]): PendingAction[][] {
  * every task in exactly one part. The split depends only on the list, so a card refreshed after an outcome
  * shows the same tasks it was posted with.
  */
-export function splitTaskList(list: TaskList, currency: string, locale: string): TaskList["tasks"][] {
+/** mailReady: SMTP is configured, so e-mail steps the policy proposes get Send / Edit then send. */
+export interface TaskListOptions {
+  mailReady?: boolean;
+}
+
+export function splitTaskList(list: TaskList, currency: string, locale: string, options: TaskListOptions = {}): TaskList["tasks"][] {
   if (list.tasks.length === 0) return [[]];
   return splitWhileFits(
     list.tasks,
     (candidate) =>
-      cardBytes(taskListCard(list, candidate, { part: 99, parts: 99 }, currency, locale).card) <=
+      cardBytes(taskListCard(list, candidate, { part: 99, parts: 99 }, currency, locale, undefined, undefined, options).card) <=
       CARD_BUDGET_BYTES - NOTICE_ALLOWANCE_BYTES,
   );
 }
 
 /** The collector's day as cards, each under the budget. */
-export function taskListCards(list: TaskList, currency: string, locale: string): CardMessage[] {
-  const parts = splitTaskList(list, currency, locale);
-  return parts.map((tasks, i) => taskListCard(list, tasks, { part: i + 1, parts: parts.length }, currency, locale));
+export function taskListCards(list: TaskList, currency: string, locale: string, options: TaskListOptions = {}): CardMessage[] {
+  const parts = splitTaskList(list, currency, locale, options);
+  return parts.map((tasks, i) => taskListCard(list, tasks, { part: i + 1, parts: parts.length }, currency, locale, undefined, undefined, options));
 }
 
 /**
@@ -66,15 +71,16 @@ export function taskListCardWith(
   doneKey: string,
   notice: string,
   held?: readonly number[],
+  options: TaskListOptions = {},
 ): CardMessage {
-  const parts = splitTaskList(list, currency, locale);
+  const parts = splitTaskList(list, currency, locale, options);
   const index = Math.max(
     0,
     parts.findIndex((tasks) => tasks.some((t) => taskKey(t.customerId, t.levelId ?? t.kind) === doneKey)),
   );
   const ids = new Set(held);
   const tasks = held ? list.tasks.filter((t) => ids.has(t.customerId)) : (parts[index] ?? []);
-  return taskListCard(list, tasks, { part: index + 1, parts: parts.length }, currency, locale, new Set([doneKey]), notice);
+  return taskListCard(list, tasks, { part: index + 1, parts: parts.length }, currency, locale, new Set([doneKey]), notice, options);
 }
 
 /**
@@ -127,7 +133,7 @@ export function teamsDigestPublisher(messenger: TeamsMessenger, db: Database, co
  * Sends each collector their day in their personal chat with the bot, in as many cards as it takes (the first
  * one's reference is returned); null when they have not installed it.
  */
-export function teamsTaskPublisher(messenger: TeamsMessenger, db: Database, currency: string, locale: string): TaskPublisher {
+export function teamsTaskPublisher(messenger: TeamsMessenger, db: Database, currency: string, locale: string, options: TaskListOptions = {}): TaskPublisher {
   return {
     platform: "TEAMS",
     async send(aadObjectId: string, list: TaskList): Promise<PostedRef | null> {
@@ -135,7 +141,7 @@ export function teamsTaskPublisher(messenger: TeamsMessenger, db: Database, curr
       if (!ref) return null;
       try {
         const ids: string[] = [];
-        for (const message of taskListCards(list, currency, locale)) ids.push(await messenger.post(ref.conversationId, message));
+        for (const message of taskListCards(list, currency, locale, options)) ids.push(await messenger.post(ref.conversationId, message));
         return { channel: ref.conversationId, ts: ids[0] ?? "" };
       } catch (error) {
         // 403: the user blocked or uninstalled the bot; 404: the conversation is gone. Reported, not retried.

@@ -58,7 +58,7 @@ export async function taskCard(
 ): Promise<AdaptiveCard> {
   const { settings, asOf } = await today(t);
   const list = await collectorTasks(t.db, t.policy, asOf, personId);
-  return taskListCardWith(list, settings.currency, settings.locale, doneKey, notice, held).card;
+  return taskListCardWith(list, settings.currency, settings.locale, doneKey, notice, held, { mailReady: t.mailReady ?? false }).card;
 }
 
 export async function customerName(t: TeamsContext, customerId: number): Promise<string> {

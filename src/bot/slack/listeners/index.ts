@@ -22,6 +22,11 @@ import { promiseButton } from "./actions/promise.js";
 import { paymentPlanButton } from "./actions/paymentPlan.js";
 import { PLAN_BUTTON, PLAN_MODAL } from "../planBlocks.js";
 import { taskOutcomeButton } from "./actions/taskOutcome.js";
+import { EMAIL_EDIT_BUTTON, EMAIL_EDIT_MODAL, EMAIL_SEND_BUTTON, LETTER_SENT_BUTTON, LETTER_SENT_MODAL } from "../mailBlocks.js";
+import { emailEditButton, emailSendButton } from "./actions/emailSend.js";
+import { letterSentButton } from "./actions/letterSent.js";
+import { emailEditForm } from "./views/emailEditForm.js";
+import { letterSentForm } from "./views/letterSentForm.js";
 import { voteButton } from "./actions/vote.js";
 import { creditCommand } from "./commands/credit.js";
 import { disputeCommand } from "./commands/dispute.js";
@@ -48,12 +53,18 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(new RegExp(`^${TASK_OUTCOME}:`), gate("read-accounts"), taskOutcomeButton(deps));
   app.action(PROMISE_BUTTON, gate("read-accounts"), promiseButton(deps));
   app.action(PLAN_BUTTON, gate("work-tasks"), paymentPlanButton(deps));
+  // E-mail reminders the policy proposes, and the registered letter of a formal notice (docs/email.md).
+  app.action(EMAIL_SEND_BUTTON, gate("work-tasks"), emailSendButton(deps));
+  app.action(EMAIL_EDIT_BUTTON, gate("work-tasks"), emailEditButton(deps));
+  app.action(LETTER_SENT_BUTTON, gate("work-tasks"), letterSentButton(deps));
 
   // Modals: a refusal is shown on the named field
   app.view(DISPUTE_MODAL, gateView("flag-dispute", "invoice"), disputeForm(deps));
   app.view(COMMENT_MODAL, gateView("committee", "comment"), commentForm(deps));
   app.view(PROMISE_MODAL, gateView("read-accounts", "amount"), promiseForm(deps));
   app.view(PLAN_MODAL, gateView("work-tasks", "instalments"), paymentPlanForm(deps));
+  app.view(EMAIL_EDIT_MODAL, gateView("work-tasks", "subject"), emailEditForm(deps));
+  app.view(LETTER_SENT_MODAL, gateView("work-tasks", "tracking"), letterSentForm(deps));
 
   // Events: App Home shows an unregistered person the refusal only; thread messages are recorded, not answered.
   app.event("app_home_opened", appHomeOpened(deps));

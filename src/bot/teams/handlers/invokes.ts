@@ -29,6 +29,8 @@ import { customerName, digestPart, taskCard } from "../views.js";
 import { disputeFlagged } from "./flagDispute.js";
 import { taskPaymentPlan } from "./paymentPlan.js";
 import { PLAN_VERB } from "../planCards.js";
+import { EMAIL_CANCEL_VERB, EMAIL_EDIT_VERB, EMAIL_SEND_VERB, LETTER_SENT_VERB } from "../mailCards.js";
+import { taskEmailCancel, taskEmailEdit, taskEmailSend, taskLetterSent } from "./mailTask.js";
 
 /** An Action.Execute answer: the card that replaces the clicked one, or a message shown to the clicker only. */
 export const cardResponse = (card: AdaptiveCard) => ({ statusCode: 200, type: CARD_CONTENT_TYPE, value: card });
@@ -218,6 +220,14 @@ export async function cardAction(t: TeamsContext, a: Inbound, verb: string, data
         return await taskPromise(t, a, data);
       case PLAN_VERB:
         return await taskPaymentPlan(t, a, data);
+      case EMAIL_SEND_VERB:
+        return await taskEmailSend(t, a, data);
+      case EMAIL_EDIT_VERB:
+        return await taskEmailEdit(t, a, data);
+      case EMAIL_CANCEL_VERB:
+        return await taskEmailCancel(t, a, data);
+      case LETTER_SENT_VERB:
+        return await taskLetterSent(t, a, data);
       case VERBS.evidence:
         return await offerEvidence(t, a, data);
       case VERBS.dispute:
