@@ -9,5 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     // Every file's logs are captured and searched for secrets and personal data (test/helpers/logCapture.ts).
     setupFiles: ["test/helpers/logCapture.ts"],
+    // A migrated embedded database made once per run, copied by each test (test/helpers/databases.ts).
+    globalSetup: ["test/helpers/globalSetup.ts"],
   },
 });

@@ -94,9 +94,17 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseTarget {
   return { kind: "pglite", dataDir: value };
 }
 
-export async function openDatabase(url: string | undefined = process.env.DATABASE_URL): Promise<Database> {
+export interface OpenOptions {
+  /**
+   * For `memory:` only: start from this dump of a data directory (PGlite's `dumpDataDir`) instead of an empty
+   * cluster. The tests load a migrated one: creating an empty cluster costs seconds, loading a dump one.
+   */
+  memorySnapshot?: Blob;
+}
+
+export async function openDatabase(url: string | undefined = process.env.DATABASE_URL, options: OpenOptions = {}): Promise<Database> {
   const target = parseDatabaseUrl(url);
-  return target.kind === "pglite" ? openPGlite(target.dataDir) : openPostgres(target.connectionString, target.schema);
+  return target.kind === "pglite" ? openPGlite(target.dataDir, options.memorySnapshot) : openPostgres(target.connectionString, target.schema);
 }
 
 function pgliteSql(db: PGlite | PGliteTransaction): Sql {
@@ -118,11 +126,11 @@ function copyTarget(table: string, columns: string[]): string {
   return `"${table}" (${columns.map((c) => `"${c}"`).join(", ")})`;
 }
 
-async function openPGlite(dataDir: string | null): Promise<Database> {
+async function openPGlite(dataDir: string | null, memorySnapshot: Blob | undefined): Promise<Database> {
   let pglite: PGlite;
   let lock: ProcessLock | null = null;
   if (dataDir === null) {
-    pglite = await PGlite.create();
+    pglite = await PGlite.create(memorySnapshot ? { loadDataDir: memorySnapshot } : {});
   } else {
     lock = lockDataDir(dataDir);
     try {

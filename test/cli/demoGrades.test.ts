@@ -3,8 +3,6 @@
 // trouble); no customer with an invoice more than 90 days late is graded A, and the reasons say why in words;
 // no delivery block is proposed to a public body; penalties are reported for invoices paid late.
 import { readFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -12,6 +10,7 @@ import { openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { IMPORTERS, runImport, type ImportKind } from "../../src/import/index.js";
 import { ccbot } from "../helpers/cli.js";
+import { freshPgliteDir } from "../helpers/databases.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SAMPLE_AS_OF = "2026-11-20";
@@ -32,7 +31,7 @@ const FILES: Array<[ImportKind, string]> = [
 
 describe("the demo portfolio's payer grades", () => {
   it("reads like a real portfolio; no customer with an invoice over 90 days late is graded A; no block for a public body; penalties for invoices paid late", async () => {
-    const url = mkdtempSync(path.join(tmpdir(), "ccbot-demo-grades-"));
+    const url = freshPgliteDir();
     const db = await openDatabase(url);
     try {
       await migrate(db);

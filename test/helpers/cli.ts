@@ -1,10 +1,7 @@
 // Runs `ccbot` in-process through its entry point (runCli), as a script would: no TTY, JSON on stdout.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { PassThrough } from "node:stream";
 import { runCli } from "../../src/cli/main.js";
-import { targets, type TestTarget } from "./databases.js";
+import { freshPgliteDir, targets, type TestTarget } from "./databases.js";
 
 export interface CliResult {
   code: number;
@@ -24,9 +21,10 @@ export async function ccbot(databaseUrl: string, ...args: string[]): Promise<Cli
 
 /**
  * Each target as a DATABASE_URL several commands can share: an embedded database in a fresh directory
- * (each command opens and closes it, as in real use), or a fresh schema on the PostgreSQL server.
+ * (each command opens and closes it, as in real use; a copy of the run's migrated template, so that the
+ * first command does not spend seconds creating the cluster), or a fresh schema on the PostgreSQL server.
  */
 export const cliTargets: Array<{ name: TestTarget["name"]; url(): Promise<string> }> = targets.map((t) => ({
   name: t.name,
-  url: t.name === "pglite" ? async () => mkdtempSync(path.join(tmpdir(), "ccbot-cli-")) : () => t.freshUrl(),
+  url: t.name === "pglite" ? async () => freshPgliteDir() : () => t.freshUrl(),
 }));

@@ -14,7 +14,7 @@ import { ImportInbox, recogniseHeader } from "../../src/import/inbox.js";
 import { importInboxJobHandlers } from "../../src/jobs/importInbox.js";
 import { JobWorker } from "../../src/jobs/queue.js";
 import { createLogger } from "../../src/log.js";
-import { dropTestSchemas, targets } from "../helpers/databases.js";
+import { dropTestSchemas, freshPgliteDir, targets } from "../helpers/databases.js";
 import { migrate } from "../../src/db/migrate.js";
 import { csv } from "../helpers/files.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
@@ -209,7 +209,7 @@ describe.each(targets)("the import inbox on $name", (target) => {
     const file = path.join(dir, "customers.csv");
     writeFileSync(file, CUSTOMERS);
     // The CLI opens the database itself: an embedded one in a directory, or the server.
-    const cliUrl = target.name === "pglite" ? mkdtempSync(path.join(tmpdir(), "ccbot-cli-")) : await target.freshUrl();
+    const cliUrl = target.name === "pglite" ? freshPgliteDir() : await target.freshUrl();
     const run = async (env: Record<string, string>) => {
       const out = new PassThrough();
       const err = new PassThrough();

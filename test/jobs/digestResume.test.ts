@@ -4,14 +4,13 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { WebClient } from "@slack/web-api";
 import { slackDigestPublisher } from "../../src/bot/slack/publisher.js";
-import { openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { calendarDate as d } from "../../src/domain/calendarDate.js";
 import { DEFAULT_POLICY, parsePolicy } from "../../src/domain/policy.js";
 import { DIGEST_LEASE_MS, runWeeklyDigest, WEEKLY_DIGEST, type DigestPublisher } from "../../src/jobs/weeklyDigest.js";
 import { createLogger } from "../../src/log.js";
 import { seedBlockProposals } from "../helpers/committeeFixtures.js";
-import { dropTestSchemas, targets } from "../helpers/databases.js";
+import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
 
 afterAll(dropTestSchemas);
@@ -38,7 +37,7 @@ function failingOnce(publisher: DigestPublisher, failing: number): DigestPublish
 
 describe.each(targets)("a digest resumed after a failure on $name", (target) => {
   it("posts each planned part once, with the actions it was given, and no action is left out", async () => {
-    const db = await openDatabase(await target.freshUrl());
+    const db = await freshDatabase(target);
     const slack = await new SlackStandIn().start();
     try {
       await migrate(db);

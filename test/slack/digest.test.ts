@@ -8,7 +8,7 @@ import { defaultPolicy } from "../../src/domain/policy.js";
 import { runWeeklyDigest } from "../../src/jobs/weeklyDigest.js";
 import { createLogger } from "../../src/log.js";
 import { seedBlockProposals } from "../helpers/committeeFixtures.js";
-import { dropTestSchemas, targets } from "../helpers/databases.js";
+import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { migrate } from "../../src/db/migrate.js";
 import { slackJobWorker } from "../helpers/slackJobs.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
@@ -29,7 +29,7 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
 
   beforeAll(async () => {
     url = target.name === "pglite" ? "memory:" : await target.freshUrl();
-    db = await openDatabase(url);
+    db = target.name === "pglite" ? await freshDatabase(target) : await openDatabase(url);
     await migrate(db);
     slack = await new SlackStandIn().start();
     const person = async (name: string, roles: Array<"FINANCE" | "SALES">, slackId: string) =>

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebClient } from "@slack/web-api";
 import { digestSummaryBlocks, LIMITS } from "../../src/bot/slack/blocks.js";
 import { slackDigestPublisher } from "../../src/bot/slack/publisher.js";
-import { openDatabase, type Database } from "../../src/db/database.js";
+import type { Database } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { calendarDate as d } from "../../src/domain/calendarDate.js";
 import { digestPlanOf, type Digest } from "../../src/domain/digest.js";
@@ -12,7 +12,7 @@ import { planStanding } from "../../src/domain/paymentPlan.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
 import { runWeeklyDigest } from "../../src/jobs/weeklyDigest.js";
 import { createLogger } from "../../src/log.js";
-import { dropTestSchemas, targets } from "../helpers/databases.js";
+import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { seedPlans } from "../helpers/planFixtures.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
 
@@ -27,7 +27,7 @@ describe.each(targets)("payment plans in the Slack digest on $name", (target) =>
   let plans: Awaited<ReturnType<typeof seedPlans>>["plans"];
 
   beforeAll(async () => {
-    db = await openDatabase(await target.freshUrl());
+    db = await freshDatabase(target);
     await migrate(db);
     ({ plans } = await seedPlans(db, `slack-${target.name}`));
     slack = await new SlackStandIn().start();

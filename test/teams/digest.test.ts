@@ -12,7 +12,7 @@ import { createLogger } from "../../src/log.js";
 import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
 import { BotConnectorStandIn } from "../helpers/botConnector.js";
 import { seedBlockProposals } from "../helpers/committeeFixtures.js";
-import { dropTestSchemas, targets } from "../helpers/databases.js";
+import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import {
   CHANNEL,
   channel,
@@ -51,7 +51,7 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
 
   beforeAll(async () => {
     url = target.name === "pglite" ? "memory:" : await target.freshUrl();
-    db = await openDatabase(url);
+    db = target.name === "pglite" ? await freshDatabase(target) : await openDatabase(url);
     await migrate(db);
     connector = await new BotConnectorStandIn().start();
     const person = async (m: Member, roles: Array<"FINANCE" | "SALES">) =>

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "@microsoft/teams.apps";
 import type { TeamsMessenger } from "../../src/bot/teams/app.js";
 import { teamsDigestPublisher } from "../../src/bot/teams/publisher.js";
-import { openDatabase, type Database } from "../../src/db/database.js";
+import type { Database } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { calendarDate as d } from "../../src/domain/calendarDate.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
@@ -13,7 +13,7 @@ import { runWeeklyDigest } from "../../src/jobs/weeklyDigest.js";
 import { createLogger } from "../../src/log.js";
 import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
 import { BotConnectorStandIn } from "../helpers/botConnector.js";
-import { dropTestSchemas, targets } from "../helpers/databases.js";
+import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { seedPlans } from "../helpers/planFixtures.js";
 import { CHANNEL, startTeamsBot } from "../helpers/teamsRequests.js";
 
@@ -32,7 +32,7 @@ describe.each(targets)("payment plans in the Teams digest on $name", (target) =>
   let plans: Awaited<ReturnType<typeof seedPlans>>["plans"];
 
   beforeAll(async () => {
-    db = await openDatabase(await target.freshUrl());
+    db = await freshDatabase(target);
     await migrate(db);
     ({ plans } = await seedPlans(db, `teams-${target.name}`));
     connector = await new BotConnectorStandIn().start();
