@@ -11,7 +11,7 @@ import { appendHistory } from "../../src/db/history.js";
 import { createAnchor, recordAnchorPublication } from "../../src/db/historyAnchor.js";
 import { migrate } from "../../src/db/migrate.js";
 import { entryHash } from "../../src/domain/evidence.js";
-import { dropTestSchemas, targets } from "../helpers/databases.js";
+import { dropTestSchemas, freshPgliteDir, targets } from "../helpers/databases.js";
 
 afterAll(dropTestSchemas);
 
@@ -22,7 +22,7 @@ const HISTORY_TABLES = ["history_entry", "history_entry_invoice", "history_ancho
 // PGlite here is a directory, so the CLI (its own database handle) sees what the test wrote.
 const urls = targets.map((t) => ({
   name: t.name,
-  url: t.name === "pglite" ? async () => mkdtempSync(path.join(tmpdir(), "ccbot-anchor-")) : () => t.freshUrl(),
+  url: t.name === "pglite" ? async () => freshPgliteDir() : () => t.freshUrl(),
 }));
 
 interface Seeded {

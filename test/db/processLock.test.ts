@@ -1,11 +1,12 @@
 // One process per embedded database: real `ccbot` processes on one PGlite directory. The process boundary
 // is what is tested here, so every command is spawned as `node bin/ccbot.js`.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOCK_FILE } from "../../src/db/processLock.js";
+import { freshPgliteDir } from "../helpers/databases.js";
 
 const BIN = path.resolve("bin/ccbot.js");
 
@@ -32,7 +33,7 @@ const addPerson = (dir: string, n: number) =>
 // Generous: each step is a new node process opening the database (several seconds on a loaded machine).
 describe("one process per embedded database", { timeout: 300_000 }, () => {
   it("three concurrent `people add` on one directory: what is acknowledged is kept, the others are refused naming the holder", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "ccbot-lock-"));
+    const dir = freshPgliteDir();
     expect((await ccbot(dir, ["migrate"]).done).code).toBe(0);
 
     const results = await Promise.all([1, 2, 3].map((n) => addPerson(dir, n)));
@@ -61,7 +62,7 @@ describe("one process per embedded database", { timeout: 300_000 }, () => {
   });
 
   it("a holder killed with SIGKILL leaves a stale lock that the next process takes over", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "ccbot-lock-"));
+    const dir = freshPgliteDir();
     expect((await ccbot(dir, ["migrate"]).done).code).toBe(0);
     // A long import holds the database; kill -9 it once it has taken the lock.
     const big = path.join(dir, "..", `${path.basename(dir)}-customers.csv`);
@@ -83,7 +84,7 @@ describe("one process per embedded database", { timeout: 300_000 }, () => {
   });
 
   it("a lock held by a live process on another host is not taken over: the refusal says which host", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "ccbot-lock-"));
+    const dir = freshPgliteDir();
     writeFileSync(
       path.join(dir, LOCK_FILE),
       JSON.stringify({ pid: 1, host: "other-host.example", command: "node src/start.ts", since: "2026-11-30T08:00:00.000Z" }),

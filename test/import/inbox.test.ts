@@ -14,7 +14,7 @@ import { ImportInbox, recogniseHeader } from "../../src/import/inbox.js";
 import { importInboxJobHandlers } from "../../src/jobs/importInbox.js";
 import { JobWorker } from "../../src/jobs/queue.js";
 import { createLogger } from "../../src/log.js";
-import { dropTestSchemas, freshPgliteDir, targets } from "../helpers/databases.js";
+import { dropTestSchemas, freshDatabase, freshPgliteDir, targets } from "../helpers/databases.js";
 import { migrate } from "../../src/db/migrate.js";
 import { csv } from "../helpers/files.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
@@ -80,7 +80,7 @@ describe.each(targets)("the import inbox on $name", (target) => {
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "ccbot-inbox-"));
     url = await target.freshUrl();
-    db = await openDatabase(url);
+    db = target.name === "pglite" ? await freshDatabase(target) : await openDatabase(url);
     await migrate(db);
     // A second bot process: its own connections to the same PostgreSQL schema (PGlite serves one process: the same handle).
     second = target.name === "postgresql" ? await openDatabase(url) : db;
