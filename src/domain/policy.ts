@@ -23,6 +23,8 @@ const role = z.enum(ROLES);
 /** Who presses send on an e-mail step (docs/email.md). */
 export const SEND_MODES = ["auto", "propose", "manual"] as const;
 export type SendMode = (typeof SEND_MODES)[number];
+/** How a formal notice goes out besides (or instead of) the registered letter. */
+export const FORMAL_NOTICE_EMAIL = ["off", "also", "instead"] as const;
 /** The roles a calendar step can be given to (src/domain/taskWork.ts stepAssignee says to whom). */
 export const STEP_ROLES = ["COLLECTOR", "SALES", "BACK_OFFICE", "FINANCE"] as const;
 
@@ -68,6 +70,12 @@ const segmentPolicy = z.object({
   levels: z.array(level).min(1),
   /** Only remind before the due date above this amount (minor units), e.g. large invoices. */
   preDueMinimum: z.number().int().nonnegative().default(0),
+  /**
+   * The formal notice the committee approved (docs/email.md, docs/legal.md): "off" the registered letter only,
+   * "also" e-mailed with the letter's PDF attached as well as sent by registered letter, "instead" e-mailed
+   * only (the registered-letter task comes back if the e-mail cannot go). Only when SMTP is configured.
+   */
+  formalNoticeEmail: z.enum(FORMAL_NOTICE_EMAIL, { message: `formalNoticeEmail is one of: ${FORMAL_NOTICE_EMAIL.join(", ")}` }).default("off"),
 });
 
 const materiality = z.object({

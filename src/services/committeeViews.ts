@@ -44,6 +44,7 @@ import { AppError } from "../errors.js";
 import { APPLIED_PREFIX } from "../usecases/votes.js";
 import { formatMinor } from "../domain/money.js";
 import { wrongContacts } from "../mail/bounces.js";
+import { NOTICE_EMAILED } from "../mail/noticeEmail.js";
 
 export interface PortfolioReview {
   settings: CompanySettings;
@@ -534,10 +535,21 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
       })
     ).map((e) => e.actionId),
   );
+  // Sent by e-mail where the policy says "instead" (src/mail/noticeEmail.ts): no registered letter to post,
+  // unless the e-mail could not go (then no `notice.emailed` entry, and the task stays).
+  const emailed = new Set(
+    (
+      await db.prisma.historyEntry.findMany({
+        where: { kind: NOTICE_EMAILED, actionId: { in: issued.map((e) => e.actionId as number) } },
+        select: { actionId: true },
+      })
+    ).map((e) => e.actionId),
+  );
   const byCustomer = new Map(mine.map((a) => [a.customerId, a]));
   for (const e of issued) {
     const a = e.customerId === null ? undefined : byCustomer.get(e.customerId);
     if (!a || sentActions.has(e.actionId)) continue;
+    if (emailed.has(e.actionId) && policy.segments[a.segment].formalNoticeEmail === "instead") continue;
     const deadline = (e.data as { deadline?: string } | null)?.deadline;
     tasks.push({
       customerId: a.customerId,
