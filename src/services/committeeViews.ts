@@ -45,6 +45,7 @@ import { APPLIED_PREFIX } from "../usecases/votes.js";
 import { formatMinor } from "../domain/money.js";
 import { wrongContacts } from "../mail/bounces.js";
 import { NOTICE_EMAILED } from "../mail/noticeEmail.js";
+import { noticeEmailKey } from "../jobs/mailSend.js";
 
 export interface PortfolioReview {
   settings: CompanySettings;
@@ -535,9 +536,10 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
       })
     ).map((e) => e.actionId),
   );
-  // Sent by e-mail where the policy says "instead" (src/mail/noticeEmail.ts): no registered letter to post,
-  // unless the e-mail could not go (then no `notice.emailed` entry, and the task stays).
-  const emailed = new Set(
+  // Sent, or being sent, by e-mail where the policy says "instead" (src/mail/noticeEmail.ts): no registered
+  // letter to post, unless the e-mail could not go (its job failed, or it ended without a `notice.emailed`
+  // entry: bounced, address suppressed), and then the task is back.
+  const emailed = new Set<number | null>(
     (
       await db.prisma.historyEntry.findMany({
         where: { kind: NOTICE_EMAILED, actionId: { in: issued.map((e) => e.actionId as number) } },
@@ -545,6 +547,10 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
       })
     ).map((e) => e.actionId),
   );
+  const noticeKeys = new Map(issued.map((e) => [noticeEmailKey(e.actionId as number), e.actionId]));
+  if (noticeKeys.size)
+    for (const job of await db.prisma.job.findMany({ where: { key: { in: [...noticeKeys.keys()] }, state: { in: ["PENDING", "RUNNING"] } }, select: { key: true } }))
+      emailed.add(noticeKeys.get(job.key) ?? null);
   const byCustomer = new Map(mine.map((a) => [a.customerId, a]));
   for (const e of issued) {
     const a = e.customerId === null ? undefined : byCustomer.get(e.customerId);

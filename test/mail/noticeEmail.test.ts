@@ -119,8 +119,13 @@ describe.each(targets)("formal notice by e-mail ($name)", (target) => {
     const policy = policyWith({ SME: "instead", PUBLIC_SECTOR: "also" });
     const sme = fx.customers.sme as { id: number; email: string };
     const actionId = await approvedNotice(db, sme.id, fx.collectorId);
+    // The letter issued, its e-mail queued (not sent yet, e.g. outside the sending window): nothing to post.
+    await new JobWorker({ db, logger, handlers: letterJobHandlers({ policy, documentsDir, mailReady: true }), concurrency: 1, now: () => NOW }).runDue();
+    expect(await db.prisma.job.findFirstOrThrow({ where: { key: `${EMAIL_SEND}:notice:${actionId}` }, select: { state: true } })).toEqual({ state: "PENDING" });
+    const queued = await collectorTasks(db, policy, AS_OF, fx.collectorId);
+    expect(queued.tasks.filter((t) => t.customerId === sme.id && t.kind === "notice-letter")).toEqual([]);
     const before = peer.received.length;
-    expect(await run(db, policy)).toBe(2); // the letter, then its e-mail
+    expect(await run(db, policy)).toBe(1); // its e-mail
     // The job asked again (a second process, a restart, a repeated decision): nothing more is sent.
     await enqueue(db.prisma, { kind: JOB_KINDS.formalNoticeLetter, key: `${JOB_KINDS.formalNoticeLetter}:${actionId}:again`, payload: { actionId, personId: fx.collectorId, origin: "SLACK" } });
     await run(db, policy);
