@@ -571,10 +571,15 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
       reason: `the committee approved formal notice #${e.actionId}${deadline ? ` (deadline ${deadline})` : ""}: print the letter, send it by registered letter with acknowledgement of receipt and record its tracking number`,
     });
   }
-  // An e-mail refused for its recipient (src/mail/bounces.ts): the contact must be corrected.
+  // An e-mail refused for its recipient (src/mail/bounces.ts): the contact must be corrected. One task per
+  // customer, whatever the number of addresses that bounced (its correction replaces them all, and a task list
+  // holds one row per customer and kind).
   const collected = new Map(accounts.map((a) => [a.customerId, a]));
-  for (const w of await wrongContacts(db, accounts.filter((a) => owners.get(a.customerId)?.collector?.id === collectorId).map((a) => a.customerId))) {
-    const a = collected.get(w.customerId);
+  const bounced = new Map<number, Array<{ address: string; reason: string }>>();
+  for (const w of await wrongContacts(db, accounts.filter((a) => owners.get(a.customerId)?.collector?.id === collectorId).map((a) => a.customerId)))
+    bounced.set(w.customerId, [...(bounced.get(w.customerId) ?? []), { address: w.address, reason: w.reason }]);
+  for (const [customerId, addresses] of bounced) {
+    const a = collected.get(customerId);
     if (!a) continue;
     tasks.push({
       customerId: a.customerId,
@@ -586,7 +591,7 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
       levelId: null,
       channel: "PHONE",
       title: "Wrong contact: an e-mail bounced",
-      reason: `the e-mail to ${w.address} was refused (${w.reason}); e-mail reminders to it are stopped: find the right billing contact and correct it`,
+      reason: `${addresses.map((w) => `the e-mail to ${w.address} was refused (${w.reason})`).join("; ")}; e-mail reminders to ${addresses.length > 1 ? "them" : "it"} are stopped: find the right billing contact and correct it`,
     });
   }
   const files = await customerFiles(db, asOf, [...new Set(tasks.map((t) => t.customerId))], accounts);

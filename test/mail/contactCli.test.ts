@@ -27,8 +27,14 @@ describe.each(cliTargets)("ccbot mail contact ($name)", (target) => {
         { address: "old@cli-contact.test", customerId: id, reason: "550 5.1.1 user unknown" },
         // The right address had bounced once too (a full mailbox): the operator vouches for it.
         { address: "ap@cli-contact.test", customerId: id, reason: "552 mailbox full" },
+        { address: "old2@cli-contact.test", customerId: id, reason: "550 5.1.1 no such user" },
       ],
     });
+    await db.prisma.contact.create({ data: { customerId: id, name: "Ancien comptable", email: "old2@cli-contact.test" } });
+    // Two addresses of the customer bounced: one task, naming both (a task list has one row per customer and kind).
+    const before = (await collectorTasks(db, defaultPolicy, calendarDate("2026-11-24"), fx.collectorId)).tasks.filter((t) => t.kind === "wrong-contact");
+    expect(before).toHaveLength(1);
+    expect(before[0]?.reason).toContain("the e-mail to old2@cli-contact.test was refused (550 5.1.1 no such user); the e-mail to old@cli-contact.test was refused (550 5.1.1 user unknown)");
     await db.close();
 
     const bad = await ccbot(url, "mail", "contact", "C1", "ap@");
@@ -43,7 +49,7 @@ describe.each(cliTargets)("ccbot mail contact ($name)", (target) => {
       status: "corrected",
       customerName: "Test CLI Contact SARL",
       email: "ap@cli-contact.test",
-      replaced: ["old@cli-contact.test"],
+      replaced: ["old@cli-contact.test", "old2@cli-contact.test"],
       liftedSuppression: true,
     });
     const again = await ccbot(url, "mail", "contact", "Test CLI Contact SARL", "ap@cli-contact.test");
@@ -53,9 +59,9 @@ describe.each(cliTargets)("ccbot mail contact ($name)", (target) => {
     try {
       const history = await db.prisma.historyEntry.findMany({ where: { kind: "contact.corrected" } });
       expect(history).toHaveLength(1);
-      expect(history[0]).toMatchObject({ origin: "CLI", customerId: id, data: { from: ["old@cli-contact.test"], to: "ap@cli-contact.test", liftedSuppression: true } });
-      expect(history[0]?.text).toContain("old@cli-contact.test (bounced: 550 5.1.1 user unknown) replaced by ap@cli-contact.test");
-      expect(await db.prisma.emailSuppression.findMany({ select: { address: true } })).toEqual([{ address: "old@cli-contact.test" }]);
+      expect(history[0]).toMatchObject({ origin: "CLI", customerId: id, data: { from: ["old@cli-contact.test", "old2@cli-contact.test"], to: "ap@cli-contact.test", liftedSuppression: true } });
+      expect(history[0]?.text).toContain("old@cli-contact.test, old2@cli-contact.test (bounced: 550 5.1.1 user unknown; 550 5.1.1 no such user) replaced by ap@cli-contact.test");
+      expect((await db.prisma.emailSuppression.findMany({ select: { address: true }, orderBy: { address: "asc" } })).map((s) => s.address)).toEqual(["old2@cli-contact.test", "old@cli-contact.test"]);
       const tasks = await collectorTasks(db, defaultPolicy, calendarDate("2026-11-24"), fx.collectorId);
       expect(tasks.tasks.filter((t) => t.kind === "wrong-contact")).toEqual([]);
     } finally {
