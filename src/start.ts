@@ -56,7 +56,7 @@ try {
     const stops: Array<() => Promise<void>> = [];
     // The effects of decisions (letters, message updates, announcements), run by one worker for both platforms.
     const jobHandlers: Record<string, JobHandler> = {
-      ...letterJobHandlers({ policy, documentsDir: env.DOCUMENTS_DIR }),
+      ...letterJobHandlers({ policy, documentsDir: env.DOCUMENTS_DIR, mailReady: mail !== null }),
       ...webhookJobHandlers(),
     };
     const failureNotifiers: Array<(job: JobRecord, reason: string) => Promise<void>> = [];

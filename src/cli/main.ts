@@ -44,7 +44,7 @@ Commands:
   plan add|list|follow                      payment plans: agree one (--customer, --instalments), follow its instalments
   jobs list | retry ID|--all-failed         the effects queue: letters, message updates, DMs (pending, failed)
   webhooks add URL | list | remove | test   tell another system (ERP, orders) of each decision, signed
-  mail settings | list | inbox | poll       reminder e-mails: sender settings, messages sent, the reply-to mailbox
+  mail settings | list | inbox | poll | contact  reminder e-mails: sender settings, messages sent, the reply-to mailbox, a corrected contact
 
 Database: DATABASE_URL (unset = embedded database in ./data/pglite; postgresql://... = a server).
 Exit codes: 0 done, 1 input rejected (nothing written), 2 wrong usage, 3 failure (database, configuration).

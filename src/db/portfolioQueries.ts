@@ -104,6 +104,7 @@ export async function loadPortfolio(
               coalesce(sum(o.open) FILTER (WHERE ${soon}), 0)::text AS soon_amount,
               count(*) FILTER (WHERE ${soon})::int AS soon_count,
               min(-o.days) FILTER (WHERE ${soon}) AS soon_days,
+              coalesce(max(o.open) FILTER (WHERE ${soon}), 0)::text AS soon_largest,
               min($1::date - o.days)::text AS oldest_due,
               coalesce(sum(o.open) FILTER (WHERE NOT o.disputed AND o.days > 0), 0)::text AS open_late,
               coalesce(sum(o.open * o.days) FILTER (WHERE NOT o.disputed AND o.days > 0), 0)::text AS open_weighted,
@@ -151,7 +152,8 @@ export async function loadPortfolio(
             so.id AS owner_id, so.name AS owner_name, co.id AS collector_id, co.name AS collector_name,
             p.*, coalesce(cr.credits, '0') AS credits, py.paid, py.weighted, py.on_time,
             coalesce(pr.kept, 0) AS kept, coalesce(pr.broken, 0) AS broken, coalesce(od.n, 0) AS open_disputes,
-            ac.kinds, n.sent_on, n.deadline_days
+            ac.kinds, n.sent_on, n.deadline_days,
+            (SELECT min(fi."issueDate")::text FROM invoice fi WHERE fi."customerId" = c.id AND fi.kind = 'INVOICE' AND fi."issueDate" <= $1::date) AS first_invoice_on
        FROM customer c
        LEFT JOIN positions p ON p.cid = c.id
        LEFT JOIN credits cr ON cr.cid = c.id
@@ -177,7 +179,9 @@ export async function loadPortfolio(
       disputed,
       disputedLate: money(r.disputed_late),
       openTotal: money(r.open_total),
-      dueSoon: r.soon_count ? { amount: money(r.soon_amount), count: int(r.soon_count), inDays: int(r.soon_days) } : null,
+      dueSoon: r.soon_count
+        ? { amount: money(r.soon_amount), count: int(r.soon_count), inDays: int(r.soon_days), largest: money(r.soon_largest) }
+        : null,
     };
     const payer = payerProfileFromTotals({
       paid: Number(r.paid ?? 0),
@@ -217,6 +221,9 @@ export async function loadPortfolio(
         ),
         payerScore: payer.score,
         payerWhy: describePayer(payer, (m) => formatMinor(m)),
+        payerGrade: payer.grade,
+        payerAverageDaysLate: payer.averageDaysLate,
+        firstInvoiceOn: (r.first_invoice_on as CalendarDate | null) ?? null,
       },
     };
   });

@@ -13,7 +13,7 @@ import { addDays, daysBetween, type CalendarDate } from "./calendarDate.js";
 import { PUBLIC_ESCALATION, regimeRules } from "./legal.js";
 import { formatMinor } from "./money.js";
 import type { Segment } from "./parties.js";
-import { levelName, type ActionKind, type Channel, type Level, type Policy } from "./policy.js";
+import { levelName, type ActionKind, type Channel, type Level, type Policy, type PreDueTargets } from "./policy.js";
 
 export interface AccountInvoice {
   id: number;
@@ -40,7 +40,7 @@ export interface AccountPosition {
   /** Every open invoice, disputed and in litigation included. */
   openTotal: bigint;
   /** Undisputed amounts (of invoices of at least the segment's pre-due minimum) falling due within its pre-due window. */
-  dueSoon: { amount: bigint; count: number; inDays: number } | null;
+  dueSoon: { amount: bigint; count: number; inDays: number; largest?: bigint } | null;
 }
 
 /** The segment's pre-due window: its earliest (negative) level, in days before the due date. */
@@ -70,8 +70,13 @@ export function positionOf(
         position.overdue += undisputed;
         position.maxDaysLate = Math.max(position.maxDaysLate, days);
       } else if (window && days < 0 && -days <= window.days && i.openAmount >= window.minimum) {
-        const soon = position.dueSoon ?? { amount: 0n, count: 0, inDays: -days };
-        position.dueSoon = { amount: soon.amount + undisputed, count: soon.count + 1, inDays: Math.min(soon.inDays, -days) };
+        const soon = position.dueSoon ?? { amount: 0n, count: 0, inDays: -days, largest: 0n };
+        position.dueSoon = {
+          amount: soon.amount + undisputed,
+          count: soon.count + 1,
+          inDays: Math.min(soon.inDays, -days),
+          largest: undisputed > (soon.largest ?? 0n) ? undisputed : (soon.largest ?? 0n),
+        };
       }
     }
   }
@@ -111,6 +116,29 @@ export interface Account {
   payerScore: number | null;
   /** Why the payer scores as it does, in words (kpis.describePayer), for the reasons. */
   payerWhy?: string;
+  /** For the pre-due targets (policy `preDueFor`): the payer's grade and average days late, the first invoice's date. */
+  payerGrade?: "A" | "B" | "C" | "D" | null;
+  payerAverageDaysLate?: number | null;
+  firstInvoiceOn?: CalendarDate | null;
+}
+
+/**
+ * Why an account gets its segment's pre-due reminder (policy `preDueFor`: any one criterion), or null when it
+ * does not. Without targets, every account with an invoice falling due in the window gets it.
+ */
+export function preDueTarget(targets: PreDueTargets | undefined, account: Account, asOf: CalendarDate, euros: MoneyText): string | null {
+  if (!targets) return "";
+  const { openTotal, dueSoon } = account.position;
+  if (targets.balanceMinimum !== undefined && openTotal >= BigInt(targets.balanceMinimum))
+    return `large account: ${euros(openTotal)} open, at least ${euros(BigInt(targets.balanceMinimum))}`;
+  if (targets.invoiceMinimum !== undefined && dueSoon?.largest !== undefined && dueSoon.largest >= BigInt(targets.invoiceMinimum))
+    return `large invoice: ${euros(dueSoon.largest)} falling due, at least ${euros(BigInt(targets.invoiceMinimum))}`;
+  if (targets.newCustomerDays !== undefined && account.firstInvoiceOn && daysBetween(account.firstInvoiceOn, asOf) <= targets.newCustomerDays)
+    return `new customer: first invoice on ${account.firstInvoiceOn}, within ${targets.newCustomerDays} days`;
+  if (targets.payerGrades && account.payerGrade && targets.payerGrades.includes(account.payerGrade)) return `payer ${account.payerGrade}`;
+  if (targets.averageDaysLate !== undefined && account.payerAverageDaysLate != null && account.payerAverageDaysLate >= targets.averageDaysLate)
+    return `pays ${Math.round(account.payerAverageDaysLate)} days late on average`;
+  return null;
 }
 
 export interface PromiseUpdate {
@@ -296,8 +324,9 @@ function nextStep(account: Account, asOf: CalendarDate, policy: Policy, escalate
   // Never go back to a step before the last one done.
   for (const level of segment.levels.slice(lastDone + 1)) {
     if (level.day < 0) {
-      if (dueSoon && dueSoon.inDays <= -level.day) {
-        const reason = `${dueSoon.count} invoice(s) of ${euros(dueSoon.amount)} fall due within ${dueSoon.inDays} days`;
+      const target = dueSoon && dueSoon.inDays <= -level.day ? preDueTarget(segment.preDueFor, account, asOf, euros) : null;
+      if (dueSoon && target !== null) {
+        const reason = `${dueSoon.count} invoice(s) of ${euros(dueSoon.amount)} fall due within ${dueSoon.inDays} days${target ? ` (${target})` : ""}`;
         return { level, channel: level.channel, reason, scope: "dueSoon", escalated: false };
       }
       continue;

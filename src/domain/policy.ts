@@ -23,6 +23,8 @@ const role = z.enum(ROLES);
 /** Who presses send on an e-mail step (docs/email.md). */
 export const SEND_MODES = ["auto", "propose", "manual"] as const;
 export type SendMode = (typeof SEND_MODES)[number];
+/** How a formal notice goes out besides (or instead of) the registered letter. */
+export const FORMAL_NOTICE_EMAIL = ["off", "also", "instead"] as const;
 /** The roles a calendar step can be given to (src/domain/taskWork.ts stepAssignee says to whom). */
 export const STEP_ROLES = ["COLLECTOR", "SALES", "BACK_OFFICE", "FINANCE"] as const;
 
@@ -58,6 +60,30 @@ export function levelName(level: { id: string; name?: string | undefined }): str
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+export const PAYER_GRADES = ["A", "B", "C", "D"] as const;
+/**
+ * Who gets the segment's pre-due courtesy reminder (seed "relances préventives"), any one criterion is enough;
+ * without `preDueFor`, every account with an invoice falling due in the window (docs/email.md).
+ */
+const preDueTargets = z
+  .object({
+    /** Large accounts: the open balance (minor units) is at least this. */
+    balanceMinimum: z.number({ message: "balanceMinimum is a positive whole amount in minor units (10000 = 100.00)" }).int().positive(),
+    /** Large invoices: an invoice falling due in the window is at least this (minor units). */
+    invoiceMinimum: z.number({ message: "invoiceMinimum is a positive whole amount in minor units (10000 = 100.00)" }).int().positive(),
+    /** New customers: their first invoice was issued at most this many days ago. */
+    newCustomerDays: z.number({ message: "newCustomerDays is a whole number of days from 1 to 730" }).int().positive().max(730),
+    /** Past late payers: their payer grade (docs/kpis.md) is one of these. */
+    payerGrades: z.array(z.enum(PAYER_GRADES, { message: `a payer grade is one of: ${PAYER_GRADES.join(", ")}` })).min(1),
+    /** Past late payers: they paid this many days late or more on average (amount-weighted, last 12 months). */
+    averageDaysLate: z.number({ message: "averageDaysLate is a whole number of days from 1 to 365" }).int().positive().max(365),
+  })
+  .partial()
+  .strict()
+  .refine((t) => Object.keys(t).length > 0, {
+    message: "name at least one of balanceMinimum, invoiceMinimum, newCustomerDays, payerGrades, averageDaysLate (or leave preDueFor out)",
+  });
+
 const segmentPolicy = z.object({
   /**
    * The law the segment's debts fall under (docs/legal.md): "commercial" (Code de commerce L441-10) or
@@ -68,6 +94,13 @@ const segmentPolicy = z.object({
   levels: z.array(level).min(1),
   /** Only remind before the due date above this amount (minor units), e.g. large invoices. */
   preDueMinimum: z.number().int().nonnegative().default(0),
+  /**
+   * The formal notice the committee approved (docs/email.md, docs/legal.md): "off" the registered letter only,
+   * "also" e-mailed with the letter's PDF attached as well as sent by registered letter, "instead" e-mailed
+   * only (the registered-letter task comes back if the e-mail cannot go). Only when SMTP is configured.
+   */
+  preDueFor: preDueTargets.optional(),
+  formalNoticeEmail: z.enum(FORMAL_NOTICE_EMAIL, { message: `formalNoticeEmail is one of: ${FORMAL_NOTICE_EMAIL.join(", ")}` }).default("off"),
 });
 
 const materiality = z.object({
@@ -199,6 +232,7 @@ export const policySchema = z
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;
 export type Level = z.infer<typeof level>;
+export type PreDueTargets = z.infer<typeof preDueTargets>;
 
 const standardLevels = (preDue: boolean): PolicyInput["segments"]["SME"]["levels"] => [
   ...(preDue
@@ -283,6 +317,8 @@ export function parsePolicy(input: unknown, source = "policy"): Policy {
     if (days.some((d, i) => i > 0 && d <= (days[i - 1] as number))) {
       throw new PolicyError(`${source}: segments.${segment}.levels must be in increasing day order`);
     }
+    if (spec.preDueFor && !spec.levels.some((l) => l.day < 0))
+      throw new PolicyError(`${source}: segments.${segment}.preDueFor: the segment has no pre-due level (a level with a negative day) to send`);
     const ids = new Set(spec.levels.map((l) => l.id));
     if (ids.size !== spec.levels.length) throw new PolicyError(`${source}: segments.${segment}.levels have a repeated id`);
   }

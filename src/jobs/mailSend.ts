@@ -17,6 +17,7 @@ import type { Policy } from "../domain/policy.js";
 import { AppError } from "../errors.js";
 import { recordBounce } from "../mail/bounces.js";
 import type { MailConfig } from "../mail/config.js";
+import { NOTICE_EMAILED, renderNoticeEmail } from "../mail/noticeEmail.js";
 import { buildEml, newMessageId, renderReminder, sha256, type EmailOverrides } from "../mail/render.js";
 import { loadMailSettings } from "../mail/settings.js";
 import { createSmtpTransport, smtpOutcome, type SmtpTransport } from "../mail/transport.js";
@@ -35,6 +36,13 @@ export interface EmailSendPayload {
   personId: number | null;
   origin: HistoryOrigin;
   overrides?: EmailOverrides;
+  /** A formal notice's e-mail (src/mail/noticeEmail.ts): the approved action whose issued letter is attached. */
+  actionId?: number;
+}
+
+/** One e-mail per formal notice, whoever asks for it and however often. */
+export function noticeEmailKey(actionId: number): string {
+  return `${EMAIL_SEND}:notice:${actionId}`;
 }
 
 /** One reminder e-mail a day per customer and level, whoever asks for it. */
@@ -98,7 +106,10 @@ export function mailSendHandler(options: MailSendOptions): { handler: JobHandler
     if (!row) {
       let rendered;
       try {
-        rendered = await renderReminder(db, options.policy, { ...payload, now: now() });
+        rendered =
+          payload.actionId === undefined
+            ? await renderReminder(db, options.policy, { ...payload, now: now() })
+            : await renderNoticeEmail(db, options.policy, { actionId: payload.actionId, asOf: payload.asOf, now: now() });
       } catch (error) {
         if (error instanceof AppError && error.code === "conflict" && /nothing to remind/.test(error.message)) {
           logger.info({ customerId: payload.customerId }, "nothing left to remind: e-mail not sent");
@@ -179,7 +190,21 @@ async function recordSent(
     });
     const invoices = await tx.invoice.findMany({ where: { id: { in: m.invoiceIds } }, select: { openAmount: true, currency: true } });
     const total = invoices.reduce((s, i) => s + i.openAmount, 0n);
-    const entryId = await appendHistory(tx, {
+    const entryId = payload.actionId !== undefined
+      ? await appendHistory(tx, {
+          occurredAt: at,
+          customerId: m.customerId,
+          actorId: payload.personId,
+          actorLabel: payload.personId === null ? "system" : null,
+          origin: payload.origin ?? "JOB",
+          channel: "EMAIL",
+          kind: NOTICE_EMAILED,
+          text: `Formal notice #${payload.actionId} sent by e-mail to ${m.toAddress}${m.ccAddresses.length ? ` (cc ${m.ccAddresses.join(", ")})` : ""}, the issued letter attached; Message-ID ${m.messageId}, SHA-256 ${m.sha256}; server: ${response}`,
+          actionId: payload.actionId,
+          invoiceIds: m.invoiceIds,
+          data: { emailMessageId: emailId, messageId: m.messageId, sha256: m.sha256, smtpResponse: response, to: m.toAddress, cc: m.ccAddresses },
+        })
+      : await appendHistory(tx, {
       occurredAt: at,
       customerId: m.customerId,
       actorId: payload.personId,

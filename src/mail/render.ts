@@ -57,7 +57,7 @@ export interface RenderedReminder {
 }
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
-function template(language: Language, name: string, html: boolean): HandlebarsTemplateDelegate {
+export function template(language: Language, name: string, html: boolean): HandlebarsTemplateDelegate {
   const key = `${language}/${name}`;
   let t = compiled.get(key);
   if (!t) {
@@ -69,7 +69,7 @@ function template(language: Language, name: string, html: boolean): HandlebarsTe
   return t;
 }
 
-function helpers(language: Language, currency: string) {
+export function helpers(language: Language, currency: string) {
   const locale = language === "fr" ? "fr-FR" : "en-GB";
   return {
     money: (minor: bigint) => formatMoney(minor, currency, locale).replace(/[\u202f]/g, "\u00a0"),
@@ -80,7 +80,7 @@ function helpers(language: Language, currency: string) {
   };
 }
 
-const GREETING: Record<Language, (name: string | null) => string> = {
+export const GREETING: Record<Language, (name: string | null) => string> = {
   fr: (name) => (name ? `Bonjour ${name},` : "Madame, Monsieur,"),
   en: (name) => (name ? `Dear ${name},` : "Dear Sir or Madam,"),
 };
@@ -93,7 +93,7 @@ const DEFAULT_PAYMENT: Record<Language, string> = {
 export async function recipientsOf(
   db: Database,
   customerId: number,
-  level: Level,
+  level: Pick<Level, "copySalesOwner">,
 ): Promise<{ to: string; toName: string | null; cc: string[] } | { problem: string }> {
   const customer = await db.prisma.customer.findUnique({
     where: { id: customerId },

@@ -44,6 +44,8 @@ import { AppError } from "../errors.js";
 import { APPLIED_PREFIX } from "../usecases/votes.js";
 import { formatMinor } from "../domain/money.js";
 import { wrongContacts } from "../mail/bounces.js";
+import { NOTICE_EMAILED } from "../mail/noticeEmail.js";
+import { noticeEmailKey } from "../jobs/mailSend.js";
 
 export interface PortfolioReview {
   settings: CompanySettings;
@@ -534,10 +536,26 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
       })
     ).map((e) => e.actionId),
   );
+  // Sent, or being sent, by e-mail where the policy says "instead" (src/mail/noticeEmail.ts): no registered
+  // letter to post, unless the e-mail could not go (its job failed, or it ended without a `notice.emailed`
+  // entry: bounced, address suppressed), and then the task is back.
+  const emailed = new Set<number | null>(
+    (
+      await db.prisma.historyEntry.findMany({
+        where: { kind: NOTICE_EMAILED, actionId: { in: issued.map((e) => e.actionId as number) } },
+        select: { actionId: true },
+      })
+    ).map((e) => e.actionId),
+  );
+  const noticeKeys = new Map(issued.map((e) => [noticeEmailKey(e.actionId as number), e.actionId]));
+  if (noticeKeys.size)
+    for (const job of await db.prisma.job.findMany({ where: { key: { in: [...noticeKeys.keys()] }, state: { in: ["PENDING", "RUNNING"] } }, select: { key: true } }))
+      emailed.add(noticeKeys.get(job.key) ?? null);
   const byCustomer = new Map(mine.map((a) => [a.customerId, a]));
   for (const e of issued) {
     const a = e.customerId === null ? undefined : byCustomer.get(e.customerId);
     if (!a || sentActions.has(e.actionId)) continue;
+    if (emailed.has(e.actionId) && policy.segments[a.segment].formalNoticeEmail === "instead") continue;
     const deadline = (e.data as { deadline?: string } | null)?.deadline;
     tasks.push({
       customerId: a.customerId,
@@ -553,10 +571,15 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
       reason: `the committee approved formal notice #${e.actionId}${deadline ? ` (deadline ${deadline})` : ""}: print the letter, send it by registered letter with acknowledgement of receipt and record its tracking number`,
     });
   }
-  // An e-mail refused for its recipient (src/mail/bounces.ts): the contact must be corrected.
+  // An e-mail refused for its recipient (src/mail/bounces.ts): the contact must be corrected. One task per
+  // customer, whatever the number of addresses that bounced (its correction replaces them all, and a task list
+  // holds one row per customer and kind).
   const collected = new Map(accounts.map((a) => [a.customerId, a]));
-  for (const w of await wrongContacts(db, accounts.filter((a) => owners.get(a.customerId)?.collector?.id === collectorId).map((a) => a.customerId))) {
-    const a = collected.get(w.customerId);
+  const bounced = new Map<number, Array<{ address: string; reason: string }>>();
+  for (const w of await wrongContacts(db, accounts.filter((a) => owners.get(a.customerId)?.collector?.id === collectorId).map((a) => a.customerId)))
+    bounced.set(w.customerId, [...(bounced.get(w.customerId) ?? []), { address: w.address, reason: w.reason }]);
+  for (const [customerId, addresses] of bounced) {
+    const a = collected.get(customerId);
     if (!a) continue;
     tasks.push({
       customerId: a.customerId,
@@ -568,7 +591,7 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
       levelId: null,
       channel: "PHONE",
       title: "Wrong contact: an e-mail bounced",
-      reason: `the e-mail to ${w.address} was refused (${w.reason}); e-mail reminders to it are stopped: find the right billing contact and correct it`,
+      reason: `${addresses.map((w) => `the e-mail to ${w.address} was refused (${w.reason})`).join("; ")}; e-mail reminders to ${addresses.length > 1 ? "them" : "it"} are stopped: find the right billing contact and correct it`,
     });
   }
   const files = await customerFiles(db, asOf, [...new Set(tasks.map((t) => t.customerId))], accounts);

@@ -3,6 +3,7 @@
 // notice; the forms they open. Action ids are shared with the listeners (src/bot/slack/listeners/index.ts).
 import type { CollectorTask } from "../../domain/digest.js";
 import { t } from "../../i18n/index.js";
+import { contactTaskButtons } from "./contactBlocks.js";
 import { MESSAGE_MAX, SUBJECT_MAX } from "../../usecases/emailReminders.js";
 import { TRACKING_MAX } from "../../domain/registeredMail.js";
 
@@ -18,6 +19,7 @@ const plain = (text: string, max = 75) => ({ type: "plain_text", text: text.leng
 
 /** The buttons a task gains: none for most. */
 export function mailTaskButtons(task: Pick<CollectorTask, "customerId" | "levelId" | "kind" | "proposeEmail" | "actionId">, locale: string, mailReady: boolean): Block[] {
+  if (task.kind === "wrong-contact") return contactTaskButtons(task, locale);
   if (task.kind === "notice-letter" && task.actionId)
     return [{ type: "button", action_id: LETTER_SENT_BUTTON, style: "primary", text: plain(t(locale, "letter.sentButton")), value: JSON.stringify({ a: task.actionId }) }];
   if (task.kind === "step" && task.proposeEmail && task.levelId && mailReady) {

@@ -7,6 +7,7 @@ import { TRACKING_MAX } from "../../domain/registeredMail.js";
 import { t } from "../../i18n/index.js";
 import { MESSAGE_MAX, SUBJECT_MAX } from "../../usecases/emailReminders.js";
 import { execute, type AdaptiveCard, type Element } from "./cards.js";
+import { contactTaskActions } from "./contactCards.js";
 import { inert } from "./text.js";
 
 export const EMAIL_SEND_VERB = "task.email.send";
@@ -22,6 +23,7 @@ export function mailTaskActions(
   locale: string,
   mailReady: boolean,
 ): Element[] {
+  if (task.kind === "wrong-contact") return contactTaskActions(index, data, locale);
   if (task.kind === "notice-letter" && task.actionId)
     return [
       {

@@ -4,6 +4,9 @@ import { pollInbox } from "../../mail/inbox.js";
 import { loadMailSettings, updateMailSettings } from "../../mail/settings.js";
 import { createLogger } from "../../log.js";
 import { AppError } from "../../errors.js";
+import { customersNamed } from "../../usecases/accounts.js";
+import { FormError } from "../../usecases/contacts.js";
+import { correctContact } from "../../usecases/wrongContact.js";
 import { print, printJson, table, type CommandContext } from "../io.js";
 
 export const MAIL_HELP = `Usage: ccbot mail settings show [--json]
@@ -11,6 +14,7 @@ export const MAIL_HELP = `Usage: ccbot mail settings show [--json]
        ccbot mail list [--state SENT|BOUNCED|FAILED|RENDERED|SUPPRESSED] [--json]
        ccbot mail inbox [--json]
        ccbot mail poll
+       ccbot mail contact CUSTOMER EMAIL
 
 settings  the company's sender identity and limits. Keys:
             from                  the From address (e.g. credit@yourcompany.com), of a domain whose SPF and
@@ -22,7 +26,9 @@ settings  the company's sender identity and limits. Keys:
             payment-instructions  "how to pay" in every reminder (lines separated by " | ")
 list      the e-mails rendered and sent: status, Message-ID, SHA-256, the server's answer
 inbox     what the reply-to mailbox brought that matched no customer (unknown senders, foreign bounces)
-poll      reads the reply-to mailbox once now (IMAP_URL or IMAP_HOST...; npm start does it every IMAP_POLL_SECONDS)`;
+poll      reads the reply-to mailbox once now (IMAP_URL or IMAP_HOST...; npm start does it every IMAP_POLL_SECONDS)
+contact   resolves a "wrong contact" task: the customer (its id or name) gets EMAIL in place of the address
+          that bounced; e-mail reminders resume to it (the history keeps who changed what)`;
 
 export async function mailCommand(context: CommandContext, args: string[], options: { state?: string }): Promise<number> {
   const [action, sub, ...rest] = args;
@@ -77,6 +83,26 @@ export async function mailCommand(context: CommandContext, args: string[], optio
     if (!config?.imap) throw new AppError("config.invalid", "No reply-to mailbox is configured: set IMAP_URL (or IMAP_HOST, IMAP_USER, IMAP_PASSWORD).");
     const report = await pollInbox(db, config.imap, createLogger());
     printJson(context.io, report);
+    return 0;
+  }
+  if (action === "contact" && sub !== undefined && rest.length === 1) {
+    const found = (await db.prisma.customer.findUnique({ where: { externalId: sub } })) ?? (await customersNamed(db, sub, 1))[0];
+    if (!found) throw new AppError("not_found", `No customer with id or name "${sub}".`);
+    let result;
+    try {
+      result = await correctContact(db, { personId: null, label: "cli", origin: "CLI" }, { customerId: found.id, email: rest[0] });
+    } catch (error) {
+      if (error instanceof FormError) throw new AppError("input.invalid", `EMAIL: ${error.fields.email ?? error.message}`);
+      throw error;
+    }
+    if (context.json || !context.io.interactive) printJson(context.io, result);
+    else
+      print(
+        context.io.stdout,
+        result.status === "corrected"
+          ? `${result.customerName}: ${result.replaced.join(", ")} replaced by ${result.email}; e-mail reminders resume.`
+          : `${result.customerName}: ${result.email} is already the contact's address; nothing changed.`,
+      );
     return 0;
   }
   throw new AppError("input.usage", MAIL_HELP);

@@ -25,6 +25,9 @@ import { taskOutcomeButton } from "./actions/taskOutcome.js";
 import { EMAIL_EDIT_BUTTON, EMAIL_EDIT_MODAL, EMAIL_SEND_BUTTON, LETTER_SENT_BUTTON, LETTER_SENT_MODAL } from "../mailBlocks.js";
 import { emailEditButton, emailSendButton } from "./actions/emailSend.js";
 import { letterSentButton } from "./actions/letterSent.js";
+import { CONTACT_FIX_BUTTON, CONTACT_FIX_MODAL } from "../contactBlocks.js";
+import { contactFixButton } from "./actions/contactFix.js";
+import { contactFixForm } from "./views/contactFixForm.js";
 import { emailEditForm } from "./views/emailEditForm.js";
 import { letterSentForm } from "./views/letterSentForm.js";
 import { voteButton } from "./actions/vote.js";
@@ -57,6 +60,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(EMAIL_SEND_BUTTON, gate("work-tasks"), emailSendButton(deps));
   app.action(EMAIL_EDIT_BUTTON, gate("work-tasks"), emailEditButton(deps));
   app.action(LETTER_SENT_BUTTON, gate("work-tasks"), letterSentButton(deps));
+  app.action(CONTACT_FIX_BUTTON, gate("work-tasks"), contactFixButton(deps));
 
   // Modals: a refusal is shown on the named field
   app.view(DISPUTE_MODAL, gateView("flag-dispute", "invoice"), disputeForm(deps));
@@ -65,6 +69,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.view(PLAN_MODAL, gateView("work-tasks", "instalments"), paymentPlanForm(deps));
   app.view(EMAIL_EDIT_MODAL, gateView("work-tasks", "subject"), emailEditForm(deps));
   app.view(LETTER_SENT_MODAL, gateView("work-tasks", "tracking"), letterSentForm(deps));
+  app.view(CONTACT_FIX_MODAL, gateView("work-tasks", "email"), contactFixForm(deps));
 
   // Events: App Home shows an unregistered person the refusal only; thread messages are recorded, not answered.
   app.event("app_home_opened", appHomeOpened(deps));

@@ -31,6 +31,8 @@ import { taskPaymentPlan } from "./paymentPlan.js";
 import { PLAN_VERB } from "../planCards.js";
 import { EMAIL_CANCEL_VERB, EMAIL_EDIT_VERB, EMAIL_SEND_VERB, LETTER_SENT_VERB } from "../mailCards.js";
 import { taskEmailCancel, taskEmailEdit, taskEmailSend, taskLetterSent } from "./mailTask.js";
+import { CONTACT_FIX_VERB } from "../contactCards.js";
+import { taskContactFix } from "./contactFix.js";
 
 /** An Action.Execute answer: the card that replaces the clicked one, or a message shown to the clicker only. */
 export const cardResponse = (card: AdaptiveCard) => ({ statusCode: 200, type: CARD_CONTENT_TYPE, value: card });
@@ -228,6 +230,8 @@ export async function cardAction(t: TeamsContext, a: Inbound, verb: string, data
         return await taskEmailCancel(t, a, data);
       case LETTER_SENT_VERB:
         return await taskLetterSent(t, a, data);
+      case CONTACT_FIX_VERB:
+        return await taskContactFix(t, a, data);
       case VERBS.evidence:
         return await offerEvidence(t, a, data);
       case VERBS.dispute:

@@ -1,0 +1,89 @@
+// Resolving a "wrong contact" task (src/mail/bounces.ts): the collector gives the customer's right e-mail
+// address. In one transaction the customer's contacts that carry a bounced address get the new one, a
+// suppression of the new address is lifted (the collector vouches for it), and the history says who changed
+// what; the task is gone (no contact carries a bounced address any more) and the next reminder goes to the
+// new address. From chat, the account's collector (or back office / finance for them); the command line is
+// the operator's. A repeat (a double click, Slack's retry) finds the address already there: nothing more.
+import { z } from "zod";
+import type { Database } from "../db/database.js";
+import { appendHistory } from "../db/history.js";
+import { NOT_REGISTERED } from "../domain/access.js";
+import { mayWorkTask } from "../domain/taskWork.js";
+import { AppError } from "../errors.js";
+import type { Actor } from "./actor.js";
+import { FormError } from "./contacts.js";
+
+export const CONTACT_CORRECTED = "contact.corrected";
+export const EMAIL_MAX = 254;
+
+const address = z.string().trim().toLowerCase().max(EMAIL_MAX).pipe(z.email());
+
+/** A typed e-mail address, lower-cased; a FormError on the `email` field when it is not one. */
+export function readContactEmail(raw: unknown): string {
+  const parsed = address.safeParse(typeof raw === "string" ? raw : "");
+  if (!parsed.success) {
+    const typed = typeof raw === "string" ? raw.trim() : "";
+    throw new FormError({ email: typed ? `"${typed.slice(0, 60)}" is not an e-mail address (name@company.com).` : "Type the customer's right e-mail address." });
+  }
+  return parsed.data;
+}
+
+export interface ContactCorrected {
+  status: "corrected" | "already_corrected";
+  customerName: string;
+  email: string;
+  /** The bounced addresses replaced. */
+  replaced: string[];
+  /** The new address had bounced too and is allowed again. */
+  liftedSuppression: boolean;
+}
+
+export async function correctContact(
+  db: Database,
+  actor: Actor,
+  input: { customerId: number; email: unknown },
+  now = new Date(),
+): Promise<ContactCorrected> {
+  const email = readContactEmail(input.email);
+  const customer = await db.prisma.customer.findUnique({ where: { id: input.customerId }, include: { collector: { select: { id: true, name: true } } } });
+  if (!customer) throw new AppError("not_found", `Customer #${input.customerId} is unknown.`);
+  let onBehalfOf: number | null = null;
+  if (actor.origin !== "CLI") {
+    const person = actor.personId === null ? null : await db.prisma.person.findUnique({ where: { id: actor.personId }, select: { id: true, name: true, roles: true, active: true } });
+    const access = mayWorkTask(person, { name: customer.name, collector: customer.collector });
+    if (!access.ok) throw new AppError("forbidden", access.reason || NOT_REGISTERED);
+    onBehalfOf = access.onBehalfOf?.id ?? null;
+  }
+  return db.prisma.$transaction(async (tx) => {
+    // Two submissions at once: the second waits here, then finds the address already corrected.
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext($1))`, `ccbot-contact-fix:${customer.id}`);
+    const suppressed = new Map(
+      (await tx.$queryRawUnsafe<Array<{ address: string; reason: string }>>(
+        `SELECT s.address, s.reason FROM email_suppression s JOIN contact c ON lower(c.email) = s.address WHERE c."customerId" = $1`,
+        customer.id,
+      )).map((s) => [s.address, s.reason]),
+    );
+    const contacts = await tx.contact.findMany({ where: { customerId: customer.id }, orderBy: [{ isPrimary: "desc" }, { id: "asc" }] });
+    const wrong = contacts.filter((c) => c.email && suppressed.has(c.email.toLowerCase()));
+    if (wrong.length === 0) {
+      if (contacts.some((c) => c.email?.toLowerCase() === email))
+        return { status: "already_corrected" as const, customerName: customer.name, email, replaced: [], liftedSuppression: false };
+      throw new AppError("conflict", `No e-mail address of ${customer.name} has bounced: there is no wrong contact to correct.`);
+    }
+    const replaced = [...new Set(wrong.map((c) => (c.email as string).toLowerCase()))];
+    await tx.contact.updateMany({ where: { id: { in: wrong.map((c) => c.id) } }, data: { email } });
+    const lifted = await tx.emailSuppression.deleteMany({ where: { address: email } });
+    await appendHistory(tx, {
+      occurredAt: now,
+      customerId: customer.id,
+      actorId: actor.personId,
+      actorLabel: actor.label ?? null,
+      origin: actor.origin,
+      channel: "EMAIL",
+      kind: CONTACT_CORRECTED,
+      text: `Billing contact corrected: ${replaced.join(", ")} (bounced: ${replaced.map((a) => suppressed.get(a)).join("; ")}) replaced by ${email}${lifted.count ? ", which had bounced before and is allowed again" : ""}; e-mail reminders resume`,
+      data: { from: replaced, to: email, contactIds: wrong.map((c) => c.id), liftedSuppression: lifted.count > 0, onBehalfOf },
+    });
+    return { status: "corrected" as const, customerName: customer.name, email, replaced, liftedSuppression: lifted.count > 0 };
+  });
+}
