@@ -59,12 +59,14 @@ export function asOfCtes(n: number, timeZone: string, customerWhere = "TRUE"): s
                 + CASE WHEN ${settledOutsideOn("x", timeZone)} > ${d}
                        THEN greatest(x.amount - x."openAmount" - coalesce((SELECT sum(y.amount) FROM allocation y WHERE y."invoiceId" = x.id), 0), 0)
                        ELSE 0 END AS open,
-              EXISTS (SELECT 1 FROM dispute_asof ds WHERE ds.iid = x.id) AS disputed,
+              (ds.iid IS NOT NULL) AS disputed,
               -- A dispute without an amount covers the whole invoice; otherwise only the amounts disputed are paused.
-              coalesce((SELECT bool_or(ds.amount IS NULL) FROM dispute_asof ds WHERE ds.iid = x.id), false) AS dispute_whole,
-              coalesce((SELECT sum(ds.amount) FROM dispute_asof ds WHERE ds.iid = x.id), 0) AS dispute_amount
+              coalesce(ds.whole, false) AS dispute_whole,
+              coalesce(ds.amount, 0) AS dispute_amount
          FROM invoice x
          LEFT JOIN (SELECT iid, sum(amount) AS amount FROM later_alloc GROUP BY iid) l ON l.iid = x.id
+         -- Joined once per invoice (not a subquery per invoice: a million invoices would scan the disputes a million times).
+         LEFT JOIN (SELECT iid, bool_or(amount IS NULL) AS whole, sum(amount) AS amount FROM dispute_asof GROUP BY iid) ds ON ds.iid = x.id
         WHERE x.kind = 'INVOICE' AND x."issueDate" <= ${d}
           AND (x."openAmount" > 0 OR l.iid IS NOT NULL OR ${settledOutsideOn("x", timeZone)} > ${d}) ${customers}
      ),
