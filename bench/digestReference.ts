@@ -65,11 +65,16 @@ export function referenceQuery(edges: readonly number[]): string {
         FROM invoices WHERE open > 0
     ),
     credits AS (
-      SELECT cn."openAmount" + coalesce((SELECT sum(k.amount) FROM known_later k WHERE k."creditNoteId" = cn.id), 0) AS open
-        FROM invoice cn WHERE cn.kind = 'CREDIT_NOTE' AND cn."issueDate" <= $1::date
+      SELECT cn."openAmount" + coalesce(k.amount, 0) AS open
+        FROM invoice cn
+        LEFT JOIN (SELECT "creditNoteId", sum(amount) AS amount FROM known_later WHERE "creditNoteId" IS NOT NULL GROUP BY 1) k
+          ON k."creditNoteId" = cn.id
+       WHERE cn.kind = 'CREDIT_NOTE' AND cn."issueDate" <= $1::date
       UNION ALL
-      SELECT p."unallocatedAmount" + coalesce((SELECT sum(k.amount) FROM known_later k WHERE k."paymentId" = p.id), 0)
-        FROM payment p WHERE p."paymentDate" <= $1::date
+      SELECT p."unallocatedAmount" + coalesce(k.amount, 0)
+        FROM payment p
+        LEFT JOIN (SELECT "paymentId", sum(amount) AS amount FROM known_later WHERE "paymentId" IS NOT NULL GROUP BY 1) k ON k."paymentId" = p.id
+       WHERE p."paymentDate" <= $1::date
     )
     SELECT ${columns.map((c, i) => `${c} AS b${i}`).join(",\n           ")},
            coalesce(sum(x.disputed), 0)::text AS disputed,

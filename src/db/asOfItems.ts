@@ -69,6 +69,9 @@ export function asOfCtes(n: number, timeZone: string, customerWhere = "TRUE"): s
          LEFT JOIN (SELECT iid, bool_or(amount IS NULL) AS whole, sum(amount) AS amount FROM dispute_asof GROUP BY iid) ds ON ds.iid = x.id
         WHERE x.kind = 'INVOICE' AND x."issueDate" <= ${d}
           AND (x."openAmount" > 0 OR l.iid IS NOT NULL OR ${settledOutsideOn("x", timeZone)} > ${d}) ${customers}
+       -- OFFSET 0 keeps this a subquery of its own, so that \`open\` is computed once per invoice: flattened into
+       -- the query using it, its expression (time zone conversion included) is evaluated again at every use.
+       OFFSET 0
      ),
      credit_asof AS (
        SELECT x."customerId" AS cid, 'credit note' AS kind, x.id, x.number AS ref, x."issueDate" AS dated, x.amount,
