@@ -105,12 +105,16 @@ try {
   }
   const sqlMs = Math.min(...sqlRuns);
   const digestMs = Math.min(...digestRuns);
-  const load = loadavg().map((l) => l.toFixed(2)).join(", ");
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ");
   out(`hand-written aged balance (bench/digestReference.ts): ${sqlMs.toFixed(0)} ms (runs ${sqlRuns.map((m) => m.toFixed(0)).join(", ")})`);
   out(
     `weekly digest (aging, positions, proposals, priorities, KPIs, disputes, promises): ${digestMs.toFixed(0)} ms (runs ${digestRuns.map((m) => m.toFixed(0)).join(", ")})`,
   );
-  out(`ratio digest / hand-written SQL: ${(digestMs / sqlMs).toFixed(2)} (target <= 3: ${digestMs <= 3 * sqlMs ? "yes" : "NO"}); load average ${load} on ${cpus().length} cores`);
+  out(
+    `ratio digest / hand-written SQL: ${(digestMs / sqlMs).toFixed(2)} (target <= 3: ${digestMs <= 3 * sqlMs ? "yes" : "NO"}); load average ${load} on ${cpus().length} cores`,
+  );
   // The figures must be the same, or the timing compares two different things: say which differ and fail.
   const totals = digest?.totals;
   const differences: string[] = [];

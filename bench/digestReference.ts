@@ -29,7 +29,11 @@ export function referenceQuery(edges: readonly number[]): string {
     `coalesce(sum(${undisputed}) FILTER (WHERE ${[from === null ? null : `x.days >= ${from}`, to === null ? null : `x.days <= ${to}`]
       .filter(Boolean)
       .join(" AND ")}), 0)::text`;
-  const columns = [bucket(null, 0), ...edges.map((edge, i) => bucket(i === 0 ? 1 : (edges[i - 1] as number) + 1, edge)), bucket((edges.at(-1) ?? 0) + 1, null)];
+  const columns = [
+    bucket(null, 0),
+    ...edges.map((edge, i) => bucket(i === 0 ? 1 : (edges[i - 1] as number) + 1, edge)),
+    bucket((edges.at(-1) ?? 0) + 1, null),
+  ];
   return `
     WITH known_later AS (
       SELECT a."invoiceId", a."paymentId", a."creditNoteId", a.amount
@@ -82,7 +86,12 @@ export function referenceQuery(edges: readonly number[]): string {
       FROM x`;
 }
 
-export async function referenceAging(run: RunQuery, asOf: CalendarDate, timeZone: string, edges: readonly number[]): Promise<ReferenceAging> {
+export async function referenceAging(
+  run: RunQuery,
+  asOf: CalendarDate,
+  timeZone: string,
+  edges: readonly number[],
+): Promise<ReferenceAging> {
   const row = (await run(referenceQuery(edges), [asOf, timeZone]))[0] ?? {};
   const buckets = Array.from({ length: edges.length + 2 }, (_, i) => BigInt(String(row[`b${i}`] ?? "0")));
   const disputed = BigInt(String(row.disputed ?? "0"));

@@ -563,7 +563,10 @@ export async function collectorTasks(db: Database, policy: Policy, asOf: Calenda
   }
   // An e-mail refused for its recipient (src/mail/bounces.ts): the contact must be corrected.
   const collected = new Map(accounts.map((a) => [a.customerId, a]));
-  for (const w of await wrongContacts(db, accounts.filter((a) => owners.get(a.customerId)?.collector?.id === collectorId).map((a) => a.customerId))) {
+  for (const w of await wrongContacts(
+    db,
+    accounts.filter((a) => owners.get(a.customerId)?.collector?.id === collectorId).map((a) => a.customerId),
+  )) {
     const a = collected.get(w.customerId);
     if (!a) continue;
     tasks.push({

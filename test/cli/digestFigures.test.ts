@@ -63,9 +63,19 @@ async function seed(db: Database) {
   // F5, 11 days late: 2 000.00 paid on 2026-11-24 and allocated then: all 5 000.00 open on the 20th.
   const f5 = await invoice("F5", "2026-10-10", "2026-11-09", 500_000n, 300_000n, "2026-11-24T09:00:00Z");
   const paid = await db.prisma.payment.create({
-    data: { customerId: customer.id, reference: "VIR-1", paymentDate: day("2026-11-24"), amount: 200_000n, unallocatedAmount: 0n, currency: "EUR", source: "CSV" },
+    data: {
+      customerId: customer.id,
+      reference: "VIR-1",
+      paymentDate: day("2026-11-24"),
+      amount: 200_000n,
+      unallocatedAmount: 0n,
+      currency: "EUR",
+      source: "CSV",
+    },
   });
-  await db.prisma.allocation.create({ data: { invoiceId: f5.id, paymentId: paid.id, amount: 200_000n, allocatedOn: day("2026-11-24"), source: "CSV" } });
+  await db.prisma.allocation.create({
+    data: { invoiceId: f5.id, paymentId: paid.id, amount: 200_000n, allocatedOn: day("2026-11-24"), source: "CSV" },
+  });
   // F8, 36 days late: disputed from 2026-11-01, resolved on 2026-11-23: still disputed on the 20th.
   const f8 = await invoice("F8", "2026-09-15", "2026-10-15", 80_000n);
   await dispute(f8.id, "2026-11-01T10:00:00Z", { resolvedAt: "2026-11-23T10:00:00Z" });
@@ -73,13 +83,41 @@ async function seed(db: Database) {
   await invoice("F6", "2026-11-22", "2026-12-22", 900_000n);
   // Credits: a credit note of 300.00 and 200.00 paid unallocated, on file on the 20th; a credit note issued on the 25th.
   await db.prisma.invoice.create({
-    data: { customerId: customer.id, kind: "CREDIT_NOTE", number: "AV1", issueDate: day("2026-11-05"), dueDate: day("2026-11-05"), amount: 30_000n, openAmount: 30_000n, currency: "EUR", source: "CSV" },
+    data: {
+      customerId: customer.id,
+      kind: "CREDIT_NOTE",
+      number: "AV1",
+      issueDate: day("2026-11-05"),
+      dueDate: day("2026-11-05"),
+      amount: 30_000n,
+      openAmount: 30_000n,
+      currency: "EUR",
+      source: "CSV",
+    },
   });
   await db.prisma.invoice.create({
-    data: { customerId: customer.id, kind: "CREDIT_NOTE", number: "AV2", issueDate: day("2026-11-25"), dueDate: day("2026-11-25"), amount: 70_000n, openAmount: 70_000n, currency: "EUR", source: "CSV" },
+    data: {
+      customerId: customer.id,
+      kind: "CREDIT_NOTE",
+      number: "AV2",
+      issueDate: day("2026-11-25"),
+      dueDate: day("2026-11-25"),
+      amount: 70_000n,
+      openAmount: 70_000n,
+      currency: "EUR",
+      source: "CSV",
+    },
   });
   await db.prisma.payment.create({
-    data: { customerId: customer.id, reference: "VIR-2", paymentDate: day("2026-11-18"), amount: 20_000n, unallocatedAmount: 20_000n, currency: "EUR", source: "CSV" },
+    data: {
+      customerId: customer.id,
+      reference: "VIR-2",
+      paymentDate: day("2026-11-18"),
+      amount: 20_000n,
+      unallocatedAmount: 20_000n,
+      currency: "EUR",
+      source: "CSV",
+    },
   });
 }
 
@@ -105,7 +143,9 @@ describe.each(cliTargets)("the digest's aged balance on a few invoices, on $name
     }
     const result = await ccbot(url, "digest", "--as-of", ASOF, "--format", "json");
     expect(result.stderr).toBe("");
-    const digest = JSON.parse(result.stdout) as { aging: { buckets: Record<string, string>; disputed: string; credits: string; balance: string } };
+    const digest = JSON.parse(result.stdout) as {
+      aging: { buckets: Record<string, string>; disputed: string; credits: string; balance: string };
+    };
     expect(Object.values(digest.aging.buckets)).toEqual(Object.values(expected.buckets));
     expect(digest.aging).toMatchObject({ disputed: expected.disputed, credits: expected.credits, balance: expected.balance });
 
