@@ -28,6 +28,15 @@ export function settledOutsideOn(invoice: string, timeZone: string): string {
 }
 
 /**
+ * Whether the amount an invoice settled outside the bot counts as settled only after the day `d` (an SQL
+ * date): `settledOutsideOn(...) > d`, written so that no row's instant is converted to the time zone (the
+ * end of d is computed once): due after d, and recorded after the end of d in the company's time zone.
+ */
+export function settledOutsideAfter(invoice: string, timeZone: string, d: string): string {
+  return `(${invoice}."dueDate" > ${d} AND ${invoice}."updatedAt" >= ((${d} + 1)::timestamp AT TIME ZONE ${zoneLiteral(timeZone)}))`;
+}
+
+/**
  * CTEs (to put after WITH) for the open items on the date in parameter `$n`, restricted to the customers
  * of `customerWhere` (a condition on `c`, the customer, or "TRUE"):
  *   later_alloc(iid, pid, cnid, amount)   allocations not yet known on the date
@@ -55,18 +64,24 @@ export function asOfCtes(n: number, timeZone: string, customerWhere = "TRUE"): s
      ),
      inv_asof AS (
        SELECT x.id, x."customerId" AS cid, x.number, x."issueDate" AS issue, x."dueDate" AS due, x.status, x.amount,
-              x."openAmount" + coalesce(l.amount, 0)
-                + CASE WHEN ${settledOutsideOn("x", timeZone)} > ${d}
+              -- bigint (minor units), not the numeric of sum(): the portfolio sums it a million times over.
+              (x."openAmount" + coalesce(l.amount, 0)
+                + CASE WHEN ${settledOutsideAfter("x", timeZone, d)}
                        THEN greatest(x.amount - x."openAmount" - coalesce((SELECT sum(y.amount) FROM allocation y WHERE y."invoiceId" = x.id), 0), 0)
-                       ELSE 0 END AS open,
-              EXISTS (SELECT 1 FROM dispute_asof ds WHERE ds.iid = x.id) AS disputed,
+                       ELSE 0 END)::bigint AS open,
+              (ds.iid IS NOT NULL) AS disputed,
               -- A dispute without an amount covers the whole invoice; otherwise only the amounts disputed are paused.
-              coalesce((SELECT bool_or(ds.amount IS NULL) FROM dispute_asof ds WHERE ds.iid = x.id), false) AS dispute_whole,
-              coalesce((SELECT sum(ds.amount) FROM dispute_asof ds WHERE ds.iid = x.id), 0) AS dispute_amount
+              coalesce(ds.whole, false) AS dispute_whole,
+              coalesce(ds.amount, 0)::bigint AS dispute_amount
          FROM invoice x
          LEFT JOIN (SELECT iid, sum(amount) AS amount FROM later_alloc GROUP BY iid) l ON l.iid = x.id
+         -- Joined once per invoice (not a subquery per invoice: a million invoices would scan the disputes a million times).
+         LEFT JOIN (SELECT iid, bool_or(amount IS NULL) AS whole, sum(amount) AS amount FROM dispute_asof GROUP BY iid) ds ON ds.iid = x.id
         WHERE x.kind = 'INVOICE' AND x."issueDate" <= ${d}
-          AND (x."openAmount" > 0 OR l.iid IS NOT NULL OR ${settledOutsideOn("x", timeZone)} > ${d}) ${customers}
+          AND (x."openAmount" > 0 OR l.iid IS NOT NULL OR ${settledOutsideAfter("x", timeZone, d)}) ${customers}
+       -- OFFSET 0 keeps this a subquery of its own, so that the open amount is computed once per invoice: flattened into
+       -- the query using it, its expression is evaluated again at every use.
+       OFFSET 0
      ),
      credit_asof AS (
        SELECT x."customerId" AS cid, 'credit note' AS kind, x.id, x.number AS ref, x."issueDate" AS dated, x.amount,

@@ -67,8 +67,19 @@ export function daysBetween(from: CalendarDate, to: CalendarDate): number {
 
 /** The calendar date of an instant in a time zone, e.g. the company's "today". */
 export function calendarDateAt(instant: Date, timeZone: string): CalendarDate {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
-  return parts as CalendarDate;
+  return dayFormatter(timeZone).format(instant) as CalendarDate;
+}
+
+// One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with it, and
+// the digest converts thousands of instants (disputes, promises, decisions).
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+function dayFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = dayFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dayFormatters.set(timeZone, formatter);
+  }
+  return formatter;
 }
 
 /** The calendar date stored by Prisma for a @db.Date column (UTC midnight). */
