@@ -244,7 +244,8 @@ async function trimAllocationsAboveAmounts(context: ImportContext, digits: numbe
         `allocations reduced by ${money(t.back)}, which goes back to ${t.to.join(", ")} ${whose}`,
     );
   }
-  if (trimmed.length > MAX_TRIM_NOTES) context.note(`... and ${trimmed.length - MAX_TRIM_NOTES} more documents lowered below their allocations`);
+  if (trimmed.length > MAX_TRIM_NOTES)
+    context.note(`... and ${trimmed.length - MAX_TRIM_NOTES} more documents lowered below their allocations`);
   const [changed] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM alloc_trim`);
   return changed?.n ?? 0;
 }
