@@ -16,6 +16,13 @@ function encode(value: unknown): string {
   return SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c] as string) : text;
 }
 
+/**
+ * The COPY in flight on each connection, whichever staging table it fills: a connection runs one statement at
+ * a time, and asking it for another while one runs queues it inside the driver (which pg deprecates: a
+ * DeprecationWarning during FEC imports, whose three staging tables each had their batch in flight).
+ */
+const copying = new WeakMap<Sql, Promise<void>>();
+
 export class StagingTable<Columns extends Record<string, StageType>> {
   private readonly names: Array<keyof Columns & string>;
   /** The rows of the batch being filled, already in COPY text format (off the JS heap: no GC copying). */
@@ -79,7 +86,12 @@ export class StagingTable<Columns extends Record<string, StageType>> {
     this.buffer = Buffer.allocUnsafe(Math.min(this.buffer.length, 4 << 20));
     this.used = 0;
     this.rows = 0;
-    const sending = this.sql.copyFrom(this.name, this.names, bytes);
+    const before = copying.get(this.sql);
+    // The previous COPY on this connection (another table's) fails on its own table's next send or flush.
+    const sending = (before ? before.catch(() => undefined) : Promise.resolve()).then(() =>
+      this.sql.copyFrom(this.name, this.names, bytes),
+    );
+    copying.set(this.sql, sending);
     // Failures surface at the next send or flush; until then, keep Node from calling them unhandled.
     sending.catch(() => undefined);
     this.inFlight = sending;

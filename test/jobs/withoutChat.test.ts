@@ -117,7 +117,9 @@ describe("npm start without any chat platform (the process is what is tested)", 
     const path = `start-${target.name}`;
     await disputeOpened(url, [path]);
     const base = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !/^(SLACK|TEAMS|DATABASE|SMTP|IMAP)_|^IMPORT_INBOX|^(DIGEST|TASKS|MAIL)_CRON$|^CCBOT_LOG_CAPTURE$/.test(k)),
+      Object.entries(process.env).filter(
+        ([k]) => !/^(SLACK|TEAMS|DATABASE|SMTP|IMAP)_|^IMPORT_INBOX|^(DIGEST|TASKS|MAIL)_CRON$|^CCBOT_LOG_CAPTURE$/.test(k),
+      ),
     );
     const child = spawn(process.execPath, ["--import", "tsx", "src/start.ts"], { env: { ...base, DATABASE_URL: url }, stdio: "pipe" });
     let stderr = "";
