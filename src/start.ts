@@ -1,5 +1,6 @@
-// `npm start`: the Slack bot, the Teams bot or both, as configured, in one process on one database.
-// Without chat credentials it says what to set.
+// `npm start`: the Slack bot, the Teams bot or both, as configured, in one process on one database, with the
+// worker of the decisions' effects. Without chat credentials it says what to set and runs the effects that need
+// no chat platform (webhooks, letters, e-mails, the import inbox: src/jobs/runner.ts).
 import { readEnv } from "./config/env.js";
 import { loadPolicy } from "./config/policyFile.js";
 import { readSlackConfig } from "./config/slack.js";
@@ -15,15 +16,15 @@ import { readTeamsConfig } from "./config/teams.js";
 import { createTeamsApp } from "./bot/teams/app.js";
 import { slackAdminNotifier, slackJobHandlers } from "./bot/slack/jobs.js";
 import { teamsAdminNotifier, teamsJobHandlers } from "./bot/teams/jobs.js";
-import { letterJobHandlers, webhookJobHandlers } from "./jobs/effects.js";
 import { JobWorker, type JobHandler, type JobRecord } from "./jobs/queue.js";
 import { teamsDigestPublisher, teamsTaskPublisher } from "./bot/teams/publisher.js";
 import { slackImportSummaryHandlers } from "./bot/slack/importSummary.js";
 import { teamsImportSummaryHandlers } from "./bot/teams/importSummary.js";
-import { importInboxJobHandlers, startInboxPolling } from "./jobs/importInbox.js";
+import { startInboxPolling } from "./jobs/importInbox.js";
+import { platformFreeJobs } from "./jobs/runner.js";
 import { ImportInbox, type AnnouncePlatform } from "./import/inbox.js";
 import { readMailConfig } from "./mail/config.js";
-import { mailJobHandlers, scheduleMail } from "./jobs/mailJobs.js";
+import { scheduleMail } from "./jobs/mailJobs.js";
 import { slackMailJobHandlers } from "./bot/slack/mailJobs.js";
 import { teamsMailJobHandlers } from "./bot/teams/mailJobs.js";
 
@@ -33,35 +34,39 @@ try {
   const slack = readSlackConfig();
   const teams = readTeamsConfig();
   const mail = readMailConfig();
-  if (!slack && !teams) {
-    process.stderr.write(
-      [
-        "No chat platform is configured. Set either or both:",
-        "  Slack: SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode, the default), or SLACK_MODE=http with",
-        "         SLACK_SIGNING_SECRET (README, 'Slack')",
-        "  Teams: TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID (README, 'Microsoft Teams')",
-        "Without an account, try:",
-        "  npm run demo        a sample company on the embedded database: digest, tasks, letters, charts",
-        "  npx ccbot --help    import your own files, reports, history",
-        "",
-      ].join("\n"),
-    );
-    process.exitCode = 1;
-  } else {
+  const platforms: AnnouncePlatform[] = [...(slack ? (["slack"] as const) : []), ...(teams ? (["teams"] as const) : [])];
+  {
     const policy = loadPolicy(env.POLICY_FILE);
     const db = await openDatabase(env.DATABASE_URL);
     const report = await migrate(db);
     log.info({ database: db.kind, applied: report.applied.length }, "database ready");
     const settings = await db.withConnection(loadSettings);
     const stops: Array<() => Promise<void>> = [];
-    // The effects of decisions (letters, message updates, announcements), run by one worker for both platforms.
-    const jobHandlers: Record<string, JobHandler> = {
-      ...letterJobHandlers({ policy, documentsDir: env.DOCUMENTS_DIR, mailReady: mail !== null }),
-      ...webhookJobHandlers(),
-    };
+    // The effects of decisions, run by one worker for both platforms: first those that need no chat platform
+    // (webhooks, letters, reminder e-mails when SMTP is configured, the import inbox's batches), then each
+    // platform's own (message updates, announcements, direct messages).
+    const platformFree = platformFreeJobs({ policy, documentsDir: env.DOCUMENTS_DIR, mail, inboxDir: env.IMPORT_INBOX, platforms });
+    const jobHandlers: Record<string, JobHandler> = { ...platformFree.handlers };
     const failureNotifiers: Array<(job: JobRecord, reason: string) => Promise<void>> = [];
-    // Reminder e-mails (docs/email.md): sent by the same worker when SMTP is configured.
-    if (mail) Object.assign(jobHandlers, mailJobHandlers({ policy, config: mail }).handlers);
+    if (platforms.length === 0) {
+      process.stderr.write(
+        [
+          "No chat platform is configured: running only the jobs that need none:",
+          `  runs:     ${platformFree.runs.join(", ")}`,
+          ...(platformFree.skipped.length > 0 ? [`  not run:  ${platformFree.skipped.join(", ")}`] : []),
+          "  (no commands, approvals, digest or daily tasks; a job failed for good is only logged and listed by ccbot jobs list)",
+          "For the committee in chat, set either or both:",
+          "  Slack: SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode, the default), or SLACK_MODE=http with",
+          "         SLACK_SIGNING_SECRET (README, 'Slack')",
+          "  Teams: TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID (README, 'Microsoft Teams')",
+          "Without an account, try:",
+          "  npm run demo        a sample company on the embedded database: digest, tasks, letters, charts",
+          "  npx ccbot --help    import your own files, reports, history",
+          "",
+        ].join("\n"),
+      );
+      log.warn({ runs: platformFree.runs, notRun: platformFree.skipped }, "no chat platform configured: running the jobs that need none");
+    }
 
     if (slack) {
       const { app, init } = createSlackApp({ config: slack, db, policy, logger: log, documentsDir: env.DOCUMENTS_DIR, mailReady: mail !== null });
@@ -117,9 +122,7 @@ try {
 
     // The import inbox (IMPORT_INBOX): files dropped there are claimed by one process and imported by a job.
     if (env.IMPORT_INBOX) {
-      const platforms: AnnouncePlatform[] = [...(slack ? (["slack"] as const) : []), ...(teams ? (["teams"] as const) : [])];
       await new ImportInbox(env.IMPORT_INBOX, db, log).prepare();
-      Object.assign(jobHandlers, importInboxJobHandlers({ dir: env.IMPORT_INBOX, policy, platforms }));
       const polling = startInboxPolling({ dir: env.IMPORT_INBOX, db, logger: log, everyMs: env.IMPORT_INBOX_POLL_SECONDS * 1000 });
       stops.unshift(() => polling.stop());
       log.info({ everySeconds: env.IMPORT_INBOX_POLL_SECONDS }, "import inbox watched");
@@ -134,7 +137,7 @@ try {
       },
     });
     worker.start();
-    log.info({ kinds: worker.kinds.length }, "decisions' effects worker running (ccbot jobs list)");
+    log.info({ kinds: worker.kinds }, "decisions' effects worker running (ccbot jobs list)");
     stops.unshift(() => worker.stop());
     if (mail) {
       const stopMail = await scheduleMail({ db, policy, config: mail, logger: log }, mail.cron);

@@ -43,6 +43,7 @@ Commands:
   letter penalties CUSTOMER                 the invoice of a customer's late-payment penalties (--as-of, --output)
   plan add|list|follow                      payment plans: agree one (--customer, --instalments), follow its instalments
   jobs list | retry ID|--all-failed         the effects queue: letters, message updates, DMs (pending, failed)
+  jobs run [--once]                         run the effects that need no chat platform (webhooks, letters, e-mails)
   webhooks add URL | list | remove | test   tell another system (ERP, orders) of each decision, signed
   mail settings | list | inbox | poll | contact  reminder e-mails: sender settings, messages sent, the reply-to mailbox, a corrected contact
 
@@ -91,6 +92,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         collector: { type: "string" },
         state: { type: "string" },
         "all-failed": { type: "boolean" },
+        once: { type: "boolean" },
         anchor: { type: "string" },
         events: { type: "string" },
         eml: { type: "string" },

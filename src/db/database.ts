@@ -18,8 +18,8 @@ export interface Sql {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   /** Runs a script of several statements, without parameters. */
   exec(script: string): Promise<void>;
-  /** Bulk-loads rows given in PostgreSQL's COPY text format (tab-separated, \\N for null). */
-  copyFrom(table: string, columns: string[], text: string): Promise<void>;
+  /** Bulk-loads rows given in PostgreSQL's COPY text format (tab-separated, \\N for null; UTF-8 when bytes). */
+  copyFrom(table: string, columns: string[], text: string | Uint8Array): Promise<void>;
 }
 
 export type DatabaseKind = "pglite" | "postgresql";
@@ -116,8 +116,8 @@ function pgliteSql(db: PGlite | PGliteTransaction): Sql {
     async exec(script: string) {
       await db.exec(script);
     },
-    async copyFrom(table: string, columns: string[], text: string) {
-      await db.query(`COPY ${copyTarget(table, columns)} FROM '/dev/blob'`, [], { blob: new Blob([text]) });
+    async copyFrom(table: string, columns: string[], text: string | Uint8Array) {
+      await db.query(`COPY ${copyTarget(table, columns)} FROM '/dev/blob'`, [], { blob: new Blob([text as string | Uint8Array<ArrayBuffer>]) });
     },
   };
 }
@@ -217,7 +217,7 @@ function pgSql(client: pg.PoolClient): Sql {
     async exec(script: string) {
       await client.query(script);
     },
-    async copyFrom(table: string, columns: string[], text: string) {
+    async copyFrom(table: string, columns: string[], text: string | Uint8Array) {
       const stream = client.query(copyFrom(`COPY ${copyTarget(table, columns)} FROM STDIN`));
       await pipeline(Readable.from([text]), stream);
     },

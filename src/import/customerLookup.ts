@@ -18,8 +18,8 @@ export async function loadCustomers(sql: Sql): Promise<Map<string, KnownCustomer
 /** Due dates from payment terms, each distinct terms text parsed once. */
 export class DueDates {
   private readonly cache = new Map<string, PaymentTerms | string>();
-  /** Invoices share few distinct (date, terms) pairs: each due date is computed once. */
-  private readonly dates = new Map<string, { date: CalendarDate } | { reason: string }>();
+  /** Invoices share few distinct (terms, date) pairs: each due date is computed once. */
+  private readonly dates = new Map<string, Map<string, { date: CalendarDate } | { reason: string }>>();
 
   constructor(
     private readonly defaultTerms: string,
@@ -29,11 +29,15 @@ export class DueDates {
   /** The due date, or the reason the terms cannot be applied. */
   compute(issueDate: CalendarDate, customerTerms: string | null): { date: CalendarDate } | { reason: string } {
     const text = customerTerms ?? this.defaultTerms;
-    const key = `${issueDate}|${text}`;
-    let result = this.dates.get(key);
+    let byDate = this.dates.get(text);
+    if (byDate === undefined) {
+      byDate = new Map();
+      this.dates.set(text, byDate);
+    }
+    let result = byDate.get(issueDate);
     if (result === undefined) {
       result = this.computeOnce(issueDate, text);
-      this.dates.set(key, result);
+      byDate.set(issueDate, result);
     }
     return result;
   }

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { parseCalendarDate, type CalendarDate } from "../domain/calendarDate.js";
 import { parseAmount } from "../domain/money.js";
-import { singleLineProblem } from "../domain/text.js";
+import { CONTROL_CHARACTER, singleLineProblem } from "../domain/text.js";
 
 export const requiredText = (what: string) => z.string().min(1, `${what} is empty`);
 
@@ -57,28 +57,35 @@ export function lengthProblem(column: string, text: string): string | null {
  */
 export function textProblems(
   raw: Record<string, string>,
-  multiLine: ReadonlySet<string> = new Set(),
-): { problems: string[]; tooLong: Set<string> } {
-  const problems: string[] = [];
-  const tooLong = new Set<string>();
-  for (const [column, text] of Object.entries(raw)) {
+  multiLine: ReadonlySet<string> = NO_COLUMNS,
+): { problems: string[]; tooLong: ReadonlySet<string> } {
+  // Nothing is allocated for a row without problems (the usual case, once per line of a large file).
+  let found: { problems: string[]; tooLong: Set<string> } | null = null;
+  for (const column in raw) {
+    const text = raw[column] as string;
     const length = lengthProblem(column, text);
     if (length) {
-      problems.push(`${column}: ${length}`);
-      tooLong.add(column);
+      found ??= { problems: [], tooLong: new Set() };
+      found.problems.push(`${column}: ${length}`);
+      found.tooLong.add(column);
       continue;
     }
+    if (!CONTROL_CHARACTER.test(text)) continue;
     const parts = multiLine.has(column) ? text.split("\n") : [text];
     for (const part of parts) {
       const problem = singleLineProblem(part);
       if (problem) {
-        problems.push(`${column}: ${problem}`);
+        found ??= { problems: [], tooLong: new Set() };
+        found.problems.push(`${column}: ${problem}`);
         break;
       }
     }
   }
-  return { problems, tooLong };
+  return found ?? NO_PROBLEMS;
 }
+
+const NO_COLUMNS: ReadonlySet<string> = new Set();
+const NO_PROBLEMS: { problems: string[]; tooLong: ReadonlySet<string> } = Object.freeze({ problems: [], tooLong: NO_COLUMNS });
 
 /** "column: reason; column: reason" from a failed parse (columns in `skip`, already reported, are left out). */
 export function describeIssues(error: z.ZodError, skip: ReadonlySet<string> = new Set()): string {
@@ -96,10 +103,14 @@ export function describeIssues(error: z.ZodError, skip: ReadonlySet<string> = ne
  * shape (a plain object schema, which zod compiles: fast); the conversions that need a parser (amounts,
  * dates) are the domain's own functions, called here once per field. Reused from row to row.
  */
+const DATE_CACHE_SIZE = 10_000;
+
 export class RowProblems {
   private readonly list: string[] = [];
   /** Columns of this row already refused as too long: their content is not quoted in other reasons. */
   private tooLong: ReadonlySet<string> = new Set();
+  private readonly dates = new Map<string, CalendarDate | null>();
+  private readonly compactDates = new Map<string, CalendarDate | null>();
 
   get failed(): boolean {
     return this.list.length > 0;
@@ -115,13 +126,15 @@ export class RowProblems {
 
   /**
    * Starts a row: forgets the previous row's problems, refuses cells too long or holding control characters
-   * and checks its shape with zod.
+   * and checks its shape with zod. `shape` may be null when the caller has checked, field by field, that
+   * the shape holds (the usual row of a large file: zod then runs only for the rows it would refuse).
    */
-  start(shape: z.ZodType, raw: Record<string, string>): this {
+  start(shape: z.ZodType | null, raw: Record<string, string>): this {
     this.list.length = 0;
     const text = textProblems(raw);
     this.tooLong = text.tooLong;
     for (const problem of text.problems) this.list.push(problem);
+    if (shape === null) return this;
     const checked = shape.safeParse(raw);
     if (!checked.success) this.zod(checked.error);
     return this;
@@ -157,7 +170,14 @@ export class RowProblems {
   }
 
   date(column: string, text: string, compact = false): CalendarDate {
-    const date = parseCalendarDate(text, { compact });
+    // A file repeats few dates many times: each distinct text is parsed once (a bounded cache).
+    const cache = compact ? this.compactDates : this.dates;
+    let date = cache.get(text);
+    if (date === undefined) {
+      if (cache.size >= DATE_CACHE_SIZE) cache.clear();
+      date = parseCalendarDate(text, { compact });
+      if (text.length <= 32) cache.set(text, date);
+    }
     if (date === null) {
       this.add(
         column,

@@ -54,7 +54,6 @@ export const invoicesImporter: Importer = {
     const staging = new StagingTable(sql, "stage_invoice", {
       line: "int",
       customer_id: "int",
-      customer_ref: "text",
       kind: "text",
       number: "text",
       issue_date: "date",
@@ -62,7 +61,6 @@ export const invoicesImporter: Importer = {
       due_derived: "bool",
       amount: "bigint",
       open_amount: "bigint",
-      currency: "text",
     });
     await staging.create();
     for await (const batch of source.batches) {
@@ -71,14 +69,15 @@ export const invoicesImporter: Importer = {
         if (!context.wellFormed(row)) continue;
         const { line, fields } = row;
         const raw = read(fields);
-        problems.start(shape, raw);
-        let kind = TYPES[raw.type.toLowerCase()];
+        // zod checks the shape only of a row it would refuse (an empty customer id or number).
+        problems.start(raw.customer_id === "" || raw.number === "" ? shape : null, raw);
+        let kind = TYPES[raw.type === "" ? "" : raw.type.toLowerCase()];
         if (kind === undefined) problems.add("type", `"${raw.type}" is not invoice or credit_note`);
         const issueDate = problems.date("issue_date", raw.issue_date);
         const givenDue = problems.optionalDate("due_date", raw.due_date);
         let total = problems.amount("amount", raw.amount, digits);
         let open = problems.optionalAmount("open_amount", raw.open_amount, digits);
-        const currency = problems.companyCurrency(raw.currency, settings.currency);
+        if (raw.currency !== "") problems.companyCurrency(raw.currency, settings.currency);
         // A negative invoice is a credit note, as many ERPs export them.
         if (total < 0n) {
           kind = kind === "CREDIT_NOTE" ? "INVOICE" : "CREDIT_NOTE";
@@ -92,24 +91,14 @@ export const invoicesImporter: Importer = {
           rejections.add(line, problems.reason);
           continue;
         }
-        const r = {
-          customer_id: raw.customer_id,
-          number: raw.number,
-          kind: kind ?? "INVOICE",
-          issue_date: issueDate,
-          due_date: givenDue,
-          amount: total,
-          open_amount: open,
-          currency,
-        };
-        const customer = customers.get(r.customer_id);
+        const customer = customers.get(raw.customer_id);
         if (customer === undefined) {
-          rejections.add(line, `customer_id: ${r.customer_id} is not a known customer (import customers first)`);
+          rejections.add(line, `customer_id: ${raw.customer_id} is not a known customer (import customers first)`);
           continue;
         }
-        let dueDate = r.due_date;
+        let dueDate = givenDue;
         if (dueDate === null) {
-          const computed = dueDates.compute(r.issue_date, customer.paymentTerms);
+          const computed = dueDates.compute(issueDate, customer.paymentTerms);
           if ("reason" in computed) {
             rejections.add(line, `due_date: ${computed.reason}`);
             continue;
@@ -119,23 +108,25 @@ export const invoicesImporter: Importer = {
         staging.push({
           line,
           customer_id: customer.id,
-          customer_ref: r.customer_id,
-          kind: r.kind,
-          number: r.number,
-          issue_date: r.issue_date,
+          kind: kind ?? "INVOICE",
+          number: raw.number,
+          issue_date: issueDate,
           due_date: dueDate,
-          due_derived: r.due_date === null,
-          amount: r.amount.toString(),
-          open_amount: r.open_amount?.toString() ?? null,
-          currency: r.currency,
+          due_derived: givenDue === null,
+          amount: total,
+          open_amount: open,
         });
       }
       await staging.sendIfFull();
     }
     await staging.flush();
     context.phase("read");
-    await rejectDuplicateKeys(context, "stage_invoice", "kind || ' ' || number", (key) =>
-      key.replace("INVOICE ", "invoice ").replace("CREDIT_NOTE ", "credit note "),
+    await rejectDuplicateKeys(
+      context,
+      "stage_invoice",
+      "kind || ' ' || number",
+      (key) => key.replace("INVOICE ", "invoice ").replace("CREDIT_NOTE ", "credit note "),
+      "kind, number",
     );
     const moved = await sql.query<{ line: number; number: string; owner: string }>(
       `SELECT s.line, s.number, c."externalId" AS owner
@@ -156,7 +147,7 @@ export const invoicesImporter: Importer = {
          UPDATE invoice i
             SET ("issueDate", "dueDate", "dueDateDerived", amount, "openAmount", currency, status, "updatedAt") =
                 (n.issue_date, n.due_date, n.due_derived, n.amount, n.open_amount, n.currency, n.status, now())
-           FROM (SELECT cur.id, s.issue_date, s.due_date, s.due_derived, s.amount, s.currency, o.open_amount,
+           FROM (SELECT cur.id, s.issue_date, s.due_date, s.due_derived, s.amount, $1::text AS currency, o.open_amount,
                         (CASE WHEN cur.status IN ('LITIGATION', 'WRITTEN_OFF') AND o.open_amount > 0 THEN cur.status::text
                               WHEN o.open_amount > 0 THEN 'OPEN' ELSE 'CLOSED' END)::"InvoiceStatus" AS status
                    FROM stage_invoice s
@@ -168,18 +159,20 @@ export const invoicesImporter: Importer = {
                 IS DISTINCT FROM (n.issue_date, n.due_date, n.due_derived, n.amount, n.open_amount, n.currency, n.status)
          RETURNING 1)
        SELECT count(*)::int AS n FROM changed`,
+      [settings.currency],
     );
     const [created] = await sql.query<{ n: number }>(
       `WITH added AS (
          INSERT INTO invoice ("customerId", kind, number, "issueDate", "dueDate", "dueDateDerived", amount, "openAmount",
                               currency, status, source)
          SELECT customer_id, kind::"DocumentKind", number, issue_date, due_date, due_derived, amount,
-                coalesce(open_amount, amount), currency,
+                coalesce(open_amount, amount), $1::text,
                 CASE WHEN coalesce(open_amount, amount) > 0 THEN 'OPEN' ELSE 'CLOSED' END::"InvoiceStatus", 'CSV'
            FROM stage_invoice s
           WHERE NOT EXISTS (SELECT 1 FROM invoice i WHERE i.kind::text = s.kind AND i.number = s.number)
          RETURNING 1)
        SELECT count(*)::int AS n FROM added`,
+      [settings.currency],
     );
     const invoices = counts(staging.rowCount, created?.n ?? 0, updated?.n ?? 0);
     return allocations > 0 ? { invoices, allocations: counts(allocations, 0, allocations) } : { invoices };
@@ -251,7 +244,8 @@ async function trimAllocationsAboveAmounts(context: ImportContext, digits: numbe
         `allocations reduced by ${money(t.back)}, which goes back to ${t.to.join(", ")} ${whose}`,
     );
   }
-  if (trimmed.length > MAX_TRIM_NOTES) context.note(`... and ${trimmed.length - MAX_TRIM_NOTES} more documents lowered below their allocations`);
+  if (trimmed.length > MAX_TRIM_NOTES)
+    context.note(`... and ${trimmed.length - MAX_TRIM_NOTES} more documents lowered below their allocations`);
   const [changed] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM alloc_trim`);
   return changed?.n ?? 0;
 }

@@ -137,6 +137,9 @@ export async function runImport(db: Database, importer: Importer, file: string, 
   const written = await db.transaction(async (sql) => {
     // One import at a time per database: concurrent imports of overlapping files would race on inserts.
     await sql.query("SELECT pg_advisory_xact_lock(hashtext('ccbot-import'))");
+    // Room for the import's hash aggregates and joins over the whole file (duplicate keys, the merge) to stay
+    // in memory instead of spilling to disk: for this transaction only.
+    if (db.kind === "postgresql") await sql.query("SET LOCAL work_mem = '64MB'");
     const settings = await loadSettings(sql);
     const context: ImportContext = {
       sql,
@@ -226,19 +229,29 @@ export function counts(staged: number, created: number, updated: number): Counts
   return { created, updated, unchanged: staged - created - updated };
 }
 
-/** Lines of the staging table that share a key: each is rejected, naming the others. */
+/**
+ * Lines of the staging table that share a key: each is rejected, naming the others. `groupBy` (columns never
+ * null, e.g. "kind, number") groups on the columns themselves, cheaper than building the key text for every
+ * line; the key text is then built only for the repeated ones.
+ */
 export async function rejectDuplicateKeys(
   context: ImportContext,
   table: string,
   keyExpression: string,
   describe: (key: string) => string,
+  groupBy?: string,
 ): Promise<void> {
   // Count first (a cheap hash aggregate), then gather line numbers only for the repeated keys.
   const rows = await context.sql.query<{ key: string; lines: number[] }>(
-    `WITH repeated AS (SELECT ${keyExpression} AS key FROM "${table}" GROUP BY 1 HAVING count(*) > 1 LIMIT ${MAX_REPORTED_REJECTIONS})
-     SELECT r.key, array_agg(t.line ORDER BY t.line) AS lines
-       FROM (SELECT line, ${keyExpression} AS key FROM "${table}") t JOIN repeated r ON r.key = t.key
-      GROUP BY r.key ORDER BY min(t.line)`,
+    groupBy === undefined
+      ? `WITH repeated AS (SELECT ${keyExpression} AS key FROM "${table}" GROUP BY 1 HAVING count(*) > 1 LIMIT ${MAX_REPORTED_REJECTIONS})
+         SELECT r.key, array_agg(t.line ORDER BY t.line) AS lines
+           FROM (SELECT line, ${keyExpression} AS key FROM "${table}") t JOIN repeated r ON r.key = t.key
+          GROUP BY r.key ORDER BY min(t.line)`
+      : `WITH repeated AS (SELECT ${groupBy} FROM "${table}" GROUP BY ${groupBy} HAVING count(*) > 1 LIMIT ${MAX_REPORTED_REJECTIONS})
+         SELECT ${keyExpression} AS key, array_agg(line ORDER BY line) AS lines
+           FROM "${table}" JOIN repeated USING (${groupBy})
+          GROUP BY ${groupBy} ORDER BY min(line)`,
   );
   for (const row of rows) {
     for (const line of row.lines) {

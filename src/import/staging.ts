@@ -4,18 +4,31 @@ import type { Sql } from "../db/database.js";
 
 export type StageType = "int" | "bigint" | "text" | "date" | "bool";
 
+const SPECIAL = /[\\\t\n\r]/;
+const ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
 /** COPY text format: backslash escapes for the separator, line breaks and the backslash itself. */
 function encode(value: unknown): string {
   if (value === null || value === undefined) return "\\N";
-  const text = typeof value === "boolean" ? (value ? "t" : "f") : String(value);
-  return /[\\\t\n\r]/.test(text)
-    ? text.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c] as string)
-    : text;
+  if (typeof value === "boolean") return value ? "t" : "f";
+  if (typeof value !== "string") return String(value);
+  const text = value;
+  return SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c] as string) : text;
 }
+
+/**
+ * The COPY in flight on each connection, whichever staging table it fills: a connection runs one statement at
+ * a time, and asking it for another while one runs queues it inside the driver (which pg deprecates: a
+ * DeprecationWarning during FEC imports, whose three staging tables each had their batch in flight).
+ */
+const copying = new WeakMap<Sql, Promise<void>>();
 
 export class StagingTable<Columns extends Record<string, StageType>> {
   private readonly names: Array<keyof Columns & string>;
-  private buffer: string[] = [];
+  /** The rows of the batch being filled, already in COPY text format (off the JS heap: no GC copying). */
+  private buffer = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+  private rows = 0;
   /** The batch being sent while the next one is read: file parsing and COPY overlap. */
   private inFlight: Promise<void> | null = null;
   rowCount = 0;
@@ -36,14 +49,24 @@ export class StagingTable<Columns extends Record<string, StageType>> {
 
   /** Buffers a row; call `sendIfFull` between batches of rows and `flush` at the end. */
   push(row: { [K in keyof Columns]: unknown }): void {
-    const values = new Array<string>(this.names.length);
-    for (let i = 0; i < this.names.length; i++) values[i] = encode(row[this.names[i] as keyof Columns]);
-    // join() makes one flat string: concatenation would keep a tree of pieces alive until the batch is sent.
-    this.buffer.push(values.join("\t"));
+    const names = this.names;
+    let line = encode(row[names[0] as keyof Columns]);
+    for (let i = 1; i < names.length; i++) line += "\t" + encode(row[names[i] as keyof Columns]);
+    line += "\n";
+    // Worst case 3 bytes of UTF-8 per UTF-16 unit.
+    if (this.used + line.length * 3 > this.buffer.length) this.grow(this.used + line.length * 3);
+    this.used += this.buffer.write(line, this.used, "utf8");
+    this.rows += 1;
+  }
+
+  private grow(needed: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
+    this.buffer.copy(bigger, 0, 0, this.used);
+    this.buffer = bigger;
   }
 
   async sendIfFull(): Promise<void> {
-    if (this.buffer.length >= this.batchSize) await this.send();
+    if (this.rows >= this.batchSize) await this.send();
   }
 
   /** Sends what is buffered, waits until every row is in the table, and gathers planner statistics
@@ -56,11 +79,19 @@ export class StagingTable<Columns extends Record<string, StageType>> {
 
   private async send(): Promise<void> {
     await this.settle();
-    if (this.buffer.length === 0) return;
-    const text = this.buffer.join("\n") + "\n";
-    this.rowCount += this.buffer.length;
-    this.buffer = [];
-    const sending = this.sql.copyFrom(this.name, this.names, text);
+    if (this.rows === 0) return;
+    // The batch's bytes go to the database as they are; the next batch fills a buffer of its own.
+    const bytes = this.buffer.subarray(0, this.used);
+    this.rowCount += this.rows;
+    this.buffer = Buffer.allocUnsafe(Math.min(this.buffer.length, 4 << 20));
+    this.used = 0;
+    this.rows = 0;
+    const before = copying.get(this.sql);
+    // The previous COPY on this connection (another table's) fails on its own table's next send or flush.
+    const sending = (before ? before.catch(() => undefined) : Promise.resolve()).then(() =>
+      this.sql.copyFrom(this.name, this.names, bytes),
+    );
+    copying.set(this.sql, sending);
     // Failures surface at the next send or flush; until then, keep Node from calling them unhandled.
     sending.catch(() => undefined);
     this.inFlight = sending;

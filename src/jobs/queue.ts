@@ -96,7 +96,10 @@ function wakeWorkers(): void {
 }
 
 /** Delay before attempt n+1: exponential from `baseMs`, capped, full jitter, never under Retry-After. */
-export function backoffMs(attempt: number, options: { baseMs?: number; capMs?: number; retryAfterMs?: number; random?: () => number } = {}): number {
+export function backoffMs(
+  attempt: number,
+  options: { baseMs?: number; capMs?: number; retryAfterMs?: number; random?: () => number } = {},
+): number {
   const base = options.baseMs ?? 2_000;
   const cap = options.capMs ?? 15 * 60_000;
   const ceiling = Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
@@ -135,6 +138,15 @@ export interface WorkerOptions {
   name?: string;
   random?: () => number;
   baseBackoffMs?: number;
+}
+
+/** What became of the jobs a drain ran. */
+export interface DrainOutcome {
+  done: number;
+  /** Failed this time, back in the queue for a later attempt. */
+  retrying: number;
+  /** Failed for good (dead letter): `ccbot jobs list --state failed`. */
+  failed: number;
 }
 
 interface ClaimedRow {
@@ -248,12 +260,20 @@ export class JobWorker {
 
   /** Runs every job due now (and those they enqueue), then returns how many ran (tests; npm start uses start()). */
   async runDue(): Promise<number> {
-    let total = 0;
+    const outcome = await this.drain();
+    return outcome.done + outcome.retrying + outcome.failed;
+  }
+
+  /**
+   * Runs every job due now (and those they enqueue, and retries that come due meanwhile), then returns what
+   * became of them: done, to be retried later, failed for good (`ccbot jobs run --once`).
+   */
+  async drain(): Promise<DrainOutcome> {
+    const outcome: DrainOutcome = { done: 0, retrying: 0, failed: 0 };
     for (;;) {
       const jobs = await claim(this.options.db, this.kinds, this.concurrency, this.name, this.leaseMs);
-      if (jobs.length === 0) return total;
-      await Promise.all(jobs.map((job) => this.execute(job)));
-      total += jobs.length;
+      if (jobs.length === 0) return outcome;
+      for (const result of await Promise.all(jobs.map((job) => this.execute(job)))) outcome[result] += 1;
     }
   }
 
@@ -263,51 +283,55 @@ export class JobWorker {
     const jobs = await claim(this.options.db, this.kinds, free, this.name, this.leaseMs);
     for (const job of jobs) {
       this.running++;
-      const run = this.execute(job).finally(() => {
-        this.running--;
-        this.inFlight.delete(run);
-        this.woken = true;
-        this.wake?.();
-      });
+      const run: Promise<void> = this.execute(job)
+        .then(() => undefined)
+        .finally(() => {
+          this.running--;
+          this.inFlight.delete(run);
+          this.woken = true;
+          this.wake?.();
+        });
       this.inFlight.add(run);
     }
     return jobs.length;
   }
 
-  private async execute(job: JobRecord): Promise<void> {
+  private async execute(job: JobRecord): Promise<keyof DrainOutcome> {
     const { db, logger } = this.options;
     const log = logger.child({ job: job.kind, jobId: job.id.toString(), attempt: job.attempt });
     const handler = this.options.handlers[job.kind];
-    const heartbeat = setInterval(() => {
-      void db
-        .withConnection((sql) =>
-          sql.query(`UPDATE job SET "lockedUntil" = now() + make_interval(secs => $3) WHERE id = $1 AND "lockedBy" = $2 AND state = 'RUNNING'`, [
-            job.id.toString(),
-            this.name,
-            this.leaseMs / 1000,
-          ]),
-        )
-        .catch(() => undefined);
-    }, Math.max(1_000, Math.floor(this.leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        void db
+          .withConnection((sql) =>
+            sql.query(
+              `UPDATE job SET "lockedUntil" = now() + make_interval(secs => $3) WHERE id = $1 AND "lockedBy" = $2 AND state = 'RUNNING'`,
+              [job.id.toString(), this.name, this.leaseMs / 1000],
+            ),
+          )
+          .catch(() => undefined);
+      },
+      Math.max(1_000, Math.floor(this.leaseMs / 3)),
+    );
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind ${job.kind}`);
       await handler(job, { db, logger: log, now: this.now });
       await db.withConnection((sql) =>
-        sql.query(`UPDATE job SET state = 'DONE', "finishedAt" = now(), "lockedUntil" = NULL, "lastError" = NULL WHERE id = $1 AND "lockedBy" = $2`, [
-          job.id.toString(),
-          this.name,
-        ]),
+        sql.query(
+          `UPDATE job SET state = 'DONE', "finishedAt" = now(), "lockedUntil" = NULL, "lastError" = NULL WHERE id = $1 AND "lockedBy" = $2`,
+          [job.id.toString(), this.name],
+        ),
       );
+      return "done";
     } catch (error) {
       const reason = describeFailure(error);
       const permanent = error instanceof PermanentJobError || job.attempt >= job.maxAttempts;
       if (permanent) {
         await db.withConnection((sql) =>
-          sql.query(`UPDATE job SET state = 'FAILED', "finishedAt" = now(), "lockedUntil" = NULL, "lastError" = $3 WHERE id = $1 AND "lockedBy" = $2`, [
-            job.id.toString(),
-            this.name,
-            reason,
-          ]),
+          sql.query(
+            `UPDATE job SET state = 'FAILED', "finishedAt" = now(), "lockedUntil" = NULL, "lastError" = $3 WHERE id = $1 AND "lockedBy" = $2`,
+            [job.id.toString(), this.name, reason],
+          ),
         );
         log.error({ err: reason }, "job failed for good: see ccbot jobs list --failed");
         try {
@@ -315,6 +339,7 @@ export class JobWorker {
         } catch (notifyError) {
           log.warn({ err: describeFailure(notifyError) }, "could not report the failed job");
         }
+        return "failed";
       } else {
         const delay = backoffMs(job.attempt, {
           baseMs: this.options.baseBackoffMs,
@@ -328,6 +353,7 @@ export class JobWorker {
           ),
         );
         log.warn({ err: reason, retryInMs: delay }, "job failed; will retry");
+        return "retrying";
       }
     } finally {
       clearInterval(heartbeat);
@@ -354,7 +380,18 @@ export async function listJobs(db: Database, options: { state?: JobRow["state"];
     where: options.state ? { state: options.state } : {},
     orderBy: { id: "desc" },
     take: options.limit ?? 50,
-    select: { id: true, kind: true, key: true, state: true, attempts: true, maxAttempts: true, runAt: true, lastError: true, createdAt: true, finishedAt: true },
+    select: {
+      id: true,
+      kind: true,
+      key: true,
+      state: true,
+      attempts: true,
+      maxAttempts: true,
+      runAt: true,
+      lastError: true,
+      createdAt: true,
+      finishedAt: true,
+    },
   });
 }
 

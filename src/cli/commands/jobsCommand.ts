@@ -1,24 +1,39 @@
 // `ccbot jobs`: the durable effects queue (letters to issue, messages to update, DMs...), what is pending or
 // failed, and retrying failed ones once the cause is fixed.
+import { readEnv } from "../../config/env.js";
+import { loadPolicy } from "../../config/policyFile.js";
 import { AppError } from "../../errors.js";
-import { jobCounts, listJobs, retryJobs, type JobRow } from "../../jobs/queue.js";
+import { startInboxPolling } from "../../jobs/importInbox.js";
+import { JobWorker, jobCounts, listJobs, retryJobs, type JobRow } from "../../jobs/queue.js";
+import { platformFreeJobs } from "../../jobs/runner.js";
+import { createLogger } from "../../log.js";
+import { readMailConfig } from "../../mail/config.js";
 import { print, printJson, table, type CommandContext } from "../io.js";
 
 export const JOBS_HELP = `Usage: ccbot jobs list [--state pending|running|done|failed]
        ccbot jobs retry ID [ID ...] | ccbot jobs retry --all-failed
+       ccbot jobs run [--once]
 
 Every effect of a decision (the formal notice letter, the digest message update, the thread announcement,
-direct messages) is a job written with the decision and run by the bot with retries. "list" shows the newest
-50 (with counts per state); "retry" puts failed jobs back in the queue once the cause is fixed.`;
+direct messages, webhooks, e-mails) is a job written with the decision and run by the bot with retries. "list"
+shows the newest 50 (with counts per state); "retry" puts failed jobs back in the queue once the cause is fixed.
+"run" runs the jobs that need no chat platform (webhooks, formal notice letters, reminder e-mails when SMTP is
+configured, the import inbox's batches when IMPORT_INBOX is set) until stopped (Ctrl-C, SIGTERM), watching
+IMPORT_INBOX as npm start does; with --once it runs those due now and exits (from cron): exit 0 when none
+failed for good, 1 otherwise. npm start runs them too, with or without a chat platform.`;
 
 const STATES = ["pending", "running", "done", "failed"] as const;
 
 export async function jobsCommand(
   context: CommandContext,
   args: string[],
-  options: { state?: string; "all-failed"?: boolean },
+  options: { state?: string; "all-failed"?: boolean; once?: boolean },
 ): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === "run") {
+    if (rest.length > 0) throw new AppError("input.usage", JOBS_HELP);
+    return runJobs(context, options.once === true);
+  }
   if (sub === "list") {
     if (rest.length > 0) throw new AppError("input.usage", JOBS_HELP);
     const state = options.state?.toLowerCase();
@@ -26,18 +41,12 @@ export async function jobsCommand(
       throw new AppError("input.usage", `--state must be one of ${STATES.join(", ")} (got "${options.state}").`);
     }
     const db = await context.database();
-    const [jobs, counts] = await Promise.all([
-      listJobs(db, state ? { state: state.toUpperCase() as JobRow["state"] } : {}),
-      jobCounts(db),
-    ]);
+    const [jobs, counts] = await Promise.all([listJobs(db, state ? { state: state.toUpperCase() as JobRow["state"] } : {}), jobCounts(db)]);
     if (context.json || !context.io.interactive) {
       printJson(context.io, { counts, jobs });
       return 0;
     }
-    print(
-      context.io.stdout,
-      `Jobs: ${counts.PENDING} pending, ${counts.RUNNING} running, ${counts.DONE} done, ${counts.FAILED} failed.`,
-    );
+    print(context.io.stdout, `Jobs: ${counts.PENDING} pending, ${counts.RUNNING} running, ${counts.DONE} done, ${counts.FAILED} failed.`);
     if (jobs.length > 0)
       print(
         context.io.stdout,
@@ -72,4 +81,47 @@ export async function jobsCommand(
     return 0;
   }
   throw new AppError("input.usage", JOBS_HELP);
+}
+
+/** `ccbot jobs run [--once]`: the worker of the jobs that need no chat platform, in this process. */
+async function runJobs(context: CommandContext, once: boolean): Promise<number> {
+  const env = readEnv(context.io.env);
+  const mail = readMailConfig(context.io.env);
+  const policy = loadPolicy(env.POLICY_FILE);
+  const db = await context.database();
+  // Logs (JSON lines, as the bot's) go to stderr; stdout keeps the result.
+  const logger = createLogger();
+  const jobs = platformFreeJobs({ policy, documentsDir: env.DOCUMENTS_DIR, mail, inboxDir: env.IMPORT_INBOX });
+  const worker = new JobWorker({ db, logger, handlers: jobs.handlers });
+  try {
+    if (once) {
+      const outcome = await worker.drain();
+      const counts = await jobCounts(db);
+      if (context.json || !context.io.interactive)
+        printJson(context.io, { runs: jobs.runs, notRun: jobs.skipped, ...outcome, pending: counts.PENDING });
+      else
+        print(
+          context.io.stdout,
+          `Ran ${outcome.done + outcome.retrying + outcome.failed} job(s) (${jobs.runs.join(", ")}): ${outcome.done} done, ` +
+            `${outcome.retrying} to retry later, ${outcome.failed} failed for good (ccbot jobs list --state failed).`,
+        );
+      return outcome.failed > 0 ? 1 : 0;
+    }
+    print(context.io.stderr, `Running the jobs that need no chat platform: ${jobs.runs.join(", ")}.`);
+    if (jobs.skipped.length > 0) print(context.io.stderr, `Not run: ${jobs.skipped.join(", ")}.`);
+    print(context.io.stderr, "Stop with Ctrl-C (or SIGTERM): the jobs in flight finish first.");
+    const polling = env.IMPORT_INBOX
+      ? startInboxPolling({ dir: env.IMPORT_INBOX, db, logger, everyMs: env.IMPORT_INBOX_POLL_SECONDS * 1000 })
+      : null;
+    worker.start();
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
+    await polling?.stop();
+    await worker.stop();
+    return 0;
+  } finally {
+    jobs.close();
+  }
 }
