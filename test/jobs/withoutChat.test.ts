@@ -133,6 +133,10 @@ describe("npm start without any chat platform (the process is what is tested)", 
       expect(stderr).toContain("No chat platform is configured: running only the jobs that need none");
       expect(stderr).toMatch(/runs: +webhooks, formal notice letters\n/);
       expect(stderr).toContain("not run:  reminder e-mails (SMTP is not configured), import inbox (IMPORT_INBOX is not set)");
+      // And what to set for the committee in chat (the start used to stop there, with exit code 1).
+      expect(stderr).toContain("Slack: SLACK_BOT_TOKEN");
+      expect(stderr).toContain("Teams: TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID");
+      expect(stderr).toContain("npm run demo");
     } finally {
       child.kill("SIGTERM");
     }

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { allowedTenants, readTeamsConfig } from "../../src/config/teams.js";
 
@@ -31,14 +30,5 @@ describe("Teams configuration", () => {
     const config = readTeamsConfig({ ...base, TEAMS_TENANT_ID: TENANT.toUpperCase(), TEAMS_ALLOWED_TENANTS: ` ${other}, ${TENANT}` });
     expect(config && allowedTenants(config)).toEqual([TENANT, other]);
     expect(allowedTenants(readTeamsConfig({ ...base, TEAMS_ALLOWED_TENANTS: other }) ?? {})).toEqual([other]);
-  });
-
-  it("npm start without any chat platform says what to set for Slack and Teams, and exits 1", () => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|TEAMS)_/.test(k)));
-    const run = spawnSync("npx", ["tsx", "src/start.ts"], { env, encoding: "utf8" });
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain("Slack: SLACK_BOT_TOKEN");
-    expect(run.stderr).toContain("Teams: TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID");
-    expect(run.stderr).toContain("npm run demo");
   });
 });
