@@ -29,7 +29,8 @@ async function ccbotProcess(databaseUrl: string, ...args: string[]): Promise<Cli
 // start per command (which made this file depend on the machine's speed). PGlite is a directory that each
 // command opens and closes, as in real use.
 describe.each(cliTargets)("ccbot on $name", (target) => {
-  it("sets up a company, its people, imports, rejects a bad file with exit code 1 and exports history", async () => {
+  // Some twenty commands in a row, each opening the database: bounded generously, a loaded machine is slow, not wrong.
+  it("sets up a company, its people, imports, rejects a bad file with exit code 1 and exports history", { timeout: 240_000 }, async () => {
     // An empty directory here (not the run's migrated template): `ccbot migrate` creates the database.
     const url = target.name === "pglite" ? mkdtempSync(path.join(tmpdir(), "ccbot-cli-")) : await target.url();
 
