@@ -129,8 +129,8 @@ describe("Adaptive Cards for Teams", () => {
         locale: "fr-FR",
       }).card,
     );
-    expectValid(disputeFormCard({ invoiceNumber: "F-1" }, "dialog"));
-    expectValid(disputeFormCard({ invoice: "F-1", category: "PRICE", error: "Say what the customer disputes." }, "message"));
+    expectValid(disputeFormCard({ invoiceNumber: "F-1" }, "dialog", "en-GB"));
+    expectValid(disputeFormCard({ invoice: "F-1", category: "PRICE", error: "Say what the customer disputes." }, "message", "en-GB"));
     expectValid(errorCard("Invoice F9 is unknown.").card);
     expectValid(infoCard("Dispute recorded.").card);
     const digest = {

@@ -195,7 +195,7 @@ async function disputeForm(t: TeamsContext, a: Inbound, data: Record<string, unk
   const form = readDisputeForm(data as Record<string, string>);
   if (!form.ok)
     return cardResponse(
-      disputeFormCard({ ...(data as Record<string, string>), error: inert(Object.values(form.errors).join(" ")) }, "message"),
+      disputeFormCard({ ...(data as Record<string, string>), error: inert(Object.values(form.errors).join(" ")) }, "message", await localeOf(t)),
     );
   return cardResponse(infoCard(await disputeFlagged(t, a, form.dispute)).card);
 }
