@@ -8,6 +8,7 @@ import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js
 import { csv, writeTemp } from "../helpers/files.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
 import { buttonClick, exchangeWithBot, postToBot, startSlackBot, viewSubmission } from "../helpers/slackRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -60,6 +61,8 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
 
   beforeAll(async () => {
     db = await freshDatabase(target);
+    // The company speaks French (the default, set explicitly); test/i18n/chatLanguage.test.ts checks English too.
+    await setCompanyLocale(db, "fr-FR");
     slack = await new SlackStandIn().start();
     await db.prisma.person.create({
       data: {

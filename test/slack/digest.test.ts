@@ -13,6 +13,7 @@ import { migrate } from "../../src/db/migrate.js";
 import { slackJobWorker } from "../helpers/slackJobs.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
 import { buttonClick, exchangeWithBot, postEvent, postToBot, viewSubmission, startSlackBot } from "../helpers/slackRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -31,6 +32,8 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
     url = target.name === "pglite" ? "memory:" : await target.freshUrl();
     db = await openDatabase(url);
     await migrate(db);
+    // Asserted in English (locale en-GB); test/i18n/chatLanguage.test.ts checks French, the default.
+    await setCompanyLocale(db, "en-GB");
     slack = await new SlackStandIn().start();
     const person = async (name: string, roles: Array<"FINANCE" | "SALES">, slackId: string) =>
       (await db.prisma.person.create({ data: { name, roles, identities: { create: [{ platform: "SLACK", externalId: slackId }] } } })).id;

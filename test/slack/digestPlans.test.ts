@@ -15,6 +15,7 @@ import { createLogger } from "../../src/log.js";
 import { dropTestSchemas, targets } from "../helpers/databases.js";
 import { seedPlans } from "../helpers/planFixtures.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -29,6 +30,8 @@ describe.each(targets)("payment plans in the Slack digest on $name", (target) =>
   beforeAll(async () => {
     db = await openDatabase(await target.freshUrl());
     await migrate(db);
+    // Asserted in English (locale en-GB); test/i18n/chatLanguage.test.ts checks French, the default.
+    await setCompanyLocale(db, "en-GB");
     ({ plans } = await seedPlans(db, `slack-${target.name}`));
     slack = await new SlackStandIn().start();
   });

@@ -89,17 +89,17 @@ describe("Adaptive Cards for Teams", () => {
         file,
       })),
     };
-    const cards = taskListCards(list, "EUR", "fr-FR");
+    const cards = taskListCards(list, "EUR", "en-GB");
     expect(cards.length).toBeGreaterThan(1);
     for (const message of cards) expectValid(message.card);
     const names = cards.flatMap((m) => [...JSON.stringify(m.card).matchAll(/Customer \d+/g)].map((x) => x[0]));
     expect(names.sort()).toEqual(list.tasks.map((t) => t.customerName).sort());
     // the card refreshed after an outcome on the last task is the last part, with the notice, still under budget
-    const refreshed = taskListCardWith(list, "EUR", "fr-FR", "120:second", "Customer 120: No answer — recorded.");
+    const refreshed = taskListCardWith(list, "EUR", "en-GB", "120:second", "Customer 120: No answer — recorded.");
     expectValid(refreshed.card);
     expect(refreshed.text).toContain(`(${cards.length}/${cards.length})`);
     expect(JSON.stringify(refreshed.card)).toContain("✅ done");
-    const empty = taskListCards({ ...list, tasks: [] }, "EUR", "fr-FR");
+    const empty = taskListCards({ ...list, tasks: [] }, "EUR", "en-GB");
     expect(empty).toHaveLength(1);
     expectValid(empty[0]!.card);
     expect(JSON.stringify(empty[0]!.card)).toContain("Nothing due today.");

@@ -19,6 +19,7 @@ import {
   startTeamsBot,
   type Member,
 } from "../helpers/teamsRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -38,6 +39,8 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
 
   beforeAll(async () => {
     db = await freshDatabase(target);
+    // The company speaks French (the default, set explicitly); test/i18n/chatLanguage.test.ts checks English too.
+    await setCompanyLocale(db, "fr-FR");
     connector = await new BotConnectorStandIn().start();
     const person = (m: Member, email: string, roles: Array<"SALES" | "COLLECTOR" | "FINANCE">) =>
       db.prisma.person.create({
@@ -238,6 +241,8 @@ describe("the Teams endpoint with authentication on (the default outside tests)"
 
   beforeAll(async () => {
     db = await freshDatabase(targets[0] as (typeof targets)[number]);
+    // The company speaks French (the default, set explicitly); test/i18n/chatLanguage.test.ts checks English too.
+    await setCompanyLocale(db, "fr-FR");
     connector = await new BotConnectorStandIn().start();
     ({ app, port } = await startTeamsBot(db, connector.url, { authenticate: true }));
   });

@@ -24,6 +24,7 @@ import {
   teamsWorker,
   type Member,
 } from "../helpers/teamsRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -53,6 +54,8 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
     url = target.name === "pglite" ? "memory:" : await target.freshUrl();
     db = await openDatabase(url);
     await migrate(db);
+    // The company speaks French (the default, set explicitly); test/i18n/chatLanguage.test.ts checks English too.
+    await setCompanyLocale(db, "fr-FR");
     connector = await new BotConnectorStandIn().start();
     const person = async (m: Member, roles: Array<"FINANCE" | "SALES">) =>
       (

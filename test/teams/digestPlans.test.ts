@@ -16,6 +16,7 @@ import { BotConnectorStandIn } from "../helpers/botConnector.js";
 import { dropTestSchemas, targets } from "../helpers/databases.js";
 import { seedPlans } from "../helpers/planFixtures.js";
 import { CHANNEL, startTeamsBot } from "../helpers/teamsRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -34,6 +35,8 @@ describe.each(targets)("payment plans in the Teams digest on $name", (target) =>
   beforeAll(async () => {
     db = await openDatabase(await target.freshUrl());
     await migrate(db);
+    // Asserted in English (locale en-GB); test/i18n/chatLanguage.test.ts checks French, the default.
+    await setCompanyLocale(db, "en-GB");
     ({ plans } = await seedPlans(db, `teams-${target.name}`));
     connector = await new BotConnectorStandIn().start();
     ({ app, messenger } = await startTeamsBot(db, connector.url, { now: () => new Date("2026-11-20T09:00:00Z") }));

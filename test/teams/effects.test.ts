@@ -26,6 +26,7 @@ import {
   teamsWorker,
   type Member,
 } from "../helpers/teamsRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -125,6 +126,8 @@ describe.each(targets)("a decision's effects in Teams, as durable jobs, on $name
 
   beforeAll(async () => {
     db = await freshDatabase(target);
+    // The company speaks French (the default, set explicitly); test/i18n/chatLanguage.test.ts checks English too.
+    await setCompanyLocale(db, "fr-FR");
     data = await fixture(db);
     connector = await new BotConnectorStandIn().start();
     ({ app, port, messenger } = await startTeamsBot(db, connector.url, { now: NOW, documentsDir }));

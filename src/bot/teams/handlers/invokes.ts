@@ -31,6 +31,8 @@ import { taskPaymentPlan } from "./paymentPlan.js";
 import { PLAN_VERB } from "../planCards.js";
 import { EMAIL_CANCEL_VERB, EMAIL_EDIT_VERB, EMAIL_SEND_VERB, LETTER_SENT_VERB } from "../mailCards.js";
 import { taskEmailCancel, taskEmailEdit, taskEmailSend, taskLetterSent } from "./mailTask.js";
+import { isTaskOutcome } from "../../../domain/digest.js";
+import { outcomeLabel } from "../../words.js";
 
 /** An Action.Execute answer: the card that replaces the clicked one, or a message shown to the clicker only. */
 export const cardResponse = (card: AdaptiveCard) => ({ statusCode: 200, type: CARD_CONTENT_TYPE, value: card });
@@ -135,7 +137,10 @@ async function taskOutcome(t: TeamsContext, a: Inbound, data: Record<string, unk
       t,
       person.id,
       taskKey(customerId, level),
-      tr(locale, "teams.taskRecorded", { customer: inert(await customerName(t, customerId)), label: inert(label) }) + hint,
+      tr(locale, "teams.taskRecorded", {
+        customer: inert(await customerName(t, customerId)),
+        label: inert(isTaskOutcome(data.o) ? outcomeLabel(data.o, locale) : label),
+      }) + hint,
       heldCustomers(data),
     ),
   );
