@@ -168,7 +168,7 @@ describe.each(targets)("Teams messages under 40 KB counted in UTF-16 on $name", 
     const images = posts.filter(
       (p) => (p.body.attachments as Array<{ contentType: string }> | undefined)?.[0]?.contentType === "image/png",
     );
-    const notes = posts.filter((p) => /too large for Teams to show in the thread \(\d+ KB, at most 40 KB\)/.test(String(p.body.text)));
+    const notes = posts.filter((p) => /trop lourd pour que Teams l’affiche dans le fil \(\d+ Ko, 40 Ko au plus\)/.test(String(p.body.text)));
     expect(images.length + notes.length).toBe(2);
     // The cards are filled close to the limit, not split one action a card.
     expect(heaviest).toBeGreaterThan(TEAMS_LIMIT / 2);
