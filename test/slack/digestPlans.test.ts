@@ -106,7 +106,7 @@ describe("payment plans in the Slack digest's summary, many of them", () => {
       asOf: ASOF,
       companyName: "Acme",
       currency: "EUR",
-      locale: "fr-FR",
+      locale: "en-GB",
       bucketLabels: ["not due"],
       totals: { buckets: [0n], disputed: 0n, credits: 0n, balance: 0n, overdue: 0n },
       change: null,

@@ -135,7 +135,7 @@ describe.each(targets)("collectors' daily tasks in Slack on $name", (target) => 
     before = slack.calls.length;
     expect(await click("expired", "2.2")).toBe(200);
     const late = await slack.waitFor("/response/", before);
-    expect(JSON.stringify(late.body)).toContain("Le formulaire a mis trop de temps à s’ouvrir : cliquez à nouveau sur le bouton.");
+    expect(JSON.stringify(late.body)).toContain("The form took too long to open: click the button again.");
 
     const submit = (amount: string, date: string) =>
       exchangeWithBot(

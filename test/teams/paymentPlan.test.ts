@@ -79,7 +79,7 @@ describe.each(targets)("payment plans from a task card in Teams on $name", (targ
 
     const good = await send("2026-12-01: 400,00\n2026-12-24: 400,00", "act-2");
     expect(good.body).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.card.adaptive" });
-    expect(JSON.stringify(good.body?.value).replace(/[\u00a0\u202f]/g, " ")).toContain("Payment plan agreed: 2 instalments totalling 800,00 €");
+    expect(JSON.stringify(good.body?.value).replace(/[\u00a0\u202f]/g, " ")).toContain("Payment plan agreed: 2 instalments totalling €800.00");
     expect(adaptiveCardProblems(good.body?.value).problems).toEqual([]);
     await send("2026-12-01: 400,00\n2026-12-24: 400,00", "act-2");
     const plans = await db.prisma.paymentPlan.findMany();
