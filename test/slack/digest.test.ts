@@ -283,7 +283,7 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
       );
     expect(JSON.parse((await submit("   ")).body)).toEqual({
       response_action: "errors",
-      errors: { comment: "Écrivez un commentaire, ou annulez." },
+      errors: { comment: "Write a comment, or cancel." },
     });
     before = slack.calls.length;
     expect((await submit("They paid half yesterday, wait a week")).status).toBe(200);
@@ -291,7 +291,7 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
     expect(echoed.body).toMatchObject({
       channel: "CCOMMITTEE",
       thread_ts: summary.ts,
-      text: `Nathalie Roche sur la proposition n° ${actionId} (Customer 2) : They paid half yesterday, wait a week`,
+      text: `Nathalie Roche on #${actionId} (Customer 2): They paid half yesterday, wait a week`,
     });
     const entry = await db.prisma.historyEntry.findFirstOrThrow({ where: { kind: "action.comment", actionId } });
     expect(entry.text).toBe("Nathalie Roche on blocking deliveries: They paid half yesterday, wait a week");

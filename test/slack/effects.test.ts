@@ -150,7 +150,7 @@ describe.each(targets)("a decision's effects in Slack, as jobs, on $name", (targ
     const updates = of(slack.calls, "/api/chat.update");
     expect(updates.map((u) => [u.body.channel, u.body.ts])).toEqual([[PART.channel, PART.ts]]); // W32's planned part skipped
     const blocks = JSON.stringify(updates[0]?.body.blocks);
-    expect(blocks).toContain("*applied*: deliveries unblocked (approved by Nathalie Roche)");
+    expect(blocks).toContain("*appliquée*: deliveries unblocked (approved by Nathalie Roche)");
     expect(blocks).not.toContain(`"block_id":"action-${actions.unblock}"`);
     expect(blocks).toContain(`"block_id":"action-${actions.notice}"`); // still undecided: its buttons stay
     const posts = of(slack.calls, "/api/chat.postMessage");

@@ -54,8 +54,8 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
     url = target.name === "pglite" ? "memory:" : await target.freshUrl();
     db = await openDatabase(url);
     await migrate(db);
-    // The company speaks French (the default, set explicitly); test/i18n/chatLanguage.test.ts checks English too.
-    await setCompanyLocale(db, "fr-FR");
+    // Asserted in English (locale en-GB); test/i18n/chatLanguage.test.ts checks French, the default.
+    await setCompanyLocale(db, "en-GB");
     connector = await new BotConnectorStandIn().start();
     const person = async (m: Member, roles: Array<"FINANCE" | "SALES">) =>
       (
@@ -80,8 +80,8 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
     expect(res.status).toBe(200);
     const ref = await db.prisma.conversationRef.findFirstOrThrow({ where: { conversationId: CHANNEL } });
     expect(ref).toMatchObject({ platform: "TEAMS", scope: "channel", serviceUrl: connector.url, teamName: "Finance", removedAt: null });
-    // the welcome message went to the channel, in the company's language (French by default)
-    await connector.waitFor((c) => c.conversationId === CHANNEL && String(c.body.text).includes("compte rendu hebdomadaire du comité de crédit"));
+    // the welcome message went to the channel, in the company's language (English here)
+    await connector.waitFor((c) => c.conversationId === CHANNEL && String(c.body.text).includes("The weekly credit-committee digest will be posted here"));
     // the person's Teams user id was learnt, for the cards' refresh list
     expect((await db.prisma.chatIdentity.findFirstOrThrow({ where: { externalId: FIN.aadObjectId } })).botUserId).toBe(FIN.id);
   });

@@ -232,7 +232,7 @@ describe.each(targets)("a decision's effects in Teams, as durable jobs, on $name
     try {
       const answer = await click(FIN, actionId);
       expect(answer.body).toMatchObject({ statusCode: 200, type: CARD });
-      expect(JSON.stringify(answer.body?.value)).toContain("approved by Nathalie Roche");
+      expect(JSON.stringify(answer.body?.value)).toContain("approuvée par Nathalie Roche");
       // The worker's update reaches Teams after the answer and is still held there: the answer did not wait on it.
       await connector.until(() => hold.held() === 1, "the worker's card update");
       expect(connector.calls.filter((c) => c.method === "PUT" && c.activityId === reply)).toEqual([]);
@@ -338,7 +338,7 @@ describe.each(targets)("a decision's effects in Teams, as durable jobs, on $name
     expect(await teamsWorker(db, messenger, { now: NOW, documentsDir, concurrency: 1 }).runDue()).toBe(2);
     const updates = connector.accepted(before).filter((c) => c.method === "PUT");
     expect(updates.map((c) => c.activityId)).toEqual(["299"]);
-    expect(JSON.stringify(updates[0]?.body).match(/approved by Nathalie Roche/g)).toHaveLength(2);
+    expect(JSON.stringify(updates[0]?.body).match(/approuvée par Nathalie Roche/g)).toHaveLength(2);
     expect(
       (await db.prisma.job.findMany({ where: { kind: "teams.refresh-action", payload: { path: ["actionId"], equals: first } } }))[0]?.state,
     ).toBe("DONE");
