@@ -243,7 +243,7 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
     const part = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "TEAMS", part: "actions-1" } });
     const actionId = part.actionIds[1] as number;
     const empty = await click(FIN, VERBS.comment, { actionId, [`comment_${actionId}`]: "  " }, part.ts, part.channel);
-    expect(empty.body?.value).toBe("Écrivez d’abord un commentaire.");
+    expect(empty.body?.value).toBe("Write a comment first.");
     const before = connector.calls.length;
     const res = await click(
       FIN,
