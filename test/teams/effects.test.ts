@@ -151,7 +151,7 @@ describe.each(targets)("a decision's effects in Teams, as durable jobs, on $name
   const jobsOf = (actionId: number) =>
     db.prisma.job.findMany({ where: { payload: { path: ["actionId"], equals: actionId } }, orderBy: { id: "asc" } });
   const adminMessages = (from = 0) => connector.accepted(from).filter((c) => c.conversationId === personalChat(ADMIN).id);
-  const isLetter = (c: ConnectorCall) => c.method === "POST" && JSON.stringify(c.body).includes("Read the letter");
+  const isLetter = (c: ConnectorCall) => c.method === "POST" && JSON.stringify(c.body).includes("Lire la lettre");
 
   it("the deciding Approve while Teams refuses card updates (403): answered with the card; the letter is issued and posted once; the failed update is reported once", async () => {
     const actionId = data.notices[0] as number;
