@@ -2,10 +2,13 @@
 // tenants the bot serves, so that what picks a stored conversation (the digest's channel, a personal chat)
 // never picks one of another tenant, even one stored before the tenant check existed.
 import { toThreadedConversationId, type App } from "@microsoft/teams.apps";
-import { CARD_BUDGET_BYTES, CARD_CONTENT_TYPE, MESSAGE_LIMIT_BYTES, type CardMessage } from "./cards.js";
+import { CARD_CONTENT_TYPE, MESSAGE_LIMIT_BYTES, type CardMessage } from "./cards.js";
 import { failureOf, type Delivery, type RunOptions } from "./delivery.js";
 import { failureForLog } from "./logging.js";
 import { t } from "../../i18n/index.js";
+
+/** Room kept, in bytes counted in UTF-16, for what the SDK adds to an activity (from, recipient, conversation, ids). */
+const ENVELOPE_BYTES = 2_048;
 
 /** In a job, the longest wait before a retry inside the call; anything longer goes back to the queue. */
 export const JOB_MAX_WAIT_MS = 2_000;
@@ -102,11 +105,11 @@ export class TeamsMessenger {
       attachments: [{ contentType: "image/png", contentUrl: `data:image/png;base64,${png.toString("base64")}`, name }],
     };
     // An image Teams would refuse (over 40 KB counted in UTF-16) is announced in words instead of failing the digest.
-    // The SDK adds the envelope (from, recipient, conversation, service URL) to what is measured here: the image
-    // gets the cards' budget, which leaves room for it (an image of 39 KB was refused once enveloped).
+    // The SDK adds the envelope (from, recipient, conversation, ids) to what is measured here: room is kept for
+    // it (an image measured just under 40 KB was refused once enveloped).
     const size = Buffer.byteLength(JSON.stringify(activity), "utf16le");
     const sendable =
-      size <= CARD_BUDGET_BYTES
+      size <= MESSAGE_LIMIT_BYTES - ENVELOPE_BYTES
         ? activity
         : {
             type: "message",
