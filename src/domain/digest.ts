@@ -94,6 +94,8 @@ export interface FollowUpLine {
   /** What happened since, in words: "letter produced on 2026-11-24", "block in force", "1 200,00 € paid since". */
   since: string[];
   paidSince: bigint;
+  /** The facts the line was written from, for a platform that says them in the company's language (src/bot/words.ts). */
+  facts?: DecisionFacts;
 }
 
 /** The facts a follow-up line is written from (loaded by the service, judged here). */
@@ -151,6 +153,7 @@ export function followUpOf(f: DecisionFacts, money: (minor: bigint) => string): 
     decidedOn: f.decidedOn,
     since,
     paidSince: f.paidSince,
+    facts: f,
   };
 }
 
@@ -444,6 +447,8 @@ export interface Digest {
   asOf: CalendarDate;
   period: string;
   bucketLabels: string[];
+  /** The policy's bucket edges the labels are made from (to say them in the company's language). */
+  agingBuckets?: readonly number[];
   totals: Aging;
   /** Change of each bucket since last week's snapshot (null the first week). */
   change: bigint[] | null;
@@ -518,6 +523,7 @@ export function composeDigest(input: DigestInput, policy: Policy): Digest {
     asOf: input.asOf,
     period: input.period,
     bucketLabels: bucketLabels(policy.agingBuckets),
+    agingBuckets: policy.agingBuckets,
     totals: input.totals,
     change: input.previous ? input.totals.buckets.map((v, i) => v - (input.previous?.buckets[i] ?? 0n)) : null,
     kpis: input.kpis,

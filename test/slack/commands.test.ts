@@ -8,6 +8,7 @@ import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js
 import { csv, writeTemp } from "../helpers/files.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
 import { buttonClick, exchangeWithBot, postToBot, startSlackBot, viewSubmission } from "../helpers/slackRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -60,6 +61,8 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
 
   beforeAll(async () => {
     db = await freshDatabase(target);
+    // The company speaks French (the default, set explicitly); test/i18n/chatLanguage.test.ts checks English too.
+    await setCompanyLocale(db, "fr-FR");
     slack = await new SlackStandIn().start();
     await db.prisma.person.create({
       data: {
@@ -108,10 +111,10 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     expect(reply.body.response_type).toBe("ephemeral");
     const text = JSON.stringify(reply.body.blocks);
     expect(text).toContain("Café du Port (K1)");
-    expect(text).toContain("Deliveries open");
-    expect(text).toMatch(/Exposure 1.500,00.€, limit 1.000,00.€ — \*500,00.€ over\*/);
+    expect(text).toContain("Livraisons ouvertes");
+    expect(text).toMatch(/Exposition 1.500,00.€, limite 1.000,00.€ — \*500,00.€ au-delà\*/);
     // The policy's 30% gross margin: 1 500 / 0.30 = 5 000 of sales to make up the overdue if it is lost.
-    expect(text).toMatch(/\*Cost if lost:\* sales of 5.000,00.€ at a 30% gross margin would be needed to make up 1.500,00.€ if it is never paid/);
+    expect(text).toMatch(/\*Coût en cas de perte :\* il faudrait 5.000,00.€ de ventes à 30 % de marge brute pour compenser 1.500,00.€ s’ils ne sont jamais payés/);
   });
 
   it("/credit: the company's margin-rate setting replaces the policy's gross margin in the cost of an unpaid invoice", async () => {
@@ -121,7 +124,7 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
       expect(await post({ command: "/credit", text: "café", user_id: "UMARC" })).toBe(200);
       const reply = await slack.waitFor("/response/", before);
       // 1 500 / 0.25 = 6 000
-      expect(JSON.stringify(reply.body.blocks)).toMatch(/sales of 6.000,00.€ at a 25% gross margin would be needed to make up 1.500,00.€/);
+      expect(JSON.stringify(reply.body.blocks)).toMatch(/il faudrait 6.000,00.€ de ventes à 25 % de marge brute pour compenser 1.500,00.€/);
     } finally {
       await db.prisma.companySettings.update({ where: { id: 1 }, data: { marginRatePercent: null } });
     }

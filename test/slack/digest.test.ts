@@ -13,6 +13,7 @@ import { migrate } from "../../src/db/migrate.js";
 import { slackJobWorker } from "../helpers/slackJobs.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
 import { buttonClick, exchangeWithBot, postEvent, postToBot, viewSubmission, startSlackBot } from "../helpers/slackRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -31,6 +32,8 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
     url = target.name === "pglite" ? "memory:" : await target.freshUrl();
     db = target.name === "pglite" ? await freshDatabase(target) : await openDatabase(url);
     await migrate(db);
+    // Asserted in English (locale en-GB); test/i18n/chatLanguage.test.ts checks French, the default.
+    await setCompanyLocale(db, "en-GB");
     slack = await new SlackStandIn().start();
     const person = async (name: string, roles: Array<"FINANCE" | "SALES">, slackId: string) =>
       (await db.prisma.person.create({ data: { name, roles, identities: { create: [{ platform: "SLACK", externalId: slackId }] } } })).id;
@@ -280,7 +283,7 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
       );
     expect(JSON.parse((await submit("   ")).body)).toEqual({
       response_action: "errors",
-      errors: { comment: "Écrivez un commentaire, ou annulez." },
+      errors: { comment: "Write a comment, or cancel." },
     });
     before = slack.calls.length;
     expect((await submit("They paid half yesterday, wait a week")).status).toBe(200);
@@ -288,7 +291,7 @@ describe.each(targets)("the weekly digest in Slack on $name", (target) => {
     expect(echoed.body).toMatchObject({
       channel: "CCOMMITTEE",
       thread_ts: summary.ts,
-      text: `Nathalie Roche sur la proposition n° ${actionId} (Customer 2) : They paid half yesterday, wait a week`,
+      text: `Nathalie Roche on #${actionId} (Customer 2): They paid half yesterday, wait a week`,
     });
     const entry = await db.prisma.historyEntry.findFirstOrThrow({ where: { kind: "action.comment", actionId } });
     expect(entry.text).toBe("Nathalie Roche on blocking deliveries: They paid half yesterday, wait a week");

@@ -15,6 +15,7 @@ import { createLogger } from "../../src/log.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { seedPlans } from "../helpers/planFixtures.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -29,6 +30,8 @@ describe.each(targets)("payment plans in the Slack digest on $name", (target) =>
   beforeAll(async () => {
     db = await freshDatabase(target);
     await migrate(db);
+    // Asserted in English (locale en-GB); test/i18n/chatLanguage.test.ts checks French, the default.
+    await setCompanyLocale(db, "en-GB");
     ({ plans } = await seedPlans(db, `slack-${target.name}`));
     slack = await new SlackStandIn().start();
   });
@@ -54,13 +57,13 @@ describe.each(targets)("payment plans in the Slack digest on $name", (target) =>
     expect(lines[1]).toBe("1 agreed this week · 1 instalment due this week · 1 missed");
     expect(lines[2]).toMatch(
       new RegExp(
-        `^• \\*Transports Lefebvre\\* — plan #${plans.p1} agreed 2026-10-05: instalment 2 of 1 000,00 € due 2026-11-12 missed, recovery indemnity 40,00 €; escalation: next step (due|brought forward): \\S+ \\(\\w+\\) for Sophie Leroy · 1 of 3 instalments paid, 2 000,00 € left$`,
+        `^• \\*Transports Lefebvre\\* — plan #${plans.p1} agreed 05/10/2026: instalment 2 of €1,000.00 due 12/11/2026 missed, recovery indemnity €40.00; escalation: next step (due|brought forward): \\S+ \\(\\w+\\) for Sophie Leroy · 1 of 3 instalments paid, €2,000.00 left$`,
       ),
     );
     expect(lines[3]).toBe(
-      `• *Garage Martin* — plan #${plans.p2} agreed 2026-11-18: agreed this week: 2 instalments totalling 1 000,00 €, 2026-11-25 to 2026-12-28 · instalment 1 of 500,00 € due 2026-11-25 · 0 of 2 instalments paid, 1 000,00 € left`,
+      `• *Garage Martin* — plan #${plans.p2} agreed 18/11/2026: agreed this week: 2 instalments totalling €1,000.00, 25/11/2026 to 28/12/2026 · instalment 1 of €500.00 due 25/11/2026 · 0 of 2 instalments paid, €1,000.00 left`,
     );
-    expect(lines[4]).toBe(`• *Café du Port* — plan #${plans.p4} agreed 2026-09-10: completed this week: 600,00 € paid`);
+    expect(lines[4]).toBe(`• *Café du Port* — plan #${plans.p4} agreed 10/09/2026: completed this week: €600.00 paid`);
     expect(lines.slice(5)).toEqual(["1 other plan on track"]);
     // It sits in the follow-through, after last week's decisions and before the week's cash.
     const at = (prefix: string) => sections.findIndex((s) => s.startsWith(prefix));
@@ -103,7 +106,7 @@ describe("payment plans in the Slack digest's summary, many of them", () => {
       asOf: ASOF,
       companyName: "Acme",
       currency: "EUR",
-      locale: "fr-FR",
+      locale: "en-GB",
       bucketLabels: ["not due"],
       totals: { buckets: [0n], disputed: 0n, credits: 0n, balance: 0n, overdue: 0n },
       change: null,

@@ -15,6 +15,7 @@ import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js
 import { slackJobWorker } from "../helpers/slackJobs.js";
 import { SlackStandIn, type RecordedCall } from "../helpers/slackStandIn.js";
 import { buttonClick, postToBot, startSlackBot } from "../helpers/slackRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -93,6 +94,8 @@ describe.each(targets)("a decision's effects in Slack, as jobs, on $name", (targ
 
   beforeEach(async () => {
     db = await freshDatabase(target);
+    // The company speaks French (the default, set explicitly); test/i18n/chatLanguage.test.ts checks English too.
+    await setCompanyLocale(db, "fr-FR");
     actions = await fixture(db);
     slack = await new SlackStandIn().start();
     documentsDir = mkdtempSync(path.join(tmpdir(), "letters-"));
@@ -147,7 +150,7 @@ describe.each(targets)("a decision's effects in Slack, as jobs, on $name", (targ
     const updates = of(slack.calls, "/api/chat.update");
     expect(updates.map((u) => [u.body.channel, u.body.ts])).toEqual([[PART.channel, PART.ts]]); // W32's planned part skipped
     const blocks = JSON.stringify(updates[0]?.body.blocks);
-    expect(blocks).toContain("*applied*: deliveries unblocked (approved by Nathalie Roche)");
+    expect(blocks).toContain("*appliquée*: deliveries unblocked (approved by Nathalie Roche)");
     expect(blocks).not.toContain(`"block_id":"action-${actions.unblock}"`);
     expect(blocks).toContain(`"block_id":"action-${actions.notice}"`); // still undecided: its buttons stay
     const posts = of(slack.calls, "/api/chat.postMessage");

@@ -20,6 +20,7 @@ import { SlackStandIn } from "../helpers/slackStandIn.js";
 import { buttonClick, exchangeWithBot, postToBot, startSlackBot, viewSubmission } from "../helpers/slackRequests.js";
 import { seedMailCompany } from "../mail/fixtures.js";
 import { startSmtpPeer, type SmtpPeer } from "../mail/smtpPeer.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 // Tuesday 24 November 2026, 10:00 in Paris: inside the sending window.
 const NOW = new Date("2026-11-24T09:00:00Z");
@@ -47,6 +48,8 @@ describe.each(targets)("e-mail and letter buttons on Slack tasks ($name)", (targ
 
   beforeAll(async () => {
     db = await freshDatabase(target);
+    // The company speaks French (the default, set explicitly); test/i18n/chatLanguage.test.ts checks English too.
+    await setCompanyLocale(db, "fr-FR");
     slack = await new SlackStandIn().start();
     fx = await seedMailCompany(db, [
       { key: "send", name: "Test Send SAS", email: "ap@send-customer.test", due: "2026-11-01", amount: 77_700n },

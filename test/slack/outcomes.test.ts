@@ -15,6 +15,7 @@ import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js
 import { csv, writeTemp } from "../helpers/files.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
 import { buttonClick, exchangeWithBot, postToBot, startSlackBot, viewSubmission } from "../helpers/slackRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -29,6 +30,8 @@ describe.each(targets)("task outcomes and promises through Slack on $name", (tar
 
   beforeAll(async () => {
     db = await freshDatabase(target);
+    // The company speaks French (the default, set explicitly); test/i18n/chatLanguage.test.ts checks English too.
+    await setCompanyLocale(db, "fr-FR");
     slack = await new SlackStandIn().start();
     const person = (name: string, email: string, roles: Array<"COLLECTOR" | "SALES">, slackId: string) =>
       db.prisma.person.create({ data: { name, email, roles, identities: { create: [{ platform: "SLACK", externalId: slackId }] } } });

@@ -15,6 +15,7 @@ import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js
 import { csv, writeTemp } from "../helpers/files.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
 import { buttonClick, exchangeWithBot, postToBot, startSlackBot, viewSubmission } from "../helpers/slackRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -26,6 +27,8 @@ describe.each(targets)("payment plans from a task in Slack on $name", (target) =
 
   beforeAll(async () => {
     db = await freshDatabase(target);
+    // Asserted in English (locale en-GB); test/i18n/chatLanguage.test.ts checks French, the default.
+    await setCompanyLocale(db, "en-GB");
     slack = await new SlackStandIn().start();
     await db.prisma.person.create({
       data: { name: "Sophie Leroy", email: "sophie@acme.example", roles: ["COLLECTOR"], identities: { create: [{ platform: "SLACK", externalId: "USOPHIE" }] } },
@@ -45,7 +48,7 @@ describe.each(targets)("payment plans from a task in Slack on $name", (target) =
   });
 
   it("the Payment plan button opens the form; errors come back on the field; a sound plan is agreed once", async () => {
-    const publisher = slackTaskPublisher(new WebClient("xoxb-test", { slackApiUrl: `${slack.url}/api/` }), "EUR", "fr-FR");
+    const publisher = slackTaskPublisher(new WebClient("xoxb-test", { slackApiUrl: `${slack.url}/api/` }), "EUR", "en-GB");
     await runDailyTasks({ db, policy: defaultPolicy, publisher, logger: createLogger("silent") }, d("2026-11-20"));
     const dm = await slack.waitFor("/api/chat.postMessage");
     const blocks = dm.body.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string; text: { text: string } }> }>;
@@ -89,7 +92,7 @@ describe.each(targets)("payment plans from a task in Slack on $name", (target) =
     before = slack.calls.length;
     for (let i = 0; i < 2; i++) expect((await submit("2026-12-01: 400,00\n2026-12-15: 400,00")).status).toBe(200);
     const told = await slack.waitFor("/api/chat.postMessage", before);
-    expect(String(told.body.text).replace(/[\u00a0\u202f]/g, " ")).toContain("Payment plan agreed: 2 instalments totalling 800,00 €, from 2026-12-01 to 2026-12-15");
+    expect(String(told.body.text).replace(/[\u00a0\u202f]/g, " ")).toContain("Payment plan agreed: 2 instalments totalling €800.00, from 2026-12-01 to 2026-12-15");
     await new Promise((r) => setTimeout(r, 300));
     const plans = await db.prisma.paymentPlan.findMany({ include: { installments: true } });
     expect(plans).toHaveLength(1);

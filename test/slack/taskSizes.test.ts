@@ -53,7 +53,7 @@ describe.each(targets)("a collector's heavy day in Slack on $name", (target) => 
       expect(post.body.channel).toBe("USOPHIE");
       expect(JSON.stringify(post.body.blocks).length).toBeLessThanOrEqual(13_000);
       expect((post.body.blocks as unknown[]).length).toBeLessThanOrEqual(50);
-      expect(JSON.stringify(post.body.blocks)).toContain(`Your tasks for 2026-11-20 (${COUNT}) — ${i + 1}/${posts.length}`);
+      expect(JSON.stringify(post.body.blocks)).toContain(`Vos tâches du 20/11/2026 (${COUNT}) — ${i + 1}/${posts.length}`);
     }
     const seen = posts.flatMap((p) =>
       (p.body.blocks as Array<{ block_id?: string }>).map((b) => b.block_id).filter((id): id is string => !!id?.startsWith("task-")),

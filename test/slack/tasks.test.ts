@@ -12,6 +12,7 @@ import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js
 import { csv, writeTemp } from "../helpers/files.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
 import { buttonClick, exchangeWithBot, postToBot, viewSubmission, startSlackBot } from "../helpers/slackRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -25,6 +26,8 @@ describe.each(targets)("collectors' daily tasks in Slack on $name", (target) => 
 
   beforeAll(async () => {
     db = await freshDatabase(target);
+    // Asserted in English (locale en-GB); test/i18n/chatLanguage.test.ts checks French, the default.
+    await setCompanyLocale(db, "en-GB");
     slack = await new SlackStandIn().start();
     await db.prisma.person.create({
       data: {
@@ -60,13 +63,13 @@ describe.each(targets)("collectors' daily tasks in Slack on $name", (target) => 
   });
 
   it("each collector gets their day once; one without a Slack identity is reported, not retried", async () => {
-    const publisher = slackTaskPublisher(new WebClient("xoxb-test", { slackApiUrl: `${slack.url}/api/` }), "EUR", "fr-FR");
+    const publisher = slackTaskPublisher(new WebClient("xoxb-test", { slackApiUrl: `${slack.url}/api/` }), "EUR", "en-GB");
     const run = await runDailyTasks({ db, policy: defaultPolicy, publisher, logger }, d("2026-11-20"));
     expect(run).toEqual({ status: "sent", sent: 1, unreachable: ["Karim Benali"] });
     const dm = await slack.waitFor("/api/chat.postMessage");
     expect(dm.body.channel).toBe("USOPHIE");
     const text = JSON.stringify(dm.body.blocks);
-    expect(text).toContain("Your tasks for 2026-11-20 (1)");
+    expect(text).toContain("Your tasks for 20/11/2026 (1)");
     expect(text).toContain("Café du Port (K1)");
     expect(text).toContain("Mme Colin · +33 1 23 45 67 89");
     expect(text).toContain("Call checklist: 1. Introduce yourself");
@@ -102,7 +105,7 @@ describe.each(targets)("collectors' daily tasks in Slack on $name", (target) => 
     // 15 days late with no reminder yet: the account starts at the step its age warrants, the first call.
     expect(steps[0]?.data).toEqual({ levelId: "first-call", outcome: "no_answer" });
     const update = slack.calls.slice(before).find((c) => c.path.startsWith("/api/chat.update"));
-    expect(JSON.stringify(update?.body.blocks)).toContain("No answer / voicemail — enregistré");
+    expect(JSON.stringify(update?.body.blocks)).toContain("No answer / voicemail — recorded");
   });
 
   it("the promise button opens a form; a wrong amount or a past date comes back on the field; a good one records the promise", async () => {
@@ -132,7 +135,7 @@ describe.each(targets)("collectors' daily tasks in Slack on $name", (target) => 
     before = slack.calls.length;
     expect(await click("expired", "2.2")).toBe(200);
     const late = await slack.waitFor("/response/", before);
-    expect(JSON.stringify(late.body)).toContain("Le formulaire a mis trop de temps à s’ouvrir : cliquez à nouveau sur le bouton.");
+    expect(JSON.stringify(late.body)).toContain("The form took too long to open: click the button again.");
 
     const submit = (amount: string, date: string) =>
       exchangeWithBot(

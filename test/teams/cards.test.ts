@@ -89,17 +89,17 @@ describe("Adaptive Cards for Teams", () => {
         file,
       })),
     };
-    const cards = taskListCards(list, "EUR", "fr-FR");
+    const cards = taskListCards(list, "EUR", "en-GB");
     expect(cards.length).toBeGreaterThan(1);
     for (const message of cards) expectValid(message.card);
     const names = cards.flatMap((m) => [...JSON.stringify(m.card).matchAll(/Customer \d+/g)].map((x) => x[0]));
     expect(names.sort()).toEqual(list.tasks.map((t) => t.customerName).sort());
     // the card refreshed after an outcome on the last task is the last part, with the notice, still under budget
-    const refreshed = taskListCardWith(list, "EUR", "fr-FR", "120:second", "Customer 120: No answer — recorded.");
+    const refreshed = taskListCardWith(list, "EUR", "en-GB", "120:second", "Customer 120: No answer — recorded.");
     expectValid(refreshed.card);
     expect(refreshed.text).toContain(`(${cards.length}/${cards.length})`);
     expect(JSON.stringify(refreshed.card)).toContain("✅ done");
-    const empty = taskListCards({ ...list, tasks: [] }, "EUR", "fr-FR");
+    const empty = taskListCards({ ...list, tasks: [] }, "EUR", "en-GB");
     expect(empty).toHaveLength(1);
     expectValid(empty[0]!.card);
     expect(JSON.stringify(empty[0]!.card)).toContain("Nothing due today.");
@@ -129,8 +129,8 @@ describe("Adaptive Cards for Teams", () => {
         locale: "fr-FR",
       }).card,
     );
-    expectValid(disputeFormCard({ invoiceNumber: "F-1" }, "dialog"));
-    expectValid(disputeFormCard({ invoice: "F-1", category: "PRICE", error: "Say what the customer disputes." }, "message"));
+    expectValid(disputeFormCard({ invoiceNumber: "F-1" }, "dialog", "en-GB"));
+    expectValid(disputeFormCard({ invoice: "F-1", category: "PRICE", error: "Say what the customer disputes." }, "message", "en-GB"));
     expectValid(errorCard("Invoice F9 is unknown.").card);
     expectValid(infoCard("Dispute recorded.").card);
     const digest = {
@@ -167,17 +167,21 @@ describe("Adaptive Cards for Teams", () => {
     expectValid(summary);
     const shown = JSON.stringify(summary).replace(/\s/g, " ");
     // the date in the header, credits shown (never "-0,00 €"), the agenda's stakes and first week, last week's decisions
-    expect(shown).toContain("Credit committee 2026-W47 (vendredi 20 novembre 2026) — Acme");
-    expect(shown).toContain('"title":"credits","value":"0,00 €"');
-    expect(shown).toContain("9 000,00 € at risk · stakes 1 350,00 € · pending since 2026-W45");
+    // (a French company: the digest's words in French, the follow-up's as the domain wrote them without facts)
+    expect(shown).toContain("Comité de crédit 2026-W47 (vendredi 20 novembre 2026) — Acme");
+    expect(shown).toContain('"title":"avoirs","value":"0,00 €"');
+    expect(shown).toContain("9 000,00 € à risque · enjeu 1 350,00 € · en attente depuis 2026-W45");
     expect(shown).toContain("block in force; nothing paid since");
-    expect(shown).toContain("Cash collected this week: 1 234,56 €");
+    expect(shown).toContain("Encaissé cette semaine : 1 234,56 €");
     const more = moreCard(digest).card;
     expectValid(more);
-    expect(JSON.stringify(more)).toContain("1 more, smaller: show");
+    expect(JSON.stringify(more).replace(/\s/g, " ")).toContain("1 de plus, plus petite : afficher");
     // a reply of several proposals of one kind offers to approve them together
-    const batch = actionsCard([action(1), action(2), action(3)], 1, 1).card;
+    const batch = actionsCard([action(1), action(2), action(3)], 1, 1, [], "en-GB").card;
     expectValid(batch);
     expect(JSON.stringify(batch.actions)).toContain("Approve the 3 formal notices above");
+    expect(JSON.stringify(actionsCard([action(1), action(2), action(3)], 1, 1, [], "fr-FR").card.actions)).toContain(
+      "Approuver les 3 mises en demeure ci-dessus",
+    );
   });
 });

@@ -19,6 +19,7 @@ import {
   startTeamsBot,
   type Member,
 } from "../helpers/teamsRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -38,6 +39,8 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
 
   beforeAll(async () => {
     db = await freshDatabase(target);
+    // The company speaks French (the default, set explicitly); test/i18n/chatLanguage.test.ts checks English too.
+    await setCompanyLocale(db, "fr-FR");
     connector = await new BotConnectorStandIn().start();
     const person = (m: Member, email: string, roles: Array<"SALES" | "COLLECTOR" | "FINANCE">) =>
       db.prisma.person.create({
@@ -89,10 +92,10 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
     expect(adaptiveCardProblems(card)).toEqual({ problems: [], version: "1.5" });
     const text = JSON.stringify(card);
     expect(text).toContain("Acme Industrie (ACME)");
-    expect(text).toContain("Deliveries open");
-    expect(text).toMatch(/Exposure 2\s000,00\s€, limit 5\s000,00\s€/);
+    expect(text).toContain("Livraisons ouvertes");
+    expect(text).toMatch(/Exposition 2\s000,00\s€, limite 5\s000,00\s€/);
     // 2 000 overdue at the policy's 30% gross margin: 2 000 / 0.30 = 6 666.666... -> 6 666.67 of sales (rounded up)
-    expect(text).toMatch(/\*\*Cost if lost:\*\* sales of 6\s666,67\s€ at a 30% gross margin would be needed to make up 2\s000,00\s€ if it is never paid/);
+    expect(text).toMatch(/\*\*Coût en cas de perte :\*\* il faudrait 6\s666,67\s€ de ventes à 30 % de marge brute pour compenser 2\s000,00\s€ s’ils ne sont jamais payés/);
     const unknown = await say(CLAIRE, "credit nobody-like-this");
     expect(JSON.stringify(unknown.body)).toContain("⚠️");
   });
@@ -185,7 +188,7 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
     const reply = await say(CLAIRE, "credit ACME");
     const action = (cardOf(reply.body) as unknown as { actions: Array<{ title: string; verb: string; data: Record<string, unknown> }> })
       .actions[0];
-    expect(action?.title).toBe("Evidence file (PDF)");
+    expect(action?.title).toBe("Dossier de preuve (PDF)");
     const click = (conversation: { id: string; conversationType: string }) =>
       sendActivity(
         port,
@@ -238,6 +241,8 @@ describe("the Teams endpoint with authentication on (the default outside tests)"
 
   beforeAll(async () => {
     db = await freshDatabase(targets[0] as (typeof targets)[number]);
+    // The company speaks French (the default, set explicitly); test/i18n/chatLanguage.test.ts checks English too.
+    await setCompanyLocale(db, "fr-FR");
     connector = await new BotConnectorStandIn().start();
     ({ app, port } = await startTeamsBot(db, connector.url, { authenticate: true }));
   });

@@ -24,6 +24,7 @@ import {
   teamsWorker,
   type Member,
 } from "../helpers/teamsRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -53,6 +54,8 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
     url = target.name === "pglite" ? "memory:" : await target.freshUrl();
     db = target.name === "pglite" ? await freshDatabase(target) : await openDatabase(url);
     await migrate(db);
+    // Asserted in English (locale en-GB); test/i18n/chatLanguage.test.ts checks French, the default.
+    await setCompanyLocale(db, "en-GB");
     connector = await new BotConnectorStandIn().start();
     const person = async (m: Member, roles: Array<"FINANCE" | "SALES">) =>
       (
@@ -77,8 +80,8 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
     expect(res.status).toBe(200);
     const ref = await db.prisma.conversationRef.findFirstOrThrow({ where: { conversationId: CHANNEL } });
     expect(ref).toMatchObject({ platform: "TEAMS", scope: "channel", serviceUrl: connector.url, teamName: "Finance", removedAt: null });
-    // the welcome message went to the channel, in the company's language (French by default)
-    await connector.waitFor((c) => c.conversationId === CHANNEL && String(c.body.text).includes("compte rendu hebdomadaire du comité de crédit"));
+    // the welcome message went to the channel, in the company's language (English here)
+    await connector.waitFor((c) => c.conversationId === CHANNEL && String(c.body.text).includes("The weekly credit-committee digest will be posted here"));
     // the person's Teams user id was learnt, for the cards' refresh list
     expect((await db.prisma.chatIdentity.findFirstOrThrow({ where: { externalId: FIN.aadObjectId } })).botUserId).toBe(FIN.id);
   });
@@ -240,7 +243,7 @@ describe.each(targets)("the weekly digest in Teams on $name", (target) => {
     const part = await db.prisma.postedMessage.findFirstOrThrow({ where: { platform: "TEAMS", part: "actions-1" } });
     const actionId = part.actionIds[1] as number;
     const empty = await click(FIN, VERBS.comment, { actionId, [`comment_${actionId}`]: "  " }, part.ts, part.channel);
-    expect(empty.body?.value).toBe("Écrivez d’abord un commentaire.");
+    expect(empty.body?.value).toBe("Write a comment first.");
     const before = connector.calls.length;
     const res = await click(
       FIN,

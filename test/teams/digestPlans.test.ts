@@ -16,6 +16,7 @@ import { BotConnectorStandIn } from "../helpers/botConnector.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { seedPlans } from "../helpers/planFixtures.js";
 import { CHANNEL, startTeamsBot } from "../helpers/teamsRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -34,6 +35,8 @@ describe.each(targets)("payment plans in the Teams digest on $name", (target) =>
   beforeAll(async () => {
     db = await freshDatabase(target);
     await migrate(db);
+    // Asserted in English (locale en-GB); test/i18n/chatLanguage.test.ts checks French, the default.
+    await setCompanyLocale(db, "en-GB");
     ({ plans } = await seedPlans(db, `teams-${target.name}`));
     connector = await new BotConnectorStandIn().start();
     ({ app, messenger } = await startTeamsBot(db, connector.url, { now: () => new Date("2026-11-20T09:00:00Z") }));
@@ -63,11 +66,11 @@ describe.each(targets)("payment plans in the Teams digest on $name", (target) =>
       "1 agreed this week · 1 instalment due this week · 1 missed",
       expect.stringMatching(
         new RegExp(
-          `^• \\*\\*Transports Lefebvre\\*\\* — plan #${plans.p1} agreed 2026-10-05: instalment 2 of 1 000,00 € due 2026-11-12 missed, recovery indemnity 40,00 €; escalation: next step (due|brought forward): \\S+ \\(\\w+\\) for Sophie Leroy · 1 of 3 instalments paid, 2 000,00 € left$`,
+          `^• \\*\\*Transports Lefebvre\\*\\* — plan #${plans.p1} agreed 05/10/2026: instalment 2 of €1,000.00 due 12/11/2026 missed, recovery indemnity €40.00; escalation: next step (due|brought forward): \\S+ \\(\\w+\\) for Sophie Leroy · 1 of 3 instalments paid, €2,000.00 left$`,
         ),
       ),
-      `• **Garage Martin** — plan #${plans.p2} agreed 2026-11-18: agreed this week: 2 instalments totalling 1 000,00 €, 2026-11-25 to 2026-12-28 · instalment 1 of 500,00 € due 2026-11-25 · 0 of 2 instalments paid, 1 000,00 € left`,
-      `• **Café du Port** — plan #${plans.p4} agreed 2026-09-10: completed this week: 600,00 € paid`,
+      `• **Garage Martin** — plan #${plans.p2} agreed 18/11/2026: agreed this week: 2 instalments totalling €1,000.00, 25/11/2026 to 28/12/2026 · instalment 1 of €500.00 due 25/11/2026 · 0 of 2 instalments paid, €1,000.00 left`,
+      `• **Café du Port** — plan #${plans.p4} agreed 10/09/2026: completed this week: €600.00 paid`,
       "1 other plan on track",
     ]);
     expect(texts[title + 6]).toMatch(/^Cash collected this week: .* · 0 promises to pay falling due this week/);

@@ -26,6 +26,7 @@ import {
   teamsWorker,
   type Member,
 } from "../helpers/teamsRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -125,6 +126,8 @@ describe.each(targets)("a decision's effects in Teams, as durable jobs, on $name
 
   beforeAll(async () => {
     db = await freshDatabase(target);
+    // The company speaks French (the default, set explicitly); test/i18n/chatLanguage.test.ts checks English too.
+    await setCompanyLocale(db, "fr-FR");
     data = await fixture(db);
     connector = await new BotConnectorStandIn().start();
     ({ app, port, messenger } = await startTeamsBot(db, connector.url, { now: NOW, documentsDir }));
@@ -148,7 +151,7 @@ describe.each(targets)("a decision's effects in Teams, as durable jobs, on $name
   const jobsOf = (actionId: number) =>
     db.prisma.job.findMany({ where: { payload: { path: ["actionId"], equals: actionId } }, orderBy: { id: "asc" } });
   const adminMessages = (from = 0) => connector.accepted(from).filter((c) => c.conversationId === personalChat(ADMIN).id);
-  const isLetter = (c: ConnectorCall) => c.method === "POST" && JSON.stringify(c.body).includes("Read the letter");
+  const isLetter = (c: ConnectorCall) => c.method === "POST" && JSON.stringify(c.body).includes("Lire la lettre");
 
   it("the deciding Approve while Teams refuses card updates (403): answered with the card; the letter is issued and posted once; the failed update is reported once", async () => {
     const actionId = data.notices[0] as number;
@@ -229,7 +232,7 @@ describe.each(targets)("a decision's effects in Teams, as durable jobs, on $name
     try {
       const answer = await click(FIN, actionId);
       expect(answer.body).toMatchObject({ statusCode: 200, type: CARD });
-      expect(JSON.stringify(answer.body?.value)).toContain("approved by Nathalie Roche");
+      expect(JSON.stringify(answer.body?.value)).toContain("approuvée par Nathalie Roche");
       // The worker's update reaches Teams after the answer and is still held there: the answer did not wait on it.
       await connector.until(() => hold.held() === 1, "the worker's card update");
       expect(connector.calls.filter((c) => c.method === "PUT" && c.activityId === reply)).toEqual([]);
@@ -335,7 +338,7 @@ describe.each(targets)("a decision's effects in Teams, as durable jobs, on $name
     expect(await teamsWorker(db, messenger, { now: NOW, documentsDir, concurrency: 1 }).runDue()).toBe(2);
     const updates = connector.accepted(before).filter((c) => c.method === "PUT");
     expect(updates.map((c) => c.activityId)).toEqual(["299"]);
-    expect(JSON.stringify(updates[0]?.body).match(/approved by Nathalie Roche/g)).toHaveLength(2);
+    expect(JSON.stringify(updates[0]?.body).match(/approuvée par Nathalie Roche/g)).toHaveLength(2);
     expect(
       (await db.prisma.job.findMany({ where: { kind: "teams.refresh-action", payload: { path: ["actionId"], equals: first } } }))[0]?.state,
     ).toBe("DONE");

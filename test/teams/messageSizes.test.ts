@@ -103,8 +103,9 @@ describe.each(targets)("Teams messages under 40 KB counted in UTF-16 on $name", 
     const text = JSON.stringify(second?.body);
     const held = [...text.matchAll(/\(H(\d+)\)/g)].map((m) => m[0]);
     expect(held.length).toBeGreaterThan(1);
-    // "Wrong contact" is an outcome of every task (a letter's are "Sent", not "No answer").
-    const noAnswer = [...text.matchAll(/"title":"Wrong contact","verb":"task\.outcome","data":(\{[^}]*\})/g)][0]?.[1];
+    // "Mauvais interlocuteur" (wrong contact) is an outcome of every task (a letter's are "Envoyé", not "Pas de réponse"):
+    // the company speaks French (the default), the longer texts.
+    const noAnswer = [...text.matchAll(/"title":"Mauvais interlocuteur","verb":"task\.outcome","data":(\{[^}]*\})/g)][0]?.[1];
     expect(noAnswer).toBeDefined();
     const answer = await sendActivity(
       port,
@@ -121,7 +122,7 @@ describe.each(targets)("Teams messages under 40 KB counted in UTF-16 on $name", 
     const refreshed = JSON.stringify(answer.body?.value);
     expect(Buffer.byteLength(JSON.stringify(answer.body), "utf16le")).toBeLessThanOrEqual(TEAMS_LIMIT);
     expect(adaptiveCardProblems(answer.body?.value).problems).toEqual([]);
-    expect(refreshed).toContain("Wrong contact — enregistré.");
+    expect(refreshed).toContain("Mauvais interlocuteur — enregistré.");
     // The same tasks as the clicked card (the one just recorded may have left today's list), none of another card's.
     const shown = [...refreshed.matchAll(/\(H(\d+)\)/g)].map((m) => m[0]);
     expect(shown.length).toBeGreaterThanOrEqual(held.length - 1);
@@ -153,7 +154,7 @@ describe.each(targets)("Teams messages under 40 KB counted in UTF-16 on $name", 
       heaviest = Math.max(heaviest, utf16(post));
       for (const card of cardsOf(post)) {
         expect(adaptiveCardProblems(card)).toEqual({ problems: [], version: "1.5" });
-        approve += JSON.stringify(card).match(/"type":"Action\.Execute","title":"Approve"/g)?.length ?? 0;
+        approve += JSON.stringify(card).match(/"type":"Action\.Execute","title":"Approuver"/g)?.length ?? 0;
       }
     }
     // The 300 seeded proposals, and those the committee's preparation added for the collector's customers.
@@ -167,7 +168,7 @@ describe.each(targets)("Teams messages under 40 KB counted in UTF-16 on $name", 
     const images = posts.filter(
       (p) => (p.body.attachments as Array<{ contentType: string }> | undefined)?.[0]?.contentType === "image/png",
     );
-    const notes = posts.filter((p) => /too large for Teams to show in the thread \(\d+ KB, at most 40 KB\)/.test(String(p.body.text)));
+    const notes = posts.filter((p) => /trop lourd pour que Teams l’affiche dans le fil \(\d+ Ko, 40 Ko au plus\)/.test(String(p.body.text)));
     expect(images.length + notes.length).toBe(2);
     // The cards are filled close to the limit, not split one action a card.
     expect(heaviest).toBeGreaterThan(TEAMS_LIMIT / 2);

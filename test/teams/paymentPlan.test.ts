@@ -17,6 +17,7 @@ import { BotConnectorStandIn } from "../helpers/botConnector.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 import { executeActivity, installActivity, personalChat, sendActivity, startTeamsBot, type Member } from "../helpers/teamsRequests.js";
+import { setCompanyLocale } from "../helpers/locale.js";
 
 afterAll(dropTestSchemas);
 
@@ -32,6 +33,8 @@ describe.each(targets)("payment plans from a task card in Teams on $name", (targ
 
   beforeAll(async () => {
     db = await freshDatabase(target);
+    // Asserted in English (locale en-GB); test/i18n/chatLanguage.test.ts checks French, the default.
+    await setCompanyLocale(db, "en-GB");
     connector = await new BotConnectorStandIn().start();
     await db.prisma.person.create({
       data: { name: SOPHIE.name, email: "sophie@acme.example", roles: ["COLLECTOR"], identities: { create: [{ platform: "TEAMS", externalId: SOPHIE.aadObjectId }] } },
@@ -52,7 +55,7 @@ describe.each(targets)("payment plans from a task card in Teams on $name", (targ
   });
 
   it("the Payment plan form answers a problem naming the instalment, then agrees the plan once and refreshes the card", async () => {
-    await runDailyTasks({ db, policy: defaultPolicy, publisher: teamsTaskPublisher(messenger, db, "EUR", "fr-FR"), logger: createLogger("silent") }, d("2026-11-20"));
+    await runDailyTasks({ db, policy: defaultPolicy, publisher: teamsTaskPublisher(messenger, db, "EUR", "en-GB"), logger: createLogger("silent") }, d("2026-11-20"));
     const dm = connector.accepted().find((c) => JSON.stringify(c.body).includes("Your tasks"));
     const content = (dm?.body.attachments as Array<{ content: { body: Array<{ items?: Array<{ type: string; actions?: Action[] }> }> } }>)[0]?.content;
     expect(adaptiveCardProblems(content).problems).toEqual([]);
@@ -76,7 +79,7 @@ describe.each(targets)("payment plans from a task card in Teams on $name", (targ
 
     const good = await send("2026-12-01: 400,00\n2026-12-24: 400,00", "act-2");
     expect(good.body).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.card.adaptive" });
-    expect(JSON.stringify(good.body?.value).replace(/[\u00a0\u202f]/g, " ")).toContain("Payment plan agreed: 2 instalments totalling 800,00 €");
+    expect(JSON.stringify(good.body?.value).replace(/[\u00a0\u202f]/g, " ")).toContain("Payment plan agreed: 2 instalments totalling €800.00");
     expect(adaptiveCardProblems(good.body?.value).problems).toEqual([]);
     await send("2026-12-01: 400,00\n2026-12-24: 400,00", "act-2");
     const plans = await db.prisma.paymentPlan.findMany();

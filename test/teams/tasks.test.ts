@@ -84,7 +84,7 @@ describe.each(targets)("collectors' daily tasks in Teams on $name", (target) => 
   });
 
   it("each collector gets their day once in their personal chat; one without the app is reported; Teams' 429 is waited out", async () => {
-    const publisher = teamsTaskPublisher(messenger, db, "EUR", "fr-FR");
+    const publisher = teamsTaskPublisher(messenger, db, "EUR", "en-GB");
     connector.blocked.add(personalChat(LEA).id); // Léa blocked the bot since: reported, and not tried again
     connector.failNext(429, 2, 0); // Teams throttles the first two sends
     const before = connector.calls.length;
@@ -94,7 +94,7 @@ describe.each(targets)("collectors' daily tasks in Teams on $name", (target) => 
     const dm = connector.accepted(before)[0];
     expect(dm?.conversationId).toBe(personalChat(SOPHIE).id);
     const text = JSON.stringify(dm?.body);
-    expect(text).toContain("Your tasks for 2026-11-20 (1)");
+    expect(text).toContain("Your tasks for 20/11/2026 (1)");
     expect(text).toContain("Café du Port (K1)");
     expect(text).toContain("Mme Colin · +33 1 23 45 67 89");
     expect(text).toContain("Call checklist: 1. Introduce yourself");

@@ -1,21 +1,17 @@
 // Block Kit, in one place: pure functions from the domain's view models to Slack blocks, within Slack's
-// limits (50 blocks a message, 3000 characters a section, 150 a header, 10 fields of 2000).
+// limits (50 blocks a message, 3000 characters a section, 150 a header, 10 fields of 2000). Every word in the
+// company's language, from the catalogues (src/i18n) and src/bot/words.ts.
 import { planButton } from "./planBlocks.js";
 import { mailTaskButtons } from "./mailBlocks.js";
-import { describeLossCover } from "../../domain/kpis.js";
+import { elementInput, modal, textInput } from "./forms.js";
 import type { Aging } from "../../domain/aging.js";
-import { describeKind } from "../../domain/approvals.js";
 import {
   batchesOf,
   longDate,
   minusMoney,
   outcomesFor,
   planCounts,
-  planLineText,
   plansToShow,
-  stakesLine,
-  TASK_OUTCOMES,
-  texts as digestTexts,
   type ActionView,
   type CustomerFile,
   type Digest,
@@ -23,9 +19,25 @@ import {
   type PendingAction,
   type TaskList,
 } from "../../domain/digest.js";
-import { NOT_REGISTERED } from "../../domain/access.js";
 import { formatMoney } from "../../domain/money.js";
+import { DEFAULT_LOCALE, formatDate, t } from "../../i18n/index.js";
 import { DISPUTE_CATEGORIES } from "../../usecases/disputes.js";
+import {
+  actionStatus,
+  batchLabel,
+  checklistSteps,
+  digestBucketLabels,
+  digestHeader,
+  disputeCategoryLabel,
+  followUpText,
+  kindName,
+  kpisLine,
+  lossCoverText,
+  outcomeLabel,
+  planLine,
+  promiseStatus,
+  stakesText,
+} from "../words.js";
 
 export const LIMITS = { blocks: 50, sectionText: 3000, header: 150, fields: 10, fieldText: 2000, contextElements: 10 } as const;
 
@@ -69,22 +81,23 @@ export function customerFileBlocks(input: {
   currency: string;
   locale: string;
 }): { text: string; blocks: Block[] } {
-  const { account, file } = input;
-  const money = (minor: bigint) => formatMoney(minor, input.currency, input.locale);
+  const { account, file, locale } = input;
+  const money = (minor: bigint) => formatMoney(minor, input.currency, locale);
   const aging: Aging = account.aging;
   const f = account.review.figures;
   const status = account.blocked
-    ? `:no_entry: *Deliveries blocked*${file.blockedReason ? ` — ${escape(file.blockedReason)}` : ""}`
-    : ":white_check_mark: Deliveries open";
+    ? `:no_entry: *${t(locale, "chat.file.blocked")}*${file.blockedReason ? ` — ${escape(file.blockedReason)}` : ""}`
+    : `:white_check_mark: ${t(locale, "chat.file.open")}`;
   const limit =
     account.creditLimit === null
-      ? "no credit limit set"
-      : `limit ${money(account.creditLimit)}${f.overLimit > 0n ? ` — *${money(f.overLimit)} over*` : ""}`;
+      ? t(locale, "chat.file.noLimit")
+      : `${t(locale, "chat.file.limit", { limit: money(account.creditLimit) })}${f.overLimit > 0n ? ` — *${t(locale, "chat.file.over", { amount: money(f.overLimit) })}*` : ""}`;
+  const payer = account.payer.grade
+    ? t(locale, "chat.file.payer", { grade: account.payer.grade, score: account.payer.score ?? 0, days: account.payer.averageDaysLate ?? 0 })
+    : t(locale, "chat.file.noPayerHistory");
   const blocks: Block[] = [
     { type: "header", text: { type: "plain_text", text: truncate(`${account.name} (${account.externalId})`, LIMITS.header) } },
-    section(
-      `${status}\nExposure ${money(f.exposure)}, ${limit}\nPayer: ${account.payer.grade ? `${account.payer.grade} (score ${account.payer.score}, ${account.payer.averageDaysLate ?? 0} days late on average)` : "no payment history"}`,
-    ),
+    section(`${status}\n${t(locale, "chat.file.exposure", { exposure: money(f.exposure), limit })}\n${payer}`),
     {
       type: "section",
       fields: [
@@ -92,23 +105,21 @@ export function customerFileBlocks(input: {
           type: "mrkdwn",
           text: truncate(`*${escape(label)}*\n${money(aging.buckets[i] ?? 0n)}`, LIMITS.fieldText),
         })),
-        { type: "mrkdwn", text: `*disputed*\n${money(aging.disputed)}` },
-        { type: "mrkdwn", text: `*credits*\n${minusMoney(aging.credits, input.currency, input.locale)}` },
+        { type: "mrkdwn", text: `*${t(locale, "chat.aging.disputed")}*\n${money(aging.disputed)}` },
+        { type: "mrkdwn", text: `*${t(locale, "chat.aging.credits")}*\n${minusMoney(aging.credits, input.currency, locale)}` },
       ].slice(0, LIMITS.fields),
     },
   ];
-  if (file.lossCover) blocks.push(section(`*Cost if lost:* ${describeLossCover(file.lossCover, money)}`));
+  if (file.lossCover) blocks.push(section(`*${t(locale, "chat.file.costIfLost")}* ${lossCoverText(file.lossCover, money, locale)}`));
   const disputed = file.overdueInvoices.filter((i) => i.disputed);
   if (disputed.length > 0)
-    blocks.push(section(`*Open disputes:* ${disputed.map((i) => `${escape(i.number)} (${money(i.openAmount)})`).join(", ")}`));
+    blocks.push(section(`*${t(locale, "chat.file.openDisputes")}* ${disputed.map((i) => `${escape(i.number)} (${money(i.openAmount)})`).join(", ")}`));
   if (file.commitments.length > 0) {
-    blocks.push(
-      section(
-        `*Promises:* ${file.commitments.map((c) => `${money(c.amount)} by ${c.promisedDate} (${c.status.toLowerCase()})`).join("; ")}`,
-      ),
-    );
+    const promise = (c: CustomerFile["commitments"][number]) =>
+      t(locale, "chat.file.promise", { amount: money(c.amount), date: formatDate(c.promisedDate, locale), status: promiseStatus(c.status, locale) });
+    blocks.push(section(`*${t(locale, "chat.file.promises")}* ${file.commitments.map(promise).join("; ")}`));
   }
-  if (file.paymentPlans?.length) blocks.push(section(`*Payment plans:* ${file.paymentPlans.map(escape).join("; ")}`));
+  if (file.paymentPlans?.length) blocks.push(section(`*${t(locale, "chat.file.paymentPlans")}* ${file.paymentPlans.map(escape).join("; ")}`));
   if (file.lastHistory.length > 0) {
     blocks.push({
       type: "context",
@@ -124,13 +135,13 @@ export function customerFileBlocks(input: {
       {
         type: "button",
         action_id: EVIDENCE_BUTTON,
-        text: { type: "plain_text", text: "Evidence file (PDF)" },
+        text: { type: "plain_text", text: t(locale, "chat.file.evidenceButton") },
         value: String(account.customerId),
       },
     ],
   });
   return {
-    text: plainText(`${account.name}: exposure ${money(f.exposure)}, ${account.blocked ? "deliveries blocked" : "deliveries open"}`),
+    text: plainText(t(locale, "chat.file.summary", { customer: account.name, exposure: money(f.exposure), blocked: account.blocked ? "yes" : "no" })),
     blocks: blocks.slice(0, LIMITS.blocks),
   };
 }
@@ -142,39 +153,32 @@ export const ACTION_IDS = { approve: "vote_approve", reject: "vote_reject", comm
 export const COMMENT_MODAL = "comment_modal";
 
 /** The comment form of a proposed action; where to echo it (the digest thread) rides in private_metadata. */
-export function commentModal(input: { actionId: number; channel: string; threadTs: string }): Record<string, unknown> {
-  return {
-    type: "modal",
-    callback_id: COMMENT_MODAL,
-    private_metadata: JSON.stringify(input),
-    title: { type: "plain_text", text: `Comment on #${input.actionId}`.slice(0, 24) },
-    submit: { type: "plain_text", text: "Comment" },
-    close: { type: "plain_text", text: "Cancel" },
-    blocks: [
-      {
-        type: "input",
-        block_id: "comment",
-        label: { type: "plain_text", text: "Your comment (kept in the history)" },
-        element: { type: "plain_text_input", action_id: "value", multiline: true, max_length: 2000 },
-      },
-    ],
-  };
+export function commentModal(input: { actionId: number; channel: string; threadTs: string }, locale: string): Record<string, unknown> {
+  return modal({
+    callbackId: COMMENT_MODAL,
+    metadata: input,
+    title: t(locale, "chat.comment.title", { actionId: input.actionId }),
+    submit: t(locale, "chat.actions.comment"),
+    locale,
+    blocks: [textInput({ blockId: "comment", label: t(locale, "chat.comment.label"), multiline: true, maxLength: 2000 })],
+  });
 }
 
 /** The digest's summary message: totals with the week's change (adding up to the balance), KPIs, priority accounts, the agenda, last week's decisions. */
 export function digestSummaryBlocks(d: Digest): { text: string; blocks: Block[] } {
-  const money = (minor: bigint) => formatMoney(minor, d.currency, d.locale);
+  const { locale } = d;
+  const money = (minor: bigint) => formatMoney(minor, d.currency, locale);
   const signed = (minor: bigint) => (minor > 0n ? `+${money(minor)}` : minor < 0n ? `−${money(-minor)}` : money(0n));
-  const pct = (v: number | null) => (v === null ? "n/a" : `${(v * 100).toFixed(1)} %`);
-  const k = d.kpis;
+  const header = digestHeader(d, longDate(d.asOf, locale));
+  const agenda = `*${t(locale, "chat.digest.agenda", { shown: d.actions.length })}*${d.moreActions.length > 0 ? ` — ${t(locale, "chat.digest.agendaMore", { more: d.moreActions.length })}` : ""}`;
   const blocks: Block[] = [
     {
       type: "header",
-      text: { type: "plain_text", text: truncate(digestTexts.header(d.period, longDate(d.asOf, d.locale), d.companyName), LIMITS.header) },
+      text: { type: "plain_text", text: truncate(header, LIMITS.header) },
     },
     {
       type: "section",
-      fields: d.bucketLabels
+      fields: digestBucketLabels(d)
         .map((label, i) => ({
           type: "mrkdwn",
           text: truncate(
@@ -183,18 +187,16 @@ export function digestSummaryBlocks(d: Digest): { text: string; blocks: Block[] 
           ),
         }))
         .concat([
-          { type: "mrkdwn", text: `*disputed*\n${money(d.totals.disputed)}` },
-          { type: "mrkdwn", text: `*credits*\n${minusMoney(d.totals.credits, d.currency, d.locale)}` },
-          { type: "mrkdwn", text: `*balance*\n${money(d.totals.balance)}` },
+          { type: "mrkdwn", text: `*${t(locale, "chat.aging.disputed")}*\n${money(d.totals.disputed)}` },
+          { type: "mrkdwn", text: `*${t(locale, "chat.aging.credits")}*\n${minusMoney(d.totals.credits, d.currency, locale)}` },
+          { type: "mrkdwn", text: `*${t(locale, "chat.aging.balance")}*\n${money(d.totals.balance)}` },
         ])
         .slice(0, LIMITS.fields),
     },
-    section(
-      `DSO ${k.dsoCountback?.toFixed(1) ?? "n/a"} days (countback) · overdue rate ${pct(k.overdueRate)}${k.previousOverdueRate !== null ? ` (last week ${pct(k.previousOverdueRate)})` : ""} · recovered within 1 month ${pct(k.recovery1Month?.within1Month ?? null)}, within 3 months ${pct(k.recovery3Months?.within3Months ?? null)}`,
-    ),
+    section(kpisLine(d)),
     { type: "divider" },
     section(
-      `*Priority accounts*\n${d.priorities
+      `*${t(locale, "chat.digest.priorities")}*\n${d.priorities
         .map(
           (p) =>
             `${p.rank}. *${escape(p.account.name)}*${p.account.blocked ? " :no_entry:" : ""} — ${escape(p.reasons.slice(0, 3).join("; "))}`,
@@ -202,26 +204,26 @@ export function digestSummaryBlocks(d: Digest): { text: string; blocks: Block[] 
         .join("\n")}`,
     ),
     section(
-      `${digestTexts.agenda(d.actions.length, d.moreActions.length)}\n` +
+      `${agenda}\n` +
         d.actions
-          .map((a, i) => `${i + 1}. *${escape(a.customerName)}* — ${escape(describeKind(a.kind))} · ${escape(stakesLine(a, d.period))}`)
+          .map((a, i) => `${i + 1}. *${escape(a.customerName)}* — ${escape(kindName(a.kind, locale))} · ${escape(stakesText(a, locale, d.period))}`)
           .join("\n"),
     ),
     section(
-      `${digestTexts.followUpTitle(d.followUp.length)}\n` +
+      `*${t(locale, "chat.digest.followUpTitle", { count: d.followUp.length })}*\n` +
         (d.followUp.length === 0
-          ? digestTexts.noFollowUp
+          ? t(locale, "chat.digest.noFollowUp")
           : d.followUp
-              .map((f) => `#${f.actionId} *${escape(f.customerName)}* — ${escape(describeKind(f.kind))}: ${escape(f.since.join("; "))}`)
+              .map((f) => `#${f.actionId} *${escape(f.customerName)}* — ${escape(t(locale, "chat.labelled", { label: kindName(f.kind, locale), text: followUpText(f, d.currency, locale) }))}`)
               .join("\n")),
     ),
     section(digestPlansText(d)),
     section(
-      `${digestTexts.cashCollected(money(d.cashCollected))} · ${digestTexts.promisesDue(d.promises.filter((p) => p.status === "PENDING").length)} · *${d.disputes.length} open dispute(s)*`,
+      `${t(locale, "chat.digest.cashCollected", { amount: money(d.cashCollected) })} · ${t(locale, "chat.digest.promisesDue", { count: d.promises.filter((p) => p.status === "PENDING").length })} · *${t(locale, "chat.digest.openDisputes", { count: d.disputes.length })}*`,
     ),
   ];
   return {
-    text: `${digestTexts.header(d.period, longDate(d.asOf, d.locale), d.companyName)}: balance ${money(d.totals.balance)}, ${d.actions.length + d.moreActions.length} proposal(s) awaiting decision`,
+    text: t(locale, "chat.digest.text", { header, balance: money(d.totals.balance), count: d.actions.length + d.moreActions.length }),
     blocks,
   };
 }
@@ -230,17 +232,18 @@ export function digestSummaryBlocks(d: Digest): { text: string; blocks: Block[] 
 function digestPlansText(d: Digest): string {
   const counts = planCounts(d.paymentPlans);
   const { shown, more, onTrack } = plansToShow(d.paymentPlans);
+  const { locale } = d;
   const head = [
-    digestTexts.plansTitle(d.paymentPlans.length),
-    d.paymentPlans.length === 0 ? digestTexts.noPlans : digestTexts.plansLine(counts.agreed, counts.due, counts.missed),
+    `*${t(locale, "chat.plans.title", { count: d.paymentPlans.length })}*`,
+    d.paymentPlans.length === 0 ? t(locale, "chat.plans.none") : t(locale, "chat.plans.line", counts),
   ];
-  const planLines = shown.map((p) => `• *${escape(p.customerName)}* — ${escape(planLineText(p, d.locale))}`);
+  const planLines = shown.map((p) => `• *${escape(p.customerName)}* — ${escape(planLine(p, locale))}`);
   const compose = (kept: number) =>
     [
       ...head,
       ...planLines.slice(0, kept),
-      ...(more + shown.length - kept > 0 ? [digestTexts.plansMore(more + shown.length - kept)] : []),
-      ...(onTrack > 0 ? [digestTexts.plansOnTrack(onTrack)] : []),
+      ...(more + shown.length - kept > 0 ? [t(locale, "chat.plans.more", { count: more + shown.length - kept })] : []),
+      ...(onTrack > 0 ? [t(locale, "chat.plans.onTrack", { count: onTrack })] : []),
     ].join("\n");
   // Whole lines within the section's limit: a plan that does not fit is counted with the others, never cut.
   let kept = planLines.length;
@@ -253,20 +256,31 @@ export const BATCH_APPROVE = "vote_batch";
 /** "12 more, smaller: show": posts the proposals left off the agenda in the thread; the value is the digest's period. */
 export const SHOW_MORE = "digest_more";
 
-/** One thread message of actions: a section with the reason and votes, and the buttons while undecided. */
-export function actionBlocks(actions: ActionView[], part: number, parts: number): { text: string; blocks: Block[] } {
-  const blocks: Block[] = [{ type: "context", elements: [{ type: "mrkdwn", text: `Actions awaiting decision (${part}/${parts})` }] }];
+/**
+ * One thread message of actions: a section with the reason and votes, and the buttons while undecided. Said in
+ * `locale` (the company's; pending actions carry it, decided ones do not).
+ */
+export function actionBlocks(
+  actions: ActionView[],
+  part: number,
+  parts: number,
+  locale: string = actions.find((a) => a.locale)?.locale ?? DEFAULT_LOCALE,
+): { text: string; blocks: Block[] } {
+  const title = t(locale, "chat.actions.header", { part, parts });
+  const blocks: Block[] = [{ type: "context", elements: [{ type: "mrkdwn", text: title }] }];
   for (const a of actions) {
     const decided = a.finalStatus && a.finalStatus !== "PROPOSED";
-    const votes = a.approvedBy.length ? `approved by ${a.approvedBy.map(escape).join(", ")}` : "no approval yet";
+    const votes = a.approvedBy.length
+      ? t(locale, "chat.actions.approvedBy", { names: a.approvedBy.map(escape).join(", ") })
+      : t(locale, "chat.actions.noApproval");
     const state = decided
-      ? `*${a.finalStatus?.toLowerCase()}*${a.appliedText ? `: ${escape(a.appliedText)}` : ""}`
-      : `${votes}; still needed: ${a.missing.map(escape).join(", ") || "nothing"}`;
-    const stakes = decided ? "" : stakesLine(a);
-    const back = !decided && a.backBecause ? `\n_${escape(digestTexts.back(a.backBecause))}_` : "";
+      ? `*${actionStatus(a.finalStatus, locale)}*${a.appliedText ? `: ${escape(a.appliedText)}` : ""}`
+      : t(locale, "chat.actions.stillNeeded", { votes, missing: a.missing.map(escape).join(", ") || t(locale, "chat.actions.nothing") });
+    const stakes = decided ? "" : stakesText(a, locale);
+    const back = !decided && a.backBecause ? `\n_${escape(t(locale, "chat.actions.back", { why: a.backBecause }))}_` : "";
     blocks.push(
       section(
-        `*#${a.actionId} ${escape(a.customerName)}* — ${escape(describeKind(a.kind))}${stakes ? ` · ${escape(stakes)}` : ""}\n${escape(a.reason)}${back}\n${state}`,
+        `*#${a.actionId} ${escape(a.customerName)}* — ${escape(kindName(a.kind, locale))}${stakes ? ` · ${escape(stakes)}` : ""}\n${escape(a.reason)}${back}\n${state}`,
       ),
     );
     if (!decided) {
@@ -277,18 +291,18 @@ export function actionBlocks(actions: ActionView[], part: number, parts: number)
           {
             type: "button",
             action_id: ACTION_IDS.approve,
-            text: { type: "plain_text", text: "Approve" },
+            text: { type: "plain_text", text: t(locale, "chat.actions.approve") },
             style: "primary",
             value: String(a.actionId),
           },
           {
             type: "button",
             action_id: ACTION_IDS.reject,
-            text: { type: "plain_text", text: "Reject" },
+            text: { type: "plain_text", text: t(locale, "chat.actions.reject") },
             style: "danger",
             value: String(a.actionId),
           },
-          { type: "button", action_id: ACTION_IDS.comment, text: { type: "plain_text", text: "Comment" }, value: String(a.actionId) },
+          { type: "button", action_id: ACTION_IDS.comment, text: { type: "plain_text", text: t(locale, "chat.actions.comment") }, value: String(a.actionId) },
         ],
       });
     }
@@ -301,18 +315,18 @@ export function actionBlocks(actions: ActionView[], part: number, parts: number)
       elements: batches.slice(0, 5).map((b) => ({
         type: "button",
         action_id: `${BATCH_APPROVE}:${b.kind}`,
-        text: { type: "plain_text", text: truncate(b.label, 75) },
+        text: { type: "plain_text", text: truncate(batchLabel(b.kind, b.actionIds.length, locale), 75) },
         style: "primary",
         value: b.actionIds.join(","),
       })),
     });
-  return { text: `Actions awaiting decision (${part}/${parts})`, blocks: blocks.slice(0, LIMITS.blocks) };
+  return { text: title, blocks: blocks.slice(0, LIMITS.blocks) };
 }
 
 /** "12 more, smaller: show": the line under the agenda's messages, with its button. */
 export function moreBlocks(d: Digest): { text: string; blocks: Block[] } {
   const atRisk = d.moreActions.reduce((sum, a) => sum + (a.amountAtRisk ?? 0n), 0n);
-  const title = digestTexts.moreTitle(d.moreActions.length, formatMoney(atRisk, d.currency, d.locale));
+  const title = t(d.locale, "chat.more.title", { count: d.moreActions.length, atRisk: formatMoney(atRisk, d.currency, d.locale) });
   return {
     text: title,
     blocks: [
@@ -324,7 +338,7 @@ export function moreBlocks(d: Digest): { text: string; blocks: Block[] } {
           {
             type: "button",
             action_id: SHOW_MORE,
-            text: { type: "plain_text", text: digestTexts.more(d.moreActions.length) },
+            text: { type: "plain_text", text: truncate(t(d.locale, "chat.more.button", { count: d.moreActions.length }), 75) },
             value: d.period,
           },
         ],
@@ -350,27 +364,26 @@ export function taskListBlocks(
 ): { text: string; blocks: Block[] } {
   const money = (minor: bigint) => formatMoney(minor, currency, locale);
   const of = position.parts > 1 ? ` — ${position.part}/${position.parts}` : "";
+  const date = formatDate(list.asOf, locale);
+  const steps = checklistSteps(list, locale).map((s, i) => `${i + 1}. ${escape(s)}`).join(" · ");
   const blocks: Block[] = [
     {
       type: "header",
-      text: { type: "plain_text", text: truncate(`Your tasks for ${list.asOf} (${list.tasks.length})${of}`, LIMITS.header) },
+      text: { type: "plain_text", text: truncate(`${t(locale, "chat.tasks.header", { date, count: list.tasks.length })}${of}`, LIMITS.header) },
     },
-    {
-      type: "context",
-      elements: [
-        { type: "mrkdwn", text: truncate(`Call checklist: ${list.checklist.map((s, i) => `${i + 1}. ${escape(s)}`).join(" · ")}`, 2000) },
-      ],
-    },
+    { type: "context", elements: [{ type: "mrkdwn", text: truncate(t(locale, "chat.tasks.checklist", { steps }), 2000) }] },
   ];
-  for (const t of tasks) {
-    const key = `${t.customerId}:${t.levelId ?? t.kind}`;
-    const contact = t.file.contacts[0];
+  for (const task of tasks) {
+    const key = `${task.customerId}:${task.levelId ?? task.kind}`;
+    const contact = task.file.contacts[0];
     blocks.push(
       section(
-        `*${escape(t.title)}* — ${escape(t.customerName)} (${escape(t.externalId)})\n${escape(t.reason)}\n` +
+        `*${escape(task.title)}* — ${escape(task.customerName)} (${escape(task.externalId)})\n${escape(task.reason)}\n` +
           `${contact ? `${escape([contact.name, contact.phone, contact.email].filter(Boolean).join(" · "))}\n` : ""}` +
-          `Overdue ${money(t.overdue)}${t.file.payer.grade ? ` · payer ${t.file.payer.grade}` : ""}${t.file.commitments.length ? ` · ${t.file.commitments.length} commitment(s)` : ""}` +
-          (done.has(key) ? "\n:white_check_mark: done" : ""),
+          t(locale, "chat.tasks.overdue", { amount: money(task.overdue) }) +
+          (task.file.payer.grade ? ` · ${t(locale, "chat.tasks.payer", { grade: task.file.payer.grade })}` : "") +
+          (task.file.commitments.length ? ` · ${t(locale, "chat.tasks.commitments", { count: task.file.commitments.length })}` : "") +
+          (done.has(key) ? `\n:white_check_mark: ${t(locale, "chat.tasks.done")}` : ""),
       ),
     );
     if (!done.has(key)) {
@@ -382,31 +395,34 @@ export function taskListBlocks(
             type: "button",
             action_id: "task_promise",
             style: "primary",
-            text: { type: "plain_text", text: "Reached: promise to pay" },
+            text: { type: "plain_text", text: t(locale, "chat.tasks.promiseButton") },
             value: JSON.stringify({
-              c: t.customerId,
-              l: t.levelId ?? t.kind,
-              ch: t.channel ?? "PHONE",
-              n: truncate(t.customerName, 60),
-              d: money(t.overdue),
+              c: task.customerId,
+              l: task.levelId ?? task.kind,
+              ch: task.channel ?? "PHONE",
+              n: truncate(task.customerName, 60),
+              d: money(task.overdue),
             }),
           },
-          planButton({ customerId: t.customerId, levelId: t.levelId ?? t.kind, channel: t.channel ?? "PHONE", customerName: t.customerName, overdue: money(t.overdue) }),
-          ...mailTaskButtons(t, locale, options.mailReady ?? false),
+          planButton(
+            { customerId: task.customerId, levelId: task.levelId ?? task.kind, channel: task.channel ?? "PHONE", customerName: task.customerName, overdue: money(task.overdue) },
+            locale,
+          ),
+          ...mailTaskButtons(task, locale, options.mailReady ?? false),
           // A formal notice to post is recorded with its tracking number ("Sent by registered letter"), not "Sent".
-          ...(t.kind === "notice-letter" ? [] : outcomesFor(t.channel)).map((outcome) => ({
+          ...(task.kind === "notice-letter" ? [] : outcomesFor(task.channel)).map((outcome) => ({
             type: "button",
             action_id: `${TASK_OUTCOME}:${outcome}`,
-            text: { type: "plain_text", text: TASK_OUTCOMES[outcome] },
-            value: JSON.stringify({ c: t.customerId, l: t.levelId ?? t.kind, ch: t.channel ?? "PHONE", o: outcome }),
+            text: { type: "plain_text", text: outcomeLabel(outcome, locale) },
+            value: JSON.stringify({ c: task.customerId, l: task.levelId ?? task.kind, ch: task.channel ?? "PHONE", o: outcome }),
           })),
         ],
       });
     }
   }
-  if (list.tasks.length === 0) blocks.push(section("Nothing due today."));
+  if (list.tasks.length === 0) blocks.push(section(t(locale, "chat.tasks.nothing")));
   return {
-    text: `Your tasks for ${list.asOf}: ${list.tasks.length}${position.parts > 1 ? ` (${position.part}/${position.parts})` : ""}`,
+    text: `${t(locale, "chat.tasks.text", { date, count: list.tasks.length })}${position.parts > 1 ? ` (${position.part}/${position.parts})` : ""}`,
     blocks,
   };
 }
@@ -415,98 +431,72 @@ export const PROMISE_MODAL = "promise_modal";
 export const PROMISE_BUTTON = "task_promise";
 
 /** The promise-to-pay form opened from a task: amount and date, the customer carried in private_metadata. */
-export function promiseModal(input: {
-  customerId: number;
-  customerName: string;
-  levelId: string;
-  overdue: string;
-  channel: string;
-}): Record<string, unknown> {
-  return {
-    type: "modal",
-    callback_id: PROMISE_MODAL,
-    private_metadata: JSON.stringify({ c: input.customerId, l: input.levelId, ch: input.channel }),
-    title: { type: "plain_text", text: "Promise to pay" },
-    submit: { type: "plain_text", text: "Record" },
-    close: { type: "plain_text", text: "Cancel" },
+export function promiseModal(
+  input: {
+    customerId: number;
+    customerName: string;
+    levelId: string;
+    overdue: string;
+    channel: string;
+  },
+  locale: string,
+): Record<string, unknown> {
+  return modal({
+    callbackId: PROMISE_MODAL,
+    metadata: { c: input.customerId, l: input.levelId, ch: input.channel },
+    title: t(locale, "chat.promise.title"),
+    submit: t(locale, "chat.promise.record"),
+    locale,
     blocks: [
-      {
-        type: "section",
-        text: { type: "mrkdwn", text: truncate(`*${escape(input.customerName)}* — ${escape(input.overdue)} overdue`, LIMITS.sectionText) },
-      },
-      {
-        type: "input",
-        block_id: "amount",
-        label: { type: "plain_text", text: "Amount promised" },
-        element: { type: "plain_text_input", action_id: "value", placeholder: { type: "plain_text", text: "1 250,00" } },
-      },
-      { type: "input", block_id: "date", label: { type: "plain_text", text: "By" }, element: { type: "datepicker", action_id: "value" } },
-      {
-        type: "input",
-        block_id: "note",
-        optional: true,
-        label: { type: "plain_text", text: "What was agreed" },
-        element: { type: "plain_text_input", action_id: "value", multiline: true },
-      },
+      taskHeading(input, locale),
+      textInput({ blockId: "amount", label: t(locale, "chat.promise.amount"), placeholder: t(locale, "chat.form.amountPlaceholder") }),
+      elementInput({ blockId: "date", label: t(locale, "chat.promise.by"), element: { type: "datepicker" } }),
+      textInput({ blockId: "note", label: t(locale, "chat.promise.note"), optional: true, multiline: true }),
     ],
-  };
+  });
+}
+
+/** The first line of a form opened from a task: "*Café du Port* — 1 234,56 € échus". */
+export function taskHeading(input: { customerName: string; overdue: string }, locale: string): Block {
+  return section(`*${escape(input.customerName)}* — ${escape(t(locale, "chat.form.overdue", { amount: input.overdue }))}`);
 }
 
 export const DISPUTE_MODAL = "dispute_modal";
 
 /** The dispute form `/dispute` opens when parts are missing, prefilled with what was typed. */
-export function disputeModal(input: { invoiceNumber: string; reason: string; channel: string }): Record<string, unknown> {
+export function disputeModal(input: { invoiceNumber: string; reason: string; channel: string }, locale: string): Record<string, unknown> {
   const text = (value: string) => ({ type: "plain_text", text: value });
-  return {
-    type: "modal",
-    callback_id: DISPUTE_MODAL,
-    private_metadata: JSON.stringify({ channel: input.channel }),
-    title: text("Flag a dispute"),
-    submit: text("Flag it"),
-    close: text("Cancel"),
+  return modal({
+    callbackId: DISPUTE_MODAL,
+    metadata: { channel: input.channel },
+    title: t(locale, "chat.dispute.title"),
+    submit: t(locale, "chat.dispute.submit"),
+    locale,
     blocks: [
-      {
-        type: "input",
-        block_id: "invoice",
-        label: text("Invoice number"),
-        element: {
-          type: "plain_text_input",
-          action_id: "value",
-          placeholder: text("F2025-0113"),
-          ...(input.invoiceNumber ? { initial_value: truncate(input.invoiceNumber, 100) } : {}),
-        },
-      },
-      {
-        type: "input",
-        block_id: "category",
-        label: text("Reason"),
+      textInput({
+        blockId: "invoice",
+        label: t(locale, "chat.dispute.invoice"),
+        placeholder: "F2025-0113",
+        ...(input.invoiceNumber ? { initial: truncate(input.invoiceNumber, 100) } : {}),
+      }),
+      elementInput({
+        blockId: "category",
+        label: t(locale, "chat.dispute.reason"),
         element: {
           type: "static_select",
-          action_id: "value",
-          options: DISPUTE_CATEGORIES.map((c) => ({ text: text(c.charAt(0) + c.slice(1).toLowerCase().replace("_", " ")), value: c })),
+          options: DISPUTE_CATEGORIES.map((c) => ({ text: text(disputeCategoryLabel(c, locale)), value: c })),
         },
-      },
-      {
-        type: "input",
-        block_id: "reason",
-        label: text("What the customer says"),
-        element: {
-          type: "plain_text_input",
-          action_id: "value",
-          multiline: true,
-          max_length: 2000,
-          ...(input.reason ? { initial_value: truncate(input.reason, 2000) } : {}),
-        },
-      },
-      {
-        type: "input",
-        block_id: "amount",
-        optional: true,
-        label: text("Amount disputed (blank: the whole open amount)"),
-        element: { type: "plain_text_input", action_id: "value", placeholder: text("1 250,00") },
-      },
+      }),
+      textInput({
+        blockId: "reason",
+        label: t(locale, "chat.dispute.says"),
+        multiline: true,
+        maxLength: 2000,
+        ...(input.reason ? { initial: truncate(input.reason, 2000) } : {}),
+      }),
+      textInput({ blockId: "amount", label: t(locale, "chat.dispute.amount"), optional: true, placeholder: t(locale, "chat.form.amountPlaceholder") }),
     ],
-  };
+  });
 }
 
 /**
@@ -524,40 +514,35 @@ export function homeView(input: {
   /** The answer to what the person just did here (a vote recorded, refused, already on file): shown first. */
   notice?: string;
 }): Record<string, unknown> {
-  const money = (minor: bigint) => formatMoney(minor, input.currency, input.locale);
-  const blocks: Block[] = [{ type: "header", text: { type: "plain_text", text: "Credit committee" } }];
-  if (input.notice)
-    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncate(escape(input.notice), LIMITS.sectionText) }] });
+  const { locale } = input;
+  const money = (minor: bigint) => formatMoney(minor, input.currency, locale);
+  const note = (text: string): Block => ({ type: "context", elements: [{ type: "mrkdwn", text }] });
+  const blocks: Block[] = [{ type: "header", text: { type: "plain_text", text: t(locale, "slack.home.title") } }];
+  if (input.notice) blocks.push(note(truncate(escape(input.notice), LIMITS.sectionText)));
   if (!input.personName) {
-    blocks.push(section(`${escape(NOT_REGISTERED)} Your Slack user id: \`${escape(input.slackUserId)}\`.`));
+    blocks.push(section(escape(t(locale, "access.notRegisteredSlack", { userId: input.slackUserId }))));
     return { type: "home", blocks };
   }
   if (input.approvals) {
-    blocks.push(section(`*Awaiting your decision (${input.approvals.length})*`));
+    blocks.push(section(`*${t(locale, "slack.home.awaiting", { count: input.approvals.length })}*`));
     // 100 blocks at most in a view: 20 actions (2 blocks each) and 20 task lines leave room for the headings.
     const shown = input.approvals.slice(0, 20);
-    if (shown.length > 0) blocks.push(...actionBlocks(shown, 1, 1).blocks.slice(1));
-    else blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: "Nothing awaits your vote." }] });
-    if (input.approvals.length > shown.length)
-      blocks.push({
-        type: "context",
-        elements: [{ type: "mrkdwn", text: `…and ${input.approvals.length - shown.length} more in the digest's thread.` }],
-      });
+    if (shown.length > 0) blocks.push(...actionBlocks(shown, 1, 1, locale).blocks.slice(1));
+    else blocks.push(note(t(locale, "slack.home.nothingToVote")));
+    if (input.approvals.length > shown.length) blocks.push(note(t(locale, "slack.home.more", { count: input.approvals.length - shown.length })));
   } else {
-    blocks.push(section("Look up a customer's file with `/credit` followed by its name, customer id or an invoice number."));
+    blocks.push(section(t(locale, "slack.home.lookup")));
   }
   if (input.tasks) {
-    blocks.push(
-      { type: "divider" },
-      section(`*Your tasks for ${input.tasks.asOf} (${input.tasks.tasks.length})* — outcome buttons are in your daily message`),
-    );
-    for (const t of input.tasks.tasks.slice(0, 20))
+    const heading = t(locale, "chat.tasks.header", { date: formatDate(input.tasks.asOf, locale), count: input.tasks.tasks.length });
+    blocks.push({ type: "divider" }, section(`*${heading}* — ${t(locale, "slack.home.buttonsInMessage")}`));
+    for (const task of input.tasks.tasks.slice(0, 20))
       blocks.push(
         section(
-          `*${escape(t.title)}* — ${escape(t.customerName)} (${escape(t.externalId)}) · overdue ${money(t.overdue)}\n${escape(t.reason)}`,
+          `*${escape(task.title)}* — ${escape(task.customerName)} (${escape(task.externalId)}) · ${escape(t(locale, "chat.form.overdue", { amount: money(task.overdue) }))}\n${escape(task.reason)}`,
         ),
       );
-    if (input.tasks.tasks.length === 0) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: "Nothing due today." }] });
+    if (input.tasks.tasks.length === 0) blocks.push(note(t(locale, "chat.tasks.nothing")));
   }
   return { type: "home", blocks: blocks.slice(0, 100) };
 }

@@ -62,9 +62,9 @@ export async function announceInThread(client: WebClient, thread: PostedRef, tex
 export async function updateDigestPart(
   client: WebClient,
   message: PostedRef,
-  rendered: { views: ActionView[]; part: number; parts: number },
+  rendered: { views: ActionView[]; part: number; parts: number; locale: string },
 ): Promise<void> {
-  await client.chat.update({ channel: message.channel, ts: message.ts, ...actionBlocks(rendered.views, rendered.part, rendered.parts) });
+  await client.chat.update({ channel: message.channel, ts: message.ts, ...actionBlocks(rendered.views, rendered.part, rendered.parts, rendered.locale) });
 }
 
 /** Replaces a message's blocks (e.g. a task marked done in a collector's list). */

@@ -170,7 +170,7 @@ export function slackJobHandlers(deps: SlackJobDeps): Record<string, JobHandler>
     const parts = await postedPartsShowing(db, actionId);
     const failures: Error[] = [];
     for (const part of parts) {
-      const rendered = await digestPartView(db, policy, { ...part, platform: "SLACK" });
+      const rendered = { ...(await digestPartView(db, policy, { ...part, platform: "SLACK" })), locale: await db.withConnection(loadLocale) };
       try {
         await slackCall(() => updateDigestPart(client, part, rendered));
       } catch (error) {

@@ -2,21 +2,16 @@
 // Version 1.5 (the highest Teams supports); buttons are Universal Actions (Action.Execute) with an
 // Action.Submit fallback for older clients. Every card is checked by the official parser in the tests.
 // TextBlocks render markdown: every value from the data (names, reasons, comments, history) goes in through the
-// `md` tag or `inert`, so that what a person typed shows as text; only our own labels are formatted.
+// `md` tag or `inert`, so that what a person typed shows as text; only our own labels are formatted. Every word
+// in the company's language, from the catalogues (src/i18n) and src/bot/words.ts.
 import { planShowCard } from "./planCards.js";
-import { describeLossCover } from "../../domain/kpis.js";
-import { describeKind } from "../../domain/approvals.js";
 import {
   batchesOf,
   longDate,
   minusMoney,
   outcomesFor,
   planCounts,
-  planLineText,
   plansToShow,
-  stakesLine,
-  TASK_OUTCOMES,
-  texts as digestTexts,
   type ActionView,
   type CustomerFile,
   type Digest,
@@ -24,7 +19,24 @@ import {
   type TaskList,
 } from "../../domain/digest.js";
 import { formatMoney } from "../../domain/money.js";
+import { DEFAULT_LOCALE, formatDate, t } from "../../i18n/index.js";
 import { DISPUTE_CATEGORIES } from "../../usecases/disputes.js";
+import {
+  actionStatus,
+  batchLabel,
+  checklistSteps,
+  digestBucketLabels,
+  digestHeader,
+  disputeCategoryLabel,
+  followUpText,
+  kindName,
+  kpisLine,
+  lossCoverText,
+  outcomeLabel,
+  planLine,
+  promiseStatus,
+  stakesText,
+} from "../words.js";
 import { inert, inertLines, md } from "./text.js";
 import { mailTaskActions } from "./mailCards.js";
 
@@ -124,152 +136,158 @@ export function customerFileCard(input: {
   currency: string;
   locale: string;
 }): CardMessage {
-  const { account, file } = input;
-  const money = (minor: bigint) => formatMoney(minor, input.currency, input.locale);
+  const { account, file, locale } = input;
+  const money = (minor: bigint) => formatMoney(minor, input.currency, locale);
   const f = account.review.figures;
   const status = account.blocked
-    ? `⛔ **Deliveries blocked**${file.blockedReason ? md` — ${file.blockedReason}` : ""}`
-    : "✅ Deliveries open";
+    ? `⛔ **${t(locale, "chat.file.blocked")}**${file.blockedReason ? md` — ${file.blockedReason}` : ""}`
+    : `✅ ${t(locale, "chat.file.open")}`;
   const limit =
     account.creditLimit === null
-      ? "no credit limit set"
-      : `limit ${money(account.creditLimit)}${f.overLimit > 0n ? ` — **${money(f.overLimit)} over**` : ""}`;
+      ? t(locale, "chat.file.noLimit")
+      : `${t(locale, "chat.file.limit", { limit: money(account.creditLimit) })}${f.overLimit > 0n ? ` — **${t(locale, "chat.file.over", { amount: money(f.overLimit) })}**` : ""}`;
+  const payer = account.payer.grade
+    ? t(locale, "chat.file.payer", { grade: account.payer.grade, score: account.payer.score ?? 0, days: account.payer.averageDaysLate ?? 0 })
+    : t(locale, "chat.file.noPayerHistory");
   const body: Element[] = [
     heading(md`${account.name} (${account.externalId})`),
     text(status, { color: account.blocked ? "Attention" : "Good" }),
-    text(`Exposure ${money(f.exposure)}, ${limit}`),
-    text(
-      `Payer: ${account.payer.grade ? `${account.payer.grade} (score ${account.payer.score}, ${account.payer.averageDaysLate ?? 0} days late on average)` : "no payment history"}`,
-      { isSubtle: true },
-    ),
+    text(t(locale, "chat.file.exposure", { exposure: money(f.exposure), limit })),
+    text(inert(payer), { isSubtle: true }),
     facts([
       ...input.bucketLabels.map((label, i): [string, string] => [label, money(account.aging.buckets[i] ?? 0n)]),
-      ["disputed", money(account.aging.disputed)],
-      ["credits", minusMoney(account.aging.credits, input.currency, input.locale)],
+      [t(locale, "chat.aging.disputed"), money(account.aging.disputed)],
+      [t(locale, "chat.aging.credits"), minusMoney(account.aging.credits, input.currency, locale)],
     ]),
   ];
-  if (file.lossCover) body.push(text(`**Cost if lost:** ${describeLossCover(file.lossCover, money)}`));
+  if (file.lossCover) body.push(text(`**${t(locale, "chat.file.costIfLost")}** ${lossCoverText(file.lossCover, money, locale)}`));
   const disputed = file.overdueInvoices.filter((i) => i.disputed);
   if (disputed.length > 0)
-    body.push(text(`**Open disputes:** ${disputed.map((i) => md`${i.number} (${money(i.openAmount)})`).join(", ")}`));
-  if (file.commitments.length > 0)
-    body.push(
-      text(
-        `**Promises:** ${file.commitments.map((c) => `${money(c.amount)} by ${c.promisedDate} (${c.status.toLowerCase()})`).join("; ")}`,
-      ),
-    );
-  if (file.paymentPlans?.length) body.push(text(`**Payment plans:** ${file.paymentPlans.map((p) => inert(p)).join("; ")}`));
+    body.push(text(`**${t(locale, "chat.file.openDisputes")}** ${disputed.map((i) => md`${i.number} (${money(i.openAmount)})`).join(", ")}`));
+  if (file.commitments.length > 0) {
+    const promise = (c: CustomerFile["commitments"][number]) =>
+      t(locale, "chat.file.promise", { amount: money(c.amount), date: formatDate(c.promisedDate, locale), status: promiseStatus(c.status, locale) });
+    body.push(text(`**${t(locale, "chat.file.promises")}** ${inert(file.commitments.map(promise).join("; "))}`));
+  }
+  if (file.paymentPlans?.length) body.push(text(`**${t(locale, "chat.file.paymentPlans")}** ${file.paymentPlans.map((p) => inert(p)).join("; ")}`));
   if (file.lastHistory.length > 0) {
-    body.push(text("**Last entries**", { spacing: "Medium" }));
+    body.push(text(`**${t(locale, "chat.file.lastEntries")}**`, { spacing: "Medium" }));
     for (const h of file.lastHistory.slice(0, 10))
       body.push(text(`${inert(h.on)} ${inert(h.by ?? "")}: ${inert(h.text, 300)}`, { isSubtle: true, spacing: "None", size: "Small" }));
   }
   return {
-    text: md`${account.name}: ${account.blocked ? "deliveries blocked" : "deliveries open"}, exposure ${money(f.exposure)}`,
+    text: inert(t(locale, "chat.file.summary", { customer: account.name, exposure: money(f.exposure), blocked: account.blocked ? "yes" : "no" })),
     card: card(body, {
-      actions: [execute("Evidence file (PDF)", VERBS.evidence, { c: account.customerId })],
-      fallbackText: md`${account.name}: exposure ${money(f.exposure)}`,
+      actions: [execute(t(locale, "chat.file.evidenceButton"), VERBS.evidence, { c: account.customerId })],
+      fallbackText: inert(t(locale, "chat.file.fallback", { customer: account.name, exposure: money(f.exposure) })),
     }),
   };
 }
 
 /** The digest's summary message: totals with the week's change (adding up to the balance), KPIs, priority accounts, the agenda, last week's decisions. */
 export function digestSummaryCard(d: Digest): CardMessage {
-  const money = (minor: bigint) => formatMoney(minor, d.currency, d.locale);
+  const { locale } = d;
+  const money = (minor: bigint) => formatMoney(minor, d.currency, locale);
   const signed = (minor: bigint) => (minor > 0n ? `+${money(minor)}` : minor < 0n ? `−${money(-minor)}` : money(0n));
-  const pct = (v: number | null) => (v === null ? "n/a" : `${(v * 100).toFixed(1)} %`);
-  const k = d.kpis;
-  const header = digestTexts.header(d.period, longDate(d.asOf, d.locale), d.companyName);
+  const header = digestHeader(d, longDate(d.asOf, locale));
+  const agenda = `**${t(locale, "chat.digest.agenda", { shown: d.actions.length })}**${d.moreActions.length > 0 ? ` — ${t(locale, "chat.digest.agendaMore", { more: d.moreActions.length })}` : ""}`;
   const body: Element[] = [
     heading(inert(header)),
     facts([
-      ...d.bucketLabels.map((label, i): [string, string] => [
+      ...digestBucketLabels(d).map((label, i): [string, string] => [
         label,
         `${money(d.totals.buckets[i] ?? 0n)}${d.change ? ` (${signed(d.change[i] ?? 0n)})` : ""}`,
       ]),
-      ["disputed", money(d.totals.disputed)],
-      ["credits", minusMoney(d.totals.credits, d.currency, d.locale)],
-      ["balance", money(d.totals.balance)],
+      [t(locale, "chat.aging.disputed"), money(d.totals.disputed)],
+      [t(locale, "chat.aging.credits"), minusMoney(d.totals.credits, d.currency, locale)],
+      [t(locale, "chat.aging.balance"), money(d.totals.balance)],
     ]),
-    text(
-      `DSO ${k.dsoCountback?.toFixed(1) ?? "n/a"} days (countback) · overdue rate ${pct(k.overdueRate)}${k.previousOverdueRate !== null ? ` (last week ${pct(k.previousOverdueRate)})` : ""} · recovered within 1 month ${pct(k.recovery1Month?.within1Month ?? null)}, within 3 months ${pct(k.recovery3Months?.within3Months ?? null)}`,
-      { isSubtle: true },
-    ),
-    text("**Priority accounts**", { spacing: "Medium" }),
+    text(inert(kpisLine(d)), { isSubtle: true }),
+    text(`**${t(locale, "chat.digest.priorities")}**`, { spacing: "Medium" }),
     ...d.priorities.map((p) =>
       text(`${p.rank}. **${inert(p.account.name)}**${p.account.blocked ? " ⛔" : ""} — ${inert(p.reasons.slice(0, 3).join("; "))}`, {
         spacing: "None",
       }),
     ),
-    text(digestTexts.agenda(d.actions.length, d.moreActions.length).replace(/^\*(.*?)\*/, "**$1**"), { spacing: "Medium" }),
+    text(agenda, { spacing: "Medium" }),
     ...d.actions.map((a, i) =>
-      text(`${i + 1}. **${inert(a.customerName)}** — ${inert(describeKind(a.kind))} · ${inert(stakesLine(a, d.period))}`, {
+      text(`${i + 1}. **${inert(a.customerName)}** — ${inert(kindName(a.kind, locale))} · ${inert(stakesText(a, locale, d.period))}`, {
         spacing: "None",
       }),
     ),
-    text(digestTexts.followUpTitle(d.followUp.length).replace(/^\*(.*?)\*/, "**$1**"), { spacing: "Medium" }),
+    text(`**${t(locale, "chat.digest.followUpTitle", { count: d.followUp.length })}**`, { spacing: "Medium" }),
     ...(d.followUp.length === 0
-      ? [text(digestTexts.noFollowUp, { spacing: "None", isSubtle: true })]
+      ? [text(t(locale, "chat.digest.noFollowUp"), { spacing: "None", isSubtle: true })]
       : d.followUp.map((f) =>
-          text(`#${f.actionId} **${inert(f.customerName)}** — ${inert(describeKind(f.kind))}: ${inert(f.since.join("; "))}`, {
-            spacing: "None",
-          }),
+          text(
+            `#${f.actionId} **${inert(f.customerName)}** — ${inert(t(locale, "chat.labelled", { label: kindName(f.kind, locale), text: followUpText(f, d.currency, locale) }))}`,
+            { spacing: "None" },
+          ),
         )),
     ...digestPlansBlocks(d),
     text(
-      `${inert(digestTexts.cashCollected(money(d.cashCollected)))} · ${digestTexts.promisesDue(d.promises.filter((p) => p.status === "PENDING").length)} · **${d.disputes.length} open dispute(s)**`,
+      `${inert(t(locale, "chat.digest.cashCollected", { amount: money(d.cashCollected) }))} · ${t(locale, "chat.digest.promisesDue", { count: d.promises.filter((p) => p.status === "PENDING").length })} · **${t(locale, "chat.digest.openDisputes", { count: d.disputes.length })}**`,
       { spacing: "Medium" },
     ),
   ];
   return {
-    text: md`${header}: balance ${money(d.totals.balance)}, ${d.actions.length + d.moreActions.length} proposal(s) awaiting decision`,
-    card: card(body, { fallbackText: md`${header}` }),
+    text: inert(t(locale, "chat.digest.text", { header, balance: money(d.totals.balance), count: d.actions.length + d.moreActions.length })),
+    card: card(body, { fallbackText: inert(header) }),
   };
 }
 
 /** The digest's payment plans (follow-through): the week's counts, the plans with something this week, the rest counted. */
 function digestPlansBlocks(d: Digest): Element[] {
+  const { locale } = d;
   const counts = planCounts(d.paymentPlans);
   const { shown, more, onTrack } = plansToShow(d.paymentPlans);
   const subtle = { spacing: "None", isSubtle: true };
   return [
-    text(digestTexts.plansTitle(d.paymentPlans.length).replace(/^\*(.*?)\*/, "**$1**"), { spacing: "Medium" }),
-    d.paymentPlans.length === 0
-      ? text(digestTexts.noPlans, subtle)
-      : text(inert(digestTexts.plansLine(counts.agreed, counts.due, counts.missed)), subtle),
-    ...shown.map((p) => text(`• **${inert(p.customerName)}** — ${inert(planLineText(p, d.locale))}`, { spacing: "None" })),
-    ...(more > 0 ? [text(inert(digestTexts.plansMore(more)), subtle)] : []),
-    ...(onTrack > 0 ? [text(inert(digestTexts.plansOnTrack(onTrack)), subtle)] : []),
+    text(`**${t(locale, "chat.plans.title", { count: d.paymentPlans.length })}**`, { spacing: "Medium" }),
+    d.paymentPlans.length === 0 ? text(t(locale, "chat.plans.none"), subtle) : text(inert(t(locale, "chat.plans.line", counts)), subtle),
+    ...shown.map((p) => text(`• **${inert(p.customerName)}** — ${inert(planLine(p, locale))}`, { spacing: "None" })),
+    ...(more > 0 ? [text(inert(t(locale, "chat.plans.more", { count: more })), subtle)] : []),
+    ...(onTrack > 0 ? [text(inert(t(locale, "chat.plans.onTrack", { count: onTrack })), subtle)] : []),
   ];
 }
 
 /** "12 more, smaller: show": the reply under the agenda's cards, its button asking for the next card(s). */
 export function moreCard(d: Digest): CardMessage {
   const atRisk = d.moreActions.reduce((sum, a) => sum + (a.amountAtRisk ?? 0n), 0n);
-  const title = digestTexts.moreTitle(d.moreActions.length, formatMoney(atRisk, d.currency, d.locale));
+  const title = t(d.locale, "chat.more.title", { count: d.moreActions.length, atRisk: formatMoney(atRisk, d.currency, d.locale) });
   return {
     text: inert(title),
-    card: card([text(inert(title))], { actions: [execute(digestTexts.more(d.moreActions.length), VERBS.more, { period: d.period })] }),
+    card: card([text(inert(title))], {
+      actions: [execute(t(d.locale, "chat.more.button", { count: d.moreActions.length }), VERBS.more, { period: d.period })],
+    }),
   };
 }
 
 /**
  * One reply of actions: each action with its reason and votes, and its buttons while undecided. The card
  * asks the clients of the committee members (up to 60) to refresh it when shown, so votes cast elsewhere appear.
+ * Said in `locale` (the company's; pending actions carry it, decided ones do not).
  */
-export function actionsCard(actions: ActionView[], part: number, parts: number, refreshUserIds: string[] = []): CardMessage {
-  const body: Element[] = [text(`Actions awaiting decision (${part}/${parts})`, { isSubtle: true, size: "Small" })];
+export function actionsCard(
+  actions: ActionView[],
+  part: number,
+  parts: number,
+  refreshUserIds: string[] = [],
+  locale: string = actions.find((a) => a.locale)?.locale ?? DEFAULT_LOCALE,
+): CardMessage {
+  const title = t(locale, "chat.actions.header", { part, parts });
+  const body: Element[] = [text(title, { isSubtle: true, size: "Small" })];
   for (const a of actions) {
     const decided = a.finalStatus !== undefined && a.finalStatus !== "PROPOSED";
-    const votes = a.approvedBy.length ? md`approved by ${a.approvedBy.join(", ")}` : "no approval yet";
+    const votes = a.approvedBy.length ? t(locale, "chat.actions.approvedBy", { names: a.approvedBy.join(", ") }) : t(locale, "chat.actions.noApproval");
     const state = decided
-      ? `**${inert(a.finalStatus?.toLowerCase())}**${a.appliedText ? md`: ${a.appliedText}` : ""}`
-      : `${votes}; still needed: ${inert(a.missing.join(", ") || "nothing")}`;
-    const stakes = decided ? "" : stakesLine(a);
+      ? `**${inert(actionStatus(a.finalStatus, locale))}**${a.appliedText ? md`: ${a.appliedText}` : ""}`
+      : inert(t(locale, "chat.actions.stillNeeded", { votes, missing: a.missing.join(", ") || t(locale, "chat.actions.nothing") }));
+    const stakes = decided ? "" : stakesText(a, locale);
     const items: Element[] = [
-      text(`**#${a.actionId} ${inert(a.customerName)}** — ${inert(describeKind(a.kind))}${stakes ? ` · ${inert(stakes)}` : ""}`),
+      text(`**#${a.actionId} ${inert(a.customerName)}** — ${inert(kindName(a.kind, locale))}${stakes ? ` · ${inert(stakes)}` : ""}`),
       text(inert(a.reason, 1000), { spacing: "None" }),
-      ...(!decided && a.backBecause ? [text(inert(digestTexts.back(a.backBecause), 500), { spacing: "None", isSubtle: true })] : []),
+      ...(!decided && a.backBecause ? [text(inert(t(locale, "chat.actions.back", { why: a.backBecause }), 500), { spacing: "None", isSubtle: true })] : []),
       text(state, { spacing: "None", isSubtle: true }),
     ];
     if (!decided) {
@@ -277,11 +295,11 @@ export function actionsCard(actions: ActionView[], part: number, parts: number, 
       items.push({
         type: "ActionSet",
         actions: [
-          execute("Approve", VERBS.approve, data, { style: "positive" }),
-          execute("Reject", VERBS.reject, data, { style: "destructive" }),
+          execute(t(locale, "chat.actions.approve"), VERBS.approve, data, { style: "positive" }),
+          execute(t(locale, "chat.actions.reject"), VERBS.reject, data, { style: "destructive" }),
           {
             type: "Action.ShowCard",
-            title: "Comment",
+            title: t(locale, "chat.actions.comment"),
             card: {
               type: "AdaptiveCard",
               body: [
@@ -290,10 +308,10 @@ export function actionsCard(actions: ActionView[], part: number, parts: number, 
                   id: `comment_${a.actionId}`,
                   isMultiline: true,
                   maxLength: 2000,
-                  label: "Your comment (kept in the history)",
+                  label: t(locale, "chat.comment.label"),
                 },
               ],
-              actions: [execute("Send comment", VERBS.comment, data)],
+              actions: [execute(t(locale, "chat.comment.send"), VERBS.comment, data)],
             },
           },
         ],
@@ -304,12 +322,14 @@ export function actionsCard(actions: ActionView[], part: number, parts: number, 
   const refresh =
     refreshUserIds.length > 0
       ? {
-          action: { type: "Action.Execute", title: "Refresh", verb: VERBS.refresh, data: { part } },
+          action: { type: "Action.Execute", title: t(locale, "chat.actions.refresh"), verb: VERBS.refresh, data: { part } },
           userIds: refreshUserIds.slice(0, REFRESH_USERS_MAX),
         }
       : undefined;
-  const batches = batchesOf(actions).map((b) => execute(b.label, VERBS.batch, { actionIds: b.actionIds }, { style: "positive" }));
-  return { text: `Actions awaiting decision (${part}/${parts})`, card: card(body, { refresh, actions: batches }) };
+  const batches = batchesOf(actions).map((b) =>
+    execute(batchLabel(b.kind, b.actionIds.length, locale), VERBS.batch, { actionIds: b.actionIds }, { style: "positive" }),
+  );
+  return { text: title, card: card(body, { refresh, actions: batches }) };
 }
 
 /**
@@ -340,57 +360,71 @@ export function taskListCard(
   options: { mailReady?: boolean } = {},
 ): CardMessage {
   const money = (minor: bigint) => formatMoney(minor, currency, locale);
+  const date = formatDate(list.asOf, locale);
+  const steps = checklistSteps(list, locale).map((s, i) => `${i + 1}. ${s}`).join(" · ");
   const body: Element[] = [
-    heading(`Your tasks for ${list.asOf} (${list.tasks.length})${position.parts > 1 ? ` — ${position.part}/${position.parts}` : ""}`),
+    heading(`${t(locale, "chat.tasks.header", { date, count: list.tasks.length })}${position.parts > 1 ? ` — ${position.part}/${position.parts}` : ""}`),
     ...(notice ? [text(`✅ ${notice}`, { color: "Good" })] : []),
-    text(`Call checklist: ${list.checklist.map((s, i) => `${i + 1}. ${inert(s)}`).join(" · ")}`, { isSubtle: true, size: "Small" }),
+    text(inert(t(locale, "chat.tasks.checklist", { steps })), { isSubtle: true, size: "Small" }),
   ];
-  for (const [index, t] of tasks.entries()) {
-    const key = taskKey(t.customerId, t.levelId ?? t.kind);
-    const contact = t.file.contacts[0];
+  for (const [index, task] of tasks.entries()) {
+    const key = taskKey(task.customerId, task.levelId ?? task.kind);
+    const contact = task.file.contacts[0];
     const items: Element[] = [
-      text(md`**${t.title}** — ${t.customerName} (${t.externalId})`),
-      text(inert(t.reason, 1000), { spacing: "None" }),
+      text(md`**${task.title}** — ${task.customerName} (${task.externalId})`),
+      text(inert(task.reason, 1000), { spacing: "None" }),
       text(
-        `${contact ? `${inert([contact.name, contact.phone, contact.email].filter(Boolean).join(" · "))} · ` : ""}Overdue ${money(t.overdue)}` +
-          `${t.file.payer.grade ? md` · payer ${t.file.payer.grade}` : ""}${t.file.commitments.length ? ` · ${t.file.commitments.length} commitment(s)` : ""}`,
+        `${contact ? `${inert([contact.name, contact.phone, contact.email].filter(Boolean).join(" · "))} · ` : ""}` +
+          inert(
+            [
+              t(locale, "chat.tasks.overdue", { amount: money(task.overdue) }),
+              ...(task.file.payer.grade ? [t(locale, "chat.tasks.payer", { grade: task.file.payer.grade })] : []),
+              ...(task.file.commitments.length ? [t(locale, "chat.tasks.commitments", { count: task.file.commitments.length })] : []),
+            ].join(" · "),
+          ),
         { spacing: "None", isSubtle: true },
       ),
     ];
     if (done.has(key)) {
-      items.push(text("✅ done", { color: "Good", spacing: "None" }));
+      items.push(text(`✅ ${t(locale, "chat.tasks.done")}`, { color: "Good", spacing: "None" }));
     } else {
       // Input ids are unique in a card: each task's form fields carry its index, which its data names (f).
       // k: the customers this card holds, so that the card refreshed after an outcome shows the same tasks.
-      const data = { c: t.customerId, l: t.levelId ?? t.kind, ch: t.channel ?? "PHONE", f: index, k: tasks.map((x) => x.customerId) };
+      const data = { c: task.customerId, l: task.levelId ?? task.kind, ch: task.channel ?? "PHONE", f: index, k: tasks.map((x) => x.customerId) };
       // A formal notice to post is recorded with its tracking number ("Sent by registered letter"), not "Sent".
-      const outcomes = (t.kind === "notice-letter" ? [] : outcomesFor(t.channel)).map((o) => execute(TASK_OUTCOMES[o], VERBS.outcome, { ...data, o }));
-      const mail = mailTaskActions(t, index, data, locale, options.mailReady ?? false);
+      const outcomes = (task.kind === "notice-letter" ? [] : outcomesFor(task.channel)).map((o) => execute(outcomeLabel(o, locale), VERBS.outcome, { ...data, o }));
+      const mail = mailTaskActions(task, index, data, locale, options.mailReady ?? false);
       if (mail.length) items.push({ type: "ActionSet", actions: mail });
       items.push({
         type: "ActionSet",
         actions: [
           {
             type: "Action.ShowCard",
-            title: "Reached: promise to pay",
+            title: t(locale, "chat.tasks.promiseButton"),
             card: {
               type: "AdaptiveCard",
               body: [
                 {
                   type: "Input.Text",
                   id: `amount_${index}`,
-                  label: "Amount promised",
-                  placeholder: "1 250,00",
+                  label: t(locale, "chat.promise.amount"),
+                  placeholder: t(locale, "chat.form.amountPlaceholder"),
                   isRequired: true,
-                  errorMessage: "Enter an amount",
+                  errorMessage: t(locale, "chat.promise.enterAmount"),
                 },
-                { type: "Input.Date", id: `date_${index}`, label: "By", isRequired: true, errorMessage: "Pick a date" },
-                { type: "Input.Text", id: `note_${index}`, label: "What was agreed", isMultiline: true, maxLength: 1000 },
+                {
+                  type: "Input.Date",
+                  id: `date_${index}`,
+                  label: t(locale, "chat.promise.by"),
+                  isRequired: true,
+                  errorMessage: t(locale, "chat.promise.pickDate"),
+                },
+                { type: "Input.Text", id: `note_${index}`, label: t(locale, "chat.promise.note"), isMultiline: true, maxLength: 1000 },
               ],
-              actions: [execute("Record the promise", VERBS.promise, data)],
+              actions: [execute(t(locale, "chat.promise.recordButton"), VERBS.promise, data)],
             },
           },
-          planShowCard(index, data),
+          planShowCard(index, data, locale),
           ...outcomes.slice(0, 2),
         ],
       });
@@ -399,9 +433,9 @@ export function taskListCard(
     }
     body.push({ type: "Container", separator: true, spacing: "Medium", items });
   }
-  if (list.tasks.length === 0) body.push(text("Nothing due today."));
+  if (list.tasks.length === 0) body.push(text(t(locale, "chat.tasks.nothing")));
   const of = position.parts > 1 ? ` (${position.part}/${position.parts})` : "";
-  return { text: `Your tasks for ${list.asOf}: ${list.tasks.length}${of}`, card: card(body) };
+  return { text: `${t(locale, "chat.tasks.text", { date, count: list.tasks.length })}${of}`, card: card(body) };
 }
 
 export function taskKey(customerId: number, level: string): string {
@@ -415,6 +449,7 @@ export function taskKey(customerId: number, level: string): string {
 export function disputeFormCard(
   prefill: { invoiceNumber?: string; invoice?: string; category?: string; reason?: string; amount?: string; error?: string },
   mode: "dialog" | "message",
+  locale: string,
 ): AdaptiveCard {
   const body: Element[] = [];
   // The error is the bot's own sentence (values already inert).
@@ -423,51 +458,52 @@ export function disputeFormCard(
     {
       type: "Input.Text",
       id: "invoice",
-      label: "Invoice number",
+      label: t(locale, "chat.dispute.invoice"),
       isRequired: true,
-      errorMessage: "Which invoice?",
+      errorMessage: t(locale, "chat.dispute.which"),
       value: prefill.invoice ?? prefill.invoiceNumber ?? "",
     },
     {
       type: "Input.ChoiceSet",
       id: "category",
-      label: "Reason",
+      label: t(locale, "chat.dispute.reason"),
       isRequired: true,
-      errorMessage: "Pick a reason",
+      errorMessage: t(locale, "chat.dispute.pickReason"),
       value: prefill.category ?? "OTHER",
-      choices: DISPUTE_CATEGORIES.map((c) => ({ title: c.charAt(0) + c.slice(1).toLowerCase().replace("_", " "), value: c })),
+      choices: DISPUTE_CATEGORIES.map((c) => ({ title: disputeCategoryLabel(c, locale), value: c })),
     },
     {
       type: "Input.Text",
       id: "reason",
-      label: "What the customer says",
+      label: t(locale, "chat.dispute.says"),
       isMultiline: true,
       isRequired: true,
-      errorMessage: "Say what is disputed",
+      errorMessage: t(locale, "chat.dispute.sayWhat"),
       maxLength: 2000,
       value: prefill.reason ?? "",
     },
     {
       type: "Input.Text",
       id: "amount",
-      label: "Amount disputed (blank: the whole open amount)",
-      placeholder: "1 250,00",
+      label: t(locale, "chat.dispute.amount"),
+      placeholder: t(locale, "chat.form.amountPlaceholder"),
       value: prefill.amount ?? "",
     },
   );
-  const submit = mode === "dialog" ? { type: "Action.Submit", title: "Flag the dispute" } : execute("Flag the dispute", VERBS.dispute, {});
+  const flag = t(locale, "chat.dispute.flagButton");
+  const submit = mode === "dialog" ? { type: "Action.Submit", title: flag } : execute(flag, VERBS.dispute, {});
   return card(body, { actions: [submit] });
 }
 
 /** A letter the committee approved: what it is and its fingerprint, the full text one click away. */
-export function letterCard(doc: { title: string; summary: string; text: string }): CardMessage {
+export function letterCard(doc: { title: string; summary: string; text: string }, locale: string): CardMessage {
   return {
     text: inert(doc.summary, 1000),
     card: card([heading(inert(doc.title)), text(inert(doc.summary, 1000), { isSubtle: true })], {
       actions: [
         {
           type: "Action.ShowCard",
-          title: "Read the letter",
+          title: t(locale, "chat.letter.read"),
           card: { type: "AdaptiveCard", body: [text(inertLines(doc.text.slice(0, 20_000)), { fontType: "Monospace", size: "Small" })] },
         },
       ],

@@ -30,9 +30,9 @@ async function once(db: Database, job: JobRecord, part: string, conversationId: 
     id = await post();
   } catch (error) {
     const { status, retryAfterMs } = failureOf(error);
-    const message = `Teams post: ${error instanceof Error ? error.message : String(error)}`;
-    if (status !== null && RETRIED_STATUSES.has(status)) throw new RetryLaterError(message, retryAfterMs ?? 0, { cause: error });
-    if (status !== null && REFUSED_STATUSES.has(status)) throw new PermanentJobError(message, { cause: error });
+    const detail = error instanceof Error ? error.message : String(error);
+    if (status !== null && RETRIED_STATUSES.has(status)) throw new RetryLaterError(`Teams post: ${detail}`, retryAfterMs ?? 0, { cause: error });
+    if (status !== null && REFUSED_STATUSES.has(status)) throw new PermanentJobError(`Teams post: ${detail}`, { cause: error });
     throw error;
   }
   await db.prisma.postedMessage.create({ data: { ...where, channel: conversationId, ts: id, actionIds: [] } });

@@ -13,6 +13,7 @@ import { chatIdentitiesWithRole } from "../../services/people.js";
 import { z } from "zod";
 import type { Database } from "../../db/database.js";
 import { loadLocale } from "../../db/settings.js";
+import { t as tr } from "../../i18n/index.js";
 import type { Policy } from "../../domain/policy.js";
 import { AppError } from "../../errors.js";
 import { describeFailure, PermanentJobError, RetryLaterError, type JobHandler, type JobRecord } from "../../jobs/queue.js";
@@ -24,7 +25,7 @@ import { actionsCard, letterCard } from "./cards.js";
 import { personalConversation, refreshUserIds } from "./conversations.js";
 import { failureOf, RETRIED_STATUSES } from "./delivery.js";
 import type { TeamsMessenger } from "./messenger.js";
-import { inert, md } from "./text.js";
+import { inert } from "./text.js";
 
 /** posted_message.job of a message an effect job posted (slot: the job's key). */
 export const EFFECT_POSTS = "effect";
@@ -141,7 +142,8 @@ export function teamsJobHandlers(deps: TeamsJobDeps): Record<string, JobHandler>
         }
         // Rendered now, from the database: whatever votes came since the job was enqueued are shown too.
         const { views, part, parts: total } = await digestPartView(db, policy, { ...message, platform: "TEAMS" });
-        await teamsCall("card update", () => messenger.update(message.channel, message.ts, actionsCard(views, part, total, users)));
+        const locale = await db.withConnection(loadLocale);
+        await teamsCall("card update", () => messenger.update(message.channel, message.ts, actionsCard(views, part, total, users, locale)));
       }
       logger.info({ actionId, updated: parts.length - skipped, leftToLaterJob: skipped }, "Teams digest cards refreshed");
     },
@@ -154,7 +156,8 @@ export function teamsJobHandlers(deps: TeamsJobDeps): Record<string, JobHandler>
 
     [TEAMS_JOB_KINDS.announceComment]: async (job, { db, logger }) => {
       const { actionId, personName, customerName, text } = payloadOf(job, commentPayload);
-      await announce(job, db, logger, actionId, md`${personName} on #${actionId} (${customerName}): ${text}`);
+      const locale = await db.withConnection(loadLocale);
+      await announce(job, db, logger, actionId, inert(tr(locale, "bot.commentEcho", { person: personName, actionId, customer: customerName, text }), 3000));
     },
 
     [TEAMS_JOB_KINDS.postLetter]: async (job, { db, logger }) => {
@@ -174,7 +177,8 @@ export function teamsJobHandlers(deps: TeamsJobDeps): Record<string, JobHandler>
       }
       // Bots cannot drop files into a channel (that needs SharePoint through Graph): the thread gets the letter
       // in a card with its fingerprint; the PDF is in DOCUMENTS_DIR and in the evidence file.
-      const done = await postOnce(db, job, thread, () => teamsCall("letter post", () => messenger.post(thread, letterCard(letter))));
+      const locale = await db.withConnection(loadLocale);
+      const done = await postOnce(db, job, thread, () => teamsCall("letter post", () => messenger.post(thread, letterCard(letter, locale))));
       logger.info({ actionId, done }, "letter shown in the Teams digest thread");
     },
   };

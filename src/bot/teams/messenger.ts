@@ -5,6 +5,10 @@ import { toThreadedConversationId, type App } from "@microsoft/teams.apps";
 import { CARD_CONTENT_TYPE, MESSAGE_LIMIT_BYTES, type CardMessage } from "./cards.js";
 import { failureOf, type Delivery, type RunOptions } from "./delivery.js";
 import { failureForLog } from "./logging.js";
+import { t } from "../../i18n/index.js";
+
+/** Room kept, in bytes counted in UTF-16, for what the SDK adds to an activity (from, recipient, conversation, ids). */
+const ENVELOPE_BYTES = 2_048;
 
 /** In a job, the longest wait before a retry inside the call; anything longer goes back to the queue. */
 export const JOB_MAX_WAIT_MS = 2_000;
@@ -21,6 +25,7 @@ export class TeamsCallError extends Error {
   constructor(error: unknown) {
     const failure = failureForLog(error);
     const { retryAfterMs } = failureOf(error);
+    // i18n-exempt: the error's message is for the logs and the admins' failed-job notice (Teams' own words).
     super(failure.status ? `Teams answered HTTP ${failure.status}${failure.code ? ` (${failure.code})` : ""}` : failure.message);
     this.name = "TeamsCallError";
     this.response = { status: failure.status, headers: retryAfterMs === null ? {} : { "retry-after": String(retryAfterMs / 1000) } };
@@ -91,6 +96,7 @@ export class TeamsMessenger {
     caption: string,
     name: string,
     png: Buffer,
+    locale: string,
   ): Promise<{ conversationId: string; id: string }> {
     const threaded = threadOf(conversationId, rootId);
     const activity = {
@@ -99,13 +105,15 @@ export class TeamsMessenger {
       attachments: [{ contentType: "image/png", contentUrl: `data:image/png;base64,${png.toString("base64")}`, name }],
     };
     // An image Teams would refuse (over 40 KB counted in UTF-16) is announced in words instead of failing the digest.
+    // The SDK adds the envelope (from, recipient, conversation, ids) to what is measured here: room is kept for
+    // it (an image measured just under 40 KB was refused once enveloped).
     const size = Buffer.byteLength(JSON.stringify(activity), "utf16le");
     const sendable =
-      size <= MESSAGE_LIMIT_BYTES
+      size <= MESSAGE_LIMIT_BYTES - ENVELOPE_BYTES
         ? activity
         : {
             type: "message",
-            text: `${caption}: this chart is too large for Teams to show in the thread (${Math.ceil(size / 1024)} KB, at most ${MESSAGE_LIMIT_BYTES / 1024} KB).`,
+            text: t(locale, "teams.chartTooLarge", { caption, size: Math.ceil(size / 1024), max: MESSAGE_LIMIT_BYTES / 1024 }),
           };
     const sent = await guarded(this.delivery.run(threaded, () => this.app.send(threaded, sendable as never), this.runOptions));
     return { conversationId: threaded, id: sent.id };

@@ -1,6 +1,7 @@
 // Posts the weekly digest to a Teams channel (the summary, then the actions as replies in its thread) and
 // sends collectors their day in their personal chat with the bot, through the stored conversation references.
 import type { Database } from "../../db/database.js";
+import { loadLocale } from "../../db/settings.js";
 import type { Digest, PendingAction, TaskList } from "../../domain/digest.js";
 import { AppError } from "../../errors.js";
 import type { TaskPublisher } from "../../jobs/dailyTasks.js";
@@ -115,7 +116,8 @@ export function teamsDigestPublisher(messenger: TeamsMessenger, db: Database, co
     },
     async postChart(chart: DigestChart, thread: PostedRef): Promise<PostedRef> {
       // Bots cannot put files in a channel without SharePoint; an inline image (base64) is what Teams shows.
-      const sent = await messenger.replyWithImage(thread.channel, thread.ts, chart.title, chart.name, chart.png);
+      const locale = await db.withConnection(loadLocale);
+      const sent = await messenger.replyWithImage(thread.channel, thread.ts, chart.title, chart.name, chart.png, locale);
       return { channel: sent.conversationId, ts: sent.id };
     },
     async postNote(text: string, thread: PostedRef): Promise<PostedRef> {

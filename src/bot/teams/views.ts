@@ -7,7 +7,7 @@ import { digestPartView } from "../../jobs/weeklyDigest.js";
 import { accountView, collectorTasks } from "../../services/committeeViews.js";
 import { findAccount } from "../../usecases/accounts.js";
 import { actionsCard, customerFileCard, type AdaptiveCard, type CardMessage } from "./cards.js";
-import { today, type TeamsContext } from "./context.js";
+import { localeOf, today, type TeamsContext } from "./context.js";
 import { refreshUserIds } from "./conversations.js";
 import { taskListCardWith } from "./publisher.js";
 
@@ -25,7 +25,7 @@ export async function customerFile(t: TeamsContext, query: string): Promise<Card
   return customerFileCard({
     account,
     file,
-    bucketLabels: bucketLabels(t.policy.agingBuckets),
+    bucketLabels: bucketLabels(t.policy.agingBuckets, settings.locale),
     currency: settings.currency,
     locale: settings.locale,
   });
@@ -44,7 +44,7 @@ export async function digestPart(
   );
   if (!message) return null;
   const { views, part, parts } = await digestPartView(t.db, t.policy, { ...message, platform: "TEAMS" });
-  const card = actionsCard(views, part, parts, await refreshUserIds(t.db));
+  const card = actionsCard(views, part, parts, await refreshUserIds(t.db), await localeOf(t));
   return { channel: message.channel, ts: message.ts, card };
 }
 

@@ -29,7 +29,8 @@ export function onOpenDisputeDialog(t: TeamsContext) {
     const payload = (a.value as { messagePayload?: { body?: { content?: string } } } | undefined)?.messagePayload;
     const content = (payload?.body?.content ?? "").slice(0, 20_000).replace(/<[^>]*>/g, " ");
     const invoiceNumber = /\b[A-Z]{1,6}[-/]?\d{2,}(?:[-/]\d+)*\b/.exec(content)?.[0];
-    return formDialog(disputeFormCard({ invoiceNumber, reason: content.trim().slice(0, PREFILL_MAX) || undefined }, "dialog"), await localeOf(t));
+    const locale = await localeOf(t);
+    return formDialog(disputeFormCard({ invoiceNumber, reason: content.trim().slice(0, PREFILL_MAX) || undefined }, "dialog", locale), locale);
   };
 }
 
@@ -39,7 +40,7 @@ export function onSubmitDisputeDialog(t: TeamsContext) {
     const a = inbound(ctx);
     const data = ((a.value as { data?: Record<string, string> } | undefined)?.data ?? {}) as Record<string, string>;
     const locale = await localeOf(t);
-    const again = (error: string) => formDialog(disputeFormCard({ ...data, error }, "dialog"), locale);
+    const again = (error: string) => formDialog(disputeFormCard({ ...data, error }, "dialog", locale), locale);
     const form = readDisputeForm(data);
     if (!form.ok) return again(inert(Object.values(form.errors).join(" ")));
     try {

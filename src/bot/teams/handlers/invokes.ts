@@ -33,6 +33,8 @@ import { EMAIL_CANCEL_VERB, EMAIL_EDIT_VERB, EMAIL_SEND_VERB, LETTER_SENT_VERB }
 import { taskEmailCancel, taskEmailEdit, taskEmailSend, taskLetterSent } from "./mailTask.js";
 import { CONTACT_FIX_VERB } from "../contactCards.js";
 import { taskContactFix } from "./contactFix.js";
+import { isTaskOutcome } from "../../../domain/digest.js";
+import { outcomeLabel } from "../../words.js";
 
 /** An Action.Execute answer: the card that replaces the clicked one, or a message shown to the clicker only. */
 export const cardResponse = (card: AdaptiveCard) => ({ statusCode: 200, type: CARD_CONTENT_TYPE, value: card });
@@ -137,7 +139,10 @@ async function taskOutcome(t: TeamsContext, a: Inbound, data: Record<string, unk
       t,
       person.id,
       taskKey(customerId, level),
-      tr(locale, "teams.taskRecorded", { customer: inert(await customerName(t, customerId)), label: inert(label) }) + hint,
+      tr(locale, "teams.taskRecorded", {
+        customer: inert(await customerName(t, customerId)),
+        label: inert(isTaskOutcome(data.o) ? outcomeLabel(data.o, locale) : label),
+      }) + hint,
       heldCustomers(data),
     ),
   );
@@ -197,7 +202,7 @@ async function disputeForm(t: TeamsContext, a: Inbound, data: Record<string, unk
   const form = readDisputeForm(data as Record<string, string>);
   if (!form.ok)
     return cardResponse(
-      disputeFormCard({ ...(data as Record<string, string>), error: inert(Object.values(form.errors).join(" ")) }, "message"),
+      disputeFormCard({ ...(data as Record<string, string>), error: inert(Object.values(form.errors).join(" ")) }, "message", await localeOf(t)),
     );
   return cardResponse(infoCard(await disputeFlagged(t, a, form.dispute)).card);
 }

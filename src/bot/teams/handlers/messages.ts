@@ -45,7 +45,8 @@ async function runCommand(t: TeamsContext, a: Inbound, text: string, send: Send)
     }
     await authorize(t, a, "flag-dispute");
     if (!args.trim()) {
-      await send({ text: tr(await localeOf(t), "teams.flagDisputeTitle"), card: disputeFormCard({}, "message") });
+      const locale = await localeOf(t);
+      await send({ text: tr(locale, "teams.flagDisputeTitle"), card: disputeFormCard({}, "message", locale) });
       return;
     }
     const parsed = parseDisputeCommand(args);

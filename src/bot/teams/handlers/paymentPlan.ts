@@ -4,6 +4,7 @@
 import { minorDigits } from "../../../domain/money.js";
 import { parseInstalments, planProblems } from "../../../domain/paymentPlan.js";
 import { AppError } from "../../../errors.js";
+import { t as tr } from "../../../i18n/index.js";
 import { agreePaymentPlan } from "../../../usecases/paymentPlans.js";
 import { STALE_TASK_BUTTON } from "../../messages.js";
 import { taskKey } from "../cards.js";
@@ -20,9 +21,10 @@ export async function taskPaymentPlan(t: TeamsContext, a: Inbound, data: Record<
   const { asOf, settings } = await today(t);
   const field = (name: string) => String(data[`${name}_${String(data.f)}`] ?? "");
   const parsed = parseInstalments(field("instalments"), minorDigits(settings.currency));
-  if (!parsed.ok) return messageResponse(inert(`The payment plan was not recorded: ${parsed.errors.join("; ")}.`));
+  const locale = settings.locale;
+  if (!parsed.ok) return messageResponse(inert(tr(locale, "chat.plan.notRecorded", { reason: parsed.errors.join("; ") })));
   const problems = planProblems({ agreedOn: asOf, instalments: parsed.instalments });
-  if (problems.length) return messageResponse(inert(`The payment plan was not recorded: ${problems.join("; ")}.`));
+  if (problems.length) return messageResponse(inert(tr(locale, "chat.plan.notRecorded", { reason: problems.join("; ") })));
   const note = field("plannote").trim() || undefined;
   const result = await agreePaymentPlan(
     t.db,

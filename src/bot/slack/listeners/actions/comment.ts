@@ -21,7 +21,7 @@ export function commentButton(deps: ListenerDeps) {
         actionId,
         channel: b.container?.channel_id ?? "",
         threadTs: b.message?.thread_ts ?? b.message?.ts ?? "",
-      });
+      }, locale);
       await openModal(client, b.trigger_id, view);
     } catch (error) {
       await answerPrivately(respond, client, body, {

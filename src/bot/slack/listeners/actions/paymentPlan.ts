@@ -1,6 +1,7 @@
 // "Payment plan" on a task: opens the payment plan form for that customer.
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { AppError } from "../../../../errors.js";
+import { t } from "../../../../i18n/index.js";
 import { STALE_TASK_BUTTON } from "../../../messages.js";
 import { errorBlocks } from "../../blocks.js";
 import { triggerExpired, userMessage, type ListenerDeps } from "../../deps.js";
@@ -13,6 +14,7 @@ export function paymentPlanButton(deps: ListenerDeps) {
   const { logger } = deps;
   return async ({ ack, body, action, client, respond, context }: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
+    const locale = localeIn(context);
     const trigger = (body as { trigger_id?: string }).trigger_id;
     try {
       const value = readButtonValue((action as { value?: string }).value);
@@ -20,12 +22,12 @@ export function paymentPlanButton(deps: ListenerDeps) {
       await openModal(
         client,
         trigger,
-        planModal({ customerId: value.c, customerName: value.n ?? "", levelId: value.l, overdue: value.d ?? "", channel: value.ch ?? "PHONE" }),
+        planModal({ customerId: value.c, customerName: value.n ?? "", levelId: value.l, overdue: value.d ?? "", channel: value.ch ?? "PHONE" }, locale),
       );
     } catch (error) {
       await answerPrivately(respond, client, body, {
         replace_original: false,
-        ...errorBlocks(triggerExpired(error) ? "The form took too long to open: click the button again." : userMessage(error, logger, localeIn(context))),
+        ...errorBlocks(triggerExpired(error) ? t(locale, "slack.formTooSlow") : userMessage(error, logger, locale)),
       });
     }
   };

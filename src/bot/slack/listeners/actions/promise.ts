@@ -35,7 +35,7 @@ export function promiseButton(deps: ListenerDeps) {
           levelId: value.l,
           overdue: value.d ?? "",
           channel: value.ch ?? "PHONE",
-        }),
+        }, locale),
       );
     } catch (error) {
       // A trigger_id lives 3 seconds: when the form cannot open, say how to record the promise instead.

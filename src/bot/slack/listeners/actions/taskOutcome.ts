@@ -9,6 +9,8 @@ import { t } from "../../../../i18n/index.js";
 import { afterAck, busy, userMessage, type ListenerDeps } from "../../deps.js";
 import { answerPrivately, updateMessageBlocks } from "../../effects.js";
 import { localeIn, personIn } from "../../trust.js";
+import { isTaskOutcome } from "../../../../domain/digest.js";
+import { outcomeLabel } from "../../../words.js";
 
 export function taskOutcomeButton(deps: ListenerDeps) {
   const { db, logger, now } = deps;
@@ -33,7 +35,7 @@ export function taskOutcomeButton(deps: ListenerDeps) {
             const key = `task-${value.c}:${value.l}`;
             const blocks = message.message.blocks.map((b) =>
               b.block_id === key
-                ? { type: "context", block_id: key, elements: [{ type: "mrkdwn", text: `:white_check_mark: ${t(locale, "bot.taskRecorded", { label: escape(label) })}` }] }
+                ? { type: "context", block_id: key, elements: [{ type: "mrkdwn", text: `:white_check_mark: ${t(locale, "bot.taskRecorded", { label: escape(isTaskOutcome(value.o) ? outcomeLabel(value.o, locale) : label) })}` }] }
                 : b,
             );
             await updateMessageBlocks(client, message.container.channel_id, message.message.ts, blocks, t(locale, "bot.yourTasks"));

@@ -33,7 +33,7 @@ export function creditCommand(deps: ListenerDeps) {
           const message = customerFileBlocks({
             account,
             file,
-            bucketLabels: bucketLabels(policy.agingBuckets),
+            bucketLabels: bucketLabels(policy.agingBuckets, settings.locale),
             currency: settings.currency,
             locale: settings.locale,
           });

@@ -37,7 +37,7 @@ export function disputeCommand(deps: ListenerDeps) {
         // Parts missing: the form, prefilled with what was typed. A trigger_id lives 3 seconds.
         const [invoiceNumber = "", ...rest] = command.text.trim().split(/\s+/);
         try {
-          await openModal(client, command.trigger_id, disputeModal({ invoiceNumber, reason: rest.join(" "), channel: command.channel_id }));
+          await openModal(client, command.trigger_id, disputeModal({ invoiceNumber, reason: rest.join(" "), channel: command.channel_id }, locale));
         } catch (error) {
           if (!triggerExpired(error)) throw error;
           throw new AppError("input.usage", t(locale, "slack.formTooSlowDispute", { usage: DISPUTE_USAGE }));

@@ -8,6 +8,7 @@ import { calendarDateAt } from "../../../../domain/calendarDate.js";
 import { minorDigits } from "../../../../domain/money.js";
 import { parseInstalments, planProblems } from "../../../../domain/paymentPlan.js";
 import { AppError } from "../../../../errors.js";
+import { t } from "../../../../i18n/index.js";
 import { agreePaymentPlan } from "../../../../usecases/paymentPlans.js";
 import { STALE_TASK_BUTTON } from "../../../messages.js";
 import { plainText } from "../../blocks.js";
@@ -30,7 +31,7 @@ export function paymentPlanForm(deps: ListenerDeps) {
       const problems = planProblems({ agreedOn: calendarDateAt(now(), settings.timeZone), instalments: parsed.instalments });
       if (problems.length) errors.instalments = problems.join("; ");
     }
-    if (note && note.length > PROMISE_NOTE_MAX) errors.note = `Too long: ${note.length.toLocaleString("en-GB")} characters, at most ${PROMISE_NOTE_MAX.toLocaleString("en-GB")}.`;
+    if (note && note.length > PROMISE_NOTE_MAX) errors.note = t(localeIn(context), "slack.noteTooLong", { length: note.length, max: PROMISE_NOTE_MAX });
     if (!parsed.ok || Object.keys(errors).length > 0) {
       await ack({ response_action: "errors", errors });
       return;
@@ -49,7 +50,8 @@ export function paymentPlanForm(deps: ListenerDeps) {
       await sendDirectMessage(client, body.user.id, { text: plainText(result.text) });
     } catch (error) {
       logger.warn({ code: error instanceof AppError ? error.code : "unexpected" }, "payment plan form not recorded");
-      await sendDirectMessage(client, body.user.id, { text: plainText(`Your payment plan was not recorded: ${userMessage(error, logger, localeIn(context))}`) });
+      const locale = localeIn(context);
+      await sendDirectMessage(client, body.user.id, { text: plainText(t(locale, "chat.plan.notRecorded", { reason: userMessage(error, logger, locale) })) });
     }
   };
 }
