@@ -64,14 +64,22 @@ export async function renderNoticeEmail(
   const settings = await db.withConnection(loadSettings);
   const isPublic = policy.segments[customer.segment].regime === "public-procurement";
   const mode = policy.segments[customer.segment].formalNoticeEmail;
-  const recipients = await noticeRecipients(db, customer.id, isPublic);
   const language = languageOf(customer.locale ?? settings.locale);
   const h = helpers(language, customer.currency || settings.currency);
-  const invoices: ReminderInvoice[] = action.invoices.map(({ invoice }) => {
+  const invoices: ReminderInvoice[] = action.invoices.flatMap(({ invoice }) => {
+    if (invoice.openAmount <= 0n || invoice.status === "LITIGATION" || invoice.status === "WRITTEN_OFF") return [];
     const { undisputed } = splitDisputed(invoice.openAmount, invoice.disputes.reduce((s, d) => s + (d.amountDisputed ?? invoice.openAmount), 0n));
+    if (undisputed <= 0n) return [];
     const due = calendarDateFromDb(invoice.dueDate);
-    return { id: invoice.id, number: invoice.number, dueDate: due, openAmount: undisputed, daysLate: daysBetween(due, input.asOf) };
+    return [{ id: invoice.id, number: invoice.number, dueDate: due, openAmount: undisputed, daysLate: daysBetween(due, input.asOf) }];
   });
+  // The e-mail may go days after the approval (sending window, retries): a customer who paid, disputed every
+  // invoice, or was put on hold meanwhile gets no formal notice by e-mail ("nothing to remind": the job ends).
+  if (customer.onHold)
+    throw new AppError("conflict", `No e-mail for formal notice #${action.id}: nothing to remind (dunning of the customer is on hold since the approval).`);
+  if (invoices.length === 0)
+    throw new AppError("conflict", `No e-mail for formal notice #${action.id}: nothing to remind (paid, disputed or in litigation since the approval).`);
+  const recipients = await noticeRecipients(db, customer.id, isPublic);
   const context = {
     customer: { name: customer.name, reference: customer.externalId },
     company: { name: settings.companyName },
