@@ -18,13 +18,22 @@ export const EMAIL_MAX = 254;
 
 const address = z.string().trim().toLowerCase().max(EMAIL_MAX).pipe(z.email());
 
-/** A typed e-mail address, lower-cased; a FormError on the `email` field when it is not one. */
+/**
+ * Not an e-mail address: a FormError on the `email` field (English, for the command line), carrying what was
+ * typed (its first 60 characters, line breaks shown as spaces) so that a chat platform says it from the
+ * catalogues (contact.emailInvalid / contact.emailMissing) in the company's language.
+ */
+export class ContactEmailError extends FormError {
+  constructor(readonly typed: string) {
+    super({ email: typed ? `"${typed}" is not an e-mail address (name@company.com).` : "Type the customer's right e-mail address." });
+    this.name = "ContactEmailError";
+  }
+}
+
+/** A typed e-mail address, lower-cased; a ContactEmailError on the `email` field when it is not one. */
 export function readContactEmail(raw: unknown): string {
   const parsed = address.safeParse(typeof raw === "string" ? raw : "");
-  if (!parsed.success) {
-    const typed = typeof raw === "string" ? raw.trim() : "";
-    throw new FormError({ email: typed ? `"${typed.slice(0, 60)}" is not an e-mail address (name@company.com).` : "Type the customer's right e-mail address." });
-  }
+  if (!parsed.success) throw new ContactEmailError(typeof raw === "string" ? raw.trim().replace(/\s+/g, " ").slice(0, 60) : "");
   return parsed.data;
 }
 

@@ -98,7 +98,8 @@ describe.each(targets)("correcting a wrong contact from Slack ($name)", (target)
       exchangeWithBot(port, viewSubmission({ user: "UCOLETTE", callbackId: "contact_fix_modal", privateMetadata: view.private_metadata, values: { email: { value: { type: "plain_text_input", value: email } } } }));
     expect(JSON.parse((await submit("compta chez client")).body)).toEqual({
       response_action: "errors",
-      errors: { email: "\"compta chez client\" is not an e-mail address (name@company.com)." },
+      // The company's language (fr-FR), from the catalogue: no English sentence in a French form.
+      errors: { email: "« compta chez client » n’est pas une adresse e-mail (nom@societe.fr)." },
     });
     expect(await db.prisma.historyEntry.count({ where: { kind: "contact.corrected" } })).toBe(0);
 
