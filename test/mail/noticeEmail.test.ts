@@ -219,6 +219,28 @@ describe.each(targets)("formal notice by e-mail ($name)", (target) => {
     expect(jobs.map((j) => j.state)).toEqual(["DONE", "DONE", "DONE"]);
   });
 
+  it("rendered, then the server said 'later', then the customer paid: the retry does not send the stored notice", async () => {
+    const policy = policyWith({ SME: "instead", PUBLIC_SECTOR: "off" });
+    const id = ((await seedMailCompany(db, [{ key: "later", name: "Test Paid Later SAS", email: "ap@paid-later.test", due: "2026-09-20", amount: 70_000n }])).customers.later as { id: number }).id;
+    const actionId = await approvedNotice(db, id, fx.collectorId);
+    const key = `${EMAIL_SEND}:notice:${actionId}`;
+    // The letter issued and the e-mail rendered and stored, but the server answers 421: a retry is due later.
+    peer.busyFor(1);
+    const send = mailSendHandler({ policy, config: config(), retryFloorMs: 3_600_000 });
+    await new JobWorker({ db, logger, handlers: { ...letterJobHandlers({ policy, documentsDir, mailReady: true }), [EMAIL_SEND]: send.handler }, concurrency: 1, baseBackoffMs: 1, random: () => 0, now: () => NOW }).runDue();
+    send.close();
+    expect((await db.prisma.emailMessage.findUniqueOrThrow({ where: { key } })).status).toBe("RENDERED");
+    expect((await db.prisma.job.findUniqueOrThrow({ where: { key } })).state).toBe("PENDING");
+    // Meanwhile the customer pays in full; the retry comes due.
+    await db.prisma.invoice.updateMany({ where: { customerId: id }, data: { openAmount: 0n, status: "CLOSED" } });
+    await db.prisma.job.update({ where: { key }, data: { runAt: new Date(Date.now() - 1000) } });
+    const before = peer.received.length;
+    await run(db, policy);
+    expect(peer.received.slice(before).map((m) => m.recipients)).toEqual([]);
+    expect(await db.prisma.historyEntry.count({ where: { actionId, kind: "notice.emailed" } })).toBe(0);
+    expect((await db.prisma.emailMessage.findUniqueOrThrow({ where: { key } })).status).not.toBe("SENT");
+  });
+
   it("a letter changed on disk after it was issued is not e-mailed: the job fails, the registered-letter task stays", async () => {
     const policy = policyWith({ SME: "instead", PUBLIC_SECTOR: "off" });
     const id = ((await seedMailCompany(db, [{ key: "tamper", name: "Test Tamper SAS", email: "ap@tamper.test", due: "2026-09-20", amount: 70_000n }])).customers.tamper as { id: number }).id;
