@@ -186,6 +186,8 @@ export const en: Record<keyof typeof fr, string> = {
   "contact.bounced": "The e-mail to {addresses} was refused: {reason}",
   "contact.email": "The billing contact's right e-mail address",
   "contact.emailHint": "e.g. accounts@customer.com",
+  "contact.emailInvalid": "\"{typed}\" is not an e-mail address (name@company.com).",
+  "contact.emailMissing": "Type the customer's right e-mail address.",
   "contact.save": "Save",
   "contact.corrected": "{customer}: {email} replaces {replaced}; e-mail reminders resume.",
   "contact.alreadyCorrected": "{customer}: {email} is already the contact's address; nothing changed.",

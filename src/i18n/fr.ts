@@ -187,6 +187,8 @@ export const fr = {
   "contact.bounced": "L’e-mail à {addresses} a été refusé : {reason}",
   "contact.email": "Adresse e-mail correcte du contact de facturation",
   "contact.emailHint": "ex. compta@client.fr",
+  "contact.emailInvalid": "« {typed} » n’est pas une adresse e-mail (nom@societe.fr).",
+  "contact.emailMissing": "Saisissez l’adresse e-mail correcte du client.",
   "contact.save": "Enregistrer",
   "contact.corrected": "{customer} : {email} remplace {replaced} ; les relances par e-mail reprennent.",
   "contact.alreadyCorrected": "{customer} : {email} est déjà l’adresse du contact ; rien n’est changé.",

@@ -17,7 +17,7 @@ import type { Policy } from "../domain/policy.js";
 import { AppError } from "../errors.js";
 import { recordBounce } from "../mail/bounces.js";
 import type { MailConfig } from "../mail/config.js";
-import { NOTICE_EMAILED, renderNoticeEmail } from "../mail/noticeEmail.js";
+import { NOTICE_EMAILED, noticeNoLongerDue, renderNoticeEmail } from "../mail/noticeEmail.js";
 import { buildEml, newMessageId, renderReminder, sha256, type EmailOverrides } from "../mail/render.js";
 import { loadMailSettings } from "../mail/settings.js";
 import { createSmtpTransport, smtpOutcome, type SmtpTransport } from "../mail/transport.js";
@@ -130,6 +130,14 @@ export function mailSendHandler(options: MailSendOptions): { handler: JobHandler
       );
       row = await db.prisma.emailMessage.findUniqueOrThrow({ where: { key: job.key } });
       logger.info({ emailId: row.id, customerId: row.customerId, invoices: row.invoiceIds.length }, "reminder e-mail rendered and stored");
+    } else if (payload.actionId !== undefined) {
+      // A retry of a formal notice stored earlier: not sent if the customer paid, disputed or was put on hold since.
+      const why = await noticeNoLongerDue(db, payload.actionId, payload.asOf);
+      if (why) {
+        await db.prisma.emailMessage.update({ where: { id: row.id }, data: { status: "FAILED", smtpResponse: `not sent: ${why}`.slice(0, 300) } });
+        logger.info({ emailId: row.id, actionId: payload.actionId }, "formal notice no longer due: stored e-mail not sent");
+        return;
+      }
     }
     const suppressed = await db.prisma.emailSuppression.findUnique({ where: { address: row.toAddress } });
     if (suppressed) {

@@ -42,6 +42,39 @@ async function noticeRecipients(db: Database, customerId: number, isPublic: bool
   return { to, toName: officer ? officer.name || null : billing.toName, cc };
 }
 
+type NoticeInvoice = {
+  invoice: { id: number; number: string; dueDate: Date; openAmount: bigint; status: string; disputes: Array<{ amountDisputed: bigint | null }> };
+};
+
+/** The notice's invoices still owed: open, not in litigation or written off, their undisputed part. */
+function owedInvoices(rows: NoticeInvoice[], asOf: CalendarDate): ReminderInvoice[] {
+  return rows.flatMap(({ invoice }) => {
+    if (invoice.openAmount <= 0n || invoice.status === "LITIGATION" || invoice.status === "WRITTEN_OFF") return [];
+    const { undisputed } = splitDisputed(invoice.openAmount, invoice.disputes.reduce((s, d) => s + (d.amountDisputed ?? invoice.openAmount), 0n));
+    if (undisputed <= 0n) return [];
+    const due = calendarDateFromDb(invoice.dueDate);
+    return [{ id: invoice.id, number: invoice.number, dueDate: due, openAmount: undisputed, daysLate: daysBetween(due, asOf) }];
+  });
+}
+
+// The e-mail may go days after the approval (sending window, 4xx retries): a customer who paid, disputed every
+// invoice, or was put on hold meanwhile gets no formal notice by e-mail ("nothing to remind": the job ends).
+function whyNotOwed(actionId: number, onHold: boolean, owed: ReminderInvoice[]): string | null {
+  if (onHold) return `No e-mail for formal notice #${actionId}: nothing to remind (dunning of the customer is on hold since the approval).`;
+  if (owed.length === 0) return `No e-mail for formal notice #${actionId}: nothing to remind (paid, disputed or in litigation since the approval).`;
+  return null;
+}
+
+/** Before a retry sends the stored e-mail of formal notice `actionId`: why it must not go any more, or null. */
+export async function noticeNoLongerDue(db: Database, actionId: number, asOf: CalendarDate): Promise<string | null> {
+  const action = await db.prisma.proposedAction.findUnique({
+    where: { id: actionId },
+    include: { customer: { select: { onHold: true } }, invoices: { include: { invoice: { include: { disputes: { where: { status: "OPEN" } } } } } } },
+  });
+  if (!action) return `Action #${actionId} is unknown.`;
+  return whyNotOwed(actionId, action.customer.onHold, owedInvoices(action.invoices, asOf));
+}
+
 /** The e-mail carrying formal notice `actionId`'s issued letter; an AppError says why it cannot be sent. */
 export async function renderNoticeEmail(
   db: Database,
@@ -64,14 +97,12 @@ export async function renderNoticeEmail(
   const settings = await db.withConnection(loadSettings);
   const isPublic = policy.segments[customer.segment].regime === "public-procurement";
   const mode = policy.segments[customer.segment].formalNoticeEmail;
-  const recipients = await noticeRecipients(db, customer.id, isPublic);
   const language = languageOf(customer.locale ?? settings.locale);
   const h = helpers(language, customer.currency || settings.currency);
-  const invoices: ReminderInvoice[] = action.invoices.map(({ invoice }) => {
-    const { undisputed } = splitDisputed(invoice.openAmount, invoice.disputes.reduce((s, d) => s + (d.amountDisputed ?? invoice.openAmount), 0n));
-    const due = calendarDateFromDb(invoice.dueDate);
-    return { id: invoice.id, number: invoice.number, dueDate: due, openAmount: undisputed, daysLate: daysBetween(due, input.asOf) };
-  });
+  const invoices = owedInvoices(action.invoices, input.asOf);
+  const notOwed = whyNotOwed(action.id, customer.onHold, invoices);
+  if (notOwed) throw new AppError("conflict", notOwed);
+  const recipients = await noticeRecipients(db, customer.id, isPublic);
   const context = {
     customer: { name: customer.name, reference: customer.externalId },
     company: { name: settings.companyName },

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { Database } from "../db/database.js";
 import { appendHistory } from "../db/history.js";
 import { NOT_REGISTERED } from "../domain/access.js";
+import { wrongContacts } from "../mail/bounces.js";
 import { mayWorkTask } from "../domain/taskWork.js";
 import { AppError } from "../errors.js";
 import type { Actor } from "./actor.js";
@@ -18,14 +19,47 @@ export const EMAIL_MAX = 254;
 
 const address = z.string().trim().toLowerCase().max(EMAIL_MAX).pipe(z.email());
 
-/** A typed e-mail address, lower-cased; a FormError on the `email` field when it is not one. */
+/**
+ * Not an e-mail address: a FormError on the `email` field (English, for the command line), carrying what was
+ * typed (its first 60 characters, line breaks shown as spaces) so that a chat platform says it from the
+ * catalogues (contact.emailInvalid / contact.emailMissing) in the company's language.
+ */
+export class ContactEmailError extends FormError {
+  constructor(readonly typed: string) {
+    super({ email: typed ? `"${typed}" is not an e-mail address (name@company.com).` : "Type the customer's right e-mail address." });
+    this.name = "ContactEmailError";
+  }
+}
+
+/** A typed e-mail address, lower-cased; a ContactEmailError on the `email` field when it is not one. */
 export function readContactEmail(raw: unknown): string {
   const parsed = address.safeParse(typeof raw === "string" ? raw : "");
-  if (!parsed.success) {
-    const typed = typeof raw === "string" ? raw.trim() : "";
-    throw new FormError({ email: typed ? `"${typed.slice(0, 60)}" is not an e-mail address (name@company.com).` : "Type the customer's right e-mail address." });
-  }
+  if (!parsed.success) throw new ContactEmailError(typeof raw === "string" ? raw.trim().replace(/\s+/g, " ").slice(0, 60) : "");
   return parsed.data;
+}
+
+/** The customer, when `actor` may correct its contact (from chat: its collector, or back office / finance for them). */
+async function mayCorrect(db: Database, actor: Actor, customerId: number) {
+  const customer = await db.prisma.customer.findUnique({ where: { id: customerId }, include: { collector: { select: { id: true, name: true } } } });
+  if (!customer) throw new AppError("not_found", `Customer #${customerId} is unknown.`);
+  let onBehalfOf: number | null = null;
+  if (actor.origin !== "CLI") {
+    const person = actor.personId === null ? null : await db.prisma.person.findUnique({ where: { id: actor.personId }, select: { id: true, name: true, roles: true, active: true } });
+    const access = mayWorkTask(person, { name: customer.name, collector: customer.collector });
+    if (!access.ok) throw new AppError("forbidden", access.reason || NOT_REGISTERED);
+    onBehalfOf = access.onBehalfOf?.id ?? null;
+  }
+  return { customer, onBehalfOf };
+}
+
+/**
+ * What the correction form shows (the addresses that bounced, and why), only to someone who may correct the
+ * contact: the addresses are personal data, not for every member of the workspace.
+ */
+export async function contactToCorrect(db: Database, actor: Actor, customerId: number): Promise<{ addresses: string[]; reason: string }> {
+  await mayCorrect(db, actor, customerId);
+  const wrong = await wrongContacts(db, [customerId]);
+  return { addresses: wrong.map((w) => w.address), reason: wrong[0]?.reason ?? "" };
 }
 
 export interface ContactCorrected {
@@ -45,15 +79,7 @@ export async function correctContact(
   now = new Date(),
 ): Promise<ContactCorrected> {
   const email = readContactEmail(input.email);
-  const customer = await db.prisma.customer.findUnique({ where: { id: input.customerId }, include: { collector: { select: { id: true, name: true } } } });
-  if (!customer) throw new AppError("not_found", `Customer #${input.customerId} is unknown.`);
-  let onBehalfOf: number | null = null;
-  if (actor.origin !== "CLI") {
-    const person = actor.personId === null ? null : await db.prisma.person.findUnique({ where: { id: actor.personId }, select: { id: true, name: true, roles: true, active: true } });
-    const access = mayWorkTask(person, { name: customer.name, collector: customer.collector });
-    if (!access.ok) throw new AppError("forbidden", access.reason || NOT_REGISTERED);
-    onBehalfOf = access.onBehalfOf?.id ?? null;
-  }
+  const { customer, onBehalfOf } = await mayCorrect(db, actor, input.customerId);
   return db.prisma.$transaction(async (tx) => {
     // Two submissions at once: the second waits here, then finds the address already corrected.
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext($1))`, `ccbot-contact-fix:${customer.id}`);

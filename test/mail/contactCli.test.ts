@@ -68,4 +68,34 @@ describe.each(cliTargets)("ccbot mail contact ($name)", (target) => {
       await db.close();
     }
   });
+
+  it("two customers of the same name: refused, naming their ids; neither contact is changed", async () => {
+    const url = await target.url();
+    let db = await openDatabase(url);
+    await migrate(db);
+    const fx = await seedMailCompany(db, [
+      { key: "one", name: "Test Homonym SARL", email: "old@homonym-one.test", due: "2026-11-18", amount: 12_300n },
+      { key: "two", name: "Test Homonym SARL", email: "old@homonym-two.test", due: "2026-11-18", amount: 45_600n },
+    ]);
+    const ids = [(fx.customers.one as { id: number }).id, (fx.customers.two as { id: number }).id];
+    await db.prisma.emailSuppression.createMany({
+      data: [
+        { address: "old@homonym-one.test", customerId: ids[0] as number, reason: "550 5.1.1 user unknown" },
+        { address: "old@homonym-two.test", customerId: ids[1] as number, reason: "550 5.1.1 user unknown" },
+      ],
+    });
+    const refs = (await db.prisma.customer.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" }, select: { externalId: true } })).map((c) => c.externalId);
+    await db.close();
+
+    const run = await ccbot(url, "mail", "contact", "Test Homonym SARL", "ap@homonym.test");
+    expect(run.code).toBe(1);
+    for (const ref of refs) expect(run.stderr).toContain(ref);
+    db = await openDatabase(url);
+    try {
+      expect(await db.prisma.historyEntry.count({ where: { kind: "contact.corrected", customerId: { in: ids } } })).toBe(0);
+      expect((await db.prisma.contact.findMany({ where: { customerId: { in: ids } }, orderBy: { customerId: "asc" } })).map((c) => c.email)).toEqual(["old@homonym-one.test", "old@homonym-two.test"]);
+    } finally {
+      await db.close();
+    }
+  });
 });

@@ -195,6 +195,52 @@ describe.each(targets)("formal notice by e-mail ($name)", (target) => {
     expect(tasks.tasks.filter((t) => t.kind === "notice-letter" && (t.actionId === a1 || t.actionId === a2))).toHaveLength(2);
   });
 
+  it("paid, disputed or put on hold after the approval: the notice is not e-mailed (the job ends, nothing sent, no notice.emailed)", async () => {
+    const policy = policyWith({ SME: "instead", PUBLIC_SECTOR: "off" });
+    const more = await seedMailCompany(db, [
+      { key: "paid", name: "Test Paid Since SAS", email: "ap@paid-since.test", due: "2026-09-20", amount: 70_000n },
+      { key: "disputed", name: "Test Disputed Since SAS", email: "ap@disputed-since.test", due: "2026-09-20", amount: 70_000n },
+      { key: "hold", name: "Test Hold Since SAS", email: "ap@hold-since.test", due: "2026-09-20", amount: 70_000n },
+    ]);
+    const ids = Object.fromEntries(Object.entries(more.customers).map(([k, c]) => [k, c.id])) as Record<"paid" | "disputed" | "hold", number>;
+    const actions = [await approvedNotice(db, ids.paid, fx.collectorId), await approvedNotice(db, ids.disputed, fx.collectorId), await approvedNotice(db, ids.hold, fx.collectorId)];
+    // The letters issued, their e-mails queued (e.g. approved on Friday evening, the window opens on Monday).
+    await new JobWorker({ db, logger, handlers: letterJobHandlers({ policy, documentsDir, mailReady: true }), concurrency: 1, now: () => NOW }).runDue();
+    // Meanwhile: one pays in full, one disputes its invoice, the committee puts the third on hold.
+    await db.prisma.invoice.updateMany({ where: { customerId: ids.paid }, data: { openAmount: 0n, status: "CLOSED" } });
+    const disputed = await db.prisma.invoice.findFirstOrThrow({ where: { customerId: ids.disputed } });
+    await db.prisma.dispute.create({ data: { invoiceId: disputed.id, customerId: ids.disputed, category: "PRICE", reason: "price not agreed" } });
+    await db.prisma.customer.update({ where: { id: ids.hold }, data: { onHold: true, onHoldReason: "committee: hold while the audit runs" } });
+    const before = peer.received.length;
+    await run(db, policy);
+    expect(peer.received.slice(before).map((m) => m.recipients)).toEqual([]);
+    expect(await db.prisma.historyEntry.count({ where: { actionId: { in: actions }, kind: "notice.emailed" } })).toBe(0);
+    const jobs = await db.prisma.job.findMany({ where: { key: { in: actions.map((a) => `${EMAIL_SEND}:notice:${a}`) } }, select: { state: true } });
+    expect(jobs.map((j) => j.state)).toEqual(["DONE", "DONE", "DONE"]);
+  });
+
+  it("rendered, then the server said 'later', then the customer paid: the retry does not send the stored notice", async () => {
+    const policy = policyWith({ SME: "instead", PUBLIC_SECTOR: "off" });
+    const id = ((await seedMailCompany(db, [{ key: "later", name: "Test Paid Later SAS", email: "ap@paid-later.test", due: "2026-09-20", amount: 70_000n }])).customers.later as { id: number }).id;
+    const actionId = await approvedNotice(db, id, fx.collectorId);
+    const key = `${EMAIL_SEND}:notice:${actionId}`;
+    // The letter issued and the e-mail rendered and stored, but the server answers 421: a retry is due later.
+    peer.busyFor(1);
+    const send = mailSendHandler({ policy, config: config(), retryFloorMs: 3_600_000 });
+    await new JobWorker({ db, logger, handlers: { ...letterJobHandlers({ policy, documentsDir, mailReady: true }), [EMAIL_SEND]: send.handler }, concurrency: 1, baseBackoffMs: 1, random: () => 0, now: () => NOW }).runDue();
+    send.close();
+    expect((await db.prisma.emailMessage.findUniqueOrThrow({ where: { key } })).status).toBe("RENDERED");
+    expect((await db.prisma.job.findUniqueOrThrow({ where: { key } })).state).toBe("PENDING");
+    // Meanwhile the customer pays in full; the retry comes due.
+    await db.prisma.invoice.updateMany({ where: { customerId: id }, data: { openAmount: 0n, status: "CLOSED" } });
+    await db.prisma.job.update({ where: { key }, data: { runAt: new Date(Date.now() - 1000) } });
+    const before = peer.received.length;
+    await run(db, policy);
+    expect(peer.received.slice(before).map((m) => m.recipients)).toEqual([]);
+    expect(await db.prisma.historyEntry.count({ where: { actionId, kind: "notice.emailed" } })).toBe(0);
+    expect((await db.prisma.emailMessage.findUniqueOrThrow({ where: { key } })).status).not.toBe("SENT");
+  });
+
   it("a letter changed on disk after it was issued is not e-mailed: the job fails, the registered-letter task stays", async () => {
     const policy = policyWith({ SME: "instead", PUBLIC_SECTOR: "off" });
     const id = ((await seedMailCompany(db, [{ key: "tamper", name: "Test Tamper SAS", email: "ap@tamper.test", due: "2026-09-20", amount: 70_000n }])).customers.tamper as { id: number }).id;

@@ -98,7 +98,8 @@ describe.each(targets)("correcting a wrong contact from Slack ($name)", (target)
       exchangeWithBot(port, viewSubmission({ user: "UCOLETTE", callbackId: "contact_fix_modal", privateMetadata: view.private_metadata, values: { email: { value: { type: "plain_text_input", value: email } } } }));
     expect(JSON.parse((await submit("compta chez client")).body)).toEqual({
       response_action: "errors",
-      errors: { email: "\"compta chez client\" is not an e-mail address (name@company.com)." },
+      // The company's language (fr-FR), from the catalogue: no English sentence in a French form.
+      errors: { email: "« compta chez client » n’est pas une adresse e-mail (nom@societe.fr)." },
     });
     expect(await db.prisma.historyEntry.count({ where: { kind: "contact.corrected" } })).toBe(0);
 
@@ -124,5 +125,26 @@ describe.each(targets)("correcting a wrong contact from Slack ($name)", (target)
     const received = peer.received.length;
     await deliver(NEXT);
     expect(peer.received.slice(received).map((m) => m.recipients)).toEqual([["compta@wrong-contact.test"]]);
+  });
+
+  it("another collector (not the customer's) gets no form showing the address that bounced: a refusal instead", async () => {
+    const other = (await seedMailCompany(db, [{ key: "other", name: "Test Other Contact SAS", email: "gone@other-contact.test", due: "2026-11-18", amount: 12_300n }])).customers.other as { id: number; email: string };
+    peer.refuse(other.email);
+    await scheduleReminderEmails(db, defaultPolicy, calendarDate("2026-11-24"), NOW);
+    await deliver(NOW);
+    expect(await db.prisma.emailSuppression.count({ where: { address: other.email } })).toBe(1);
+    const carl = await db.prisma.person.create({ data: { name: "Carl Othercollector", email: "carl@seller.test", roles: ["COLLECTOR"] } });
+    await db.prisma.chatIdentity.create({ data: { personId: carl.id, platform: "SLACK", externalId: "UCARL" } });
+    for (const [user, n] of [["UCARL", 1], ["UNOBODY", 2]] as const) {
+      const before = slack.calls.length;
+      const click = JSON.parse(
+        buttonClick({ user, channel: "CSHARED", message: { ts: "200.1" }, responseUrl: `${slack.url}/response/2.${n}`, action: { action_id: "task_contact_fix", value: JSON.stringify({ c: other.id }), action_ts: `2.${n}` } })
+          .payload as string,
+      ) as Record<string, unknown>;
+      expect(await postToBot(port, { payload: JSON.stringify({ ...click, trigger_id: `2.${n}.3` }) })).toBe(200);
+      const reply = await slack.waitFor("/response/", before);
+      expect(JSON.stringify(reply.body)).not.toContain(other.email);
+      expect(slack.calls.slice(before).filter((c) => c.path === "/api/views.open")).toEqual([]);
+    }
   });
 });

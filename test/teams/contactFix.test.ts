@@ -92,7 +92,8 @@ describe.each(targets)("correcting a wrong contact from Teams ($name)", (target)
     expect(fix?.card?.body[0]?.style).toBe("Email");
 
     const wrong = await execute(CONTACT_FIX_VERB, { ...save?.data, [field]: "compta chez client" }, "contact-1");
-    expect(wrong.body?.value).toBe("Le contact n’est pas corrigé : \"compta chez client\" is not an e-mail address (name@company.com).");
+    // The company's language (fr-FR), from the catalogue: no English sentence in a French card.
+    expect(wrong.body?.value).toBe("Le contact n’est pas corrigé : « compta chez client » n’est pas une adresse e-mail (nom@societe.fr).");
     expect(await db.prisma.historyEntry.count({ where: { kind: "contact.corrected" } })).toBe(0);
 
     const good = await execute(CONTACT_FIX_VERB, { ...save?.data, [field]: "compta@wrong-contact.test" }, "contact-2");

@@ -86,7 +86,11 @@ export async function mailCommand(context: CommandContext, args: string[], optio
     return 0;
   }
   if (action === "contact" && sub !== undefined && rest.length === 1) {
-    const found = (await db.prisma.customer.findUnique({ where: { externalId: sub } })) ?? (await customersNamed(db, sub, 1))[0];
+    // A name two customers share is refused: the contact of the wrong one would be changed.
+    const named = await customersNamed(db, sub);
+    if (named.length > 1 && !(await db.prisma.customer.findUnique({ where: { externalId: sub } })))
+      throw new AppError("input.invalid", `Several customers are named ${sub}: ${named.map((c) => c.externalId).join(", ")}. Give the customer id.`);
+    const found = (await db.prisma.customer.findUnique({ where: { externalId: sub } })) ?? named[0];
     if (!found) throw new AppError("not_found", `No customer with id or name "${sub}".`);
     let result;
     try {

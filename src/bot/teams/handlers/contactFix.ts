@@ -4,7 +4,7 @@
 import { AppError } from "../../../errors.js";
 import { t as tr } from "../../../i18n/index.js";
 import { FormError } from "../../../usecases/contacts.js";
-import { correctContact } from "../../../usecases/wrongContact.js";
+import { ContactEmailError, correctContact } from "../../../usecases/wrongContact.js";
 import { STALE_TASK_BUTTON } from "../../messages.js";
 import { taskKey } from "../cards.js";
 import { authorize, localeOf, type Inbound, type TeamsContext } from "../context.js";
@@ -28,7 +28,13 @@ export async function taskContactFix(t: TeamsContext, a: Inbound, data: Record<s
     result = await correctContact(t.db, { personId: person.id, origin: "TEAMS" }, { customerId, email: typed }, t.now());
   } catch (error) {
     if (!(error instanceof FormError)) throw error;
-    return messageResponse(tr(locale, "contact.notCorrected", { reason: inert(error.fields.email ?? error.message) }));
+    const problem =
+      error instanceof ContactEmailError
+        ? error.typed
+          ? tr(locale, "contact.emailInvalid", { typed: inert(error.typed) })
+          : tr(locale, "contact.emailMissing")
+        : inert(error.fields.email ?? error.message);
+    return messageResponse(tr(locale, "contact.notCorrected", { reason: problem }));
   }
   t.logger.info({ customerId, status: result.status }, "wrong contact corrected from Teams");
   const notice =

@@ -2,13 +2,13 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { AppError } from "../../../../errors.js";
 import { t } from "../../../../i18n/index.js";
-import { wrongContacts } from "../../../../mail/bounces.js";
 import { STALE_TASK_BUTTON } from "../../../messages.js";
 import { errorBlocks } from "../../blocks.js";
 import { contactFixModal } from "../../contactBlocks.js";
 import { triggerExpired, userMessage, type ListenerDeps } from "../../deps.js";
 import { answerPrivately, openModal } from "../../effects.js";
-import { localeIn } from "../../trust.js";
+import { localeIn, personIn } from "../../trust.js";
+import { contactToCorrect } from "../../../../usecases/wrongContact.js";
 
 export function readContactButton(raw: string | undefined): number {
   let value: { c?: unknown };
@@ -30,8 +30,8 @@ export function contactFixButton(deps: ListenerDeps) {
     try {
       const customerId = readContactButton((action as { value?: string }).value);
       if (!trigger) throw new AppError("input.invalid", STALE_TASK_BUTTON);
-      const wrong = await wrongContacts(db, [customerId]);
-      await openModal(client, trigger, contactFixModal({ customerId, addresses: wrong.map((w) => w.address), reason: wrong[0]?.reason ?? "" }, locale));
+      const shown = await contactToCorrect(db, { personId: personIn(context).id, origin: "SLACK" }, customerId);
+      await openModal(client, trigger, contactFixModal({ customerId, ...shown }, locale));
     } catch (error) {
       await answerPrivately(respond, client, body, {
         replace_original: false,

@@ -4,12 +4,18 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from "@slack/bolt";
 import { AppError } from "../../../../errors.js";
 import { t } from "../../../../i18n/index.js";
 import { FormError } from "../../../../usecases/contacts.js";
-import { correctContact, readContactEmail } from "../../../../usecases/wrongContact.js";
+import { ContactEmailError, correctContact, readContactEmail } from "../../../../usecases/wrongContact.js";
 import { STALE_TASK_BUTTON } from "../../../messages.js";
 import { plainText } from "../../blocks.js";
 import { userMessage, type ListenerDeps } from "../../deps.js";
 import { sendDirectMessage } from "../../effects.js";
 import { localeIn, personIn } from "../../trust.js";
+
+/** What is wrong with a typed address, in the company's language. */
+export function contactEmailProblem(error: FormError, locale: string): string {
+  if (error instanceof ContactEmailError) return error.typed ? t(locale, "contact.emailInvalid", { typed: error.typed }) : t(locale, "contact.emailMissing");
+  return error.fields.email ?? error.message;
+}
 
 export function contactFixForm(deps: ListenerDeps) {
   const { db, logger, now } = deps;
@@ -21,7 +27,7 @@ export function contactFixForm(deps: ListenerDeps) {
       readContactEmail(typed);
     } catch (error) {
       if (error instanceof FormError) {
-        await ack({ response_action: "errors", errors: error.fields });
+        await ack({ response_action: "errors", errors: { email: contactEmailProblem(error, locale) } });
         return;
       }
       throw error;
