@@ -47,7 +47,7 @@ describe.each(cliTargets)("ccbot on $name", (target) => {
 
     const badSetting = await ccbot(url, "settings", "set", "time-zone=Mars/Olympus");
     expect(badSetting).toMatchObject({ code: 1 });
-    expect(badSetting.stderr).toContain("Mars/Olympus is not a time zone");
+    expect(badSetting.stderr).toContain("Mars/Olympus n’est pas un fuseau horaire");
 
     const added = await ccbot(
       url,

@@ -66,9 +66,9 @@ describe.each(cliTargets)("ccbot penalties on $name", (target) => {
     // Latest half-year in the default table: 2026-H1, legal interest rate 2.62% -> floor 7.86%.
     const low = await ccbot(url, "settings", "set", "penalty-rate=7.5%");
     expect(low.code).toBe(1);
-    expect(low.stderr).toContain("penalty-rate 7.5% is below the legal floor of 7.86% for the half-year starting 2026-01-01");
+    expect(low.stderr).toContain("penalty-rate 7,5 % est sous le plancher légal de 7,86 % pour le semestre commençant le 2026-01-01");
     const word = await ccbot(url, "settings", "set", "penalty-rate=twelve");
-    expect(word.stderr).toContain('penalty-rate must be a percentage above 0 and at most 100 (e.g. "12%") or "none" (got "twelve")');
+    expect(word.stderr).toContain("penalty-rate doit être un pourcentage supérieur à 0 et d’au plus 100 (par ex. « 12% ») ou « none » (reçu « twelve »)");
     expect((await ccbot(url, "settings", "set", "penalty-rate=12%", "margin-rate=25 %")).code).toBe(0);
     const shown = JSON.parse((await ccbot(url, "settings", "show")).stdout);
     expect(shown).toMatchObject({ penaltyRatePercent: 12, marginRatePercent: 25 });
