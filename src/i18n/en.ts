@@ -235,6 +235,16 @@ export const en: Record<keyof typeof fr, string> = {
   "cli.jobs.notANumber": "\"{value}\" is not a job number (see ccbot jobs list).",
   "cli.jobs.notFailed": "{count, plural, one {# of the jobs given is not failed (or does not exist)} other {# of the jobs given are not failed (or do not exist)}}: left as they are.",
   "cli.jobs.retried": "{count, plural, one {# job back in the queue: the bot runs it within a minute.} other {# jobs back in the queue: the bot runs them within a minute.}}",
+  // ccbot report blocked (the table; an ERP's CSV and JSON keep their stable headers)
+  "cli.blocked.title": "Accounts with deliveries blocked: {count}",
+  "cli.blocked.col.customer": "customer",
+  "cli.blocked.col.name": "name",
+  "cli.blocked.col.since": "blocked since (UTC)",
+  "cli.blocked.col.blockedBy": "blocked by",
+  "cli.blocked.col.actionId": "decision #",
+  "cli.blocked.col.reason": "reason",
+  "cli.blocked.col.unblockConditions": "unblock conditions",
+  "cli.blocked.notRecorded": "not recorded (no committee decision in the history)",
   // end of the CLI block
   // Access (src/domain/access.ts)
   "access.notRegistered": "You are not registered with the credit committee bot. Ask your administrator to add you (ccbot people add).",

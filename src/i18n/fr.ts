@@ -236,6 +236,16 @@ export const fr = {
   "cli.jobs.notANumber": "« {value} » n’est pas un numéro de tâche (voir ccbot jobs list).",
   "cli.jobs.notFailed": "{count, plural, one {# des tâches données n’est pas en échec (ou n’existe pas)} other {# des tâches données ne sont pas en échec (ou n’existent pas)}} : laissées telles quelles.",
   "cli.jobs.retried": "{count, plural, one {# tâche remise en file : le bot l’exécute dans la minute.} other {# tâches remises en file : le bot les exécute dans la minute.}}",
+  // ccbot report blocked (tableau ; le CSV et le JSON d’un ERP gardent leurs en-têtes stables)
+  "cli.blocked.title": "Comptes aux livraisons bloquées : {count}",
+  "cli.blocked.col.customer": "client",
+  "cli.blocked.col.name": "nom",
+  "cli.blocked.col.since": "bloqué depuis (UTC)",
+  "cli.blocked.col.blockedBy": "bloqué par",
+  "cli.blocked.col.actionId": "décision n°",
+  "cli.blocked.col.reason": "motif",
+  "cli.blocked.col.unblockConditions": "conditions de déblocage",
+  "cli.blocked.notRecorded": "non enregistré (aucune décision du comité dans l’historique)",
   // fin du bloc CLI
   // Accès (src/domain/access.ts)
   "access.notRegistered": "Vous n’êtes pas enregistré auprès du bot du comité de crédit. Demandez à votre administrateur de vous ajouter (ccbot people add).",

@@ -84,7 +84,7 @@ export async function reportCommand(
 
   switch (kind) {
     case "blocked":
-      show(await blockedReport(db, policy));
+      show(await blockedReport(db, policy, format === "table" ? locale : null));
       return 0;
     case "aging": {
       const labels = bucketLabels(policy.agingBuckets, locale);
