@@ -245,6 +245,19 @@ export const en: Record<keyof typeof fr, string> = {
   "cli.blocked.col.reason": "reason",
   "cli.blocked.col.unblockConditions": "unblock conditions",
   "cli.blocked.notRecorded": "not recorded (no committee decision in the history)",
+  // ccbot import
+  "cli.import.help": "Usage: ccbot import customers|invoices|payments|fec|steps FILE [--encoding auto|utf-8|iso-8859-15|windows-1252] [--json]\n\nImports one file, all or nothing: if any line is wrong, nothing is written and every wrong line is listed\nwith its number and the reason. Importing the same file again changes nothing; changed rows are updated.\n`steps` brings past dunning steps (customer or invoice, level, channel, date, who) into the history, each at\nits own date; the levels are those of the customer's segment in the policy (POLICY_FILE).\nColumn names and formats: docs/import-formats.md.\nWhen the bot is configured (SLACK_BOT_TOKEN or TEAMS_APP_ID set), the running bot posts the import's summary in\nthe committee channel, and a rejected file's wrong lines to the admins.",
+  "cli.import.badEncoding": "--encoding must be {choices} (got {encoding})",
+  "cli.import.noFile": "Cannot read {file}: no such file.",
+  "cli.import.more": "  ... and {count} more",
+  "cli.import.imported": "Imported {file} ({kind}, {encoding}, {lines, plural, one {# line} other {# lines}} in {seconds} s):",
+  "cli.import.created": "created",
+  "cli.import.updated": "updated",
+  "cli.import.unchanged": "unchanged",
+  "cli.import.rejectedNone": "rejected: 0",
+  "cli.import.note": "note: {note}",
+  "cli.import.progress": "{lines, plural, one {# line} other {# lines}} · {rate} lines/s · {percent}%{left}",
+  "cli.import.left": " · ~{seconds} s left",
   // end of the CLI block
   // Access (src/domain/access.ts)
   "access.notRegistered": "You are not registered with the credit committee bot. Ask your administrator to add you (ccbot people add).",

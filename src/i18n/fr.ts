@@ -246,6 +246,19 @@ export const fr = {
   "cli.blocked.col.reason": "motif",
   "cli.blocked.col.unblockConditions": "conditions de déblocage",
   "cli.blocked.notRecorded": "non enregistré (aucune décision du comité dans l’historique)",
+  // ccbot import
+  "cli.import.help": "Usage : ccbot import customers|invoices|payments|fec|steps FICHIER [--encoding auto|utf-8|iso-8859-15|windows-1252] [--json]\n\nImporte un fichier, tout ou rien : si une ligne est fausse, rien n’est écrit et chaque ligne fausse est listée\navec son numéro et la raison. Réimporter le même fichier ne change rien ; les lignes modifiées sont mises à jour.\n« steps » apporte les étapes de relance passées (client ou facture, niveau, canal, date, qui) dans l’historique, chacune\nà sa date ; les niveaux sont ceux du segment du client dans la politique (POLICY_FILE).\nNoms de colonnes et formats : docs/import-formats.md.\nQuand le bot est configuré (SLACK_BOT_TOKEN ou TEAMS_APP_ID renseigné), le bot en marche publie le résumé de l’import dans\nle canal du comité, et les lignes fausses d’un fichier refusé aux administrateurs.",
+  "cli.import.badEncoding": "--encoding doit valoir {choices} (reçu : {encoding})",
+  "cli.import.noFile": "Impossible de lire {file} : fichier introuvable.",
+  "cli.import.more": "  ... et {count, plural, one {# autre} other {# autres}}",
+  "cli.import.imported": "Importé : {file} ({kind}, {encoding}, {lines, plural, one {# ligne} other {# lignes}} en {seconds} s) :",
+  "cli.import.created": "créés",
+  "cli.import.updated": "mis à jour",
+  "cli.import.unchanged": "inchangés",
+  "cli.import.rejectedNone": "refusées : 0",
+  "cli.import.note": "remarque : {note}",
+  "cli.import.progress": "{lines, plural, one {# ligne} other {# lignes}} · {rate} lignes/s · {percent} %{left}",
+  "cli.import.left": " · ~{seconds} s restantes",
   // fin du bloc CLI
   // Accès (src/domain/access.ts)
   "access.notRegistered": "Vous n’êtes pas enregistré auprès du bot du comité de crédit. Demandez à votre administrateur de vous ajouter (ccbot people add).",
