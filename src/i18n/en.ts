@@ -258,6 +258,11 @@ export const en: Record<keyof typeof fr, string> = {
   "cli.import.note": "note: {note}",
   "cli.import.progress": "{lines, plural, one {# line} other {# lines}} · {rate} lines/s · {percent}%{left}",
   "cli.import.left": " · ~{seconds} s left",
+  // ccbot letter
+  "cli.letter.help": "Usage: ccbot letter penalties CUSTOMER [--as-of YYYY-MM-DD] [--output FILE]\n\n  penalties   the invoice of the late-payment interest and 40 EUR indemnities owed by CUSTOMER (id or name)\n              on its invoices paid late or still open past due on --as-of (default: today), under its\n              segment's legal regime (public bodies: to the authorising officer, copy to the public\n              accountant); the contractual rate of settings penalty-rate replaces ECB + 10 when set\n\nThe letter is in the customer's language (French unless its locale is another one). Without --output it is\nprinted; --output FILE writes it to FILE, as a PDF when FILE ends with .pdf, as text otherwise.",
+  "cli.letter.nothing": "{reason} No letter to send.",
+  "cli.letter.pdfTitle": "Late-payment penalty invoice {debtor}",
+  "cli.letter.written": "Penalty invoice for {customer} written to {file}: {count, plural, one {# invoice} other {# invoices}}, total {total}.",
   // end of the CLI block
   // Access (src/domain/access.ts)
   "access.notRegistered": "You are not registered with the credit committee bot. Ask your administrator to add you (ccbot people add).",

@@ -259,6 +259,11 @@ export const fr = {
   "cli.import.note": "remarque : {note}",
   "cli.import.progress": "{lines, plural, one {# ligne} other {# lignes}} · {rate} lignes/s · {percent} %{left}",
   "cli.import.left": " · ~{seconds} s restantes",
+  // ccbot letter
+  "cli.letter.help": "Usage : ccbot letter penalties CLIENT [--as-of AAAA-MM-JJ] [--output FICHIER]\n\n  penalties   la facture des intérêts de retard et des indemnités de 40 EUR dus par CLIENT (numéro ou nom)\n              sur ses factures payées en retard ou encore ouvertes après échéance au --as-of (par défaut : aujourd’hui),\n              sous le régime juridique de son segment (organismes publics : à l’ordonnateur, copie au comptable\n              public) ; le taux contractuel du paramètre penalty-rate remplace BCE + 10 s’il est renseigné\n\nLa lettre est dans la langue du client (le français sauf si sa langue en est une autre). Sans --output elle est\naffichée ; --output FICHIER l’écrit dans FICHIER, en PDF quand FICHIER finit par .pdf, en texte sinon.",
+  "cli.letter.nothing": "{reason} Aucune lettre à envoyer.",
+  "cli.letter.pdfTitle": "Facture de pénalités de retard {debtor}",
+  "cli.letter.written": "Facture de pénalités de {customer} écrite dans {file} : {count, plural, one {# facture} other {# factures}}, total {total}.",
   // fin du bloc CLI
   // Accès (src/domain/access.ts)
   "access.notRegistered": "Vous n’êtes pas enregistré auprès du bot du comité de crédit. Demandez à votre administrateur de vous ajouter (ccbot people add).",

@@ -107,7 +107,7 @@ describe.each(cliTargets)("ccbot penalties on $name", (target) => {
     const pdfFile = path.join(dir, `penalties-U1-${target.name}.pdf`);
     const publicLetter = await ccbot(url, "letter", "penalties", "U1", "--as-of", "2025-07-31", "--output", pdfFile);
     expect(publicLetter.code).toBe(0);
-    expect(publicLetter.stderr).toContain(`Penalty invoice for U1 written to ${pdfFile}: 1 invoice(s), total 180.52 EUR.`);
+    expect(publicLetter.stderr.replace(/[\u00a0\u202f]/g, " ")).toContain(`Facture de pénalités de U1 écrite dans ${pdfFile} : 1 facture, total 180,52 €.`);
     expect(readFileSync(pdfFile).subarray(0, 5).toString()).toBe("%PDF-");
     const textFile = path.join(dir, `penalties-U1-${target.name}.txt`);
     await ccbot(url, "letter", "penalties", "U1", "--as-of", "2025-07-31", "--output", textFile);
@@ -118,7 +118,7 @@ describe.each(cliTargets)("ccbot penalties on $name", (target) => {
 
     const nothing = await ccbot(url, "letter", "penalties", "K1", "--as-of", "2025-01-10");
     expect(nothing.code).toBe(1);
-    expect(nothing.stderr).toContain("No invoice of K1 was paid late or is open past due on 2025-01-10. No letter to send.");
+    expect(nothing.stderr).toContain("No invoice of K1 was paid late or is open past due on 2025-01-10. Aucune lettre à envoyer.");
     const unknown = await ccbot(url, "letter", "penalties", "NOPE");
     expect(unknown.stderr).toContain('No customer with id or name "NOPE".');
   });
