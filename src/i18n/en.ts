@@ -263,6 +263,21 @@ export const en: Record<keyof typeof fr, string> = {
   "cli.letter.nothing": "{reason} No letter to send.",
   "cli.letter.pdfTitle": "Late-payment penalty invoice {debtor}",
   "cli.letter.written": "Penalty invoice for {customer} written to {file}: {count, plural, one {# invoice} other {# invoices}}, total {total}.",
+  // ccbot webhooks
+  "cli.webhooks.help": "Usage: ccbot webhooks add URL [--events TYPE,TYPE...]\n       ccbot webhooks list | remove ID | test ID\n\nTells another system (an ERP, the order system) of each decision it must enforce or know: a signed JSON POST\nper event, sent by the bot's worker with retries (failures show in ccbot jobs list). See docs/webhooks.md.\n\n  add URL      register a receiver (https://, or http:// on localhost); prints its signing secret ONCE\n  --events     the types to send (default: all, present and future): {types}\n  list         the endpoints, their events, active or removed (secrets are never shown again)\n  remove ID    stop sending to an endpoint (deliveries still queued for it are dropped)\n  test ID      send a \"webhook.test\" event now and say what the receiver answered",
+  "cli.webhooks.oneNumber": "Give one endpoint number (see ccbot webhooks list).\n\n{help}",
+  "cli.webhooks.eventsWithAdd": "--events goes with \"webhooks add\" only.",
+  "cli.webhooks.giveUrl": "Give the receiver's URL.\n\n{help}",
+  "cli.webhooks.added": "Webhook endpoint #{id} added: {url}\nEvents: {events}\nSigning secret (shown this once; keep it in the receiver's configuration):\n  {secret}\nCheck it with: ccbot webhooks test {id}",
+  "cli.webhooks.none": "No webhook endpoint yet: add one with ccbot webhooks add URL.",
+  "cli.webhooks.col.events": "events",
+  "cli.webhooks.col.state": "state",
+  "cli.webhooks.col.since": "since",
+  "cli.webhooks.active": "active",
+  "cli.webhooks.removedState": "removed",
+  "cli.webhooks.removed": "Webhook endpoint #{id} removed: nothing more is sent to it.",
+  "cli.webhooks.delivered": "Endpoint #{id} answered {status} in {ms} ms: test event {eventId} delivered.",
+  "cli.webhooks.notDelivered": "Test event not delivered: {reason}",
   // end of the CLI block
   // Access (src/domain/access.ts)
   "access.notRegistered": "You are not registered with the credit committee bot. Ask your administrator to add you (ccbot people add).",

@@ -264,6 +264,21 @@ export const fr = {
   "cli.letter.nothing": "{reason} Aucune lettre à envoyer.",
   "cli.letter.pdfTitle": "Facture de pénalités de retard {debtor}",
   "cli.letter.written": "Facture de pénalités de {customer} écrite dans {file} : {count, plural, one {# facture} other {# factures}}, total {total}.",
+  // ccbot webhooks
+  "cli.webhooks.help": "Usage : ccbot webhooks add URL [--events TYPE,TYPE...]\n       ccbot webhooks list | remove N | test N\n\nInforme un autre système (un ERP, le système de commandes) de chaque décision qu’il doit appliquer ou connaître : un POST JSON\nsigné par événement, envoyé par le bot avec des reprises (les échecs apparaissent dans ccbot jobs list). Voir docs/webhooks.md.\n\n  add URL      enregistre un destinataire (https://, ou http:// sur localhost) ; affiche son secret de signature UNE fois\n  --events     les types à envoyer (par défaut : tous, présents et à venir) : {types}\n  list         les destinataires, leurs événements, actifs ou retirés (les secrets ne sont plus jamais affichés)\n  remove N     cesse d’envoyer à un destinataire (les envois encore en file pour lui sont abandonnés)\n  test N       envoie maintenant un événement « webhook.test » et dit ce que le destinataire a répondu",
+  "cli.webhooks.oneNumber": "Donnez un numéro de destinataire (voir ccbot webhooks list).\n\n{help}",
+  "cli.webhooks.eventsWithAdd": "--events va avec « webhooks add » seulement.",
+  "cli.webhooks.giveUrl": "Donnez l’URL du destinataire.\n\n{help}",
+  "cli.webhooks.added": "Destinataire de webhooks n° {id} ajouté : {url}\nÉvénements : {events}\nSecret de signature (affiché cette seule fois ; gardez-le dans la configuration du destinataire) :\n  {secret}\nVérifiez-le avec : ccbot webhooks test {id}",
+  "cli.webhooks.none": "Aucun destinataire de webhooks : ajoutez-en un avec ccbot webhooks add URL.",
+  "cli.webhooks.col.events": "événements",
+  "cli.webhooks.col.state": "état",
+  "cli.webhooks.col.since": "depuis",
+  "cli.webhooks.active": "actif",
+  "cli.webhooks.removedState": "retiré",
+  "cli.webhooks.removed": "Destinataire de webhooks n° {id} retiré : plus rien ne lui est envoyé.",
+  "cli.webhooks.delivered": "Le destinataire n° {id} a répondu {status} en {ms} ms : événement de test {eventId} livré.",
+  "cli.webhooks.notDelivered": "Événement de test non livré : {reason}",
   // fin du bloc CLI
   // Accès (src/domain/access.ts)
   "access.notRegistered": "Vous n’êtes pas enregistré auprès du bot du comité de crédit. Demandez à votre administrateur de vous ajouter (ccbot people add).",
