@@ -117,7 +117,7 @@ async function announce(db: Database, env: NodeJS.ProcessEnv, outcomeFor: (local
   if (platforms.length === 0) return;
   const settings = await db.withConnection(loadSettings);
   const outcome = outcomeFor(settings.locale);
-  const origin = "ccbot import";
+  const origin = "ccbot import"; // i18n-exempt: the command's name, the same in every language
   const key = `cli:${new Date().toISOString()}-${randomBytes(4).toString("hex")}`;
   await db.transaction((sql) =>
     enqueue(sql, announcementJobs(key, platforms, summaryText(origin, [outcome]), errorsText(origin, [outcome]))),
