@@ -202,7 +202,7 @@ export const en: Record<keyof typeof fr, string> = {
   "cli.settings.badPair": "{pair}: expected KEY=VALUE with KEY one of {keys}",
   "cli.settings.notChanged": "Settings not changed:\n  {errors}",
   "cli.settings.noLegalRate": "Settings not changed: penalty-rate: no legal interest rate on or before {date} in legal.legalInterestRates of the policy file, so the legal floor cannot be checked.",
-  "cli.settings.belowFloor": "Settings not changed: penalty-rate {rate}% is below the legal floor of {floor}% for the half-year starting {start} (three times the legal interest rate, L441-10 II Code de commerce).",
+  "cli.settings.belowFloor": "Settings not changed: penalty-rate {rate, number}% is below the legal floor of {floor, number}% for the half-year starting {start} (three times the legal interest rate, L441-10 II Code de commerce).",
   "cli.settings.otherCurrency": "Settings not changed: {count, plural, one {# invoice is} other {# invoices are}} in another currency; the company currency cannot change under them.",
   "cli.settings.recomputed": "Due dates derived from payment terms recomputed: {changed} of {derived} changed; due dates given by the source files are kept.",
   "cli.settings.unreadable": "  {count, plural, one {# invoice} other {# invoices}} with terms \"{terms}\" {count, plural, one {keeps its due date} other {keep their due date}}: {reason}.",

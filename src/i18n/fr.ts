@@ -203,7 +203,7 @@ export const fr = {
   "cli.settings.badPair": "{pair} : CLÉ=VALEUR attendu, avec CLÉ parmi {keys}",
   "cli.settings.notChanged": "Paramètres inchangés :\n  {errors}",
   "cli.settings.noLegalRate": "Paramètres inchangés : penalty-rate : aucun taux d’intérêt légal au {date} ou avant dans legal.legalInterestRates du fichier de politique, le plancher légal ne peut donc pas être vérifié.",
-  "cli.settings.belowFloor": "Paramètres inchangés : penalty-rate {rate} % est sous le plancher légal de {floor} % pour le semestre commençant le {start} (trois fois le taux d’intérêt légal, L441-10 II Code de commerce).",
+  "cli.settings.belowFloor": "Paramètres inchangés : penalty-rate {rate, number} % est sous le plancher légal de {floor, number} % pour le semestre commençant le {start} (trois fois le taux d’intérêt légal, L441-10 II Code de commerce).",
   "cli.settings.otherCurrency": "Paramètres inchangés : {count, plural, one {# facture est} other {# factures sont}} dans une autre devise ; la devise de la société ne peut pas changer sous elles.",
   "cli.settings.recomputed": "Échéances déduites des délais de paiement recalculées : {changed} sur {derived} ont changé ; les échéances données par les fichiers source sont conservées.",
   "cli.settings.unreadable": "  {count, plural, one {# facture} other {# factures}} au délai « {terms} » {count, plural, one {garde son échéance} other {gardent leur échéance}} : {reason}.",

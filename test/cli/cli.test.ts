@@ -65,7 +65,7 @@ describe.each(cliTargets)("ccbot on $name", (target) => {
     expect(added.code).toBe(0);
     const again = await ccbot(url, "people", "add", "--name", "Sophie L.", "--email", "SOPHIE@acme.example", "--roles", "sales");
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain("sophie@acme.example is already Sophie Leroy");
+    expect(again.stderr).toContain("sophie@acme.example est déjà Sophie Leroy");
     const people = JSON.parse((await ccbot(url, "people", "list")).stdout);
     expect(people).toMatchObject([
       {
@@ -109,7 +109,7 @@ describe.each(cliTargets)("ccbot on $name", (target) => {
     // The real executable: its exit code is what a script sees.
     const wrong = await ccbotProcess(url, "import", "orders", "x.csv");
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain("Usage: ccbot import customers|invoices|payments|fec|steps FILE");
+    expect(wrong.stderr).toContain("Usage : ccbot import customers|invoices|payments|fec|steps FICHIER");
     const flag = await ccbot(url, "people", "list", "--colour");
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain("Unknown option '--colour'");

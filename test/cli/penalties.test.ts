@@ -120,6 +120,6 @@ describe.each(cliTargets)("ccbot penalties on $name", (target) => {
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toContain("No invoice of K1 was paid late or is open past due on 2025-01-10. Aucune lettre à envoyer.");
     const unknown = await ccbot(url, "letter", "penalties", "NOPE");
-    expect(unknown.stderr).toContain('No customer with id or name "NOPE".');
+    expect(unknown.stderr).toContain("Aucun client de numéro ou de nom « NOPE ».");
   });
 });
