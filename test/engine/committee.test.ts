@@ -223,7 +223,7 @@ describe.each(targets)("the credit engine on $name", (target) => {
     expect(digest.totals.disputed).toBe(30000n);
     expect(digest.disputes.map((x) => [x.invoiceNumber, x.category])).toEqual([["B-3", "QUALITY"]]);
     expect(digest.priorities[0]?.account.externalId).toBe("K1");
-    expect(digest.priorities[0]?.reasons[0]?.replace(/\s/g, " ")).toBe("1 500,00 € overdue");
+    expect(digest.priorities[0]?.reasons[0]?.replace(/\s/g, " ")).toBe("1 500,00 € échus");
     expect(digest.actions.find((a) => a.kind === "HOLD")).toMatchObject({
       customerName: "Café du Port",
       missing: ["back office"],
