@@ -174,7 +174,7 @@ export function renderTasks(list: TaskList, currency: string, locale: string): s
         (f.overdueInvoices.some((x) => x.disputed) ? t(locale, "cli.tasks.someDisputed") : ""),
     );
     lines.push(
-      `   ${f.payer.grade ? t(locale, "cli.tasks.payer", { grade: f.payer.grade, score: f.payer.score ?? "-", why: describePayer(f.payer, money) }) : t(locale, "cli.tasks.noHistory")}` +
+      `   ${f.payer.grade ? t(locale, "cli.tasks.payer", { grade: f.payer.grade, score: f.payer.score ?? "-", why: describePayer(f.payer, money, locale) }) : t(locale, "cli.tasks.noHistory")}` +
         (f.blocked ? t(locale, "cli.tasks.blocked") : ""),
     );
     for (const c of f.commitments)

@@ -96,7 +96,7 @@ describe.each(cliTargets)("as-of figures on $name", (target) => {
     const after = JSON.parse((await ok(url, "report", "tasks", "--as-of", "2025-06-12", "--format", "json")).stdout);
     expect(after).toEqual([expect.objectContaining({ externalId: "K4", overdue: "20.00", maxDaysLate: 42 })]);
     const text = await ok(url, "report", "tasks", "--as-of", "2025-06-10");
-    expect(text.stdout).toContain("overdue: 1 invoice(s), 100,00");
+    expect(text.stdout).toContain("échu : 1 facture, 100,00");
   });
 
   it("invoices, credit notes and payments dated after the as-of date are left out", async () => {
