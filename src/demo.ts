@@ -129,7 +129,7 @@ try {
   await simulateCollection(db, settings.timeZone);
   print(out);
   const digest = await buildDigest(db, policy, SAMPLE_AS_OF);
-  print(out, renderDigest(digest));
+  print(out, renderDigest(digest, policy.agingBuckets));
   const charts = await digestCharts(db, policy, digest);
   mkdirSync(OUT_DIR, { recursive: true });
   writeFileSync(path.join(OUT_DIR, "aging.png"), charts.aging);
@@ -361,7 +361,7 @@ async function simulateCollection(database: Database, timeZone: string): Promise
       missed ? ` — "${missed.text}"` : ""
     }.`,
   );
-  print(out, `${renderPreparation(thisWeek)} (time zone ${timeZone})`);
+  print(out, `${renderPreparation(thisWeek, "en-GB")} (time zone ${timeZone})`);
 }
 
 /** The late-payment penalties the company could claim (ccbot report penalties): invoices paid late, and open. */

@@ -1,9 +1,12 @@
 // `ccbot`: the command line of credit-committee-bot. Every command works on the database of DATABASE_URL
 // (unset: the embedded database in ./data/pglite), migrating it first if needed.
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Database } from "../db/database.js";
-import { AppError, exitCodeFor } from "../errors.js";
+import { loadLocale } from "../db/settings.js";
+import { AppError, errorText, EXIT, exitCodeFor } from "../errors.js";
 import { visibleLines } from "../domain/text.js";
+import { DEFAULT_LOCALE, phrase, say, t, type Phrase } from "../i18n/index.js";
 import { print, printJson, type CliIO, type CommandContext } from "./io.js";
 
 // The commands, the database and the configuration are loaded when a command needs them, not at start:
@@ -25,36 +28,13 @@ const load = {
   plan: () => import("./commands/planCommand.js"),
 };
 
-export const HELP = `ccbot: the credit committee's command line
+/** ccbot's general help, in the language of `locale`. */
+export const helpText = (locale: string) => t(locale, "cli.help");
 
-Usage: ccbot COMMAND [ARGS] [--json] [--help]
+const MIGRATE_HELP = phrase("cli.migrateHelp");
 
-Commands:
-  migrate                                   create or update the database tables
-  import customers|invoices|payments|fec|steps F  import a file, all or nothing (see docs/import-formats.md)
-  settings show | set KEY=VALUE ...         company name, currency, time zone, locale, payment terms
-  people add ... | list                     who sits on the committee, their roles and chat identities
-  history export CUSTOMER                   a customer's reminder history as JSON, CSV or the evidence PDF
-  history verify [--anchor DIGEST|FILE]     check the history's seals and anchors (exit 1 if altered)
-  history anchor                            record and print the digest of every chain's head
-  report aging|dso|kpis|priorities|tasks|blocked  the committee's figures; blocked accounts for an ERP (--format table|csv|json)
-  digest [--as-of D] [--format table|json]  the committee's digest now (a preview): totals, agenda by stakes, follow-up
-  report penalties                          late-payment penalties per invoice paid late or still open
-  letter penalties CUSTOMER                 the invoice of a customer's late-payment penalties (--as-of, --output)
-  plan add|list|follow                      payment plans: agree one (--customer, --instalments), follow its instalments
-  jobs list | retry ID|--all-failed         the effects queue: letters, message updates, DMs (pending, failed)
-  jobs run [--once]                         run the effects that need no chat platform (webhooks, letters, e-mails)
-  webhooks add URL | list | remove | test   tell another system (ERP, orders) of each decision, signed
-  mail settings | list | inbox | poll | contact  reminder e-mails: sender settings, messages sent, the reply-to mailbox, a corrected contact
-
-Database: DATABASE_URL (unset = embedded database in ./data/pglite; postgresql://... = a server).
-Exit codes: 0 done, 1 input rejected (nothing written), 2 wrong usage, 3 failure (database, configuration).
-Run "ccbot COMMAND --help" for a command's options.`;
-
-const MIGRATE_HELP = "Usage: ccbot migrate\n\nApplies the pending database migrations (safe to run from several processes at once).";
-
-/** A command's --help, from its module (loaded for it alone). */
-const COMMAND_HELP: Record<string, () => Promise<string>> = {
+/** A command's --help, from its module (loaded for it alone): a catalogue phrase, or text not migrated yet. */
+const COMMAND_HELP: Record<string, () => Promise<Phrase | string>> = {
   migrate: async () => MIGRATE_HELP,
   import: async () => (await load.import()).IMPORT_HELP,
   settings: async () => (await load.settings()).SETTINGS_HELP,
@@ -68,6 +48,30 @@ const COMMAND_HELP: Record<string, () => Promise<string>> = {
   digest: async () => (await load.digest()).DIGEST_HELP,
   plan: async () => (await load.plan()).PLAN_HELP,
 };
+
+const said = (locale: string, text: Phrase | string) => (typeof text === "string" ? text : say(locale, text));
+
+/**
+ * The company's locale for what ccbot says before or without a command's database work (help, usage and
+ * other errors): read from the database of DATABASE_URL when one is there (without creating or migrating
+ * it), fr-FR otherwise (no database yet, no settings table yet, a database that does not open).
+ */
+async function companyLocale(io: CliIO, opened: Database | undefined): Promise<string> {
+  try {
+    if (opened) return await opened.withConnection(loadLocale);
+    const { parseDatabaseUrl, openDatabase } = await load.database();
+    const target = parseDatabaseUrl(io.env.DATABASE_URL);
+    if (target.kind === "pglite" && (target.dataDir === null || !existsSync(target.dataDir))) return DEFAULT_LOCALE;
+    const db = await openDatabase(io.env.DATABASE_URL);
+    try {
+      return await db.withConnection(loadLocale);
+    } finally {
+      await db.close();
+    }
+  } catch {
+    return DEFAULT_LOCALE;
+  }
+}
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let db: Database | undefined;
@@ -104,13 +108,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     });
     const [command, ...args] = positionals;
     if (!command) {
-      print(values.help ? io.stdout : io.stderr, HELP);
+      print(values.help ? io.stdout : io.stderr, helpText(await companyLocale(io, db)));
       return values.help ? 0 : 2;
     }
     if (values.help) {
       const help = COMMAND_HELP[command];
-      if (!help) throw new AppError("input.usage", `Unknown command "${command}".\n\n${HELP}`);
-      print(io.stdout, await help());
+      if (!help) return unknownCommand(io, command, await companyLocale(io, db));
+      print(io.stdout, said(await companyLocale(io, db), await help()));
       return 0;
     }
     const env = (await load.env()).readEnv(io.env);
@@ -122,7 +126,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           db = await (await load.database()).openDatabase(env.DATABASE_URL);
           await (
             await load.migrate()
-          ).migrate(db, { onApplied: (name) => io.interactive && print(io.stderr, `Applied migration ${name}`) });
+          ).migrate(db, { onApplied: (name) => io.interactive && print(io.stderr, t(DEFAULT_LOCALE, "cli.appliedMigration", { name })) });
         }
         return db;
       },
@@ -153,10 +157,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       case "plan":
         return await (await load.plan()).planCommand(context, args, values);
       default:
-        throw new AppError("input.usage", `Unknown command "${command}".\n\n${HELP}`);
+        return unknownCommand(io, command, await companyLocale(io, db));
     }
   } catch (error) {
-    return reportError(io, error);
+    return reportError(io, error, await companyLocale(io, db));
   } finally {
     await db?.close();
   }
@@ -169,33 +173,44 @@ async function migrateCommand(context: CommandContext, args: string[]): Promise<
   try {
     const report = await (
       await load.migrate()
-    ).migrate(db, { onApplied: (name) => context.io.interactive && print(context.io.stderr, `Applied ${name}`) });
+    ).migrate(db, { onApplied: (name) => context.io.interactive && print(context.io.stderr, t(DEFAULT_LOCALE, "cli.appliedMigration", { name })) });
     if (context.json || !context.io.interactive) printJson(context.io, { database: db.kind, location: db.location, ...report });
-    else
+    else {
+      const locale = await db.withConnection(loadLocale);
+      const where = { kind: db.kind, location: db.location };
       print(
         context.io.stdout,
         report.applied.length === 0
-          ? `Database up to date (${db.kind}, ${db.location}): ${report.alreadyApplied} migrations already applied.`
-          : `Applied ${report.applied.length} migration(s) to ${db.kind} (${db.location}).`,
+          ? t(locale, "cli.migrateUpToDate", { ...where, count: report.alreadyApplied })
+          : t(locale, "cli.migrateApplied", { ...where, count: report.applied.length }),
       );
+    }
     return 0;
   } finally {
     await db.close();
   }
 }
 
-function reportError(io: CliIO, error: unknown): number {
+function unknownCommand(io: CliIO, command: string, locale: string): number {
+  print(io.stderr, `${t(locale, "cli.unknownCommand", { command: visibleLines(command) })}\n\n${helpText(locale)}`);
+  return EXIT.usage;
+}
+
+/** What went wrong, on stderr, in the company's language when the error comes from the catalogue. */
+function reportError(io: CliIO, error: unknown, locale: string): number {
   if (error instanceof AppError) {
     // Rejected imports have already listed their lines.
     // Messages may quote a file or the database (a customer's name): control characters are made visible.
-    if (error.code !== "import.rejected") print(io.stderr, visibleLines(error.message));
+    if (error.code !== "import.rejected") print(io.stderr, visibleLines(errorText(error, locale)));
     return exitCodeFor(error);
   }
   if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
-    print(io.stderr, `${error.message}\n\nRun "ccbot --help" for usage.`);
-    return 2;
+    // Node's own message (English, naming the option), then where to look.
+    print(io.stderr, t(locale, "cli.parseArgs", { detail: error.message }));
+    return EXIT.usage;
   }
-  print(io.stderr, `Unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+  // An internal error: its stack is for whoever reports the bug (not translated).
+  print(io.stderr, t(locale, "cli.unexpected", { detail: (error as Error)?.stack ?? String(error) }));
   if (!io.interactive) printJson(io, { status: "failed", error: String((error as Error)?.message ?? error) });
   return exitCodeFor(error);
 }

@@ -10,6 +10,7 @@ import type { PlanStanding } from "./paymentPlan.js";
 import type { Segment } from "./parties.js";
 import type { ActionKind, Channel, Policy } from "./policy.js";
 import { rankAccounts, type PriorityInput } from "./priority.js";
+import { t } from "../i18n/index.js";
 
 export interface DigestAccount {
   customerId: number;
@@ -494,18 +495,18 @@ export interface DigestInput {
 }
 
 /** The payer's grade and why, for a reason: "payer C: pays 38 days late on average; 2 promises broken". */
-export function payerReason(payer: PayerProfile, money: (minor: bigint) => string = (m) => formatMinor(m)): string {
-  return payer.grade === null ? "no payment history" : `payer ${payer.grade}: ${describePayer(payer, money)}`;
+export function payerReason(payer: PayerProfile, money: (minor: bigint) => string = (m) => formatMinor(m), locale = "en-GB"): string {
+  return payer.grade === null ? t(locale, "payer.noHistory") : t(locale, "payer.grade", { grade: payer.grade, why: describePayer(payer, money, locale) });
 }
 
 /** What the priority ranking reads of an account. */
-export function priorityInputOf(a: DigestAccount, money?: (minor: bigint) => string): PriorityInput {
+export function priorityInputOf(a: DigestAccount, money?: (minor: bigint) => string, locale = "en-GB"): PriorityInput {
   return {
     customerId: a.customerId,
     overdue: a.review.figures.overdue,
     maxDaysLate: a.review.figures.maxDaysLate,
     payerScore: a.payer.score,
-    payerWhy: payerReason(a.payer, money),
+    payerWhy: payerReason(a.payer, money, locale),
     overLimit: a.review.figures.overLimit,
     creditLimit: a.creditLimit,
     brokenPromises: a.brokenPromises,
@@ -514,7 +515,7 @@ export function priorityInputOf(a: DigestAccount, money?: (minor: bigint) => str
 
 export function composeDigest(input: DigestInput, policy: Policy): Digest {
   const money = moneyFormatter(input.currency, input.locale);
-  const ranked = rankAccounts(input.accounts, (a) => priorityInputOf(a, money), policy, policy.committee.topAccounts, money);
+  const ranked = rankAccounts(input.accounts, (a) => priorityInputOf(a, money, input.locale), policy, policy.committee.topAccounts, money, input.locale);
   const agenda = agendaOf(input.actions, policy.committee.maxProposals);
   return {
     companyName: input.companyName,

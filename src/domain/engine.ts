@@ -10,7 +10,8 @@
 // (docs/policy.md, "Catching up").
 import { splitDisputed } from "./aging.js";
 import { addDays, daysBetween, type CalendarDate } from "./calendarDate.js";
-import { PUBLIC_ESCALATION, regimeRules } from "./legal.js";
+import { t } from "../i18n/index.js";
+import { regimeRules } from "./legal.js";
 import { formatMinor } from "./money.js";
 import type { Segment } from "./parties.js";
 import { levelName, type ActionKind, type Channel, type Level, type Policy, type PreDueTargets } from "./policy.js";
@@ -184,6 +185,11 @@ export interface AccountReview {
 /** How an amount is written in a reason: the caller passes the company's (formatMoney with its currency and locale). */
 export type MoneyText = (minor: bigint) => string;
 const plainMoney: MoneyText = (minor) => formatMinor(minor);
+/**
+ * The reasons' language when the caller names none (the rules' own tests): the use cases pass the company's
+ * locale, and the reasons are written from the catalogues' engine.* messages in it.
+ */
+const RULES_LOCALE = "en-GB";
 
 /**
  * A credit limit as a credit manager sets one: to two significant figures of the currency unit (4 978,79 →
@@ -207,6 +213,7 @@ export function checkPromise(
   asOf: CalendarDate,
   toleranceDays: number,
   euros: MoneyText = plainMoney,
+  locale: string = RULES_LOCALE,
 ): PromiseUpdate | null {
   if (promise.status !== "PENDING") return null;
   const deadline = addDays(promise.promisedDate, toleranceDays);
@@ -215,23 +222,29 @@ export function checkPromise(
     return {
       promiseId: promise.id,
       status: "KEPT",
-      reason: `${euros(paid)} received by ${deadline} for a promise of ${euros(promise.amount)}`,
+      reason: t(locale, "engine.promiseKept", { paid: euros(paid), deadline, amount: euros(promise.amount) }),
     };
   }
   if (asOf > deadline) {
     return {
       promiseId: promise.id,
       status: "BROKEN",
-      reason: `promised ${euros(promise.amount)} by ${promise.promisedDate}; ${euros(paid)} received by ${deadline}`,
+      reason: t(locale, "engine.promiseBroken", { amount: euros(promise.amount), date: promise.promisedDate, paid: euros(paid), deadline }),
     };
   }
   return null;
 }
 
-export function reviewAccount(account: Account, asOf: CalendarDate, policy: Policy, euros: MoneyText = plainMoney): AccountReview {
+export function reviewAccount(
+  account: Account,
+  asOf: CalendarDate,
+  policy: Policy,
+  euros: MoneyText = plainMoney,
+  locale: string = RULES_LOCALE,
+): AccountReview {
   const rules = policy.rules;
   const promiseUpdates = account.promises
-    .map((p) => checkPromise(p, account.payments, asOf, rules.promises.toleranceDays, euros))
+    .map((p) => checkPromise(p, account.payments, asOf, rules.promises.toleranceDays, euros, locale))
     .filter((u): u is PromiseUpdate => u !== null);
   const statusOf = (p: AccountPromise) => promiseUpdates.find((u) => u.promiseId === p.id)?.status ?? p.status;
   const pending = account.promises.filter((p) => statusOf(p) === "PENDING");
@@ -242,7 +255,7 @@ export function reviewAccount(account: Account, asOf: CalendarDate, policy: Poli
   const overLimit = account.creditLimit !== null && exposure > account.creditLimit ? exposure - account.creditLimit : 0n;
   const figures = { overdue, disputed, exposure, maxDaysLate, overLimit };
 
-  const proposals = proposeActions(account, asOf, policy, { ...figures, newlyBroken }, euros);
+  const proposals = proposeActions(account, asOf, policy, { ...figures, newlyBroken }, euros, locale);
 
   let suspended: string | null = null;
   let step: StepDue | null = null;
@@ -251,13 +264,17 @@ export function reviewAccount(account: Account, asOf: CalendarDate, policy: Poli
       .map((p) => addDays(p.promisedDate, rules.promises.toleranceDays))
       .sort()
       .at(-1) as CalendarDate;
-    suspended = `promise to pay ${euros(pending.reduce((s, p) => s + p.amount, 0n))} by ${pending.map((p) => p.promisedDate).sort()[0]}: dunning paused until ${until}`;
+    suspended = t(locale, "engine.suspendedPromise", {
+      amount: euros(pending.reduce((s, p) => s + p.amount, 0n)),
+      date: pending.map((p) => p.promisedDate).sort()[0] as CalendarDate,
+      until,
+    });
   } else if (account.onHold) {
-    suspended = "dunning on hold by decision of the committee";
+    suspended = t(locale, "engine.suspendedHold");
   } else if (account.pendingActionKinds.includes("HOLD")) {
-    suspended = "the committee is deciding on a hold";
+    suspended = t(locale, "engine.suspendedHoldPending");
   } else {
-    step = nextStep(account, asOf, policy, newlyBroken.length > 0, euros);
+    step = nextStep(account, asOf, policy, newlyBroken.length > 0, euros, locale);
   }
   return { promiseUpdates, step, proposals, suspended, figures };
 }
@@ -305,7 +322,7 @@ export function calendarStanding(account: Account, policy: Policy): CalendarStan
   };
 }
 
-function nextStep(account: Account, asOf: CalendarDate, policy: Policy, escalate: boolean, euros: MoneyText): StepDue | null {
+function nextStep(account: Account, asOf: CalendarDate, policy: Policy, escalate: boolean, euros: MoneyText, locale: string): StepDue | null {
   const segment = policy.segments[account.segment];
   const { overdue, maxDaysLate, dueSoon } = account.position;
   if (account.stepsDone.some((s) => s.on === asOf)) return null;
@@ -315,8 +332,8 @@ function nextStep(account: Account, asOf: CalendarDate, policy: Policy, escalate
     if (standing.lastStepOn !== null && daysBetween(standing.lastStepOn, asOf) < CATCH_UP_SPACING_DAYS) return null;
     const level = (standing.noStepYet ? standing.dueByAge.at(-1) : standing.dueByAge[0]) as Level;
     const reason = standing.noStepYet
-      ? `${euros(overdue)} overdue, oldest ${maxDaysLate} days, no reminder yet: catching up, starts at ${levelName(level)} (day ${level.day})`
-      : `${euros(overdue)} overdue, oldest ${maxDaysLate} days: catching up, ${standing.dueByAge.length} step${standing.dueByAge.length === 1 ? "" : "s"} behind, one a week`;
+      ? t(locale, "engine.catchUpStart", { overdue: euros(overdue), days: maxDaysLate, level: levelName(level), day: level.day })
+      : t(locale, "engine.catchUpBehind", { overdue: euros(overdue), days: maxDaysLate, steps: standing.dueByAge.length });
     return { level, channel: level.channel, reason, scope: "overdue", escalated: false };
   }
   const done = new Set(account.stepsDone.map((s) => s.levelId));
@@ -326,15 +343,15 @@ function nextStep(account: Account, asOf: CalendarDate, policy: Policy, escalate
     if (level.day < 0) {
       const target = dueSoon && dueSoon.inDays <= -level.day ? preDueTarget(segment.preDueFor, account, asOf, euros) : null;
       if (dueSoon && target !== null) {
-        const reason = `${dueSoon.count} invoice(s) of ${euros(dueSoon.amount)} fall due within ${dueSoon.inDays} days${target ? ` (${target})` : ""}`;
+        const reason = t(locale, "engine.dueSoon", { count: dueSoon.count, amount: euros(dueSoon.amount), days: dueSoon.inDays }) + (target ? ` (${target})` : "");
         return { level, channel: level.channel, reason, scope: "dueSoon", escalated: false };
       }
       continue;
     }
     if (overdue > 0n && (maxDaysLate >= level.day || escalate)) {
       const reason = escalate
-        ? `promise broken: ${levelName(level)} brought forward for ${euros(overdue)} overdue`
-        : `${euros(overdue)} overdue, oldest ${maxDaysLate} days`;
+        ? t(locale, "engine.stepEscalated", { level: levelName(level), overdue: euros(overdue) })
+        : t(locale, "engine.stepDue", { overdue: euros(overdue), days: maxDaysLate });
       return { level, channel: level.channel, reason, scope: "overdue", escalated: escalate };
     }
     return null;
@@ -343,9 +360,9 @@ function nextStep(account: Account, asOf: CalendarDate, policy: Policy, escalate
 }
 
 /** Escalations a backlog account is proposed one at a time, the furthest first. */
-const ESCALATIONS: readonly ActionKind[] = ["LITIGATION", "FORMAL_NOTICE", "BLOCK_DELIVERIES"];
-const describeEscalation = (kind: ActionKind) =>
-  kind === "LITIGATION" ? "litigation" : kind === "FORMAL_NOTICE" ? "formal notice" : "delivery block";
+const ESCALATIONS = ["LITIGATION", "FORMAL_NOTICE", "BLOCK_DELIVERIES"] as const satisfies readonly ActionKind[];
+type Escalation = (typeof ESCALATIONS)[number];
+const isEscalation = (kind: ActionKind): kind is Escalation => (ESCALATIONS as readonly ActionKind[]).includes(kind);
 
 interface Figures {
   overdue: bigint;
@@ -356,7 +373,7 @@ interface Figures {
   newlyBroken: PromiseUpdate[];
 }
 
-function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f: Figures, euros: MoneyText): Proposal[] {
+function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f: Figures, euros: MoneyText, locale: string): Proposal[] {
   const rules = policy.rules;
   const proposals: Proposal[] = [];
   const pending = new Set(account.pendingActionKinds);
@@ -372,7 +389,7 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
   if (disputedLate > 0n && disputedLate * 2n >= lateTotal) {
     propose(
       "HOLD",
-      `${euros(disputedLate)} disputed out of ${euros(lateTotal)} late: pause dunning on the account until the disputes are settled`,
+      t(locale, "engine.hold", { disputed: euros(disputedLate), late: euros(lateTotal) }),
       "disputed",
     );
   }
@@ -384,7 +401,7 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
     if (account.blocked) {
       propose(
         "UNBLOCK_DELIVERIES",
-        "deliveries are blocked, but a public body's supplies are not stopped under public-procurement rules: recover through the authorising officer, the public accountant and, failing that, the prefect or the administrative judge",
+        t(locale, "engine.publicUnblock"),
         "none",
       );
     }
@@ -395,13 +412,19 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
       if (f.overLimit > 0n && f.maxDaysLate >= block.overLimitDaysLate) {
         propose(
           "BLOCK_DELIVERIES",
-          `exposure ${euros(f.exposure)} is ${euros(f.overLimit)} over the credit limit of ${euros(account.creditLimit ?? 0n)} and ${f.overdue === f.exposure ? "all of it" : euros(f.overdue)} is up to ${f.maxDaysLate} days late`,
+          t(locale, "engine.blockOverLimit", {
+            exposure: euros(f.exposure),
+            over: euros(f.overLimit),
+            limit: euros(account.creditLimit ?? 0n),
+            late: f.overdue === f.exposure ? t(locale, "engine.allOfIt") : euros(f.overdue),
+            days: f.maxDaysLate,
+          }),
           "overdue",
         );
       } else if (f.maxDaysLate >= block.daysLate) {
         propose(
           "BLOCK_DELIVERIES",
-          `${euros(f.overdue)} overdue, oldest ${f.maxDaysLate} days late (threshold ${block.daysLate})`,
+          t(locale, "engine.blockLate", { overdue: euros(f.overdue), days: f.maxDaysLate, threshold: block.daysLate }),
           "overdue",
         );
       }
@@ -409,7 +432,7 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
   } else if (f.overLimit === 0n && f.maxDaysLate < rules.blockDeliveries.overLimitDaysLate) {
     propose(
       "UNBLOCK_DELIVERIES",
-      `deliveries are blocked but nothing is more than ${rules.blockDeliveries.overLimitDaysLate} days late and the exposure is within the limit`,
+      t(locale, "engine.unblock", { days: rules.blockDeliveries.overLimitDaysLate }),
       "none",
     );
   }
@@ -431,11 +454,9 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
     propose(
       "FORMAL_NOTICE",
       (f.newlyBroken.length > 0
-        ? `promise broken after the last reminder: ${euros(f.overdue)} overdue`
-        : `the calendar's last step (${levelName(lastLevel)}) done and ${euros(f.overdue)} still overdue, oldest ${f.maxDaysLate} days`) +
-        (publicBody
-          ? `; public body: formal notice to the authorising officer with a copy to the public accountant, claiming interest at the ECB rate + ${legal.marginPoints} points (${legal.interestArticle})`
-          : ""),
+        ? t(locale, "engine.noticeBroken", { overdue: euros(f.overdue) })
+        : t(locale, "engine.noticeLastStep", { level: levelName(lastLevel), overdue: euros(f.overdue), days: f.maxDaysLate })) +
+        (publicBody ? t(locale, "engine.noticePublic", { points: legal.marginPoints, article: legal.interestArticle }) : ""),
       "overdue",
       { deadlineDays: String(fn.deadlineDays), regime: segment.regime },
     );
@@ -451,8 +472,11 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
     const publicBody = segment.regime === "public-procurement";
     propose(
       "LITIGATION",
-      `${euros(f.overdue)} overdue, oldest ${f.maxDaysLate} days${noticeExpired ? `, formal notice expired on ${notice?.deadline}` : ""}, no open dispute` +
-        (publicBody ? `; public body: ${PUBLIC_ESCALATION}` : ""),
+      t(locale, "engine.litigation", {
+        overdue: euros(f.overdue),
+        days: f.maxDaysLate,
+        expired: noticeExpired && notice ? t(locale, "engine.noticeExpired", { date: notice.deadline }) : "",
+      }) + (publicBody ? t(locale, "engine.litigationPublic") : ""),
       "overdue",
       publicBody ? { regime: segment.regime, route: "mandatement-d-office-or-administrative-judge" } : {},
     );
@@ -461,15 +485,16 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
   // Catching up on a backlog: one escalation at a time, the furthest the account has earned, and none while
   // another awaits the committee's decision.
   if (standing.behind || standing.startedLate) {
-    const escalations = proposals.filter((p) => ESCALATIONS.includes(p.kind));
-    const awaiting = account.pendingActionKinds.some((k) => ESCALATIONS.includes(k));
+    const escalations = proposals.filter((p) => isEscalation(p.kind));
+    const awaiting = account.pendingActionKinds.some(isEscalation);
     const keep = awaiting ? null : ESCALATIONS.map((k) => escalations.find((p) => p.kind === k)).find((p) => p !== undefined);
-    const others = escalations.filter((p) => p !== keep).map((p) => describeEscalation(p.kind));
-    if (keep && others.length > 0)
-      keep.reason += `; catching up on a backlog: one proposal at a time (${others.join(", ")} later if still due)`;
+    const others = escalations
+      .filter((p) => p !== keep)
+      .map((p) => t(locale, `engine.escalation.${p.kind as Escalation}`));
+    if (keep && others.length > 0) keep.reason += t(locale, "engine.backlog", { others: others.join(", ") });
     for (let i = proposals.length - 1; i >= 0; i--) {
       const p = proposals[i] as Proposal;
-      if (ESCALATIONS.includes(p.kind) && p !== keep) proposals.splice(i, 1);
+      if (isEscalation(p.kind) && p !== keep) proposals.splice(i, 1);
     }
   }
 
@@ -480,7 +505,14 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
       if (newLimit < account.creditLimit)
         propose(
           "CREDIT_LIMIT_CHANGE",
-          `payer score ${account.payerScore} of 100 is below ${limit.lowerBelowScore}${account.payerWhy ? ` (${account.payerWhy})` : ""}: lower the limit from ${euros(account.creditLimit)} to ${euros(newLimit)} (exposure ${euros(f.exposure > 0n ? f.exposure : 0n)}, rounded up)`,
+          t(locale, "engine.lowerLimit", {
+            score: account.payerScore,
+            threshold: limit.lowerBelowScore,
+            why: account.payerWhy ? t(locale, "engine.lowerWhy", { why: account.payerWhy }) : "",
+            from: euros(account.creditLimit),
+            to: euros(newLimit),
+            exposure: euros(f.exposure > 0n ? f.exposure : 0n),
+          }),
           "none",
           { newCreditLimit: newLimit.toString(), previousCreditLimit: account.creditLimit.toString() },
         );
@@ -494,7 +526,14 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
       const newLimit = raised > account.creditLimit ? raised : roundCreditLimit(account.creditLimit + 1n, "up");
       propose(
         "CREDIT_LIMIT_CHANGE",
-        `good payer (score ${account.payerScore} of 100${account.payerWhy ? `: ${account.payerWhy}` : ""}) using ${Math.round((Number(f.exposure) / Number(account.creditLimit)) * 100)}% of its limit: raise it from ${euros(account.creditLimit)} to ${euros(newLimit)} (about ${limit.raisePercent}% more, rounded)`,
+        t(locale, "engine.raiseLimit", {
+          score: account.payerScore,
+          why: account.payerWhy ? t(locale, "engine.raiseWhy", { why: account.payerWhy }) : "",
+          percent: Math.round((Number(f.exposure) / Number(account.creditLimit)) * 100),
+          from: euros(account.creditLimit),
+          to: euros(newLimit),
+          raise: limit.raisePercent,
+        }),
         "none",
         { newCreditLimit: newLimit.toString(), previousCreditLimit: account.creditLimit.toString() },
       );

@@ -1,5 +1,6 @@
 // Credit-management figures: DSO (simple and countback), overdue rate, recovery rates, payer profile,
 // exposure and the cost of an unpaid invoice. Formulas are documented in docs/kpis.md.
+import { t } from "../i18n/index.js";
 import { addDays, daysBetween, daysInMonth, type CalendarDate } from "./calendarDate.js";
 
 export interface DsoConvention {
@@ -282,19 +283,19 @@ export function payerProfileFromTotals(t: PayerTotals): PayerProfile {
  * Why a payer is graded as it is, in words a committee member reads: "pays 38 days late on average;
  * 2 promises broken; 12 400,00 € over 90 days late (oldest 324 days)".
  */
-export function describePayer(profile: PayerProfile, money: (minor: bigint) => string): string {
-  if (profile.grade === null) return "no payment history";
+export function describePayer(profile: PayerProfile, money: (minor: bigint) => string, locale = "en-GB"): string {
+  if (profile.grade === null) return t(locale, "payer.noHistory");
   const parts: string[] = [];
   const late = profile.averageDaysLate;
-  if (late === null) parts.push("nothing paid or past due in the last 12 months");
-  else if (late < 1) parts.push("pays on time");
-  else parts.push(`pays ${Math.round(late)} day${Math.round(late) === 1 ? "" : "s"} late on average`);
+  if (late === null) parts.push(t(locale, "payer.nothingRecent"));
+  else if (late < 1) parts.push(t(locale, "payer.onTime"));
+  else parts.push(t(locale, "payer.late", { days: Math.round(late) }));
   if (profile.onTimeShare !== null && profile.onTimeShare < 1 && late !== null && late >= 1)
-    parts.push(`${Math.round(profile.onTimeShare * 100)}% on time`);
-  if (profile.promisesBroken > 0) parts.push(`${profile.promisesBroken} promise${profile.promisesBroken === 1 ? "" : "s"} broken`);
-  if (profile.openDisputes > 0) parts.push(`${profile.openDisputes} open dispute${profile.openDisputes === 1 ? "" : "s"}`);
-  if (profile.over90Days > 0n) parts.push(`${money(profile.over90Days)} over 90 days late (oldest ${profile.oldestDaysLate} days)`);
-  else if (profile.oldestDaysLate > 30) parts.push(`oldest invoice ${profile.oldestDaysLate} days late`);
+    parts.push(t(locale, "payer.onTimeShare", { percent: Math.round(profile.onTimeShare * 100) }));
+  if (profile.promisesBroken > 0) parts.push(t(locale, "payer.promisesBroken", { count: profile.promisesBroken }));
+  if (profile.openDisputes > 0) parts.push(t(locale, "payer.openDisputes", { count: profile.openDisputes }));
+  if (profile.over90Days > 0n) parts.push(t(locale, "payer.over90", { amount: money(profile.over90Days), days: profile.oldestDaysLate }));
+  else if (profile.oldestDaysLate > 30) parts.push(t(locale, "payer.oldest", { days: profile.oldestDaysLate }));
   return parts.join("; ");
 }
 
@@ -315,8 +316,8 @@ export function lossCoverOf(unpaid: bigint, grossMarginPercent: number): LossCov
 }
 
 /** "sales of 3333.34 at a 30% gross margin would be needed to make up 1000.00 if it is never paid" */
-export function describeLossCover(cover: LossCover, money: (minor: bigint) => string): string {
-  return `sales of ${money(cover.salesNeeded)} at a ${cover.marginPercent}% gross margin would be needed to make up ${money(cover.unpaid)} if it is never paid`;
+export function describeLossCover(cover: LossCover, money: (minor: bigint) => string, locale = "en-GB"): string {
+  return t(locale, "engine.lossCover", { sales: money(cover.salesNeeded), margin: cover.marginPercent, unpaid: money(cover.unpaid) });
 }
 
 /**
@@ -327,12 +328,13 @@ export function withLossCover<R extends { figures: { overdue: bigint }; proposal
   review: R,
   grossMarginPercent: number,
   money: (minor: bigint) => string,
+  locale = "en-GB",
 ): R {
   const cover = lossCoverOf(review.figures.overdue, grossMarginPercent);
   if (!cover || !review.proposals.some((x) => x.kind === "LITIGATION")) return review;
   return {
     ...review,
-    proposals: review.proposals.map((x) => (x.kind === "LITIGATION" ? { ...x, reason: `${x.reason}; ${describeLossCover(cover, money)}` } : x)),
+    proposals: review.proposals.map((x) => (x.kind === "LITIGATION" ? { ...x, reason: `${x.reason}; ${describeLossCover(cover, money, locale)}` } : x)),
   };
 }
 

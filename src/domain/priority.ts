@@ -7,6 +7,7 @@
 //          + w_broken x min(1, broken promises / 2)
 // with the weights of the policy (default 40, 25, 15, 10, 10: a score out of 100).
 import type { ActionKind, Policy } from "./policy.js";
+import { t } from "../i18n/index.js";
 import { formatMinor } from "./money.js";
 
 export interface PriorityInput {
@@ -31,22 +32,22 @@ export interface Ranked<T> {
 
 type Part = [contribution: number, reason: () => string];
 
-function parts(a: PriorityInput, logLargest: number, policy: Policy, money: (minor: bigint) => string): Part[] {
+function parts(a: PriorityInput, logLargest: number, policy: Policy, money: (minor: bigint) => string, locale: string): Part[] {
   const w = policy.priority;
   const out: Part[] = [
-    [w.overdueAmount * (logLargest > 0 ? Math.log1p(Number(a.overdue)) / logLargest : 0), () => `${money(a.overdue)} overdue`],
-    [w.age * Math.min(1, a.maxDaysLate / 120), () => `oldest ${a.maxDaysLate} days late`],
+    [w.overdueAmount * (logLargest > 0 ? Math.log1p(Number(a.overdue)) / logLargest : 0), () => t(locale, "priority.overdue", { amount: money(a.overdue) })],
+    [w.age * Math.min(1, a.maxDaysLate / 120), () => t(locale, "priority.oldest", { days: a.maxDaysLate })],
     [
       w.payerScore * (a.payerScore === null ? 0.5 : (100 - a.payerScore) / 100),
-      () => (a.payerScore === null ? "no payment history" : (a.payerWhy ?? `payer score ${a.payerScore} of 100`)),
+      () => (a.payerScore === null ? t(locale, "payer.noHistory") : (a.payerWhy ?? t(locale, "priority.payerScore", { score: a.payerScore }))),
     ],
   ];
   if (a.overLimit > 0n) {
     const limit = a.creditLimit ?? 0n;
     const share = limit > 0n ? Number(a.overLimit) / Number(limit) : 1;
-    out.push([w.overLimit * Math.min(1, 0.5 + share), () => `${money(a.overLimit)} over the credit limit`]);
+    out.push([w.overLimit * Math.min(1, 0.5 + share), () => t(locale, "priority.overLimit", { amount: money(a.overLimit) })]);
   }
-  if (a.brokenPromises > 0) out.push([w.brokenPromises * Math.min(1, a.brokenPromises / 2), () => `${a.brokenPromises} broken promise(s)`]);
+  if (a.brokenPromises > 0) out.push([w.brokenPromises * Math.min(1, a.brokenPromises / 2), () => t(locale, "priority.brokenPromises", { count: a.brokenPromises })]);
   return out;
 }
 
@@ -60,6 +61,7 @@ export function rankAccounts<T>(
   policy: Policy,
   limit = Infinity,
   money: (minor: bigint) => string = (m) => formatMinor(m),
+  locale = "en-GB",
 ): Array<Ranked<T>> {
   let largest = 0n;
   const candidates: Array<{ account: T; input: PriorityInput; score: number }> = [];
@@ -70,7 +72,7 @@ export function rankAccounts<T>(
   }
   const logLargest = Math.log1p(Number(largest));
   for (const c of candidates) {
-    c.score = Math.round(parts(c.input, logLargest, policy, money).reduce((s, [v]) => s + v, 0) * 10) / 10;
+    c.score = Math.round(parts(c.input, logLargest, policy, money, locale).reduce((s, [v]) => s + v, 0) * 10) / 10;
   }
   candidates.sort(
     (a, b) =>
@@ -82,7 +84,7 @@ export function rankAccounts<T>(
     account: c.account,
     rank: index + 1,
     score: c.score,
-    reasons: parts(c.input, logLargest, policy, money)
+    reasons: parts(c.input, logLargest, policy, money, locale)
       .filter(([v]) => v > 0)
       .sort((x, y) => y[0] - x[0])
       .map(([, reason]) => reason()),
@@ -187,14 +189,16 @@ export function comesBack(
   atRisk: bigint,
   rule: { worsenPercent: number; coolDownDays: number },
   money: (minor: bigint) => string,
+  locale = "en-GB",
 ): string | null {
+  const date = rejected.decidedOn;
   if (rejected.atRisk > 0n && atRisk * 100n >= rejected.atRisk * BigInt(100 + rule.worsenPercent)) {
     const growth = Math.round((Number(atRisk - rejected.atRisk) / Number(rejected.atRisk)) * 100);
-    return `back after its rejection on ${rejected.decidedOn}: the amount at risk grew from ${money(rejected.atRisk)} to ${money(atRisk)} (+${growth}%)`;
+    return t(locale, "priority.backWorse", { date, from: money(rejected.atRisk), to: money(atRisk), growth });
   }
-  if (rejected.atRisk === 0n && atRisk > 0n) return `back after its rejection on ${rejected.decidedOn}: ${money(atRisk)} now at risk`;
+  if (rejected.atRisk === 0n && atRisk > 0n) return t(locale, "priority.backAtRisk", { date, amount: money(atRisk) });
   if (rejected.daysSince >= rule.coolDownDays)
-    return `back ${rejected.daysSince} days after its rejection on ${rejected.decidedOn} (the policy waits ${rule.coolDownDays} days)`;
+    return t(locale, "priority.backCoolDown", { date, days: rejected.daysSince, coolDown: rule.coolDownDays });
   return null;
 }
 

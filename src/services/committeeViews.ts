@@ -43,6 +43,7 @@ import { stepAssignee } from "../domain/taskWork.js";
 import { levelName, type ActionKind, type Policy } from "../domain/policy.js";
 import { AppError } from "../errors.js";
 import { APPLIED_PREFIX } from "../usecases/votes.js";
+import { inLocale } from "../usecases/committee.js";
 import { formatMinor } from "../domain/money.js";
 import { wrongContacts } from "../mail/bounces.js";
 import { NOTICE_EMAILED } from "../mail/noticeEmail.js";
@@ -64,7 +65,7 @@ export async function reviewPortfolio(
   const portfolio = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone, filter));
   const margin = marginPercentOf(settings, policy);
   const money = moneyFormatter(settings.currency, settings.locale);
-  const accounts = portfolio.map((p) => toDigestAccount(p, policy, asOf, margin, money));
+  const accounts = portfolio.map((p) => toDigestAccount(inLocale(p, money, settings.locale), policy, asOf, margin, money, settings.locale));
   const totals = accounts.reduce((sum, a) => addAging(sum, a.aging), emptyAging(policy.agingBuckets));
   return { settings, accounts, totals };
 }
@@ -80,9 +81,10 @@ function toDigestAccount(
   asOf: CalendarDate,
   marginPercent: number,
   money: (minor: bigint) => string,
+  locale: string,
 ): DigestAccount {
   // A litigation proposal says what losing the debt would cost in sales (seed "Piloter le recouvrement").
-  const review = withLossCover(reviewAccount(p.account, asOf, policy, money), marginPercent, money);
+  const review = withLossCover(reviewAccount(p.account, asOf, policy, money, locale), marginPercent, money, locale);
   return {
     customerId: p.account.customerId,
     externalId: p.externalId,

@@ -9,8 +9,8 @@ import { addAging, emptyAging } from "../domain/aging.js";
 import { calendarDateAt, calendarDateToDb, daysBetween, type CalendarDate } from "../domain/calendarDate.js";
 import { isoWeek, moneyFormatter } from "../domain/digest.js";
 import { reviewAccount, type AccountReview, type InvoiceScope, type Proposal } from "../domain/engine.js";
-import { describeKind } from "../domain/approvals.js";
-import { withLossCover } from "../domain/kpis.js";
+import { describePayer, withLossCover } from "../domain/kpis.js";
+import { t } from "../i18n/index.js";
 import { amountAtRisk, comesBack, isMaterial, lossLikelihood, stakesOf } from "../domain/priority.js";
 import type { ActionKind, Policy } from "../domain/policy.js";
 import { SYSTEM } from "./actor.js";
@@ -31,6 +31,11 @@ export interface CommitteePreparation {
   belowThreshold: number;
   /** Proposals rejected before and kept off the agenda: not worse enough, cool-down not over. */
   heldBack: number;
+}
+
+/** The account with the payer's "why" in the company's language (the engine quotes it in limit reasons). */
+export function inLocale(p: PortfolioAccount, money: (minor: bigint) => string, locale: string): PortfolioAccount {
+  return { ...p, account: { ...p.account, payerWhy: describePayer(p.payer, money, locale) } };
 }
 
 /** What the engine proposes for one account, with what it puts at stake. */
@@ -77,10 +82,15 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
   const money = moneyFormatter(settings.currency, settings.locale);
   // Litigation proposals carry the sales needed to make up the loss (margin-rate setting, else the policy's).
   const margin = settings.marginRatePercent ?? policy.kpis.grossMarginPercent;
-  const review = (account: PortfolioAccount["account"]) => withLossCover(reviewAccount(account, asOf, policy, money), margin, money);
+  // Reasons in the company's language (stored as said on the day: docs/i18n.md).
+  const locale = settings.locale;
+  // History entries are written in the company's language of the day and kept as recorded (sealed evidence).
+  const kindWords = (kind: string) => t(locale, `cli.kind.${kind as ActionKind}`);
+  const review = (account: PortfolioAccount["account"]) =>
+    withLossCover(reviewAccount(account, asOf, policy, money, locale), margin, money, locale);
 
   const stale = await db.prisma.proposedAction.findMany({ where: { status: "PROPOSED", period: { lt: period } } });
-  const accounts = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone));
+  const accounts = (await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone))).map((a) => inLocale(a, money, locale));
   const reviews = accounts.map((a) => ({ portfolio: a, review: review(a.account) }));
 
   // What the engine would propose today for the accounts with proposals of earlier weeks, as if none were pending.
@@ -142,7 +152,7 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
               origin: "JOB",
               channel: "SYSTEM",
               kind: "action.refreshed",
-              text: `Proposal pending since ${action.period} carried over to ${period}: ${describeKind(action.kind as ActionKind)}, because ${fresh.proposal.reason}`,
+              text: t(locale, "history.refreshed", { since: action.period, period, kind: kindWords(action.kind), reason: fresh.proposal.reason }),
               actionId: action.id,
             });
           continue;
@@ -157,8 +167,8 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
           channel: "SYSTEM",
           kind: "action.superseded",
           text: fresh
-            ? `Proposal withdrawn, now below the committee's thresholds (${money(fresh.atRisk)} at risk): ${describeKind(action.kind as ActionKind)} (${action.period})`
-            : `Proposal withdrawn, the situation changed: ${describeKind(action.kind as ActionKind)} (${action.period})`,
+            ? t(locale, "history.withdrawnBelow", { amount: money(fresh.atRisk), kind: kindWords(action.kind), period: action.period })
+            : t(locale, "history.withdrawn", { kind: kindWords(action.kind), period: action.period }),
           actionId: action.id,
         });
       }
@@ -180,7 +190,7 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
             origin: "JOB",
             channel: "SYSTEM",
             kind: update.status === "KEPT" ? "promise.kept" : "promise.broken",
-            text: `Promise ${update.status === "KEPT" ? "kept" : "broken"}: ${update.reason}`,
+            text: t(locale, update.status === "KEPT" ? "history.promiseKept" : "history.promiseBroken", { reason: update.reason }),
             data: { promiseId: update.promiseId },
           });
         }
@@ -202,6 +212,7 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
               atRisk,
               policy.committee.afterRejection,
               money,
+              locale,
             );
             if (backBecause === null) {
               heldBack += 1;
@@ -231,7 +242,11 @@ export async function prepareCommittee(db: Database, policy: Policy, asOf: Calen
             origin: "JOB",
             channel: "SYSTEM",
             kind: "action.proposed",
-            text: `Proposed to the committee: ${describeKind(proposal.kind)}, because ${proposal.reason}${backBecause ? ` (${backBecause})` : ""}`,
+            text: t(locale, "history.proposed", {
+              kind: kindWords(proposal.kind),
+              reason: proposal.reason,
+              back: backBecause ? t(locale, "history.back", { why: backBecause }) : "",
+            }),
             actionId: action.id,
             invoiceIds,
           });

@@ -12,7 +12,7 @@ import { loadPortfolio } from "../db/portfolioQueries.js";
 import { loadSettings, type CompanySettings } from "../db/settings.js";
 import { describeKind } from "../domain/approvals.js";
 import { calendarDateAt, calendarDateFromDb, calendarDateToDb, type CalendarDate } from "../domain/calendarDate.js";
-import { isoWeek } from "../domain/digest.js";
+import { isoWeek, moneyFormatter } from "../domain/digest.js";
 import { reviewAccount, type AccountReview, type InvoiceScope } from "../domain/engine.js";
 import { regimeRules } from "../domain/legal.js";
 import { formatMoney, minorDigits } from "../domain/money.js";
@@ -23,7 +23,7 @@ import { AppError } from "../errors.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { SYSTEM, type Actor } from "./actor.js";
 import { FormError } from "./contacts.js";
-import { invoiceScopes } from "./committee.js";
+import { inLocale, invoiceScopes } from "./committee.js";
 import { enqueueEvent } from "./events.js";
 
 type Tx = Prisma.TransactionClient;
@@ -261,7 +261,9 @@ export async function followPaymentPlans(db: Database, policy: Policy, asOf: Cal
   const scopes = await invoiceScopes(db, asOf, needsReview);
   if (needsReview.length) {
     const portfolio = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone, { customerIds: needsReview }));
-    for (const p of portfolio) reviews.set(p.account.customerId, reviewAccount(p.account, asOf, policy));
+    const money = moneyFormatter(settings.currency, settings.locale);
+    for (const p of portfolio)
+      reviews.set(p.account.customerId, reviewAccount(inLocale(p, money, settings.locale).account, asOf, policy, money, settings.locale));
   }
   const { period } = isoWeek(asOf);
   for (const view of views) {

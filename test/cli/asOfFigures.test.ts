@@ -66,7 +66,7 @@ describe.each(cliTargets)("as-of figures on $name", (target) => {
         overdue: "100.00",
         maxDaysLate: 9,
         payer: "C (56/100)",
-        why: expect.stringContaining("payer C: pays 9 days late on average; 0% on time"),
+        why: expect.stringContaining("payeur C : paie avec 9 jours de retard en moyenne; 0 % à l’heure"),
       }),
     ]);
     const kpis = JSON.parse((await ok(url, "report", "kpis", "--as-of", "2025-06-10", "--format", "json")).stdout);
@@ -96,7 +96,7 @@ describe.each(cliTargets)("as-of figures on $name", (target) => {
     const after = JSON.parse((await ok(url, "report", "tasks", "--as-of", "2025-06-12", "--format", "json")).stdout);
     expect(after).toEqual([expect.objectContaining({ externalId: "K4", overdue: "20.00", maxDaysLate: 42 })]);
     const text = await ok(url, "report", "tasks", "--as-of", "2025-06-10");
-    expect(text.stdout).toContain("overdue: 1 invoice(s), 100,00");
+    expect(text.stdout).toContain("échu : 1 facture, 100,00");
   });
 
   it("invoices, credit notes and payments dated after the as-of date are left out", async () => {
@@ -206,11 +206,11 @@ describe.each(cliTargets)("as-of figures on $name", (target) => {
     expect(await due()).toEqual({ "F-30": "2026-02-28", "F-31": "2026-03-31", "F-32": "2026-03-15" });
     const set = await ok(url, "settings", "set", "end-of-month=end-of-month-then-days");
     expect(set.stderr).toContain(
-      "Due dates derived from payment terms recomputed: 2 of 2 changed; due dates given by the source files are kept.",
+      "Échéances déduites des délais de paiement recalculées : 2 sur 2 ont changé ; les échéances données par les fichiers source sont conservées.",
     );
     // End of January, then 45 days: 17 March, for both derived ones; the file's date stays.
     expect(await due()).toEqual({ "F-30": "2026-03-17", "F-31": "2026-03-17", "F-32": "2026-03-15" });
     const again = await ok(url, "settings", "set", "end-of-month=end-of-month-then-days");
-    expect(again.stderr).not.toContain("recomputed");
+    expect(again.stderr).not.toContain("recalculées");
   });
 });

@@ -51,7 +51,7 @@ describe.each(cliTargets)("ccbot on $name", (target) => {
 
     const badSetting = await ccbot(url, "settings", "set", "time-zone=Mars/Olympus");
     expect(badSetting).toMatchObject({ code: 1 });
-    expect(badSetting.stderr).toContain("Mars/Olympus is not a time zone");
+    expect(badSetting.stderr).toContain("Mars/Olympus n’est pas un fuseau horaire");
 
     const added = await ccbot(
       url,
@@ -69,7 +69,7 @@ describe.each(cliTargets)("ccbot on $name", (target) => {
     expect(added.code).toBe(0);
     const again = await ccbot(url, "people", "add", "--name", "Sophie L.", "--email", "SOPHIE@acme.example", "--roles", "sales");
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain("sophie@acme.example is already Sophie Leroy");
+    expect(again.stderr).toContain("sophie@acme.example est déjà Sophie Leroy");
     const people = JSON.parse((await ccbot(url, "people", "list")).stdout);
     expect(people).toMatchObject([
       {
@@ -113,7 +113,7 @@ describe.each(cliTargets)("ccbot on $name", (target) => {
     // The real executable: its exit code is what a script sees.
     const wrong = await ccbotProcess(url, "import", "orders", "x.csv");
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain("Usage: ccbot import customers|invoices|payments|fec|steps FILE");
+    expect(wrong.stderr).toContain("Usage : ccbot import customers|invoices|payments|fec|steps FICHIER");
     const flag = await ccbot(url, "people", "list", "--colour");
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain("Unknown option '--colour'");

@@ -19,7 +19,7 @@ describe.each(targets)("the committee preparation line on $name", (target) => {
       const people = await seedAgenda(db, `prep-${target.name}`);
       const first = await prepareCommittee(db, defaultPolicy, d("2026-11-20"), new Date("2026-11-20T07:00:00Z"));
       expect(first).toMatchObject({ period: "2026-W47", proposed: 8, carriedOver: 0, superseded: 0, belowThreshold: 1, heldBack: 0 });
-      expect(renderPreparation(first)).toBe(
+      expect(renderPreparation(first, "en-GB")).toBe(
         "Committee 2026-W47: 8 new proposals, 0 carried over from earlier weeks (figures refreshed), 0 withdrawn (the situation changed), " +
           "1 below the materiality thresholds (left to the collectors' calendar), 0 held back (rejected before, not worse since); promises kept 0, broken 0.",
       );
@@ -36,11 +36,11 @@ describe.each(targets)("the committee preparation line on $name", (target) => {
 
       const second = await prepareCommittee(db, defaultPolicy, d("2026-11-27"), new Date("2026-11-27T07:00:00Z"));
       expect(second).toMatchObject({ period: "2026-W48", proposed: 0, carriedOver: 7, superseded: 0, belowThreshold: 1, heldBack: 1, expired: 0 });
-      expect(renderPreparation(second)).toBe(
+      expect(renderPreparation(second, "en-GB")).toBe(
         "Committee 2026-W48: 0 new proposals, 7 carried over from earlier weeks (figures refreshed), 0 withdrawn (the situation changed), " +
           "1 below the materiality thresholds (left to the collectors' calendar), 1 held back (rejected before, not worse since); promises kept 0, broken 0.",
       );
-      expect(renderPreparation(second)).not.toContain("expired");
+      expect(renderPreparation(second, "en-GB")).not.toContain("expired");
     } finally {
       await db.close();
     }

@@ -56,9 +56,9 @@ describe("the demo portfolio's payer grades", () => {
     expect(graded.length).toBe(over90.size);
     expect(graded.filter((r) => (r.payer ?? "").startsWith("A"))).toEqual([]);
     for (const r of graded) {
-      expect(r.why).toMatch(/payer [BCD]: /);
-      expect(r.why).toContain("over 90 days late (oldest ");
-      expect(r.why).not.toMatch(/payer score \d/);
+      expect(r.why).toMatch(/payeur [BCD] : /);
+      expect(r.why?.replace(/[\u202f\u00a0]/g, " ")).toContain("à plus de 90 jours de retard (le plus ancien : ");
+      expect(r.why).not.toMatch(/score de paiement \d/);
     }
     // Most customers pay within their terms: nothing more than 30 days late for at least two thirds of them.
     const drifting = customers.filter((r) => r.b2 !== "0.00" || r.b3 !== "0.00" || r.b4 !== "0.00");
@@ -67,7 +67,7 @@ describe("the demo portfolio's payer grades", () => {
     // The example of the issue: Vins & Spiritueux Robin, a customer in trouble, months late.
     const robin = ranked.find((r) => r.name === "Vins & Spiritueux Robin");
     expect(robin?.payer).toMatch(/^[CD] /);
-    expect(robin?.why?.replace(/[\u202f\u00a0]/g, " ")).toMatch(/over 90 days late \(oldest \d{3} days\)/);
+    expect(robin?.why?.replace(/[\u202f\u00a0]/g, " ")).toMatch(/à plus de 90 jours de retard \(le plus ancien : \d{3} jours\)/);
     // No delivery block proposed to a public body (Code de la commande publique: the supplier goes on performing).
     const publicBodies = new Set(
       readFileSync(path.join(ROOT, "samples/customers.csv"), "utf8")

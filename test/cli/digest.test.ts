@@ -68,11 +68,11 @@ describe.each(cliTargets)("ccbot digest on $name", (target) => {
   it("prints the same digest as a table, in the company's locale, and refuses an unknown format", async () => {
     const table = await ccbot(url, "digest", "--as-of", ASOF, "--format", "table");
     expect(table.code).toBe(0);
-    expect(table.stdout).toContain("Agenda: 8 proposal(s) by stakes");
-    expect(table.stdout.replace(/\s/g, " ")).toContain("9 000,00 € at risk · stakes 1 350,00 €");
+    expect(table.stdout).toContain("Ordre du jour : 8 propositions par enjeu");
+    expect(table.stdout.replace(/\s/g, " ")).toContain("9 000,00 € à risque · enjeu 1 350,00 €");
 
     const wrong = await ccbot(url, "digest", "--format", "csv");
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain("--format must be table or json (got csv)");
+    expect(wrong.stderr).toContain("--format doit valoir table ou json (reçu : csv)");
   });
 });

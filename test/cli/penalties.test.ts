@@ -66,9 +66,9 @@ describe.each(cliTargets)("ccbot penalties on $name", (target) => {
     // Latest half-year in the default table: 2026-H1, legal interest rate 2.62% -> floor 7.86%.
     const low = await ccbot(url, "settings", "set", "penalty-rate=7.5%");
     expect(low.code).toBe(1);
-    expect(low.stderr).toContain("penalty-rate 7.5% is below the legal floor of 7.86% for the half-year starting 2026-01-01");
+    expect(low.stderr).toContain("penalty-rate 7,5 % est sous le plancher légal de 7,86 % pour le semestre commençant le 2026-01-01");
     const word = await ccbot(url, "settings", "set", "penalty-rate=twelve");
-    expect(word.stderr).toContain('penalty-rate must be a percentage above 0 and at most 100 (e.g. "12%") or "none" (got "twelve")');
+    expect(word.stderr).toContain("penalty-rate doit être un pourcentage supérieur à 0 et d’au plus 100 (par ex. « 12% ») ou « none » (reçu « twelve »)");
     expect((await ccbot(url, "settings", "set", "penalty-rate=12%", "margin-rate=25 %")).code).toBe(0);
     const shown = JSON.parse((await ccbot(url, "settings", "show")).stdout);
     expect(shown).toMatchObject({ penaltyRatePercent: 12, marginRatePercent: 25 });
@@ -107,7 +107,7 @@ describe.each(cliTargets)("ccbot penalties on $name", (target) => {
     const pdfFile = path.join(dir, `penalties-U1-${target.name}.pdf`);
     const publicLetter = await ccbot(url, "letter", "penalties", "U1", "--as-of", "2025-07-31", "--output", pdfFile);
     expect(publicLetter.code).toBe(0);
-    expect(publicLetter.stderr).toContain(`Penalty invoice for U1 written to ${pdfFile}: 1 invoice(s), total 180.52 EUR.`);
+    expect(publicLetter.stderr.replace(/[\u00a0\u202f]/g, " ")).toContain(`Facture de pénalités de U1 écrite dans ${pdfFile} : 1 facture, total 180,52 €.`);
     expect(readFileSync(pdfFile).subarray(0, 5).toString()).toBe("%PDF-");
     const textFile = path.join(dir, `penalties-U1-${target.name}.txt`);
     await ccbot(url, "letter", "penalties", "U1", "--as-of", "2025-07-31", "--output", textFile);
@@ -118,8 +118,8 @@ describe.each(cliTargets)("ccbot penalties on $name", (target) => {
 
     const nothing = await ccbot(url, "letter", "penalties", "K1", "--as-of", "2025-01-10");
     expect(nothing.code).toBe(1);
-    expect(nothing.stderr).toContain("No invoice of K1 was paid late or is open past due on 2025-01-10. No letter to send.");
+    expect(nothing.stderr).toContain("No invoice of K1 was paid late or is open past due on 2025-01-10. Aucune lettre à envoyer.");
     const unknown = await ccbot(url, "letter", "penalties", "NOPE");
-    expect(unknown.stderr).toContain('No customer with id or name "NOPE".');
+    expect(unknown.stderr).toContain("Aucun client de numéro ou de nom « NOPE ».");
   });
 });

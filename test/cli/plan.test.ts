@@ -23,9 +23,9 @@ describe.each(cliTargets)("ccbot plan on $name", (target) => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`--instalments: The payment plan is not valid: instalment 2: ${first} is not after instalment 1 (${second})`);
     const unreadable = await ccbot(url, "plan", "add", "--customer", "K1", "--instalments", `${first}:1000.00,${second}:lots`);
-    expect(unreadable).toMatchObject({ code: 1, stderr: expect.stringContaining('--instalments: instalment 2: "lots" is not an amount') });
+    expect(unreadable).toMatchObject({ code: 1, stderr: expect.stringContaining('--instalments : instalment 2: "lots" is not an amount') });
     const unknown = await ccbot(url, "plan", "add", "--customer", "K9", "--instalments", `${first}:1000.00,${second}:2000.00`);
-    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('No customer with id or name "K9"') });
+    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining("Aucun client de numéro ou de nom « K9 »") });
 
     const added = await ccbot(url, "plan", "add", "--customer", "K1", "--instalments", `${first}:1000.00,${second}:2000.00`, "--note", "agreed with the manager");
     expect(added.code).toBe(0);
@@ -45,6 +45,6 @@ describe.each(cliTargets)("ccbot plan on $name", (target) => {
     expect(JSON.parse(followed.stdout)).toMatchObject({ asOf: later, missed: 1, escalations: 1 });
     expect(JSON.parse((await ccbot(url, "plan", "follow", "--as-of", later)).stdout)).toMatchObject({ missed: 0, escalations: 0 });
     const csvList = await ccbot(url, "plan", "list", "--as-of", later, "--format", "csv");
-    expect(csvList.stdout.trim().split("\r\n")[1]).toBe(`1;K1;Garage Moreau;active;${today};1;${first};1000,00;0,00;;missed;10;40,00`);
+    expect(csvList.stdout.trim().split("\r\n")[1]).toBe(`1;K1;Garage Moreau;en cours;${today};1;${first};1000,00;0,00;;manquée;10;40,00`);
   });
 });

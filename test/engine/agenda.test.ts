@@ -40,7 +40,7 @@ describe.each(targets)("the committee's agenda on $name", (target) => {
     expect(digest.moreActions.map((a) => a.externalId)).toEqual(["K3", "K2", "K1"]);
     // 9 000 € at risk, 70 days late (10%), from a payer graded D on what it owes (x 1.5): 15% likely lost, 1 350 € at stake.
     expect(digest.actions[0]).toMatchObject({ amountAtRisk: 900_000n, stakes: 135_000n, pendingSince: "2026-W47" });
-    expect(spaces(digest.actions[0]?.reason ?? "")).toBe("9 000,00 € overdue, oldest 70 days late (threshold 60)");
+    expect(spaces(digest.actions[0]?.reason ?? "")).toBe("9 000,00 € échus, le plus ancien avec 70 jours de retard (seuil 60)");
   });
 
   it("an undecided proposal is carried over the next week with today's figures and its first week, not expired", async () => {
@@ -53,7 +53,7 @@ describe.each(targets)("the committee's agenda on $name", (target) => {
     const after = await db.prisma.proposedAction.findMany({ where: { status: "PROPOSED" }, orderBy: { id: "asc" } });
     expect(after.map((a) => a.id)).toEqual(before.filter((a) => a.id !== k1.id).map((a) => a.id));
     expect(after.every((a) => a.period === "2026-W47")).toBe(true);
-    expect(spaces(after.at(-1)?.reason ?? "")).toBe("9 000,00 € overdue, oldest 77 days late (threshold 60)");
+    expect(spaces(after.at(-1)?.reason ?? "")).toBe("9 000,00 € échus, le plus ancien avec 77 jours de retard (seuil 60)");
     const digest = await buildDigest(db, policy, WEEK2);
     expect(digest.actions[0]?.pendingSince).toBe("2026-W47");
     expect(await db.prisma.historyEntry.count({ where: { kind: "action.refreshed" } })).toBe(7);
@@ -115,7 +115,7 @@ describe.each(targets)("the committee's agenda on $name", (target) => {
     expect(week3.proposed).toBe(1);
     const back = await db.prisma.proposedAction.findFirstOrThrow({ where: { status: "PROPOSED", customer: { externalId: "K1" } } });
     expect(spaces(back.backBecause ?? "")).toBe(
-      "back after its rejection on 2026-11-20: the amount at risk grew from 2 000,00 € to 3 000,00 € (+50%)",
+      "de retour après son rejet du 2026-11-20 : le montant à risque est passé de 2 000,00 € à 3 000,00 € (+50 %)",
     );
     const digest = await buildDigest(db, policy, WEEK3);
     const all = [...digest.actions, ...digest.moreActions];

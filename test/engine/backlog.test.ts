@@ -110,6 +110,6 @@ describe.each(targets)("going live on an old backlog on $name", (target) => {
       where: { customer: { externalId: "R1" }, status: { in: ["PROPOSED", "EXPIRED"] } },
     });
     expect(robin.map((a) => a.kind)).toEqual(["FORMAL_NOTICE"]);
-    expect(robin[0]?.reason).toContain("catching up on a backlog: one proposal at a time (delivery block later if still due)");
+    expect(robin[0]?.reason).toContain("rattrapage d’un arriéré : une proposition à la fois (blocage des livraisons plus tard si toujours dû)");
   });
 });

@@ -158,9 +158,10 @@ describe.each(targets)("the credit engine on $name", (target) => {
       // 300.00 of the 500.00 late is disputed: hold the account while the dispute is settled
       ["K2", "HOLD", "PROPOSED", "2026-W47"],
     ]);
-    // Amounts in the company's currency and locale, none repeated: the overdue is the whole exposure.
+    // In the company's language (fr-FR by default), amounts in its currency and locale, none repeated: the
+    // overdue is the whole exposure.
     expect(actions[0]?.reason.replace(/\s/g, " ")).toBe(
-      "exposure 1 500,00 € is 500,00 € over the credit limit of 1 000,00 € and all of it is up to 50 days late",
+      "encours de 1 500,00 €, soit 500,00 € au-delà de l’encours autorisé de 1 000,00 €, et la totalité jusqu’à 50 jours de retard",
     );
     expect(actions[0]?.invoices.map((i) => i.invoice.number).sort()).toEqual(["A-1", "A-2"]);
     expect(actions[1]?.invoices.map((i) => i.invoice.number)).toEqual(["B-3"]);
@@ -204,7 +205,7 @@ describe.each(targets)("the credit engine on $name", (target) => {
     expect(result).toMatchObject({ status: "APPLIED", applied: "deliveries blocked" });
     const customer = await db.prisma.customer.findUniqueOrThrow({ where: { id: action.customerId } });
     expect(customer.blocked).toBe(true);
-    expect(customer.blockedReason).toContain("over the credit limit");
+    expect(customer.blockedReason).toContain("au-delà de l’encours autorisé");
     const kinds = (await db.prisma.historyEntry.findMany({ where: { actionId: action.id }, orderBy: { id: "asc" } })).map((h) => h.kind);
     expect(kinds).toEqual(["action.proposed", "action.vote", "action.vote", "action.applied"]);
     const late = await recordVote(
@@ -222,7 +223,7 @@ describe.each(targets)("the credit engine on $name", (target) => {
     expect(digest.totals.disputed).toBe(30000n);
     expect(digest.disputes.map((x) => [x.invoiceNumber, x.category])).toEqual([["B-3", "QUALITY"]]);
     expect(digest.priorities[0]?.account.externalId).toBe("K1");
-    expect(digest.priorities[0]?.reasons[0]?.replace(/\s/g, " ")).toBe("1 500,00 € overdue");
+    expect(digest.priorities[0]?.reasons[0]?.replace(/\s/g, " ")).toBe("1 500,00 € échus");
     expect(digest.actions.find((a) => a.kind === "HOLD")).toMatchObject({
       customerName: "Café du Port",
       missing: ["back office"],

@@ -41,13 +41,13 @@ describe.each(targets)("the cost of an unpaid invoice on $name", (target) => {
       // 2 000.00 / 20% = 10 000.00 of sales
       // Amounts with the company's currency and locale (fr-FR: narrow no-break spaces, decimal comma).
       expect(litigation?.reason.replace(/\s/g, " ")).toMatch(
-        /; sales of 10 000,00 € at a 20% gross margin would be needed to make up 2 000,00 € if it is never paid$/,
+        /; il faudrait 10 000,00 € de ventes à 20 % de marge brute pour compenser 2 000,00 € s’ils ne sont jamais payés$/,
       );
       // A backlog account gets one proposal at a time (docs/policy.md, catch-up rule): the litigation alone.
       const others = await db.prisma.proposedAction.findMany({ where: { kind: { not: "LITIGATION" } } });
       expect(others).toEqual([]);
       const digest = await buildDigest(db, policy, ASOF);
-      expect(digest.actions.find((a) => a.kind === "LITIGATION")?.reason).toContain("at a 20% gross margin");
+      expect(digest.actions.find((a) => a.kind === "LITIGATION")?.reason).toContain("à 20 % de marge brute");
     } finally {
       await db.close();
     }

@@ -1,6 +1,6 @@
 // Finds user-facing text written in the code instead of the catalogues: string and template literals that read
 // as words ("two words", or accented letters), wherever they are not a log message, an import, a type, a
-// property name, a catalogue key or an internal Error's message. A line may be exempted with a comment
+// property name, a catalogue key, an internal Error's message or an SQL query. A line may be exempted with a comment
 // `i18n-exempt: <why>` on it or just above it; the test lists every exemption so none goes unseen.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -43,6 +43,11 @@ function exempted(node: ts.Node): boolean {
   return false;
 }
 
+/** A query for the database (SQL starts with its verb), not a sentence for a person. */
+export function isSql(text: string): boolean {
+  return /^\s*(SELECT|WITH|INSERT|UPDATE|DELETE)\s/.test(text);
+}
+
 function literalText(node: ts.Node): string | null {
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
   if (ts.isTemplateExpression(node)) return [node.head.text, ...node.templateSpans.map((s) => s.literal.text)].join(" {} ");
@@ -58,7 +63,7 @@ export function scanFile(file: string): { findings: Finding[]; exemptions: Findi
   const visit = (node: ts.Node) => {
     const text = literalText(node);
     if (text !== null) {
-      if (readsAsWords(text) && !exempted(node)) {
+      if (readsAsWords(text) && !isSql(text) && !exempted(node)) {
         const line = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line;
         const finding = { file, line: line + 1, text: text.slice(0, 80) };
         const comment = /i18n-exempt: \S/;

@@ -150,7 +150,7 @@ describe.each(targets)("job queue on $name", (target) => {
       // (an id no job can have is a usage error, not a crash)
       const { ccbot } = await import("../helpers/cli.js");
       const huge = await ccbot("memory:", "jobs", "retry", "99999999999999999999");
-      expect([huge.code, huge.stderr.trim()]).toEqual([2, '"99999999999999999999" is not a job number (see ccbot jobs list).']);
+      expect([huge.code, huge.stderr.trim()]).toEqual([2, "« 99999999999999999999 » n’est pas un numéro de tâche (voir ccbot jobs list)."]);
       await w.runDue();
       expect((await jobRow(db, "r")).state).toBe("DONE");
       expect(reported).toHaveLength(1);

@@ -8,43 +8,37 @@ import { calendarDateAt, parseCalendarDate, type CalendarDate } from "../../doma
 import type { Digest, DigestInstalment, PendingAction } from "../../domain/digest.js";
 import { formatMinor, minorDigits } from "../../domain/money.js";
 import { AppError } from "../../errors.js";
+import { phrase } from "../../i18n/index.js";
 import { buildDigest } from "../../services/committeeViews.js";
 import { print, printJson, type CommandContext } from "../io.js";
 import { renderDigest } from "../render.js";
 
-export const DIGEST_HELP = `Usage: ccbot digest [--as-of YYYY-MM-DD] [--format table|json]
-
-Prints the weekly digest the committee would get (a preview: nothing is written). The aged balance (buckets +
-disputed - credits = balance), the KPIs, the agenda (the proposals awaiting a decision, by stakes: amount at
-risk x likelihood of loss, docs/kpis.md), last week's decisions and where they stand, cash collected in the
-7 days up to the date, the promises to pay falling due within a week, and the payment plans (agreed this
-week, instalments due this week, instalments missed and their escalation; completed or broken this week).
-
---as-of defaults to today in the company's time zone. --format json (or --json) gives:
-  { asOf, aging: { buckets: {label: amount}, disputed, credits, balance }, kpis: {...},
+/** The JSON's shape, quoted in the help: keys, the same in every language. */
+const JSON_SHAPE = `  { asOf, aging: { buckets: {label: amount}, disputed, credits, balance }, kpis: {...},
     proposals: [ { id, kind, status, pendingSince, customer: { externalId, name, segment }, amountAtRisk, stakes,
                    reason, backBecause, onAgenda } ], followUp: [...], cashCollected, promisesDue: [...],
     paymentPlans: [ { id, status, agreedOn, agreedThisWeek, customer: { externalId, name }, currency, total, paid,
                       remaining, indemnity, instalments, paidInstalments, dueThisWeek: [ { no, dueDate, amount, outstanding } ],
-                      missed: [ { no, dueDate, amount, outstanding, indemnity, escalation, escalatedOn } ] } ] }
-with amounts as decimal strings in the company's currency (a plan's in its own currency).`;
+                      missed: [ { no, dueDate, amount, outstanding, indemnity, escalation, escalatedOn } ] } ] }`;
+
+export const DIGEST_HELP = phrase("cli.digest.help", { shape: JSON_SHAPE });
 
 export async function digestCommand(context: CommandContext, args: string[], options: { asOf?: string; format?: string }): Promise<number> {
   if (args.length > 0) throw new AppError("input.usage", DIGEST_HELP);
   const format = options.format ?? (context.json ? "json" : "table");
-  if (format !== "table" && format !== "json") throw new AppError("input.usage", `--format must be table or json (got ${options.format})`);
+  if (format !== "table" && format !== "json") throw new AppError("input.usage", phrase("cli.badFormatTableJson", { format: String(options.format) }));
   const db = await context.database();
   const settings = await db.withConnection(loadSettings);
   let asOf: CalendarDate;
   if (options.asOf) {
     const parsed = parseCalendarDate(options.asOf);
-    if (!parsed) throw new AppError("input.invalid", `--as-of ${options.asOf} is not a date (write YYYY-MM-DD).`);
+    if (!parsed) throw new AppError("input.invalid", phrase("cli.badAsOf", { value: options.asOf }));
     asOf = parsed;
   } else asOf = calendarDateAt(new Date(), settings.timeZone);
   const policy = loadPolicy(readEnv(context.io.env).POLICY_FILE);
   const digest = await buildDigest(db, policy, asOf);
   if (format === "json") printJson(context.io, digestJson(digest));
-  else print(context.io.stdout, renderDigest(digest));
+  else print(context.io.stdout, renderDigest(digest, policy.agingBuckets));
   return 0;
 }
 

@@ -3,13 +3,14 @@ import path from "node:path";
 import { readEnv } from "../../config/env.js";
 import { loadPolicy } from "../../config/policyFile.js";
 import { AppError } from "../../errors.js";
+import { DEFAULT_LOCALE, formatNumber, phrase, t } from "../../i18n/index.js";
 import { IMPORTERS, ImportRejectedError, runImport, type ImportKind, type ImportProgress, type ImportSummary } from "../../import/index.js";
 import { ENCODING_OPTIONS, type EncodingOption } from "../../import/scan.js";
 import { visibleCell, visibleLines } from "../../domain/text.js";
-import { integer, print, printJson, table, type CommandContext } from "../io.js";
+import { print, printJson, table, type CommandContext } from "../io.js";
 import { randomBytes } from "node:crypto";
 import type { Database } from "../../db/database.js";
-import { loadSettings } from "../../db/settings.js";
+import { loadLocale, loadSettings } from "../../db/settings.js";
 import {
   announcementJobs,
   errorsText,
@@ -21,15 +22,7 @@ import {
 } from "../../import/inbox.js";
 import { enqueue } from "../../jobs/queue.js";
 
-export const IMPORT_HELP = `Usage: ccbot import customers|invoices|payments|fec|steps FILE [--encoding auto|utf-8|iso-8859-15|windows-1252] [--json]
-
-Imports one file, all or nothing: if any line is wrong, nothing is written and every wrong line is listed
-with its number and the reason. Importing the same file again changes nothing; changed rows are updated.
-\`steps\` brings past dunning steps (customer or invoice, level, channel, date, who) into the history, each at
-its own date; the levels are those of the customer's segment in the policy (POLICY_FILE).
-Column names and formats: docs/import-formats.md.
-When the bot is configured (SLACK_BOT_TOKEN or TEAMS_APP_ID set), the running bot posts the import's summary in
-the committee channel, and a rejected file's wrong lines to the admins.`;
+export const IMPORT_HELP = phrase("cli.import.help");
 
 export async function importCommand(context: CommandContext, args: string[], options: { encoding?: string }): Promise<number> {
   const [kind, file, ...extra] = args;
@@ -38,13 +31,14 @@ export async function importCommand(context: CommandContext, args: string[], opt
   }
   const encoding = (options.encoding ?? "auto") as EncodingOption;
   if (!ENCODING_OPTIONS.includes(encoding)) {
-    throw new AppError("input.usage", `--encoding must be ${ENCODING_OPTIONS.join(", ")} (got ${options.encoding})`);
+    throw new AppError("input.usage", phrase("cli.import.badEncoding", { choices: ENCODING_OPTIONS.join(", "), encoding: String(options.encoding) }));
   }
-  if (!existsSync(file)) throw new AppError("input.file", `Cannot read ${file}: no such file.`);
+  if (!existsSync(file)) throw new AppError("input.file", phrase("cli.import.noFile", { file }));
   const { io } = context;
   // The steps file names levels of the company's own calendars.
   const policy = kind === "steps" ? loadPolicy(readEnv(io.env).POLICY_FILE) : undefined;
   const db = await context.database();
+  const locale = await db.withConnection(loadLocale);
   const showProgress = io.interactive && !context.json;
   let summary: ImportSummary;
   try {
@@ -52,7 +46,7 @@ export async function importCommand(context: CommandContext, args: string[], opt
       encoding,
       policy,
       progressEvery: 5_000,
-      onProgress: showProgress ? (p) => io.stderr.write(`\r${progressLine(p)}\u001b[K`) : undefined,
+      onProgress: showProgress ? (p) => io.stderr.write(`\r${progressLine(p, locale)}\u001b[K`) : undefined,
     });
   } catch (error) {
     if (showProgress) io.stderr.write("\r\u001b[K");
@@ -74,7 +68,7 @@ export async function importCommand(context: CommandContext, args: string[], opt
         print(io.stderr, `  ${visibleCell(error.file)}:${r.line}: ${visibleCell(r.reason)}`);
       }
       if (error.rejectedCount > error.rejections.length) {
-        print(io.stderr, `  ... and ${error.rejectedCount - error.rejections.length} more`);
+        print(io.stderr, t(locale, "cli.import.more", { count: error.rejectedCount - error.rejections.length }));
       }
     }
     throw error;
@@ -85,24 +79,26 @@ export async function importCommand(context: CommandContext, args: string[], opt
   if (context.json || !io.interactive) {
     printJson(io, { status: "imported", ...summary });
   } else {
+    const n = (value: number) => formatNumber(value, locale);
     print(
       io.stdout,
-      `Imported ${summary.file} (${kind}, ${summary.encoding}, ${integer.format(summary.lines)} lines in ${seconds(summary.durationMs)}):`,
+      t(locale, "cli.import.imported", {
+        file: summary.file,
+        kind,
+        encoding: summary.encoding,
+        lines: summary.lines,
+        seconds: formatNumber(summary.durationMs / 1000, locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+      }),
     );
     print(
       io.stdout,
       table(
-        ["", "created", "updated", "unchanged"],
-        Object.entries(summary.counts).map(([what, c]) => [
-          what,
-          integer.format(c.created),
-          integer.format(c.updated),
-          integer.format(c.unchanged),
-        ]),
+        ["", t(locale, "cli.import.created"), t(locale, "cli.import.updated"), t(locale, "cli.import.unchanged")],
+        Object.entries(summary.counts).map(([what, c]) => [what, n(c.created), n(c.updated), n(c.unchanged)]),
       ),
     );
-    print(io.stdout, "rejected: 0");
-    for (const note of summary.notes) print(io.stdout, `note: ${visibleCell(note)}`);
+    print(io.stdout, t(locale, "cli.import.rejectedNone"));
+    for (const note of summary.notes) print(io.stdout, t(locale, "cli.import.note", { note: visibleCell(note) }));
   }
   return 0;
 }
@@ -121,23 +117,21 @@ async function announce(db: Database, env: NodeJS.ProcessEnv, outcomeFor: (local
   if (platforms.length === 0) return;
   const settings = await db.withConnection(loadSettings);
   const outcome = outcomeFor(settings.locale);
-  const origin = "ccbot import";
+  const origin = "ccbot import"; // i18n-exempt: the command's name, the same in every language
   const key = `cli:${new Date().toISOString()}-${randomBytes(4).toString("hex")}`;
   await db.transaction((sql) =>
     enqueue(sql, announcementJobs(key, platforms, summaryText(origin, [outcome]), errorsText(origin, [outcome]))),
   );
 }
 
-export function progressLine(p: ImportProgress): string {
+export function progressLine(p: ImportProgress, locale: string = DEFAULT_LOCALE): string {
   const rate = p.elapsedMs > 0 ? (p.lines * 1000) / p.elapsedMs : 0;
   const share = p.totalBytes > 0 ? p.bytesRead / p.totalBytes : 0;
   const left = share > 0.01 ? ((p.elapsedMs / share) * (1 - share)) / 1000 : NaN;
-  return (
-    `${integer.format(p.lines)} lines · ${integer.format(Math.round(rate))} lines/s · ${Math.round(share * 100)}%` +
-    (Number.isFinite(left) ? ` · ~${Math.ceil(left)} s left` : "")
-  );
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+  return t(locale, "cli.import.progress", {
+    lines: p.lines,
+    rate: formatNumber(Math.round(rate), locale),
+    percent: Math.round(share * 100),
+    left: Number.isFinite(left) ? t(locale, "cli.import.left", { seconds: Math.ceil(left) }) : "",
+  });
 }

@@ -2,7 +2,9 @@
 // failed, and retrying failed ones once the cause is fixed.
 import { readEnv } from "../../config/env.js";
 import { loadPolicy } from "../../config/policyFile.js";
+import { loadLocale } from "../../db/settings.js";
 import { AppError } from "../../errors.js";
+import { phrase, t } from "../../i18n/index.js";
 import { startInboxPolling } from "../../jobs/importInbox.js";
 import { JobWorker, jobCounts, listJobs, retryJobs, type JobRow } from "../../jobs/queue.js";
 import { platformFreeJobs } from "../../jobs/runner.js";
@@ -10,17 +12,7 @@ import { createLogger } from "../../log.js";
 import { readMailConfig } from "../../mail/config.js";
 import { print, printJson, table, type CommandContext } from "../io.js";
 
-export const JOBS_HELP = `Usage: ccbot jobs list [--state pending|running|done|failed]
-       ccbot jobs retry ID [ID ...] | ccbot jobs retry --all-failed
-       ccbot jobs run [--once]
-
-Every effect of a decision (the formal notice letter, the digest message update, the thread announcement,
-direct messages, webhooks, e-mails) is a job written with the decision and run by the bot with retries. "list"
-shows the newest 50 (with counts per state); "retry" puts failed jobs back in the queue once the cause is fixed.
-"run" runs the jobs that need no chat platform (webhooks, formal notice letters, reminder e-mails when SMTP is
-configured, the import inbox's batches when IMPORT_INBOX is set) until stopped (Ctrl-C, SIGTERM), watching
-IMPORT_INBOX as npm start does; with --once it runs those due now and exits (from cron): exit 0 when none
-failed for good, 1 otherwise. npm start runs them too, with or without a chat platform.`;
+export const JOBS_HELP = phrase("cli.jobs.help");
 
 const STATES = ["pending", "running", "done", "failed"] as const;
 
@@ -38,20 +30,27 @@ export async function jobsCommand(
     if (rest.length > 0) throw new AppError("input.usage", JOBS_HELP);
     const state = options.state?.toLowerCase();
     if (state !== undefined && !(STATES as readonly string[]).includes(state)) {
-      throw new AppError("input.usage", `--state must be one of ${STATES.join(", ")} (got "${options.state}").`);
+      throw new AppError("input.usage", phrase("cli.jobs.badState", { states: STATES.join(", "), state: String(options.state) }));
     }
     const db = await context.database();
-    const [jobs, counts] = await Promise.all([listJobs(db, state ? { state: state.toUpperCase() as JobRow["state"] } : {}), jobCounts(db)]);
+    const locale = await db.withConnection(loadLocale);
+    const [jobs, counts] = await Promise.all([
+      listJobs(db, state ? { state: state.toUpperCase() as JobRow["state"] } : {}),
+      jobCounts(db),
+    ]);
     if (context.json || !context.io.interactive) {
       printJson(context.io, { counts, jobs });
       return 0;
     }
-    print(context.io.stdout, `Jobs: ${counts.PENDING} pending, ${counts.RUNNING} running, ${counts.DONE} done, ${counts.FAILED} failed.`);
+    print(
+      context.io.stdout,
+      t(locale, "cli.jobs.counts", { pending: counts.PENDING, running: counts.RUNNING, done: counts.DONE, failed: counts.FAILED }),
+    );
     if (jobs.length > 0)
       print(
         context.io.stdout,
         table(
-          ["#", "kind", "state", "attempts", "next run / finished", "last error"],
+          ["#", ...(["kind", "state", "attempts", "when", "lastError"] as const).map((c) => t(locale, `cli.jobs.col.${c}`))],
           jobs.map((j) => [
             j.id.toString(),
             j.kind,
@@ -66,18 +65,19 @@ export async function jobsCommand(
   }
   if (sub === "retry") {
     const all = options["all-failed"] === true;
-    if (all === rest.length > 0) throw new AppError("input.usage", `Give job numbers or --all-failed.\n\n${JOBS_HELP}`);
+    const db = await context.database();
+    const locale = await db.withConnection(loadLocale);
+    if (all === rest.length > 0) throw new AppError("input.usage", phrase("cli.jobs.idsOrAll", { help: t(locale, "cli.jobs.help") }));
     const ids = rest.map((r) => {
-      if (!/^\d{1,18}$/.test(r)) throw new AppError("input.usage", `"${r.slice(0, 40)}" is not a job number (see ccbot jobs list).`);
+      if (!/^\d{1,18}$/.test(r)) throw new AppError("input.usage", phrase("cli.jobs.notANumber", { value: r.slice(0, 40) }));
       return BigInt(r);
     });
-    const db = await context.database();
     const count = await retryJobs(db, all ? "all-failed" : ids);
     if (!all && count < ids.length) {
-      print(context.io.stderr, `${ids.length - count} of the jobs given are not failed (or do not exist): left as they are.`);
+      print(context.io.stderr, t(locale, "cli.jobs.notFailed", { count: ids.length - count }));
     }
     if (context.json || !context.io.interactive) printJson(context.io, { retried: count });
-    else print(context.io.stdout, `${count} job(s) back in the queue: the bot runs them within a minute.`);
+    else print(context.io.stdout, t(locale, "cli.jobs.retried", { count }));
     return 0;
   }
   throw new AppError("input.usage", JOBS_HELP);

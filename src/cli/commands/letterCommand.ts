@@ -4,23 +4,15 @@ import { loadPolicy } from "../../config/policyFile.js";
 import { calendarDateAt, parseCalendarDate, type CalendarDate } from "../../domain/calendarDate.js";
 import { composePenaltyInvoice, NothingToClaimError, type PenaltyInvoice } from "../../domain/penaltyInvoice.js";
 import { loadSettings } from "../../db/settings.js";
-import { formatMinor } from "../../domain/money.js";
 import { letterPdf } from "../../documents/pdf.js";
 import { languageOf, render } from "../../documents/templates.js";
 import { AppError } from "../../errors.js";
+import { formatMoney, phrase, t } from "../../i18n/index.js";
 import { penaltiesAsOf } from "../../services/penalties.js";
 import { customersNamed } from "../../usecases/accounts.js";
 import { print, type CommandContext } from "../io.js";
 
-export const LETTER_HELP = `Usage: ccbot letter penalties CUSTOMER [--as-of YYYY-MM-DD] [--output FILE]
-
-  penalties   the invoice of the late-payment interest and 40 EUR indemnities owed by CUSTOMER (id or name)
-              on its invoices paid late or still open past due on --as-of (default: today), under its
-              segment's legal regime (public bodies: to the authorising officer, copy to the public
-              accountant); the contractual rate of settings penalty-rate replaces ECB + 10 when set
-
-The letter is in the customer's language (French unless its locale is another one). Without --output it is
-printed; --output FILE writes it to FILE, as a PDF when FILE ends with .pdf, as text otherwise.`;
+export const LETTER_HELP = phrase("cli.letter.help");
 
 export async function letterCommand(
   context: CommandContext,
@@ -34,12 +26,12 @@ export async function letterCommand(
   const found =
     (await db.prisma.customer.findUnique({ where: { externalId: reference } })) ?? (await customersNamed(db, reference, 1))[0];
   const customer = found ? await db.prisma.customer.findUnique({ where: { id: found.id } }) : null;
-  if (!customer) throw new AppError("not_found", `No customer with id or name "${reference}".`);
+  if (!customer) throw new AppError("not_found", phrase("cli.noCustomer", { customer: reference }));
   const policy = loadPolicy(readEnv(context.io.env).POLICY_FILE);
   let asOf: CalendarDate;
   if (options.asOf) {
     const parsed = parseCalendarDate(options.asOf);
-    if (!parsed) throw new AppError("input.invalid", `--as-of ${options.asOf} is not a date (write YYYY-MM-DD).`);
+    if (!parsed) throw new AppError("input.invalid", phrase("cli.badAsOf", { value: options.asOf }));
     asOf = parsed;
   } else asOf = calendarDateAt(now, (await db.withConnection(loadSettings)).timeZone);
   const { settings, invoices } = await penaltiesAsOf(db, policy, asOf, [customer.id]);
@@ -63,7 +55,7 @@ export async function letterCommand(
       lines: invoices,
     });
   } catch (error) {
-    if (error instanceof NothingToClaimError) throw new AppError("conflict", `${error.message} No letter to send.`);
+    if (error instanceof NothingToClaimError) throw new AppError("conflict", phrase("cli.letter.nothing", { reason: error.message }));
     throw error;
   }
   const language = languageOf(customer.locale ?? settings.locale);
@@ -74,7 +66,8 @@ export async function letterCommand(
   }
   if (options.output.toLowerCase().endsWith(".pdf")) {
     const pdf = await letterPdf(text, {
-      title: `${language === "fr" ? "Facture de pénalités de retard" : "Late-payment penalty invoice"} ${letter.debtor.name}`,
+      // The letter's own language (the customer's), not the company's.
+      title: t(language === "fr" ? "fr-FR" : "en-GB", "cli.letter.pdfTitle", { debtor: letter.debtor.name }),
       author: settings.companyName,
       createdAt: now,
     });
@@ -82,7 +75,12 @@ export async function letterCommand(
   } else writeFileSync(options.output, text);
   print(
     context.io.stderr,
-    `Penalty invoice for ${customer.externalId} written to ${options.output}: ${letter.lines.length} invoice(s), total ${formatMinor(letter.totals.total)} ${settings.currency}.`,
+    t(settings.locale, "cli.letter.written", {
+      customer: customer.externalId,
+      file: options.output,
+      count: letter.lines.length,
+      total: formatMoney(letter.totals.total, settings.currency, settings.locale),
+    }),
   );
   return 0;
 }

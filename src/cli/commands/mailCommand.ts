@@ -4,45 +4,32 @@ import { pollInbox } from "../../mail/inbox.js";
 import { loadMailSettings, updateMailSettings } from "../../mail/settings.js";
 import { createLogger } from "../../log.js";
 import { AppError } from "../../errors.js";
+import { loadLocale } from "../../db/settings.js";
+import { phrase, t } from "../../i18n/index.js";
 import { customersNamed } from "../../usecases/accounts.js";
 import { FormError } from "../../usecases/contacts.js";
 import { correctContact } from "../../usecases/wrongContact.js";
 import { print, printJson, table, type CommandContext } from "../io.js";
 
-export const MAIL_HELP = `Usage: ccbot mail settings show [--json]
-       ccbot mail settings set KEY=VALUE [KEY=VALUE ...]
-       ccbot mail list [--state SENT|BOUNCED|FAILED|RENDERED|SUPPRESSED] [--json]
-       ccbot mail inbox [--json]
-       ccbot mail poll
-       ccbot mail contact CUSTOMER EMAIL
+type Column = "setting" | "value" | "customer" | "level" | "status" | "sent" | "server" | "kind" | "from" | "subject" | "received";
 
-settings  the company's sender identity and limits. Keys:
-            from                  the From address (e.g. credit@yourcompany.com), of a domain whose SPF and
-                                  DKIM allow the SMTP server (README, "E-mail")
-            from-name             the name shown with it (e.g. "Acme — credit management")
-            reply-to              where customers' replies and bounces go: the mailbox IMAP reads
-            window                sending window in the company's time zone, working days (default 08:30-18:00)
-            rate                  at most this many e-mails a minute (default 30)
-            payment-instructions  "how to pay" in every reminder (lines separated by " | ")
-list      the e-mails rendered and sent: status, Message-ID, SHA-256, the server's answer
-inbox     what the reply-to mailbox brought that matched no customer (unknown senders, foreign bounces)
-poll      reads the reply-to mailbox once now (IMAP_URL or IMAP_HOST...; npm start does it every IMAP_POLL_SECONDS)
-contact   resolves a "wrong contact" task: the customer (its id or name) gets EMAIL in place of the address
-          that bounced; e-mail reminders resume to it (the history keeps who changed what)`;
+export const MAIL_HELP = phrase("cli.mail.help");
 
 export async function mailCommand(context: CommandContext, args: string[], options: { state?: string }): Promise<number> {
   const [action, sub, ...rest] = args;
   const db = await context.database();
+  const locale = await db.withConnection(loadLocale);
+  const column = (key: Column) => t(locale, `cli.column.${key}`);
   if (action === "settings" && (sub === "show" || sub === undefined) && rest.length === 0) {
     const s = await loadMailSettings(db);
     if (context.json || !context.io.interactive) printJson(context.io, s);
-    else print(context.io.stdout, table(["setting", "value"], Object.entries(s).map(([k, v]) => [k, String(v)])));
+    else print(context.io.stdout, table([column("setting"), column("value")], Object.entries(s).map(([k, v]) => [k, String(v)])));
     return 0;
   }
   if (action === "settings" && sub === "set" && rest.length > 0) {
     const changes = rest.map((pair): [string, string] => {
       const at = pair.indexOf("=");
-      if (at <= 0) throw new AppError("input.usage", `Expected KEY=VALUE, got "${pair}".\n\n${MAIL_HELP}`);
+      if (at <= 0) throw new AppError("input.usage", phrase("cli.expectedKeyValue", { pair, help: t(locale, "cli.mail.help") }));
       return [pair.slice(0, at), pair.slice(at + 1)];
     });
     const s = await updateMailSettings(db, changes);
@@ -61,7 +48,7 @@ export async function mailCommand(context: CommandContext, args: string[], optio
       print(
         context.io.stdout,
         table(
-          ["#", "customer", "level", "status", "sent", "SHA-256", "server"],
+          ["#", column("customer"), column("level"), column("status"), column("sent"), "SHA-256", column("server")],
           rows.map((r) => [String(r.id), String(r.customerId), r.levelId, r.status, r.sentAt?.toISOString() ?? "", r.sha256.slice(0, 16) + "…", r.smtpResponse ?? ""]),
         ),
       );
@@ -75,12 +62,12 @@ export async function mailCommand(context: CommandContext, args: string[], optio
       select: { id: true, kind: true, fromAddress: true, subject: true, receivedAt: true, attachmentNames: true },
     });
     if (context.json || !context.io.interactive) printJson(context.io, rows);
-    else print(context.io.stdout, table(["#", "kind", "from", "subject", "received"], rows.map((r) => [String(r.id), r.kind, r.fromAddress, r.subject, r.receivedAt.toISOString()])));
+    else print(context.io.stdout, table(["#", column("kind"), column("from"), column("subject"), column("received")], rows.map((r) => [String(r.id), r.kind, r.fromAddress, r.subject, r.receivedAt.toISOString()])));
     return 0;
   }
   if (action === "poll" && sub === undefined) {
     const config = readMailConfig(context.io.env);
-    if (!config?.imap) throw new AppError("config.invalid", "No reply-to mailbox is configured: set IMAP_URL (or IMAP_HOST, IMAP_USER, IMAP_PASSWORD).");
+    if (!config?.imap) throw new AppError("config.invalid", phrase("cli.mail.noImap"));
     const report = await pollInbox(db, config.imap, createLogger());
     printJson(context.io, report);
     return 0;

@@ -10,21 +10,11 @@ import { AppError } from "../../errors.js";
 import { customersNamed } from "../../usecases/accounts.js";
 import { FormError } from "../../usecases/contacts.js";
 import { agreePaymentPlan, followPaymentPlans, paymentPlans } from "../../usecases/paymentPlans.js";
-import { print, printJson, type CommandContext } from "../io.js";
+import { phrase, t } from "../../i18n/index.js";
+import { print, printJson, shown, type CommandContext } from "../io.js";
 import { formatReport, type ReportFormat } from "../report.js";
 
-export const PLAN_HELP = `Usage: ccbot plan add --customer ID --instalments "YYYY-MM-DD:AMOUNT,YYYY-MM-DD:AMOUNT,..." [--from-promise ID] [--note TEXT] [--confirm-above-open]
-       ccbot plan list [--customer ID] [--as-of YYYY-MM-DD] [--format table|csv|json]
-       ccbot plan follow [--as-of YYYY-MM-DD]
-
-  add     agree a payment plan with a customer (id or name): at least two instalments, in date order, none
-          before today, adding up to at most what the customer owes undisputed (--confirm-above-open to go
-          beyond). --from-promise replaces a pending or broken promise to pay (it is cancelled).
-  list    every plan and its instalments as of the date: paid, paid late, due, upcoming or missed, what was
-          received, days late, and the 40 EUR recovery indemnity each late instalment bears
-  follow  record the instalments paid and the ones missed (past their date plus the policy's grace,
-          rules.promises.toleranceDays); each missed instalment is escalated once (the next reminder step
-          brought forward, a formal notice proposed after the last reminder). The bot does this every day.`;
+export const PLAN_HELP = phrase("cli.plan.help");
 
 export async function planCommand(
   context: CommandContext,
@@ -43,29 +33,30 @@ export async function planCommand(
   if (!sub || rest.length > 0 || !["add", "list", "follow"].includes(sub)) throw new AppError("input.usage", PLAN_HELP);
   const db = await context.database();
   const settings = await db.withConnection(loadSettings);
+  const locale = settings.locale;
   const policy = loadPolicy(readEnv(context.io.env).POLICY_FILE);
   let asOf: CalendarDate = calendarDateAt(new Date(), settings.timeZone);
   if (options["as-of"]) {
     const parsed = parseCalendarDate(options["as-of"]);
-    if (!parsed) throw new AppError("input.invalid", `--as-of ${options["as-of"]} is not a date (write YYYY-MM-DD).`);
+    if (!parsed) throw new AppError("input.invalid", phrase("cli.badAsOf", { value: options["as-of"] }));
     asOf = parsed;
   }
   const customerOf = async (text: string) => {
     const found = (await db.prisma.customer.findUnique({ where: { externalId: text } })) ?? (await customersNamed(db, text, 1))[0];
-    if (!found) throw new AppError("not_found", `No customer with id or name "${text}".`);
+    if (!found) throw new AppError("not_found", phrase("cli.noCustomer", { customer: text }));
     return db.prisma.customer.findUniqueOrThrow({ where: { id: found.id } });
   };
 
   if (sub === "add") {
-    if (!options.customer) throw new AppError("input.usage", `--customer is required.\n\n${PLAN_HELP}`);
-    if (!options.instalments) throw new AppError("input.usage", `--instalments is required.\n\n${PLAN_HELP}`);
+    if (!options.customer) throw new AppError("input.usage", phrase("cli.optionRequired", { option: "--customer", help: t(locale, "cli.plan.help") }));
+    if (!options.instalments) throw new AppError("input.usage", phrase("cli.optionRequired", { option: "--instalments", help: t(locale, "cli.plan.help") }));
     const customer = await customerOf(options.customer);
     const parsed = parseInstalments(options.instalments, minorDigits(customer.currency));
-    if (!parsed.ok) throw new AppError("input.invalid", `--instalments: ${parsed.errors.join("; ")}.`);
+    if (!parsed.ok) throw new AppError("input.invalid", phrase("cli.plan.badInstalments", { errors: parsed.errors.join("; ") }));
     let fromPromiseId: number | undefined;
     if (options["from-promise"] !== undefined) {
       if (!/^\d{1,9}$/.test(options["from-promise"]))
-        throw new AppError("input.invalid", `--from-promise: "${options["from-promise"].slice(0, 40)}" is not a promise number.`);
+        throw new AppError("input.invalid", phrase("cli.plan.badPromise", { value: options["from-promise"].slice(0, 40) }));
       fromPromiseId = Number(options["from-promise"]);
     }
     try {
@@ -82,7 +73,7 @@ export async function planCommand(
       );
       if (context.json || !context.io.interactive)
         printJson(context.io, { status: result.status, planId: result.planId, total: result.total.toString(), currency: result.currency });
-      else print(context.io.stdout, `${customer.name}: ${result.text} (plan #${result.planId}).`);
+      else print(context.io.stdout, t(locale, "cli.plan.agreed", { customer: shown(customer.name), text: result.text, planId: result.planId }));
       return 0;
     } catch (error) {
       // Field errors of the form, named by their option.
@@ -100,48 +91,58 @@ export async function planCommand(
     else
       print(
         context.io.stdout,
-        `Payment plans as of ${asOf}: ${result.paid} instalment(s) paid, ${result.missed} missed (${result.escalations} escalation(s)), ${result.completed} plan(s) completed, ${result.broken} broken.`,
+        t(locale, "cli.plan.followed", {
+          asOf,
+          paid: result.paid,
+          missed: result.missed,
+          escalations: result.escalations,
+          completed: result.completed,
+          broken: result.broken,
+        }),
       );
     return 0;
   }
 
   const format = (options.format ?? (context.json ? "json" : "table")) as ReportFormat;
-  if (!["table", "csv", "json"].includes(format)) throw new AppError("input.usage", `--format must be table, csv or json (got ${options.format})`);
+  type Column = "plan" | "customer" | "name" | "status" | "agreed" | "instalment" | "due" | "amount" | "received" | "paidOn" | "state" | "daysLate" | "indemnity";
+  const label = (column: Column) => (format === "json" ? column : t(locale, `cli.plan.col.${column}`));
+  if (!["table", "csv", "json"].includes(format)) throw new AppError("input.usage", phrase("cli.badFormatTableCsvJson", { format: String(options.format) }));
   const customerId = options.customer ? (await customerOf(options.customer)).id : undefined;
   const plans = await paymentPlans(db, policy, asOf, customerId === undefined ? {} : { customerId });
   print(
     context.io.stdout,
     formatReport(
       {
-        title: `Payment plans as of ${asOf}`,
+        title: t(locale, "cli.plan.title", { asOf }),
         columns: [
-          { key: "plan", label: "plan", kind: "integer" },
-          { key: "externalId", label: "customer", kind: "text" },
-          { key: "name", label: "name", kind: "text" },
-          { key: "status", label: "plan status", kind: "text" },
-          { key: "agreedOn", label: "agreed", kind: "text" },
-          { key: "no", label: "instalment", kind: "integer" },
-          { key: "dueDate", label: "due", kind: "text" },
-          { key: "amount", label: "amount", kind: "money" },
-          { key: "paid", label: "received", kind: "money" },
-          { key: "paidOn", label: "paid on", kind: "text" },
-          { key: "state", label: "state", kind: "text" },
-          { key: "daysLate", label: "days late", kind: "integer" },
-          { key: "indemnity", label: "indemnity", kind: "money" },
+          { key: "plan", label: label("plan"), kind: "integer" },
+          { key: "externalId", label: label("customer"), kind: "text" },
+          { key: "name", label: label("name"), kind: "text" },
+          { key: "status", label: label("status"), kind: "text" },
+          { key: "agreedOn", label: label("agreed"), kind: "text" },
+          { key: "no", label: label("instalment"), kind: "integer" },
+          { key: "dueDate", label: label("due"), kind: "text" },
+          { key: "amount", label: label("amount"), kind: "money" },
+          { key: "paid", label: label("received"), kind: "money" },
+          { key: "paidOn", label: label("paidOn"), kind: "text" },
+          { key: "state", label: label("state"), kind: "text" },
+          { key: "daysLate", label: label("daysLate"), kind: "integer" },
+          { key: "indemnity", label: label("indemnity"), kind: "money" },
         ],
         rows: plans.flatMap((p) =>
           p.standing.instalments.map((i) => ({
             plan: p.planId,
             externalId: p.externalId,
             name: p.customerName,
-            status: p.status.toLowerCase(),
+            // JSON keeps the stable value ("active", "paid late"); a table or CSV for people says it in words.
+            status: format === "json" ? p.status.toLowerCase() : t(locale, `cli.plan.status.${p.status}`),
             agreedOn: p.agreedOn,
             no: i.no,
             dueDate: i.dueDate,
             amount: i.amount,
             paid: i.paid,
             paidOn: i.paidOn ?? "",
-            state: i.state,
+            state: format === "json" ? i.state : t(locale, `cli.plan.state.${i.state}`),
             daysLate: i.daysLate,
             indemnity: i.indemnity,
           })),

@@ -84,7 +84,7 @@ export async function reportCommand(
 
   switch (kind) {
     case "blocked":
-      show(await blockedReport(db, policy));
+      show(await blockedReport(db, policy, format === "table" ? locale : null));
       return 0;
     case "aging": {
       const labels = bucketLabels(policy.agingBuckets, locale);
@@ -216,7 +216,7 @@ export async function reportCommand(
     case "priorities": {
       const { accounts } = await reviewPortfolio(db, policy, asOf, customerId === undefined ? {} : { customerIds: [customerId] });
       const money = (minor: bigint) => formatMoney(minor, settings.currency, settings.locale);
-      const ranked = rankAccounts(accounts, (a) => priorityInputOf(a, money), policy);
+      const ranked = rankAccounts(accounts, (a) => priorityInputOf(a, money, locale), policy, Infinity, money, locale);
       show({
         title: t(locale, "report.priorities", { asOf }),
         columns: [
