@@ -95,15 +95,17 @@ describe.each(cliTargets)("ccbot digest's payment plans on $name", (target) => {
     expect(json.promisesDue).toEqual([]);
     expect(json.promisesBroken).toEqual([]);
 
+    // The table in English (the company's language decides it; JSON above is the same in every language).
+    expect((await ccbot(url, "settings", "set", "locale=en-GB")).code).toBe(0);
     const table = plain((await ccbot(url, "digest", "--as-of", ASOF, "--format", "table")).stdout);
-    expect(table).toContain("Payment plans (4): 1 agreed this week, 1 instalment(s) due this week, 1 missed");
+    expect(table).toContain("Payment plans (4): 1 agreed this week, 1 instalment due this week, 1 missed");
     expect(table).toMatch(
-      new RegExp(`Transports Lefebvre: plan #${plans.p1} agreed 2026-10-05: instalment 2 of 1 000,00 € due 2026-11-12 missed, recovery indemnity 40,00 €; escalation: .+ · 1 of 3 instalments paid, 2 000,00 € left`),
+      new RegExp(`Transports Lefebvre: plan #${plans.p1} agreed 2026-10-05: instalment 2 of €1,000.00 due 2026-11-12 missed, recovery indemnity €40.00; escalation: .+ · 1 of 3 instalments paid, €2,000.00 left`),
     );
     expect(table).toContain(
-      `Garage Martin: plan #${plans.p2} agreed 2026-11-18: agreed this week: 2 instalments totalling 1 000,00 €, 2026-11-25 to 2026-12-28 · instalment 1 of 500,00 € due 2026-11-25 · 0 of 2 instalments paid, 1 000,00 € left`,
+      `Garage Martin: plan #${plans.p2} agreed 2026-11-18: agreed this week: 2 instalments totalling €1,000.00, 2026-11-25 to 2026-12-28 · instalment 1 of €500.00 due 2026-11-25 · 0 of 2 instalments paid, €1,000.00 left`,
     );
-    expect(table).toContain(`Café du Port: plan #${plans.p4} agreed 2026-09-10: completed this week: 600,00 € paid`);
-    expect(table).toContain(`Boulangerie Petit: plan #${plans.p3} agreed 2026-10-01: 1 of 2 instalments paid, 400,00 € left`);
+    expect(table).toContain(`Café du Port: plan #${plans.p4} agreed 2026-09-10: completed this week: €600.00 paid`);
+    expect(table).toContain(`Boulangerie Petit: plan #${plans.p3} agreed 2026-10-01: 1 of 2 instalments paid, €400.00 left`);
   });
 });

@@ -195,7 +195,7 @@ describe.each(targets)("approved letters in the chat on $name", (target) => {
       await click(OWNER);
       // The letter is issued, then posted, by the jobs the decision enqueued.
       await teamsWorker(db, messenger, { now: NOW, documentsDir }).runDue();
-      const letter = await connector.waitFor((c) => c.method === "POST" && JSON.stringify(c.body).includes("Read the letter"), before);
+      const letter = await connector.waitFor((c) => c.method === "POST" && JSON.stringify(c.body).includes("Lire la lettre"), before); // the company's default language
       expect(letter.conversationId).toBe(`${CHANNEL};messageid=100`);
       const card = (letter.body.attachments as Array<{ content: unknown }>)[0]?.content;
       expect(adaptiveCardProblems(card).problems).toEqual([]);

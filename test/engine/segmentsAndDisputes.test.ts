@@ -136,7 +136,7 @@ describe.each(targets)("segments, assignments and partial disputes on $name", (t
     // The hospital is 24 000.00 over its 1 000.00 limit and 45 days late: no block, a notice to its ordonnateur.
     expect(kinds("P1")).not.toContain("BLOCK_DELIVERIES");
     const notice = actions.find((a) => a.customer.externalId === "P1" && a.kind === "FORMAL_NOTICE");
-    expect(notice?.reason).toContain("public body: formal notice to the authorising officer with a copy to the public accountant");
+    expect(notice?.reason).toContain("organisme public : mise en demeure à l’ordonnateur avec copie au comptable public");
     expect(notice?.params).toEqual({ deadlineDays: "8", regime: "public-procurement" });
   });
 

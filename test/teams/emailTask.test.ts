@@ -91,7 +91,7 @@ describe.each(targets)("e-mail and letter actions on Teams task cards ($name)", 
     expect(taskListCards(list, "EUR", "fr-FR").flatMap((c) => actionsOf(c.card as unknown as Card)).map((a) => a.verb)).not.toContain(EMAIL_SEND_VERB);
 
     await runDailyTasks({ db, policy: defaultPolicy, publisher: teamsTaskPublisher(messenger, db, "EUR", "fr-FR", { mailReady: true }), logger }, AS_OF);
-    const dm = connector.accepted().find((c) => JSON.stringify(c.body).includes("Vos tâches"));
+    const dm = connector.accepted().find((c) => Array.isArray(c.body.attachments) && JSON.stringify(c.body).includes("Vos tâches"));
     const content = (dm?.body.attachments as Array<{ content: Card }>)[0]?.content;
     expect(adaptiveCardProblems(content).problems).toEqual([]);
     const send = fx.customers.send as { id: number; email: string };
