@@ -15,7 +15,9 @@ import {
 import type { LossCover } from "../domain/kpis.js";
 import type { ActionKind } from "../domain/policy.js";
 import { formatDate, formatMoney, formatNumber, t } from "../i18n/index.js";
+import type { FormError } from "../usecases/contacts.js";
 import type { DisputeCategory } from "../usecases/disputes.js";
+import { ContactEmailError, type ContactCorrected } from "../usecases/wrongContact.js";
 
 /** "Mise en demeure" / "Formal notice". */
 export function kindName(kind: ActionKind, locale: string): string {
@@ -192,4 +194,21 @@ export function lossCoverText(cover: LossCover, money: (minor: bigint) => string
     margin: formatNumber(cover.marginPercent, locale),
     unpaid: money(cover.unpaid),
   });
+}
+
+/**
+ * What is wrong with an address typed to correct a bounced contact, in the company's language. `shown` makes
+ * what the person typed inert for the platform (Teams markdown); Slack escapes the whole text instead.
+ */
+export function contactEmailProblem(error: FormError, locale: string, shown: (text: string) => string = (x) => x): string {
+  if (error instanceof ContactEmailError)
+    return error.typed ? t(locale, "contact.emailInvalid", { typed: shown(error.typed) }) : t(locale, "contact.emailMissing");
+  return shown(error.fields.email ?? error.message);
+}
+
+/** "Contact corrected for …" or "already corrected", once a correction went through. */
+export function contactCorrectedNotice(result: ContactCorrected, locale: string, shown: (text: string) => string = (x) => x): string {
+  return result.status === "corrected"
+    ? t(locale, "contact.corrected", { customer: shown(result.customerName), email: shown(result.email), replaced: shown(result.replaced.join(", ")) })
+    : t(locale, "contact.alreadyCorrected", { customer: shown(result.customerName), email: shown(result.email) });
 }

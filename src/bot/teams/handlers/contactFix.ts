@@ -4,8 +4,9 @@
 import { AppError } from "../../../errors.js";
 import { t as tr } from "../../../i18n/index.js";
 import { FormError } from "../../../usecases/contacts.js";
-import { ContactEmailError, correctContact } from "../../../usecases/wrongContact.js";
+import { correctContact } from "../../../usecases/wrongContact.js";
 import { STALE_TASK_BUTTON } from "../../messages.js";
+import { contactCorrectedNotice, contactEmailProblem } from "../../words.js";
 import { taskKey } from "../cards.js";
 import { authorize, localeOf, type Inbound, type TeamsContext } from "../context.js";
 import { inert } from "../text.js";
@@ -28,18 +29,10 @@ export async function taskContactFix(t: TeamsContext, a: Inbound, data: Record<s
     result = await correctContact(t.db, { personId: person.id, origin: "TEAMS" }, { customerId, email: typed }, t.now());
   } catch (error) {
     if (!(error instanceof FormError)) throw error;
-    const problem =
-      error instanceof ContactEmailError
-        ? error.typed
-          ? tr(locale, "contact.emailInvalid", { typed: inert(error.typed) })
-          : tr(locale, "contact.emailMissing")
-        : inert(error.fields.email ?? error.message);
+    const problem = contactEmailProblem(error, locale, inert);
     return messageResponse(tr(locale, "contact.notCorrected", { reason: problem }));
   }
   t.logger.info({ customerId, status: result.status }, "wrong contact corrected from Teams");
-  const notice =
-    result.status === "corrected"
-      ? tr(locale, "contact.corrected", { customer: inert(result.customerName), email: inert(result.email), replaced: inert(result.replaced.join(", ")) })
-      : tr(locale, "contact.alreadyCorrected", { customer: inert(result.customerName), email: inert(result.email) });
+  const notice = contactCorrectedNotice(result, locale, inert);
   return cardResponse(await taskCard(t, person.id, taskKey(customerId, "wrong-contact"), notice, heldCustomers(data)));
 }

@@ -4,18 +4,13 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from "@slack/bolt";
 import { AppError } from "../../../../errors.js";
 import { t } from "../../../../i18n/index.js";
 import { FormError } from "../../../../usecases/contacts.js";
-import { ContactEmailError, correctContact, readContactEmail } from "../../../../usecases/wrongContact.js";
+import { correctContact, readContactEmail } from "../../../../usecases/wrongContact.js";
 import { STALE_TASK_BUTTON } from "../../../messages.js";
+import { contactCorrectedNotice, contactEmailProblem } from "../../../words.js";
 import { plainText } from "../../blocks.js";
 import { userMessage, type ListenerDeps } from "../../deps.js";
 import { sendDirectMessage } from "../../effects.js";
 import { localeIn, personIn } from "../../trust.js";
-
-/** What is wrong with a typed address, in the company's language. */
-export function contactEmailProblem(error: FormError, locale: string): string {
-  if (error instanceof ContactEmailError) return error.typed ? t(locale, "contact.emailInvalid", { typed: error.typed }) : t(locale, "contact.emailMissing");
-  return error.fields.email ?? error.message;
-}
 
 export function contactFixForm(deps: ListenerDeps) {
   const { db, logger, now } = deps;
@@ -39,11 +34,7 @@ export function contactFixForm(deps: ListenerDeps) {
       const person = personIn(context);
       const result = await correctContact(db, { personId: person.id, origin: "SLACK" }, { customerId: meta.c, email: typed }, now());
       logger.info({ customerId: meta.c, status: result.status }, "wrong contact corrected from Slack");
-      const text =
-        result.status === "corrected"
-          ? t(locale, "contact.corrected", { customer: result.customerName, email: result.email, replaced: result.replaced.join(", ") })
-          : t(locale, "contact.alreadyCorrected", { customer: result.customerName, email: result.email });
-      await sendDirectMessage(client, body.user.id, { text: plainText(text) });
+      await sendDirectMessage(client, body.user.id, { text: plainText(contactCorrectedNotice(result, locale)) });
     } catch (error) {
       logger.warn({ code: error instanceof AppError ? error.code : "unexpected" }, "wrong contact not corrected");
       await sendDirectMessage(client, body.user.id, { text: plainText(t(locale, "contact.notCorrected", { reason: userMessage(error, logger, locale) })) });
