@@ -152,3 +152,12 @@ export async function startSlackBot(
   await app.start(port);
   return { app, port };
 }
+
+/** A Slack button as the tests read it. */
+export type SlackButton = { action_id: string; value: string; text: { text: string } };
+
+/** The buttons of a Block Kit message, block by block. */
+export const buttonsOf = (blocks: unknown) =>
+  (blocks as Array<{ type: string; block_id?: string; elements?: SlackButton[] }>)
+    .filter((b) => b.type === "actions")
+    .map((b) => ({ block: b.block_id ?? "", buttons: b.elements ?? [] }));

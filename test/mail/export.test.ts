@@ -16,7 +16,7 @@ import { createLogger } from "../../src/log.js";
 import { scheduleReminderEmails } from "../../src/usecases/emailReminders.js";
 import { ccbot, cliTargets } from "../helpers/cli.js";
 import { dropTestSchemas } from "../helpers/databases.js";
-import { seedMailCompany } from "./fixtures.js";
+import { peerMailConfig, seedMailCompany } from "./fixtures.js";
 import { startSmtpPeer, type SmtpPeer } from "./smtpPeer.js";
 
 const NOW = new Date("2026-11-24T09:00:00Z");
@@ -36,7 +36,7 @@ describe.each(cliTargets)("e-mails in the exported evidence ($name)", (target) =
     await migrate(db);
     const fx = await seedMailCompany(db, [{ key: "ex", name: "Test Export SAS", email: "ap@export-customer.test", due: "2026-11-19", amount: 12_300n }]);
     await scheduleReminderEmails(db, defaultPolicy, calendarDate("2026-11-24"), NOW);
-    const send = mailSendHandler({ policy: defaultPolicy, config: { smtp: { host: "127.0.0.1", port: peer.port, tls: "starttls", user: null, password: null, ca: peer.ca }, imap: null, cron: "0 9 * * 1-5" } });
+    const send = mailSendHandler({ policy: defaultPolicy, config: peerMailConfig(peer) });
     await new JobWorker({ db, logger: createLogger("debug"), handlers: { [EMAIL_SEND]: send.handler }, now: () => NOW }).runDue();
     send.close();
     const stored = await db.prisma.emailMessage.findFirstOrThrow({ where: { customerId: fx.customers.ex?.id } });

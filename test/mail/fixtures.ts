@@ -2,9 +2,20 @@
 // overdue invoices. Names are made up for these tests; none of them may reach the logs (logCapture checks
 // e-mail addresses; the names are checked by the tests themselves).
 import type { Database } from "../../src/db/database.js";
+import type { MailConfig } from "../../src/mail/config.js";
 import { updateMailSettings } from "../../src/mail/settings.js";
+import type { SmtpPeer } from "./smtpPeer.js";
 
 export const SELLER = { from: "credit@seller.test", replyTo: "replies@seller.test" };
+
+/** The bot's SMTP settings for the test's real peer (STARTTLS, its self-signed CA; a login when the peer asks one). */
+export function peerMailConfig(peer: Pick<SmtpPeer, "port" | "ca">, login: { user: string; password: string } | null = null): MailConfig {
+  return {
+    smtp: { host: "127.0.0.1", port: peer.port, tls: "starttls", user: login?.user ?? null, password: login?.password ?? null, ca: peer.ca },
+    imap: null,
+    cron: "0 9 * * 1-5",
+  };
+}
 
 export interface MailFixture {
   collectorId: number;

@@ -12,7 +12,7 @@ import { createLogger } from "../../src/log.js";
 import { collectorTasks, reviewPortfolio } from "../../src/services/committeeViews.js";
 import { scheduleReminderEmails } from "../../src/usecases/emailReminders.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
-import { seedMailCompany, type MailFixture } from "./fixtures.js";
+import { type MailFixture, peerMailConfig, seedMailCompany } from "./fixtures.js";
 import { startSmtpPeer, type SmtpPeer } from "./smtpPeer.js";
 
 const logger = createLogger("silent");
@@ -113,7 +113,7 @@ describe.each(targets)("pre-due courtesy reminders ($name)", (target) => {
     const report = await scheduleReminderEmails(db, policy, AS_OF, NOW);
     expect(report).toEqual({ queued: 3, alreadyQueued: 0, noAddress: [id("bounced")] });
     const before = peer.received.length;
-    const send = mailSendHandler({ policy, config: { smtp: { host: "127.0.0.1", port: peer.port, tls: "starttls", user: null, password: null, ca: peer.ca }, imap: null, cron: "0 9 * * 1-5" }, retryFloorMs: 0 });
+    const send = mailSendHandler({ policy, config: peerMailConfig(peer), retryFloorMs: 0 });
     await new JobWorker({ db, logger, handlers: { [EMAIL_SEND]: send.handler }, concurrency: 1, now: () => NOW }).runDue();
     send.close();
     const mine = peer.received.slice(before);

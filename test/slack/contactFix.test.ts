@@ -15,8 +15,8 @@ import { createLogger } from "../../src/log.js";
 import { scheduleReminderEmails } from "../../src/usecases/emailReminders.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
-import { buttonClick, exchangeWithBot, postToBot, startSlackBot, viewSubmission } from "../helpers/slackRequests.js";
-import { seedMailCompany } from "../mail/fixtures.js";
+import { buttonClick, buttonsOf, exchangeWithBot, postToBot, startSlackBot, viewSubmission } from "../helpers/slackRequests.js";
+import { peerMailConfig, seedMailCompany } from "../mail/fixtures.js";
 import { startSmtpPeer, type SmtpPeer } from "../mail/smtpPeer.js";
 
 // Tuesday 24 November 2026, 10:00 in Paris; the next reminder run on Wednesday 25th.
@@ -33,9 +33,6 @@ afterAll(async () => {
   await dropTestSchemas();
 });
 
-type Button = { action_id: string; value: string; text: { text: string } };
-const buttonsOf = (blocks: unknown) =>
-  (blocks as Array<{ type: string; block_id?: string; elements?: Button[] }>).filter((b) => b.type === "actions").map((b) => ({ block: b.block_id ?? "", buttons: b.elements ?? [] }));
 
 describe.each(targets)("correcting a wrong contact from Slack ($name)", (target) => {
   let db: Database;
@@ -60,7 +57,7 @@ describe.each(targets)("correcting a wrong contact from Slack ($name)", (target)
   async function deliver(now: Date) {
     const send = mailSendHandler({
       policy: defaultPolicy,
-      config: { smtp: { host: "127.0.0.1", port: peer.port, tls: "starttls", user: null, password: null, ca: peer.ca }, imap: null, cron: "0 9 * * 1-5" },
+      config: peerMailConfig(peer),
       retryFloorMs: 0,
     });
     await new JobWorker({ db, logger, handlers: { [EMAIL_SEND]: send.handler }, concurrency: 1, now: () => now }).runDue();

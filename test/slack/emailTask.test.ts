@@ -17,8 +17,8 @@ import { JobWorker } from "../../src/jobs/queue.js";
 import { createLogger } from "../../src/log.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
-import { buttonClick, exchangeWithBot, postToBot, startSlackBot, viewSubmission } from "../helpers/slackRequests.js";
-import { seedMailCompany } from "../mail/fixtures.js";
+import { buttonClick, buttonsOf, exchangeWithBot, postToBot, startSlackBot, viewSubmission } from "../helpers/slackRequests.js";
+import { peerMailConfig, seedMailCompany } from "../mail/fixtures.js";
 import { startSmtpPeer, type SmtpPeer } from "../mail/smtpPeer.js";
 import { setCompanyLocale } from "../helpers/locale.js";
 
@@ -35,9 +35,6 @@ afterAll(async () => {
   await dropTestSchemas();
 });
 
-type Button = { action_id: string; value: string; text: { text: string } };
-const buttonsOf = (blocks: unknown) =>
-  (blocks as Array<{ type: string; block_id?: string; elements?: Button[] }>).filter((b) => b.type === "actions").map((b) => ({ block: b.block_id ?? "", buttons: b.elements ?? [] }));
 
 describe.each(targets)("e-mail and letter buttons on Slack tasks ($name)", (target) => {
   let db: Database;
@@ -67,7 +64,7 @@ describe.each(targets)("e-mail and letter buttons on Slack tasks ($name)", (targ
   async function deliver() {
     const send = mailSendHandler({
       policy: defaultPolicy,
-      config: { smtp: { host: "127.0.0.1", port: peer.port, tls: "starttls", user: "bot", password: "s3cret-smtp-password", ca: peer.ca }, imap: null, cron: "0 9 * * 1-5" },
+      config: peerMailConfig(peer, { user: "bot", password: "s3cret-smtp-password" }),
       retryFloorMs: 0,
     });
     const w = new JobWorker({ db, logger, handlers: { [EMAIL_SEND]: send.handler }, concurrency: 1, baseBackoffMs: 1, random: () => 0, now: () => NOW });

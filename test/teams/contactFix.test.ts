@@ -18,7 +18,7 @@ import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
 import { BotConnectorStandIn } from "../helpers/botConnector.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { executeActivity, installActivity, personalChat, sendActivity, startTeamsBot, type Member } from "../helpers/teamsRequests.js";
-import { seedMailCompany } from "../mail/fixtures.js";
+import { peerMailConfig, seedMailCompany } from "../mail/fixtures.js";
 import { startSmtpPeer, type SmtpPeer } from "../mail/smtpPeer.js";
 
 const NOW = new Date("2026-11-24T09:00:00Z");
@@ -65,7 +65,7 @@ describe.each(targets)("correcting a wrong contact from Teams ($name)", (target)
   async function deliver(now: Date) {
     const send = mailSendHandler({
       policy: defaultPolicy,
-      config: { smtp: { host: "127.0.0.1", port: peer.port, tls: "starttls", user: null, password: null, ca: peer.ca }, imap: null, cron: "0 9 * * 1-5" },
+      config: peerMailConfig(peer),
       retryFloorMs: 0,
     });
     await new JobWorker({ db, logger, handlers: { [EMAIL_SEND]: send.handler }, concurrency: 1, now: () => now }).runDue();

@@ -21,7 +21,7 @@ import { adaptiveCardProblems } from "../helpers/adaptiveCards.js";
 import { BotConnectorStandIn } from "../helpers/botConnector.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { executeActivity, installActivity, messageActivity, personalChat, sendActivity, startTeamsBot, type Member } from "../helpers/teamsRequests.js";
-import { seedMailCompany } from "../mail/fixtures.js";
+import { peerMailConfig, seedMailCompany } from "../mail/fixtures.js";
 import { startSmtpPeer, type SmtpPeer } from "../mail/smtpPeer.js";
 import { setCompanyLocale } from "../helpers/locale.js";
 
@@ -75,7 +75,7 @@ describe.each(targets)("e-mail and letter actions on Teams task cards ($name)", 
   async function deliver() {
     const send = mailSendHandler({
       policy: defaultPolicy,
-      config: { smtp: { host: "127.0.0.1", port: peer.port, tls: "starttls", user: "bot", password: "s3cret-smtp-password", ca: peer.ca }, imap: null, cron: "0 9 * * 1-5" },
+      config: peerMailConfig(peer, { user: "bot", password: "s3cret-smtp-password" }),
       retryFloorMs: 0,
     });
     const w = new JobWorker({ db, logger, handlers: { [EMAIL_SEND]: send.handler }, concurrency: 1, baseBackoffMs: 1, random: () => 0, now: () => NOW });
