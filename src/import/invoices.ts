@@ -128,7 +128,13 @@ export const invoicesImporter: Importer = {
       (key) => key.replace("INVOICE ", "invoice ").replace("CREDIT_NOTE ", "credit note "),
       "kind, number",
     );
-    const moved = await sql.query<{ line: number; number: string; owner: string }>(
+    // A first import, or a file of new documents only, meets none of the invoices already stored: then the
+    // checks against them, the allocation trim and the update are skipped (each would join the whole file).
+    const [overlap] = await sql.query<{ any: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM stage_invoice s JOIN invoice i ON i.kind::text = s.kind AND i.number = s.number) AS any`,
+    );
+    const known = overlap?.any === true;
+    const moved = !known ? [] : await sql.query<{ line: number; number: string; owner: string }>(
       `SELECT s.line, s.number, c."externalId" AS owner
          FROM stage_invoice s
          JOIN invoice i ON i.kind::text = s.kind AND i.number = s.number
@@ -140,9 +146,9 @@ export const invoicesImporter: Importer = {
     context.phase("checks");
     if (rejections.count > 0) return {};
 
-    const allocations = await trimAllocationsAboveAmounts(context, digits);
+    const allocations = known ? await trimAllocationsAboveAmounts(context, digits) : 0;
     // Without open_amount, a re-import keeps what payments already settled: open = amount - settled.
-    const [updated] = await sql.query<{ n: number }>(
+    const [updated] = !known ? [{ n: 0 }] : await sql.query<{ n: number }>(
       `WITH changed AS (
          UPDATE invoice i
             SET ("issueDate", "dueDate", "dueDateDerived", amount, "openAmount", currency, status, "updatedAt") =
@@ -169,7 +175,7 @@ export const invoicesImporter: Importer = {
                 coalesce(open_amount, amount), $1::text,
                 CASE WHEN coalesce(open_amount, amount) > 0 THEN 'OPEN' ELSE 'CLOSED' END::"InvoiceStatus", 'CSV'
            FROM stage_invoice s
-          WHERE NOT EXISTS (SELECT 1 FROM invoice i WHERE i.kind::text = s.kind AND i.number = s.number)
+          ${known ? "WHERE NOT EXISTS (SELECT 1 FROM invoice i WHERE i.kind::text = s.kind AND i.number = s.number)" : ""}
          RETURNING 1)
        SELECT count(*)::int AS n FROM added`,
       [settings.currency],
