@@ -8,6 +8,12 @@ export interface CliIO {
   /** A person at a terminal: progress and tables. Otherwise quiet, and JSON on stdout. */
   interactive: boolean;
   env: NodeJS.ProcessEnv;
+  /**
+   * The database of DATABASE_URL when the process running ccbot already holds it open (a host embedding the
+   * CLI, the tests): used as it is, migrated like an opened one, and left open. Without it each command opens
+   * DATABASE_URL and closes it when done.
+   */
+  database?: Database;
 }
 
 export interface CommandContext {

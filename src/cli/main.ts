@@ -59,6 +59,7 @@ const said = (locale: string, text: Phrase | string) => (typeof text === "string
 async function companyLocale(io: CliIO, opened: Database | undefined): Promise<string> {
   try {
     if (opened) return await opened.withConnection(loadLocale);
+    if (io.database) return await io.database.withConnection(loadLocale);
     const { parseDatabaseUrl, openDatabase } = await load.database();
     const target = parseDatabaseUrl(io.env.DATABASE_URL);
     if (target.kind === "pglite" && (target.dataDir === null || !existsSync(target.dataDir))) return DEFAULT_LOCALE;
@@ -75,6 +76,8 @@ async function companyLocale(io: CliIO, opened: Database | undefined): Promise<s
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let db: Database | undefined;
+  /** Opened here, so closed here; a database given in `io` stays open. */
+  let opened = false;
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -123,7 +126,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       json: values.json ?? false,
       async database() {
         if (!db) {
-          db = await (await load.database()).openDatabase(env.DATABASE_URL);
+          db = io.database;
+          if (!db) {
+            db = await (await load.database()).openDatabase(env.DATABASE_URL);
+            opened = true;
+          }
           await (
             await load.migrate()
           ).migrate(db, { onApplied: (name) => io.interactive && print(io.stderr, t(DEFAULT_LOCALE, "cli.appliedMigration", { name })) });
@@ -162,14 +169,15 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     return reportError(io, error, await companyLocale(io, db));
   } finally {
-    await db?.close();
+    if (opened) await db?.close();
   }
 }
 
 async function migrateCommand(context: CommandContext, args: string[]): Promise<number> {
   if (args.length > 0) throw new AppError("input.usage", MIGRATE_HELP);
   const env = (await load.env()).readEnv(context.io.env);
-  const db = await (await load.database()).openDatabase(env.DATABASE_URL);
+  const given = context.io.database;
+  const db = given ?? (await (await load.database()).openDatabase(env.DATABASE_URL));
   try {
     const report = await (
       await load.migrate()
@@ -187,7 +195,7 @@ async function migrateCommand(context: CommandContext, args: string[]): Promise<
     }
     return 0;
   } finally {
-    await db.close();
+    if (!given) await db.close();
   }
 }
 

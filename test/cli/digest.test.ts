@@ -1,12 +1,11 @@
 // `ccbot digest`: the committee's digest as a preview, in a table or as JSON (issue #13), amounts as decimal strings.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { calendarDate as d } from "../../src/domain/calendarDate.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
 import { prepareCommittee } from "../../src/usecases/committee.js";
 import { seedAgenda } from "../helpers/agendaFixtures.js";
-import { ccbot, cliTargets } from "../helpers/cli.js";
+import { ccbot, heldCliTargets, heldDatabase } from "../helpers/cli.js";
 import { dropTestSchemas } from "../helpers/databases.js";
 
 afterAll(dropTestSchemas);
@@ -14,11 +13,11 @@ afterAll(dropTestSchemas);
 const ASOF = d("2026-11-20");
 const cents = (decimal: string) => BigInt(decimal.replace(".", ""));
 
-describe.each(cliTargets)("ccbot digest on $name", (target) => {
+describe.each(heldCliTargets)("ccbot digest on $name", (target) => {
   let url: string;
   beforeAll(async () => {
     url = await target.url();
-    const db = await openDatabase(url);
+    const db = await heldDatabase(url);
     try {
       await migrate(db);
       await seedAgenda(db, `cli-${target.name}`);

@@ -7,12 +7,12 @@
 // since `npm run bench` compares the digest with it.
 import { afterAll, describe, expect, it } from "vitest";
 import { referenceAging } from "../../bench/digestReference.js";
-import { openDatabase, type Database } from "../../src/db/database.js";
+import type { Database } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { loadSettings } from "../../src/db/settings.js";
 import { calendarDate } from "../../src/domain/calendarDate.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
-import { ccbot, cliTargets } from "../helpers/cli.js";
+import { ccbot, heldCliTargets, heldDatabase } from "../helpers/cli.js";
 import { dropTestSchemas } from "../helpers/databases.js";
 
 afterAll(dropTestSchemas);
@@ -131,10 +131,10 @@ const expected = {
 };
 const cents = (decimal: string) => BigInt(decimal.replace(".", ""));
 
-describe.each(cliTargets)("the digest's aged balance on a few invoices, on $name", (target) => {
+describe.each(heldCliTargets)("the digest's aged balance on a few invoices, on $name", (target) => {
   it("ccbot digest --format json and the benchmark's reference query give the figures worked out by hand", async () => {
     const url = await target.url();
-    const db = await openDatabase(url);
+    const db = await heldDatabase(url);
     try {
       await migrate(db);
       await seed(db);
@@ -149,7 +149,7 @@ describe.each(cliTargets)("the digest's aged balance on a few invoices, on $name
     expect(Object.values(digest.aging.buckets)).toEqual(Object.values(expected.buckets));
     expect(digest.aging).toMatchObject({ disputed: expected.disputed, credits: expected.credits, balance: expected.balance });
 
-    const again = await openDatabase(url);
+    const again = await heldDatabase(url);
     try {
       const { timeZone } = await again.withConnection(loadSettings);
       const reference = await again.withConnection((sql) =>

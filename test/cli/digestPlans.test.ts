@@ -1,12 +1,11 @@
 // `ccbot digest`: the payment plans in the committee's follow-through (agreed this week, instalments due this
 // week, instalments missed and their escalation), in the table and in the JSON's `paymentPlans` array.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { calendarDate as d } from "../../src/domain/calendarDate.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
 import { prepareCommittee } from "../../src/usecases/committee.js";
-import { ccbot, cliTargets } from "../helpers/cli.js";
+import { ccbot, heldCliTargets, heldDatabase } from "../helpers/cli.js";
 import { dropTestSchemas } from "../helpers/databases.js";
 import { seedPlans } from "../helpers/planFixtures.js";
 
@@ -30,7 +29,7 @@ interface JsonPlan {
   missed: Array<{ no: number; dueDate: string; amount: string; indemnity: string; escalation: string | null; escalatedOn: string | null }>;
 }
 
-describe.each(cliTargets)("ccbot digest's payment plans on $name", (target) => {
+describe.each(heldCliTargets)("ccbot digest's payment plans on $name", (target) => {
   let url: string;
   let plans: Awaited<ReturnType<typeof seedPlans>>["plans"];
   const digestJson = async () => {
@@ -42,7 +41,7 @@ describe.each(cliTargets)("ccbot digest's payment plans on $name", (target) => {
 
   beforeAll(async () => {
     url = await target.url();
-    const db = await openDatabase(url);
+    const db = await heldDatabase(url);
     try {
       await migrate(db);
       ({ plans } = await seedPlans(db, `cli-${target.name}`));
@@ -66,7 +65,7 @@ describe.each(cliTargets)("ccbot digest's payment plans on $name", (target) => {
   });
 
   it("after the committee's preparation: agreed, due this week, missed and escalated, completed, on track — in that order", async () => {
-    const db = await openDatabase(url);
+    const db = await heldDatabase(url);
     try {
       await prepareCommittee(db, defaultPolicy, ASOF, new Date("2026-11-20T07:00:00Z"));
     } finally {

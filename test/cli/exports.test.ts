@@ -1,9 +1,8 @@
 // Files and text that leave the system through the CLI: CSV that a spreadsheet opens, tables in a terminal.
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/database.js";
 import { appendHistory } from "../../src/db/history.js";
 import { TABLE_CELL_MAX_WIDTH } from "../../src/cli/io.js";
-import { ccbot, cliTargets } from "../helpers/cli.js";
+import { ccbot, heldCliTargets, heldDatabase } from "../helpers/cli.js";
 import { dropTestSchemas } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 
@@ -12,7 +11,7 @@ afterAll(dropTestSchemas);
 const ESC = "\u001b";
 const BEL = "\u0007";
 
-describe.each(cliTargets)("ccbot exports on $name", (target) => {
+describe.each(heldCliTargets)("ccbot exports on $name", (target) => {
   it("report --format csv: a text cell starting with = + - @ gets a leading quote; negative amounts stay numbers", async () => {
     const url = await target.url();
     const customers = csv(
@@ -58,7 +57,7 @@ describe.each(cliTargets)("ccbot exports on $name", (target) => {
     expect(
       (await ccbot(url, "import", "customers", writeTemp(`h-customers-${target.name}.csv`, csv("external_id;name", "K1;=1+1")))).code,
     ).toBe(0);
-    const db = await openDatabase(url);
+    const db = await heldDatabase(url);
     try {
       const customer = await db.prisma.customer.findUniqueOrThrow({ where: { externalId: "K1" } });
       const texts = ["=cmd|' /C calc'!A0", "+33 6 12 34 56 78", "-", "@channel call back", "\tindented", "called; promised 100"];
@@ -100,7 +99,7 @@ describe.each(cliTargets)("ccbot exports on $name", (target) => {
     const longName = `Société ${"très ".repeat(1000)}longue`.slice(0, 5000);
     const evilName = `Evil${ESC}[2J${ESC}]0;owned${BEL} SA`;
     expect((await ccbot(url, "migrate")).code).toBe(0);
-    const db = await openDatabase(url);
+    const db = await heldDatabase(url);
     try {
       // Stored before the import checks existed (imports now refuse control characters).
       for (const [externalId, name] of [

@@ -2,13 +2,12 @@
 // locale=en-GB`, for the general help and a command's help, usage errors, the digest table, a report, plan and
 // mail; the machine outputs (--format json) keep the same keys and values in both languages.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { calendarDate as d } from "../../src/domain/calendarDate.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
 import { prepareCommittee } from "../../src/usecases/committee.js";
 import { seedAgenda } from "../helpers/agendaFixtures.js";
-import { ccbot, cliTargets } from "../helpers/cli.js";
+import { ccbot, heldCliTargets, heldDatabase } from "../helpers/cli.js";
 import { dropTestSchemas } from "../helpers/databases.js";
 
 afterAll(dropTestSchemas);
@@ -17,11 +16,11 @@ const ASOF = d("2026-11-20");
 /** Output with its no-break spaces (French numbers and punctuation) as plain spaces. */
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
 
-describe.each(cliTargets)("ccbot in the company's language on $name", (target) => {
+describe.each(heldCliTargets)("ccbot in the company's language on $name", (target) => {
   let url: string;
   beforeAll(async () => {
     url = await target.url();
-    const db = await openDatabase(url);
+    const db = await heldDatabase(url);
     try {
       await migrate(db);
       await seedAgenda(db, `lang-${target.name}`);

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ccbot, cliTargets } from "../helpers/cli.js";
+import { ccbot, heldCliTargets } from "../helpers/cli.js";
 import { dropTestSchemas } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 
@@ -34,7 +34,7 @@ async function seed(url: string, name: string): Promise<void> {
   expect((await ccbot(url, "import", "payments", writeTemp(`pen-p-${name}.csv`, payments))).code).toBe(0);
 }
 
-describe.each(cliTargets)("ccbot penalties on $name", (target) => {
+describe.each(heldCliTargets)("ccbot penalties on $name", (target) => {
   it("report penalties: each payment closes its share; an invoice paid late gets its claim, one paid on time none", async () => {
     const url = await target.url();
     await seed(url, target.name);

@@ -2,13 +2,13 @@
 // follow it (the daily job's work) — bad input named by option and instalment, nothing written.
 import { afterAll, describe, expect, it } from "vitest";
 import { addDays, calendarDateAt } from "../../src/domain/calendarDate.js";
-import { ccbot, cliTargets } from "../helpers/cli.js";
+import { ccbot, heldCliTargets } from "../helpers/cli.js";
 import { dropTestSchemas } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 
 afterAll(dropTestSchemas);
 
-describe.each(cliTargets)("ccbot plan on $name", (target) => {
+describe.each(heldCliTargets)("ccbot plan on $name", (target) => {
   // Twelve commands, each opening the embedded database as a person would: minutes on a loaded 2-core machine.
   it("agrees a plan, refuses a bad one naming the instalment, lists and follows it", { timeout: 300_000 }, async () => {
     const url = await target.url();

@@ -1,8 +1,7 @@
 // Names, addresses and references are single-line: an import refuses line breaks and control characters
 // with the line number and the column, writes nothing and exits with code 1.
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/database.js";
-import { ccbot, cliTargets } from "../helpers/cli.js";
+import { ccbot, heldCliTargets, heldDatabase } from "../helpers/cli.js";
 import { dropTestSchemas } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 
@@ -17,7 +16,7 @@ interface Rejected {
 }
 
 async function counts(url: string) {
-  const db = await openDatabase(url);
+  const db = await heldDatabase(url);
   try {
     return {
       customers: await db.prisma.customer.count(),
@@ -32,7 +31,7 @@ async function counts(url: string) {
 const FEC_HEADER =
   "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise";
 
-describe.each(cliTargets)("import of control characters on $name", (target) => {
+describe.each(heldCliTargets)("import of control characters on $name", (target) => {
   it("customers.csv: a quoted line break in a name, ESC in a contact, BEL in an id are refused with line and column", async () => {
     const url = await target.url();
     const file = writeTemp(
@@ -71,7 +70,7 @@ describe.each(cliTargets)("import of control characters on $name", (target) => {
       csv("external_id;name;address", `K3;Café du Port;"3 quai Est`, `13002 Marseille"`),
     );
     expect((await ccbot(url, "import", "customers", good)).code).toBe(0);
-    const db = await openDatabase(url);
+    const db = await heldDatabase(url);
     try {
       expect(await db.prisma.customer.findUniqueOrThrow({ where: { externalId: "K3" } })).toMatchObject({
         address: "3 quai Est\n13002 Marseille",

@@ -1,9 +1,9 @@
 // Imports never store a wrong figure: each case below once imported a wrong value without a word. Each is
 // now either a line-numbered rejection (nothing written) or a correct import that says what it did.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/database.js";
+import type { Database } from "../../src/db/database.js";
 import { IMPORTERS, ImportRejectedError, runImport } from "../../src/import/index.js";
-import { ccbot, cliTargets } from "../helpers/cli.js";
+import { ccbot, heldCliTargets, heldDatabase } from "../helpers/cli.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 
@@ -329,7 +329,7 @@ describe.each(targets)("imports that never store a wrong figure, on $name", (tar
   });
 });
 
-describe.each(cliTargets)("ccbot import of out-of-range values on $name", (target) => {
+describe.each(heldCliTargets)("ccbot import of out-of-range values on $name", (target) => {
   it("a huge amount, a 10 MB field and a NUL byte exit 1 with line errors, not an unexpected error", async () => {
     const url = await target.url();
     const file = writeTemp(
@@ -356,7 +356,7 @@ describe.each(cliTargets)("ccbot import of out-of-range values on $name", (targe
       },
     ]);
     expect(result.stderr).toContain(`wf-cli-${target.name}.csv:3: credit_limit: "99999999999999999" is out of range`);
-    const db = await openDatabase(url);
+    const db = await heldDatabase(url);
     try {
       expect(await db.prisma.customer.count()).toBe(0);
     } finally {

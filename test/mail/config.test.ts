@@ -1,7 +1,7 @@
 // Mail settings from the environment and the company's sender settings: each mistake is named with how to fix it.
 import { afterAll, describe, expect, it } from "vitest";
 import { readMailConfig } from "../../src/mail/config.js";
-import { ccbot, cliTargets } from "../helpers/cli.js";
+import { ccbot, heldCliTargets } from "../helpers/cli.js";
 import { dropTestSchemas } from "../helpers/databases.js";
 
 afterAll(async () => {
@@ -36,7 +36,7 @@ describe("SMTP and IMAP configuration", () => {
   });
 });
 
-describe.each(cliTargets)("ccbot mail settings ($name)", (target) => {
+describe.each(heldCliTargets)("ccbot mail settings ($name)", (target) => {
   it("sets the sender, refuses a bad address or window by name, and shows what is set", async () => {
     const url = await target.url();
     const bad = await ccbot(url, "mail", "settings", "set", "from=not-an-address");

@@ -2,12 +2,11 @@
 // address is refused naming EMAIL, nothing written; a good one replaces the bounced address, lifts a suppression
 // of the new address (the operator vouches for it), is recorded in the history and closes the task.
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { calendarDate } from "../../src/domain/calendarDate.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
 import { collectorTasks } from "../../src/services/committeeViews.js";
-import { ccbot, cliTargets } from "../helpers/cli.js";
+import { ccbot, heldCliTargets, heldDatabase } from "../helpers/cli.js";
 import { dropTestSchemas } from "../helpers/databases.js";
 import { seedMailCompany } from "./fixtures.js";
 
@@ -15,10 +14,10 @@ afterAll(async () => {
   await dropTestSchemas();
 });
 
-describe.each(cliTargets)("ccbot mail contact ($name)", (target) => {
+describe.each(heldCliTargets)("ccbot mail contact ($name)", (target) => {
   it("refuses a bad address naming EMAIL, then corrects the bounced contact once and closes the task", async () => {
     const url = await target.url();
-    let db = await openDatabase(url);
+    let db = await heldDatabase(url);
     await migrate(db);
     const fx = await seedMailCompany(db, [{ key: "gone", name: "Test CLI Contact SARL", email: "old@cli-contact.test", due: "2026-11-18", amount: 12_300n }]);
     const id = (fx.customers.gone as { id: number }).id;
@@ -55,7 +54,7 @@ describe.each(cliTargets)("ccbot mail contact ($name)", (target) => {
     const again = await ccbot(url, "mail", "contact", "Test CLI Contact SARL", "ap@cli-contact.test");
     expect(JSON.parse(again.stdout)).toMatchObject({ status: "already_corrected" });
 
-    db = await openDatabase(url);
+    db = await heldDatabase(url);
     try {
       const history = await db.prisma.historyEntry.findMany({ where: { kind: "contact.corrected" } });
       expect(history).toHaveLength(1);
@@ -71,7 +70,7 @@ describe.each(cliTargets)("ccbot mail contact ($name)", (target) => {
 
   it("two customers of the same name: refused, naming their ids; neither contact is changed", async () => {
     const url = await target.url();
-    let db = await openDatabase(url);
+    let db = await heldDatabase(url);
     await migrate(db);
     const fx = await seedMailCompany(db, [
       { key: "one", name: "Test Homonym SARL", email: "old@homonym-one.test", due: "2026-11-18", amount: 12_300n },
@@ -90,7 +89,7 @@ describe.each(cliTargets)("ccbot mail contact ($name)", (target) => {
     const run = await ccbot(url, "mail", "contact", "Test Homonym SARL", "ap@homonym.test");
     expect(run.code).toBe(1);
     for (const ref of refs) expect(run.stderr).toContain(ref);
-    db = await openDatabase(url);
+    db = await heldDatabase(url);
     try {
       expect(await db.prisma.historyEntry.count({ where: { kind: "contact.corrected", customerId: { in: ids } } })).toBe(0);
       expect((await db.prisma.contact.findMany({ where: { customerId: { in: ids } }, orderBy: { customerId: "asc" } })).map((c) => c.email)).toEqual(["old@homonym-one.test", "old@homonym-two.test"]);

@@ -5,7 +5,6 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { calendarDate } from "../../src/domain/calendarDate.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
@@ -14,7 +13,7 @@ import { EMAIL_SEND, mailSendHandler } from "../../src/jobs/mailSend.js";
 import { JobWorker } from "../../src/jobs/queue.js";
 import { createLogger } from "../../src/log.js";
 import { scheduleReminderEmails } from "../../src/usecases/emailReminders.js";
-import { ccbot, cliTargets } from "../helpers/cli.js";
+import { ccbot, heldCliTargets, heldDatabase } from "../helpers/cli.js";
 import { dropTestSchemas } from "../helpers/databases.js";
 import { peerMailConfig, seedMailCompany } from "./fixtures.js";
 import { startSmtpPeer, type SmtpPeer } from "./smtpPeer.js";
@@ -29,10 +28,10 @@ afterAll(async () => {
   await dropTestSchemas();
 });
 
-describe.each(cliTargets)("e-mails in the exported evidence ($name)", (target) => {
+describe.each(heldCliTargets)("e-mails in the exported evidence ($name)", (target) => {
   it("writes each .eml byte for byte, matching its SHA-256, and lists it in the evidence file", async () => {
     const url = await target.url();
-    const db = await openDatabase(url);
+    const db = await heldDatabase(url);
     await migrate(db);
     const fx = await seedMailCompany(db, [{ key: "ex", name: "Test Export SAS", email: "ap@export-customer.test", due: "2026-11-19", amount: 12_300n }]);
     await scheduleReminderEmails(db, defaultPolicy, calendarDate("2026-11-24"), NOW);

@@ -1,11 +1,10 @@
 // `ccbot webhooks add|list|remove|test` and `ccbot report blocked`, through the CLI's entry point, on the
 // embedded database and on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { defaultPolicy } from "../../src/domain/policy.js";
 import { recordVote } from "../../src/usecases/votes.js";
-import { ccbot, cliTargets } from "../helpers/cli.js";
+import { ccbot, heldCliTargets, heldDatabase } from "../helpers/cli.js";
 import { dropTestSchemas } from "../helpers/databases.js";
 import { startReceiver, type Receiver } from "../helpers/webhookReceiver.js";
 
@@ -20,7 +19,7 @@ afterAll(async () => {
 
 const NOW = new Date("2026-11-30T09:00:00Z");
 
-describe.each(cliTargets)("ccbot webhooks and report blocked on $name", (target) => {
+describe.each(heldCliTargets)("ccbot webhooks and report blocked on $name", (target) => {
   it("adds an endpoint with its secret shown once, tests it against the receiver, lists and removes it", async () => {
     const url = await target.url();
     const path = `cli-${target.name}`;
@@ -79,7 +78,7 @@ describe.each(cliTargets)("ccbot webhooks and report blocked on $name", (target)
 
   it("report blocked lists each blocked account: since, approved by whom, reason and what lifts the block", async () => {
     const url = await target.url();
-    const db = await openDatabase(url);
+    const db = await heldDatabase(url);
     try {
       await migrate(db);
       const finance = await db.prisma.person.create({ data: { name: "Claire Dumont", roles: ["FINANCE"] } });
