@@ -6,12 +6,13 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { openDatabase, type Database } from "../../src/db/database.js";
+import type { Database } from "../../src/db/database.js";
 import { appendHistory } from "../../src/db/history.js";
 import { createAnchor, recordAnchorPublication } from "../../src/db/historyAnchor.js";
 import { migrate } from "../../src/db/migrate.js";
 import { entryHash } from "../../src/domain/evidence.js";
-import { dropTestSchemas, freshPgliteDir, targets } from "../helpers/databases.js";
+import { heldCliTargets, heldDatabase } from "../helpers/cli.js";
+import { dropTestSchemas } from "../helpers/databases.js";
 
 afterAll(dropTestSchemas);
 
@@ -19,11 +20,8 @@ const KEY = "k".repeat(16) + "0123456789abcdef0123";
 process.env.HISTORY_SEAL_KEY = KEY; // appendHistory seals with the environment's key, as the bot does
 const HISTORY_TABLES = ["history_entry", "history_entry_invoice", "history_anchor", "history_anchor_publication"];
 
-// PGlite here is a directory, so the CLI (its own database handle) sees what the test wrote.
-const urls = targets.map((t) => ({
-  name: t.name,
-  url: t.name === "pglite" ? async () => freshPgliteDir() : () => t.freshUrl(),
-}));
+// PGlite here is a directory the file holds open: the test's writes and the CLI's reads go through one handle.
+const urls = heldCliTargets;
 
 interface Seeded {
   url: string;
@@ -33,7 +31,7 @@ interface Seeded {
 
 /** Two customers with sealed histories (one entry holds a letter's SHA-256 and two invoices). */
 async function seed(url: string): Promise<Seeded> {
-  const db = await openDatabase(url);
+  const db = await heldDatabase(url);
   try {
     await migrate(db);
     const cafe = await db.prisma.customer.create({ data: { externalId: "K1", name: "Café du Port", currency: "EUR" } });
@@ -81,7 +79,7 @@ async function seed(url: string): Promise<Seeded> {
 }
 
 async function withDb<T>(url: string, work: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(url);
+  const db = await heldDatabase(url);
   try {
     return await work(db);
   } finally {
@@ -118,7 +116,8 @@ function sink() {
 async function ccbot(url: string, args: string[], env: NodeJS.ProcessEnv = { HISTORY_SEAL_KEY: KEY }) {
   const stdout = sink();
   const stderr = sink();
-  const code = await runCli(args, { stdout: stdout.stream, stderr: stderr.stream, interactive: false, env: { DATABASE_URL: url, ...env } });
+  const database = await heldDatabase(url);
+  const code = await runCli(args, { stdout: stdout.stream, stderr: stderr.stream, interactive: false, env: { DATABASE_URL: url, ...env }, database });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
@@ -131,7 +130,7 @@ async function anchor(url: string): Promise<{ digest: string; id: number; file: 
   return { id: Number(match?.[1]), digest: match?.[2] ?? "", file };
 }
 
-// Generous: every step opens the PGlite directory anew (a few seconds each on a loaded machine).
+// Bounded generously: a loaded machine is slow, not wrong.
 describe.each(urls)("the anchored history on $name", { timeout: 300_000 }, (target) => {
   it("TRUNCATE is refused on every history table while the triggers are on", async () => {
     const { url } = await seed(await target.url());
