@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/database.js";
 import { migrate, readMigrations } from "../../src/db/migrate.js";
-import { dropTestSchemas, targets } from "../helpers/databases.js";
+import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 
 afterAll(dropTestSchemas);
 
@@ -26,10 +26,10 @@ describe.each(targets)("migrations on $name", (target) => {
     }
   });
 
+  // From here, a migrated database (the run's template on PGlite): only the first test needs an empty one.
   it("the history table refuses UPDATE and DELETE", async () => {
-    const db = await openDatabase(await target.freshUrl());
+    const db = await freshDatabase(target);
     try {
-      await migrate(db);
       await db.prisma.historyEntry.create({
         data: { occurredAt: new Date(), origin: "CLI", channel: "SYSTEM", kind: "note", text: "first entry" },
       });
@@ -42,9 +42,8 @@ describe.each(targets)("migrations on $name", (target) => {
   });
 
   it("refuses to run when an applied migration file was edited", async () => {
-    const db = await openDatabase(await target.freshUrl());
+    const db = await freshDatabase(target);
     try {
-      await migrate(db);
       await db.withConnection((sql) => sql.exec(`UPDATE "_prisma_migrations" SET checksum = repeat('0', 64)`));
       await expect(migrate(db)).rejects.toThrow(/was changed after it was applied/);
     } finally {
