@@ -6,10 +6,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { IMPORTERS, runImport, type ImportKind } from "../../src/import/index.js";
-import { ccbot } from "../helpers/cli.js";
+import { ccbot, heldDatabase } from "../helpers/cli.js";
 import { freshPgliteDir } from "../helpers/databases.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -32,7 +31,7 @@ const FILES: Array<[ImportKind, string]> = [
 describe("the demo portfolio's payer grades", () => {
   it("reads like a real portfolio; no customer with an invoice over 90 days late is graded A; no block for a public body; penalties for invoices paid late", async () => {
     const url = freshPgliteDir();
-    const db = await openDatabase(url);
+    const db = await heldDatabase(url);
     try {
       await migrate(db);
       for (const p of PEOPLE) await db.prisma.person.create({ data: p });

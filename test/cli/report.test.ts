@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ccbot } from "../helpers/cli.js";
+import { ccbot, heldDatabase } from "../helpers/cli.js";
 import { freshPgliteDir } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 
 describe("ccbot report", () => {
   it("prints the aged balance per invoice as a French spreadsheet CSV, and the priorities as JSON with decimal amounts", async () => {
     const url = freshPgliteDir();
+    await heldDatabase(url);
     expect(
       (await ccbot(url, "import", "customers", writeTemp("r-customers.csv", csv("external_id;name;credit_limit", "K1;Café du Port;100"))))
         .code,
