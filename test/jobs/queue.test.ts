@@ -15,7 +15,7 @@ import {
   retryJobs,
   type JobHandler,
 } from "../../src/jobs/queue.js";
-import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
+import { dropTestSchemas, freshDatabase, freshPgliteDir, targets } from "../helpers/databases.js";
 
 afterAll(dropTestSchemas);
 
@@ -149,7 +149,7 @@ describe.each(targets)("job queue on $name", (target) => {
       expect(await retryJobs(db, "all-failed")).toBe(1);
       // (an id no job can have is a usage error, not a crash)
       const { ccbot } = await import("../helpers/cli.js");
-      const huge = await ccbot("memory:", "jobs", "retry", "99999999999999999999");
+      const huge = await ccbot(freshPgliteDir(), "jobs", "retry", "99999999999999999999");
       expect([huge.code, huge.stderr.trim()]).toEqual([2, "« 99999999999999999999 » n’est pas un numéro de tâche (voir ccbot jobs list)."]);
       await w.runDue();
       expect((await jobRow(db, "r")).state).toBe("DONE");
