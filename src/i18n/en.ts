@@ -490,6 +490,14 @@ export const en: Record<keyof typeof fr, string> = {
   "letter.alreadyRecorded": "The registered letter of the formal notice to {customer} was already recorded (no. {tracking}): nothing more is recorded.",
   "letter.notRecorded": "The registered letter was not recorded: {reason}",
 
+  // The domain (src/domain/*): pure rules, their words said by the adapters in the company's language (issue 13 block, domain)
+  "domain.preDue.largeAccount": "large account: {open} open, at least {minimum}",
+  "domain.preDue.largeInvoice": "large invoice: {amount} falling due, at least {minimum}",
+  "domain.preDue.newCustomer": "new customer: first invoice on {date}, within {days, plural, one {# day} other {# days}}",
+  "domain.preDue.target": " ({target})",
+  "domain.payerGrade": "payer {grade}",
+  // end of the domain block
+
   // The chat platforms, Slack and Teams (src/bot/**): customer file, digest, proposals, tasks, forms
   "chat.cancel": "Cancel",
   "chat.labelled": "{label}: {text}",

@@ -491,6 +491,14 @@ export const fr = {
   "letter.alreadyRecorded": "L’envoi en recommandé de la mise en demeure de {customer} était déjà enregistré (n° {tracking}) : rien de plus n’est enregistré.",
   "letter.notRecorded": "L’envoi en recommandé n’est pas enregistré : {reason}",
 
+  // Le domaine (src/domain/*) : règles pures, leurs mots dits par les adaptateurs dans la langue de la société (bloc de l’issue 13, domaine)
+  "domain.preDue.largeAccount": "grand compte : {open} d’encours, au moins {minimum}",
+  "domain.preDue.largeInvoice": "grosse facture : {amount} à échéance, au moins {minimum}",
+  "domain.preDue.newCustomer": "nouveau client : première facture le {date}, il y a {days, plural, one {# jour} other {# jours}} au plus",
+  "domain.preDue.target": " ({target})",
+  "domain.payerGrade": "payeur {grade}",
+  // fin du bloc domaine
+
   // Les messageries, Slack et Teams (src/bot/**) : fiche client, compte rendu, propositions, tâches, formulaires
   "chat.cancel": "Annuler",
   "chat.labelled": "{label} : {text}",

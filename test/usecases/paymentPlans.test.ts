@@ -85,7 +85,7 @@ describe.each(targets)("payment plans on $name", (target) => {
       // While the plan runs, dunning is paused.
       const running = (await reviewPortfolio(db, policy, d("2026-11-25"), { customerIds: [k1.id] })).accounts[0];
       expect(running?.review.step).toBeNull();
-      expect(running?.review.suspended).toContain("relances suspendues jusqu’au 2026-12-04");
+      expect(running?.review.suspended).toContain("relances suspendues jusqu’au 04/12/2026");
 
       // Instalment 1 paid on time.
       await pay(db, k1.id, "2026-11-30", 100_000n, "V1");
