@@ -496,6 +496,7 @@ export const en: Record<keyof typeof fr, string> = {
   "domain.preDue.newCustomer": "new customer: first invoice on {date}, within {days, plural, one {# day} other {# days}}",
   "domain.preDue.target": " ({target})",
   "domain.payerGrade": "payer {grade}",
+  "domain.payer.gradeCap": "an invoice {days, plural, one {# day} other {# days}} past due keeps the grade at {grade} or below",
   // end of the domain block
 
   // The chat platforms, Slack and Teams (src/bot/**): customer file, digest, proposals, tasks, forms

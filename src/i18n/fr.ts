@@ -497,6 +497,7 @@ export const fr = {
   "domain.preDue.newCustomer": "nouveau client : première facture le {date}, il y a {days, plural, one {# jour} other {# jours}} au plus",
   "domain.preDue.target": " ({target})",
   "domain.payerGrade": "payeur {grade}",
+  "domain.payer.gradeCap": "une facture en retard de {days, plural, one {# jour} other {# jours}} maintient la note à {grade} au mieux",
   // fin du bloc domaine
 
   // Les messageries, Slack et Teams (src/bot/**) : fiche client, compte rendu, propositions, tâches, formulaires

@@ -33,7 +33,6 @@ const NOT_MIGRATED: Record<string, string> = {
   "src/domain/digest.ts": "the digest's view-model words (texts), being rewritten with the digest (Slack, Teams)",
   "src/domain/evidence.ts": "the evidence file's seal states (ccbot history verify)",
   "src/domain/historyAnchor.ts": "anchor check findings (ccbot history verify)",
-  "src/domain/kpis.ts": "the grade cap's reason (a payer graded down for one very late invoice)",
   "src/domain/latePenalties.ts": "penalty line states (report penalties)",
   "src/domain/legal.ts": "legal references (article numbers and code names, quoted as the law writes them)",
   "src/domain/money.ts": "amount parsing errors (import lines, forms)",
