@@ -497,6 +497,7 @@ export const en: Record<keyof typeof fr, string> = {
   "domain.preDue.target": " ({target})",
   "domain.payerGrade": "payer {grade}",
   "domain.payer.gradeCap": "an invoice {days, plural, one {# day} other {# days}} past due keeps the grade at {grade} or below",
+  "domain.likelihood": "likely loss {percent}% ({why})",
   // end of the domain block
 
   // The chat platforms, Slack and Teams (src/bot/**): customer file, digest, proposals, tasks, forms

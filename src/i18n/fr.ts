@@ -498,6 +498,7 @@ export const fr = {
   "domain.preDue.target": " ({target})",
   "domain.payerGrade": "payeur {grade}",
   "domain.payer.gradeCap": "une facture en retard de {days, plural, one {# jour} other {# jours}} maintient la note à {grade} au mieux",
+  "domain.likelihood": "perte probable {percent} % ({why})",
   // fin du bloc domaine
 
   // Les messageries, Slack et Teams (src/bot/**) : fiche client, compte rendu, propositions, tâches, formulaires

@@ -17,6 +17,9 @@ describe("likelihood of loss and stakes (docs/kpis.md)", () => {
     expect(describeLikelihood(likelihood, { maxDaysLate: 95, grade: "C", brokenPromises: 1, openDisputes: 0 })).toBe(
       "likely loss 30% (oldest 95 days late, payer C, 1 broken promise)",
     );
+    expect(describeLikelihood(likelihood, { maxDaysLate: 95, grade: "C", brokenPromises: 1, openDisputes: 2 }, "fr-FR")).toBe(
+      "perte probable 30 % (le plus ancien en retard de 95 jours, payeur C, 1 promesse rompue, 2 litiges ouverts)",
+    );
   });
 
   it("a good payer a few days late is unlikely to be lost; a poor one a year late almost surely is (capped at 95%)", () => {
@@ -61,12 +64,15 @@ describe("a rejected proposal comes back only when worse or after the cool-down"
   });
   it("when the amount at risk grew by 25% or more, saying by how much", () => {
     expect(comesBack(rejected, 1_300_000n, rule, euros)).toBe(
-      "back after its rejection on 2026-11-13: the amount at risk grew from 10 000,00 € to 13 000,00 € (+30%)",
+      "back after its rejection on 13/11/2026: the amount at risk grew from 10 000,00 € to 13 000,00 € (+30%)",
+    );
+    expect(comesBack(rejected, 1_300_000n, rule, euros, "fr-FR")).toBe(
+      "de retour après son rejet du 13/11/2026 : le montant à risque est passé de 10 000,00 € à 13 000,00 € (+30 %)",
     );
   });
   it("after the cool-down, whatever the amount", () => {
     expect(comesBack({ ...rejected, daysSince: 28 }, 900_000n, rule, euros)).toBe(
-      "back 28 days after its rejection on 2026-11-13 (the policy waits 28 days)",
+      "back 28 days after its rejection on 13/11/2026 (the policy waits 28 days)",
     );
   });
 });

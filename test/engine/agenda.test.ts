@@ -115,7 +115,7 @@ describe.each(targets)("the committee's agenda on $name", (target) => {
     expect(week3.proposed).toBe(1);
     const back = await db.prisma.proposedAction.findFirstOrThrow({ where: { status: "PROPOSED", customer: { externalId: "K1" } } });
     expect(spaces(back.backBecause ?? "")).toBe(
-      "de retour après son rejet du 2026-11-20 : le montant à risque est passé de 2 000,00 € à 3 000,00 € (+50 %)",
+      "de retour après son rejet du 20/11/2026 : le montant à risque est passé de 2 000,00 € à 3 000,00 € (+50 %)",
     );
     const digest = await buildDigest(db, policy, WEEK3);
     const all = [...digest.actions, ...digest.moreActions];

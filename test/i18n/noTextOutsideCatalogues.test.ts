@@ -41,7 +41,6 @@ const NOT_MIGRATED: Record<string, string> = {
   "src/domain/paymentTerms.ts": "payment terms parsing errors (imports, settings)",
   "src/domain/penaltyInvoice.ts": "the penalty invoice's line state (letter penalties)",
   "src/domain/policy.ts": "policy file errors, for the operator at start-up",
-  "src/domain/priority.ts": "describeLikelihood (likely loss in words), not shown yet",
   "src/domain/registeredMail.ts": "tracking-number checks (the registered-letter form)",
   "src/domain/taskWork.ts": "task refusals (who may record an outcome)",
   "src/domain/text.ts": "names of control characters made visible",
