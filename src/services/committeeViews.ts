@@ -186,7 +186,7 @@ export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDa
       actions,
       disputes,
       promises,
-      followUp: decisions.map((f) => followUpOf(f, money)),
+      followUp: decisions.map((f) => followUpOf(f, money, settings.locale)),
       cashCollected,
       paymentPlans,
     },

@@ -13,7 +13,7 @@ import { appendHistory, type HistoryChannel } from "../db/history.js";
 import { loadSettings, type CompanySettings } from "../db/settings.js";
 import { calendarDateAt, calendarDateToDb, calendarDateFromDb, parseCalendarDate, type CalendarDate } from "../domain/calendarDate.js";
 import { formatMoney, parseAmount } from "../domain/money.js";
-import { isTaskOutcome, TASK_OUTCOMES, type TaskOutcome } from "../domain/digest.js";
+import { isTaskOutcome, taskOutcomeText, type TaskOutcome } from "../domain/digest.js";
 import { NOT_REGISTERED } from "../domain/access.js";
 import { mayWorkTask, promiseAboveOpen, type OpenAmounts } from "../domain/taskWork.js";
 import { AppError } from "../errors.js";
@@ -139,7 +139,7 @@ async function lockTask(tx: Tx, key: TaskKey): Promise<void> {
 const OTHER_OUTCOMES: Record<string, string> = { promise: "Reached, promise to pay", done: "Done" };
 
 function outcomeLabel(outcome: string): string {
-  return isTaskOutcome(outcome) ? TASK_OUTCOMES[outcome] : (OTHER_OUTCOMES[outcome] ?? outcome);
+  return isTaskOutcome(outcome) ? taskOutcomeText(outcome, "en-GB") : (OTHER_OUTCOMES[outcome] ?? outcome);
 }
 
 /** An earlier, different outcome of the same task. */
@@ -300,7 +300,7 @@ export async function recordTaskOutcome(
     throw new AppError("input.invalid", "This outcome is not one the bot records: use the buttons of today's task list.");
   const outcome = input.outcome;
   const channel = (STEP_CHANNELS as readonly string[]).includes(input.channel ?? "") ? (input.channel as HistoryChannel) : "PHONE";
-  const label = TASK_OUTCOMES[outcome];
+  const label = taskOutcomeText(outcome, "en-GB");
   const ctx = await contextOf(db, now);
   return db.prisma.$transaction(async (tx) => {
     const customer = await customerOf(tx, input.customerId);

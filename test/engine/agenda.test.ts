@@ -122,7 +122,8 @@ describe.each(targets)("the committee's agenda on $name", (target) => {
     expect(all.find((a) => a.actionId === back.id)?.backBecause).toBe(back.backBecause);
     const k8 = digest.followUp.find((f) => f.externalId === "K8");
     expect(k8).toMatchObject({ kind: "BLOCK_DELIVERIES", decision: "APPLIED", decidedOn: "2026-11-27" });
-    expect(k8?.since.map(spaces)).toEqual(["block in force", "4 000,00 € paid since"]);
+    // In the company's language (French, the default), as the chat and the terminal say it.
+    expect(k8?.since.map(spaces)).toEqual(["blocage en vigueur", "4 000,00 € payés depuis"]);
     expect(digest.followUp).toHaveLength(3);
     expect(digest.cashCollected).toBe(400_000n);
   });

@@ -30,7 +30,6 @@ const NOT_MIGRATED: Record<string, string> = {
   // the ranking's and the payer's words (priority.ts, kpis.ts) are migrated; these are next.
   "src/domain/approvals.ts": "approval rules: role and kind words in the refusal (Slack/Teams say the catalogue's access texts)",
   "src/domain/blocking.ts": "the blocked-account report's unblocking condition (ccbot report blocked, an ERP's CSV)",
-  "src/domain/digest.ts": "the digest's view-model words (texts), being rewritten with the digest (Slack, Teams)",
   "src/domain/evidence.ts": "the evidence file's seal states (ccbot history verify)",
   "src/domain/historyAnchor.ts": "anchor check findings (ccbot history verify)",
   "src/domain/latePenalties.ts": "penalty line states (report penalties)",
