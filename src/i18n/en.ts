@@ -521,6 +521,8 @@ export const en: Record<keyof typeof fr, string> = {
   "domain.vote.salesOwnerNamed": "the sales owner ({name})",
   "domain.vote.independent": "an approver who neither proposed the action nor owns the account",
   "domain.vote.moreApprovers": "{count, plural, one {one more approver} other {# more approvers}}",
+  "domain.unblock.conditions": "overdue paid (nothing over {days, plural, one {# day} other {# days}} late, exposure within the credit limit) or committee decision; unblocking is approved by {who} ({approvers, plural, one {# approver} other {# approvers}})",
+  "domain.unblock.salesOwner": "the sales owner",
   // end of the domain block
 
   // The chat platforms, Slack and Teams (src/bot/**): customer file, digest, proposals, tasks, forms

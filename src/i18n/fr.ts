@@ -522,6 +522,8 @@ export const fr = {
   "domain.vote.salesOwnerNamed": "le commercial du compte ({name})",
   "domain.vote.independent": "un approbateur qui n’a pas proposé l’action et ne suit pas le compte",
   "domain.vote.moreApprovers": "{count, plural, one {un approbateur de plus} other {# approbateurs de plus}}",
+  "domain.unblock.conditions": "échu payé (rien à plus de {days, plural, one {# jour} other {# jours}} de retard, encours dans la limite autorisée) ou décision du comité ; le déblocage est approuvé par {who} ({approvers, plural, one {# approbateur} other {# approbateurs}})",
+  "domain.unblock.salesOwner": "le commercial du compte",
   // fin du bloc domaine
 
   // Les messageries, Slack et Teams (src/bot/**) : fiche client, compte rendu, propositions, tâches, formulaires

@@ -28,7 +28,6 @@ const NOT_MIGRATED: Record<string, string> = {
   // Merged in the same round as the catalogues, written in English before them: to be moved next.
   // The domain: pure rules whose words reach people through the adapters. The engine's reasons (engine.ts),
   // the ranking's and the payer's words (priority.ts, kpis.ts) are migrated; these are next.
-  "src/domain/blocking.ts": "the blocked-account report's unblocking condition (ccbot report blocked, an ERP's CSV)",
   "src/domain/evidence.ts": "the evidence file's seal states (ccbot history verify)",
   "src/domain/historyAnchor.ts": "anchor check findings (ccbot history verify)",
   "src/domain/latePenalties.ts": "penalty line states (report penalties)",
