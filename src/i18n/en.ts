@@ -523,6 +523,15 @@ export const en: Record<keyof typeof fr, string> = {
   "domain.vote.moreApprovers": "{count, plural, one {one more approver} other {# more approvers}}",
   "domain.unblock.conditions": "overdue paid (nothing over {days, plural, one {# day} other {# days}} late, exposure within the credit limit) or committee decision; unblocking is approved by {who} ({approvers, plural, one {# approver} other {# approvers}})",
   "domain.unblock.salesOwner": "the sales owner",
+  "domain.task.notAllowed": "This task is {collector}'s, the collector of {customer}: your role does not allow recording outcomes (it needs one of: {roles}).",
+  "domain.task.notAllowedNoCollector": "{customer} has no collector, and your role does not allow recording outcomes (it needs one of: {roles}).",
+  "domain.task.noCollector": "{customer} has no collector: only back office or finance can record its outcomes.",
+  "domain.task.notYours": "This task is {collector}'s, the collector of {customer}: only they, or back office or finance acting for them, can record its outcome.",
+  "domain.task.aboveOverdue": "{amount} is more than what {customer} owes overdue and undisputed ({overdue}). Check the amount, or confirm that the promise is above it.",
+  "domain.task.aboveOwed": "{amount} is more than what {customer} owes undisputed ({owed}, nothing overdue yet). Check the amount, or confirm that the promise is above it.",
+  "domain.task.owesNothing": "{customer} owes nothing undisputed: check the customer, or confirm the promise of {amount}.",
+  "domain.task.visitToCollector": "the account has no sales owner: the collector does the visit",
+  "domain.task.roleStep": "a {role} step",
   // end of the domain block
 
   // The chat platforms, Slack and Teams (src/bot/**): customer file, digest, proposals, tasks, forms

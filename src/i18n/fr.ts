@@ -524,6 +524,15 @@ export const fr = {
   "domain.vote.moreApprovers": "{count, plural, one {un approbateur de plus} other {# approbateurs de plus}}",
   "domain.unblock.conditions": "échu payé (rien à plus de {days, plural, one {# jour} other {# jours}} de retard, encours dans la limite autorisée) ou décision du comité ; le déblocage est approuvé par {who} ({approvers, plural, one {# approbateur} other {# approbateurs}})",
   "domain.unblock.salesOwner": "le commercial du compte",
+  "domain.task.notAllowed": "Cette tâche est celle de {collector}, chargé de recouvrement de {customer} : votre rôle ne permet pas d’enregistrer les résultats (il faut l’un de ces rôles : {roles}).",
+  "domain.task.notAllowedNoCollector": "{customer} n’a pas de chargé de recouvrement, et votre rôle ne permet pas d’enregistrer les résultats (il faut l’un de ces rôles : {roles}).",
+  "domain.task.noCollector": "{customer} n’a pas de chargé de recouvrement : seuls le back-office et la finance peuvent en enregistrer les résultats.",
+  "domain.task.notYours": "Cette tâche est celle de {collector}, chargé de recouvrement de {customer} : seuls ce chargé, ou le back-office ou la finance pour son compte, peuvent en enregistrer le résultat.",
+  "domain.task.aboveOverdue": "{amount} dépasse ce que {customer} doit d’échu non contesté ({overdue}). Vérifiez le montant, ou confirmez que la promesse le dépasse.",
+  "domain.task.aboveOwed": "{amount} dépasse ce que {customer} doit non contesté ({owed}, rien d’échu encore). Vérifiez le montant, ou confirmez que la promesse le dépasse.",
+  "domain.task.owesNothing": "{customer} ne doit rien de non contesté : vérifiez le client, ou confirmez la promesse de {amount}.",
+  "domain.task.visitToCollector": "le compte n’a pas de commercial : le chargé de recouvrement fait la visite",
+  "domain.task.roleStep": "une étape du rôle {role}",
   // fin du bloc domaine
 
   // Les messageries, Slack et Teams (src/bot/**) : fiche client, compte rendu, propositions, tâches, formulaires

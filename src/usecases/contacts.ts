@@ -413,7 +413,7 @@ async function recordPromiseIn(
   // 2. What the customer owes: a promise above it needs the person's confirmation.
   if (!input.confirmAboveOpen) {
     const [row] = await tx.$queryRawUnsafe<Array<{ overdue: string; owed: string }>>(OPEN_AMOUNTS, customer.id, ctx.today);
-    const problem = promiseAboveOpen(input.amount, toOpenAmounts(row), customer.name, ctx.money);
+    const problem = promiseAboveOpen(input.amount, toOpenAmounts(row), customer.name, ctx.money, ctx.settings.locale);
     if (problem) throw new FormError({ amount: problem });
   }
   // 3. The task's step (claimed before any lock), then the promise and the step's entry.
@@ -577,6 +577,6 @@ export async function validatePromiseForm(
   const customer = await db.prisma.customer.findUnique({ where: { id: input.customerId }, select: { name: true } });
   if (!customer) throw new AppError("not_found", `Customer #${input.customerId} is unknown.`);
   const [row] = await db.withConnection((sql: Sql) => sql.query<{ overdue: string; owed: string }>(OPEN_AMOUNTS, [input.customerId, ctx.today]));
-  const problem = promiseAboveOpen(form.amount, toOpenAmounts(row), customer.name, ctx.money);
+  const problem = promiseAboveOpen(form.amount, toOpenAmounts(row), customer.name, ctx.money, ctx.settings.locale);
   return problem ? { ok: false, errors: { amount: problem } } : form;
 }

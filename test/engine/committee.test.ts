@@ -227,7 +227,8 @@ describe.each(targets)("the credit engine on $name", (target) => {
     expect(digest.priorities[0]?.reasons[0]?.replace(/\s/g, " ")).toBe("1 500,00 € échus");
     expect(digest.actions.find((a) => a.kind === "HOLD")).toMatchObject({
       customerName: "Café du Port",
-      missing: ["back office"],
+      // In the company's language (French, the default), as the digest shows it.
+      missing: ["le back-office"],
       invoiceNumbers: ["B-3"],
     });
   });
