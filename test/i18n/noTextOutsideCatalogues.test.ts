@@ -28,9 +28,6 @@ const NOT_MIGRATED: Record<string, string> = {
   // Merged in the same round as the catalogues, written in English before them: to be moved next.
   // The domain: pure rules whose words reach people through the adapters. The engine's reasons (engine.ts),
   // the ranking's and the payer's words (priority.ts, kpis.ts) are migrated; these are next.
-  "src/domain/approvals.ts": "approval rules: role and kind words in the refusal (Slack/Teams say the catalogue's access texts)",
-  "src/domain/blocking.ts": "the blocked-account report's unblocking condition (ccbot report blocked, an ERP's CSV)",
-  "src/domain/digest.ts": "the digest's view-model words (texts), being rewritten with the digest (Slack, Teams)",
   "src/domain/latePenalties.ts": "penalty line states (report penalties)",
   "src/domain/legal.ts": "legal references (article numbers and code names, quoted as the law writes them)",
   "src/domain/money.ts": "amount parsing errors (import lines, forms)",
@@ -40,7 +37,6 @@ const NOT_MIGRATED: Record<string, string> = {
   "src/domain/penaltyInvoice.ts": "the penalty invoice's line state (letter penalties)",
   "src/domain/policy.ts": "policy file errors, for the operator at start-up",
   "src/domain/registeredMail.ts": "tracking-number checks (the registered-letter form)",
-  "src/domain/taskWork.ts": "task refusals (who may record an outcome)",
   "src/domain/text.ts": "names of control characters made visible",
   "src/domain/webhookEvents.ts": "the webhook schema's descriptions, for the ERP's developers (docs/webhooks), not a person's message",
   // The use cases: answers and history texts. committee.ts is migrated (proposals, carry-over, promises).
