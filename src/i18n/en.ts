@@ -551,6 +551,12 @@ export const en: Record<keyof typeof fr, string> = {
   "domain.sealProblem.entriesRemoved": "entries removed",
   "domain.sealProblem.anchorAltered": "anchor altered",
   "domain.sealProblem.anchorMissing": "anchor missing",
+  "domain.amount.empty": "amount is empty",
+  "domain.amount.notAmount": "\"{text}\" is not an amount",
+  "domain.amount.decimals": "\"{text}\" has more than {digits} decimals",
+  "domain.amount.outOfRange": "\"{text}\" is out of range ({bound})",
+  "domain.amount.atLeast": "at least -{bound}",
+  "domain.amount.atMost": "at most {bound}",
   // end of the domain block
 
   // The chat platforms, Slack and Teams (src/bot/**): customer file, digest, proposals, tasks, forms

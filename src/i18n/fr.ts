@@ -552,6 +552,12 @@ export const fr = {
   "domain.sealProblem.entriesRemoved": "entrées supprimées",
   "domain.sealProblem.anchorAltered": "ancre altérée",
   "domain.sealProblem.anchorMissing": "ancre manquante",
+  "domain.amount.empty": "le montant est vide",
+  "domain.amount.notAmount": "« {text} » n’est pas un montant",
+  "domain.amount.decimals": "« {text} » a plus de {digits, plural, one {# décimale} other {# décimales}}",
+  "domain.amount.outOfRange": "« {text} » est hors limites ({bound})",
+  "domain.amount.atLeast": "au moins -{bound}",
+  "domain.amount.atMost": "au plus {bound}",
   // fin du bloc domaine
 
   // Les messageries, Slack et Teams (src/bot/**) : fiche client, compte rendu, propositions, tâches, formulaires
