@@ -557,6 +557,8 @@ export const en: Record<keyof typeof fr, string> = {
   "domain.amount.outOfRange": "\"{text}\" is out of range ({bound})",
   "domain.amount.atLeast": "at least -{bound}",
   "domain.amount.atMost": "at most {bound}",
+  "domain.terms.noSuchDay": "payment terms \"{text}\": day {day} of the month does not exist",
+  "domain.terms.notUnderstood": "payment terms \"{text}\" are not understood; write e.g. \"30 days\", \"45 days end of month\", \"end of month + 30\", \"60 days from invoice date\" or \"on receipt\"",
   // end of the domain block
 
   // The chat platforms, Slack and Teams (src/bot/**): customer file, digest, proposals, tasks, forms

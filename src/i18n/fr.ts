@@ -558,6 +558,8 @@ export const fr = {
   "domain.amount.outOfRange": "« {text} » est hors limites ({bound})",
   "domain.amount.atLeast": "au moins -{bound}",
   "domain.amount.atMost": "au plus {bound}",
+  "domain.terms.noSuchDay": "conditions de paiement « {text} » : le jour {day} du mois n’existe pas",
+  "domain.terms.notUnderstood": "conditions de paiement « {text} » non comprises ; écrivez par exemple « 30 jours », « 45 jours fin de mois », « fin de mois + 30 », « 60 jours date de facture » ou « à réception »",
   // fin du bloc domaine
 
   // Les messageries, Slack et Teams (src/bot/**) : fiche client, compte rendu, propositions, tâches, formulaires

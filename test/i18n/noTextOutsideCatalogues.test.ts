@@ -32,7 +32,6 @@ const NOT_MIGRATED: Record<string, string> = {
   "src/domain/legal.ts": "legal references (article numbers and code names, quoted as the law writes them)",
   "src/domain/parties.ts": "the segment names listed in import errors",
   "src/domain/paymentPlan.ts": "instalment parsing and checks (plan forms, ccbot plan add)",
-  "src/domain/paymentTerms.ts": "payment terms parsing errors (imports, settings)",
   "src/domain/penaltyInvoice.ts": "the penalty invoice's line state (letter penalties)",
   "src/domain/policy.ts": "policy file errors, for the operator at start-up",
   "src/domain/registeredMail.ts": "tracking-number checks (the registered-letter form)",
