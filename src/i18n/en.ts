@@ -559,6 +559,10 @@ export const en: Record<keyof typeof fr, string> = {
   "domain.amount.atMost": "at most {bound}",
   "domain.terms.noSuchDay": "payment terms \"{text}\": day {day} of the month does not exist",
   "domain.terms.notUnderstood": "payment terms \"{text}\" are not understood; write e.g. \"30 days\", \"45 days end of month\", \"end of month + 30\", \"60 days from invoice date\" or \"on receipt\"",
+  "domain.tracking.empty": "the tracking number is empty",
+  "domain.tracking.characters": "the tracking number has only letters and digits (spaces and dashes are ignored)",
+  "domain.tracking.length": "the tracking number has {min} to {max} letters and digits (it has {length})",
+  "domain.tracking.checkDigit": "the check digit of {value} does not match (a typing mistake?): copy it again from the receipt",
   // end of the domain block
 
   // The chat platforms, Slack and Teams (src/bot/**): customer file, digest, proposals, tasks, forms

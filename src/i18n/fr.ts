@@ -560,6 +560,10 @@ export const fr = {
   "domain.amount.atMost": "au plus {bound}",
   "domain.terms.noSuchDay": "conditions de paiement « {text} » : le jour {day} du mois n’existe pas",
   "domain.terms.notUnderstood": "conditions de paiement « {text} » non comprises ; écrivez par exemple « 30 jours », « 45 jours fin de mois », « fin de mois + 30 », « 60 jours date de facture » ou « à réception »",
+  "domain.tracking.empty": "le numéro de suivi est vide",
+  "domain.tracking.characters": "le numéro de suivi n’a que des lettres et des chiffres (les espaces et les tirets sont ignorés)",
+  "domain.tracking.length": "le numéro de suivi a de {min} à {max} lettres et chiffres (il en a {length})",
+  "domain.tracking.checkDigit": "la clé de contrôle de {value} ne correspond pas (une faute de frappe ?) : recopiez-le depuis le récépissé",
   // fin du bloc domaine
 
   // Les messageries, Slack et Teams (src/bot/**) : fiche client, compte rendu, propositions, tâches, formulaires
