@@ -563,6 +563,19 @@ export const en: Record<keyof typeof fr, string> = {
   "domain.tracking.characters": "the tracking number has only letters and digits (spaces and dashes are ignored)",
   "domain.tracking.length": "the tracking number has {min} to {max} letters and digits (it has {length})",
   "domain.tracking.checkDigit": "the check digit of {value} does not match (a typing mistake?): copy it again from the receipt",
+  "domain.control.name": "{code} ({name})",
+  "domain.controlName.null": "null",
+  "domain.controlName.bell": "bell",
+  "domain.controlName.backspace": "backspace",
+  "domain.controlName.tab": "tab",
+  "domain.controlName.lineBreak": "line break",
+  "domain.controlName.verticalTab": "vertical tab",
+  "domain.controlName.formFeed": "form feed",
+  "domain.controlName.carriageReturn": "carriage return",
+  "domain.controlName.escape": "escape",
+  "domain.controlName.delete": "delete",
+  "domain.controlName.other": "control character",
+  "domain.control.singleLine": "contains {character} at character {position}; names, addresses and references are single-line text without control characters",
   // end of the domain block
 
   // The chat platforms, Slack and Teams (src/bot/**): customer file, digest, proposals, tasks, forms

@@ -564,6 +564,19 @@ export const fr = {
   "domain.tracking.characters": "le numéro de suivi n’a que des lettres et des chiffres (les espaces et les tirets sont ignorés)",
   "domain.tracking.length": "le numéro de suivi a de {min} à {max} lettres et chiffres (il en a {length})",
   "domain.tracking.checkDigit": "la clé de contrôle de {value} ne correspond pas (une faute de frappe ?) : recopiez-le depuis le récépissé",
+  "domain.control.name": "{code} ({name})",
+  "domain.controlName.null": "nul",
+  "domain.controlName.bell": "sonnerie",
+  "domain.controlName.backspace": "retour arrière",
+  "domain.controlName.tab": "tabulation",
+  "domain.controlName.lineBreak": "saut de ligne",
+  "domain.controlName.verticalTab": "tabulation verticale",
+  "domain.controlName.formFeed": "saut de page",
+  "domain.controlName.carriageReturn": "retour chariot",
+  "domain.controlName.escape": "échappement",
+  "domain.controlName.delete": "suppression",
+  "domain.controlName.other": "caractère de contrôle",
+  "domain.control.singleLine": "contient {character} au caractère {position} ; les noms, adresses et références tiennent sur une ligne, sans caractère de contrôle",
   // fin du bloc domaine
 
   // Les messageries, Slack et Teams (src/bot/**) : fiche client, compte rendu, propositions, tâches, formulaires

@@ -34,7 +34,6 @@ const NOT_MIGRATED: Record<string, string> = {
   "src/domain/paymentPlan.ts": "instalment parsing and checks (plan forms, ccbot plan add)",
   "src/domain/penaltyInvoice.ts": "the penalty invoice's line state (letter penalties)",
   "src/domain/policy.ts": "policy file errors, for the operator at start-up",
-  "src/domain/text.ts": "names of control characters made visible",
   "src/domain/webhookEvents.ts": "the webhook schema's descriptions, for the ERP's developers (docs/webhooks), not a person's message",
   // The use cases: answers and history texts. committee.ts is migrated (proposals, carry-over, promises).
   "src/usecases/accounts.ts": "customer search refusals",
