@@ -576,6 +576,7 @@ export const en: Record<keyof typeof fr, string> = {
   "domain.controlName.delete": "delete",
   "domain.controlName.other": "control character",
   "domain.control.singleLine": "contains {character} at character {position}; names, addresses and references are single-line text without control characters",
+  "domain.segment.help": "large_account (grand compte), sme (PME), very_small_business (TPE), public_sector (secteur public)",
   // end of the domain block
 
   // The chat platforms, Slack and Teams (src/bot/**): customer file, digest, proposals, tasks, forms

@@ -577,6 +577,7 @@ export const fr = {
   "domain.controlName.delete": "suppression",
   "domain.controlName.other": "caractère de contrôle",
   "domain.control.singleLine": "contient {character} au caractère {position} ; les noms, adresses et références tiennent sur une ligne, sans caractère de contrôle",
+  "domain.segment.help": "large_account (grand compte), sme (PME), very_small_business (TPE), public_sector (secteur public)",
   // fin du bloc domaine
 
   // Les messageries, Slack et Teams (src/bot/**) : fiche client, compte rendu, propositions, tâches, formulaires

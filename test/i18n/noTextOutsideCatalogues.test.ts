@@ -30,7 +30,6 @@ const NOT_MIGRATED: Record<string, string> = {
   // the ranking's and the payer's words (priority.ts, kpis.ts) are migrated; these are next.
   "src/domain/latePenalties.ts": "penalty line states (report penalties)",
   "src/domain/legal.ts": "legal references (article numbers and code names, quoted as the law writes them)",
-  "src/domain/parties.ts": "the segment names listed in import errors",
   "src/domain/paymentPlan.ts": "instalment parsing and checks (plan forms, ccbot plan add)",
   "src/domain/penaltyInvoice.ts": "the penalty invoice's line state (letter penalties)",
   "src/domain/policy.ts": "policy file errors, for the operator at start-up",
