@@ -577,6 +577,22 @@ export const en: Record<keyof typeof fr, string> = {
   "domain.controlName.other": "control character",
   "domain.control.singleLine": "contains {character} at character {position}; names, addresses and references are single-line text without control characters",
   "domain.segment.help": "large_account (grand compte), sme (PME), very_small_business (TPE), public_sector (secteur public)",
+  "domain.plan.none": "no instalment: write them as \"YYYY-MM-DD:amount\", separated by commas",
+  "domain.plan.shape": "instalment {no} (\"{part}\"): write it as \"YYYY-MM-DD:amount\"",
+  "domain.plan.notDate": "instalment {no}: \"{text}\" is not a date (YYYY-MM-DD)",
+  "domain.plan.badAmount": "instalment {no}: {reason}",
+  "domain.plan.tooFew": "a payment plan has at least two instalments (for one payment, record a promise to pay)",
+  "domain.plan.tooMany": "a payment plan has at most {max} instalments ({count} given)",
+  "domain.plan.notPositive": "instalment {no}: the amount must be greater than zero",
+  "domain.plan.beforeAgreement": "instalment {no}: {date} is before the day the plan is agreed ({agreedOn})",
+  "domain.plan.notAfter": "instalment {no}: {date} is not after instalment {previous} ({previousDate}); list them in date order, one per date",
+  "domain.plan.tooLong": "instalment {no}: {date} is more than three years after the agreement",
+  "domain.plan.sum": "the instalments add up to {sum}, not the {total} the plan is for",
+  "domain.plan.summary": "{count} instalments totalling {total}, {paid} paid{missed}{paidLate}{next}{indemnity}",
+  "domain.plan.summaryMissed": ", {count} missed",
+  "domain.plan.summaryPaidLate": ", {count} paid late",
+  "domain.plan.summaryNext": ", next {amount} due {date}",
+  "domain.plan.summaryIndemnity": ", indemnities {amount}",
   // end of the domain block
 
   // The chat platforms, Slack and Teams (src/bot/**): customer file, digest, proposals, tasks, forms

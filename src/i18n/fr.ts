@@ -578,6 +578,22 @@ export const fr = {
   "domain.controlName.other": "caractère de contrôle",
   "domain.control.singleLine": "contient {character} au caractère {position} ; les noms, adresses et références tiennent sur une ligne, sans caractère de contrôle",
   "domain.segment.help": "large_account (grand compte), sme (PME), very_small_business (TPE), public_sector (secteur public)",
+  "domain.plan.none": "aucune échéance : écrivez-les sous la forme « AAAA-MM-JJ:montant », séparées par des virgules",
+  "domain.plan.shape": "échéance {no} (« {part} ») : écrivez-la sous la forme « AAAA-MM-JJ:montant »",
+  "domain.plan.notDate": "échéance {no} : « {text} » n’est pas une date (AAAA-MM-JJ)",
+  "domain.plan.badAmount": "échéance {no} : {reason}",
+  "domain.plan.tooFew": "un échéancier compte au moins deux échéances (pour un seul paiement, enregistrez une promesse de paiement)",
+  "domain.plan.tooMany": "un échéancier compte au plus {max} échéances ({count} saisies)",
+  "domain.plan.notPositive": "échéance {no} : le montant doit être supérieur à zéro",
+  "domain.plan.beforeAgreement": "échéance {no} : le {date} est avant le jour où l’échéancier est accordé ({agreedOn})",
+  "domain.plan.notAfter": "échéance {no} : le {date} n’est pas après l’échéance {previous} ({previousDate}) ; listez-les dans l’ordre des dates, une par date",
+  "domain.plan.tooLong": "échéance {no} : le {date} tombe plus de trois ans après l’accord",
+  "domain.plan.sum": "les échéances font {sum}, pas les {total} que couvre l’échéancier",
+  "domain.plan.summary": "{count, plural, one {# échéance} other {# échéances}} pour {total}, {paid, plural, one {# payée} other {# payées}}{missed}{paidLate}{next}{indemnity}",
+  "domain.plan.summaryMissed": ", {count, plural, one {# manquée} other {# manquées}}",
+  "domain.plan.summaryPaidLate": ", {count, plural, one {# payée en retard} other {# payées en retard}}",
+  "domain.plan.summaryNext": ", prochaine : {amount} le {date}",
+  "domain.plan.summaryIndemnity": ", indemnités {amount}",
   // fin du bloc domaine
 
   // Les messageries, Slack et Teams (src/bot/**) : fiche client, compte rendu, propositions, tâches, formulaires
