@@ -10,7 +10,7 @@ import type { PlanStanding } from "./paymentPlan.js";
 import type { Segment } from "./parties.js";
 import type { ActionKind, Channel, Policy } from "./policy.js";
 import { rankAccounts, type PriorityInput } from "./priority.js";
-import { formatDate, t } from "../i18n/index.js";
+import { formatDate, t, type Phrase } from "../i18n/index.js";
 
 export interface DigestAccount {
   customerId: number;
@@ -37,7 +37,10 @@ export interface PendingAction {
   reason: string;
   proposedOn: CalendarDate;
   approvedBy: string[];
+  /** What is still needed to decide, said in the company's language (the digest's words). */
   missing: string[];
+  /** The same as catalogue Phrases (approvals.tallyVotes), for outputs in a fixed language (ccbot digest --format json). */
+  needs?: Phrase[];
   invoiceNumbers: string[];
   /** The committee week it was first proposed for ("2026-W45"): carried over since, figures refreshed. */
   pendingSince?: string;

@@ -313,6 +313,7 @@ export async function pendingActions(db: Database, policy: Policy, filter: { act
       proposedOn: a.createdAt.toISOString().slice(0, 10) as CalendarDate,
       approvedBy: outcome.approvers.map((p) => p.name),
       missing: outcome.missing.map((m) => say(locale, m)),
+      needs: outcome.missing,
       invoiceNumbers: a.invoices.map((i) => i.invoice.number),
       pendingSince: a.period,
       externalId: a.customer.externalId,

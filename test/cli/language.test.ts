@@ -67,6 +67,16 @@ describe.each(cliTargets)("ccbot in the company's language on $name", (target) =
     expect(digest.stdout).toContain("blocage des livraisons");
     expect(digest.stdout).toContain("Encaissé cette semaine : 0,00 €");
     expect(digest.stdout).not.toMatch(/Agenda|Aged balance|at risk|Cash collected/);
+    // What a block still needs, from the approval rules (src/domain/approvals.ts), in French too.
+    expect(digest.stdout).toContain("la finance, le commercial du compte (Claire Dumont)");
+    expect(digest.stdout).not.toContain("sales owner");
+    // The domain's refusals: a plan's instalments, payment terms.
+    const badPlan = await run("plan", "add", "--customer", "K1", "--instalments", "2027-01-05:abc,2027-02-31:10");
+    expect(badPlan.code).toBe(1);
+    expect(badPlan.stderr).toContain("échéance 1 : « abc » n’est pas un montant ; échéance 2 : « 2027-02-31 » n’est pas une date (AAAA-MM-JJ)");
+    const badTerms = await run("settings", "set", "default-payment-terms=whenever");
+    expect(badTerms.code).not.toBe(0);
+    expect(badTerms.stderr).toContain("conditions de paiement « whenever » non comprises ; écrivez par exemple « 30 jours »");
 
     const report = await run("report", "aging", "--as-of", ASOF, "--format", "table");
     expect(report.code).toBe(0);
@@ -102,6 +112,14 @@ describe.each(cliTargets)("ccbot in the company's language on $name", (target) =
       expect(digest.stdout).toContain("€9,000.00 at risk · stakes €1,350.00");
       expect(digest.stdout).toContain("blocking deliveries");
       expect(digest.stdout).not.toMatch(/Ordre du jour|Balance âgée|à risque|Encaissé/);
+      expect(digest.stdout).toContain("finance, the sales owner (Claire Dumont)");
+      expect(digest.stdout).not.toContain("commercial du compte");
+      const badPlan = await run("plan", "add", "--customer", "K1", "--instalments", "2027-01-05:abc,2027-02-31:10");
+      expect(badPlan.code).toBe(1);
+      expect(badPlan.stderr).toContain('instalment 1: "abc" is not an amount; instalment 2: "2027-02-31" is not a date (YYYY-MM-DD)');
+      const badTerms = await run("settings", "set", "default-payment-terms=whenever");
+      expect(badTerms.code).not.toBe(0);
+      expect(badTerms.stderr).toContain('payment terms "whenever" are not understood; write e.g. "30 days"');
 
       expect((await run("report", "aging", "--as-of", ASOF, "--format", "table")).stdout).toContain("not due");
       expect((await run("plan", "list", "--as-of", ASOF, "--format", "table")).stdout).toContain("Payment plans as of 2026-11-20");
