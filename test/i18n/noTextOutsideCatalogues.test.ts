@@ -26,8 +26,6 @@ const NOT_MIGRATED: Record<string, string> = {
   "src/cli/commands/mailCommand.ts": "ccbot mail contact: its answers (the rest of ccbot mail is migrated)",
   "src/usecases/wrongContact.ts": "the contact correction's history text and the CLI's refusals (Slack/Teams say the catalogue's)",
   // Merged in the same round as the catalogues, written in English before them: to be moved next.
-  // The domain: pure rules whose words reach people through the adapters. The engine's reasons (engine.ts),
-  // the ranking's and the payer's words (priority.ts, kpis.ts) are migrated; these are next.
   "src/domain/legal.ts": "legal references (article numbers and code names, quoted as the law writes them)",
   "src/domain/policy.ts": "policy file errors, for the operator at start-up",
   "src/domain/webhookEvents.ts": "the webhook schema's descriptions, for the ERP's developers (docs/webhooks), not a person's message",
