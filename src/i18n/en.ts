@@ -593,6 +593,7 @@ export const en: Record<keyof typeof fr, string> = {
   "domain.plan.summaryPaidLate": ", {count} paid late",
   "domain.plan.summaryNext": ", next {amount} due {date}",
   "domain.plan.summaryIndemnity": ", indemnities {amount}",
+  "domain.plan.fileLine": "plan #{planId} agreed {date} ({status}): {summary}",
   // end of the domain block
 
   // The chat platforms, Slack and Teams (src/bot/**): customer file, digest, proposals, tasks, forms

@@ -594,6 +594,7 @@ export const fr = {
   "domain.plan.summaryPaidLate": ", {count, plural, one {# payée en retard} other {# payées en retard}}",
   "domain.plan.summaryNext": ", prochaine : {amount} le {date}",
   "domain.plan.summaryIndemnity": ", indemnités {amount}",
+  "domain.plan.fileLine": "échéancier n° {planId} accordé le {date} ({status}) : {summary}",
   // fin du bloc domaine
 
   // Les messageries, Slack et Teams (src/bot/**) : fiche client, compte rendu, propositions, tâches, formulaires

@@ -121,11 +121,12 @@ describe.each(targets)("payment plans on $name", (target) => {
         ["paid late", "2027-01-20", 16, 4000n],
         ["paid", "2027-02-01", 0, 0n],
       ]);
-      expect(plain(view?.summary ?? "")).toBe("3 instalments totalling 3 000,00 €, 3 paid, 1 paid late, indemnities 40,00 €");
+      // The company speaks French (the default): the summary and the customer file's line are in French.
+      expect(plain(view?.summary ?? "")).toBe("3 échéances pour 3 000,00 €, 3 payées, 1 payée en retard, indemnités 40,00 €");
       // The customer file (`/credit`) shows the plan.
       const { file } = await accountView(db, policy, d("2027-02-02"), k1.id);
       expect((file.paymentPlans ?? []).map(plain)).toEqual([
-        `plan #${plan.planId} agreed 2026-11-20 (completed): 3 instalments totalling 3 000,00 €, 3 paid, 1 paid late, indemnities 40,00 €`,
+        `échéancier n° ${plan.planId} accordé le 20/11/2026 (terminé) : 3 échéances pour 3 000,00 €, 3 payées, 1 payée en retard, indemnités 40,00 €`,
       ]);
       // Recently completed plans are still shown to the committee that week.
       expect((await plansForDigest(db, d("2027-02-02"), policy)).map((p) => p.planId)).toEqual([plan.planId]);
