@@ -181,10 +181,10 @@ describe.each(targets)("payment plans on $name", (target) => {
         return plain((error as FormError).fields.instalments ?? "");
       };
       expect(await refusal(instalments(["2027-01-15", 1000n], ["2026-12-15", 1000n]))).toContain(
-        "instalment 2: 2026-12-15 is not after instalment 1 (2027-01-15)",
+        "instalment 2: 15/12/2026 is not after instalment 1 (15/01/2027)",
       );
       expect(await refusal(instalments(["2026-11-19", 1000n], ["2026-12-15", 1000n]))).toContain(
-        "instalment 1: 2026-11-19 is before the day the plan is agreed (2026-11-20)",
+        "instalment 1: 19/11/2026 is before the day the plan is agreed (20/11/2026)",
       );
       expect(await refusal(instalments(["2026-12-15", 1000n]))).toContain("at least two instalments");
       expect(await refusal(instalments(["2026-12-15", 200_000n], ["2027-01-15", 200_000n]))).toContain(
