@@ -3,9 +3,12 @@
 // blocks.ts and cards.ts say the same thing and only the markup differs.
 import { bucketLabels } from "../domain/aging.js";
 import {
-  CALL_CHECKLIST,
+  checklistSteps as domainChecklistSteps,
+  followUpSince,
+  listSeparator,
+  planLineText,
+  promiseStatusText,
   type Digest,
-  type DigestInstalment,
   type DigestPlan,
   type FollowUpLine,
   type PendingAction,
@@ -14,7 +17,7 @@ import {
 } from "../domain/digest.js";
 import type { LossCover } from "../domain/kpis.js";
 import type { ActionKind } from "../domain/policy.js";
-import { formatDate, formatMoney, formatNumber, t } from "../i18n/index.js";
+import { formatMoney, formatNumber, t } from "../i18n/index.js";
 import type { FormError } from "../usecases/contacts.js";
 import type { DisputeCategory } from "../usecases/disputes.js";
 import { ContactEmailError, type ContactCorrected } from "../usecases/wrongContact.js";
@@ -37,10 +40,9 @@ export function disputeCategoryLabel(category: DisputeCategory, locale: string):
   return t(locale, `chat.disputeCategory.${category}`);
 }
 
-const PROMISE_STATUSES = new Set(["PENDING", "KEPT", "BROKEN"]);
 /** A promise's status in words ("tenue" / "kept"); an unknown one as it is stored. */
 export function promiseStatus(status: string, locale: string): string {
-  return PROMISE_STATUSES.has(status) ? t(locale, `chat.promiseStatus.${status as "PENDING" | "KEPT" | "BROKEN"}`) : status.toLowerCase();
+  return promiseStatusText(status, locale);
 }
 
 const ACTION_STATUSES = new Set(["PROPOSED", "APPROVED", "APPLIED", "REJECTED", "EXPIRED", "SUPERSEDED"]);
@@ -91,66 +93,13 @@ export function stakesText(a: PendingAction, locale: string, period?: string): s
 
 /** The steps of the call checklist: the catalogue's when the list is the standard one, else as given. */
 export function checklistSteps(list: TaskList, locale: string): string[] {
-  const standard = list.checklist.length === CALL_CHECKLIST.length && list.checklist.every((s, i) => s === CALL_CHECKLIST[i]);
-  if (!standard) return [...list.checklist];
-  return CALL_CHECKLIST.map((_, i) => t(locale, `chat.checklist.${i as 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7}`));
+  return domainChecklistSteps(list, locale);
 }
 
 /** Where a decision of last week stands, in the digest's language (from its facts; the domain's words without them). */
 export function followUpText(f: FollowUpLine, currency: string, locale: string): string {
-  const facts = f.facts;
-  if (!facts) return f.since.join("; ");
-  const money = (minor: bigint) => formatMoney(minor, currency, locale);
-  const date = (d: string) => formatDate(d as never, locale);
-  const since: string[] = [];
-  if (facts.decision === "REJECTED") since.push(t(locale, "chat.followUp.rejected"));
-  else
-    switch (facts.kind) {
-      case "FORMAL_NOTICE":
-        if (!facts.letterProducedOn) since.push(t(locale, "chat.followUp.letterNotProduced"));
-        else {
-          since.push(t(locale, "chat.followUp.letterProduced", { date: date(facts.letterProducedOn) }));
-          const sent = facts.letterSent;
-          since.push(
-            !sent
-              ? t(locale, "chat.followUp.letterNotSent")
-              : sent.registeredMail
-                ? t(locale, "chat.followUp.letterSentRegistered", { date: date(sent.on), number: sent.registeredMail })
-                : t(locale, "chat.followUp.letterSent", { date: date(sent.on) }),
-          );
-        }
-        break;
-      case "BLOCK_DELIVERIES":
-        since.push(t(locale, facts.blockedNow ? "chat.followUp.blockInForce" : "chat.followUp.blockLifted"));
-        break;
-      case "UNBLOCK_DELIVERIES":
-        since.push(t(locale, facts.blockedNow ? "chat.followUp.blockedAgain" : "chat.followUp.deliveriesOpen"));
-        break;
-      case "HOLD":
-        since.push(t(locale, facts.onHoldNow ? "chat.followUp.onHold" : "chat.followUp.holdLifted"));
-        break;
-      case "CREDIT_LIMIT_CHANGE":
-        since.push(
-          facts.creditLimitNow === null
-            ? t(locale, "chat.followUp.noLimit")
-            : t(locale, "chat.followUp.limitNow", { limit: money(facts.creditLimitNow) }),
-        );
-        break;
-      case "LITIGATION":
-        since.push(t(locale, "chat.followUp.litigation"));
-        break;
-    }
-  since.push(facts.paidSince > 0n ? t(locale, "chat.followUp.paidSince", { amount: money(facts.paidSince) }) : t(locale, "chat.followUp.nothingPaid"));
-  for (const p of facts.promisesSince)
-    since.push(
-      t(locale, "chat.followUp.promise", { amount: money(p.amount), date: date(p.promisedDate), status: promiseStatus(p.status, locale) }),
-    );
-  return since.join(languageSeparator(locale));
-}
-
-/** The separator of a list of clauses: "; " in English, " ; " in French (a thin space before it). */
-function languageSeparator(locale: string): string {
-  return locale.toLowerCase().startsWith("fr") ? " ; " : "; ";
+  if (!f.facts) return f.since.join("; ");
+  return followUpSince(f.facts, (minor) => formatMoney(minor, currency, locale), locale).join(listSeparator(locale));
 }
 
 /**
@@ -158,33 +107,7 @@ function languageSeparator(locale: string): string {
  * 05/10/2026 : échéance 2 de 1 000,00 € du 12/11/2026 manquée, … · 1 échéance payée sur 3, reste 2 000,00 €".
  */
 export function planLine(p: DigestPlan, locale: string): string {
-  const money = (minor: bigint) => formatMoney(minor, p.currency, locale);
-  const date = (d: string) => formatDate(d as never, locale);
-  const left = (i: DigestInstalment) => (i.outstanding === i.amount ? null : money(i.outstanding));
-  const parts: string[] = [];
-  if (p.agreedThisWeek && p.firstDue && p.lastDue)
-    parts.push(t(locale, "chat.plan.agreed", { count: p.instalments, total: money(p.total), from: date(p.firstDue), to: date(p.lastDue) }));
-  for (const m of p.missed) {
-    const l = left(m);
-    const missed = t(locale, "chat.plan.missed", {
-      no: m.no,
-      amount: money(m.amount),
-      date: date(m.dueDate),
-      left: l ? t(locale, "chat.plan.leftUnpaid", { left: l }) : "",
-      indemnity: money(m.indemnity),
-    });
-    // The escalation is the history's text, as it was recorded.
-    parts.push(`${missed}${languageSeparator(locale)}${m.escalation ?? t(locale, "chat.plan.notEscalated")}`);
-  }
-  for (const i of p.dueThisWeek) {
-    const l = left(i);
-    parts.push(`${t(locale, "chat.plan.due", { no: i.no, amount: money(i.amount), date: date(i.dueDate) })}${l ? t(locale, "chat.plan.leftToPay", { left: l }) : ""}`);
-  }
-  if (p.status === "COMPLETED") parts.push(t(locale, "chat.plan.completed", { total: money(p.total) }));
-  else if (p.status === "BROKEN") parts.push(t(locale, "chat.plan.broken", { remaining: money(p.remaining) }));
-  else parts.push(t(locale, "chat.plan.standing", { paid: p.paidInstalments, count: p.instalments, remaining: money(p.remaining) }));
-  const head = t(locale, "chat.plan.of", { planId: p.planId, date: date(p.agreedOn) });
-  return t(locale, "chat.labelled", { label: head, text: parts.join(" · ") });
+  return planLineText(p, locale);
 }
 
 /** What losing the overdue would cost in sales, in words. */

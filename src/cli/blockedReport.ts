@@ -16,8 +16,8 @@ type Column = "customer" | "name" | "since" | "blockedBy" | "actionId" | "reason
 /** The blocked accounts; `locale` is the company's for a table, null for CSV and JSON (stable headers). */
 export async function blockedReport(db: Database, policy: Policy, locale: string | null): Promise<Report> {
   const accounts = await blockedAccounts(db);
-  const conditions = unblockConditions(policy);
   const words = locale ?? STABLE;
+  const conditions = unblockConditions(policy, words);
   const label = (column: Column) => t(words, `cli.blocked.col.${column}`);
   return {
     title: t(words, "cli.blocked.title", { count: accounts.length }),

@@ -2,11 +2,21 @@
 // company's language (the catalogues' cli.* keys). Slack and Teams have their own renderers of the same view
 // models. Every name and text from outside goes through shown() or said(): control characters (ESC, BEL, line
 // breaks) are made visible and long values are cut.
-import { longDate, minusMoney, planCounts, planLineText, type Digest, type PendingAction, type TaskList } from "../domain/digest.js";
+import {
+  checklistSteps,
+  listSeparator,
+  longDate,
+  minusMoney,
+  planCounts,
+  planLineText,
+  type Digest,
+  type PendingAction,
+  type TaskList,
+} from "../domain/digest.js";
 import { bucketLabels } from "../domain/aging.js";
 import { formatMoney } from "../domain/money.js";
 import { describePayer } from "../domain/kpis.js";
-import { formatNumber, t } from "../i18n/index.js";
+import { formatDate, formatNumber, t } from "../i18n/index.js";
 import type { CommitteePreparation } from "../usecases/committee.js";
 import { shown, table } from "./io.js";
 
@@ -117,7 +127,7 @@ export function renderDigest(d: Digest, bucketEdges: readonly number[]): string 
       `  ${t(locale, "cli.digest.promise", {
         customer: shown(p.customerName),
         amount: money(p.amount),
-        date: p.promisedDate,
+        date: formatDate(p.promisedDate, locale),
         status: t(locale, `cli.promiseStatus.${p.status}`),
       })}`,
     );
@@ -125,8 +135,8 @@ export function renderDigest(d: Digest, bucketEdges: readonly number[]): string 
   lines.push("");
   lines.push(t(locale, "cli.digest.followUp", { count: d.followUp.length }));
   for (const f of d.followUp) {
-    const decided = t(locale, "cli.digest.decided", { decision: t(locale, `cli.decision.${f.decision}`), on: f.decidedOn });
-    lines.push(`  #${f.actionId} ${shown(f.customerName)}: ${t(locale, `cli.kind.${f.kind}`)}, ${decided} — ${said(f.since.join("; "))}`);
+    const decided = t(locale, "cli.digest.decided", { decision: t(locale, `cli.decision.${f.decision}`), on: formatDate(f.decidedOn, locale) });
+    lines.push(`  #${f.actionId} ${shown(f.customerName)}: ${t(locale, `cli.kind.${f.kind}`)}, ${decided} — ${said(f.since.join(listSeparator(locale)))}`);
   }
   if (d.followUp.length === 0) lines.push(none);
   lines.push("");
@@ -184,6 +194,6 @@ export function renderTasks(list: TaskList, currency: string, locale: string): s
   });
   if (list.tasks.length === 0) lines.push(t(locale, "cli.tasks.nothingDue"), "");
   lines.push(t(locale, "cli.tasks.checklist"));
-  list.checklist.forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
+  checklistSteps(list, locale).forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
   return lines.join("\n");
 }

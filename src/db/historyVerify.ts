@@ -46,6 +46,8 @@ export interface VerifyOptions {
   sealKey?: Buffer | null;
   /** An anchor kept outside the database (`--anchor`). */
   external?: ExternalAnchor;
+  /** The language of the domain's findings (a broken chain, a cut tail); English by default. */
+  locale?: string;
 }
 
 interface AnchorRow extends AnchorContent {
@@ -73,7 +75,7 @@ export async function verifyHistory(prisma: PrismaClient, customerId?: number, o
 
   // 1. The SHA-256 chains.
   for (const [id, chain] of chains) {
-    const found = verifyChain(chain.map((e) => ({ ...e, data: e.data as unknown, invoiceIds: e.invoices.map((i) => i.invoiceId) })));
+    const found = verifyChain(chain.map((e) => ({ ...e, data: e.data as unknown, invoiceIds: e.invoices.map((i) => i.invoiceId) })), options.locale);
     for (const p of found) problems.push({ ...p, customerId: id, customerName: chain[0]?.customer?.name ?? null });
   }
   if (problems.length === 0)
@@ -135,7 +137,7 @@ export async function verifyHistory(prisma: PrismaClient, customerId?: number, o
   const reported = new Set<number | null>();
   for (const anchor of [...checked].sort((a, b) => b.id - a.id)) {
     const heads = anchor.heads.filter((h) => customerId === undefined || h.customerId === customerId);
-    const found = checkAgainstAnchor({ ...anchor, heads }, chains).filter((p) => !reported.has(p.customerId));
+    const found = checkAgainstAnchor({ ...anchor, heads }, chains, options.locale).filter((p) => !reported.has(p.customerId));
     for (const p of found) {
       problems.push({ ...p, customerName: null, occurredAt: null, kind: null });
     }

@@ -5,6 +5,7 @@ import type { Database } from "../db/database.js";
 import { verifyHistory } from "../db/history.js";
 import { loadSettings } from "../db/settings.js";
 import { calendarDateAt, calendarDateFromDb, type CalendarDate } from "../domain/calendarDate.js";
+import { sealProblemText } from "../domain/evidence.js";
 import { formatMoney } from "../domain/money.js";
 import { AppError } from "../errors.js";
 import { emailEvidence } from "../mail/evidence.js";
@@ -45,7 +46,7 @@ export async function evidenceFile(
   });
   if (!customer) throw new AppError("not_found", phrase("evidence.unknownCustomer", { id: customerId }));
   const locale = settings.locale;
-  const report = await verifyHistory(db.prisma, customerId);
+  const report = await verifyHistory(db.prisma, customerId, { locale });
   const money = (minor: bigint) => formatMoney(minor, settings.currency, settings.locale).replace(/[\u00a0\u202f]/g, " ");
   const today = calendarDateAt(now, settings.timeZone);
   const time = new Intl.DateTimeFormat(locale, { dateStyle: "short", timeStyle: "short", timeZone: settings.timeZone });
@@ -68,7 +69,7 @@ export async function evidenceFile(
       : t(locale, "evidence.sealsBroken", {
           count: report.problems.length,
           problems: report.problems
-            .map((p) => (p.entryId !== null ? t(locale, "evidence.sealProblem", { id: String(p.entryId), problem: p.problem }) : p.detail))
+            .map((p) => (p.entryId !== null ? t(locale, "evidence.sealProblem", { id: String(p.entryId), problem: sealProblemText(p.problem, locale) }) : p.detail))
             .join("; "),
         }),
     "",

@@ -1,5 +1,6 @@
 // Who may decide a proposed action, and when the decision is made. The rules come from the policy;
 // every vote (Slack, Teams, CLI) goes through these functions before anything is recorded.
+import { phrase, t, type Phrase } from "../i18n/index.js";
 import type { Role } from "./parties.js";
 import type { ActionKind, Policy } from "./policy.js";
 
@@ -25,35 +26,19 @@ export interface CastVote {
   decision: Decision;
 }
 
-export type VoteCheck = { allowed: true; asRole: Role | "SALES_OWNER" } | { allowed: false; reason: string };
+export type VoteCheck = { allowed: true; asRole: Role | "SALES_OWNER" } | { allowed: false; reason: Phrase };
 
-const ROLE_WORDS: Record<Role, string> = {
-  SALES: "sales",
-  FINANCE: "finance",
-  BACK_OFFICE: "back office",
-  COLLECTOR: "a collector",
-  ADMIN: "an admin",
-  VIEWER: "a viewer",
-};
-
-const KIND_WORDS: Record<ActionKind, string> = {
-  BLOCK_DELIVERIES: "blocking deliveries",
-  UNBLOCK_DELIVERIES: "unblocking deliveries",
-  FORMAL_NOTICE: "a formal notice",
-  LITIGATION: "passing to litigation",
-  CREDIT_LIMIT_CHANGE: "a credit-limit change",
-  HOLD: "putting the account on hold",
-};
-
-export function describeKind(kind: ActionKind): string {
-  return KIND_WORDS[kind];
+/** "blocking deliveries" / "le blocage des livraisons": a kind of action inside a sentence, in the language of `locale`. */
+export function describeKind(kind: ActionKind, locale = "en-GB"): string {
+  return t(locale, `domain.kind.${kind}`);
 }
 
-function requirementText(action: ActionUnderVote, policy: Policy): string {
+/** Who decides an action of this kind: the rule's roles and, when it asks for one, the account's sales owner. */
+function deciders(action: ActionUnderVote, policy: Policy): Phrase[] {
   const rule = policy.approvals[action.kind];
-  const parts = rule.roles.map((r) => ROLE_WORDS[r]);
-  if (rule.salesOwner) parts.push("the account's sales owner");
-  return parts.join(" and ");
+  const parts = rule.roles.map((r) => phrase(`domain.role.${r}`));
+  if (rule.salesOwner) parts.push(phrase("domain.vote.salesOwner"));
+  return parts;
 }
 
 /** May this person vote on this action? Voting is open to the roles the rule names and, when the rule asks for it, the sales owner. */
@@ -64,7 +49,7 @@ export function checkVoter(action: ActionUnderVote, voter: Voter, policy: Policy
   if (rule.salesOwner && action.salesOwnerId === voter.personId) return { allowed: true, asRole: "SALES_OWNER" };
   return {
     allowed: false,
-    reason: `${describeKind(action.kind)[0]?.toUpperCase()}${describeKind(action.kind).slice(1)} is decided by ${requirementText(action, policy)}; ${voter.name} is not one of them.`,
+    reason: phrase("domain.vote.refused", { kind: phrase(`domain.vote.kind.${action.kind}`), who: deciders(action, policy), name: voter.name }),
   };
 }
 
@@ -72,8 +57,8 @@ export interface VoteOutcome {
   status: "PENDING" | "APPROVED" | "REJECTED";
   approvers: Voter[];
   rejecters: Voter[];
-  /** What is still needed, in words ("finance", "the sales owner (Claire Dumont)", "one more approver"). */
-  missing: string[];
+  /** What is still needed, said in the company's language ("finance", "the sales owner (Claire Dumont)", "one more approver"). */
+  missing: Phrase[];
 }
 
 /**
@@ -90,22 +75,22 @@ export function tallyVotes(action: ActionUnderVote, votes: readonly CastVote[], 
   const rejecters = [...latest.values()].filter((v) => v.decision === "REJECT").map((v) => v.voter);
   if (rejecters.length > 0) return { status: "REJECTED", approvers, rejecters, missing: [] };
 
-  const missing: string[] = [];
+  const missing: Phrase[] = [];
   for (const role of rule.roles) {
-    if (!approvers.some((a) => a.roles.includes(role))) missing.push(ROLE_WORDS[role]);
+    if (!approvers.some((a) => a.roles.includes(role))) missing.push(phrase(`domain.role.${role}`));
   }
   if (rule.salesOwner && action.salesOwnerId !== null && !approvers.some((a) => a.personId === action.salesOwnerId)) {
-    missing.push(action.salesOwnerName ? `the sales owner (${action.salesOwnerName})` : "the account's sales owner");
+    missing.push(action.salesOwnerName ? phrase("domain.vote.salesOwnerNamed", { name: action.salesOwnerName }) : phrase("domain.vote.salesOwner"));
   }
   const interested = new Set([action.proposedById, action.salesOwnerId].filter((id): id is number => id !== null));
   const independent = approvers.some((a) => !interested.has(a.personId));
   if (approvers.length > 0 && !independent && missing.length === 0) {
-    missing.push("an approver who neither proposed the action nor owns the account");
+    missing.push(phrase("domain.vote.independent"));
   }
   const short = rule.minApprovers - approvers.length;
   if (short > 0 && missing.length < short) {
     const more = short - missing.length;
-    missing.push(more === 1 ? "one more approver" : `${more} more approvers`);
+    missing.push(phrase("domain.vote.moreApprovers", { count: more }));
   }
   return { status: missing.length === 0 ? "APPROVED" : "PENDING", approvers, rejecters, missing };
 }

@@ -10,7 +10,7 @@ import type { PlanStanding } from "./paymentPlan.js";
 import type { Segment } from "./parties.js";
 import type { ActionKind, Channel, Policy } from "./policy.js";
 import { rankAccounts, type PriorityInput } from "./priority.js";
-import { t } from "../i18n/index.js";
+import { formatDate, t, type Phrase } from "../i18n/index.js";
 
 export interface DigestAccount {
   customerId: number;
@@ -37,7 +37,10 @@ export interface PendingAction {
   reason: string;
   proposedOn: CalendarDate;
   approvedBy: string[];
+  /** What is still needed to decide, said in the company's language (the digest's words). */
   missing: string[];
+  /** The same as catalogue Phrases (approvals.tallyVotes), for outputs in a fixed language (ccbot digest --format json). */
+  needs?: Phrase[];
   invoiceNumbers: string[];
   /** The committee week it was first proposed for ("2026-W45"): carried over since, figures refreshed. */
   pendingSince?: string;
@@ -51,15 +54,6 @@ export interface PendingAction {
   /** The company's currency and locale, to show the amounts above. */
   currency?: string;
   locale?: string;
-}
-
-/** "9 000,00 € at risk · stakes 1 350,00 € · pending since 2026-W45": the agenda line of a proposal, or "" without figures. */
-export function stakesLine(a: PendingAction, period?: string): string {
-  if (a.amountAtRisk === undefined || !a.currency || !a.locale) return "";
-  const money = (minor: bigint) => formatMoney(minor, a.currency as string, a.locale as string);
-  const parts = [texts.atRisk(money(a.amountAtRisk), money(a.stakes ?? 0n))];
-  if (a.pendingSince && a.pendingSince !== period) parts.push(texts.pendingSince(a.pendingSince));
-  return parts.join(" · ");
 }
 
 /**
@@ -116,35 +110,65 @@ export interface DecisionFacts {
   promisesSince: Array<{ amount: bigint; promisedDate: CalendarDate; status: "PENDING" | "KEPT" | "BROKEN" }>;
 }
 
-/** A decision's follow-up in a credit manager's words. */
-export function followUpOf(f: DecisionFacts, money: (minor: bigint) => string): FollowUpLine {
+/** The separator of a list of clauses: "; " in English, " ; " in French (a space before it). */
+export function listSeparator(locale: string): string {
+  return locale.toLowerCase().startsWith("fr") ? " ; " : "; ";
+}
+
+const PROMISE_STATUSES = new Set(["PENDING", "KEPT", "BROKEN"]);
+/** A promise's status in words ("tenue" / "kept"); an unknown one as it is stored. */
+export function promiseStatusText(status: string, locale: string): string {
+  return PROMISE_STATUSES.has(status) ? t(locale, `chat.promiseStatus.${status as "PENDING" | "KEPT" | "BROKEN"}`) : status.toLowerCase();
+}
+
+/**
+ * What happened since a decision, in the language of `locale`: "lettre produite le 16/11/2026", "blocage en
+ * vigueur", "1 200,00 € payés depuis", each promise since and its status. The chat and the terminal say these.
+ */
+export function followUpSince(f: DecisionFacts, money: (minor: bigint) => string, locale = "en-GB"): string[] {
+  const date = (d: CalendarDate) => formatDate(d, locale);
   const since: string[] = [];
-  if (f.decision === "REJECTED") since.push(texts.rejected);
+  if (f.decision === "REJECTED") since.push(t(locale, "chat.followUp.rejected"));
   else
     switch (f.kind) {
       case "FORMAL_NOTICE":
-        since.push(f.letterProducedOn ? texts.letterProduced(f.letterProducedOn) : texts.letterNotProduced);
-        if (f.letterProducedOn)
-          since.push(f.letterSent ? texts.letterSent(f.letterSent.on, f.letterSent.registeredMail) : texts.letterNotSent);
+        if (!f.letterProducedOn) since.push(t(locale, "chat.followUp.letterNotProduced"));
+        else {
+          since.push(t(locale, "chat.followUp.letterProduced", { date: date(f.letterProducedOn) }));
+          const sent = f.letterSent;
+          since.push(
+            !sent
+              ? t(locale, "chat.followUp.letterNotSent")
+              : sent.registeredMail
+                ? t(locale, "chat.followUp.letterSentRegistered", { date: date(sent.on), number: sent.registeredMail })
+                : t(locale, "chat.followUp.letterSent", { date: date(sent.on) }),
+          );
+        }
         break;
       case "BLOCK_DELIVERIES":
-        since.push(f.blockedNow ? texts.blockInForce : texts.blockLifted);
+        since.push(t(locale, f.blockedNow ? "chat.followUp.blockInForce" : "chat.followUp.blockLifted"));
         break;
       case "UNBLOCK_DELIVERIES":
-        since.push(f.blockedNow ? texts.blockedAgain : texts.deliveriesOpen);
+        since.push(t(locale, f.blockedNow ? "chat.followUp.blockedAgain" : "chat.followUp.deliveriesOpen"));
         break;
       case "HOLD":
-        since.push(f.onHoldNow ? texts.onHold : texts.holdLifted);
+        since.push(t(locale, f.onHoldNow ? "chat.followUp.onHold" : "chat.followUp.holdLifted"));
         break;
       case "CREDIT_LIMIT_CHANGE":
-        since.push(f.creditLimitNow === null ? texts.noLimit : texts.limitNow(money(f.creditLimitNow)));
+        since.push(f.creditLimitNow === null ? t(locale, "chat.followUp.noLimit") : t(locale, "chat.followUp.limitNow", { limit: money(f.creditLimitNow) }));
         break;
       case "LITIGATION":
-        since.push(texts.litigation);
+        since.push(t(locale, "chat.followUp.litigation"));
         break;
     }
-  since.push(f.paidSince > 0n ? texts.paidSince(money(f.paidSince)) : texts.nothingPaid);
-  for (const p of f.promisesSince) since.push(texts.promise(money(p.amount), p.promisedDate, p.status));
+  since.push(f.paidSince > 0n ? t(locale, "chat.followUp.paidSince", { amount: money(f.paidSince) }) : t(locale, "chat.followUp.nothingPaid"));
+  for (const p of f.promisesSince)
+    since.push(t(locale, "chat.followUp.promise", { amount: money(p.amount), date: date(p.promisedDate), status: promiseStatusText(p.status, locale) }));
+  return since;
+}
+
+/** A decision's follow-up in a credit manager's words, in the language of `locale`. */
+export function followUpOf(f: DecisionFacts, money: (minor: bigint) => string, locale = "en-GB"): FollowUpLine {
   return {
     actionId: f.actionId,
     customerName: f.customerName,
@@ -152,76 +176,10 @@ export function followUpOf(f: DecisionFacts, money: (minor: bigint) => string): 
     kind: f.kind,
     decision: f.decision,
     decidedOn: f.decidedOn,
-    since,
+    since: followUpSince(f, money, locale),
     paidSince: f.paidSince,
     facts: f,
   };
-}
-
-/** The digest's own words, in one place (the i18n catalogues take them from here). */
-export const texts = {
-  rejected: "rejected: nothing to carry out",
-  letterProduced: (on: CalendarDate) => `letter produced on ${on}`,
-  letterNotProduced: "letter not produced yet",
-  letterSent: (on: CalendarDate, registeredMail: string | null) =>
-    registeredMail ? `sent on ${on} by registered mail no. ${registeredMail}` : `sent on ${on}`,
-  letterNotSent: "not recorded as sent yet",
-  blockInForce: "block in force",
-  blockLifted: "block lifted since",
-  blockedAgain: "blocked again since",
-  deliveriesOpen: "deliveries open",
-  onHold: "dunning on hold",
-  holdLifted: "hold lifted since",
-  noLimit: "no credit limit set now",
-  limitNow: (limit: string) => `credit limit now ${limit}`,
-  litigation: "invoices passed to litigation",
-  paidSince: (amount: string) => `${amount} paid since`,
-  nothingPaid: "nothing paid since",
-  promise: (amount: string, on: CalendarDate, status: string) =>
-    `promise of ${amount} by ${on}: ${status === "PENDING" ? "pending" : status === "KEPT" ? "kept" : "broken"}`,
-  pendingSince: (period: string) => `pending since ${period}`,
-  more: (count: number) => `${count} more, smaller: show`,
-  moreTitle: (count: number, atRisk: string) => `${count} more proposal${count === 1 ? "" : "s"}, smaller (${atRisk} at risk in all)`,
-  batchApprove: (count: number, kind: ActionKind) => `Approve the ${count} ${kindPlural(kind, count)} above`,
-  atRisk: (amount: string, stakes: string) => `${amount} at risk · stakes ${stakes}`,
-  header: (period: string, date: string, company: string) => `Credit committee ${period} (${date}) — ${company}`,
-  agenda: (shown: number, more: number) =>
-    `*Agenda: ${shown} proposal${shown === 1 ? "" : "s"} by stakes*${more > 0 ? ` — ${more} more, smaller, one click away in the thread` : ""}`,
-  followUpTitle: (count: number) => `*Last week's decisions (${count})*`,
-  noFollowUp: "No decision last week.",
-  cashCollected: (amount: string) => `Cash collected this week: ${amount}`,
-  promisesDue: (count: number) => `${count} promise${count === 1 ? "" : "s"} to pay falling due this week`,
-  back: (why: string) => `Back on the agenda: ${why}`,
-  plansTitle: (count: number) => `*Payment plans (${count})*`,
-  noPlans: "No payment plan running.",
-  planOf: (planId: number, agreedOn: CalendarDate) => `plan #${planId} agreed ${agreedOn}`,
-  planAgreed: (instalments: number, total: string, from: CalendarDate, to: CalendarDate) =>
-    `agreed this week: ${instalments} instalments totalling ${total}, ${from} to ${to}`,
-  instalmentDue: (no: number, amount: string, on: CalendarDate, left: string | null) =>
-    `instalment ${no} of ${amount} due ${on}${left ? ` (${left} still to pay)` : ""}`,
-  instalmentMissed: (no: number, amount: string, on: CalendarDate, left: string | null, indemnity: string) =>
-    `instalment ${no} of ${amount} due ${on} missed${left ? ` (${left} still unpaid)` : ""}, recovery indemnity ${indemnity}`,
-  notEscalatedYet: "not escalated yet: the daily follow-up records it",
-  planCompleted: (total: string) => `completed this week: ${total} paid`,
-  planBroken: (remaining: string) => `broken this week: ${remaining} unpaid`,
-  planStanding: (paid: number, instalments: number, remaining: string) => `${paid} of ${instalments} instalments paid, ${remaining} left`,
-  plansOnTrack: (count: number) => `${count} other plan${count === 1 ? "" : "s"} on track`,
-  plansMore: (count: number) => `${count} more plan${count === 1 ? "" : "s"} to follow: ccbot plan list`,
-  plansLine: (agreed: number, due: number, missed: number) =>
-    `${agreed} agreed this week · ${due} instalment${due === 1 ? "" : "s"} due this week · ${missed} missed`,
-} as const;
-
-const KIND_NOUNS: Record<ActionKind, [string, string]> = {
-  BLOCK_DELIVERIES: ["delivery block", "delivery blocks"],
-  UNBLOCK_DELIVERIES: ["unblocking", "unblockings"],
-  FORMAL_NOTICE: ["formal notice", "formal notices"],
-  LITIGATION: ["litigation", "litigations"],
-  CREDIT_LIMIT_CHANGE: ["credit-limit change", "credit-limit changes"],
-  HOLD: ["hold", "holds"],
-};
-
-export function kindPlural(kind: ActionKind, count: number): string {
-  return KIND_NOUNS[kind][count === 1 ? 0 : 1];
 }
 
 /** The committee's agenda: undecided proposals by stakes (largest first), at most `max` of them; the rest apart. */
@@ -238,7 +196,7 @@ const cmp = (a: bigint, b: bigint) => (a > b ? 1 : a < b ? -1 : 0);
  * The batch approvals a message of proposals offers: per kind, the undecided proposals of that kind in it
  * (only when there are at least two: one has its own button).
  */
-export function batchesOf(actions: readonly ActionView[]): Array<{ kind: ActionKind; actionIds: number[]; label: string }> {
+export function batchesOf(actions: readonly ActionView[]): Array<{ kind: ActionKind; actionIds: number[] }> {
   const byKind = new Map<ActionKind, number[]>();
   for (const a of actions) {
     if (a.finalStatus && a.finalStatus !== "PROPOSED") continue;
@@ -247,7 +205,7 @@ export function batchesOf(actions: readonly ActionView[]): Array<{ kind: ActionK
   }
   return [...byKind.entries()]
     .filter(([, ids]) => ids.length >= 2)
-    .map(([kind, actionIds]) => ({ kind, actionIds, label: texts.batchApprove(actionIds.length, kind) }));
+    .map(([kind, actionIds]) => ({ kind, actionIds }));
 }
 
 export interface OpenDispute {
@@ -384,28 +342,37 @@ export function orderPlans(plans: readonly DigestPlan[]): DigestPlan[] {
 }
 
 /**
- * A plan's line in words (without the customer's name, which each platform sets in bold): what happened this
- * week and where it stands, e.g. "plan #3 agreed 2026-10-05 — instalment 2 of 1 000,00 € due 2026-11-12 missed
- * (recovery indemnity 40,00 €), escalation: next step brought forward: … — 1 of 3 instalments paid, 2 000,00 € left".
+ * A plan's line (without the customer's name, which each platform sets in bold), in the language of `locale`:
+ * "échéancier n° 3 accordé le 05/10/2026 : échéance 2 de 1 000,00 € du 12/11/2026 manquée, … · 1 échéance payée
+ * sur 3, reste 2 000,00 €". A missed instalment's escalation is the history's text, as it was recorded.
  */
-export function planLineParts(p: DigestPlan, locale: string): string[] {
-  const money = (minor: bigint) => formatMoney(minor, p.currency, locale);
-  const parts = [texts.planOf(p.planId, p.agreedOn)];
-  if (p.agreedThisWeek && p.firstDue && p.lastDue) parts.push(texts.planAgreed(p.instalments, money(p.total), p.firstDue, p.lastDue));
-  const left = (i: DigestInstalment) => (i.outstanding === i.amount ? null : money(i.outstanding));
-  for (const m of p.missed)
-    parts.push(`${texts.instalmentMissed(m.no, money(m.amount), m.dueDate, left(m), money(m.indemnity))}; ${m.escalation ?? texts.notEscalatedYet}`);
-  for (const i of p.dueThisWeek) parts.push(texts.instalmentDue(i.no, money(i.amount), i.dueDate, left(i)));
-  if (p.status === "COMPLETED") parts.push(texts.planCompleted(money(p.total)));
-  else if (p.status === "BROKEN") parts.push(texts.planBroken(money(p.remaining)));
-  else parts.push(texts.planStanding(p.paidInstalments, p.instalments, money(p.remaining)));
-  return parts;
-}
-
-/** planLineParts as one line: "plan #3 agreed 2026-10-05: instalment 2 … · 1 of 3 instalments paid, 2 000,00 € left". */
 export function planLineText(p: DigestPlan, locale: string): string {
-  const [head, ...rest] = planLineParts(p, locale);
-  return `${head}: ${rest.join(" · ")}`;
+  const money = (minor: bigint) => formatMoney(minor, p.currency, locale);
+  const date = (d: CalendarDate) => formatDate(d, locale);
+  const left = (i: DigestInstalment) => (i.outstanding === i.amount ? null : money(i.outstanding));
+  const parts: string[] = [];
+  if (p.agreedThisWeek && p.firstDue && p.lastDue)
+    parts.push(t(locale, "chat.plan.agreed", { count: p.instalments, total: money(p.total), from: date(p.firstDue), to: date(p.lastDue) }));
+  for (const m of p.missed) {
+    const l = left(m);
+    const missed = t(locale, "chat.plan.missed", {
+      no: m.no,
+      amount: money(m.amount),
+      date: date(m.dueDate),
+      left: l ? t(locale, "chat.plan.leftUnpaid", { left: l }) : "",
+      indemnity: money(m.indemnity),
+    });
+    parts.push(`${missed}${listSeparator(locale)}${m.escalation ?? t(locale, "chat.plan.notEscalated")}`);
+  }
+  for (const i of p.dueThisWeek) {
+    const l = left(i);
+    parts.push(`${t(locale, "chat.plan.due", { no: i.no, amount: money(i.amount), date: date(i.dueDate) })}${l ? t(locale, "chat.plan.leftToPay", { left: l }) : ""}`);
+  }
+  if (p.status === "COMPLETED") parts.push(t(locale, "chat.plan.completed", { total: money(p.total) }));
+  else if (p.status === "BROKEN") parts.push(t(locale, "chat.plan.broken", { remaining: money(p.remaining) }));
+  else parts.push(t(locale, "chat.plan.standing", { paid: p.paidInstalments, count: p.instalments, remaining: money(p.remaining) }));
+  const head = t(locale, "chat.plan.of", { planId: p.planId, date: date(p.agreedOn) });
+  return t(locale, "chat.labelled", { label: head, text: parts.join(" · ") });
 }
 
 /**
@@ -557,17 +524,23 @@ export function isoWeek(date: CalendarDate): { period: string; monday: CalendarD
   };
 }
 
-/** The call's thread (seed 004): what a collector goes through on every call. */
+/** The call's thread (seed 004): what a collector goes through on every call, as catalogue keys (checklistSteps says them). */
 export const CALL_CHECKLIST = [
-  "Introduce yourself and your company",
-  "Check who you are speaking to (name, role, can they pay or get it paid?)",
-  "State the subject: the invoices, amounts and due dates",
-  "Listen: let them explain, note every reason given",
-  "Negotiate: let them make the first offer; take time before accepting a payment plan",
-  "Get a commitment: an amount and a date",
-  "Restate the agreement, and confirm it in writing",
-  "Close politely and record the outcome",
+  "chat.checklist.0",
+  "chat.checklist.1",
+  "chat.checklist.2",
+  "chat.checklist.3",
+  "chat.checklist.4",
+  "chat.checklist.5",
+  "chat.checklist.6",
+  "chat.checklist.7",
 ] as const;
+
+/** The steps of a task list's call checklist in the language of `locale`: the catalogue's for the standard one, else as given. */
+export function checklistSteps(list: { checklist: readonly string[] }, locale: string): string[] {
+  const standard = list.checklist.length === CALL_CHECKLIST.length && list.checklist.every((s, i) => s === CALL_CHECKLIST[i]);
+  return standard ? CALL_CHECKLIST.map((key) => t(locale, key)) : [...list.checklist];
+}
 
 export interface CollectorTask {
   customerId: number;
@@ -604,16 +577,14 @@ export interface CustomerFile {
   paymentPlans?: string[];
 }
 
-/** What a collector can report about a task (besides a promise to pay, which has its own form). */
-export const TASK_OUTCOMES = {
-  sent: "Sent",
-  no_answer: "No answer / voicemail",
-  reached: "Reached, no commitment",
-  already_paid: "Already paid",
-  wrong_contact: "Wrong contact",
-  dispute: "Dispute raised",
-} as const;
-export type TaskOutcome = keyof typeof TASK_OUTCOMES;
+/** What a collector can report about a task (besides a promise to pay, which has its own form): said by `chat.outcome.*`. */
+export const TASK_OUTCOMES = ["sent", "no_answer", "reached", "already_paid", "wrong_contact", "dispute"] as const;
+export type TaskOutcome = (typeof TASK_OUTCOMES)[number];
+
+/** A task outcome in the language of `locale`: "Pas de réponse / messagerie" / "No answer / voicemail". */
+export function taskOutcomeText(outcome: TaskOutcome, locale: string): string {
+  return t(locale, `chat.outcome.${outcome}`);
+}
 
 /**
  * The outcomes a task's buttons offer, by its channel: a letter or an e-mail is "Sent" (or could not be: wrong
@@ -626,7 +597,7 @@ export function outcomesFor(channel: Channel | null): TaskOutcome[] {
 }
 
 export function isTaskOutcome(value: unknown): value is TaskOutcome {
-  return typeof value === "string" && Object.hasOwn(TASK_OUTCOMES, value);
+  return typeof value === "string" && (TASK_OUTCOMES as readonly string[]).includes(value);
 }
 
 /** A proposed action as the digest shows it: pending (with votes and what is missing) or decided. */

@@ -10,7 +10,7 @@
 // (docs/policy.md, "Catching up").
 import { splitDisputed } from "./aging.js";
 import { addDays, daysBetween, type CalendarDate } from "./calendarDate.js";
-import { t } from "../i18n/index.js";
+import { formatDate, t } from "../i18n/index.js";
 import { regimeRules } from "./legal.js";
 import { formatMinor } from "./money.js";
 import type { Segment } from "./parties.js";
@@ -127,18 +127,25 @@ export interface Account {
  * Why an account gets its segment's pre-due reminder (policy `preDueFor`: any one criterion), or null when it
  * does not. Without targets, every account with an invoice falling due in the window gets it.
  */
-export function preDueTarget(targets: PreDueTargets | undefined, account: Account, asOf: CalendarDate, euros: MoneyText): string | null {
+export function preDueTarget(
+  targets: PreDueTargets | undefined,
+  account: Account,
+  asOf: CalendarDate,
+  euros: MoneyText,
+  locale: string = RULES_LOCALE,
+): string | null {
   if (!targets) return "";
   const { openTotal, dueSoon } = account.position;
   if (targets.balanceMinimum !== undefined && openTotal >= BigInt(targets.balanceMinimum))
-    return `large account: ${euros(openTotal)} open, at least ${euros(BigInt(targets.balanceMinimum))}`;
+    return t(locale, "domain.preDue.largeAccount", { open: euros(openTotal), minimum: euros(BigInt(targets.balanceMinimum)) });
   if (targets.invoiceMinimum !== undefined && dueSoon?.largest !== undefined && dueSoon.largest >= BigInt(targets.invoiceMinimum))
-    return `large invoice: ${euros(dueSoon.largest)} falling due, at least ${euros(BigInt(targets.invoiceMinimum))}`;
+    return t(locale, "domain.preDue.largeInvoice", { amount: euros(dueSoon.largest), minimum: euros(BigInt(targets.invoiceMinimum)) });
   if (targets.newCustomerDays !== undefined && account.firstInvoiceOn && daysBetween(account.firstInvoiceOn, asOf) <= targets.newCustomerDays)
-    return `new customer: first invoice on ${account.firstInvoiceOn}, within ${targets.newCustomerDays} days`;
-  if (targets.payerGrades && account.payerGrade && targets.payerGrades.includes(account.payerGrade)) return `payer ${account.payerGrade}`;
+    return t(locale, "domain.preDue.newCustomer", { date: formatDate(account.firstInvoiceOn, locale), days: targets.newCustomerDays });
+  if (targets.payerGrades && account.payerGrade && targets.payerGrades.includes(account.payerGrade))
+    return t(locale, "domain.payerGrade", { grade: account.payerGrade });
   if (targets.averageDaysLate !== undefined && account.payerAverageDaysLate != null && account.payerAverageDaysLate >= targets.averageDaysLate)
-    return `pays ${Math.round(account.payerAverageDaysLate)} days late on average`;
+    return t(locale, "payer.late", { days: Math.round(account.payerAverageDaysLate) });
   return null;
 }
 
@@ -222,14 +229,19 @@ export function checkPromise(
     return {
       promiseId: promise.id,
       status: "KEPT",
-      reason: t(locale, "engine.promiseKept", { paid: euros(paid), deadline, amount: euros(promise.amount) }),
+      reason: t(locale, "engine.promiseKept", { paid: euros(paid), deadline: formatDate(deadline, locale), amount: euros(promise.amount) }),
     };
   }
   if (asOf > deadline) {
     return {
       promiseId: promise.id,
       status: "BROKEN",
-      reason: t(locale, "engine.promiseBroken", { amount: euros(promise.amount), date: promise.promisedDate, paid: euros(paid), deadline }),
+      reason: t(locale, "engine.promiseBroken", {
+        amount: euros(promise.amount),
+        date: formatDate(promise.promisedDate, locale),
+        paid: euros(paid),
+        deadline: formatDate(deadline, locale),
+      }),
     };
   }
   return null;
@@ -266,8 +278,8 @@ export function reviewAccount(
       .at(-1) as CalendarDate;
     suspended = t(locale, "engine.suspendedPromise", {
       amount: euros(pending.reduce((s, p) => s + p.amount, 0n)),
-      date: pending.map((p) => p.promisedDate).sort()[0] as CalendarDate,
-      until,
+      date: formatDate(pending.map((p) => p.promisedDate).sort()[0] as CalendarDate, locale),
+      until: formatDate(until, locale),
     });
   } else if (account.onHold) {
     suspended = t(locale, "engine.suspendedHold");
@@ -341,9 +353,9 @@ function nextStep(account: Account, asOf: CalendarDate, policy: Policy, escalate
   // Never go back to a step before the last one done.
   for (const level of segment.levels.slice(lastDone + 1)) {
     if (level.day < 0) {
-      const target = dueSoon && dueSoon.inDays <= -level.day ? preDueTarget(segment.preDueFor, account, asOf, euros) : null;
+      const target = dueSoon && dueSoon.inDays <= -level.day ? preDueTarget(segment.preDueFor, account, asOf, euros, locale) : null;
       if (dueSoon && target !== null) {
-        const reason = t(locale, "engine.dueSoon", { count: dueSoon.count, amount: euros(dueSoon.amount), days: dueSoon.inDays }) + (target ? ` (${target})` : "");
+        const reason = t(locale, "engine.dueSoon", { count: dueSoon.count, amount: euros(dueSoon.amount), days: dueSoon.inDays }) + (target ? t(locale, "domain.preDue.target", { target }) : "");
         return { level, channel: level.channel, reason, scope: "dueSoon", escalated: false };
       }
       continue;
@@ -475,7 +487,7 @@ function proposeActions(account: Account, asOf: CalendarDate, policy: Policy, f:
       t(locale, "engine.litigation", {
         overdue: euros(f.overdue),
         days: f.maxDaysLate,
-        expired: noticeExpired && notice ? t(locale, "engine.noticeExpired", { date: notice.deadline }) : "",
+        expired: noticeExpired && notice ? t(locale, "engine.noticeExpired", { date: formatDate(notice.deadline, locale) }) : "",
       }) + (publicBody ? t(locale, "engine.litigationPublic") : ""),
       "overdue",
       publicBody ? { regime: segment.regime, route: "mandatement-d-office-or-administrative-judge" } : {},

@@ -2,6 +2,7 @@
 // previous entry of the same customer, so an edited, deleted or reordered entry breaks the chain where it
 // happened. Pure functions; src/db/history.ts seals on write and `ccbot history verify` checks.
 import { createHash } from "node:crypto";
+import { t } from "../i18n/index.js";
 
 export interface SealedContent {
   id: bigint;
@@ -61,31 +62,67 @@ export interface ChainProblem {
   detail: string;
 }
 
-/** Checks one customer's chain, entries in id order. An empty list means the history is intact. */
-export function verifyChain(entries: readonly StoredEntry[]): ChainProblem[] {
+/**
+ * Checks one customer's chain, entries in id order. An empty list means the history is intact. `problem` is a
+ * coded value (the same in every language: --json, the evidence file's table); `detail` is said in `locale`.
+ */
+export function verifyChain(entries: readonly StoredEntry[], locale = "en-GB"): ChainProblem[] {
   const problems: ChainProblem[] = [];
   let previous: string | null = null;
   for (const entry of entries) {
     const where = { entryId: entry.id, occurredAt: entry.occurredAt, kind: entry.kind };
     if (entry.hash === null) {
-      problems.push({ ...where, problem: "not sealed", detail: "written without a seal" });
+      // i18n-exempt: a coded value (--json, evidence.sealProblem), the same in every language
+      problems.push({ ...where, problem: "not sealed", detail: t(locale, "domain.seal.notSealed") });
     } else {
       if (entry.prevHash !== previous) {
         problems.push({
           ...where,
+          // i18n-exempt: a coded value (--json, evidence.sealProblem), the same in every language
           problem: "chain broken",
-          detail: "it does not follow the entry before it: an entry in between was deleted, or entries were reordered",
+          detail: t(locale, "domain.seal.chainBroken"),
         });
       }
       if (entryHash(entry.prevHash, entry) !== entry.hash) {
         problems.push({
           ...where,
+          // i18n-exempt: a coded value (--json, evidence.sealProblem), the same in every language
           problem: "content changed",
-          detail: "its content no longer matches its seal: it was edited after it was written",
+          detail: t(locale, "domain.seal.contentChanged"),
         });
       }
     }
     previous = entry.hash;
   }
   return problems;
+}
+
+type SealProblemKey =
+  | "notSealed"
+  | "contentChanged"
+  | "chainBroken"
+  | "noValidSeal"
+  | "tailCut"
+  | "chainRemoved"
+  | "headChanged"
+  | "entriesRemoved"
+  | "anchorAltered"
+  | "anchorMissing";
+
+/** A finding's coded value ("not sealed", "tail cut"…) in the words of `locale`; an unknown one as it is. */
+export function sealProblemText(problem: string, locale: string): string {
+  const key = problem.replace(/ (\w)/g, (_, c: string) => c.toUpperCase()) as SealProblemKey;
+  const known: readonly string[] = [
+    "notSealed",
+    "contentChanged",
+    "chainBroken",
+    "noValidSeal",
+    "tailCut",
+    "chainRemoved",
+    "headChanged",
+    "entriesRemoved",
+    "anchorAltered",
+    "anchorMissing",
+  ] satisfies readonly SealProblemKey[];
+  return known.includes(key) ? t(locale, `domain.sealProblem.${key}`) : problem;
 }

@@ -3,6 +3,7 @@
 // digest pins what existed then: a tail cut, a chain removed or rewritten afterwards no longer matches.
 // Also the HMAC seals keyed by HISTORY_SEAL_KEY. Pure functions; src/db/historyAnchor.ts stores them.
 import { createHash, createHmac } from "node:crypto";
+import { t } from "../i18n/index.js";
 import { canonicalJson } from "./evidence.js";
 
 export const ANCHOR_FORMAT = "ccbot-history-anchor/1";
@@ -60,6 +61,9 @@ export function chainHeads(entries: ReadonlyArray<{ customerId: number | null; i
     .sort((a, b) => (a.customerId ?? -1) - (b.customerId ?? -1));
 }
 
+// i18n-exempt: coded values (--json, the evidence file), the same in every language; `detail` says them in the locale
+const [TAIL_CUT, CHAIN_REMOVED, HEAD_CHANGED, ENTRIES_REMOVED] = ["tail cut", "chain removed", "head changed", "entries removed"] as const;
+
 export interface AnchorProblem {
   customerId: number | null;
   entryId: bigint | null;
@@ -74,45 +78,32 @@ export interface AnchorProblem {
 export function checkAgainstAnchor(
   anchor: Pick<AnchorContent, "id" | "createdAt" | "heads">,
   chains: ReadonlyMap<number | null, ReadonlyArray<{ id: bigint; hash: string | null }>>,
+  locale = "en-GB",
 ): AnchorProblem[] {
   const problems: AnchorProblem[] = [];
-  const when = `anchor #${anchor.id} (${anchor.createdAt.toISOString()})`;
+  const id = String(anchor.id);
+  const when = t(locale, "domain.anchor.when", { id, at: anchor.createdAt.toISOString() });
   for (const head of anchor.heads) {
     const chain = chains.get(head.customerId) ?? [];
     const lastId = BigInt(head.lastId);
-    const saw = `${when} saw ${head.count} entr${head.count === 1 ? "y" : "ies"} up to entry #${head.lastId}`;
+    const saw = t(locale, "domain.anchor.saw", { when, count: head.count, lastId: String(head.lastId) });
+    const found = (problem: AnchorProblem["problem"], detail: string) => problems.push({ customerId: head.customerId, entryId: lastId, problem, detail });
     if (chain.length === 0) {
-      problems.push({ customerId: head.customerId, entryId: lastId, problem: "chain removed", detail: `the whole chain is gone: ${saw}` });
+      found(CHAIN_REMOVED, t(locale, "domain.anchor.chainRemoved", { saw }));
       continue;
     }
     const anchored = chain.find((e) => e.id === lastId);
     if (!anchored) {
       const newest = chain.reduce((max, e) => (e.id > max ? e.id : max), chain[0]?.id ?? 0n);
-      problems.push({
-        customerId: head.customerId,
-        entryId: lastId,
-        problem: "tail cut",
-        detail: `tail cut after anchor #${anchor.id}: ${saw}; entry #${head.lastId} is gone and the chain now has ${chain.length} entr${chain.length === 1 ? "y" : "ies"}, the newest #${newest}`,
-      });
+      found(
+        TAIL_CUT,
+        t(locale, "domain.anchor.tailCut", { id, saw, lastId: String(head.lastId), count: chain.length, newest: String(newest) }),
+      );
       continue;
     }
-    if ((anchored.hash ?? "") !== head.hash) {
-      problems.push({
-        customerId: head.customerId,
-        entryId: lastId,
-        problem: "head changed",
-        detail: `entry #${head.lastId} no longer has the seal ${when} saw: it or an entry before it was rewritten`,
-      });
-    }
+    if ((anchored.hash ?? "") !== head.hash) found(HEAD_CHANGED, t(locale, "domain.anchor.headChanged", { lastId: String(head.lastId), when }));
     const upTo = chain.filter((e) => e.id <= lastId).length;
-    if (upTo !== head.count) {
-      problems.push({
-        customerId: head.customerId,
-        entryId: lastId,
-        problem: "entries removed",
-        detail: `${saw}; ${upTo} remain up to it`,
-      });
-    }
+    if (upTo !== head.count) found(ENTRIES_REMOVED, t(locale, "domain.anchor.entriesRemoved", { saw, upTo }));
   }
   return problems;
 }

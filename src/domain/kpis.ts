@@ -164,8 +164,19 @@ export interface PayerProfile {
   /** 0 (worst) to 100 (best); null without history. */
   score: number | null;
   grade: "A" | "B" | "C" | "D" | null;
-  /** Why the grade is lower than the score alone gives (an item long past due), or null. */
-  gradeCap: string | null;
+  /** Why the grade is lower than the score alone gives (an item long past due), or null: in words by describeGradeCap. */
+  gradeCap: GradeCap | null;
+}
+
+/** An item long past due that keeps the grade at `grade` or below. */
+export interface GradeCap {
+  daysLate: number;
+  grade: "B" | "C";
+}
+
+/** "an invoice 45 days past due keeps the grade at B or below", in the language of `locale`. */
+export function describeGradeCap(cap: GradeCap, locale = "en-GB"): string {
+  return t(locale, "domain.payer.gradeCap", { days: cap.daysLate, grade: cap.grade });
 }
 
 export const ON_TIME_GRACE_DAYS = 5;
@@ -259,12 +270,12 @@ export function payerProfileFromTotals(t: PayerTotals): PayerProfile {
         0.15 * Math.max(0, 1 - t.openDisputes / 3)),
   );
   let grade: NonNullable<PayerProfile["grade"]> = score >= 80 ? "A" : score >= 60 ? "B" : score >= 40 ? "C" : "D";
-  let gradeCap: string | null = null;
+  let gradeCap: GradeCap | null = null;
   for (const cap of GRADE_CAPS) {
     if (t.oldestDaysLate > cap.daysLate) {
       if (grade < cap.grade) {
         grade = cap.grade;
-        gradeCap = `an invoice ${t.oldestDaysLate} days past due keeps the grade at ${cap.grade} or below`;
+        gradeCap = { daysLate: t.oldestDaysLate, grade: cap.grade };
       }
       break;
     }

@@ -155,6 +155,11 @@ export interface LateSlice {
   penalty: Penalty;
 }
 
+/** An invoice's coded penalty status (report penalties' JSON and CSV column), the same in every language. */
+// i18n-exempt: coded values (ccbot report penalties --format json), not sentences
+const [PAID_ON_TIME, STILL_OPEN, PAID_LATE] = ["paid on time", "still open", "paid late"] as const;
+export { PAID_LATE };
+
 export interface LateLife {
   /** Days from the due date to the last late payment, or to the as-of date while something is open. */
   daysLate: number;
@@ -210,7 +215,7 @@ export function lateLife(input: {
   return {
     daysLate,
     open,
-    status: daysLate === 0 ? "paid on time" : open > 0n && daysBetween(dueDate, asOf) > 0 ? "still open" : "paid late",
+    status: daysLate === 0 ? PAID_ON_TIME : open > 0n && daysBetween(dueDate, asOf) > 0 ? STILL_OPEN : PAID_LATE,
     slices,
     periods: (longest?.penalty.periods ?? []).map((p) => ({ from: p.from, ratePercent: p.ratePercent, basis: p.basis })),
     interest: BigInt(Math.round(unrounded)),

@@ -72,12 +72,3 @@ export const PUBLIC_PAYMENT_PERIOD_DAYS: Readonly<Record<PublicBodyKind, { days:
   // R2192-11 2°: public companies (ordonnance 2004-503, art. 1 II), except local public establishments.
   "public-company": { days: 60, article: "R2192-11 2°" },
 };
-
-/**
- * How a public body's overdue debt is escalated once the formal notice has expired, in the words of the
- * committee's proposal. Mandatement d'office by the prefect exists for local authorities and their public
- * establishments (CGCT L1612-16 for the principal, a compulsory expense; L1612-18 for the interest and the
- * indemnity); the administrative judge (référé-provision, CJA R541-1) is open against any public body.
- */
-export const PUBLIC_ESCALATION =
-  "ask the prefect to order payment (mandatement d'office, CGCT L1612-16 / L1612-18) or refer it to the administrative judge (référé-provision, CJA R541-1); deliveries are not stopped";

@@ -1,5 +1,6 @@
 // Money is an integer number of minor units (cents) with an ISO 4217 currency. Amounts are parsed from
 // text without floating point: "1 234,56", "1234.56", "1.234,56" and "-12,5" are all understood.
+import { t } from "../i18n/index.js";
 
 export interface Money {
   readonly minor: bigint;
@@ -42,9 +43,9 @@ const NUMBER = /^([+-]?)(\d+)(?:\.(\d+))?$/;
  * Parses a decimal amount into minor units. When both "," and "." appear, the last one is the decimal
  * separator and the other groups thousands; a lone "," is a decimal comma. Spaces group thousands.
  */
-export function parseAmount(text: string, digits = 2): AmountParse {
+export function parseAmount(text: string, digits = 2, locale = "en-GB"): AmountParse {
   let value = text.trim().replace(SPACES, "");
-  if (value === "") return { ok: false, reason: "amount is empty" };
+  if (value === "") return { ok: false, reason: t(locale, "domain.amount.empty") };
   const lastComma = value.lastIndexOf(",");
   const lastDot = value.lastIndexOf(".");
   if (lastComma >= 0 && lastDot >= 0) {
@@ -53,17 +54,18 @@ export function parseAmount(text: string, digits = 2): AmountParse {
   }
   value = value.replace(",", ".");
   const match = NUMBER.exec(value);
-  if (!match) return { ok: false, reason: `"${text.trim()}" is not an amount` };
+  if (!match) return { ok: false, reason: t(locale, "domain.amount.notAmount", { text: text.trim() }) };
   const fraction = match[3] ?? "";
   if (fraction.length > digits) {
     if (/[1-9]/.test(fraction.slice(digits))) {
-      return { ok: false, reason: `"${text.trim()}" has more than ${digits} decimals` };
+      return { ok: false, reason: t(locale, "domain.amount.decimals", { text: text.trim(), digits }) };
     }
   }
   const minor = BigInt(match[2] + fraction.slice(0, digits).padEnd(digits, "0"));
   if (minor > MAX_AMOUNT_MINOR) {
-    const bound = match[1] === "-" ? `at least -${formatMinor(MAX_AMOUNT_MINOR, digits)}` : `at most ${formatMinor(MAX_AMOUNT_MINOR, digits)}`;
-    return { ok: false, reason: `"${text.trim()}" is out of range (${bound})` };
+    const limit = formatMinor(MAX_AMOUNT_MINOR, digits);
+    const bound = match[1] === "-" ? t(locale, "domain.amount.atLeast", { bound: limit }) : t(locale, "domain.amount.atMost", { bound: limit });
+    return { ok: false, reason: t(locale, "domain.amount.outOfRange", { text: text.trim(), bound }) };
   }
   return { ok: true, minor: match[1] === "-" ? -minor : minor };
 }

@@ -1,4 +1,5 @@
 // The people and the customers, in the words the product uses.
+import { t } from "../i18n/index.js";
 
 export const SEGMENTS = ["LARGE_ACCOUNT", "SME", "VERY_SMALL_BUSINESS", "PUBLIC_SECTOR"] as const;
 export type Segment = (typeof SEGMENTS)[number];
@@ -57,5 +58,8 @@ export function parseRole(text: string): Role | null {
   return ROLE_WORDS[key(text)] ?? null;
 }
 
-export const SEGMENT_HELP = "large_account (grand compte), sme (PME), very_small_business (TPE), public_sector (secteur public)";
+/** The segment codes an import accepts, each with its French name, as a person is told them in `locale`. */
+export function segmentHelp(locale = "en-GB"): string {
+  return t(locale, "domain.segment.help");
+}
 export const ROLE_HELP = "sales, finance, back_office, collector, admin";

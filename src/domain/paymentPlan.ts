@@ -13,6 +13,7 @@
 import { addDays, daysBetween, parseCalendarDate, type CalendarDate } from "./calendarDate.js";
 import { regimeRules, type LegalRegime } from "./legal.js";
 import { formatMinor, parseAmount } from "./money.js";
+import { formatDate, t } from "../i18n/index.js";
 
 export interface Instalment {
   /** 1, 2, 3… in date order. */
@@ -33,25 +34,25 @@ export type PlanParse = { ok: true; instalments: Instalment[] } | { ok: false; e
  * "2026-12-15:1000.00,2027-01-15:1000.00". Separators: commas, semicolons or new lines. Each error names the
  * instalment by its position and what is wrong with it.
  */
-export function parseInstalments(text: string, digits = 2): PlanParse {
+export function parseInstalments(text: string, digits = 2, locale = "en-GB"): PlanParse {
   const parts = text
     .split(/[,;\n]+(?=\s*\d{4}-)/)
     .map((p) => p.trim())
     .filter((p) => p !== "");
   const errors: string[] = [];
   const instalments: Instalment[] = [];
-  if (parts.length === 0) return { ok: false, errors: ['no instalment: write them as "YYYY-MM-DD:amount", separated by commas'] };
+  if (parts.length === 0) return { ok: false, errors: [t(locale, "domain.plan.none")] };
   parts.forEach((part, i) => {
     const at = part.indexOf(":");
     if (at < 0) {
-      errors.push(`instalment ${i + 1} ("${part}"): write it as "YYYY-MM-DD:amount"`);
+      errors.push(t(locale, "domain.plan.shape", { no: i + 1, part }));
       return;
     }
     const dateText = part.slice(0, at).trim();
     const date = parseCalendarDate(dateText);
-    const amount = parseAmount(part.slice(at + 1), digits);
-    if (!date) errors.push(`instalment ${i + 1}: "${dateText}" is not a date (YYYY-MM-DD)`);
-    if (!amount.ok) errors.push(`instalment ${i + 1}: ${amount.reason}`);
+    const amount = parseAmount(part.slice(at + 1), digits, locale);
+    if (!date) errors.push(t(locale, "domain.plan.notDate", { no: i + 1, text: dateText }));
+    if (!amount.ok) errors.push(t(locale, "domain.plan.badAmount", { no: i + 1, reason: amount.reason }));
     if (date && amount.ok) instalments.push({ no: i + 1, dueDate: date, amount: amount.minor });
   });
   return errors.length ? { ok: false, errors } : { ok: true, instalments };
@@ -63,25 +64,35 @@ export function parseInstalments(text: string, digits = 2): PlanParse {
  * the agreement, the last within three years, and (when the plan is for a set amount, e.g. the promise it
  * replaces) instalments adding up to it exactly. Empty when the plan is sound.
  */
-export function planProblems(input: { agreedOn: CalendarDate; instalments: Instalment[]; total?: bigint | null; digits?: number }): string[] {
+export function planProblems(input: {
+  agreedOn: CalendarDate;
+  instalments: Instalment[];
+  total?: bigint | null;
+  digits?: number;
+  /** The language of the problems (the company's); English by default. */
+  locale?: string;
+}): string[] {
   const { agreedOn, instalments } = input;
+  const locale = input.locale ?? "en-GB";
   const money = (minor: bigint) => formatMinor(minor, input.digits ?? 2);
+  const date = (d: CalendarDate) => formatDate(d, locale);
   const problems: string[] = [];
-  if (instalments.length < 2) problems.push("a payment plan has at least two instalments (for one payment, record a promise to pay)");
-  if (instalments.length > MAX_INSTALMENTS) problems.push(`a payment plan has at most ${MAX_INSTALMENTS} instalments (${instalments.length} given)`);
+  if (instalments.length < 2) problems.push(t(locale, "domain.plan.tooFew"));
+  if (instalments.length > MAX_INSTALMENTS) problems.push(t(locale, "domain.plan.tooMany", { max: MAX_INSTALMENTS, count: instalments.length }));
   instalments.forEach((inst, i) => {
-    if (inst.amount <= 0n) problems.push(`instalment ${inst.no}: the amount must be greater than zero`);
-    if (inst.dueDate < agreedOn) problems.push(`instalment ${inst.no}: ${inst.dueDate} is before the day the plan is agreed (${agreedOn})`);
+    if (inst.amount <= 0n) problems.push(t(locale, "domain.plan.notPositive", { no: inst.no }));
+    if (inst.dueDate < agreedOn) problems.push(t(locale, "domain.plan.beforeAgreement", { no: inst.no, date: date(inst.dueDate), agreedOn: date(agreedOn) }));
     const previous = instalments[i - 1];
     if (previous && inst.dueDate <= previous.dueDate)
-      problems.push(`instalment ${inst.no}: ${inst.dueDate} is not after instalment ${previous.no} (${previous.dueDate}); list them in date order, one per date`);
+      problems.push(
+        t(locale, "domain.plan.notAfter", { no: inst.no, date: date(inst.dueDate), previous: previous.no, previousDate: date(previous.dueDate) }),
+      );
   });
   const last = instalments.at(-1);
-  if (last && daysBetween(agreedOn, last.dueDate) > MAX_PLAN_DAYS)
-    problems.push(`instalment ${last.no}: ${last.dueDate} is more than three years after the agreement`);
+  if (last && daysBetween(agreedOn, last.dueDate) > MAX_PLAN_DAYS) problems.push(t(locale, "domain.plan.tooLong", { no: last.no, date: date(last.dueDate) }));
   const sum = instalments.reduce((s, i) => s + i.amount, 0n);
   if (input.total !== undefined && input.total !== null && sum !== input.total)
-    problems.push(`the instalments add up to ${money(sum)}, not the ${money(input.total)} the plan is for`);
+    problems.push(t(locale, "domain.plan.sum", { sum: money(sum), total: money(input.total) }));
   return problems;
 }
 
@@ -95,6 +106,10 @@ export type InstalmentState =
   | "paid late"
   /** Not paid by its date plus the grace. */
   | "missed";
+
+/** The coded state of an instalment paid after its date (--json, the webhooks), the same in every language. */
+// i18n-exempt: a coded value (--format json, ccbot plan list's JSON), not a sentence
+const PAID_LATE = "paid late" satisfies InstalmentState;
 
 export interface InstalmentStanding extends Instalment {
   state: InstalmentState;
@@ -158,12 +173,12 @@ export function planStanding(input: {
     let daysLate: number;
     if (paidOn !== null) {
       daysLate = Math.max(0, daysBetween(inst.dueDate, paidOn));
-      state = daysLate > 0 ? "paid late" : "paid";
+      state = daysLate > 0 ? PAID_LATE : "paid";
     } else {
       daysLate = Math.max(0, daysBetween(inst.dueDate, asOf));
       state = asOf < inst.dueDate ? "upcoming" : asOf > addDays(inst.dueDate, graceDays) ? "missed" : "due";
     }
-    const indemnity = state === "paid late" || state === "missed" ? indemnityOf : 0n;
+    const indemnity = state === PAID_LATE || state === "missed" ? indemnityOf : 0n;
     return { ...inst, state, paid, paidOn, daysLate, indemnity };
   });
   const total = instalments.reduce((s, i) => s + i.amount, 0n);
@@ -178,19 +193,23 @@ export function planStanding(input: {
     state,
     next: instalments.find((i) => i.paidOn === null) ?? null,
     missed: instalments.filter((i) => i.state === "missed").length,
-    paidLate: instalments.filter((i) => i.state === "paid late").length,
+    paidLate: instalments.filter((i) => i.state === PAID_LATE).length,
     indemnity: instalments.reduce((s, i) => s + i.indemnity, 0n),
   };
 }
 
-/** The plan in one line for a person: "3 instalments, 1 paid, next 1 000.00 on 2027-01-15" (amounts formatted by the caller). */
-export function describePlan(standing: PlanStanding, money: (minor: bigint) => string): string {
+/** The plan in one line for a person: "3 instalments totalling 3 000,00 €, 1 paid, next 1 000,00 € due 15/01/2027" (amounts formatted by the caller). */
+export function describePlan(standing: PlanStanding, money: (minor: bigint) => string, locale = "en-GB"): string {
   const n = standing.instalments.length;
   const paid = standing.instalments.filter((i) => i.paidOn !== null).length;
-  const parts = [`${n} instalments totalling ${money(standing.total)}`, `${paid} paid`];
-  if (standing.missed) parts.push(`${standing.missed} missed`);
-  if (standing.paidLate) parts.push(`${standing.paidLate} paid late`);
-  if (standing.next) parts.push(`next ${money(standing.next.amount - standing.next.paid)} due ${standing.next.dueDate}`);
-  if (standing.indemnity > 0n) parts.push(`indemnities ${money(standing.indemnity)}`);
-  return parts.join(", ");
+  const next = standing.next;
+  return t(locale, "domain.plan.summary", {
+    count: n,
+    total: money(standing.total),
+    paid,
+    missed: standing.missed ? t(locale, "domain.plan.summaryMissed", { count: standing.missed }) : "",
+    paidLate: standing.paidLate ? t(locale, "domain.plan.summaryPaidLate", { count: standing.paidLate }) : "",
+    next: next ? t(locale, "domain.plan.summaryNext", { amount: money(next.amount - next.paid), date: formatDate(next.dueDate, locale) }) : "",
+    indemnity: standing.indemnity > 0n ? t(locale, "domain.plan.summaryIndemnity", { amount: money(standing.indemnity) }) : "",
+  });
 }

@@ -12,6 +12,7 @@
 //   any of the end-of-month forms + "on the D" | "le D" -> then the D-th of the following month
 // French law (L441-10 Code de commerce) caps agreed terms at 60 days from the invoice date or 45 days
 // end of month; the grammar accepts longer terms (public-sector contracts, export) and does not judge them.
+import { t } from "../i18n/index.js";
 import { addDays, daysInMonth, endOfMonth, type CalendarDate } from "./calendarDate.js";
 
 export type EndOfMonthRule = "DAYS_THEN_END_OF_MONTH" | "END_OF_MONTH_THEN_DAYS";
@@ -67,24 +68,20 @@ function normalise(text: string): string {
     .trim();
 }
 
-export function parsePaymentTerms(text: string): TermsParse {
+/** Reads payment terms ("30 jours fin de mois", "net 45"); the reason of a refusal is said in `locale`. */
+export function parsePaymentTerms(text: string, locale = "en-GB"): TermsParse {
   const value = normalise(text);
   for (const rule of RULES) {
     const match = rule.pattern.exec(value);
     if (match) {
       const terms = rule.build(match);
       if (terms.kind === "endOfMonth" && terms.dayOfNextMonth !== undefined && (terms.dayOfNextMonth < 1 || terms.dayOfNextMonth > 31)) {
-        return { ok: false, reason: `payment terms "${text}": day ${terms.dayOfNextMonth} of the month does not exist` };
+        return { ok: false, reason: t(locale, "domain.terms.noSuchDay", { text, day: terms.dayOfNextMonth }) };
       }
       return { ok: true, terms };
     }
   }
-  return {
-    ok: false,
-    reason:
-      `payment terms "${text}" are not understood; write e.g. "30 days", "45 days end of month", ` +
-      `"end of month + 30", "60 days from invoice date" or "on receipt"`,
-  };
+  return { ok: false, reason: t(locale, "domain.terms.notUnderstood", { text }) };
 }
 
 export function dueDateFor(issueDate: CalendarDate, terms: PaymentTerms, rule: EndOfMonthRule): CalendarDate {

@@ -4,7 +4,7 @@
 // templates/<language>/penalty-invoice.hbs, the PDF from src/documents.
 import type { CalendarDate } from "./calendarDate.js";
 import type { Party } from "./formalNotice.js";
-import type { LateLife } from "./latePenalties.js";
+import { PAID_LATE, type LateLife } from "./latePenalties.js";
 import { REGIMES, type LegalRegime, type RegimeRules } from "./legal.js";
 import { singleLine } from "./text.js";
 
@@ -46,7 +46,7 @@ export function composePenaltyInvoice(input: PenaltyInvoiceInput): PenaltyInvoic
     .map((l) => ({
       ...l,
       number: singleLine(l.number),
-      paidLate: l.status === "paid late",
+      paidLate: l.status === PAID_LATE,
       ratePercents: [...new Set(l.periods.map((p) => p.ratePercent))],
     }));
   if (lines.length === 0) throw new NothingToClaimError(`No invoice of ${input.debtor.reference} was paid late or is open past due on ${input.letterDate}.`);

@@ -6,8 +6,9 @@
 //          + w_limit  x (over limit ? min(1, 0.5 + over-limit / limit) : 0)
 //          + w_broken x min(1, broken promises / 2)
 // with the weights of the policy (default 40, 25, 15, 10, 10: a score out of 100).
+import type { CalendarDate } from "./calendarDate.js";
 import type { ActionKind, Policy } from "./policy.js";
-import { t } from "../i18n/index.js";
+import { formatDate, t } from "../i18n/index.js";
 import { formatMinor } from "./money.js";
 
 export interface PriorityInput {
@@ -191,7 +192,7 @@ export function comesBack(
   money: (minor: bigint) => string,
   locale = "en-GB",
 ): string | null {
-  const date = rejected.decidedOn;
+  const date = formatDate(rejected.decidedOn as CalendarDate, locale);
   if (rejected.atRisk > 0n && atRisk * 100n >= rejected.atRisk * BigInt(100 + rule.worsenPercent)) {
     const growth = Math.round((Number(atRisk - rejected.atRisk) / Number(rejected.atRisk)) * 100);
     return t(locale, "priority.backWorse", { date, from: money(rejected.atRisk), to: money(atRisk), growth });
@@ -203,12 +204,12 @@ export function comesBack(
 }
 
 /** "likely loss 25% (oldest 95 days late, payer C, 1 broken promise)": the likelihood in a credit manager's words. */
-export function describeLikelihood(likelihood: number, input: LossInput): string {
+export function describeLikelihood(likelihood: number, input: LossInput, locale = "en-GB"): string {
   const why = [
-    `oldest ${input.maxDaysLate} days late`,
-    input.grade === null ? "no payment history" : `payer ${input.grade}`,
-    ...(input.brokenPromises > 0 ? [`${input.brokenPromises} broken promise${input.brokenPromises === 1 ? "" : "s"}`] : []),
-    ...(input.openDisputes > 0 ? [`${input.openDisputes} open dispute${input.openDisputes === 1 ? "" : "s"}`] : []),
+    t(locale, "priority.oldest", { days: input.maxDaysLate }),
+    input.grade === null ? t(locale, "payer.noHistory") : t(locale, "domain.payerGrade", { grade: input.grade }),
+    ...(input.brokenPromises > 0 ? [t(locale, "priority.brokenPromises", { count: input.brokenPromises })] : []),
+    ...(input.openDisputes > 0 ? [t(locale, "payer.openDisputes", { count: input.openDisputes })] : []),
   ];
-  return `likely loss ${Math.round(likelihood * 100)}% (${why.join(", ")})`;
+  return t(locale, "domain.likelihood", { percent: Math.round(likelihood * 100), why: why.join(", ") });
 }

@@ -5,6 +5,8 @@
 //   the sum modulo 11; 10 → 0, 11 → 5), which catches most typing mistakes.
 // - Domestic La Poste numbers (e.g. "1A 123 456 7890 1") follow no public specification we could source: any
 //   other 10 to 20 letters and digits are accepted as typed (docs/legal.md, "Registered letters").
+import { t } from "../i18n/index.js";
+
 export const TRACKING_MIN = 10;
 export const TRACKING_MAX = 20;
 
@@ -21,14 +23,13 @@ export function s10CheckDigit(serial: string): number {
 export type TrackingNumber = { ok: true; value: string } | { ok: false; problem: string };
 
 /** Reads a tracking number; the problem says what is wrong with it, in words a collector can act on. */
-export function readTrackingNumber(input: string): TrackingNumber {
+export function readTrackingNumber(input: string, locale = "en-GB"): TrackingNumber {
   const value = input.replace(/[\s-]+/g, "").toUpperCase();
-  if (!value) return { ok: false, problem: "the tracking number is empty" };
-  if (!/^[A-Z0-9]+$/.test(value)) return { ok: false, problem: "the tracking number has only letters and digits (spaces and dashes are ignored)" };
+  if (!value) return { ok: false, problem: t(locale, "domain.tracking.empty") };
+  if (!/^[A-Z0-9]+$/.test(value)) return { ok: false, problem: t(locale, "domain.tracking.characters") };
   if (value.length < TRACKING_MIN || value.length > TRACKING_MAX)
-    return { ok: false, problem: `the tracking number has ${TRACKING_MIN} to ${TRACKING_MAX} letters and digits (it has ${value.length})` };
+    return { ok: false, problem: t(locale, "domain.tracking.length", { min: TRACKING_MIN, max: TRACKING_MAX, length: value.length }) };
   const s10 = S10.exec(value);
-  if (s10 && s10CheckDigit(s10[2] as string) !== Number(s10[3]))
-    return { ok: false, problem: `the check digit of ${value} does not match (a typing mistake?): copy it again from the receipt` };
+  if (s10 && s10CheckDigit(s10[2] as string) !== Number(s10[3])) return { ok: false, problem: t(locale, "domain.tracking.checkDigit", { value }) };
   return { ok: true, value };
 }

@@ -63,16 +63,34 @@ export function t<K extends MessageKey>(locale: string, key: K, ...params: Param
 /** A message to be said later, in a locale not known where it is decided (an error thrown by a use case). */
 export interface Phrase {
   key: MessageKey;
-  params?: Record<string, ParamValue>;
+  params?: Record<string, PhraseParam>;
 }
 
-export function phrase<K extends MessageKey>(key: K, ...params: ParamsOf<K>): Phrase {
-  return params[0] ? { key, params: params[0] as Record<string, ParamValue> } : { key };
+/**
+ * A parameter of a Phrase: a value, another Phrase (said in the same language: a role, a kind of action), a list
+ * of Phrases said as a list in the language ("la finance et le commercial du compte", "finance and the account's
+ * sales owner"), or `{ anyOf }`, the choices of a list ("chargé de recouvrement, back-office ou finance").
+ */
+export type PhraseParam = ParamValue | Phrase | readonly Phrase[] | { anyOf: readonly Phrase[] };
+type PhraseParamsOf<K extends MessageKey> = [ArgsOf<Catalogue[K]>] extends [never]
+  ? []
+  : [params: Record<ArgsOf<Catalogue[K]>, PhraseParam>];
+
+export function phrase<K extends MessageKey>(key: K, ...params: PhraseParamsOf<K>): Phrase {
+  return params[0] ? { key, params: params[0] as Record<string, PhraseParam> } : { key };
 }
 
-/** A Phrase in the language of `locale`. */
+function said(locale: string, value: PhraseParam): ParamValue {
+  if (typeof value === "string" || typeof value === "number") return value;
+  if (Array.isArray(value)) return new Intl.ListFormat(locale, { type: "conjunction" }).format(value.map((p: Phrase) => say(locale, p)));
+  if ("anyOf" in value) return new Intl.ListFormat(locale, { type: "disjunction" }).format(value.anyOf.map((p) => say(locale, p)));
+  return say(locale, value as Phrase);
+}
+
+/** A Phrase in the language of `locale` (its Phrase parameters said in the same language). */
 export function say(locale: string, p: Phrase): string {
-  return (t as (locale: string, key: MessageKey, params?: Record<string, ParamValue>) => string)(locale, p.key, p.params);
+  const params = p.params ? Object.fromEntries(Object.entries(p.params).map(([name, value]) => [name, said(locale, value)])) : undefined;
+  return (t as (locale: string, key: MessageKey, params?: Record<string, ParamValue>) => string)(locale, p.key, params);
 }
 
 /** A calendar date as people read it in `locale`: 30/11/2026 (fr-FR), 30/11/2026 (en-GB), 11/30/2026 (en-US). */

@@ -1,7 +1,7 @@
 // customers.csv: creates and updates customers (and their primary contact). See docs/import-formats.md.
 import { z } from "zod";
 import { isCurrencyCode, minorDigits } from "../domain/money.js";
-import { parseSegment, SEGMENT_HELP } from "../domain/parties.js";
+import { parseSegment, segmentHelp } from "../domain/parties.js";
 import { parsePaymentTerms } from "../domain/paymentTerms.js";
 import { mapColumns, rowReader, type ColumnSpec } from "./columns.js";
 import { describeIssues, textProblems, optionalAmount, optionalText, requiredText } from "./fields.js";
@@ -78,7 +78,7 @@ export const customersImporter: Importer = {
         if (text === "") return "SME";
         const segment = parseSegment(text);
         if (segment === null) {
-          ctx.addIssue({ code: "custom", message: `"${text}" is not a segment (use ${SEGMENT_HELP})` });
+          ctx.addIssue({ code: "custom", message: `"${text}" is not a segment (use ${segmentHelp()})` });
           return z.NEVER;
         }
         return segment;

@@ -42,6 +42,7 @@ import type { Role } from "../domain/parties.js";
 import { stepAssignee } from "../domain/taskWork.js";
 import { levelName, type ActionKind, type Policy } from "../domain/policy.js";
 import { AppError } from "../errors.js";
+import { say } from "../i18n/index.js";
 import { APPLIED_PREFIX } from "../usecases/votes.js";
 import { inLocale } from "../usecases/committee.js";
 import { formatMinor } from "../domain/money.js";
@@ -186,7 +187,7 @@ export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDa
       actions,
       disputes,
       promises,
-      followUp: decisions.map((f) => followUpOf(f, money)),
+      followUp: decisions.map((f) => followUpOf(f, money, settings.locale)),
       cashCollected,
       paymentPlans,
     },
@@ -311,7 +312,8 @@ export async function pendingActions(db: Database, policy: Policy, filter: { act
       reason: a.reason,
       proposedOn: a.createdAt.toISOString().slice(0, 10) as CalendarDate,
       approvedBy: outcome.approvers.map((p) => p.name),
-      missing: outcome.missing,
+      missing: outcome.missing.map((m) => say(locale, m)),
+      needs: outcome.missing,
       invoiceNumbers: a.invoices.map((i) => i.invoice.number),
       pendingSince: a.period,
       externalId: a.customer.externalId,

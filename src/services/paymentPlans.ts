@@ -4,6 +4,8 @@ import type { Database } from "../db/database.js";
 import { addDays, calendarDateAt, type CalendarDate } from "../domain/calendarDate.js";
 import { digestPlanOf, type DigestPlan } from "../domain/digest.js";
 import type { Policy } from "../domain/policy.js";
+import { loadSettings } from "../db/settings.js";
+import { formatDate, t } from "../i18n/index.js";
 import { paymentPlans, type PlanView } from "../usecases/paymentPlans.js";
 
 export type { PlanView };
@@ -81,8 +83,11 @@ export async function digestPaymentPlans(db: Database, asOf: CalendarDate, polic
     );
 }
 
-/** A customer's plans as of asOf, one line each for its file: "plan #3 agreed 2026-10-05 (active): 3 instalments…". */
+/** A customer's plans as of asOf, one line each for its file, in the company's language: "plan #3 agreed 05/10/2026 (active): 3 instalments…". */
 export async function planLines(db: Database, policy: Policy, asOf: CalendarDate, customerId: number): Promise<string[]> {
   const plans = await paymentPlans(db, policy, asOf, { customerId, status: ["ACTIVE", "COMPLETED", "BROKEN"] });
-  return plans.map((p) => `plan #${p.planId} agreed ${p.agreedOn} (${p.status.toLowerCase()}): ${p.summary}`);
+  const { locale } = await db.withConnection(loadSettings);
+  return plans.map((p) =>
+    t(locale, "domain.plan.fileLine", { planId: String(p.planId), date: formatDate(p.agreedOn, locale), status: t(locale, `cli.plan.status.${p.status}`), summary: p.summary }),
+  );
 }

@@ -13,7 +13,7 @@ import { appendHistory, type HistoryChannel } from "../db/history.js";
 import { loadSettings, type CompanySettings } from "../db/settings.js";
 import { calendarDateAt, calendarDateToDb, calendarDateFromDb, parseCalendarDate, type CalendarDate } from "../domain/calendarDate.js";
 import { formatMoney, parseAmount } from "../domain/money.js";
-import { isTaskOutcome, TASK_OUTCOMES, type TaskOutcome } from "../domain/digest.js";
+import { isTaskOutcome, taskOutcomeText, type TaskOutcome } from "../domain/digest.js";
 import { NOT_REGISTERED } from "../domain/access.js";
 import { mayWorkTask, promiseAboveOpen, type OpenAmounts } from "../domain/taskWork.js";
 import { AppError } from "../errors.js";
@@ -139,7 +139,7 @@ async function lockTask(tx: Tx, key: TaskKey): Promise<void> {
 const OTHER_OUTCOMES: Record<string, string> = { promise: "Reached, promise to pay", done: "Done" };
 
 function outcomeLabel(outcome: string): string {
-  return isTaskOutcome(outcome) ? TASK_OUTCOMES[outcome] : (OTHER_OUTCOMES[outcome] ?? outcome);
+  return isTaskOutcome(outcome) ? taskOutcomeText(outcome, "en-GB") : (OTHER_OUTCOMES[outcome] ?? outcome);
 }
 
 /** An earlier, different outcome of the same task. */
@@ -300,7 +300,7 @@ export async function recordTaskOutcome(
     throw new AppError("input.invalid", "This outcome is not one the bot records: use the buttons of today's task list.");
   const outcome = input.outcome;
   const channel = (STEP_CHANNELS as readonly string[]).includes(input.channel ?? "") ? (input.channel as HistoryChannel) : "PHONE";
-  const label = TASK_OUTCOMES[outcome];
+  const label = taskOutcomeText(outcome, "en-GB");
   const ctx = await contextOf(db, now);
   return db.prisma.$transaction(async (tx) => {
     const customer = await customerOf(tx, input.customerId);
@@ -413,7 +413,7 @@ async function recordPromiseIn(
   // 2. What the customer owes: a promise above it needs the person's confirmation.
   if (!input.confirmAboveOpen) {
     const [row] = await tx.$queryRawUnsafe<Array<{ overdue: string; owed: string }>>(OPEN_AMOUNTS, customer.id, ctx.today);
-    const problem = promiseAboveOpen(input.amount, toOpenAmounts(row), customer.name, ctx.money);
+    const problem = promiseAboveOpen(input.amount, toOpenAmounts(row), customer.name, ctx.money, ctx.settings.locale);
     if (problem) throw new FormError({ amount: problem });
   }
   // 3. The task's step (claimed before any lock), then the promise and the step's entry.
@@ -577,6 +577,6 @@ export async function validatePromiseForm(
   const customer = await db.prisma.customer.findUnique({ where: { id: input.customerId }, select: { name: true } });
   if (!customer) throw new AppError("not_found", `Customer #${input.customerId} is unknown.`);
   const [row] = await db.withConnection((sql: Sql) => sql.query<{ overdue: string; owed: string }>(OPEN_AMOUNTS, [input.customerId, ctx.today]));
-  const problem = promiseAboveOpen(form.amount, toOpenAmounts(row), customer.name, ctx.money);
+  const problem = promiseAboveOpen(form.amount, toOpenAmounts(row), customer.name, ctx.money, ctx.settings.locale);
   return problem ? { ok: false, errors: { amount: problem } } : form;
 }

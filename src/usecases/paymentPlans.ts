@@ -230,7 +230,7 @@ export async function paymentPlans(
       agreedOn: calendarDateFromDb(plan.agreedOn),
       currency: plan.currency,
       standing,
-      summary: describePlan(standing, (minor) => formatMoney(minor, plan.currency, settings.locale)),
+      summary: describePlan(standing, (minor) => formatMoney(minor, plan.currency, settings.locale), settings.locale),
     };
   });
 }

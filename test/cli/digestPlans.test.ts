@@ -57,10 +57,11 @@ describe.each(heldCliTargets)("ccbot digest's payment plans on $name", (target) 
       { no: 2, dueDate: "2026-11-12", amount: "1000.00", outstanding: "1000.00", indemnity: "40.00", escalation: null, escalatedOn: null },
     ]);
     const table = plain((await ccbot(url, "digest", "--as-of", ASOF)).stdout);
+    // The company speaks French (the default): the plan's line in French, its dates as the French write them.
     expect(table).toContain(
-      "Transports Lefebvre: plan #" +
+      "Transports Lefebvre: échéancier n° " +
         plans.p1 +
-        " agreed 2026-10-05: instalment 2 of 1 000,00 € due 2026-11-12 missed, recovery indemnity 40,00 €; not escalated yet: the daily follow-up records it",
+        " accordé le 05/10/2026 : échéance 2 de 1 000,00 € du 12/11/2026 manquée, indemnité forfaitaire de recouvrement 40,00 € ; pas encore traitée : le suivi quotidien l’enregistre",
     );
   });
 
@@ -99,12 +100,12 @@ describe.each(heldCliTargets)("ccbot digest's payment plans on $name", (target) 
     const table = plain((await ccbot(url, "digest", "--as-of", ASOF, "--format", "table")).stdout);
     expect(table).toContain("Payment plans (4): 1 agreed this week, 1 instalment due this week, 1 missed");
     expect(table).toMatch(
-      new RegExp(`Transports Lefebvre: plan #${plans.p1} agreed 2026-10-05: instalment 2 of €1,000.00 due 2026-11-12 missed, recovery indemnity €40.00; escalation: .+ · 1 of 3 instalments paid, €2,000.00 left`),
+      new RegExp(`Transports Lefebvre: plan #${plans.p1} agreed 05/10/2026: instalment 2 of €1,000.00 due 12/11/2026 missed, recovery indemnity €40.00; escalation: .+ · 1 of 3 instalments paid, €2,000.00 left`),
     );
     expect(table).toContain(
-      `Garage Martin: plan #${plans.p2} agreed 2026-11-18: agreed this week: 2 instalments totalling €1,000.00, 2026-11-25 to 2026-12-28 · instalment 1 of €500.00 due 2026-11-25 · 0 of 2 instalments paid, €1,000.00 left`,
+      `Garage Martin: plan #${plans.p2} agreed 18/11/2026: agreed this week: 2 instalments totalling €1,000.00, 25/11/2026 to 28/12/2026 · instalment 1 of €500.00 due 25/11/2026 · 0 of 2 instalments paid, €1,000.00 left`,
     );
-    expect(table).toContain(`Café du Port: plan #${plans.p4} agreed 2026-09-10: completed this week: €600.00 paid`);
-    expect(table).toContain(`Boulangerie Petit: plan #${plans.p3} agreed 2026-10-01: 1 of 2 instalments paid, €400.00 left`);
+    expect(table).toContain(`Café du Port: plan #${plans.p4} agreed 10/09/2026: completed this week: €600.00 paid`);
+    expect(table).toContain(`Boulangerie Petit: plan #${plans.p3} agreed 01/10/2026: 1 of 2 instalments paid, €400.00 left`);
   });
 });

@@ -114,4 +114,33 @@ describe.each(heldCliTargets)("ccbot in the company's language on $name", (targe
       await run("settings", "set", "locale=fr-FR");
     }
   });
+
+  it("says the domain's words in the company's language: what a block still needs, a plan's and payment terms' refusals", async () => {
+    const instalments = ["plan", "add", "--customer", "K1", "--instalments", "2027-01-05:abc,2027-02-31:10"];
+    // French, the default: what a block still needs, from the approval rules (src/domain/approvals.ts).
+    const digest = await run("digest", "--as-of", ASOF, "--format", "table");
+    expect(digest.stdout).toContain("la finance, le commercial du compte (Claire Dumont)");
+    expect(digest.stdout).not.toContain("sales owner");
+    const badPlan = await run(...instalments);
+    expect(badPlan.code).toBe(1);
+    expect(badPlan.stderr).toContain("échéance 1 : « abc » n’est pas un montant ; échéance 2 : « 2027-02-31 » n’est pas une date (AAAA-MM-JJ)");
+    const badTerms = await run("settings", "set", "default-payment-terms=whenever");
+    expect(badTerms.code).not.toBe(0);
+    expect(badTerms.stderr).toContain("conditions de paiement « whenever » non comprises ; écrivez par exemple « 30 jours »");
+
+    expect((await run("settings", "set", "locale=en-GB")).code).toBe(0);
+    try {
+      const english = await run("digest", "--as-of", ASOF, "--format", "table");
+      expect(english.stdout).toContain("finance, the sales owner (Claire Dumont)");
+      expect(english.stdout).not.toContain("commercial du compte");
+      const plan = await run(...instalments);
+      expect(plan.code).toBe(1);
+      expect(plan.stderr).toContain('instalment 1: "abc" is not an amount; instalment 2: "2027-02-31" is not a date (YYYY-MM-DD)');
+      const terms = await run("settings", "set", "default-payment-terms=whenever");
+      expect(terms.code).not.toBe(0);
+      expect(terms.stderr).toContain('payment terms "whenever" are not understood; write e.g. "30 days"');
+    } finally {
+      await run("settings", "set", "locale=fr-FR");
+    }
+  });
 });

@@ -2,6 +2,7 @@
 // follow it (the daily job's work) — bad input named by option and instalment, nothing written.
 import { afterAll, describe, expect, it } from "vitest";
 import { addDays, calendarDateAt } from "../../src/domain/calendarDate.js";
+import { formatDate } from "../../src/i18n/index.js";
 import { ccbot, heldCliTargets } from "../helpers/cli.js";
 import { dropTestSchemas } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
@@ -21,9 +22,12 @@ describe.each(heldCliTargets)("ccbot plan on $name", (target) => {
     const second = addDays(today, 40);
     const bad = await ccbot(url, "plan", "add", "--customer", "K1", "--instalments", `${second}:1000.00,${first}:2000.00`);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain(`--instalments: The payment plan is not valid: instalment 2: ${first} is not after instalment 1 (${second})`);
+    // The use case's wrapper is still English (src/usecases/paymentPlans.ts); the rule's words write dates as people do.
+    expect(bad.stderr).toContain(
+      `--instalments: The payment plan is not valid: instalment 2: ${formatDate(first, "en-GB")} is not after instalment 1 (${formatDate(second, "en-GB")})`,
+    );
     const unreadable = await ccbot(url, "plan", "add", "--customer", "K1", "--instalments", `${first}:1000.00,${second}:lots`);
-    expect(unreadable).toMatchObject({ code: 1, stderr: expect.stringContaining('--instalments : instalment 2: "lots" is not an amount') });
+    expect(unreadable).toMatchObject({ code: 1, stderr: expect.stringContaining("--instalments : échéance 2 : « lots » n’est pas un montant") });
     const unknown = await ccbot(url, "plan", "add", "--customer", "K9", "--instalments", `${first}:1000.00,${second}:2000.00`);
     expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining("Aucun client de numéro ou de nom « K9 »") });
 

@@ -90,6 +90,6 @@ describe.each(targets)("the sealed reminder history on $name", (target) => {
     expect(problems.filter((p) => p.problem === "chain broken").map((p) => p.entryId)).toEqual([ids[3]]);
     const file = await evidenceFile(db, customerId, new Date());
     expect(file.intact).toBe(false);
-    expect(file.text).toContain(`entrée n° ${ids[3]} chain broken`);
+    expect(file.text).toContain(`entrée n° ${ids[3]} chaîne rompue`);
   });
 });

@@ -1,6 +1,7 @@
 // The committee's agenda, in the seeds' words: what is material, what is at stake, what comes back.
 import { describe, expect, it } from "vitest";
-import { agendaOf, batchesOf, followUpOf, outcomesFor, type PendingAction } from "../../src/domain/digest.js";
+import { batchLabel } from "../../src/bot/words.js";
+import { agendaOf, batchesOf, followUpOf, outcomesFor, type DecisionFacts, type PendingAction } from "../../src/domain/digest.js";
 import { roundCreditLimit } from "../../src/domain/engine.js";
 import { formatMoney } from "../../src/domain/money.js";
 import { defaultPolicy, levelName } from "../../src/domain/policy.js";
@@ -16,6 +17,9 @@ describe("likelihood of loss and stakes (docs/kpis.md)", () => {
     expect(stakesOf(1_200_000n, likelihood)).toBe(360_000n);
     expect(describeLikelihood(likelihood, { maxDaysLate: 95, grade: "C", brokenPromises: 1, openDisputes: 0 })).toBe(
       "likely loss 30% (oldest 95 days late, payer C, 1 broken promise)",
+    );
+    expect(describeLikelihood(likelihood, { maxDaysLate: 95, grade: "C", brokenPromises: 1, openDisputes: 2 }, "fr-FR")).toBe(
+      "perte probable 30 % (le plus ancien en retard de 95 jours, payeur C, 1 promesse rompue, 2 litiges ouverts)",
     );
   });
 
@@ -61,12 +65,15 @@ describe("a rejected proposal comes back only when worse or after the cool-down"
   });
   it("when the amount at risk grew by 25% or more, saying by how much", () => {
     expect(comesBack(rejected, 1_300_000n, rule, euros)).toBe(
-      "back after its rejection on 2026-11-13: the amount at risk grew from 10 000,00 € to 13 000,00 € (+30%)",
+      "back after its rejection on 13/11/2026: the amount at risk grew from 10 000,00 € to 13 000,00 € (+30%)",
+    );
+    expect(comesBack(rejected, 1_300_000n, rule, euros, "fr-FR")).toBe(
+      "de retour après son rejet du 13/11/2026 : le montant à risque est passé de 10 000,00 € à 13 000,00 € (+30 %)",
     );
   });
   it("after the cool-down, whatever the amount", () => {
     expect(comesBack({ ...rejected, daysSince: 28 }, 900_000n, rule, euros)).toBe(
-      "back 28 days after its rejection on 2026-11-13 (the policy waits 28 days)",
+      "back 28 days after its rejection on 13/11/2026 (the policy waits 28 days)",
     );
   });
 });
@@ -120,35 +127,37 @@ describe("the digest reads well", () => {
 
   it("a message of 6 blocks and 1 formal notice offers to approve the 6 delivery blocks, not the lone notice", () => {
     const views = [...Array.from({ length: 6 }, (_, i) => action(i + 1, 10n)), action(7, 5n, "FORMAL_NOTICE")];
-    expect(batchesOf(views)).toEqual([
-      { kind: "BLOCK_DELIVERIES", actionIds: [1, 2, 3, 4, 5, 6], label: "Approve the 6 delivery blocks above" },
-    ]);
+    expect(batchesOf(views)).toEqual([{ kind: "BLOCK_DELIVERIES", actionIds: [1, 2, 3, 4, 5, 6] }]);
+    expect(batchLabel("BLOCK_DELIVERIES", 6, "en-GB")).toBe("Approve the 6 delivery blocks above");
   });
 
   it("a formal notice decided last week: letter produced, not yet sent, 1 200,00 € paid since, a promise pending", () => {
-    const line = followUpOf(
-      {
-        actionId: 9,
-        customerName: "Garage Martin",
-        externalId: "K9",
-        kind: "FORMAL_NOTICE",
-        decision: "APPLIED",
-        decidedOn: d("2026-11-16"),
-        letterProducedOn: d("2026-11-16"),
-        letterSent: null,
-        blockedNow: false,
-        onHoldNow: false,
-        creditLimitNow: null,
-        paidSince: 120_000n,
-        promisesSince: [{ amount: 300_000n, promisedDate: d("2026-11-30"), status: "PENDING" }],
-      },
-      euros,
-    );
-    expect(line.since).toEqual([
-      "letter produced on 2026-11-16",
+    const facts: DecisionFacts = {
+      actionId: 9,
+      customerName: "Garage Martin",
+      externalId: "K9",
+      kind: "FORMAL_NOTICE",
+      decision: "APPLIED",
+      decidedOn: d("2026-11-16"),
+      letterProducedOn: d("2026-11-16"),
+      letterSent: null,
+      blockedNow: false,
+      onHoldNow: false,
+      creditLimitNow: null,
+      paidSince: 120_000n,
+      promisesSince: [{ amount: 300_000n, promisedDate: d("2026-11-30"), status: "PENDING" }],
+    };
+    expect(followUpOf(facts, euros).since).toEqual([
+      "letter produced on 16/11/2026",
       "not recorded as sent yet",
       "1 200,00 € paid since",
-      "promise of 3 000,00 € by 2026-11-30: pending",
+      "promise of 3 000,00 € by 30/11/2026: pending",
+    ]);
+    expect(followUpOf(facts, euros, "fr-FR").since).toEqual([
+      "lettre produite le 16/11/2026",
+      "envoi pas encore enregistré",
+      "1 200,00 € payés depuis",
+      "promesse de 3 000,00 € pour le 30/11/2026 : en attente",
     ]);
   });
 });

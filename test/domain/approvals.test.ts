@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { checkVoter, tallyVotes, type ActionUnderVote, type Voter } from "../../src/domain/approvals.js";
-import { defaultPolicy } from "../../src/domain/policy.js";
+import { checkVoter, tallyVotes, type ActionUnderVote, type CastVote, type Voter } from "../../src/domain/approvals.js";
+import { defaultPolicy, type Policy } from "../../src/domain/policy.js";
+import { say } from "../../src/i18n/index.js";
+
+/** The tally with what is still needed said in English (the rules' language in these tests). */
+function tally(action: ActionUnderVote, votes: readonly CastVote[], policy: Policy, locale = "en-GB") {
+  const outcome = tallyVotes(action, votes, policy);
+  return { ...outcome, missing: outcome.missing.map((m) => say(locale, m)) };
+}
 
 const finance: Voter = { personId: 1, name: "Nathalie (finance)", roles: ["FINANCE"] };
 const finance2: Voter = { personId: 5, name: "Paul (finance)", roles: ["FINANCE"] };
@@ -12,12 +19,13 @@ const block: ActionUnderVote = { kind: "BLOCK_DELIVERIES", proposedById: null, s
 
 describe("approvals follow the policy", () => {
   it("a block needs finance and the account's sales owner", () => {
-    expect(tallyVotes(block, [{ voter: finance, decision: "APPROVE" }], defaultPolicy)).toMatchObject({
+    expect(tally(block, [{ voter: finance, decision: "APPROVE" }], defaultPolicy)).toMatchObject({
       status: "PENDING",
       missing: ["the sales owner (Claire)"],
     });
+    expect(tally(block, [{ voter: finance, decision: "APPROVE" }], defaultPolicy, "fr-FR").missing).toEqual(["le commercial du compte (Claire)"]);
     expect(
-      tallyVotes(
+      tally(
         block,
         [
           { voter: finance, decision: "APPROVE" },
@@ -29,15 +37,15 @@ describe("approvals follow the policy", () => {
   });
 
   it("another sales rep cannot vote on an account they do not own", () => {
-    expect(checkVoter(block, otherSales, defaultPolicy)).toEqual({
-      allowed: false,
-      reason: "Blocking deliveries is decided by finance and the account's sales owner; Marc (sales) is not one of them.",
-    });
+    const check = checkVoter(block, otherSales, defaultPolicy);
+    if (check.allowed) throw new Error("Marc was allowed to vote");
+    expect(say("en-GB", check.reason)).toBe("Blocking deliveries is decided by finance and the account's sales owner; Marc (sales) is not one of them.");
+    expect(say("fr-FR", check.reason)).toBe("Blocage des livraisons : décision prise par la finance et le commercial du compte ; Marc (sales) n’en fait pas partie.");
   });
 
   it("one rejection by an eligible member rejects the action", () => {
     expect(
-      tallyVotes(
+      tally(
         block,
         [
           { voter: finance, decision: "APPROVE" },
@@ -49,7 +57,7 @@ describe("approvals follow the policy", () => {
   });
 
   it("the latest vote of a person counts, and a repeated vote does not count twice", () => {
-    const outcome = tallyVotes(
+    const outcome = tally(
       block,
       [
         { voter: finance, decision: "REJECT" },
@@ -64,9 +72,9 @@ describe("approvals follow the policy", () => {
 
   it("litigation needs finance and admin", () => {
     const litigation: ActionUnderVote = { kind: "LITIGATION", proposedById: null, salesOwnerId: 2 };
-    expect(tallyVotes(litigation, [{ voter: finance, decision: "APPROVE" }], defaultPolicy).missing).toEqual(["an admin"]);
+    expect(tally(litigation, [{ voter: finance, decision: "APPROVE" }], defaultPolicy).missing).toEqual(["an admin"]);
     expect(
-      tallyVotes(
+      tally(
         litigation,
         [
           { voter: finance, decision: "APPROVE" },
@@ -79,10 +87,10 @@ describe("approvals follow the policy", () => {
 
   it("segregation of duties: the person who proposed an unblock cannot approve it alone", () => {
     const unblock: ActionUnderVote = { kind: "UNBLOCK_DELIVERIES", proposedById: 1, salesOwnerId: 2 };
-    const alone = tallyVotes(unblock, [{ voter: finance, decision: "APPROVE" }], defaultPolicy);
+    const alone = tally(unblock, [{ voter: finance, decision: "APPROVE" }], defaultPolicy);
     expect(alone).toMatchObject({ status: "PENDING", missing: ["an approver who neither proposed the action nor owns the account"] });
     expect(
-      tallyVotes(
+      tally(
         unblock,
         [
           { voter: finance, decision: "APPROVE" },
@@ -99,7 +107,7 @@ describe("approvals follow the policy", () => {
       ...defaultPolicy,
       approvals: { ...defaultPolicy.approvals, BLOCK_DELIVERIES: { roles: ["FINANCE" as const], salesOwner: true, minApprovers: 1 } },
     };
-    expect(tallyVotes(block, [{ voter: ownerInFinance, decision: "APPROVE" }], policy)).toMatchObject({
+    expect(tally(block, [{ voter: ownerInFinance, decision: "APPROVE" }], policy)).toMatchObject({
       status: "PENDING",
       missing: ["an approver who neither proposed the action nor owns the account"],
     });

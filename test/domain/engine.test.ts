@@ -152,7 +152,9 @@ describe("promises to pay", () => {
   it("a pending promise suspends dunning until its date plus tolerance", () => {
     const review = reviewAccount(account({ invoices: [invoice(1, "2026-10-01", 1200)], promises: [promise] }), ASOF, defaultPolicy);
     expect(review.step).toBeNull();
-    expect(review.suspended).toContain("dunning paused until 2026-11-28");
+    expect(review.suspended).toContain("dunning paused until 28/11/2026");
+    const french = reviewAccount(account({ invoices: [invoice(1, "2026-10-01", 1200)], promises: [promise] }), ASOF, defaultPolicy, undefined, "fr-FR");
+    expect(french.suspended).toBe("promesse de paiement de 1200.00 pour le 25/11/2026 : relances suspendues jusqu’au 28/11/2026");
   });
 
   it("a promise is kept when the money arrives by its date plus tolerance", () => {
@@ -162,7 +164,7 @@ describe("promises to pay", () => {
       defaultPolicy,
     );
     expect(review.promiseUpdates).toEqual([
-      { promiseId: 7, status: "KEPT", reason: "1200.00 received by 2026-11-28 for a promise of 1200.00" },
+      { promiseId: 7, status: "KEPT", reason: "1200.00 received by 28/11/2026 for a promise of 1200.00" },
     ]);
   });
 
@@ -262,7 +264,7 @@ describe("committee actions", () => {
       defaultPolicy,
     );
     expect(expired.proposals.find((p) => p.kind === "LITIGATION")?.reason).toBe(
-      "5000.00 overdue, oldest 142 days, formal notice expired on 2026-10-09, no open dispute",
+      "5000.00 overdue, oldest 142 days, formal notice expired on 09/10/2026, no open dispute",
     );
   });
 

@@ -7,6 +7,7 @@ import { defaultPolicy } from "../../src/domain/policy.js";
 import { rankAccounts } from "../../src/domain/priority.js";
 import {
   countbackDso,
+  describeGradeCap,
   describePayer,
   exposureOf,
   monthSoFar,
@@ -17,6 +18,7 @@ import {
   recoveryTotals,
   revenueToCoverLoss,
   simpleDso,
+  type GradeCap,
   type MonthFigures,
 } from "../../src/domain/kpis.js";
 
@@ -118,7 +120,9 @@ describe("payer profile (profil payeur): what is paid, what is still unpaid, pro
     expect(profile.onTimeShare).toBe(0.8);
     expect(profile.score).toBe(Math.round(100 * (0.4 * 0.8 + 0.3 * (1 - 9 / 60) + 0.15 + 0.15))); // 88
     expect(profile.grade).toBe("B");
-    expect(profile.gradeCap).toBe("an invoice 45 days past due keeps the grade at B or below");
+    expect(profile.gradeCap).toEqual({ daysLate: 45, grade: "B" });
+    expect(describeGradeCap(profile.gradeCap as GradeCap)).toBe("an invoice 45 days past due keeps the grade at B or below");
+    expect(describeGradeCap(profile.gradeCap as GradeCap, "fr-FR")).toBe("une facture en retard de 45 jours maintient la note à B au mieux");
   });
 
   it("a good payer with one invoice 324 days late is graded C at best, and the reason says so in words", () => {
@@ -130,7 +134,7 @@ describe("payer profile (profil payeur): what is paid, what is still unpaid, pro
     });
     expect(profile.score).toBeGreaterThanOrEqual(80); // the score alone would say A
     expect(profile.grade).toBe("C");
-    expect(profile.gradeCap).toBe("an invoice 324 days past due keeps the grade at C or below");
+    expect(describeGradeCap(profile.gradeCap as GradeCap)).toBe("an invoice 324 days past due keeps the grade at C or below");
     expect(profile.over90Days).toBe(58_934n);
     expect(describePayer(profile, euros)).toBe("pays 9 days late on average; 97% on time; 589.34 € over 90 days late (oldest 324 days)");
   });

@@ -48,9 +48,17 @@ describe("a sound plan", () => {
       "the instalments add up to 2500.00, not the 3000.00 the plan is for",
     ]);
     expect(planProblems({ agreedOn: d("2026-12-20"), instalments: [plan[1], plan[0]].filter((i) => i !== undefined) })).toEqual([
-      "instalment 1: 2026-12-15 is before the day the plan is agreed (2026-12-20)",
-      "instalment 1: 2026-12-15 is not after instalment 2 (2027-01-15); list them in date order, one per date",
+      "instalment 1: 15/12/2026 is before the day the plan is agreed (20/12/2026)",
+      "instalment 1: 15/12/2026 is not after instalment 2 (15/01/2027); list them in date order, one per date",
     ]);
+    expect(planProblems({ agreedOn: d("2026-12-20"), instalments: [plan[1], plan[0]].filter((i) => i !== undefined), locale: "fr-FR" })).toEqual([
+      "échéance 1 : le 15/12/2026 est avant le jour où l’échéancier est accordé (20/12/2026)",
+      "échéance 1 : le 15/12/2026 n’est pas après l’échéance 2 (15/01/2027) ; listez-les dans l’ordre des dates, une par date",
+    ]);
+    expect(parseInstalments("2027-01-05:abc,2027-02-31:10", 2, "fr-FR")).toEqual({
+      ok: false,
+      errors: ["échéance 1 : « abc » n’est pas un montant", "échéance 2 : « 2027-02-31 » n’est pas une date (AAAA-MM-JJ)"],
+    });
     expect(planProblems({ agreedOn: d("2026-11-30"), instalments: [{ no: 1, dueDate: d("2026-12-15"), amount: 0n }] })).toEqual([
       "a payment plan has at least two instalments (for one payment, record a promise to pay)",
       "instalment 1: the amount must be greater than zero",
@@ -95,7 +103,7 @@ describe("following a plan as of a date", () => {
     const s = standing([["2026-12-15", 100_000n], ["2027-01-15", 100_000n]], "2027-02-19");
     expect(s.state).toBe("broken");
     expect(describePlan(s, (m) => (Number(m) / 100).toFixed(2))).toBe(
-      "3 instalments totalling 2500.00, 2 paid, 1 missed, next 500.00 due 2027-02-15, indemnities 40.00",
+      "3 instalments totalling 2500.00, 2 paid, 1 missed, next 500.00 due 15/02/2027, indemnities 40.00",
     );
   });
 });

@@ -115,14 +115,15 @@ describe.each(targets)("the committee's agenda on $name", (target) => {
     expect(week3.proposed).toBe(1);
     const back = await db.prisma.proposedAction.findFirstOrThrow({ where: { status: "PROPOSED", customer: { externalId: "K1" } } });
     expect(spaces(back.backBecause ?? "")).toBe(
-      "de retour après son rejet du 2026-11-20 : le montant à risque est passé de 2 000,00 € à 3 000,00 € (+50 %)",
+      "de retour après son rejet du 20/11/2026 : le montant à risque est passé de 2 000,00 € à 3 000,00 € (+50 %)",
     );
     const digest = await buildDigest(db, policy, WEEK3);
     const all = [...digest.actions, ...digest.moreActions];
     expect(all.find((a) => a.actionId === back.id)?.backBecause).toBe(back.backBecause);
     const k8 = digest.followUp.find((f) => f.externalId === "K8");
     expect(k8).toMatchObject({ kind: "BLOCK_DELIVERIES", decision: "APPLIED", decidedOn: "2026-11-27" });
-    expect(k8?.since.map(spaces)).toEqual(["block in force", "4 000,00 € paid since"]);
+    // In the company's language (French, the default), as the chat and the terminal say it.
+    expect(k8?.since.map(spaces)).toEqual(["blocage en vigueur", "4 000,00 € payés depuis"]);
     expect(digest.followUp).toHaveLength(3);
     expect(digest.cashCollected).toBe(400_000n);
   });

@@ -13,6 +13,7 @@ import { recordPromise } from "../../src/usecases/contacts.js";
 import { flagDispute, resolveDispute } from "../../src/usecases/disputes.js";
 import { recordVote } from "../../src/usecases/votes.js";
 import { AppError } from "../../src/errors.js";
+import { say } from "../../src/i18n/index.js";
 import { dropTestSchemas, freshDatabase, targets } from "../helpers/databases.js";
 import { csv, writeTemp } from "../helpers/files.js";
 
@@ -189,7 +190,7 @@ describe.each(targets)("the credit engine on $name", (target) => {
         await recordVote(db, policy, { personId: people.finance.id, origin: "SLACK" }, { actionId: action.id, decision: "APPROVE" }),
       );
     expect(results.map((r) => r.recorded)).toEqual([true, false, false]);
-    expect(results[2]?.outcome.missing).toEqual(["the sales owner (Claire Dumont)"]);
+    expect(results[2]?.outcome.missing.map((m) => say("en-GB", m))).toEqual(["the sales owner (Claire Dumont)"]);
     expect(await db.prisma.vote.count({ where: { actionId: action.id } })).toBe(1);
     expect(await db.prisma.historyEntry.count({ where: { actionId: action.id, kind: "action.vote" } })).toBe(1);
   });
@@ -226,7 +227,8 @@ describe.each(targets)("the credit engine on $name", (target) => {
     expect(digest.priorities[0]?.reasons[0]?.replace(/\s/g, " ")).toBe("1 500,00 € échus");
     expect(digest.actions.find((a) => a.kind === "HOLD")).toMatchObject({
       customerName: "Café du Port",
-      missing: ["back office"],
+      // In the company's language (French, the default), as the digest shows it.
+      missing: ["le back-office"],
       invoiceNumbers: ["B-3"],
     });
   });

@@ -157,6 +157,8 @@ describe.each(cases)("Slack and Teams speak the company's language ($locale) on 
       expect(digest).toContain("Encaissé cette semaine : 0,00 €");
       expect(digest).toContain("non échu");
       expect(digest).toMatch(/solde|Solde/);
+      // What each block still needs, from the approval rules (src/domain/approvals.ts).
+      expect(digest).toContain("encore nécessaire : la finance, le commercial du compte (Claire Dumont)");
       expect(digest).not.toMatch(ENGLISH);
     }
   });
@@ -182,6 +184,7 @@ describe.each(cases)("Slack and Teams speak the company's language ($locale) on 
         expect(digest).toContain("Actions awaiting decision (1/1)");
         expect(digest).toContain("Cash collected this week: €0.00");
         expect(digest).toContain("not due");
+        expect(digest).toContain("still needed: finance, the sales owner (Claire Dumont)");
         expect(digest).not.toMatch(FRENCH);
       }
     }

@@ -136,9 +136,10 @@ describe.each(targets)("pre-due courtesy reminders ($name)", (target) => {
     // The e-mails above are done for today; the day's review is asked as of the day before.
     const { accounts: yesterday } = await reviewPortfolio(db, policy, calendarDate("2026-11-23"), { customerIds: [id("large"), id("newbie"), id("late"), id("plain")] });
     const reason = (k: string) => yesterday.find((a) => a.customerId === id(k))?.review.step?.reason ?? null;
-    expect(reason("large")).toMatch(/\(large account: .* open, at least /);
-    expect(reason("newbie")).toContain("(new customer: first invoice on 2026-11-10, within 30 days)");
-    expect(reason("late")).toMatch(/\(payer [CD]\)/);
+    // The company is French (the default locale): the criterion is said in French, its date as the French write it.
+    expect(reason("large")).toMatch(/\(grand compte : .* d’encours, au moins /);
+    expect(reason("newbie")).toContain("(nouveau client : première facture le 10/11/2026, il y a 30 jours au plus)");
+    expect(reason("late")).toMatch(/\(payeur [CD]\)/);
     expect(reason("plain")).toBeNull();
     expect(step("plain")).toBeNull();
   });

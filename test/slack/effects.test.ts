@@ -163,7 +163,7 @@ describe.each(targets)("a decision's effects in Slack, as jobs, on $name", (targ
   it("a formal notice approved in the thread: nothing but the answers in the request; a fresh worker later does every effect once", async () => {
     expect(await inThread("UFIN", actions.notice, "a1")).toBe(200);
     expect(await answer("a1")).toContain(
-      `Votre approbation de la proposition n° ${actions.notice} est enregistrée. Encore nécessaire : the sales owner (Claire Dumont).`,
+      `Votre approbation de la proposition n° ${actions.notice} est enregistrée. Encore nécessaire : le commercial du compte (Claire Dumont).`,
     );
     expect(await inThread("UCLAIRE", actions.notice, "a2")).toBe(200);
     expect(await answer("a2")).toContain(

@@ -201,9 +201,9 @@ describe.each(targets)("e-mail and letter buttons on Slack tasks ($name)", (targ
       exchangeWithBot(port, viewSubmission({ user: "UCOLETTE", callbackId: "letter_sent_modal", privateMetadata: view.private_metadata, values: { tracking: { value: { type: "plain_text_input", value: tracking } } } }));
     expect(JSON.parse((await submit("RA 123 456 784 FR")).body)).toEqual({
       response_action: "errors",
-      errors: { tracking: "the check digit of RA123456784FR does not match (a typing mistake?): copy it again from the receipt" },
+      errors: { tracking: "la clé de contrôle de RA123456784FR ne correspond pas (une faute de frappe ?) : recopiez-le depuis le récépissé" },
     });
-    expect(JSON.parse((await submit("12-34")).body).errors.tracking).toBe("the tracking number has 10 to 20 letters and digits (it has 4)");
+    expect(JSON.parse((await submit("12-34")).body).errors.tracking).toBe("le numéro de suivi a de 10 à 20 lettres et chiffres (il en a 4)");
     expect(await db.prisma.historyEntry.count({ where: { kind: "letter.sent" } })).toBe(0);
 
     before = slack.calls.length;

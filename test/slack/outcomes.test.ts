@@ -79,8 +79,8 @@ describe.each(targets)("task outcomes and promises through Slack on $name", (tar
     );
     expect(status).toBe(200);
     const answer = await slack.waitFor("/response/sales-1", before);
-    expect(JSON.stringify(answer.body)).toContain("This task is Sophie Leroy's, the collector of Café du Port");
-    expect(JSON.stringify(answer.body)).not.toContain("recorded");
+    expect(JSON.stringify(answer.body)).toContain("Cette tâche est celle de Sophie Leroy, chargé de recouvrement de Café du Port");
+    expect(JSON.stringify(answer.body)).not.toContain("enregistré");
     expect(await db.prisma.historyEntry.count({ where: { kind: "reminder.step" } })).toBe(0);
     expect(slack.calls.slice(before).some((c) => c.path.startsWith("/api/chat.update"))).toBe(false);
   });
@@ -111,8 +111,8 @@ describe.each(targets)("task outcomes and promises through Slack on $name", (tar
     const dm = await slack.waitFor("/api/chat.postMessage", before);
     expect(dm.body.channel).toBe("USOPHIE");
     expect(String(dm.body.text).replace(/[\u00a0\u202f]/g, " ")).toBe(
-      // French by default; the use case's reason (usecases/contacts.ts) is not in the catalogues yet.
-      "Votre formulaire de promesse de paiement n’a pas été enregistré : 1 250,00 € is more than what Café du Port owes overdue and undisputed (205,90 €). Check the amount, or confirm that the promise is above it.",
+      // French by default, the reason too (src/domain/taskWork.ts, from the catalogues).
+      "Votre formulaire de promesse de paiement n’a pas été enregistré : 1 250,00 € dépasse ce que Café du Port doit d’échu non contesté (205,90 €). Vérifiez le montant, ou confirmez que la promesse le dépasse.",
     );
     expect(await db.prisma.promiseToPay.count()).toBe(1);
   });

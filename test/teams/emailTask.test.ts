@@ -162,7 +162,7 @@ describe.each(targets)("e-mail and letter actions on Teams task cards ($name)", 
     const field = letter?.card?.body[0]?.id ?? "tracking_0";
 
     const wrong = await execute(LETTER_SENT_VERB, { ...record?.data, [field]: "RA 123 456 784 FR" }, "letter-1");
-    expect(wrong.body?.value).toBe("L’envoi en recommandé n’est pas enregistré : the check digit of RA123456784FR does not match (a typing mistake?): copy it again from the receipt");
+    expect(wrong.body?.value).toBe("L’envoi en recommandé n’est pas enregistré : la clé de contrôle de RA123456784FR ne correspond pas (une faute de frappe ?) : recopiez-le depuis le récépissé");
     expect(await db.prisma.historyEntry.count({ where: { kind: "letter.sent" } })).toBe(0);
 
     const good = await execute(LETTER_SENT_VERB, { ...record?.data, [field]: "RA 123 456 785 FR" }, "letter-2");

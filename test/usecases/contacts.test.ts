@@ -165,7 +165,7 @@ describe.each(targets)("outcomes and promises on $name", (target) => {
     );
     expect(error.code).toBe("forbidden");
     expect(error.message).toBe(
-      "This task is Sophie Leroy's, the collector of Café du Port: your role does not allow recording outcomes (it needs one of: collector, back office, finance).",
+      "This task is Sophie Leroy's, the collector of Café du Port: your role does not allow recording outcomes (it needs one of: collector, back office or finance).",
     );
     expect(await db.prisma.historyEntry.count()).toBe(before);
   });
@@ -247,8 +247,9 @@ describe.each(targets)("outcomes and promises on $name", (target) => {
     const form = { customerId: f.cafe.id, levelId: "second-reminder", amount: 125000n, promisedDate: d("2026-11-30") };
     const error = await refusal(recordPromiseFromCall(db, sophie, form, MORNING));
     expect(error).toBeInstanceOf(FormError);
+    // The company speaks French (the default): the form's field error is in French.
     const expected =
-      "1 250,00 € is more than what Café du Port owes overdue and undisputed (205,90 €). Check the amount, or confirm that the promise is above it.";
+      "1 250,00 € dépasse ce que Café du Port doit d’échu non contesté (205,90 €). Vérifiez le montant, ou confirmez que la promesse le dépasse.";
     expect(plain((error as FormError).fields.amount ?? "")).toBe(expected);
     expect(await db.prisma.promiseToPay.count()).toBe(0);
     // The same check before the form closes (Slack's view submission can answer on the field).
@@ -274,7 +275,7 @@ describe.each(targets)("outcomes and promises on $name", (target) => {
       ),
     );
     expect(plain((error as FormError).fields.amount ?? "")).toBe(
-      "300,01 € is more than what Hôpital Nord owes undisputed (300,00 €, nothing overdue yet). Check the amount, or confirm that the promise is above it.",
+      "300,01 € dépasse ce que Hôpital Nord doit non contesté (300,00 €, rien d’échu encore). Vérifiez le montant, ou confirmez que la promesse le dépasse.",
     );
   });
 

@@ -85,7 +85,7 @@ describe.each(targets)("payment plans on $name", (target) => {
       // While the plan runs, dunning is paused.
       const running = (await reviewPortfolio(db, policy, d("2026-11-25"), { customerIds: [k1.id] })).accounts[0];
       expect(running?.review.step).toBeNull();
-      expect(running?.review.suspended).toContain("relances suspendues jusqu’au 2026-12-04");
+      expect(running?.review.suspended).toContain("relances suspendues jusqu’au 04/12/2026");
 
       // Instalment 1 paid on time.
       await pay(db, k1.id, "2026-11-30", 100_000n, "V1");
@@ -121,11 +121,12 @@ describe.each(targets)("payment plans on $name", (target) => {
         ["paid late", "2027-01-20", 16, 4000n],
         ["paid", "2027-02-01", 0, 0n],
       ]);
-      expect(plain(view?.summary ?? "")).toBe("3 instalments totalling 3 000,00 €, 3 paid, 1 paid late, indemnities 40,00 €");
+      // The company speaks French (the default): the summary and the customer file's line are in French.
+      expect(plain(view?.summary ?? "")).toBe("3 échéances pour 3 000,00 €, 3 payées, 1 payée en retard, indemnités 40,00 €");
       // The customer file (`/credit`) shows the plan.
       const { file } = await accountView(db, policy, d("2027-02-02"), k1.id);
       expect((file.paymentPlans ?? []).map(plain)).toEqual([
-        `plan #${plan.planId} agreed 2026-11-20 (completed): 3 instalments totalling 3 000,00 €, 3 paid, 1 paid late, indemnities 40,00 €`,
+        `échéancier n° ${plan.planId} accordé le 20/11/2026 (terminé) : 3 échéances pour 3 000,00 €, 3 payées, 1 payée en retard, indemnités 40,00 €`,
       ]);
       // Recently completed plans are still shown to the committee that week.
       expect((await plansForDigest(db, d("2027-02-02"), policy)).map((p) => p.planId)).toEqual([plan.planId]);
@@ -180,10 +181,10 @@ describe.each(targets)("payment plans on $name", (target) => {
         return plain((error as FormError).fields.instalments ?? "");
       };
       expect(await refusal(instalments(["2027-01-15", 1000n], ["2026-12-15", 1000n]))).toContain(
-        "instalment 2: 2026-12-15 is not after instalment 1 (2027-01-15)",
+        "instalment 2: 15/12/2026 is not after instalment 1 (15/01/2027)",
       );
       expect(await refusal(instalments(["2026-11-19", 1000n], ["2026-12-15", 1000n]))).toContain(
-        "instalment 1: 2026-11-19 is before the day the plan is agreed (2026-11-20)",
+        "instalment 1: 19/11/2026 is before the day the plan is agreed (20/11/2026)",
       );
       expect(await refusal(instalments(["2026-12-15", 1000n]))).toContain("at least two instalments");
       expect(await refusal(instalments(["2026-12-15", 200_000n], ["2027-01-15", 200_000n]))).toContain(

@@ -8,7 +8,7 @@ import { calendarDateAt, parseCalendarDate, type CalendarDate } from "../../doma
 import type { Digest, DigestInstalment, PendingAction } from "../../domain/digest.js";
 import { formatMinor, minorDigits } from "../../domain/money.js";
 import { AppError } from "../../errors.js";
-import { phrase } from "../../i18n/index.js";
+import { phrase, say } from "../../i18n/index.js";
 import { buildDigest } from "../../services/committeeViews.js";
 import { print, printJson, type CommandContext } from "../io.js";
 import { renderDigest } from "../render.js";
@@ -57,7 +57,8 @@ export function digestJson(d: Digest): Record<string, unknown> {
     reason: a.reason,
     backBecause: a.backBecause ?? null,
     approvedBy: a.approvedBy,
-    stillNeeded: a.missing,
+    // Stable English for scripts, whatever the company's language (docs/i18n.md).
+    stillNeeded: a.needs ? a.needs.map((m) => say("en-GB", m)) : a.missing,
     onAgenda,
   });
   return {

@@ -5,6 +5,7 @@ import { loadPolicy } from "../../config/policyFile.js";
 import { loadSettings } from "../../db/settings.js";
 import { calendarDateAt, parseCalendarDate, type CalendarDate } from "../../domain/calendarDate.js";
 import { minorDigits } from "../../domain/money.js";
+import { listSeparator } from "../../domain/digest.js";
 import { parseInstalments } from "../../domain/paymentPlan.js";
 import { AppError } from "../../errors.js";
 import { customersNamed } from "../../usecases/accounts.js";
@@ -51,8 +52,8 @@ export async function planCommand(
     if (!options.customer) throw new AppError("input.usage", phrase("cli.optionRequired", { option: "--customer", help: t(locale, "cli.plan.help") }));
     if (!options.instalments) throw new AppError("input.usage", phrase("cli.optionRequired", { option: "--instalments", help: t(locale, "cli.plan.help") }));
     const customer = await customerOf(options.customer);
-    const parsed = parseInstalments(options.instalments, minorDigits(customer.currency));
-    if (!parsed.ok) throw new AppError("input.invalid", phrase("cli.plan.badInstalments", { errors: parsed.errors.join("; ") }));
+    const parsed = parseInstalments(options.instalments, minorDigits(customer.currency), locale);
+    if (!parsed.ok) throw new AppError("input.invalid", phrase("cli.plan.badInstalments", { errors: parsed.errors.join(listSeparator(locale)) }));
     let fromPromiseId: number | undefined;
     if (options["from-promise"] !== undefined) {
       if (!/^\d{1,9}$/.test(options["from-promise"]))

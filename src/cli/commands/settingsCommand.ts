@@ -76,8 +76,8 @@ const KEYS: Record<
   },
   "default-payment-terms": {
     field: "defaultPaymentTerms",
-    check: (v) => {
-      const parsed = parsePaymentTerms(v);
+    check: (v, l) => {
+      const parsed = parsePaymentTerms(v, l);
       return parsed.ok ? v.trim() : { error: parsed.reason };
     },
   },

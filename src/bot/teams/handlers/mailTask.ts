@@ -77,7 +77,7 @@ export async function taskLetterSent(t: TeamsContext, a: Inbound, data: Record<s
   const customerId = Number(data.c);
   if (!Number.isInteger(actionId) || !Number.isInteger(customerId)) throw new AppError("input.invalid", STALE_TASK_BUTTON);
   const typed = String(data[`tracking_${String(data.f)}`] ?? "");
-  const tracking = readTrackingNumber(typed);
+  const tracking = readTrackingNumber(typed, locale);
   if (!tracking.ok) return messageResponse(tr(locale, "letter.notRecorded", { reason: inert(tracking.problem) }));
   const result = await recordLetterSent(t.db, { personId: person.id, origin: "TEAMS" }, { actionId, trackingNumber: typed }, t.now());
   t.logger.info({ actionId, status: result.status }, "registered letter recorded from Teams");

@@ -2,6 +2,7 @@
 // and checked (a problem is answered to the person, naming the instalment), then the plan agreed through the
 // same use case as Slack and the CLI, once per activity, and the task card refreshed with what was recorded.
 import { minorDigits } from "../../../domain/money.js";
+import { listSeparator } from "../../../domain/digest.js";
 import { parseInstalments, planProblems } from "../../../domain/paymentPlan.js";
 import { AppError } from "../../../errors.js";
 import { t as tr } from "../../../i18n/index.js";
@@ -20,11 +21,11 @@ export async function taskPaymentPlan(t: TeamsContext, a: Inbound, data: Record<
   if (!Number.isInteger(customerId) || !level) throw new AppError("input.invalid", STALE_TASK_BUTTON);
   const { asOf, settings } = await today(t);
   const field = (name: string) => String(data[`${name}_${String(data.f)}`] ?? "");
-  const parsed = parseInstalments(field("instalments"), minorDigits(settings.currency));
   const locale = settings.locale;
-  if (!parsed.ok) return messageResponse(inert(tr(locale, "chat.plan.notRecorded", { reason: parsed.errors.join("; ") })));
-  const problems = planProblems({ agreedOn: asOf, instalments: parsed.instalments });
-  if (problems.length) return messageResponse(inert(tr(locale, "chat.plan.notRecorded", { reason: problems.join("; ") })));
+  const parsed = parseInstalments(field("instalments"), minorDigits(settings.currency), locale);
+  if (!parsed.ok) return messageResponse(inert(tr(locale, "chat.plan.notRecorded", { reason: parsed.errors.join(listSeparator(locale)) })));
+  const problems = planProblems({ agreedOn: asOf, instalments: parsed.instalments, locale });
+  if (problems.length) return messageResponse(inert(tr(locale, "chat.plan.notRecorded", { reason: problems.join(listSeparator(locale)) })));
   const note = field("plannote").trim() || undefined;
   const result = await agreePaymentPlan(
     t.db,

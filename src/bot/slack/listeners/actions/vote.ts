@@ -10,7 +10,7 @@ import { AppError } from "../../../../errors.js";
 import { alreadyVotedText, decisionSummary, recordVote, type VoteResult } from "../../../../usecases/votes.js";
 import { STALE_ACTION_BUTTON } from "../../../messages.js";
 import { errorBlocks, infoBlocks } from "../../blocks.js";
-import { t } from "../../../../i18n/index.js";
+import { say, t } from "../../../../i18n/index.js";
 import { afterAck, busy, userMessage, type ListenerDeps } from "../../deps.js";
 import { answerPrivately, publishHome } from "../../effects.js";
 import { localeIn, personIn } from "../../trust.js";
@@ -26,7 +26,7 @@ export function voteAnswer(result: VoteResult, decision: Decision, settings: { l
   const decided = decisionSummary(result);
   if (decided) return t(settings.locale, "bot.voteDecided", { recorded: yours, decided });
   const missing = result.outcome.missing;
-  return missing.length > 0 ? t(settings.locale, "bot.voteStillNeeded", { recorded: yours, missing: missing.join(", ") }) : yours;
+  return missing.length > 0 ? t(settings.locale, "bot.voteStillNeeded", { recorded: yours, missing: missing.map((m) => say(settings.locale, m)).join(", ") }) : yours;
 }
 
 export function voteButton(deps: ListenerDeps, decision: Decision) {

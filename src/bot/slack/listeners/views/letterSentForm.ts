@@ -17,7 +17,7 @@ export function letterSentForm(deps: ListenerDeps) {
     const locale = localeIn(context);
     const values = view.state.values as Record<string, { value?: { value?: string | null } }>;
     const typed = values.tracking?.value?.value ?? "";
-    const tracking = readTrackingNumber(typed);
+    const tracking = readTrackingNumber(typed, locale);
     if (!tracking.ok) {
       await ack({ response_action: "errors", errors: { tracking: tracking.problem } });
       return;

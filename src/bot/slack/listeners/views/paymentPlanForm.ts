@@ -6,6 +6,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from "@slack/bolt";
 import { loadSettings } from "../../../../db/settings.js";
 import { calendarDateAt } from "../../../../domain/calendarDate.js";
 import { minorDigits } from "../../../../domain/money.js";
+import { listSeparator } from "../../../../domain/digest.js";
 import { parseInstalments, planProblems } from "../../../../domain/paymentPlan.js";
 import { AppError } from "../../../../errors.js";
 import { t } from "../../../../i18n/index.js";
@@ -24,12 +25,13 @@ export function paymentPlanForm(deps: ListenerDeps) {
     const text = values.instalments?.value?.value ?? "";
     const note = values.note?.value?.value?.trim() || undefined;
     const settings = await db.withConnection(loadSettings);
-    const parsed = parseInstalments(text, minorDigits(settings.currency));
+    const locale = settings.locale;
+    const parsed = parseInstalments(text, minorDigits(settings.currency), locale);
     const errors: Record<string, string> = {};
-    if (!parsed.ok) errors.instalments = parsed.errors.join("; ");
+    if (!parsed.ok) errors.instalments = parsed.errors.join(listSeparator(locale));
     else {
-      const problems = planProblems({ agreedOn: calendarDateAt(now(), settings.timeZone), instalments: parsed.instalments });
-      if (problems.length) errors.instalments = problems.join("; ");
+      const problems = planProblems({ agreedOn: calendarDateAt(now(), settings.timeZone), instalments: parsed.instalments, locale });
+      if (problems.length) errors.instalments = problems.join(listSeparator(locale));
     }
     if (note && note.length > PROMISE_NOTE_MAX) errors.note = t(localeIn(context), "slack.noteTooLong", { length: note.length, max: PROMISE_NOTE_MAX });
     if (!parsed.ok || Object.keys(errors).length > 0) {
