@@ -33,8 +33,8 @@ const int = (value: unknown): number => Number(value ?? 0);
 const money = (value: unknown): bigint => BigInt(String(value ?? "0"));
 
 /** `CASE segment WHEN ... END` from a per-segment number of the policy (validated integers only). */
-function perSegment(value: (segment: Segment) => number): string {
-  return `CASE c.segment::text ${SEGMENTS.map((s) => `WHEN '${s}' THEN ${Math.trunc(value(s))}`).join(" ")} END`;
+function perSegment(column: string, value: (segment: Segment) => number): string {
+  return `CASE ${column}::text ${SEGMENTS.map((s) => `WHEN '${s}' THEN ${Math.trunc(value(s))}`).join(" ")} END`;
 }
 
 function preDueDays(policy: Policy, segment: Segment): number {
@@ -105,10 +105,9 @@ export async function loadPortfolio(
          SELECT i.cid, ($1::date - i.due) AS days, i.due, i.open AS invoice_open,
                 CASE WHEN NOT i.disputed THEN 0 WHEN i.dispute_whole THEN i.open ELSE least(i.dispute_amount, i.open) END AS disputed_part,
                 (i.status = 'LITIGATION') AS litigation,
-                ${perSegment((s) => preDueDays(policy, s))} AS soon_window,
-                ${perSegment((s) => policy.segments[s].preDueMinimum)} AS soon_minimum
+                ${perSegment("i.segment", (s) => preDueDays(policy, s))} AS soon_window,
+                ${perSegment("i.segment", (s) => policy.segments[s].preDueMinimum)} AS soon_minimum
            FROM inv_asof i
-           JOIN customer c ON c.id = i.cid
           WHERE i.open > 0
          OFFSET 0) x -- computed once per invoice, not at every use in the aggregates below
      ),
@@ -165,13 +164,19 @@ export async function loadPortfolio(
               coalesce((params->>'deadlineDays')::int, ${policy.rules.formalNotice.deadlineDays}) AS deadline_days
          FROM proposed_action WHERE kind = 'FORMAL_NOTICE' AND status = 'APPLIED' AND ${day('"appliedAt"')} <= $1::date
         ORDER BY "customerId", "appliedAt" DESC
+     ),
+     -- Grouped in one pass: looked up per customer, it reads every invoice of the portfolio again, one at a time.
+     first_invoices AS (
+       SELECT x."customerId" AS cid, min(x."issueDate") AS first_on
+         FROM invoice x
+        WHERE x.kind = 'INVOICE' AND x."issueDate" <= $1::date${where.length ? ` AND x."customerId" IN (SELECT c.id FROM customer c WHERE ${where.join(" AND ")})` : ""}
+        GROUP BY 1
      )
      SELECT c.id, c."externalId" AS external_id, c.name, c.segment::text AS segment, c."creditLimit"::text AS credit_limit, c.blocked, c."onHold" AS on_hold,
             so.id AS owner_id, so.name AS owner_name, co.id AS collector_id, co.name AS collector_name,
             p.*, coalesce(cr.credits, '0') AS credits, py.paid, py.weighted, py.on_time,
             coalesce(pr.kept, 0) AS kept, coalesce(pr.broken, 0) AS broken, coalesce(od.n, 0) AS open_disputes,
-            ac.kinds, n.sent_on, n.deadline_days,
-            (SELECT min(fi."issueDate")::text FROM invoice fi WHERE fi."customerId" = c.id AND fi.kind = 'INVOICE' AND fi."issueDate" <= $1::date) AS first_invoice_on
+            ac.kinds, n.sent_on, n.deadline_days, fi.first_on::text AS first_invoice_on
        FROM customer c
        LEFT JOIN positions p ON p.cid = c.id
        LEFT JOIN credits cr ON cr.cid = c.id
@@ -180,6 +185,7 @@ export async function loadPortfolio(
        LEFT JOIN promises pr ON pr.cid = c.id
        LEFT JOIN actions ac ON ac.cid = c.id
        LEFT JOIN notices n ON n.cid = c.id
+       LEFT JOIN first_invoices fi ON fi.cid = c.id
        LEFT JOIN person so ON so.id = c."salesOwnerId"
        LEFT JOIN person co ON co.id = c."collectorId"
        ${customerFilter}
@@ -334,22 +340,28 @@ export async function loadMonthlyFigures(sql: Sql, asOf: CalendarDate, months: n
   // Receivables at a month's end, as the aged balance of that day (src/db/asOfItems.ts) would give them:
   // invoices issued - credit notes issued - payments received - amounts settled outside the bot (on the
   // day asOfItems counts them). Allocations move money between invoices and credits: they do not change it.
+  // Summed by day, then by month: the month's name is written once a day, not once an invoice. The day an
+  // amount was settled outside is worked out only for the invoices that have one (a time zone conversion each).
   const settledOn = `greatest(x."issueDate", ${settledOutsideOn("x", timeZone)})`;
   const rows = await sql.query<{ month: string; sales: string; movement: string }>(
     `WITH m AS (
-       SELECT to_char("issueDate", 'YYYY-MM') AS month, amount AS sales, amount AS movement FROM invoice WHERE kind = 'INVOICE' AND "issueDate" <= $1::date
+       SELECT "issueDate" AS day, amount AS sales, amount AS movement FROM invoice WHERE kind = 'INVOICE' AND "issueDate" <= $1::date
        UNION ALL
-       SELECT to_char(x."issueDate", 'YYYY-MM'), -x.amount,
+       SELECT x."issueDate", -x.amount,
               -(x."openAmount" + coalesce((SELECT sum(y.amount) FROM allocation y WHERE y."creditNoteId" = x.id), 0))
          FROM invoice x WHERE x.kind = 'CREDIT_NOTE' AND x."issueDate" <= $1::date
        UNION ALL
-       SELECT to_char("paymentDate", 'YYYY-MM'), 0, -amount FROM payment WHERE "paymentDate" <= $1::date
+       SELECT "paymentDate", 0, -amount FROM payment WHERE "paymentDate" <= $1::date
        UNION ALL
-       SELECT to_char(${settledOn}, 'YYYY-MM'), 0, -(x.amount - x."openAmount" - coalesce(s.settled, 0))
-         FROM invoice x LEFT JOIN (SELECT "invoiceId", sum(amount) AS settled FROM allocation GROUP BY 1) s ON s."invoiceId" = x.id
-        WHERE x.kind = 'INVOICE' AND x.amount - x."openAmount" - coalesce(s.settled, 0) > 0 AND ${settledOn} <= $1::date
-     )
-     SELECT month, sum(sales)::text AS sales, sum(movement)::text AS movement FROM m GROUP BY month ORDER BY month`,
+       SELECT o.day, 0, -o.outside FROM (
+         SELECT CASE WHEN x.amount - x."openAmount" - coalesce(s.settled, 0) > 0 THEN ${settledOn} END AS day,
+                x.amount - x."openAmount" - coalesce(s.settled, 0) AS outside
+           FROM invoice x LEFT JOIN (SELECT "invoiceId", sum(amount)::bigint AS settled FROM allocation GROUP BY 1) s ON s."invoiceId" = x.id
+          WHERE x.kind = 'INVOICE') o
+        WHERE o.day <= $1::date
+     ),
+     days AS (SELECT day, sum(sales) AS sales, sum(movement) AS movement FROM m GROUP BY day)
+     SELECT to_char(day, 'YYYY-MM') AS month, sum(sales)::text AS sales, sum(movement)::text AS movement FROM days GROUP BY 1 ORDER BY 1`,
     [asOf],
   );
   let receivables = 0n;
@@ -402,13 +414,20 @@ export async function loadRecoveryTotals(sql: Sql, months: string[], asOf?: Cale
          FROM allocation a JOIN invoice i ON i.id = a."invoiceId"
         WHERE i.kind = 'INVOICE' AND i."dueDate" >= $1::date AND i."dueDate" < $2::date
         GROUP BY 1
+     ),
+     -- Summed by due date, then by month (the month's name written once a day, not once an invoice).
+     days AS (
+       SELECT i."dueDate" AS day, sum(i.amount) AS due, sum(greatest(i.amount - i."openAmount" - coalesce(s.total, 0), 0)) AS outside,
+              sum(s.in30) AS in30, sum(s.in90) AS in90
+         FROM invoice i
+         LEFT JOIN settled s ON s."invoiceId" = i.id
+        WHERE i.kind = 'INVOICE' AND i."dueDate" >= $1::date AND i."dueDate" < $2::date AND i."issueDate" <= $3::date
+        GROUP BY 1
      )
-     SELECT to_char(i."dueDate", 'YYYY-MM') AS month, sum(i.amount)::text AS due,
-            (sum(greatest(i.amount - i."openAmount" - coalesce(s.total, 0), 0)) + coalesce(sum(s.in30), 0))::text AS in30,
-            (sum(greatest(i.amount - i."openAmount" - coalesce(s.total, 0), 0)) + coalesce(sum(s.in90), 0))::text AS in90
-       FROM invoice i
-       LEFT JOIN settled s ON s."invoiceId" = i.id
-      WHERE i.kind = 'INVOICE' AND i."dueDate" >= $1::date AND i."dueDate" < $2::date AND i."issueDate" <= $3::date
+     SELECT to_char(day, 'YYYY-MM') AS month, sum(due)::text AS due,
+            (sum(outside) + coalesce(sum(in30), 0))::text AS in30,
+            (sum(outside) + coalesce(sum(in90), 0))::text AS in90
+       FROM days
       GROUP BY 1`,
     [`${months[0]}-01`, nextMonthStart(months[months.length - 1] as string), until],
   );
