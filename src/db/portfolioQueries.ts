@@ -64,12 +64,26 @@ export interface AccountFilter {
   collectorId?: number;
 }
 
+/** How the payer's "why" is written (kpis.describePayer): amounts and language. */
+export interface PayerWords {
+  money: (minor: bigint) => string;
+  locale: string;
+}
+
+const RULES_WORDS: PayerWords = { money: (m) => formatMinor(m), locale: "en-GB" };
+
+/**
+ * The portfolio as of a date, one account per customer. `words` writes the payer's "why" in the company's
+ * currency and language (the engine quotes it): given here, it is written once per account, not again by
+ * the caller; null leaves it to the caller, for the accounts it reviews (src/services/committeeViews.ts).
+ */
 export async function loadPortfolio(
   sql: Sql,
   asOf: CalendarDate,
   policy: Policy,
   timeZone: string,
   filter: AccountFilter = {},
+  words: PayerWords | null = RULES_WORDS,
 ): Promise<PortfolioAccount[]> {
   const edges = policy.agingBuckets;
   const bucketSums = [
@@ -245,7 +259,7 @@ export async function loadPortfolio(
           (ACTION_KINDS as readonly string[]).includes(k),
         ),
         payerScore: payer.score,
-        payerWhy: describePayer(payer, (m) => formatMinor(m)),
+        ...(words ? { payerWhy: describePayer(payer, words.money, words.locale) } : {}),
         payerGrade: payer.grade,
         payerAverageDaysLate: payer.averageDaysLate,
         firstInvoiceOn: (r.first_invoice_on as CalendarDate | null) ?? null,

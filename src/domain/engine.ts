@@ -235,6 +235,14 @@ export function checkPromise(
   return null;
 }
 
+/** An account's figures as its review gives them (`AccountReview.figures`), without the review's reasons. */
+export function accountFigures(account: Account): AccountReview["figures"] {
+  const { overdue, disputed, maxDaysLate } = account.position;
+  const exposure = account.position.openTotal - account.credits;
+  const overLimit = account.creditLimit !== null && exposure > account.creditLimit ? exposure - account.creditLimit : 0n;
+  return { overdue, disputed, exposure, maxDaysLate, overLimit };
+}
+
 export function reviewAccount(
   account: Account,
   asOf: CalendarDate,
@@ -250,10 +258,7 @@ export function reviewAccount(
   const pending = account.promises.filter((p) => statusOf(p) === "PENDING");
   const newlyBroken = promiseUpdates.filter((u) => u.status === "BROKEN");
 
-  const { overdue, disputed, maxDaysLate } = account.position;
-  const exposure = account.position.openTotal - account.credits;
-  const overLimit = account.creditLimit !== null && exposure > account.creditLimit ? exposure - account.creditLimit : 0n;
-  const figures = { overdue, disputed, exposure, maxDaysLate, overLimit };
+  const figures = accountFigures(account);
 
   const proposals = proposeActions(account, asOf, policy, { ...figures, newlyBroken }, euros, locale);
 
