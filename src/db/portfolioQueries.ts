@@ -259,7 +259,7 @@ export async function loadPortfolio(
           (ACTION_KINDS as readonly string[]).includes(k),
         ),
         payerScore: payer.score,
-        ...(words ? { payerWhy: describePayer(payer, words.money, words.locale) } : {}),
+        payerWhy: words ? describePayer(payer, words.money, words.locale) : undefined,
         payerGrade: payer.grade,
         payerAverageDaysLate: payer.averageDaysLate,
         firstInvoiceOn: (r.first_invoice_on as CalendarDate | null) ?? null,
