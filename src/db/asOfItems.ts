@@ -40,8 +40,7 @@ export function settledOutsideAfter(invoice: string, timeZone: string, d: string
  * CTEs (to put after WITH) for the open items on the date in parameter `$n`, restricted to the customers
  * of `customerWhere` (a condition on `c`, the customer, or "TRUE"):
  *   later_alloc(iid, pid, cnid, amount)   allocations not yet known on the date
- *   inv_asof(id, cid, segment, number, issue, due, status, amount, open, disputed, dispute_whole, dispute_amount)
- *                                         invoices issued by then, open amount then, with their customer's segment
+ *   inv_asof(id, cid, number, issue, due, status, amount, open, disputed)   invoices issued by then, open amount then
  *   credit_asof(cid, kind, id, ref, dated, amount, open)   credit notes and payments, what was unallocated then
  *   dispute_asof(id, cid, iid)            disputes open on the date
  */
@@ -64,7 +63,7 @@ export function asOfCtes(n: number, timeZone: string, customerWhere = "TRUE"): s
           AND (x.status = 'OPEN' OR (x."resolvedAt" IS NOT NULL AND ${dayOf('x."resolvedAt"', timeZone)} > ${d})) ${customers}
      ),
      inv_asof AS (
-       SELECT x.id, x."customerId" AS cid, cu.segment, x.number, x."issueDate" AS issue, x."dueDate" AS due, x.status, x.amount,
+       SELECT x.id, x."customerId" AS cid, x.number, x."issueDate" AS issue, x."dueDate" AS due, x.status, x.amount,
               -- bigint (minor units), not the numeric of sum(): the portfolio sums it a million times over.
               (x."openAmount" + coalesce(l.amount, 0)
                 + CASE WHEN ${settledOutsideAfter("x", timeZone, d)}
@@ -75,9 +74,6 @@ export function asOfCtes(n: number, timeZone: string, customerWhere = "TRUE"): s
               coalesce(ds.whole, false) AS dispute_whole,
               coalesce(ds.amount, 0)::bigint AS dispute_amount
          FROM invoice x
-         -- The segment joined here, in the scan of the invoices, is one hash join; joined to the open invoices
-         -- afterwards, the planner (misled by the open-amount filter's estimate) looks it up once per invoice.
-         JOIN customer cu ON cu.id = x."customerId"
          LEFT JOIN (SELECT iid, sum(amount) AS amount FROM later_alloc GROUP BY iid) l ON l.iid = x.id
          -- Joined once per invoice (not a subquery per invoice: a million invoices would scan the disputes a million times).
          LEFT JOIN (SELECT iid, bool_or(amount IS NULL) AS whole, sum(amount) AS amount FROM dispute_asof GROUP BY iid) ds ON ds.iid = x.id

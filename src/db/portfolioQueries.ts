@@ -32,14 +32,23 @@ export interface PortfolioAccount {
 const int = (value: unknown): number => Number(value ?? 0);
 const money = (value: unknown): bigint => BigInt(String(value ?? "0"));
 
-/** `CASE segment WHEN ... END` from a per-segment number of the policy (validated integers only). */
-function perSegment(column: string, value: (segment: Segment) => number): string {
-  return `CASE ${column}::text ${SEGMENTS.map((s) => `WHEN '${s}' THEN ${Math.trunc(value(s))}`).join(" ")} END`;
-}
-
 function preDueDays(policy: Policy, segment: Segment): number {
   const first = policy.segments[segment].levels[0];
   return first && first.day < 0 ? -first.day : -1;
+}
+
+/** The policy's pre-due windows (days before the due date, minimum invoice amount), each with the segments that have it. */
+function preDueWindows(policy: Policy): Array<{ days: number; minimum: number; segments: Segment[] }> {
+  const windows: Array<{ days: number; minimum: number; segments: Segment[] }> = [];
+  for (const segment of SEGMENTS) {
+    const days = Math.trunc(preDueDays(policy, segment));
+    if (days <= 0) continue;
+    const minimum = Math.trunc(policy.segments[segment].preDueMinimum);
+    const known = windows.find((w) => w.days === days && w.minimum === minimum);
+    if (known) known.segments.push(segment);
+    else windows.push({ days, minimum, segments: [segment] });
+  }
+  return windows;
 }
 
 /**
@@ -101,8 +110,22 @@ export async function loadPortfolio(
     params.push(filter.collectorId);
     where.push(`c."collectorId" = $${params.length}`);
   }
-  // An invoice falls due soon when it is (partly) undisputed, above the segment's pre-due minimum and inside its window.
-  const soon = "o.undisputed > 0 AND NOT o.litigation AND o.days < 0 AND -o.days <= o.soon_window AND o.invoice_open >= o.soon_minimum";
+  // An invoice falls due soon when it is (partly) undisputed, above the segment's pre-due minimum and inside its
+  // window. The sums are made once per distinct window of the policy, and each customer takes its segment's after
+  // grouping: the invoices need no join to their customer (a million lookups) to know their window.
+  const windows = preDueWindows(policy);
+  const soon = (w: { days: number; minimum: number }) =>
+    `o.undisputed > 0 AND NOT o.litigation AND o.days < 0 AND -o.days <= ${w.days} AND o.invoice_open >= ${w.minimum}`;
+  const soonSums = windows.flatMap((w, k) => [
+    `coalesce(sum(o.undisputed) FILTER (WHERE ${soon(w)}), 0)::text AS soon${k}_amount`,
+    `count(*) FILTER (WHERE ${soon(w)})::int AS soon${k}_count`,
+    `min(-o.days) FILTER (WHERE ${soon(w)}) AS soon${k}_days`,
+    `coalesce(max(o.undisputed) FILTER (WHERE ${soon(w)}), 0)::text AS soon${k}_largest`,
+  ]);
+  const segmentSoon = (column: string, none: string) =>
+    windows.length === 0
+      ? `${none} AS soon_${column}`
+      : `CASE c.segment::text ${windows.flatMap((w, k) => w.segments.map((s) => `WHEN '${s}' THEN p.soon${k}_${column}`)).join(" ")} ELSE ${none} END AS soon_${column}`;
   const customerFilter = where.length ? `WHERE ${where.join(" AND ")}` : "";
 
   const tz = zoneLiteral(timeZone);
@@ -118,9 +141,7 @@ export async function loadPortfolio(
        SELECT x.*, x.invoice_open - x.disputed_part AS undisputed FROM (
          SELECT i.cid, ($1::date - i.due) AS days, i.due, i.open AS invoice_open,
                 CASE WHEN NOT i.disputed THEN 0 WHEN i.dispute_whole THEN i.open ELSE least(i.dispute_amount, i.open) END AS disputed_part,
-                (i.status = 'LITIGATION') AS litigation,
-                ${perSegment("i.segment", (s) => preDueDays(policy, s))} AS soon_window,
-                ${perSegment("i.segment", (s) => policy.segments[s].preDueMinimum)} AS soon_minimum
+                (i.status = 'LITIGATION') AS litigation
            FROM inv_asof i
           WHERE i.open > 0
          OFFSET 0) x -- computed once per invoice, not at every use in the aggregates below
@@ -132,11 +153,8 @@ export async function loadPortfolio(
               coalesce(sum(o.disputed_part) FILTER (WHERE o.days > 0), 0)::text AS disputed_late,
               coalesce(sum(o.undisputed) FILTER (WHERE NOT o.litigation AND o.days > 0), 0)::text AS overdue,
               coalesce(max(o.days) FILTER (WHERE o.undisputed > 0 AND NOT o.litigation AND o.days > 0), 0) AS max_days_late,
-              coalesce(sum(o.undisputed) FILTER (WHERE ${soon}), 0)::text AS soon_amount,
-              count(*) FILTER (WHERE ${soon})::int AS soon_count,
-              min(-o.days) FILTER (WHERE ${soon}) AS soon_days,
-              coalesce(max(o.undisputed) FILTER (WHERE ${soon}), 0)::text AS soon_largest,
-              min(o.due)::text AS oldest_due,
+              ${soonSums.map((sum) => `${sum},
+              `).join("")}              min(o.due)::text AS oldest_due,
               coalesce(sum(o.undisputed) FILTER (WHERE o.days > 0), 0)::text AS open_late,
               coalesce(sum(o.undisputed * o.days) FILTER (WHERE o.days > 0), 0)::text AS open_weighted,
               coalesce(sum(o.undisputed) FILTER (WHERE o.days > 0 AND o.days <= ${ON_TIME_GRACE_DAYS}), 0)::text AS open_grace,
@@ -188,7 +206,8 @@ export async function loadPortfolio(
      )
      SELECT c.id, c."externalId" AS external_id, c.name, c.segment::text AS segment, c."creditLimit"::text AS credit_limit, c.blocked, c."onHold" AS on_hold,
             so.id AS owner_id, so.name AS owner_name, co.id AS collector_id, co.name AS collector_name,
-            p.*, coalesce(cr.credits, '0') AS credits, py.paid, py.weighted, py.on_time,
+            p.*, ${segmentSoon("amount", "'0'")}, ${segmentSoon("count", "0")}, ${segmentSoon("days", "NULL")}, ${segmentSoon("largest", "'0'")},
+            coalesce(cr.credits, '0') AS credits, py.paid, py.weighted, py.on_time,
             coalesce(pr.kept, 0) AS kept, coalesce(pr.broken, 0) AS broken, coalesce(od.n, 0) AS open_disputes,
             ac.kinds, n.sent_on, n.deadline_days, fi.first_on::text AS first_invoice_on
        FROM customer c
