@@ -132,8 +132,69 @@ export async function loadPortfolio(
   const day = (column: string) => dayOf(column, timeZone);
   // Everything as it stood at the end of $1 (src/db/asOfItems.ts): open amounts, credits, disputes,
   // promises, payments, actions and notices recorded after that day are left out.
-  const rows = await withoutJit(sql, () =>
-    sql.query<Record<string, unknown>>(
+  // Each row becomes its account as it arrives (sql.forEachRow): 50,000 rows of ~50 texts are not held whole.
+  const accounts: PortfolioAccount[] = [];
+  const cycles: Array<{ cid: number; since: CalendarDate }> = [];
+  const toAccount = (r: Record<string, unknown>): PortfolioAccount => {
+    const credits = money(r.credits);
+    const buckets = Array.from({ length: edges.length + 2 }, (_, i) => money(r[`b${i}`]));
+    const disputed = money(r.disputed);
+    const position: AccountPosition = {
+      overdue: money(r.overdue),
+      maxDaysLate: int(r.max_days_late),
+      disputed,
+      disputedLate: money(r.disputed_late),
+      openTotal: money(r.open_total),
+      dueSoon: r.soon_count
+        ? { amount: money(r.soon_amount), count: int(r.soon_count), inDays: int(r.soon_days), largest: money(r.soon_largest) }
+        : null,
+    };
+    const payer = payerProfileFromTotals({
+      paid: Number(r.paid ?? 0),
+      weightedDaysLate: Number(r.weighted ?? 0),
+      onTime: Number(r.on_time ?? 0),
+      openLate: Number(r.open_late ?? 0),
+      openWeightedDaysLate: Number(r.open_weighted ?? 0),
+      openWithinGrace: Number(r.open_grace ?? 0),
+      over90Days: money(r.over_90),
+      oldestDaysLate: int(r.oldest_days_late),
+      promisesKept: int(r.kept),
+      promisesBroken: int(r.broken),
+      openDisputes: int(r.open_disputes),
+    });
+    const sentOn = (r.sent_on as CalendarDate | null) ?? null;
+    return {
+      externalId: String(r.external_id),
+      aging: finishAging({ buckets, disputed, credits: 0n, overdue: 0n, balance: 0n }, credits),
+      payer,
+      salesOwner: r.owner_id === null ? null : { id: int(r.owner_id), name: String(r.owner_name) },
+      collector: r.collector_id === null ? null : { id: int(r.collector_id), name: String(r.collector_name) },
+      account: {
+        customerId: int(r.id),
+        name: String(r.name),
+        segment: r.segment as Segment,
+        creditLimit: r.credit_limit === null ? null : money(r.credit_limit),
+        blocked: Boolean(r.blocked),
+        onHold: Boolean(r.on_hold),
+        position,
+        credits,
+        payments: [],
+        promises: [],
+        stepsDone: [],
+        formalNotice: sentOn ? { sentOn, deadline: addDays(sentOn, int(r.deadline_days)) } : null,
+        pendingActionKinds: ((r.kinds as string[] | null) ?? []).filter((k): k is ActionKind =>
+          (ACTION_KINDS as readonly string[]).includes(k),
+        ),
+        payerScore: payer.score,
+        payerWhy: words ? describePayer(payer, words.money, words.locale) : undefined,
+        payerGrade: payer.grade,
+        payerAverageDaysLate: payer.averageDaysLate,
+        firstInvoiceOn: (r.first_invoice_on as CalendarDate | null) ?? null,
+      },
+    };
+  };
+  await withoutJit(sql, () =>
+    sql.forEachRow<Record<string, unknown>>(
       `WITH ${asOfCtes(1, timeZone, where.length ? where.join(" AND ") : "TRUE")},
      -- Each invoice open on the day, in two parts: what is disputed (paused) and what still follows the
      -- calendar (one row per invoice: a million invoices are aggregated in one pass).
@@ -224,68 +285,14 @@ export async function loadPortfolio(
        ${customerFilter}
       ORDER BY c.id`,
       params,
+      (r) => {
+        accounts.push(toAccount(r));
+        // The dunning cycle starts 30 days before the oldest open invoice falls due (attachPromisesAndSteps).
+        if (r.oldest_due) cycles.push({ cid: int(r.id), since: addDays(r.oldest_due as CalendarDate, -30) });
+      },
     ),
   );
-
-  const accounts = rows.map((r): PortfolioAccount => {
-    const credits = money(r.credits);
-    const buckets = Array.from({ length: edges.length + 2 }, (_, i) => money(r[`b${i}`]));
-    const disputed = money(r.disputed);
-    const position: AccountPosition = {
-      overdue: money(r.overdue),
-      maxDaysLate: int(r.max_days_late),
-      disputed,
-      disputedLate: money(r.disputed_late),
-      openTotal: money(r.open_total),
-      dueSoon: r.soon_count
-        ? { amount: money(r.soon_amount), count: int(r.soon_count), inDays: int(r.soon_days), largest: money(r.soon_largest) }
-        : null,
-    };
-    const payer = payerProfileFromTotals({
-      paid: Number(r.paid ?? 0),
-      weightedDaysLate: Number(r.weighted ?? 0),
-      onTime: Number(r.on_time ?? 0),
-      openLate: Number(r.open_late ?? 0),
-      openWeightedDaysLate: Number(r.open_weighted ?? 0),
-      openWithinGrace: Number(r.open_grace ?? 0),
-      over90Days: money(r.over_90),
-      oldestDaysLate: int(r.oldest_days_late),
-      promisesKept: int(r.kept),
-      promisesBroken: int(r.broken),
-      openDisputes: int(r.open_disputes),
-    });
-    const sentOn = (r.sent_on as CalendarDate | null) ?? null;
-    return {
-      externalId: String(r.external_id),
-      aging: finishAging({ buckets, disputed, credits: 0n, overdue: 0n, balance: 0n }, credits),
-      payer,
-      salesOwner: r.owner_id === null ? null : { id: int(r.owner_id), name: String(r.owner_name) },
-      collector: r.collector_id === null ? null : { id: int(r.collector_id), name: String(r.collector_name) },
-      account: {
-        customerId: int(r.id),
-        name: String(r.name),
-        segment: r.segment as Segment,
-        creditLimit: r.credit_limit === null ? null : money(r.credit_limit),
-        blocked: Boolean(r.blocked),
-        onHold: Boolean(r.on_hold),
-        position,
-        credits,
-        payments: [],
-        promises: [],
-        stepsDone: [],
-        formalNotice: sentOn ? { sentOn, deadline: addDays(sentOn, int(r.deadline_days)) } : null,
-        pendingActionKinds: ((r.kinds as string[] | null) ?? []).filter((k): k is ActionKind =>
-          (ACTION_KINDS as readonly string[]).includes(k),
-        ),
-        payerScore: payer.score,
-        payerWhy: words ? describePayer(payer, words.money, words.locale) : undefined,
-        payerGrade: payer.grade,
-        payerAverageDaysLate: payer.averageDaysLate,
-        firstInvoiceOn: (r.first_invoice_on as CalendarDate | null) ?? null,
-      },
-    };
-  });
-  await attachPromisesAndSteps(sql, accounts, asOf, timeZone, rows);
+  await attachPromisesAndSteps(sql, accounts, asOf, timeZone, cycles);
   return accounts;
 }
 
@@ -295,7 +302,7 @@ async function attachPromisesAndSteps(
   accounts: PortfolioAccount[],
   asOf: CalendarDate,
   timeZone: string,
-  rows: Array<Record<string, unknown>>,
+  cycles: Array<{ cid: number; since: CalendarDate }>,
 ) {
   const byId = new Map(accounts.map((a) => [a.account.customerId, a]));
   const ids = accounts.map((a) => a.account.customerId);
@@ -349,9 +356,8 @@ async function attachPromisesAndSteps(
     );
     for (const p of payments) byId.get(p.cid)?.account.payments.push({ on: p.on as CalendarDate, amount: money(p.amount) });
   }
-  // The dunning cycle starts 30 days before the oldest open invoice falls due: steps done before that were
-  // about invoices since paid.
-  const cycles = rows.filter((r) => r.oldest_due).map((r) => ({ cid: int(r.id), since: addDays(r.oldest_due as CalendarDate, -30) }));
+  // The dunning cycle starts 30 days before the oldest open invoice falls due (`cycles`): steps done before
+  // that were about invoices since paid.
   if (cycles.length === 0) return;
   const steps = await sql.query<{ cid: number; level: string; on: string }>(
     `SELECT h."customerId" AS cid, h.data->>'levelId' AS level, (h."occurredAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date::text AS on
