@@ -446,27 +446,34 @@ export async function loadRecoveryTotals(sql: Sql, months: string[], asOf?: Cale
   // As of a date: invoices issued and settlements dated by then only.
   const until = asOf ?? "9999-12-31";
   const rows = await sql.query<{ month: string; due: string; in30: string; in90: string }>(
-    `WITH settled AS (
-       SELECT a."invoiceId", sum(a.amount) AS total,
-              sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 30 AND a."allocatedOn" <= $3::date) AS in30,
-              sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 90 AND a."allocatedOn" <= $3::date) AS in90
-         FROM allocation a JOIN invoice i ON i.id = a."invoiceId"
-        WHERE i.kind = 'INVOICE' AND i."dueDate" >= $1::date AND i."dueDate" < $2::date
+    `WITH allocated AS (
+       SELECT "invoiceId", sum(amount)::bigint AS total FROM allocation GROUP BY 1
+     ),
+     -- What fell due each day, and what was settled outside the bot (counted on the due date); summed by day,
+     -- then by month (the month's name written once a day, not once an invoice).
+     due AS (
+       SELECT i."dueDate" AS day, sum(i.amount) AS due, sum(greatest(i.amount - i."openAmount" - coalesce(al.total, 0), 0)) AS outside
+         FROM invoice i
+         LEFT JOIN allocated al ON al."invoiceId" = i.id
+        WHERE i.kind = 'INVOICE' AND i."dueDate" >= $1::date AND i."dueDate" < $2::date AND i."issueDate" <= $3::date
         GROUP BY 1
      ),
-     -- Summed by due date, then by month (the month's name written once a day, not once an invoice).
-     days AS (
-       SELECT i."dueDate" AS day, sum(i.amount) AS due, sum(greatest(i.amount - i."openAmount" - coalesce(s.total, 0), 0)) AS outside,
-              sum(s.in30) AS in30, sum(s.in90) AS in90
-         FROM invoice i
-         LEFT JOIN settled s ON s."invoiceId" = i.id
+     -- What was allocated within 30 and 90 days of the due date, by due date: each allocation joined to its invoice
+     -- once (joined to the invoices scanned, the lookups were made again by each parallel worker).
+     paid AS (
+       SELECT i."dueDate" AS day,
+              sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 30 AND a."allocatedOn" <= $3::date) AS in30,
+              sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 90 AND a."allocatedOn" <= $3::date) AS in90
+         FROM allocation a
+         JOIN invoice i ON i.id = a."invoiceId"
         WHERE i.kind = 'INVOICE' AND i."dueDate" >= $1::date AND i."dueDate" < $2::date AND i."issueDate" <= $3::date
         GROUP BY 1
      )
-     SELECT to_char(day, 'YYYY-MM') AS month, sum(due)::text AS due,
-            (sum(outside) + coalesce(sum(in30), 0))::text AS in30,
-            (sum(outside) + coalesce(sum(in90), 0))::text AS in90
-       FROM days
+     SELECT to_char(d.day, 'YYYY-MM') AS month, sum(d.due)::text AS due,
+            (sum(d.outside) + coalesce(sum(p.in30), 0))::text AS in30,
+            (sum(d.outside) + coalesce(sum(p.in90), 0))::text AS in90
+       FROM due d
+       LEFT JOIN paid p ON p.day = d.day
       GROUP BY 1`,
     [`${months[0]}-01`, nextMonthStart(months[months.length - 1] as string), until],
   );
