@@ -127,6 +127,8 @@ export async function loadPortfolio(
       ? `${none} AS soon_${column}`
       : `CASE c.segment::text ${windows.flatMap((w, k) => w.segments.map((s) => `WHEN '${s}' THEN p.soon${k}_${column}`)).join(" ")} ELSE ${none} END AS soon_${column}`;
   const customerFilter = where.length ? `WHERE ${where.join(" AND ")}` : "";
+  const newCustomerTargets = SEGMENTS.filter((s) => policy.segments[s].preDueFor?.newCustomerDays !== undefined);
+  const newCustomerSegments = newCustomerTargets.length ? `c.segment::text IN (${newCustomerTargets.map((s) => `'${s}'`).join(", ")})` : "FALSE";
 
   const tz = zoneLiteral(timeZone);
   const day = (column: string) => dayOf(column, timeZone);
@@ -258,11 +260,14 @@ export async function loadPortfolio(
          FROM proposed_action WHERE kind = 'FORMAL_NOTICE' AND status = 'APPLIED' AND ${day('"appliedAt"')} <= $1::date
         ORDER BY "customerId", "appliedAt" DESC
      ),
-     -- Grouped in one pass: looked up per customer, it reads every invoice of the portfolio again, one at a time.
+     -- The first invoice's date, read only for the segments whose pre-due targets name new customers (the only
+     -- use of it: engine preDueTarget), in one grouped pass: looked up per customer, it reads every invoice of the
+     -- portfolio again, one at a time.
      first_invoices AS (
        SELECT x."customerId" AS cid, min(x."issueDate") AS first_on
          FROM invoice x
-        WHERE x.kind = 'INVOICE' AND x."issueDate" <= $1::date${where.length ? ` AND x."customerId" IN (SELECT c.id FROM customer c WHERE ${where.join(" AND ")})` : ""}
+        WHERE x.kind = 'INVOICE' AND x."issueDate" <= $1::date
+          AND x."customerId" IN (SELECT c.id FROM customer c WHERE ${[newCustomerSegments, ...where].join(" AND ")})
         GROUP BY 1
      )
      SELECT c.id, c."externalId" AS external_id, c.name, c.segment::text AS segment, c."creditLimit"::text AS credit_limit, c.blocked, c."onHold" AS on_hold,

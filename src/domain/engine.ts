@@ -120,6 +120,7 @@ export interface Account {
   /** For the pre-due targets (policy `preDueFor`): the payer's grade and average days late, the first invoice's date. */
   payerGrade?: "A" | "B" | "C" | "D" | null;
   payerAverageDaysLate?: number | null;
+  /** Loaded for the segments whose pre-due targets name new customers (`newCustomerDays`), the only ones it is read for. */
   firstInvoiceOn?: CalendarDate | null;
 }
 
