@@ -16,6 +16,12 @@ import { lockDirectory, type ProcessLock } from "./processLock.js";
 /** Raw SQL on one connection. Dates come back as they are cast in SQL; cast to text when in doubt. */
 export interface Sql {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * Runs a query and hands each row to `onRow` as it arrives, without keeping the rows: a large result (a row per
+   * customer of the portfolio) is turned into its objects as it comes, and its text is garbage at once, instead of
+   * being held whole first. PGlite's result arrives whole in any case.
+   */
+  forEachRow<Row = Record<string, unknown>>(text: string, params: unknown[], onRow: (row: Row) => void): Promise<void>;
   /** Runs a script of several statements, without parameters. */
   exec(script: string): Promise<void>;
   /** Bulk-loads rows given in PostgreSQL's COPY text format (tab-separated, \\N for null; UTF-8 when bytes). */
@@ -112,6 +118,9 @@ function pgliteSql(db: PGlite | PGliteTransaction): Sql {
     async query<Row>(text: string, params?: unknown[]) {
       const result = await db.query<Row>(text, params);
       return result.rows;
+    },
+    async forEachRow<Row>(text: string, params: unknown[], onRow: (row: Row) => void) {
+      for (const row of (await db.query<Row>(text, params)).rows) onRow(row);
     },
     async exec(script: string) {
       await db.exec(script);
@@ -213,6 +222,23 @@ function pgSql(client: pg.PoolClient): Sql {
     async query<Row>(text: string, params?: unknown[]) {
       const result = await client.query(text, params);
       return result.rows as Row[];
+    },
+    forEachRow<Row>(text: string, params: unknown[], onRow: (row: Row) => void) {
+      // A Query with a row listener and no callback does not accumulate its rows (pg's query.js).
+      return new Promise<void>((resolve, reject) => {
+        let failed: unknown = null;
+        const query = client.query(new pg.Query(text, params));
+        query.on("row", (row: Row) => {
+          if (failed !== null) return;
+          try {
+            onRow(row);
+          } catch (error) {
+            failed = error; // the rest of the result is read and dropped, so the connection stays usable
+          }
+        });
+        query.on("error", reject);
+        query.on("end", () => (failed === null ? resolve() : reject(failed)));
+      });
     },
     async exec(script: string) {
       await client.query(script);

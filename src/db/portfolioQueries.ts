@@ -32,14 +32,23 @@ export interface PortfolioAccount {
 const int = (value: unknown): number => Number(value ?? 0);
 const money = (value: unknown): bigint => BigInt(String(value ?? "0"));
 
-/** `CASE segment WHEN ... END` from a per-segment number of the policy (validated integers only). */
-function perSegment(value: (segment: Segment) => number): string {
-  return `CASE c.segment::text ${SEGMENTS.map((s) => `WHEN '${s}' THEN ${Math.trunc(value(s))}`).join(" ")} END`;
-}
-
 function preDueDays(policy: Policy, segment: Segment): number {
   const first = policy.segments[segment].levels[0];
   return first && first.day < 0 ? -first.day : -1;
+}
+
+/** The policy's pre-due windows (days before the due date, minimum invoice amount), each with the segments that have it. */
+function preDueWindows(policy: Policy): Array<{ days: number; minimum: number; segments: Segment[] }> {
+  const windows: Array<{ days: number; minimum: number; segments: Segment[] }> = [];
+  for (const segment of SEGMENTS) {
+    const days = Math.trunc(preDueDays(policy, segment));
+    if (days <= 0) continue;
+    const minimum = Math.trunc(policy.segments[segment].preDueMinimum);
+    const known = windows.find((w) => w.days === days && w.minimum === minimum);
+    if (known) known.segments.push(segment);
+    else windows.push({ days, minimum, segments: [segment] });
+  }
+  return windows;
 }
 
 /**
@@ -64,12 +73,26 @@ export interface AccountFilter {
   collectorId?: number;
 }
 
+/** How the payer's "why" is written (kpis.describePayer): amounts and language. */
+export interface PayerWords {
+  money: (minor: bigint) => string;
+  locale: string;
+}
+
+const RULES_WORDS: PayerWords = { money: (m) => formatMinor(m), locale: "en-GB" };
+
+/**
+ * The portfolio as of a date, one account per customer. `words` writes the payer's "why" in the company's
+ * currency and language (the engine quotes it): given here, it is written once per account, not again by
+ * the caller; null leaves it to the caller, for the accounts it reviews (src/services/committeeViews.ts).
+ */
 export async function loadPortfolio(
   sql: Sql,
   asOf: CalendarDate,
   policy: Policy,
   timeZone: string,
   filter: AccountFilter = {},
+  words: PayerWords | null = RULES_WORDS,
 ): Promise<PortfolioAccount[]> {
   const edges = policy.agingBuckets;
   const bucketSums = [
@@ -87,108 +110,34 @@ export async function loadPortfolio(
     params.push(filter.collectorId);
     where.push(`c."collectorId" = $${params.length}`);
   }
-  // An invoice falls due soon when it is (partly) undisputed, above the segment's pre-due minimum and inside its window.
-  const soon = "o.undisputed > 0 AND NOT o.litigation AND o.days < 0 AND -o.days <= o.soon_window AND o.invoice_open >= o.soon_minimum";
+  // An invoice falls due soon when it is (partly) undisputed, above the segment's pre-due minimum and inside its
+  // window. The sums are made once per distinct window of the policy, and each customer takes its segment's after
+  // grouping: the invoices need no join to their customer (a million lookups) to know their window.
+  const windows = preDueWindows(policy);
+  const soon = (w: { days: number; minimum: number }) =>
+    `o.undisputed > 0 AND NOT o.litigation AND o.days < 0 AND -o.days <= ${w.days} AND o.invoice_open >= ${w.minimum}`;
+  const soonSums = windows.flatMap((w, k) => [
+    `coalesce(sum(o.undisputed) FILTER (WHERE ${soon(w)}), 0)::text AS soon${k}_amount`,
+    `count(*) FILTER (WHERE ${soon(w)})::int AS soon${k}_count`,
+    `min(-o.days) FILTER (WHERE ${soon(w)}) AS soon${k}_days`,
+    `coalesce(max(o.undisputed) FILTER (WHERE ${soon(w)}), 0)::text AS soon${k}_largest`,
+  ]);
+  const segmentSoon = (column: string, none: string) =>
+    windows.length === 0
+      ? `${none} AS soon_${column}`
+      : `CASE c.segment::text ${windows.flatMap((w, k) => w.segments.map((s) => `WHEN '${s}' THEN p.soon${k}_${column}`)).join(" ")} ELSE ${none} END AS soon_${column}`;
   const customerFilter = where.length ? `WHERE ${where.join(" AND ")}` : "";
+  const newCustomerTargets = SEGMENTS.filter((s) => policy.segments[s].preDueFor?.newCustomerDays !== undefined);
+  const newCustomerSegments = newCustomerTargets.length ? `c.segment::text IN (${newCustomerTargets.map((s) => `'${s}'`).join(", ")})` : "FALSE";
 
   const tz = zoneLiteral(timeZone);
   const day = (column: string) => dayOf(column, timeZone);
   // Everything as it stood at the end of $1 (src/db/asOfItems.ts): open amounts, credits, disputes,
   // promises, payments, actions and notices recorded after that day are left out.
-  const rows = await withoutJit(sql, () =>
-    sql.query<Record<string, unknown>>(
-      `WITH ${asOfCtes(1, timeZone, where.length ? where.join(" AND ") : "TRUE")},
-     -- Each invoice open on the day, in two parts: what is disputed (paused) and what still follows the
-     -- calendar (one row per invoice: a million invoices are aggregated in one pass).
-     o AS (
-       SELECT x.*, x.invoice_open - x.disputed_part AS undisputed FROM (
-         SELECT i.cid, ($1::date - i.due) AS days, i.due, i.open AS invoice_open,
-                CASE WHEN NOT i.disputed THEN 0 WHEN i.dispute_whole THEN i.open ELSE least(i.dispute_amount, i.open) END AS disputed_part,
-                (i.status = 'LITIGATION') AS litigation,
-                ${perSegment((s) => preDueDays(policy, s))} AS soon_window,
-                ${perSegment((s) => policy.segments[s].preDueMinimum)} AS soon_minimum
-           FROM inv_asof i
-           JOIN customer c ON c.id = i.cid
-          WHERE i.open > 0
-         OFFSET 0) x -- computed once per invoice, not at every use in the aggregates below
-     ),
-     positions AS (
-       SELECT o.cid,
-              sum(o.invoice_open)::text AS open_total,
-              coalesce(sum(o.disputed_part), 0)::text AS disputed,
-              coalesce(sum(o.disputed_part) FILTER (WHERE o.days > 0), 0)::text AS disputed_late,
-              coalesce(sum(o.undisputed) FILTER (WHERE NOT o.litigation AND o.days > 0), 0)::text AS overdue,
-              coalesce(max(o.days) FILTER (WHERE o.undisputed > 0 AND NOT o.litigation AND o.days > 0), 0) AS max_days_late,
-              coalesce(sum(o.undisputed) FILTER (WHERE ${soon}), 0)::text AS soon_amount,
-              count(*) FILTER (WHERE ${soon})::int AS soon_count,
-              min(-o.days) FILTER (WHERE ${soon}) AS soon_days,
-              coalesce(max(o.undisputed) FILTER (WHERE ${soon}), 0)::text AS soon_largest,
-              min(o.due)::text AS oldest_due,
-              coalesce(sum(o.undisputed) FILTER (WHERE o.days > 0), 0)::text AS open_late,
-              coalesce(sum(o.undisputed * o.days) FILTER (WHERE o.days > 0), 0)::text AS open_weighted,
-              coalesce(sum(o.undisputed) FILTER (WHERE o.days > 0 AND o.days <= ${ON_TIME_GRACE_DAYS}), 0)::text AS open_grace,
-              coalesce(sum(o.invoice_open) FILTER (WHERE o.days > 90), 0)::text AS over_90,
-              coalesce(max(o.days) FILTER (WHERE o.days > 0), 0) AS oldest_days_late,
-              ${bucketSums.join(",\n              ")}
-         FROM o GROUP BY o.cid
-     ),
-     credits AS (
-       SELECT cid, sum(open)::text AS credits FROM credit_asof WHERE open > 0 GROUP BY cid
-     ),
-     open_disputes AS (
-       SELECT cid, count(*)::int AS n FROM dispute_asof GROUP BY cid
-     ),
-     payer AS (
-       SELECT i."customerId" AS cid, sum(a.amount)::text AS paid,
-              sum(a.amount * greatest(a."allocatedOn" - i."dueDate", 0))::text AS weighted,
-              coalesce(sum(a.amount) FILTER (WHERE a."allocatedOn" - i."dueDate" <= ${ON_TIME_GRACE_DAYS}), 0)::text AS on_time
-         FROM allocation a JOIN invoice i ON i.id = a."invoiceId"
-         LEFT JOIN payment pa ON pa.id = a."paymentId"
-         LEFT JOIN invoice cn ON cn.id = a."creditNoteId"
-        WHERE a."allocatedOn" > $1::date - 365 AND a."allocatedOn" <= $1::date AND i."issueDate" <= $1::date
-          AND coalesce(pa."paymentDate", cn."issueDate", a."allocatedOn") <= $1::date
-        GROUP BY 1
-     ),
-     promises AS (
-       SELECT "customerId" AS cid, count(*) FILTER (WHERE status = 'KEPT')::int AS kept,
-              count(*) FILTER (WHERE status = 'BROKEN')::int AS broken
-         FROM promise_to_pay
-        WHERE "promisedDate" > $1::date - 365 AND "settledAt" IS NOT NULL AND ${day('"settledAt"')} <= $1::date
-        GROUP BY 1
-     ),
-     actions AS (
-       SELECT "customerId" AS cid, array_agg(DISTINCT kind::text) AS kinds
-         FROM proposed_action WHERE status IN ('PROPOSED', 'APPROVED') AND ${day('"createdAt"')} <= $1::date GROUP BY 1
-     ),
-     notices AS (
-       SELECT DISTINCT ON ("customerId") "customerId" AS cid, ("appliedAt" AT TIME ZONE ${tz})::date::text AS sent_on,
-              coalesce((params->>'deadlineDays')::int, ${policy.rules.formalNotice.deadlineDays}) AS deadline_days
-         FROM proposed_action WHERE kind = 'FORMAL_NOTICE' AND status = 'APPLIED' AND ${day('"appliedAt"')} <= $1::date
-        ORDER BY "customerId", "appliedAt" DESC
-     )
-     SELECT c.id, c."externalId" AS external_id, c.name, c.segment::text AS segment, c."creditLimit"::text AS credit_limit, c.blocked, c."onHold" AS on_hold,
-            so.id AS owner_id, so.name AS owner_name, co.id AS collector_id, co.name AS collector_name,
-            p.*, coalesce(cr.credits, '0') AS credits, py.paid, py.weighted, py.on_time,
-            coalesce(pr.kept, 0) AS kept, coalesce(pr.broken, 0) AS broken, coalesce(od.n, 0) AS open_disputes,
-            ac.kinds, n.sent_on, n.deadline_days,
-            (SELECT min(fi."issueDate")::text FROM invoice fi WHERE fi."customerId" = c.id AND fi.kind = 'INVOICE' AND fi."issueDate" <= $1::date) AS first_invoice_on
-       FROM customer c
-       LEFT JOIN positions p ON p.cid = c.id
-       LEFT JOIN credits cr ON cr.cid = c.id
-       LEFT JOIN open_disputes od ON od.cid = c.id
-       LEFT JOIN payer py ON py.cid = c.id
-       LEFT JOIN promises pr ON pr.cid = c.id
-       LEFT JOIN actions ac ON ac.cid = c.id
-       LEFT JOIN notices n ON n.cid = c.id
-       LEFT JOIN person so ON so.id = c."salesOwnerId"
-       LEFT JOIN person co ON co.id = c."collectorId"
-       ${customerFilter}
-      ORDER BY c.id`,
-      params,
-    ),
-  );
-
-  const accounts = rows.map((r): PortfolioAccount => {
+  // Each row becomes its account as it arrives (sql.forEachRow): 50,000 rows of ~50 texts are not held whole.
+  const accounts: PortfolioAccount[] = [];
+  const cycles: Array<{ cid: number; since: CalendarDate }> = [];
+  const toAccount = (r: Record<string, unknown>): PortfolioAccount => {
     const credits = money(r.credits);
     const buckets = Array.from({ length: edges.length + 2 }, (_, i) => money(r[`b${i}`]));
     const disputed = money(r.disputed);
@@ -239,14 +188,116 @@ export async function loadPortfolio(
           (ACTION_KINDS as readonly string[]).includes(k),
         ),
         payerScore: payer.score,
-        payerWhy: describePayer(payer, (m) => formatMinor(m)),
+        payerWhy: words ? describePayer(payer, words.money, words.locale) : undefined,
         payerGrade: payer.grade,
         payerAverageDaysLate: payer.averageDaysLate,
         firstInvoiceOn: (r.first_invoice_on as CalendarDate | null) ?? null,
       },
     };
-  });
-  await attachPromisesAndSteps(sql, accounts, asOf, timeZone, rows);
+  };
+  await withoutJit(sql, () =>
+    sql.forEachRow<Record<string, unknown>>(
+      `WITH ${asOfCtes(1, timeZone, where.length ? where.join(" AND ") : "TRUE")},
+     -- Each invoice open on the day, in two parts: what is disputed (paused) and what still follows the
+     -- calendar (one row per invoice: a million invoices are aggregated in one pass).
+     o AS (
+       SELECT x.*, x.invoice_open - x.disputed_part AS undisputed FROM (
+         SELECT i.cid, ($1::date - i.due) AS days, i.due, i.open AS invoice_open,
+                CASE WHEN NOT i.disputed THEN 0 WHEN i.dispute_whole THEN i.open ELSE least(i.dispute_amount, i.open) END AS disputed_part,
+                (i.status = 'LITIGATION') AS litigation
+           FROM inv_asof i
+          WHERE i.open > 0
+         OFFSET 0) x -- computed once per invoice, not at every use in the aggregates below
+     ),
+     positions AS (
+       SELECT o.cid,
+              sum(o.invoice_open)::text AS open_total,
+              coalesce(sum(o.disputed_part), 0)::text AS disputed,
+              coalesce(sum(o.disputed_part) FILTER (WHERE o.days > 0), 0)::text AS disputed_late,
+              coalesce(sum(o.undisputed) FILTER (WHERE NOT o.litigation AND o.days > 0), 0)::text AS overdue,
+              coalesce(max(o.days) FILTER (WHERE o.undisputed > 0 AND NOT o.litigation AND o.days > 0), 0) AS max_days_late,
+              ${soonSums.map((sum) => `${sum},
+              `).join("")}              min(o.due)::text AS oldest_due,
+              coalesce(sum(o.undisputed) FILTER (WHERE o.days > 0), 0)::text AS open_late,
+              coalesce(sum(o.undisputed * o.days) FILTER (WHERE o.days > 0), 0)::text AS open_weighted,
+              coalesce(sum(o.undisputed) FILTER (WHERE o.days > 0 AND o.days <= ${ON_TIME_GRACE_DAYS}), 0)::text AS open_grace,
+              coalesce(sum(o.invoice_open) FILTER (WHERE o.days > 90), 0)::text AS over_90,
+              coalesce(max(o.days) FILTER (WHERE o.days > 0), 0) AS oldest_days_late,
+              ${bucketSums.join(",\n              ")}
+         FROM o GROUP BY o.cid
+     ),
+     credits AS (
+       SELECT cid, sum(open)::text AS credits FROM credit_asof WHERE open > 0 GROUP BY cid
+     ),
+     open_disputes AS (
+       SELECT cid, count(*)::int AS n FROM dispute_asof GROUP BY cid
+     ),
+     payer AS (
+       SELECT i."customerId" AS cid, sum(a.amount)::text AS paid,
+              sum(a.amount * greatest(a."allocatedOn" - i."dueDate", 0))::text AS weighted,
+              coalesce(sum(a.amount) FILTER (WHERE a."allocatedOn" - i."dueDate" <= ${ON_TIME_GRACE_DAYS}), 0)::text AS on_time
+         FROM allocation a JOIN invoice i ON i.id = a."invoiceId"
+         LEFT JOIN payment pa ON pa.id = a."paymentId"
+         LEFT JOIN invoice cn ON cn.id = a."creditNoteId"
+        WHERE a."allocatedOn" > $1::date - 365 AND a."allocatedOn" <= $1::date AND i."issueDate" <= $1::date
+          AND coalesce(pa."paymentDate", cn."issueDate", a."allocatedOn") <= $1::date
+        GROUP BY 1
+     ),
+     promises AS (
+       SELECT "customerId" AS cid, count(*) FILTER (WHERE status = 'KEPT')::int AS kept,
+              count(*) FILTER (WHERE status = 'BROKEN')::int AS broken
+         FROM promise_to_pay
+        WHERE "promisedDate" > $1::date - 365 AND "settledAt" IS NOT NULL AND ${day('"settledAt"')} <= $1::date
+        GROUP BY 1
+     ),
+     actions AS (
+       SELECT "customerId" AS cid, array_agg(DISTINCT kind::text) AS kinds
+         FROM proposed_action WHERE status IN ('PROPOSED', 'APPROVED') AND ${day('"createdAt"')} <= $1::date GROUP BY 1
+     ),
+     notices AS (
+       SELECT DISTINCT ON ("customerId") "customerId" AS cid, ("appliedAt" AT TIME ZONE ${tz})::date::text AS sent_on,
+              coalesce((params->>'deadlineDays')::int, ${policy.rules.formalNotice.deadlineDays}) AS deadline_days
+         FROM proposed_action WHERE kind = 'FORMAL_NOTICE' AND status = 'APPLIED' AND ${day('"appliedAt"')} <= $1::date
+        ORDER BY "customerId", "appliedAt" DESC
+     ),
+     -- The first invoice's date, read only for the segments whose pre-due targets name new customers (the only
+     -- use of it: engine preDueTarget), in one grouped pass: looked up per customer, it reads every invoice of the
+     -- portfolio again, one at a time.
+     first_invoices AS (
+       SELECT x."customerId" AS cid, min(x."issueDate") AS first_on
+         FROM invoice x
+        WHERE x.kind = 'INVOICE' AND x."issueDate" <= $1::date
+          AND x."customerId" IN (SELECT c.id FROM customer c WHERE ${[newCustomerSegments, ...where].join(" AND ")})
+        GROUP BY 1
+     )
+     SELECT c.id, c."externalId" AS external_id, c.name, c.segment::text AS segment, c."creditLimit"::text AS credit_limit, c.blocked, c."onHold" AS on_hold,
+            so.id AS owner_id, so.name AS owner_name, co.id AS collector_id, co.name AS collector_name,
+            p.*, ${segmentSoon("amount", "'0'")}, ${segmentSoon("count", "0")}, ${segmentSoon("days", "NULL")}, ${segmentSoon("largest", "'0'")},
+            coalesce(cr.credits, '0') AS credits, py.paid, py.weighted, py.on_time,
+            coalesce(pr.kept, 0) AS kept, coalesce(pr.broken, 0) AS broken, coalesce(od.n, 0) AS open_disputes,
+            ac.kinds, n.sent_on, n.deadline_days, fi.first_on::text AS first_invoice_on
+       FROM customer c
+       LEFT JOIN positions p ON p.cid = c.id
+       LEFT JOIN credits cr ON cr.cid = c.id
+       LEFT JOIN open_disputes od ON od.cid = c.id
+       LEFT JOIN payer py ON py.cid = c.id
+       LEFT JOIN promises pr ON pr.cid = c.id
+       LEFT JOIN actions ac ON ac.cid = c.id
+       LEFT JOIN notices n ON n.cid = c.id
+       LEFT JOIN first_invoices fi ON fi.cid = c.id
+       LEFT JOIN person so ON so.id = c."salesOwnerId"
+       LEFT JOIN person co ON co.id = c."collectorId"
+       ${customerFilter}
+      ORDER BY c.id`,
+      params,
+      (r) => {
+        accounts.push(toAccount(r));
+        // The dunning cycle starts 30 days before the oldest open invoice falls due (attachPromisesAndSteps).
+        if (r.oldest_due) cycles.push({ cid: int(r.id), since: addDays(r.oldest_due as CalendarDate, -30) });
+      },
+    ),
+  );
+  await attachPromisesAndSteps(sql, accounts, asOf, timeZone, cycles);
   return accounts;
 }
 
@@ -256,7 +307,7 @@ async function attachPromisesAndSteps(
   accounts: PortfolioAccount[],
   asOf: CalendarDate,
   timeZone: string,
-  rows: Array<Record<string, unknown>>,
+  cycles: Array<{ cid: number; since: CalendarDate }>,
 ) {
   const byId = new Map(accounts.map((a) => [a.account.customerId, a]));
   const ids = accounts.map((a) => a.account.customerId);
@@ -310,9 +361,8 @@ async function attachPromisesAndSteps(
     );
     for (const p of payments) byId.get(p.cid)?.account.payments.push({ on: p.on as CalendarDate, amount: money(p.amount) });
   }
-  // The dunning cycle starts 30 days before the oldest open invoice falls due: steps done before that were
-  // about invoices since paid.
-  const cycles = rows.filter((r) => r.oldest_due).map((r) => ({ cid: int(r.id), since: addDays(r.oldest_due as CalendarDate, -30) }));
+  // The dunning cycle starts 30 days before the oldest open invoice falls due (`cycles`): steps done before
+  // that were about invoices since paid.
   if (cycles.length === 0) return;
   const steps = await sql.query<{ cid: number; level: string; on: string }>(
     `SELECT h."customerId" AS cid, h.data->>'levelId' AS level, (h."occurredAt" AT TIME ZONE '${timeZone.replace(/'/g, "")}')::date::text AS on
@@ -334,22 +384,28 @@ export async function loadMonthlyFigures(sql: Sql, asOf: CalendarDate, months: n
   // Receivables at a month's end, as the aged balance of that day (src/db/asOfItems.ts) would give them:
   // invoices issued - credit notes issued - payments received - amounts settled outside the bot (on the
   // day asOfItems counts them). Allocations move money between invoices and credits: they do not change it.
+  // Summed by day, then by month: the month's name is written once a day, not once an invoice. The day an
+  // amount was settled outside is worked out only for the invoices that have one (a time zone conversion each).
   const settledOn = `greatest(x."issueDate", ${settledOutsideOn("x", timeZone)})`;
   const rows = await sql.query<{ month: string; sales: string; movement: string }>(
     `WITH m AS (
-       SELECT to_char("issueDate", 'YYYY-MM') AS month, amount AS sales, amount AS movement FROM invoice WHERE kind = 'INVOICE' AND "issueDate" <= $1::date
+       SELECT "issueDate" AS day, amount AS sales, amount AS movement FROM invoice WHERE kind = 'INVOICE' AND "issueDate" <= $1::date
        UNION ALL
-       SELECT to_char(x."issueDate", 'YYYY-MM'), -x.amount,
+       SELECT x."issueDate", -x.amount,
               -(x."openAmount" + coalesce((SELECT sum(y.amount) FROM allocation y WHERE y."creditNoteId" = x.id), 0))
          FROM invoice x WHERE x.kind = 'CREDIT_NOTE' AND x."issueDate" <= $1::date
        UNION ALL
-       SELECT to_char("paymentDate", 'YYYY-MM'), 0, -amount FROM payment WHERE "paymentDate" <= $1::date
+       SELECT "paymentDate", 0, -amount FROM payment WHERE "paymentDate" <= $1::date
        UNION ALL
-       SELECT to_char(${settledOn}, 'YYYY-MM'), 0, -(x.amount - x."openAmount" - coalesce(s.settled, 0))
-         FROM invoice x LEFT JOIN (SELECT "invoiceId", sum(amount) AS settled FROM allocation GROUP BY 1) s ON s."invoiceId" = x.id
-        WHERE x.kind = 'INVOICE' AND x.amount - x."openAmount" - coalesce(s.settled, 0) > 0 AND ${settledOn} <= $1::date
-     )
-     SELECT month, sum(sales)::text AS sales, sum(movement)::text AS movement FROM m GROUP BY month ORDER BY month`,
+       SELECT o.day, 0, -o.outside FROM (
+         SELECT CASE WHEN x.amount - x."openAmount" - coalesce(s.settled, 0) > 0 THEN ${settledOn} END AS day,
+                x.amount - x."openAmount" - coalesce(s.settled, 0) AS outside
+           FROM invoice x LEFT JOIN (SELECT "invoiceId", sum(amount)::bigint AS settled FROM allocation GROUP BY 1) s ON s."invoiceId" = x.id
+          WHERE x.kind = 'INVOICE') o
+        WHERE o.day <= $1::date
+     ),
+     days AS (SELECT day, sum(sales) AS sales, sum(movement) AS movement FROM m GROUP BY day)
+     SELECT to_char(day, 'YYYY-MM') AS month, sum(sales)::text AS sales, sum(movement)::text AS movement FROM days GROUP BY 1 ORDER BY 1`,
     [asOf],
   );
   let receivables = 0n;
@@ -395,20 +451,34 @@ export async function loadRecoveryTotals(sql: Sql, months: string[], asOf?: Cale
   // As of a date: invoices issued and settlements dated by then only.
   const until = asOf ?? "9999-12-31";
   const rows = await sql.query<{ month: string; due: string; in30: string; in90: string }>(
-    `WITH settled AS (
-       SELECT a."invoiceId", sum(a.amount) AS total,
+    `WITH allocated AS (
+       SELECT "invoiceId", sum(amount)::bigint AS total FROM allocation GROUP BY 1
+     ),
+     -- What fell due each day, and what was settled outside the bot (counted on the due date); summed by day,
+     -- then by month (the month's name written once a day, not once an invoice).
+     due AS (
+       SELECT i."dueDate" AS day, sum(i.amount) AS due, sum(greatest(i.amount - i."openAmount" - coalesce(al.total, 0), 0)) AS outside
+         FROM invoice i
+         LEFT JOIN allocated al ON al."invoiceId" = i.id
+        WHERE i.kind = 'INVOICE' AND i."dueDate" >= $1::date AND i."dueDate" < $2::date AND i."issueDate" <= $3::date
+        GROUP BY 1
+     ),
+     -- What was allocated within 30 and 90 days of the due date, by due date: each allocation joined to its invoice
+     -- once (joined to the invoices scanned, the lookups were made again by each parallel worker).
+     paid AS (
+       SELECT i."dueDate" AS day,
               sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 30 AND a."allocatedOn" <= $3::date) AS in30,
               sum(a.amount) FILTER (WHERE a."allocatedOn" <= i."dueDate" + 90 AND a."allocatedOn" <= $3::date) AS in90
-         FROM allocation a JOIN invoice i ON i.id = a."invoiceId"
-        WHERE i.kind = 'INVOICE' AND i."dueDate" >= $1::date AND i."dueDate" < $2::date
+         FROM allocation a
+         JOIN invoice i ON i.id = a."invoiceId"
+        WHERE i.kind = 'INVOICE' AND i."dueDate" >= $1::date AND i."dueDate" < $2::date AND i."issueDate" <= $3::date
         GROUP BY 1
      )
-     SELECT to_char(i."dueDate", 'YYYY-MM') AS month, sum(i.amount)::text AS due,
-            (sum(greatest(i.amount - i."openAmount" - coalesce(s.total, 0), 0)) + coalesce(sum(s.in30), 0))::text AS in30,
-            (sum(greatest(i.amount - i."openAmount" - coalesce(s.total, 0), 0)) + coalesce(sum(s.in90), 0))::text AS in90
-       FROM invoice i
-       LEFT JOIN settled s ON s."invoiceId" = i.id
-      WHERE i.kind = 'INVOICE' AND i."dueDate" >= $1::date AND i."dueDate" < $2::date AND i."issueDate" <= $3::date
+     SELECT to_char(d.day, 'YYYY-MM') AS month, sum(d.due)::text AS due,
+            (sum(d.outside) + coalesce(sum(p.in30), 0))::text AS in30,
+            (sum(d.outside) + coalesce(sum(p.in90), 0))::text AS in90
+       FROM due d
+       LEFT JOIN paid p ON p.day = d.day
       GROUP BY 1`,
     [`${months[0]}-01`, nextMonthStart(months[months.length - 1] as string), until],
   );

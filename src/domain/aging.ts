@@ -77,7 +77,7 @@ export function ageItems(items: Iterable<AgingItem>, credits: bigint, asOf: Cale
 export function finishAging(aging: Aging, credits: bigint): Aging {
   const overdue = aging.buckets.slice(1).reduce((a, b) => a + b, 0n);
   const owed = aging.buckets.reduce((a, b) => a + b, 0n) + aging.disputed;
-  return { ...aging, credits, overdue, balance: owed - credits };
+  return { buckets: aging.buckets, disputed: aging.disputed, credits, overdue, balance: owed - credits };
 }
 
 export function addAging(a: Aging, b: Aging): Aging {

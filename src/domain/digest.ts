@@ -450,6 +450,11 @@ export interface DigestInput {
   asOf: CalendarDate;
   period: string;
   accounts: DigestAccount[];
+  /**
+   * When `accounts` carry their figures only (no reasons: src/services/committeeViews.ts digestPortfolio), the
+   * engine's full review of an account the digest shows. The ranking reads the figures only.
+   */
+  complete?: (account: DigestAccount) => DigestAccount;
   totals: Aging;
   previous: Aging | null;
   kpis: DigestKpis;
@@ -473,7 +478,7 @@ export function priorityInputOf(a: DigestAccount, money?: (minor: bigint) => str
     overdue: a.review.figures.overdue,
     maxDaysLate: a.review.figures.maxDaysLate,
     payerScore: a.payer.score,
-    payerWhy: payerReason(a.payer, money, locale),
+    payerWhy: () => payerReason(a.payer, money, locale),
     overLimit: a.review.figures.overLimit,
     creditLimit: a.creditLimit,
     brokenPromises: a.brokenPromises,
@@ -497,7 +502,7 @@ export function composeDigest(input: DigestInput, policy: Policy): Digest {
     kpis: input.kpis,
     priorities: ranked
       .slice(0, policy.committee.topAccounts)
-      .map((r) => ({ rank: r.rank, score: r.score, reasons: r.reasons, account: r.account })),
+      .map((r) => ({ rank: r.rank, score: r.score, reasons: r.reasons, account: input.complete ? input.complete(r.account) : r.account })),
     actions: agenda.shown,
     moreActions: agenda.more,
     disputes: input.disputes,

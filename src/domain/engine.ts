@@ -120,6 +120,7 @@ export interface Account {
   /** For the pre-due targets (policy `preDueFor`): the payer's grade and average days late, the first invoice's date. */
   payerGrade?: "A" | "B" | "C" | "D" | null;
   payerAverageDaysLate?: number | null;
+  /** Loaded for the segments whose pre-due targets name new customers (`newCustomerDays`), the only ones it is read for. */
   firstInvoiceOn?: CalendarDate | null;
 }
 
@@ -247,6 +248,14 @@ export function checkPromise(
   return null;
 }
 
+/** An account's figures as its review gives them (`AccountReview.figures`), without the review's reasons. */
+export function accountFigures(account: Account): AccountReview["figures"] {
+  const { overdue, disputed, maxDaysLate } = account.position;
+  const exposure = account.position.openTotal - account.credits;
+  const overLimit = account.creditLimit !== null && exposure > account.creditLimit ? exposure - account.creditLimit : 0n;
+  return { overdue, disputed, exposure, maxDaysLate, overLimit };
+}
+
 export function reviewAccount(
   account: Account,
   asOf: CalendarDate,
@@ -262,10 +271,7 @@ export function reviewAccount(
   const pending = account.promises.filter((p) => statusOf(p) === "PENDING");
   const newlyBroken = promiseUpdates.filter((u) => u.status === "BROKEN");
 
-  const { overdue, disputed, maxDaysLate } = account.position;
-  const exposure = account.position.openTotal - account.credits;
-  const overLimit = account.creditLimit !== null && exposure > account.creditLimit ? exposure - account.creditLimit : 0n;
-  const figures = { overdue, disputed, exposure, maxDaysLate, overLimit };
+  const figures = accountFigures(account);
 
   const proposals = proposeActions(account, asOf, policy, { ...figures, newlyBroken }, euros, locale);
 

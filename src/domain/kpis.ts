@@ -250,15 +250,20 @@ export function payerProfile(history: PayerHistory): PayerProfile {
 
 /** The same from sums (as SQL returns them). */
 export function payerProfileFromTotals(t: PayerTotals): PayerProfile {
-  const base = {
-    promisesBroken: t.promisesBroken,
-    openDisputes: t.openDisputes,
-    over90Days: t.over90Days,
-    oldestDaysLate: t.oldestDaysLate,
-  };
+  // Written out, not spread from a common part: called once per account of the portfolio (tens of thousands).
   const weight = t.paid + t.openLate;
   if (weight <= 0 && t.promisesBroken === 0 && t.promisesKept === 0 && t.openDisputes === 0 && t.oldestDaysLate <= 0) {
-    return { ...base, averageDaysLate: null, onTimeShare: null, score: null, grade: null, gradeCap: null };
+    return {
+      promisesBroken: t.promisesBroken,
+      openDisputes: t.openDisputes,
+      over90Days: t.over90Days,
+      oldestDaysLate: t.oldestDaysLate,
+      averageDaysLate: null,
+      onTimeShare: null,
+      score: null,
+      grade: null,
+      gradeCap: null,
+    };
   }
   const averageDaysLate = weight > 0 ? (t.weightedDaysLate + t.openWeightedDaysLate) / weight : 0;
   const onTimeShare = weight > 0 ? (t.onTime + t.openWithinGrace) / weight : 1;
@@ -281,7 +286,10 @@ export function payerProfileFromTotals(t: PayerTotals): PayerProfile {
     }
   }
   return {
-    ...base,
+    promisesBroken: t.promisesBroken,
+    openDisputes: t.openDisputes,
+    over90Days: t.over90Days,
+    oldestDaysLate: t.oldestDaysLate,
     averageDaysLate: weight > 0 ? Math.round(averageDaysLate * 10) / 10 : null,
     onTimeShare: weight > 0 ? onTimeShare : null,
     score,

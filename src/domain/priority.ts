@@ -16,8 +16,11 @@ export interface PriorityInput {
   overdue: bigint;
   maxDaysLate: number;
   payerScore: number | null;
-  /** The payer's grade and why, in words (describePayer): "payer C: pays 38 days late on average; ...". */
-  payerWhy?: string;
+  /**
+   * The payer's grade and why, in words (describePayer): "payer C: pays 38 days late on average; ...". A function
+   * is called only for the accounts whose reasons are written (the first `limit`), not for the whole portfolio.
+   */
+  payerWhy?: string | (() => string);
   overLimit: bigint;
   creditLimit: bigint | null;
   brokenPromises: number;
@@ -40,7 +43,10 @@ function parts(a: PriorityInput, logLargest: number, policy: Policy, money: (min
     [w.age * Math.min(1, a.maxDaysLate / 120), () => t(locale, "priority.oldest", { days: a.maxDaysLate })],
     [
       w.payerScore * (a.payerScore === null ? 0.5 : (100 - a.payerScore) / 100),
-      () => (a.payerScore === null ? t(locale, "payer.noHistory") : (a.payerWhy ?? t(locale, "priority.payerScore", { score: a.payerScore }))),
+      () =>
+        a.payerScore === null
+          ? t(locale, "payer.noHistory")
+          : ((typeof a.payerWhy === "function" ? a.payerWhy() : a.payerWhy) ?? t(locale, "priority.payerScore", { score: a.payerScore })),
     ],
   ];
   if (a.overLimit > 0n) {

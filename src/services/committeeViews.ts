@@ -24,7 +24,7 @@ import {
   type PendingAction,
   type TaskList,
 } from "../domain/digest.js";
-import { reviewAccount } from "../domain/engine.js";
+import { accountFigures, reviewAccount, type AccountReview } from "../domain/engine.js";
 import {
   countbackDso,
   lossCoverOf,
@@ -63,12 +63,57 @@ export async function reviewPortfolio(
   filter: { collectorId?: number; customerIds?: number[] } = {},
 ): Promise<PortfolioReview> {
   const settings = await db.withConnection(loadSettings);
-  const portfolio = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone, filter));
   const margin = marginPercentOf(settings, policy);
   const money = moneyFormatter(settings.currency, settings.locale);
-  const accounts = portfolio.map((p) => toDigestAccount(inLocale(p, money, settings.locale), policy, asOf, margin, money, settings.locale));
+  const portfolio = await db.withConnection((sql) =>
+    loadPortfolio(sql, asOf, policy, settings.timeZone, filter, { money, locale: settings.locale }),
+  );
+  const accounts = portfolio.map((p) => toDigestAccount(p, engineReview(p, policy, asOf, margin, money, settings.locale)));
   const totals = accounts.reduce((sum, a) => addAging(sum, a.aging), emptyAging(policy.agingBuckets));
   return { settings, accounts, totals };
+}
+
+/**
+ * The portfolio as the weekly digest uses it: every account with its aging and the figures its ranking reads
+ * (src/domain/engine.ts accountFigures), and `complete` for the engine's review with its reasons, asked for the
+ * few accounts the digest shows. Written for every account of a large portfolio (tens of thousands), the reasons
+ * cost seconds for the handful read; the figures are the same either way.
+ */
+async function digestPortfolio(
+  db: Database,
+  policy: Policy,
+  asOf: CalendarDate,
+): Promise<PortfolioReview & { complete: (account: DigestAccount) => DigestAccount }> {
+  const settings = await db.withConnection(loadSettings);
+  const margin = marginPercentOf(settings, policy);
+  const money = moneyFormatter(settings.currency, settings.locale);
+  // The payer's "why" is written by `complete` too (inLocale), for the accounts reviewed.
+  const portfolio = await db.withConnection((sql) => loadPortfolio(sql, asOf, policy, settings.timeZone, {}, null));
+  const byCustomer = new Map(portfolio.map((p) => [p.account.customerId, p]));
+  const accounts = portfolio.map((p) => toDigestAccount(p, figuresOnly(p)));
+  const totals = accounts.reduce((sum, a) => addAging(sum, a.aging), emptyAging(policy.agingBuckets));
+  const complete = (account: DigestAccount): DigestAccount => {
+    const p = byCustomer.get(account.customerId);
+    return p ? toDigestAccount(p, engineReview(inLocale(p, money, settings.locale), policy, asOf, margin, money, settings.locale)) : account;
+  };
+  return { settings, accounts, totals, complete };
+}
+
+/** The engine's review of an account, in the company's words; a litigation proposal says what losing the debt would cost in sales (seed "Piloter le recouvrement"). */
+function engineReview(
+  p: PortfolioAccount,
+  policy: Policy,
+  asOf: CalendarDate,
+  marginPercent: number,
+  money: (minor: bigint) => string,
+  locale: string,
+): AccountReview {
+  return withLossCover(reviewAccount(p.account, asOf, policy, money, locale), marginPercent, money, locale);
+}
+
+/** A review holding the account's figures only: no promise checked, no step, no proposal (see digestPortfolio). */
+function figuresOnly(p: PortfolioAccount): AccountReview {
+  return { promiseUpdates: [], step: null, proposals: [], suspended: null, figures: accountFigures(p.account) };
 }
 
 /** The gross margin rate for the cost of an unpaid invoice: settings margin-rate, else the policy's. */
@@ -76,16 +121,7 @@ export function marginPercentOf(settings: CompanySettings, policy: Policy): numb
   return settings.marginRatePercent ?? policy.kpis.grossMarginPercent;
 }
 
-function toDigestAccount(
-  p: PortfolioAccount,
-  policy: Policy,
-  asOf: CalendarDate,
-  marginPercent: number,
-  money: (minor: bigint) => string,
-  locale: string,
-): DigestAccount {
-  // A litigation proposal says what losing the debt would cost in sales (seed "Piloter le recouvrement").
-  const review = withLossCover(reviewAccount(p.account, asOf, policy, money, locale), marginPercent, money, locale);
+function toDigestAccount(p: PortfolioAccount, review: AccountReview): DigestAccount {
   return {
     customerId: p.account.customerId,
     externalId: p.externalId,
@@ -152,7 +188,7 @@ export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDa
   series.catch(() => undefined); // awaited below; keep an early failure from being unhandled meanwhile
   const { timeZone } = await db.withConnection(loadSettings);
   const [review, previousRow, actions, disputes, promises, decisions, cashCollected, paymentPlans] = await Promise.all([
-    reviewPortfolio(db, policy, asOf),
+    digestPortfolio(db, policy, asOf),
     db.prisma.agingSnapshot.findFirst({ where: { weekStart: { lt: new Date(`${monday}T00:00:00Z`) } }, orderBy: { weekStart: "desc" } }),
     pendingActions(db, policy),
     openDisputes(db, asOf, timeZone),
@@ -161,7 +197,7 @@ export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDa
     cashCollectedIn(db, addDays(asOf, -6), asOf),
     digestPaymentPlans(db, asOf, policy, timeZone),
   ]);
-  const { settings, accounts, totals } = review;
+  const { settings, accounts, totals, complete } = review;
   const money = moneyFormatter(settings.currency, settings.locale);
   const previous: Aging | null = previousRow
     ? {
@@ -181,6 +217,7 @@ export async function buildDigest(db: Database, policy: Policy, asOf: CalendarDa
       asOf,
       period,
       accounts,
+      complete,
       totals,
       previous,
       kpis,
