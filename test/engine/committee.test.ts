@@ -202,7 +202,7 @@ describe.each(targets)("the credit engine on $name", (target) => {
       { personId: people.claire.id, origin: "TEAMS" },
       { actionId: action.id, decision: "APPROVE", comment: "ok" },
     );
-    expect(result).toMatchObject({ status: "APPLIED", applied: "deliveries blocked" });
+    expect(result).toMatchObject({ status: "APPLIED", applied: "livraisons bloquées" });
     const customer = await db.prisma.customer.findUniqueOrThrow({ where: { id: action.customerId } });
     expect(customer.blocked).toBe(true);
     expect(customer.blockedReason).toContain("au-delà de l’encours autorisé");

@@ -57,7 +57,6 @@ const NOT_MIGRATED: Record<string, string> = {
   "src/usecases/formalNotice.ts": "formal notice refusals and history texts",
   "src/usecases/letterSent.ts": "registered-letter refusals and history texts",
   "src/usecases/paymentPlans.ts": "payment plan answers, escalations and history texts",
-  "src/usecases/votes.ts": "vote answers and decision texts (the bot wraps them)",
   "src/usecases/webhooks.ts": "webhook URL refusals (ccbot webhooks add)",
 };
 

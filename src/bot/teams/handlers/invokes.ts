@@ -6,7 +6,7 @@ import { AppError } from "../../../errors.js";
 import { readPromiseForm, recordPromiseFromCall, recordTaskOutcome } from "../../../usecases/contacts.js";
 import { readDisputeForm } from "../../../usecases/disputes.js";
 import { enqueue } from "../../../jobs/queue.js";
-import { alreadyVotedText, commentOnAction, decisionSummary, recordVote, recordVotes, type VoteResult } from "../../../usecases/votes.js";
+import { alreadyVotedText, commentOnAction, decisionSummary, recordVote, recordVotes, refusedLine, type VoteResult } from "../../../usecases/votes.js";
 import { showMoreActions, showMoreTexts } from "../../../jobs/weeklyDigest.js";
 import { teamsDigestPublisher } from "../publisher.js";
 import { evidenceFile, evidenceFileName } from "../../../documents/evidence.js";
@@ -73,7 +73,7 @@ async function voteOrComment(t: TeamsContext, a: Inbound, verb: string, data: Re
     const result = await recordVote(t.db, t.policy, actor, { actionId, decision: verb === VERBS.approve ? "APPROVE" : "REJECT" }, t.now());
     // A click repeating the vote on file changed nothing: said privately, nothing else updated.
     if (!result.recorded && result.previousVote) return messageResponse(await alreadyVoted(t, result.previousVote));
-    const summary = decisionSummary(result);
+    const summary = decisionSummary(result, await localeOf(t));
     said = summary ? inert(summary, 1000) : tr(await localeOf(t), "teams.voteRecorded");
   }
   const part = await digestPart(t, a.conversation.id, a.replyToId);
@@ -95,7 +95,8 @@ async function batchVote(t: TeamsContext, a: Inbound, data: Record<string, unkno
     { actionIds: ids, decision: "APPROVE" },
     t.now(),
   );
-  const refused = batch.results.flatMap((r) => ("refused" in r ? [inert(`#${r.actionId}: ${r.refused}`, 500)] : []));
+  const locale = await localeOf(t);
+  const refused = batch.results.flatMap((r) => ("refused" in r ? [inert(refusedLine(r.actionId, r.refused, locale), 500)] : []));
   if (refused.length > 0) return messageResponse([inert(batch.summary), ...refused].join("\n\n"));
   const part = await digestPart(t, a.conversation.id, a.replyToId);
   return part ? cardResponse(part.card.card) : messageResponse(inert(batch.summary));
