@@ -675,7 +675,7 @@ export const en: Record<keyof typeof fr, string> = {
   "usecase.vote.batch.sentence": "{parts}.",
   "usecase.vote.batch.refusedLine": "#{actionId}: {reason}",
   "usecase.vote.batch.empty": "No proposal in this batch.",
-  "usecase.vote.batch.tooMany": "A batch holds at most {max} proposals.",
+  "usecase.vote.batch.tooMany": "A batch holds at most {max, number} proposals.",
   "usecase.vote.notFound": "Proposed action #{actionId} does not exist.",
   "usecase.vote.alreadyDecided": "{status, select, APPLIED {This action was already applied{on}.} REJECTED {This action was already rejected{on}.} APPROVED {This action was already approved{on}.} EXPIRED {This action already expired{on}.} other {This action was already decided{on}.}}",
   "usecase.vote.decidedOn": " on {date}",
@@ -692,8 +692,13 @@ export const en: Record<keyof typeof fr, string> = {
   "usecase.vote.applied.FORMAL_NOTICE": "formal notice to send (deadline {days} days)",
   "usecase.vote.applied.HOLD": "dunning on hold until the disputes are settled",
   "usecase.vote.noLimit": "Action #{actionId} has no new credit limit.",
-  "usecase.vote.commentTooLong": "The comment is too long: {length} characters, at most {max}.",
+  "usecase.vote.commentTooLong": "The comment is too long: {length, number} characters, at most {max, number}.",
   "usecase.vote.commentEmpty": "The comment is empty.",
   "usecase.vote.historyOnAction": "{person} on {kind}: {text}",
+  "usecase.account.searchTooLong": "A customer search is at most {max, number} characters (this one has {length, number}): type part of its name, its customer id or one of its invoice numbers.",
+  "usecase.account.searchEmpty": "Say which customer: its name, its customer id or one of its invoice numbers.",
+  "usecase.account.several": "Several customers match \"{text}\": {matches}. Be more precise.",
+  "usecase.account.none": "No customer, customer id or invoice matches \"{text}\".",
+  "usecase.discussion.empty": "An empty message is not a comment.",
   // USECASE-END
 };

@@ -676,7 +676,7 @@ export const fr = {
   "usecase.vote.batch.sentence": "{parts}.",
   "usecase.vote.batch.refusedLine": "n° {actionId} : {reason}",
   "usecase.vote.batch.empty": "Aucune proposition dans ce lot.",
-  "usecase.vote.batch.tooMany": "Un lot compte au plus {max} propositions.",
+  "usecase.vote.batch.tooMany": "Un lot compte au plus {max, number} propositions.",
   "usecase.vote.notFound": "La proposition n° {actionId} n’existe pas.",
   "usecase.vote.alreadyDecided": "{status, select, APPLIED {Cette proposition a déjà été appliquée{on}.} REJECTED {Cette proposition a déjà été rejetée{on}.} APPROVED {Cette proposition a déjà été approuvée{on}.} EXPIRED {Cette proposition a déjà expiré{on}.} other {Cette proposition a déjà été décidée{on}.}}",
   "usecase.vote.decidedOn": " le {date}",
@@ -693,8 +693,13 @@ export const fr = {
   "usecase.vote.applied.FORMAL_NOTICE": "mise en demeure à envoyer (délai de {days} jours)",
   "usecase.vote.applied.HOLD": "relances suspendues jusqu’au règlement des litiges",
   "usecase.vote.noLimit": "La proposition n° {actionId} n’a pas de nouvel encours autorisé.",
-  "usecase.vote.commentTooLong": "Le commentaire est trop long : {length} caractères, au plus {max}.",
+  "usecase.vote.commentTooLong": "Le commentaire est trop long : {length, number} caractères, au plus {max, number}.",
   "usecase.vote.commentEmpty": "Le commentaire est vide.",
   "usecase.vote.historyOnAction": "{person} sur {kind} : {text}",
+  "usecase.account.searchTooLong": "Une recherche de client compte au plus {max, number} caractères (celle-ci en a {length, number}) : tapez une partie de son nom, son numéro de client ou l’un de ses numéros de facture.",
+  "usecase.account.searchEmpty": "Quel client ? Son nom, son numéro de client ou l’un de ses numéros de facture.",
+  "usecase.account.several": "Plusieurs clients correspondent à « {text} » : {matches}. Précisez.",
+  "usecase.account.none": "Aucun client, numéro de client ou facture ne correspond à « {text} ».",
+  "usecase.discussion.empty": "Un message vide n’est pas un commentaire.",
   // USECASE-END
 } as const;

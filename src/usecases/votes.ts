@@ -37,7 +37,10 @@ export function decisionSummary(result: VoteResult, locale: string): string | nu
         applied: result.applied ?? "",
         approvers: result.outcome.approvers.map((a) => a.name).join(", "),
       })
-    : t(locale, "usecase.vote.decisionRejected", { actionId: result.actionId, rejecters: result.outcome.rejecters.map((r) => r.name).join(", ") });
+    : t(locale, "usecase.vote.decisionRejected", {
+        actionId: result.actionId,
+        rejecters: result.outcome.rejecters.map((r) => r.name).join(", "),
+      });
 }
 
 /**
@@ -45,7 +48,10 @@ export function decisionSummary(result: VoteResult, locale: string): string | nu
  * day in the company's time zone and locale). One sentence for both chat platforms.
  */
 export function alreadyVotedText(previous: NonNullable<VoteResult["previousVote"]>, locale: string, timeZone: string): string {
-  return t(locale, "usecase.vote.alreadyVoted", { decision: previous.decision, on: formatDate(calendarDateAt(previous.at, timeZone), locale) });
+  return t(locale, "usecase.vote.alreadyVoted", {
+    decision: previous.decision,
+    on: formatDate(calendarDateAt(previous.at, timeZone), locale),
+  });
 }
 
 type Tx = Prisma.TransactionClient;
@@ -139,7 +145,9 @@ export async function recordVote(
     if (!action) throw new AppError("not_found", phrase("usecase.vote.notFound", { actionId: input.actionId }));
     const locale = await companyLocale(tx);
     if (action.status !== "PROPOSED") {
-      const on = action.decidedAt ? t(locale, "usecase.vote.decidedOn", { date: formatDate(calendarDateAt(action.decidedAt, "UTC"), locale) }) : "";
+      const on = action.decidedAt
+        ? t(locale, "usecase.vote.decidedOn", { date: formatDate(calendarDateAt(action.decidedAt, "UTC"), locale) })
+        : "";
       throw new AppError("conflict", phrase("usecase.vote.alreadyDecided", { status: action.status, on }));
     }
     const person = await tx.person.findUnique({ where: { id: actor.personId } });
@@ -209,7 +217,10 @@ export async function recordVote(
         origin: actor.origin,
         channel: "SYSTEM",
         kind: "action.rejected",
-        text: t(locale, "usecase.vote.historyCommitteeRejected", { kind: kindWords, rejecters: outcome.rejecters.map((r) => r.name).join(", ") }),
+        text: t(locale, "usecase.vote.historyCommitteeRejected", {
+          kind: kindWords,
+          rejecters: outcome.rejecters.map((r) => r.name).join(", "),
+        }),
         actionId: action.id,
       });
       const result: VoteResult = { actionId: action.id, recorded, outcome, status: "REJECTED", applied: null };
@@ -321,7 +332,8 @@ export async function commentOnAction(
 ): Promise<{ customerName: string; personName: string }> {
   const text = input.text.trim();
   if (!text) throw new AppError("input.invalid", phrase("usecase.vote.commentEmpty"));
-  if (text.length > COMMENT_MAX) throw new AppError("input.invalid", phrase("usecase.vote.commentTooLong", { length: text.length, max: COMMENT_MAX }));
+  if (text.length > COMMENT_MAX)
+    throw new AppError("input.invalid", phrase("usecase.vote.commentTooLong", { length: text.length, max: COMMENT_MAX }));
   return db.prisma.$transaction(async (tx) => {
     const action = await tx.proposedAction.findUnique({ where: { id: input.actionId }, include: { customer: true } });
     if (!action) throw new AppError("not_found", phrase("usecase.vote.notFound", { actionId: input.actionId }));
@@ -335,7 +347,11 @@ export async function commentOnAction(
       origin: actor.origin,
       channel: "CHAT",
       kind: "action.comment",
-      text: t(locale, "usecase.vote.historyOnAction", { person: person.name, kind: t(locale, `cli.kind.${action.kind as ActionKind}`), text }),
+      text: t(locale, "usecase.vote.historyOnAction", {
+        person: person.name,
+        kind: t(locale, `cli.kind.${action.kind as ActionKind}`),
+        text,
+      }),
       actionId: action.id,
     });
     return { customerName: action.customer.name, personName: person.name };
