@@ -133,7 +133,7 @@ describe.each(targets)("the credit engine on $name", (target) => {
       { invoiceNumber: "B-3", category: "PRICE", reason: "and the price" },
     ).catch((e: unknown) => e);
     expect(again).toBeInstanceOf(AppError);
-    expect((again as AppError).message).toMatch(/^Invoice B-3 is already disputed \(quality, since/);
+    expect((again as AppError).message).toMatch(/^Invoice B-3 is already disputed \(qualité, since \d\d\/\d\d\/\d{4}\)\.$/);
     const [cafe] = await db.withConnection((sql) =>
       loadPortfolio(sql, ASOF, policy, "Europe/Paris", { customerIds: [flagged.customerId] }),
     );

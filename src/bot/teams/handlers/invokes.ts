@@ -200,11 +200,10 @@ async function offerEvidence(t: TeamsContext, a: Inbound, data: Record<string, u
 }
 
 async function disputeForm(t: TeamsContext, a: Inbound, data: Record<string, unknown>): Promise<CardActionAnswer> {
-  const form = readDisputeForm(data as Record<string, string>);
+  const locale = await localeOf(t);
+  const form = readDisputeForm(data as Record<string, string>, locale);
   if (!form.ok)
-    return cardResponse(
-      disputeFormCard({ ...(data as Record<string, string>), error: inert(Object.values(form.errors).join(" ")) }, "message", await localeOf(t)),
-    );
+    return cardResponse(disputeFormCard({ ...(data as Record<string, string>), error: inert(Object.values(form.errors).join(" ")) }, "message", locale));
   return cardResponse(infoCard(await disputeFlagged(t, a, form.dispute)).card);
 }
 
