@@ -21,7 +21,7 @@ describe.each(cliTargets)("ccbot plan on $name", (target) => {
     const second = addDays(today, 40);
     const bad = await ccbot(url, "plan", "add", "--customer", "K1", "--instalments", `${second}:1000.00,${first}:2000.00`);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain(`--instalments: The payment plan is not valid: instalment 2: ${first} is not after instalment 1 (${second})`);
+    expect(bad.stderr).toContain(`--instalments: L’échéancier n’est pas valide : instalment 2: ${first} is not after instalment 1 (${second})`);
     const unreadable = await ccbot(url, "plan", "add", "--customer", "K1", "--instalments", `${first}:1000.00,${second}:lots`);
     expect(unreadable).toMatchObject({ code: 1, stderr: expect.stringContaining('--instalments : instalment 2: "lots" is not an amount') });
     const unknown = await ccbot(url, "plan", "add", "--customer", "K9", "--instalments", `${first}:1000.00,${second}:2000.00`);
@@ -31,7 +31,7 @@ describe.each(cliTargets)("ccbot plan on $name", (target) => {
     expect(added.code).toBe(0);
     expect(JSON.parse(added.stdout)).toMatchObject({ status: "agreed", total: "300000", currency: "EUR" });
     const again = await ccbot(url, "plan", "add", "--customer", "Garage Moreau", "--instalments", `${first}:1000.00,${second}:2000.00`);
-    expect(again).toMatchObject({ code: 1, stderr: expect.stringContaining("Garage Moreau already has an active payment plan") });
+    expect(again).toMatchObject({ code: 1, stderr: expect.stringContaining("Garage Moreau a déjà un échéancier en cours") });
 
     const list = await ccbot(url, "plan", "list", "--customer", "K1", "--format", "json");
     expect(JSON.parse(list.stdout)).toEqual([

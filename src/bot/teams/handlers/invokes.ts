@@ -154,9 +154,9 @@ async function taskPromise(t: TeamsContext, a: Inbound, data: Record<string, unk
   const customerId = Number(data.c);
   const level = String(data.l ?? "");
   if (!Number.isInteger(customerId) || !level) throw new AppError("input.invalid", STALE_TASK_BUTTON);
-  const { asOf } = await today(t);
+  const { asOf, settings } = await today(t);
   const field = (name: string) => String(data[`${name}_${String(data.f)}`] ?? "");
-  const form = readPromiseForm({ amount: field("amount"), date: field("date") }, asOf);
+  const form = readPromiseForm({ amount: field("amount"), date: field("date") }, asOf, settings.locale);
   if (!form.ok) return messageResponse(inert(Object.values(form.errors).join(" ")));
   const note = field("note").trim() || undefined;
   await recordPromiseFromCall(
