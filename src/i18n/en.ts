@@ -774,5 +774,13 @@ export const en: Record<keyof typeof fr, string> = {
   "usecase.contact.promiseAlready": "This promise ({amount} by {date}) was already recorded by {who} at {when}.",
   "usecase.contact.pickDate": "Pick a date.",
   "usecase.contact.notBeforeToday": "A promise is for today or later.",
+  "usecase.notice.notANotice": "Action #{actionId} is not a formal notice.",
+  "usecase.notice.notApproved": "The formal notice #{actionId} has not been approved by the committee ({status}).",
+  "usecase.notice.nothingOwed": "Nothing is owed any more on the invoices of formal notice #{actionId}: no letter to send.",
+  "usecase.notice.pdfTitle": "Formal notice {debtor}",
+  "usecase.notice.history": "Formal notice issued{publicBody}: {total} claimed ({count, plural, one {# invoice} other {# invoices}}, penalties and indemnities included), deadline {deadline}",
+  "usecase.notice.publicBody": " to the authorising officer, copy to the public accountant (public procurement rules)",
+  "usecase.letter.noLetterYet": "The formal notice #{actionId} has no letter issued yet: it is issued once the committee approves it.",
+  "usecase.letter.history": "Formal notice #{actionId} sent by registered letter, tracking number {tracking}",
   // USECASE-END
 };

@@ -775,5 +775,13 @@ export const fr = {
   "usecase.contact.promiseAlready": "Cette promesse ({amount} pour le {date}) a déjà été enregistrée par {who} à {when}.",
   "usecase.contact.pickDate": "Choisissez une date.",
   "usecase.contact.notBeforeToday": "Une promesse est pour aujourd’hui ou plus tard.",
+  "usecase.notice.notANotice": "La proposition n° {actionId} n’est pas une mise en demeure.",
+  "usecase.notice.notApproved": "La mise en demeure n° {actionId} n’a pas été approuvée par le comité ({status}).",
+  "usecase.notice.nothingOwed": "Plus rien n’est dû sur les factures de la mise en demeure n° {actionId} : aucune lettre à envoyer.",
+  "usecase.notice.pdfTitle": "Mise en demeure {debtor}",
+  "usecase.notice.history": "Mise en demeure émise{publicBody} : {total} réclamés ({count, plural, one {# facture} other {# factures}}, pénalités et indemnités comprises), échéance le {deadline}",
+  "usecase.notice.publicBody": " à l’ordonnateur, copie au comptable public (règles de la commande publique)",
+  "usecase.letter.noLetterYet": "La mise en demeure n° {actionId} n’a pas encore de lettre émise : elle l’est une fois approuvée par le comité.",
+  "usecase.letter.history": "Mise en demeure n° {actionId} envoyée en recommandé, numéro de suivi {tracking}",
   // USECASE-END
 } as const;
