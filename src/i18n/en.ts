@@ -782,5 +782,10 @@ export const en: Record<keyof typeof fr, string> = {
   "usecase.notice.publicBody": " to the authorising officer, copy to the public accountant (public procurement rules)",
   "usecase.letter.noLetterYet": "The formal notice #{actionId} has no letter issued yet: it is issued once the committee approves it.",
   "usecase.letter.history": "Formal notice #{actionId} sent by registered letter, tracking number {tracking}",
+  "usecase.contact.nothingBounced": "No e-mail address of {customer} has bounced: there is no wrong contact to correct.",
+  "usecase.contact.historyCorrected": "Billing contact corrected: {replaced} (bounced: {reasons}) replaced by {email}{lifted}; e-mail reminders resume",
+  "usecase.contact.historyLifted": ", which had bounced before and is allowed again",
+  "cli.customers.several": "Several customers are named {name}: {ids}. Give the customer id.",
+  "cli.mail.contactEmail": "EMAIL: {problem}",
   // USECASE-END
 };

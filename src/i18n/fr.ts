@@ -783,5 +783,10 @@ export const fr = {
   "usecase.notice.publicBody": " à l’ordonnateur, copie au comptable public (règles de la commande publique)",
   "usecase.letter.noLetterYet": "La mise en demeure n° {actionId} n’a pas encore de lettre émise : elle l’est une fois approuvée par le comité.",
   "usecase.letter.history": "Mise en demeure n° {actionId} envoyée en recommandé, numéro de suivi {tracking}",
+  "usecase.contact.nothingBounced": "Aucune adresse e-mail de {customer} n’a été rejetée : il n’y a pas de mauvais contact à corriger.",
+  "usecase.contact.historyCorrected": "Contact de facturation corrigé : {replaced} (rejet : {reasons}) remplacé par {email}{lifted} ; les relances par e-mail reprennent",
+  "usecase.contact.historyLifted": ", qui avait été rejetée auparavant et est de nouveau autorisée",
+  "cli.customers.several": "Plusieurs clients s’appellent {name} : {ids}. Indiquez le numéro de client.",
+  "cli.mail.contactEmail": "EMAIL : {problem}",
   // USECASE-END
 } as const;

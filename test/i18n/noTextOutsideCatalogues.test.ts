@@ -23,9 +23,7 @@ const NOT_MIGRATED: Record<string, string> = {
   "src/cli/commands/historyCommand.ts": "ccbot history: help and messages",
   // Merged in the same round as the catalogues' CLI part, written in English beside it: to be moved next.
   "src/cli/commands/jobsCommand.ts": "ccbot jobs run: what it runs and its summary (list and retry are migrated)",
-  "src/cli/commands/mailCommand.ts": "ccbot mail contact: its answers (the rest of ccbot mail is migrated)",
   "src/domain/engine.ts": "the pre-due target's words in a courtesy reminder's reason (the other reasons are migrated)",
-  "src/usecases/wrongContact.ts": "the contact correction's history text and the CLI's refusals (Slack/Teams say the catalogue's)",
   // Merged in the same round as the catalogues, written in English before them: to be moved next.
   // The domain: pure rules whose words reach people through the adapters. The engine's reasons (engine.ts),
   // the ranking's and the payer's words (priority.ts, kpis.ts) are migrated; these are next.
