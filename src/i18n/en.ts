@@ -787,5 +787,15 @@ export const en: Record<keyof typeof fr, string> = {
   "usecase.contact.historyLifted": ", which had bounced before and is allowed again",
   "cli.customers.several": "Several customers are named {name}: {ids}. Give the customer id.",
   "cli.mail.contactEmail": "EMAIL: {problem}",
+  "cli.jobs.ranOnce": "Ran {total, plural, one {# job} other {# jobs}} ({runs}): {done} done, {retrying} to retry later, {failed} failed for good (ccbot jobs list --state failed).",
+  "cli.jobs.running": "Running the jobs that need no chat platform: {runs}.",
+  "cli.jobs.notRun": "Not run: {skipped}.",
+  "cli.jobs.stopWith": "Stop with Ctrl-C (or SIGTERM): the jobs in flight finish first.",
+  "cli.jobs.part.webhooks": "webhooks",
+  "cli.jobs.part.letters": "formal notice letters",
+  "cli.jobs.part.emails": "reminder e-mails",
+  "cli.jobs.part.inbox": "import inbox batches",
+  "cli.jobs.skip.emails": "reminder e-mails (SMTP is not configured)",
+  "cli.jobs.skip.inbox": "import inbox (IMPORT_INBOX is not set)",
   // USECASE-END
 };

@@ -788,5 +788,15 @@ export const fr = {
   "usecase.contact.historyLifted": ", qui avait été rejetée auparavant et est de nouveau autorisée",
   "cli.customers.several": "Plusieurs clients s’appellent {name} : {ids}. Indiquez le numéro de client.",
   "cli.mail.contactEmail": "EMAIL : {problem}",
+  "cli.jobs.ranOnce": "{total, plural, one {# tâche exécutée} other {# tâches exécutées}} ({runs}) : {done} faites, {retrying} à réessayer plus tard, {failed} en échec définitif (ccbot jobs list --state failed).",
+  "cli.jobs.running": "Exécution des tâches qui n’ont pas besoin d’une plateforme de discussion : {runs}.",
+  "cli.jobs.notRun": "Non exécuté : {skipped}.",
+  "cli.jobs.stopWith": "Arrêt avec Ctrl-C (ou SIGTERM) : les tâches en cours se terminent d’abord.",
+  "cli.jobs.part.webhooks": "webhooks",
+  "cli.jobs.part.letters": "lettres de mise en demeure",
+  "cli.jobs.part.emails": "e-mails de relance",
+  "cli.jobs.part.inbox": "lots de la boîte d’import",
+  "cli.jobs.skip.emails": "e-mails de relance (SMTP n’est pas configuré)",
+  "cli.jobs.skip.inbox": "boîte d’import (IMPORT_INBOX n’est pas défini)",
   // USECASE-END
 } as const;

@@ -22,7 +22,6 @@ const NOT_MIGRATED: Record<string, string> = {
   "src/bot/teams/publisher.ts": "the missing-channel error for the operator",
   "src/cli/commands/historyCommand.ts": "ccbot history: help and messages",
   // Merged in the same round as the catalogues' CLI part, written in English beside it: to be moved next.
-  "src/cli/commands/jobsCommand.ts": "ccbot jobs run: what it runs and its summary (list and retry are migrated)",
   "src/domain/engine.ts": "the pre-due target's words in a courtesy reminder's reason (the other reasons are migrated)",
   // Merged in the same round as the catalogues, written in English before them: to be moved next.
   // The domain: pure rules whose words reach people through the adapters. The engine's reasons (engine.ts),
