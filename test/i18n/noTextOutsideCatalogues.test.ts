@@ -20,7 +20,6 @@ const NOT_MIGRATED: Record<string, string> = {
   "src/bot/teams/jobs.ts": "job reasons quoted in the admins' failed-job notice, and a SQL query",
   "src/bot/teams/logging.ts": "log field values",
   "src/bot/teams/publisher.ts": "the missing-channel error for the operator",
-  "src/cli/commands/historyCommand.ts": "ccbot history: help and messages",
   // Merged in the same round as the catalogues' CLI part, written in English beside it: to be moved next.
   "src/domain/engine.ts": "the pre-due target's words in a courtesy reminder's reason (the other reasons are migrated)",
   // Merged in the same round as the catalogues, written in English before them: to be moved next.
