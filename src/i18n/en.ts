@@ -819,5 +819,17 @@ export const en: Record<keyof typeof fr, string> = {
   "cli.history.problemAlone": "{problem}: {detail}",
   "cli.history.noCustomer": "no customer",
   "cli.history.aCustomer": "customer",
+  "usecase.email.suspended": "No reminder for customer #{customerId}: {reason}.",
+  "usecase.email.notDue": "The \"{levelId}\" reminder is not due for customer #{customerId} today{due}.",
+  "usecase.email.dueInstead": " (due: {levelId})",
+  "usecase.email.notEmail": "levelId: \"{levelId}\" is a {channel} step, not an e-mail.",
+  "usecase.email.manual": "The policy says the \"{levelId}\" e-mail is written by the collector (send: manual).",
+  "usecase.email.subjectEmpty": "The subject cannot be empty.",
+  "usecase.email.subjectLine": "The subject must be one line of at most {max, number} characters.",
+  "usecase.email.messageEmpty": "The message cannot be empty.",
+  "usecase.email.messageLong": "The message must be at most {max, number} characters (it has {length, number}).",
+  "usecase.email.cannotSend": "The e-mail cannot be sent: {problem}.",
+  "usecase.email.queued": "The {levelId} e-mail to {customer} is on its way (it is kept in the history once the server accepts it).",
+  "usecase.email.alreadyQueued": "The {levelId} e-mail to {customer} was already sent or queued today: nothing more is sent.",
   // USECASE-END
 };

@@ -820,5 +820,17 @@ export const fr = {
   "cli.history.problemAlone": "{problem} : {detail}",
   "cli.history.noCustomer": "aucun client",
   "cli.history.aCustomer": "client",
+  "usecase.email.suspended": "Pas de relance pour le client n° {customerId} : {reason}.",
+  "usecase.email.notDue": "La relance « {levelId} » n’est pas due aujourd’hui pour le client n° {customerId}{due}.",
+  "usecase.email.dueInstead": " (due : {levelId})",
+  "usecase.email.notEmail": "levelId : « {levelId} » est une étape {channel}, pas un e-mail.",
+  "usecase.email.manual": "La politique dit que l’e-mail « {levelId} » est rédigé par le chargé de recouvrement (send: manual).",
+  "usecase.email.subjectEmpty": "L’objet ne peut pas être vide.",
+  "usecase.email.subjectLine": "L’objet doit tenir sur une ligne d’au plus {max, number} caractères.",
+  "usecase.email.messageEmpty": "Le message ne peut pas être vide.",
+  "usecase.email.messageLong": "Le message doit compter au plus {max, number} caractères (il en a {length, number}).",
+  "usecase.email.cannotSend": "L’e-mail ne peut pas être envoyé : {problem}.",
+  "usecase.email.queued": "L’e-mail {levelId} à {customer} est en route (il est gardé dans l’historique une fois accepté par le serveur).",
+  "usecase.email.alreadyQueued": "L’e-mail {levelId} à {customer} a déjà été envoyé ou mis en file aujourd’hui : rien de plus n’est envoyé.",
   // USECASE-END
 } as const;

@@ -45,7 +45,6 @@ const NOT_MIGRATED: Record<string, string> = {
   "src/domain/text.ts": "names of control characters made visible",
   "src/domain/webhookEvents.ts": "the webhook schema's descriptions, for the ERP's developers (docs/webhooks), not a person's message",
   // The use cases: answers and history texts. committee.ts is migrated (proposals, carry-over, promises).
-  "src/usecases/emailReminders.ts": "e-mail reminder refusals and history texts",
   "src/usecases/webhooks.ts": "webhook URL refusals (ccbot webhooks add)",
 };
 
