@@ -831,5 +831,15 @@ export const en: Record<keyof typeof fr, string> = {
   "usecase.email.cannotSend": "The e-mail cannot be sent: {problem}.",
   "usecase.email.queued": "The {levelId} e-mail to {customer} is on its way (it is kept in the history once the server accepts it).",
   "usecase.email.alreadyQueued": "The {levelId} e-mail to {customer} was already sent or queued today: nothing more is sent.",
+  "usecase.webhook.urlTooLong": "The webhook URL is too long: at most {max, number} characters.",
+  "usecase.webhook.notUrl": "The webhook URL \"{value}\" is not a URL: write it whole, e.g. https://erp.example.com/hooks/ccbot.",
+  "usecase.webhook.https": "The webhook URL must start with https:// (plain http:// is accepted for localhost only): events carry customers' names and amounts.",
+  "usecase.webhook.credentials": "The webhook URL must not carry a user name or password: the receiver checks the signature instead.",
+  "usecase.webhook.eventsEmpty": "--events is empty: give event types separated by commas, or leave it out for all of them.",
+  "usecase.webhook.eventsUnknown": "--events: unknown event type {unknown}. Known types: {known}.",
+  "usecase.webhook.noEndpoint": "There is no webhook endpoint #{id} (see ccbot webhooks list).",
+  "usecase.webhook.alreadyRemoved": "Webhook endpoint #{id} was already removed on {date}.",
+  "usecase.webhook.alreadyRemovedEarlier": "Webhook endpoint #{id} was already removed on an earlier day.",
+  "usecase.webhook.removed": "Webhook endpoint #{id} was removed: add it again to send to it.",
   // USECASE-END
 };

@@ -832,5 +832,15 @@ export const fr = {
   "usecase.email.cannotSend": "L’e-mail ne peut pas être envoyé : {problem}.",
   "usecase.email.queued": "L’e-mail {levelId} à {customer} est en route (il est gardé dans l’historique une fois accepté par le serveur).",
   "usecase.email.alreadyQueued": "L’e-mail {levelId} à {customer} a déjà été envoyé ou mis en file aujourd’hui : rien de plus n’est envoyé.",
+  "usecase.webhook.urlTooLong": "L’URL du webhook est trop longue : au plus {max, number} caractères.",
+  "usecase.webhook.notUrl": "L’URL du webhook « {value} » n’est pas une URL : écrivez-la en entier, par ex. https://erp.example.com/hooks/ccbot.",
+  "usecase.webhook.https": "L’URL du webhook doit commencer par https:// (http:// simple n’est accepté que pour localhost) : les événements portent des noms de clients et des montants.",
+  "usecase.webhook.credentials": "L’URL du webhook ne doit pas porter de nom d’utilisateur ni de mot de passe : le destinataire vérifie la signature à la place.",
+  "usecase.webhook.eventsEmpty": "--events est vide : donnez des types d’événements séparés par des virgules, ou omettez-le pour tous.",
+  "usecase.webhook.eventsUnknown": "--events : type d’événement inconnu {unknown}. Types connus : {known}.",
+  "usecase.webhook.noEndpoint": "Il n’y a pas de webhook n° {id} (voir ccbot webhooks list).",
+  "usecase.webhook.alreadyRemoved": "Le webhook n° {id} a déjà été supprimé le {date}.",
+  "usecase.webhook.alreadyRemovedEarlier": "Le webhook n° {id} a déjà été supprimé.",
+  "usecase.webhook.removed": "Le webhook n° {id} a été supprimé : ajoutez-le de nouveau pour lui envoyer des événements.",
   // USECASE-END
 } as const;

@@ -45,7 +45,6 @@ const NOT_MIGRATED: Record<string, string> = {
   "src/domain/text.ts": "names of control characters made visible",
   "src/domain/webhookEvents.ts": "the webhook schema's descriptions, for the ERP's developers (docs/webhooks), not a person's message",
   // The use cases: answers and history texts. committee.ts is migrated (proposals, carry-over, promises).
-  "src/usecases/webhooks.ts": "webhook URL refusals (ccbot webhooks add)",
 };
 
 /** Lines exempted in migrated files, each with its reason written beside it. */
@@ -55,6 +54,7 @@ const EXEMPTIONS = [
   "src/cli/commands/reportCommand.ts: credit note",
   "src/documents/charts.ts: DejaVu Sans",
   "src/bot/teams/messenger.ts: Teams answered HTTP",
+  "src/usecases/webhooks.ts: Test event from credit-committee-bot",
 ];
 
 const files = SCANNED.flatMap(sourceFiles);
