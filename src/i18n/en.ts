@@ -841,5 +841,8 @@ export const en: Record<keyof typeof fr, string> = {
   "usecase.webhook.alreadyRemoved": "Webhook endpoint #{id} was already removed on {date}.",
   "usecase.webhook.alreadyRemovedEarlier": "Webhook endpoint #{id} was already removed on an earlier day.",
   "usecase.webhook.removed": "Webhook endpoint #{id} was removed: add it again to send to it.",
+  "usecase.showMore.posted": "{count, plural, one {# more proposal posted in the thread.} other {# more proposals posted in the thread.}}",
+  "usecase.showMore.already": "They are already in the thread.",
+  "usecase.showMore.none": "Nothing more awaits a decision.",
   // USECASE-END
 };

@@ -842,5 +842,8 @@ export const fr = {
   "usecase.webhook.alreadyRemoved": "Le webhook n° {id} a déjà été supprimé le {date}.",
   "usecase.webhook.alreadyRemovedEarlier": "Le webhook n° {id} a déjà été supprimé.",
   "usecase.webhook.removed": "Le webhook n° {id} a été supprimé : ajoutez-le de nouveau pour lui envoyer des événements.",
+  "usecase.showMore.posted": "{count, plural, one {# proposition de plus publiée dans le fil.} other {# propositions de plus publiées dans le fil.}}",
+  "usecase.showMore.already": "Elles sont déjà dans le fil.",
+  "usecase.showMore.none": "Plus rien n’attend de décision.",
   // USECASE-END
 } as const;

@@ -7,7 +7,7 @@ import { readPromiseForm, recordPromiseFromCall, recordTaskOutcome } from "../..
 import { readDisputeForm } from "../../../usecases/disputes.js";
 import { enqueue } from "../../../jobs/queue.js";
 import { alreadyVotedText, commentOnAction, decisionSummary, recordVote, recordVotes, refusedLine, type VoteResult } from "../../../usecases/votes.js";
-import { showMoreActions, showMoreTexts } from "../../../jobs/weeklyDigest.js";
+import { showMoreActions, showMoreText } from "../../../jobs/weeklyDigest.js";
 import { teamsDigestPublisher } from "../publisher.js";
 import { evidenceFile, evidenceFileName } from "../../../documents/evidence.js";
 import { STALE_ACTION_BUTTON, STALE_TASK_BUTTON, UNKNOWN_BUTTON } from "../../messages.js";
@@ -107,7 +107,7 @@ async function showMore(t: TeamsContext, a: Inbound, data: Record<string, unknow
   await authorize(t, a, "read-accounts");
   const publisher = teamsDigestPublisher(t.messenger, t.db, a.conversation.id.split(";")[0]);
   const shown = await showMoreActions({ db: t.db, policy: t.policy, publisher }, String(data.period ?? ""));
-  return messageResponse(shown.status === "posted" ? showMoreTexts.posted(shown.count) : showMoreTexts[shown.status]);
+  return messageResponse(showMoreText(shown, await localeOf(t)));
 }
 
 async function refreshDigest(t: TeamsContext, a: Inbound): Promise<CardActionAnswer> {
