@@ -44,7 +44,6 @@ const NOT_MIGRATED: Record<string, string> = {
   "src/domain/taskWork.ts": "task refusals (who may record an outcome)",
   "src/domain/text.ts": "names of control characters made visible",
   "src/domain/webhookEvents.ts": "the webhook schema's descriptions, for the ERP's developers (docs/webhooks), not a person's message",
-  // The use cases: answers and history texts. committee.ts is migrated (proposals, carry-over, promises).
 };
 
 /** Lines exempted in migrated files, each with its reason written beside it. */
