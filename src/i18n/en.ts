@@ -844,5 +844,11 @@ export const en: Record<keyof typeof fr, string> = {
   "usecase.showMore.posted": "{count, plural, one {# more proposal posted in the thread.} other {# more proposals posted in the thread.}}",
   "usecase.showMore.already": "They are already in the thread.",
   "usecase.showMore.none": "Nothing more awaits a decision.",
+  "usecase.letterDoc.none": "No formal notice letter has been issued for action #{actionId}.",
+  "usecase.letterDoc.lacks": "The history entry of the letter for action #{actionId} lacks {fields}.",
+  "usecase.letterDoc.filesGone": "The files of the letter for action #{actionId} ({file}) are no longer in the documents folder (DOCUMENTS_DIR).",
+  "usecase.letterDoc.customerN": "customer #{customerId}",
+  "usecase.letterDoc.title": "Formal notice — {name}",
+  "usecase.letterDoc.summary": "Formal notice to {name}: {total} claimed, deadline {deadline}. PDF SHA-256 {sha256} (kept in the history).",
   // USECASE-END
 };

@@ -845,5 +845,11 @@ export const fr = {
   "usecase.showMore.posted": "{count, plural, one {# proposition de plus publiée dans le fil.} other {# propositions de plus publiées dans le fil.}}",
   "usecase.showMore.already": "Elles sont déjà dans le fil.",
   "usecase.showMore.none": "Plus rien n’attend de décision.",
+  "usecase.letterDoc.none": "Aucune lettre de mise en demeure n’a été émise pour la proposition n° {actionId}.",
+  "usecase.letterDoc.lacks": "L’entrée d’historique de la lettre de la proposition n° {actionId} n’a pas {fields}.",
+  "usecase.letterDoc.filesGone": "Les fichiers de la lettre de la proposition n° {actionId} ({file}) ne sont plus dans le dossier des documents (DOCUMENTS_DIR).",
+  "usecase.letterDoc.customerN": "client n° {customerId}",
+  "usecase.letterDoc.title": "Mise en demeure — {name}",
+  "usecase.letterDoc.summary": "Mise en demeure à {name} : {total} réclamés, échéance le {deadline}. SHA-256 du PDF {sha256} (gardé dans l’historique).",
   // USECASE-END
 } as const;

@@ -200,7 +200,7 @@ describe.each(targets)("a decision's effects in Slack, as jobs, on $name", (targ
     const upload = [...slack.uploads.values()][0];
     expect((entry.data as { sha256: string }).sha256).toBe(sha(upload?.data as Buffer));
     const completed = of(slack.calls, "/api/files.completeUploadExternal")[0];
-    expect(String(completed?.body.initial_comment)).toContain(`Formal notice to Café du Port`);
+    expect(String(completed?.body.initial_comment)).toContain(`Mise en demeure à Café du Port`);
     expect(String(completed?.body.initial_comment)).toContain(sha(upload?.data as Buffer));
 
     // Running again does nothing; so does asking for the same effects again (same keys)…
