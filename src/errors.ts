@@ -33,11 +33,16 @@ export class AppError extends Error {
     this.name = "AppError";
     this.phrase = typeof message === "string" ? undefined : message;
   }
+
+  /** The error as a person is told it in `locale` (errorText). */
+  textIn(locale: string): string {
+    return this.phrase ? say(locale, this.phrase) : this.message;
+  }
 }
 
 /** What a person is told of `error`, in the language of `locale` when the error comes from the catalogue. */
 export function errorText(error: AppError, locale: string): string {
-  return error.phrase ? say(locale, error.phrase) : error.message;
+  return error.textIn(locale);
 }
 
 /** Process exit codes of the `ccbot` CLI (documented in the README). */

@@ -126,7 +126,7 @@ export function lossCoverText(cover: LossCover, money: (minor: bigint) => string
 export function contactEmailProblem(error: FormError, locale: string, shown: (text: string) => string = (x) => x): string {
   if (error instanceof ContactEmailError)
     return error.typed ? t(locale, "contact.emailInvalid", { typed: shown(error.typed) }) : t(locale, "contact.emailMissing");
-  return shown(error.fields.email ?? error.message);
+  return shown(error.fieldsIn(locale).email ?? error.textIn(locale));
 }
 
 /** "Contact corrected for …" or "already corrected", once a correction went through. */

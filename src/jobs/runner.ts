@@ -27,8 +27,12 @@ export interface PlatformFreeJobs {
   runs: string[];
   /** What does not run and why ("reminder e-mails (SMTP is not configured)"). */
   skipped: string[];
+  /** The same as codes, for a text in the company's language (cli.jobs.part.*, cli.jobs.skip.*). */
+  parts: { runs: JobPart[]; skipped: Array<Exclude<JobPart, "webhooks" | "letters">> };
   close(): void;
 }
+
+export type JobPart = "webhooks" | "letters" | "emails" | "inbox";
 
 export function platformFreeJobs(deps: PlatformFreeDeps): PlatformFreeJobs {
   const handlers: Record<string, JobHandler> = {
@@ -37,16 +41,25 @@ export function platformFreeJobs(deps: PlatformFreeDeps): PlatformFreeJobs {
   };
   const runs = ["webhooks", "formal notice letters"];
   const skipped: string[] = [];
+  const parts: PlatformFreeJobs["parts"] = { runs: ["webhooks", "letters"], skipped: [] };
   let close = () => undefined as void;
   if (deps.mail) {
     const mail = mailJobHandlers({ policy: deps.policy, config: deps.mail });
     Object.assign(handlers, mail.handlers);
     close = mail.close;
     runs.push("reminder e-mails");
-  } else skipped.push("reminder e-mails (SMTP is not configured)");
+    parts.runs.push("emails");
+  } else {
+    skipped.push("reminder e-mails (SMTP is not configured)");
+    parts.skipped.push("emails");
+  }
   if (deps.inboxDir) {
     Object.assign(handlers, importInboxJobHandlers({ dir: deps.inboxDir, policy: deps.policy, platforms: deps.platforms ?? [] }));
     runs.push("import inbox batches");
-  } else skipped.push("import inbox (IMPORT_INBOX is not set)");
-  return { handlers, runs, skipped, close };
+    parts.runs.push("inbox");
+  } else {
+    skipped.push("import inbox (IMPORT_INBOX is not set)");
+    parts.skipped.push("inbox");
+  }
+  return { handlers, runs, skipped, parts, close };
 }

@@ -12,6 +12,7 @@ import { agendaOf } from "../domain/digest.js";
 import { prepareCommittee } from "../usecases/committee.js";
 import { claimSlot, finishSlot, renewSlot } from "./claims.js";
 import { anchorText, createAnchor, recordAnchorPublication } from "../db/historyAnchor.js";
+import { t } from "../i18n/index.js";
 
 export const WEEKLY_DIGEST = "weekly-digest";
 
@@ -35,12 +36,10 @@ export interface DigestPublisher {
   postMore(digest: Digest, thread: PostedRef): Promise<PostedRef>;
 }
 
-/** What the person who clicked "show" is told (Slack and Teams). */
-export const showMoreTexts = {
-  posted: (count: number) => `${count} more proposal${count === 1 ? "" : "s"} posted in the thread.`,
-  already: "They are already in the thread.",
-  none: "Nothing more awaits a decision.",
-} as const;
+/** What the person who clicked "show" is told (Slack and Teams), in the company's language. */
+export function showMoreText(shown: { status: "posted"; count: number } | { status: "already" | "none" }, locale: string): string {
+  return shown.status === "posted" ? t(locale, "usecase.showMore.posted", { count: shown.count }) : t(locale, `usecase.showMore.${shown.status}`);
+}
 
 /** The thread part that says how many proposals are left off the agenda, with the button to show them. */
 export const MORE_PART = "more";

@@ -8,6 +8,8 @@ import type { Database } from "../db/database.js";
 import { loadSettings } from "../db/settings.js";
 import { formatMoney } from "../domain/money.js";
 import { AppError } from "../errors.js";
+import type { CalendarDate } from "../domain/calendarDate.js";
+import { formatDate, phrase, t } from "../i18n/index.js";
 
 /** A letter a committee decision produced, as the chat adapters post it in the digest's thread. */
 export interface DecisionDocument {
@@ -38,12 +40,12 @@ export async function issuedLetter(db: Database, actionId: number): Promise<Deci
     include: { customer: true },
     orderBy: { id: "asc" },
   });
-  if (!entry) throw new AppError("not_found", `No formal notice letter has been issued for action #${actionId}.`);
+  if (!entry) throw new AppError("not_found", phrase("usecase.letterDoc.none", { actionId }));
   const data = recorded.safeParse(entry.data);
   if (!data.success)
     throw new AppError(
       "conflict",
-      `The history entry of the letter for action #${actionId} lacks ${data.error.issues.map((i) => i.path.join(".")).join(", ")}.`,
+      phrase("usecase.letterDoc.lacks", { actionId, fields: data.error.issues.map((i) => i.path.join(".")).join(", ") }),
     );
   let pdf: Buffer;
   let text: string;
@@ -52,17 +54,23 @@ export async function issuedLetter(db: Database, actionId: number): Promise<Deci
   } catch {
     throw new AppError(
       "conflict",
-      `The files of the letter for action #${actionId} (${path.basename(data.data.pdfFile)}) are no longer in the documents folder (DOCUMENTS_DIR).`,
+      phrase("usecase.letterDoc.filesGone", { actionId, file: path.basename(data.data.pdfFile) }),
     );
   }
   const settings = await db.withConnection(loadSettings);
-  const name = entry.customer?.name ?? `customer #${entry.customerId}`;
+  const locale = settings.locale;
+  const name = entry.customer?.name ?? t(locale, "usecase.letterDoc.customerN", { customerId: entry.customerId ?? "" });
   return {
     filename: path.basename(data.data.pdfFile),
-    title: `Formal notice — ${name}`,
+    title: t(locale, "usecase.letterDoc.title", { name }),
     pdf,
     text,
     sha256: data.data.sha256,
-    summary: `Formal notice to ${name}: ${formatMoney(BigInt(data.data.total), settings.currency, settings.locale)} claimed, deadline ${data.data.deadline}. PDF SHA-256 ${data.data.sha256} (kept in the history).`,
+    summary: t(locale, "usecase.letterDoc.summary", {
+      name,
+      total: formatMoney(BigInt(data.data.total), settings.currency, locale),
+      deadline: formatDate(data.data.deadline as CalendarDate, locale),
+      sha256: data.data.sha256,
+    }),
   };
 }

@@ -6,6 +6,7 @@
 import type { Database } from "../db/database.js";
 import { singleLine } from "../domain/text.js";
 import { AppError } from "../errors.js";
+import { phrase } from "../i18n/index.js";
 
 /** Longest search accepted: a name, an id or an invoice number is far shorter. */
 export const MAX_SEARCH_LENGTH = 200;
@@ -14,13 +15,9 @@ export async function findAccount(db: Database, query: string): Promise<{ id: nu
   const text = singleLine(query);
   if (text.length > MAX_SEARCH_LENGTH) {
     // What was typed is not repeated: it could be anything, of any size.
-    throw new AppError(
-      "input.invalid",
-      `A customer search is at most ${MAX_SEARCH_LENGTH} characters (this one has ${text.length.toLocaleString("en-US")}): ` +
-        "type part of its name, its customer id or one of its invoice numbers.",
-    );
+    throw new AppError("input.invalid", phrase("usecase.account.searchTooLong", { max: MAX_SEARCH_LENGTH, length: text.length }));
   }
-  if (!text) throw new AppError("input.invalid", "Say which customer: its name, its customer id or one of its invoice numbers.");
+  if (!text) throw new AppError("input.invalid", phrase("usecase.account.searchEmpty"));
   const exact = await db.prisma.customer.findUnique({ where: { externalId: text } });
   if (exact) return exact;
   const invoice = await db.prisma.invoice.findFirst({ where: { number: text }, include: { customer: true } });
@@ -42,13 +39,16 @@ export async function findAccount(db: Database, query: string): Promise<{ id: nu
   if (byName.length > 1) {
     throw new AppError(
       "input.invalid",
-      `Several customers match "${text}": ${byName
-        .slice(0, 5)
-        .map((c) => `${c.name} (${c.externalId})`)
-        .join(", ")}. Be more precise.`,
+      phrase("usecase.account.several", {
+        text,
+        matches: byName
+          .slice(0, 5)
+          .map((c) => `${c.name} (${c.externalId})`)
+          .join(", "),
+      }),
     );
   }
-  throw new AppError("not_found", `No customer, customer id or invoice matches "${text}".`);
+  throw new AppError("not_found", phrase("usecase.account.none", { text }));
 }
 
 /**

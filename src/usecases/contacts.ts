@@ -13,21 +13,37 @@ import { appendHistory, type HistoryChannel } from "../db/history.js";
 import { loadSettings, type CompanySettings } from "../db/settings.js";
 import { calendarDateAt, calendarDateToDb, calendarDateFromDb, parseCalendarDate, type CalendarDate } from "../domain/calendarDate.js";
 import { formatMoney, parseAmount } from "../domain/money.js";
-import { isTaskOutcome, taskOutcomeText, type TaskOutcome } from "../domain/digest.js";
+import { isTaskOutcome, type TaskOutcome } from "../domain/digest.js";
 import { NOT_REGISTERED } from "../domain/access.js";
 import { mayWorkTask, promiseAboveOpen, type OpenAmounts } from "../domain/taskWork.js";
 import { AppError } from "../errors.js";
+import { formatDate, phrase, say, t, type Phrase } from "../i18n/index.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { Actor } from "./actor.js";
 import { enqueueEvent } from "./events.js";
 
 type Tx = Prisma.TransactionClient;
 
-/** A form refused field by field (e.g. `amount`): chat adapters show each message on its field. */
+/**
+ * A form refused field by field (e.g. `amount`): chat adapters show each message on its field, in the company's
+ * language (`fieldsIn`); `fields` has them in English (logs, callers that do not know the locale).
+ */
 export class FormError extends AppError {
-  constructor(readonly fields: Record<string, string>) {
-    super("input.invalid", Object.values(fields).join(" "));
+  readonly fields: Record<string, string>;
+
+  constructor(private readonly said: Record<string, string | Phrase>) {
+    super("input.invalid", Object.values(said).map((p) => (typeof p === "string" ? p : say("en-GB", p))).join(" "));
     this.name = "FormError";
+    this.fields = this.fieldsIn("en-GB");
+  }
+
+  /** Each field's problem in the language of `locale`. */
+  fieldsIn(locale: string): Record<string, string> {
+    return Object.fromEntries(Object.entries(this.said).map(([field, p]) => [field, typeof p === "string" ? p : say(locale, p)]));
+  }
+
+  override textIn(locale: string): string {
+    return Object.values(this.fieldsIn(locale)).join(" ");
   }
 }
 
@@ -57,7 +73,7 @@ async function contextOf(db: Database, now: Date): Promise<Context> {
     money: (minor) => formatMoney(minor, settings.currency, settings.locale),
     when: (at) => {
       const day = calendarDateAt(at, settings.timeZone);
-      return day === today ? clock.format(at) : `${day} ${clock.format(at)}`;
+      return day === today ? clock.format(at) : `${formatDate(day, settings.locale)} ${clock.format(at)}`;
     },
   };
 }
@@ -75,7 +91,7 @@ interface Worker {
 
 async function customerOf(tx: Tx, customerId: number) {
   const customer = await tx.customer.findUnique({ where: { id: customerId }, include: { collector: { select: { id: true, name: true } } } });
-  if (!customer) throw new AppError("not_found", `Customer #${customerId} is unknown.`);
+  if (!customer) throw new AppError("not_found", phrase("usecase.customerUnknown", { customerId }));
   return customer;
 }
 
@@ -91,19 +107,19 @@ async function taskWorker(tx: Tx, actor: Actor, customer: Awaited<ReturnType<typ
 }
 
 /** The actor as the author of what it records, without an access check (CLI, demo, jobs). */
-async function plainWorker(tx: Tx, actor: Actor): Promise<Worker> {
-  return { personId: actor.personId, name: await personName(tx, actor.personId, actor.label ?? null), onBehalfOf: null };
+async function plainWorker(tx: Tx, actor: Actor, locale: string): Promise<Worker> {
+  return { personId: actor.personId, name: await personName(tx, actor.personId, actor.label ?? null, locale), onBehalfOf: null };
 }
 
-async function personName(tx: Tx, personId: number | null, label: string | null): Promise<string> {
-  if (personId === null) return label ?? "the system";
+async function personName(tx: Tx, personId: number | null, label: string | null, locale: string): Promise<string> {
+  if (personId === null) return label ?? t(locale, "usecase.contact.theSystem");
   const person = await tx.person.findUnique({ where: { id: personId }, select: { name: true } });
-  return person?.name ?? `person #${personId}`;
+  return person?.name ?? t(locale, "usecase.contact.personN", { personId });
 }
 
 /** "you" when the actor recorded it, else their name. */
-const who = (actor: Actor, recordedById: number | null, name: string) =>
-  recordedById !== null && recordedById === actor.personId ? "you" : name;
+const who = (actor: Actor, recordedById: number | null, name: string, locale: string) =>
+  recordedById !== null && recordedById === actor.personId ? t(locale, "usecase.contact.you") : name;
 
 // ---------------------------------------------------------------------------------------------------------
 // Reminder steps and task outcomes
@@ -136,10 +152,10 @@ async function lockTask(tx: Tx, key: TaskKey): Promise<void> {
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext($1))`, `ccbot-task:${key.customerId}:${key.levelId}:${key.taskDate}`);
 }
 
-const OTHER_OUTCOMES: Record<string, string> = { promise: "Reached, promise to pay", done: "Done" };
-
-function outcomeLabel(outcome: string): string {
-  return isTaskOutcome(outcome) ? taskOutcomeText(outcome, "en-GB") : (OTHER_OUTCOMES[outcome] ?? outcome);
+function outcomeLabel(outcome: string, locale: string): string {
+  if (isTaskOutcome(outcome)) return t(locale, `chat.outcome.${outcome}`);
+  if (outcome === "promise") return t(locale, "usecase.contact.outcomePromise");
+  return outcome === "done" ? t(locale, "usecase.contact.outcomeDone") : outcome;
 }
 
 /** An earlier, different outcome of the same task. */
@@ -174,7 +190,7 @@ interface StepInput {
 }
 
 /** The entry of an outcome already claimed by another delivery. */
-async function alreadyRecorded(tx: Tx, key: TaskKey, outcome: string): Promise<StepResult> {
+async function alreadyRecorded(tx: Tx, key: TaskKey, outcome: string, locale: string): Promise<StepResult> {
   const row = await tx.taskOutcome.findUnique({
     where: {
       customerId_levelId_taskDate_outcome: {
@@ -192,7 +208,7 @@ async function alreadyRecorded(tx: Tx, key: TaskKey, outcome: string): Promise<S
     entryId: row.historyEntryId,
     recordedAt: row.recordedAt,
     recordedById: row.recordedById,
-    recordedBy: await personName(tx, row.recordedById, null),
+    recordedBy: await personName(tx, row.recordedById, null, locale),
     follows: [],
   };
 }
@@ -222,16 +238,23 @@ async function writeClaimedStep(
   for (const r of earlierRows) {
     follows.push({
       outcome: r.outcome,
-      label: outcomeLabel(r.outcome),
+      label: outcomeLabel(r.outcome, ctx.settings.locale),
       entryId: r.historyEntryId as bigint,
       recordedById: r.recordedById,
-      recordedBy: await personName(tx, r.recordedById, null),
+      recordedBy: await personName(tx, r.recordedById, null, ctx.settings.locale),
       recordedAt: r.recordedAt,
     });
   }
+  const locale = ctx.settings.locale;
   const notes = [
-    ...(follows.length ? [`follows ${follows.map((f) => `${f.label} at ${ctx.when(f.recordedAt)}`).join(", ")}`] : []),
-    ...(worker.onBehalfOf ? [`for ${worker.onBehalfOf.name}`] : []),
+    ...(follows.length
+      ? [
+          t(locale, "usecase.contact.noteFollows", {
+            list: follows.map((f) => t(locale, "usecase.contact.noteFollowsItem", { label: f.label, when: ctx.when(f.recordedAt) })).join(", "),
+          }),
+        ]
+      : []),
+    ...(worker.onBehalfOf ? [t(locale, "usecase.contact.noteFor", { name: worker.onBehalfOf.name })] : []),
   ];
   const data: Record<string, Prisma.InputJsonValue> = { levelId: input.levelId };
   if (input.outcome) data.outcome = input.outcome;
@@ -257,7 +280,7 @@ async function recordStepIn(tx: Tx, ctx: Context, actor: Actor, worker: Worker, 
   const key: TaskKey = { customerId: input.customerId, levelId: input.levelId, taskDate: ctx.today };
   const outcome = input.outcome ?? "done";
   const claimId = await claimOutcome(tx, key, outcome, actor.personId, now);
-  if (claimId === null) return alreadyRecorded(tx, key, outcome);
+  if (claimId === null) return alreadyRecorded(tx, key, outcome, ctx.settings.locale);
   await lockTask(tx, key);
   return writeClaimedStep(tx, ctx, actor, worker, key, claimId, input, now);
 }
@@ -271,7 +294,7 @@ export async function recordStep(db: Database, actor: Actor, input: StepInput, n
   const ctx = await contextOf(db, now);
   return db.prisma.$transaction(async (tx) => {
     await customerOf(tx, input.customerId);
-    const step = await recordStepIn(tx, ctx, actor, await plainWorker(tx, actor), input, now);
+    const step = await recordStepIn(tx, ctx, actor, await plainWorker(tx, actor, ctx.settings.locale), input, now);
     return step.entryId;
   }, TX_OPTIONS);
 }
@@ -297,11 +320,11 @@ export async function recordTaskOutcome(
   now = new Date(),
 ): Promise<TaskOutcomeResult> {
   if (!isTaskOutcome(input.outcome))
-    throw new AppError("input.invalid", "This outcome is not one the bot records: use the buttons of today's task list.");
+    throw new AppError("input.invalid", phrase("usecase.contact.invalidOutcome"));
   const outcome = input.outcome;
   const channel = (STEP_CHANNELS as readonly string[]).includes(input.channel ?? "") ? (input.channel as HistoryChannel) : "PHONE";
-  const label = taskOutcomeText(outcome, "en-GB");
   const ctx = await contextOf(db, now);
+  const label = outcomeLabel(outcome, ctx.settings.locale);
   return db.prisma.$transaction(async (tx) => {
     const customer = await customerOf(tx, input.customerId);
     const worker = await taskWorker(tx, actor, customer);
@@ -310,7 +333,13 @@ export async function recordTaskOutcome(
       ctx,
       actor,
       worker,
-      { customerId: customer.id, levelId: input.levelId, channel, text: `${input.levelId}: ${label}`, outcome },
+      {
+        customerId: customer.id,
+        levelId: input.levelId,
+        channel,
+        text: t(ctx.settings.locale, "usecase.contact.stepText", { level: input.levelId, label }),
+        outcome,
+      },
       now,
     );
     const onBehalfOf = step.status === "recorded" ? (worker.onBehalfOf?.name ?? null) : null;
@@ -319,10 +348,21 @@ export async function recordTaskOutcome(
 }
 
 function outcomeMessage(ctx: Context, actor: Actor, label: string, step: StepResult, onBehalfOf: string | null): string {
+  const locale = ctx.settings.locale;
   if (step.status === "already_recorded")
-    return `${label} was already recorded by ${who(actor, step.recordedById, step.recordedBy)} at ${ctx.when(step.recordedAt)}.`;
-  const after = step.follows.map((f) => `after ${f.label}, recorded by ${who(actor, f.recordedById, f.recordedBy)} at ${ctx.when(f.recordedAt)}`);
-  return `${label} recorded${onBehalfOf ? ` for ${onBehalfOf}` : ""}${after.length ? ` (${after.join("; ")})` : ""}.`;
+    return t(locale, "usecase.contact.outcomeAlready", {
+      label,
+      who: who(actor, step.recordedById, step.recordedBy, locale),
+      when: ctx.when(step.recordedAt),
+    });
+  const after = step.follows.map((f) =>
+    t(locale, "usecase.contact.outcomeAfter", { label: f.label, who: who(actor, f.recordedById, f.recordedBy, locale), when: ctx.when(f.recordedAt) }),
+  );
+  return t(locale, "usecase.contact.outcomeRecorded", {
+    label,
+    forWhom: onBehalfOf ? t(locale, "usecase.contact.forName", { name: onBehalfOf }) : "",
+    after: after.length ? t(locale, "usecase.contact.afterList", { list: after.join("; ") }) : "",
+  });
 }
 
 const STEP_CHANNELS = ["EMAIL", "PHONE", "LETTER", "VISIT"] as const;
@@ -374,9 +414,9 @@ export interface PromiseResult {
 }
 
 function checkPromiseInput(input: PromiseInput): void {
-  if (input.amount <= 0n) throw new FormError({ amount: "A promise to pay needs an amount greater than zero." });
+  if (input.amount <= 0n) throw new FormError({ amount: phrase("usecase.contact.amountPositive") });
   if (input.idempotencyKey !== undefined && (input.idempotencyKey.length === 0 || input.idempotencyKey.length > IDEMPOTENCY_KEY_MAX))
-    throw new AppError("input.invalid", `The promise's idempotencyKey must be 1 to ${IDEMPOTENCY_KEY_MAX} characters long.`);
+    throw new AppError("input.invalid", phrase("usecase.contact.keyLength", { max: IDEMPOTENCY_KEY_MAX }));
 }
 
 async function recordPromiseIn(
@@ -431,7 +471,8 @@ async function recordPromiseIn(
     },
   });
   if (submissionId !== null) await tx.promiseSubmission.update({ where: { id: submissionId }, data: { promiseId: promise.id } });
-  const forWhom = worker.onBehalfOf ? ` (for ${worker.onBehalfOf.name})` : "";
+  const locale = ctx.settings.locale;
+  const forWhom = worker.onBehalfOf ? t(locale, "usecase.contact.historyForWhom", { name: worker.onBehalfOf.name }) : "";
   await appendHistory(tx, {
     occurredAt: now,
     customerId: customer.id,
@@ -440,7 +481,12 @@ async function recordPromiseIn(
     origin: actor.origin,
     channel: "PHONE",
     kind: "promise.recorded",
-    text: `Promise to pay ${formatMoney(input.amount, customer.currency, ctx.settings.locale)} by ${input.promisedDate}${input.note ? `: ${input.note}` : ""}${forWhom}`,
+    text: t(locale, "usecase.contact.historyPromise", {
+      amount: formatMoney(input.amount, customer.currency, locale),
+      date: formatDate(input.promisedDate, locale),
+      note: input.note ? t(locale, "usecase.plan.historyNote", { note: input.note }) : "",
+      forWhom,
+    }),
     invoiceIds: input.invoiceIds ?? [],
     data: {
       promiseId: promise.id,
@@ -455,12 +501,12 @@ async function recordPromiseIn(
       customerId: customer.id,
       levelId: task.levelId,
       channel: "PHONE",
-      text: `${task.levelId}: reached, promise to pay`,
+      text: t(locale, "usecase.contact.stepText", { level: task.levelId, label: outcomeLabel("promise", locale) }),
       outcome: "promise",
     };
     step =
       stepClaim === null
-        ? await alreadyRecorded(tx, taskKey, "promise")
+        ? await alreadyRecorded(tx, taskKey, "promise", locale)
         : await writeClaimedStep(tx, ctx, actor, worker, taskKey, stepClaim, stepInput, now);
   }
   const onBehalfOf = worker.onBehalfOf?.name ?? null;
@@ -474,7 +520,11 @@ async function recordPromiseIn(
     recordedAt: now,
     step,
     onBehalfOf,
-    message: `Promise of ${ctx.money(input.amount)} by ${input.promisedDate} recorded${onBehalfOf ? ` for ${onBehalfOf}` : ""}.`,
+    message: t(locale, "usecase.contact.promiseRecorded", {
+      amount: ctx.money(input.amount),
+      date: formatDate(input.promisedDate, locale),
+      forWhom: onBehalfOf ? t(locale, "usecase.contact.forName", { name: onBehalfOf }) : "",
+    }),
   };
 }
 
@@ -496,7 +546,7 @@ async function samePromise(tx: Tx, ctx: Context, actor: Actor, input: PromiseInp
   // The claim's own transaction made the promise: a committed submission always has one.
   if (!submission || !promise) throw new Error(`promise_submission for customer ${input.customerId} has no promise`);
   const promisedDate = calendarDateFromDb(promise.promisedDate);
-  const recordedBy = await personName(tx, promise.recordedById, null);
+  const recordedBy = await personName(tx, promise.recordedById, null, ctx.settings.locale);
   return {
     status: "already_recorded",
     promiseId: promise.id,
@@ -507,7 +557,12 @@ async function samePromise(tx: Tx, ctx: Context, actor: Actor, input: PromiseInp
     recordedAt: promise.recordedAt,
     step: null,
     onBehalfOf: null,
-    message: `This promise (${ctx.money(promise.amount)} by ${promisedDate}) was already recorded by ${who(actor, promise.recordedById, recordedBy)} at ${ctx.when(promise.recordedAt)}.`,
+    message: t(ctx.settings.locale, "usecase.contact.promiseAlready", {
+      amount: ctx.money(promise.amount),
+      date: formatDate(promisedDate, ctx.settings.locale),
+      who: who(actor, promise.recordedById, recordedBy, ctx.settings.locale),
+      when: ctx.when(promise.recordedAt),
+    }),
   };
 }
 
@@ -539,7 +594,7 @@ export async function recordPromise(db: Database, actor: Actor, input: PromiseIn
   checkPromiseInput(input);
   const ctx = await contextOf(db, now);
   const result = await db.prisma.$transaction(
-    async (tx) => recordPromiseIn(tx, ctx, actor, await plainWorker(tx, actor), input, null, now),
+    async (tx) => recordPromiseIn(tx, ctx, actor, await plainWorker(tx, actor, ctx.settings.locale), input, null, now),
     TX_OPTIONS,
   );
   return result.promiseId;
@@ -549,14 +604,15 @@ export async function recordPromise(db: Database, actor: Actor, input: PromiseIn
 export function readPromiseForm(
   input: { amount: string; date: string },
   today: CalendarDate,
+  locale: string,
 ): { ok: true; amount: bigint; date: CalendarDate } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const amount = parseAmount(input.amount);
   if (!amount.ok) errors.amount = amount.reason;
-  else if (amount.minor <= 0n) errors.amount = "The amount must be greater than zero.";
+  else if (amount.minor <= 0n) errors.amount = t(locale, "usecase.dispute.amountPositive");
   const date = parseCalendarDate(input.date);
-  if (!date) errors.date = "Pick a date.";
-  else if (date < today) errors.date = "A promise is for today or later.";
+  if (!date) errors.date = t(locale, "usecase.contact.pickDate");
+  else if (date < today) errors.date = t(locale, "usecase.contact.notBeforeToday");
   if (Object.keys(errors).length > 0 || !amount.ok || !date) return { ok: false, errors };
   return { ok: true, amount: amount.minor, date };
 }
@@ -572,10 +628,10 @@ export async function validatePromiseForm(
   now = new Date(),
 ): Promise<{ ok: true; amount: bigint; date: CalendarDate } | { ok: false; errors: Record<string, string> }> {
   const ctx = await contextOf(db, now);
-  const form = readPromiseForm(input, ctx.today);
+  const form = readPromiseForm(input, ctx.today, ctx.settings.locale);
   if (!form.ok || input.confirmAboveOpen) return form;
   const customer = await db.prisma.customer.findUnique({ where: { id: input.customerId }, select: { name: true } });
-  if (!customer) throw new AppError("not_found", `Customer #${input.customerId} is unknown.`);
+  if (!customer) throw new AppError("not_found", phrase("usecase.customerUnknown", { customerId: input.customerId }));
   const [row] = await db.withConnection((sql: Sql) => sql.query<{ overdue: string; owed: string }>(OPEN_AMOUNTS, [input.customerId, ctx.today]));
   const problem = promiseAboveOpen(form.amount, toOpenAmounts(row), customer.name, ctx.money, ctx.settings.locale);
   return problem ? { ok: false, errors: { amount: problem } } : form;

@@ -4,6 +4,7 @@
 import type { Database } from "../db/database.js";
 import { appendHistory } from "../db/history.js";
 import { AppError } from "../errors.js";
+import { phrase } from "../i18n/index.js";
 import type { Actor } from "./actor.js";
 
 export interface DiscussionMessage {
@@ -23,7 +24,7 @@ export async function recordDiscussion(
   now = new Date(),
 ): Promise<{ recorded: boolean; customerIds: number[] }> {
   const text = message.text.trim();
-  if (!text) throw new AppError("input.invalid", "An empty message is not a comment.");
+  if (!text) throw new AppError("input.invalid", phrase("usecase.discussion.empty"));
   const named = [...text.matchAll(/#(\d+)\b/g)].map((m) => Number(m[1])).filter((id) => message.actionIds.includes(id));
   const actions = await db.prisma.proposedAction.findMany({ where: { id: { in: [...new Set(named)] } }, orderBy: { id: "asc" } });
   return db.prisma.$transaction(async (tx) => {

@@ -4,17 +4,20 @@ import { z } from "zod";
 import type { Database } from "../db/database.js";
 import { appendHistory } from "../db/history.js";
 import { parseAmount } from "../domain/money.js";
+import { calendarDateAt } from "../domain/calendarDate.js";
 import { AppError } from "../errors.js";
+import { formatDate, phrase, t, type Phrase } from "../i18n/index.js";
 import type { Actor } from "./actor.js";
 import { enqueueEvent } from "./events.js";
+import { companyLocale } from "./locale.js";
 
 export const DISPUTE_CATEGORIES = ["PRICE", "QUANTITY", "QUALITY", "DELIVERY", "BILLING_ERROR", "OTHER"] as const;
 export type DisputeCategory = (typeof DISPUTE_CATEGORIES)[number];
 
 export const flagDisputeInput = z.object({
-  invoiceNumber: z.string().trim().min(1, "give the invoice number"),
+  invoiceNumber: z.string().trim().min(1),
   category: z.enum(DISPUTE_CATEGORIES),
-  reason: z.string().trim().min(3, "say what the customer disputes").max(2000),
+  reason: z.string().trim().min(3).max(2000),
   /** Minor units; defaults to the invoice's open amount. */
   amountDisputed: z.bigint().positive().nullable().default(null),
 });
@@ -38,35 +41,47 @@ function readFlagDisputeInput(input: FlagDisputeInput): z.output<typeof flagDisp
   if (typeof input.reason === "string" && input.reason.trim().length > DISPUTE_REASON_MAX) {
     throw new AppError(
       "input.invalid",
-      `The dispute reason is too long: ${input.reason.trim().length.toLocaleString("en-GB")} characters, at most ${DISPUTE_REASON_MAX.toLocaleString("en-GB")}.`,
+      phrase("usecase.dispute.reasonTooLong", { length: input.reason.trim().length, max: DISPUTE_REASON_MAX }),
     );
   }
   const parsed = flagDisputeInput.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join(".") || "input";
-    throw new AppError("input.invalid", `The dispute's ${field} is not valid: ${issue?.message ?? "check it"}.`);
+    const field = parsed.error.issues[0]?.path.join(".") || "input";
+    throw new AppError("input.invalid", fieldProblem(field));
   }
   return parsed.data;
+}
+
+/** What is wrong with a field of a dispute, said as the form says it. */
+function fieldProblem(field: string): Phrase {
+  if (field === "invoiceNumber") return phrase("usecase.dispute.invoiceMissing");
+  if (field === "reason") return phrase("usecase.dispute.reasonMissing");
+  if (field === "category") return phrase("usecase.dispute.categoryInvalid", { categories: DISPUTE_CATEGORIES.join(", ").toLowerCase() });
+  if (field === "amountDisputed") return phrase("usecase.dispute.amountPositive");
+  return phrase("usecase.dispute.fieldInvalid", { field });
 }
 
 export async function flagDispute(db: Database, actor: Actor, input: FlagDisputeInput, now = new Date()): Promise<FlaggedDispute> {
   const data = readFlagDisputeInput(input);
   return db.prisma.$transaction(async (tx) => {
     const invoice = await tx.invoice.findFirst({ where: { kind: "INVOICE", number: data.invoiceNumber }, include: { customer: true } });
-    if (!invoice) throw new AppError("not_found", `Invoice ${data.invoiceNumber} is unknown. Check the number (e.g. F2025-0113).`);
-    if (invoice.openAmount <= 0n)
-      throw new AppError("conflict", `Invoice ${invoice.number} is fully paid: there is nothing left to dispute.`);
+    if (!invoice) throw new AppError("not_found", phrase("usecase.dispute.unknownInvoice", { invoice: data.invoiceNumber }));
+    if (invoice.openAmount <= 0n) throw new AppError("conflict", phrase("usecase.dispute.fullyPaid", { invoice: invoice.number }));
+    const locale = await companyLocale(tx);
     const existing = await tx.dispute.findFirst({ where: { invoiceId: invoice.id, status: "OPEN" } });
     if (existing) {
       throw new AppError(
         "conflict",
-        `Invoice ${invoice.number} is already disputed (${existing.category.toLowerCase()}, since ${existing.openedAt.toISOString().slice(0, 10)}).`,
+        phrase("usecase.dispute.alreadyDisputed", {
+          invoice: invoice.number,
+          category: categoryWords(existing.category as DisputeCategory, locale),
+          since: formatDate(calendarDateAt(existing.openedAt, "UTC"), locale),
+        }),
       );
     }
     const amount = data.amountDisputed ?? invoice.openAmount;
     if (amount > invoice.openAmount)
-      throw new AppError("input.invalid", `The disputed amount is more than what invoice ${invoice.number} still owes.`);
+      throw new AppError("input.invalid", phrase("usecase.dispute.amountOverOpen", { invoice: invoice.number }));
     const dispute = await tx.dispute.create({
       data: {
         invoiceId: invoice.id,
@@ -86,7 +101,11 @@ export async function flagDispute(db: Database, actor: Actor, input: FlagDispute
       origin: actor.origin,
       channel: "CHAT",
       kind: "dispute.opened",
-      text: `Dispute on ${invoice.number} (${data.category.toLowerCase().replace("_", " ")}): ${data.reason}`,
+      text: t(locale, "usecase.dispute.historyOpened", {
+        invoice: invoice.number,
+        category: categoryWords(data.category, locale),
+        reason: data.reason,
+      }),
       invoiceIds: [invoice.id],
       data: { disputeId: dispute.id, amountDisputed: amount.toString() },
     });
@@ -115,14 +134,15 @@ export async function resolveDispute(
     if (actor.origin !== "JOB" && !person?.roles.some((r) => r === "FINANCE" || r === "BACK_OFFICE")) {
       throw new AppError(
         "forbidden",
-        `Only finance or the back office can settle a dispute${person ? `; ${person.name} is neither` : ""}.`,
+        person ? phrase("usecase.dispute.onlyFinanceNamed", { person: person.name }) : phrase("usecase.dispute.onlyFinance"),
       );
     }
     const dispute = await tx.dispute.findFirst({
       where: { status: "OPEN", invoice: { number: input.invoiceNumber } },
       include: { invoice: true },
     });
-    if (!dispute) throw new AppError("not_found", `Invoice ${input.invoiceNumber} has no open dispute.`);
+    if (!dispute) throw new AppError("not_found", phrase("usecase.dispute.noOpenDispute", { invoice: input.invoiceNumber }));
+    const locale = await companyLocale(tx);
     await tx.dispute.update({
       where: { id: dispute.id },
       data: {
@@ -140,7 +160,10 @@ export async function resolveDispute(
       origin: actor.origin,
       channel: "CHAT",
       kind: input.withdrawn ? "dispute.withdrawn" : "dispute.resolved",
-      text: `Dispute on ${dispute.invoice.number} ${input.withdrawn ? "withdrawn" : "resolved"}: ${input.outcome}`,
+      text: t(locale, input.withdrawn ? "usecase.dispute.historyWithdrawn" : "usecase.dispute.historyResolved", {
+        invoice: dispute.invoice.number,
+        outcome: input.outcome,
+      }),
       invoiceIds: [dispute.invoiceId],
       data: { disputeId: dispute.id },
     });
@@ -169,11 +192,15 @@ const CATEGORY_WORDS: Record<string, DisputeCategory> = {
   autre: "OTHER",
 };
 
-export const DISPUTE_USAGE =
-  "Usage: /dispute INVOICE [price|quantity|quality|delivery|billing|other] what the customer disputes — e.g. /dispute F2025-0113 quality two pallets arrived damaged";
+/** How to write a dispute: `command` is Slack's "/dispute" or Teams' "dispute". */
+export function disputeUsage(locale: string, command: string): string {
+  return t(locale, "usecase.dispute.usage", { command });
+}
 
-export const RESOLVE_USAGE =
-  "Usage: /dispute resolve INVOICE how it was settled — e.g. /dispute resolve F2025-0113 credit note AV-0042 issued";
+/** How to write a dispute's settlement: `command` is Slack's "/dispute" or Teams' "dispute". */
+export function resolveUsage(locale: string, command: string): string {
+  return t(locale, "usecase.dispute.resolveUsage", { command });
+}
 
 /**
  * `resolve F2025-0113 credit note AV-0042 issued` -> invoice and outcome; null when the text does not start
@@ -188,21 +215,25 @@ export function parseResolveCommand(text: string): { invoiceNumber: string; outc
 }
 
 /** What the person who flagged a dispute is told. */
-export function disputeRecordedText(dispute: FlaggedDispute, category: DisputeCategory): string {
-  return `Dispute recorded on ${dispute.invoiceNumber} (${dispute.customerName}, ${categoryWords(category)}): dunning on this invoice is paused.`;
+export function disputeRecordedText(dispute: FlaggedDispute, category: DisputeCategory, locale: string): string {
+  return t(locale, "usecase.dispute.recorded", {
+    invoice: dispute.invoiceNumber,
+    customer: dispute.customerName,
+    category: categoryWords(category, locale),
+  });
 }
 
 /** What the account's collector is told. */
-export function disputeNoticeText(flaggedBy: string, dispute: FlaggedDispute, reason: string): string {
-  return `${flaggedBy} flagged a dispute on ${dispute.invoiceNumber} (${dispute.customerName}): ${reason}. Dunning on this invoice is paused.`;
+export function disputeNoticeText(flaggedBy: string, dispute: FlaggedDispute, reason: string, locale: string): string {
+  return t(locale, "usecase.dispute.notice", { person: flaggedBy, invoice: dispute.invoiceNumber, customer: dispute.customerName, reason });
 }
 
-export function disputeSettledText(invoiceNumber: string, outcome: string): string {
-  return `Dispute on ${invoiceNumber} settled: ${outcome}. Dunning on it resumes.`;
+export function disputeSettledText(invoiceNumber: string, outcome: string, locale: string): string {
+  return t(locale, "usecase.dispute.settled", { invoice: invoiceNumber, outcome });
 }
 
-function categoryWords(category: DisputeCategory): string {
-  return category.toLowerCase().replace("_", " ");
+function categoryWords(category: DisputeCategory, locale: string): string {
+  return t(locale, `cli.disputeCategory.${category}`);
 }
 
 /** `/dispute F2025-0113 quality two pallets damaged` -> invoice, category, reason. */
@@ -220,26 +251,32 @@ export function parseDisputeCommand(text: string): { invoiceNumber: string; cate
 }
 
 /** Reads a dispute form (chat modal, Teams task module): the dispute, or the problem with each field. */
-export function readDisputeForm(input: {
-  invoice?: string;
-  category?: string;
-  reason?: string;
-  amount?: string;
-}): { ok: true; dispute: FlagDisputeInput } | { ok: false; errors: Record<string, string> } {
+export function readDisputeForm(
+  input: {
+    invoice?: string;
+    category?: string;
+    reason?: string;
+    amount?: string;
+  },
+  locale: string,
+): { ok: true; dispute: FlagDisputeInput } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const invoiceNumber = (input.invoice ?? "").trim();
-  if (!invoiceNumber) errors.invoice = "Give the invoice number (e.g. F2025-0113).";
+  if (!invoiceNumber) errors.invoice = t(locale, "usecase.dispute.invoiceMissing");
   const category = (DISPUTE_CATEGORIES as readonly string[]).includes(input.category ?? "") ? (input.category as DisputeCategory) : null;
-  if (!category) errors.category = `Pick a reason: ${DISPUTE_CATEGORIES.join(", ").toLowerCase()}.`;
+  if (!category)
+    errors.category = t(locale, "usecase.dispute.categoryInvalid", {
+      categories: DISPUTE_CATEGORIES.map((c) => categoryWords(c, locale)).join(", "),
+    });
   const reason = (input.reason ?? "").trim();
-  if (reason.length < 3) errors.reason = "Say what the customer disputes.";
+  if (reason.length < 3) errors.reason = t(locale, "usecase.dispute.reasonMissing");
   else if (reason.length > DISPUTE_REASON_MAX)
-    errors.reason = `Too long: ${reason.length.toLocaleString("en-GB")} characters, at most ${DISPUTE_REASON_MAX.toLocaleString("en-GB")}.`;
+    errors.reason = t(locale, "usecase.tooLong", { length: reason.length, max: DISPUTE_REASON_MAX });
   let amountDisputed: bigint | null = null;
   if ((input.amount ?? "").trim()) {
     const amount = parseAmount(input.amount ?? "");
     if (!amount.ok) errors.amount = amount.reason;
-    else if (amount.minor <= 0n) errors.amount = "The amount must be greater than zero.";
+    else if (amount.minor <= 0n) errors.amount = t(locale, "usecase.dispute.amountPositive");
     else amountDisputed = amount.minor;
   }
   if (Object.keys(errors).length > 0 || !category) return { ok: false, errors };

@@ -12,6 +12,7 @@ import type { Level, Policy } from "../domain/policy.js";
 import { mayWorkTask } from "../domain/taskWork.js";
 import { NOT_REGISTERED } from "../domain/access.js";
 import { AppError } from "../errors.js";
+import { phrase, t, type Phrase } from "../i18n/index.js";
 import { EMAIL_SEND, emailSendKey, type EmailSendPayload } from "../jobs/mailSend.js";
 import { enqueue } from "../jobs/queue.js";
 import { nextWindowOpening } from "../mail/window.js";
@@ -75,16 +76,26 @@ export async function scheduleReminderEmails(db: Database, policy: Policy, asOf:
 }
 
 /** The e-mail step due today for a customer, as the engine sees it; an AppError when there is none. */
-async function dueEmailStep(db: Database, policy: Policy, customerId: number, levelId: string, asOf: CalendarDate): Promise<Level> {
+async function dueEmailStep(
+  db: Database,
+  policy: Policy,
+  customerId: number,
+  levelId: string,
+  asOf: CalendarDate,
+  locale: string,
+): Promise<Level> {
   const { accounts } = await reviewPortfolio(db, policy, asOf, { customerIds: [customerId] });
   const account = accounts[0];
-  if (!account) throw new AppError("not_found", `Customer #${customerId} is unknown.`);
+  if (!account) throw new AppError("not_found", phrase("usecase.customerUnknown", { customerId }));
   const step = account.review.step;
-  if (account.review.suspended) throw new AppError("conflict", `No reminder for customer #${customerId}: ${account.review.suspended}.`);
-  if (!step || step.level.id !== levelId)
-    throw new AppError("conflict", `The "${levelId}" reminder is not due for customer #${customerId} today${step ? ` (due: ${step.level.id})` : ""}.`);
-  if (step.channel !== "EMAIL") throw new AppError("input.invalid", `levelId: "${levelId}" is a ${step.channel.toLowerCase()} step, not an e-mail.`);
-  if (step.level.send === "manual") throw new AppError("conflict", `The policy says the "${levelId}" e-mail is written by the collector (send: manual).`);
+  if (account.review.suspended) throw new AppError("conflict", phrase("usecase.email.suspended", { customerId, reason: account.review.suspended }));
+  if (!step || step.level.id !== levelId) {
+    const due = step ? t(locale, "usecase.email.dueInstead", { levelId: step.level.id }) : "";
+    throw new AppError("conflict", phrase("usecase.email.notDue", { levelId, customerId, due }));
+  }
+  if (step.channel !== "EMAIL")
+    throw new AppError("input.invalid", phrase("usecase.email.notEmail", { levelId, channel: step.channel.toLowerCase() }));
+  if (step.level.send === "manual") throw new AppError("conflict", phrase("usecase.email.manual", { levelId }));
   return step.level;
 }
 
@@ -102,7 +113,7 @@ export interface ReminderPreview {
 export async function previewReminder(db: Database, policy: Policy, input: { customerId: number; levelId: string }, now = new Date()): Promise<ReminderPreview> {
   const settings = await db.withConnection(loadSettings);
   const asOf = calendarDateAt(now, settings.timeZone);
-  await dueEmailStep(db, policy, input.customerId, input.levelId, asOf);
+  await dueEmailStep(db, policy, input.customerId, input.levelId, asOf, settings.locale);
   const r = await renderReminder(db, policy, { ...input, asOf, now });
   const message = r.text.split("\n\n")[1] ?? "";
   return { to: r.to, cc: r.cc, subject: r.subject, text: r.text, message, invoices: r.invoices.length };
@@ -110,13 +121,13 @@ export async function previewReminder(db: Database, policy: Policy, input: { cus
 
 /** Checks an edited subject and message; a FormError names the field. */
 export function readEditedEmail(input: { subject?: unknown; message?: unknown }): EmailOverrides {
-  const fields: Record<string, string> = {};
+  const fields: Record<string, Phrase> = {};
   const subject = typeof input.subject === "string" ? input.subject.trim() : "";
   const message = typeof input.message === "string" ? input.message.trim() : "";
-  if (!subject) fields.subject = "The subject cannot be empty.";
-  else if (subject.length > SUBJECT_MAX || /[\r\n]/.test(subject)) fields.subject = `The subject must be one line of at most ${SUBJECT_MAX} characters.`;
-  if (!message) fields.message = "The message cannot be empty.";
-  else if (message.length > MESSAGE_MAX) fields.message = `The message must be at most ${MESSAGE_MAX} characters (it has ${message.length}).`;
+  if (!subject) fields.subject = phrase("usecase.email.subjectEmpty");
+  else if (subject.length > SUBJECT_MAX || /[\r\n]/.test(subject)) fields.subject = phrase("usecase.email.subjectLine", { max: SUBJECT_MAX });
+  if (!message) fields.message = phrase("usecase.email.messageEmpty");
+  else if (message.length > MESSAGE_MAX) fields.message = phrase("usecase.email.messageLong", { max: MESSAGE_MAX, length: message.length });
   if (Object.keys(fields).length) throw new FormError(fields);
   return { subject, message };
 }
@@ -135,18 +146,18 @@ export async function sendReminderFromTask(
   now = new Date(),
 ): Promise<SendResult> {
   const customer = await db.prisma.customer.findUnique({ where: { id: input.customerId }, include: { collector: { select: { id: true, name: true } } } });
-  if (!customer) throw new AppError("not_found", `Customer #${input.customerId} is unknown.`);
+  if (!customer) throw new AppError("not_found", phrase("usecase.customerUnknown", { customerId: input.customerId }));
   const person = actor.personId === null ? null : await db.prisma.person.findUnique({ where: { id: actor.personId }, select: { id: true, name: true, roles: true, active: true } });
   const access = mayWorkTask(person, { name: customer.name, collector: customer.collector });
   if (!access.ok) throw new AppError("forbidden", access.reason || NOT_REGISTERED);
   const settings = await db.withConnection(loadSettings);
   const asOf = calendarDateAt(now, settings.timeZone);
-  const level = await dueEmailStep(db, policy, customer.id, input.levelId, asOf);
+  const level = await dueEmailStep(db, policy, customer.id, input.levelId, asOf, settings.locale);
   const overrides = input.overrides ? readEditedEmail(input.overrides) : undefined;
   const recipients = await recipientsOf(db, customer.id, level);
-  if ("problem" in recipients) throw new AppError("conflict", `The e-mail cannot be sent: ${recipients.problem}.`);
+  if ("problem" in recipients) throw new AppError("conflict", phrase("usecase.email.cannotSend", { problem: recipients.problem }));
   const added = await enqueueSend(db, { customerId: customer.id, levelId: level.id, asOf, personId: actor.personId, origin: actor.origin, overrides }, now);
   return added
-    ? { status: "queued", message: `The ${level.id} e-mail to ${customer.name} is on its way (it is kept in the history once the server accepts it).` }
-    : { status: "already_queued", message: `The ${level.id} e-mail to ${customer.name} was already sent or queued today: nothing more is sent.` };
+    ? { status: "queued", message: t(settings.locale, "usecase.email.queued", { levelId: level.id, customer: customer.name }) }
+    : { status: "already_queued", message: t(settings.locale, "usecase.email.alreadyQueued", { levelId: level.id, customer: customer.name }) };
 }

@@ -10,10 +10,11 @@ import { loadSettings } from "../db/settings.js";
 import { splitDisputed } from "../domain/aging.js";
 import { calendarDateFromDb, type CalendarDate } from "../domain/calendarDate.js";
 import { composeFormalNotice, type FormalNotice } from "../domain/formalNotice.js";
-import { formatMinor } from "../domain/money.js";
+import { formatMoney } from "../domain/money.js";
 import { letterPdf } from "../documents/pdf.js";
 import { languageOf, render } from "../documents/templates.js";
 import { AppError } from "../errors.js";
+import { formatDate, phrase, t } from "../i18n/index.js";
 import { MissingReferenceRateError } from "../domain/latePenalties.js";
 import type { Policy } from "../domain/policy.js";
 import type { Actor } from "./actor.js";
@@ -41,12 +42,9 @@ export async function issueFormalNotice(
       invoices: { include: { invoice: { include: { disputes: { where: { status: "OPEN" }, select: { amountDisputed: true } } } } } },
     },
   });
-  if (!action || action.kind !== "FORMAL_NOTICE") throw new AppError("not_found", `Action #${input.actionId} is not a formal notice.`);
+  if (!action || action.kind !== "FORMAL_NOTICE") throw new AppError("not_found", phrase("usecase.notice.notANotice", { actionId: input.actionId }));
   if (action.status !== "APPLIED")
-    throw new AppError(
-      "conflict",
-      `The formal notice #${action.id} has not been approved by the committee (${action.status.toLowerCase()}).`,
-    );
+    throw new AppError("conflict", phrase("usecase.notice.notApproved", { actionId: action.id, status: action.status.toLowerCase() }));
   const previous = await db.prisma.historyEntry.findFirst({ where: { actionId: action.id, kind: "document.formal_notice" } });
   if (previous) {
     const data = previous.data as { pdfFile: string; textFile: string; sha256: string; total: string; deadline: CalendarDate };
@@ -96,11 +94,11 @@ export async function issueFormalNotice(
     throw error;
   }
   if (notice.lines.length === 0)
-    throw new AppError("conflict", `Nothing is owed any more on the invoices of formal notice #${action.id}: no letter to send.`);
+    throw new AppError("conflict", phrase("usecase.notice.nothingOwed", { actionId: action.id }));
   const language = languageOf(action.customer.locale ?? settings.locale);
   const text = render(notice.template, language, settings.currency, notice);
   const pdf = await letterPdf(text, {
-    title: `${language === "fr" ? "Mise en demeure" : "Formal notice"} ${notice.debtor.name}`,
+    title: t(language === "fr" ? "fr-FR" : "en-GB", "usecase.notice.pdfTitle", { debtor: notice.debtor.name }),
     author: settings.companyName,
     createdAt: now,
   });
@@ -118,7 +116,12 @@ export async function issueFormalNotice(
       origin: actor.origin,
       channel: "LETTER",
       kind: "document.formal_notice",
-      text: `Formal notice issued${notice.regime === "public-procurement" ? " to the authorising officer, copy to the public accountant (public procurement rules)" : ""}: ${formatMinor(notice.totals.total)} ${settings.currency} claimed (${notice.lines.length} invoice(s), penalties and indemnities included), deadline ${notice.deadline}`,
+      text: t(settings.locale, "usecase.notice.history", {
+        publicBody: notice.regime === "public-procurement" ? t(settings.locale, "usecase.notice.publicBody") : "",
+        total: formatMoney(notice.totals.total, settings.currency, settings.locale),
+        count: notice.lines.length,
+        deadline: formatDate(notice.deadline, settings.locale),
+      }),
       actionId: action.id,
       invoiceIds: action.invoices.map((i) => i.invoiceId),
       data: { pdfFile: `${base}.pdf`, textFile: `${base}.txt`, sha256, total: notice.totals.total.toString(), deadline: notice.deadline },

@@ -9,8 +9,10 @@ import { NOT_REGISTERED } from "../domain/access.js";
 import { readTrackingNumber } from "../domain/registeredMail.js";
 import { mayWorkTask } from "../domain/taskWork.js";
 import { AppError } from "../errors.js";
+import { phrase, t } from "../i18n/index.js";
 import type { Actor } from "./actor.js";
 import { FormError } from "./contacts.js";
+import { companyLocale } from "./locale.js";
 
 export const LETTER_SENT = "letter.sent";
 
@@ -33,7 +35,7 @@ export async function recordLetterSent(
     where: { id: input.actionId },
     include: { customer: { include: { collector: { select: { id: true, name: true } } } } },
   });
-  if (!action || action.kind !== "FORMAL_NOTICE") throw new AppError("not_found", `Action #${input.actionId} is not a formal notice.`);
+  if (!action || action.kind !== "FORMAL_NOTICE") throw new AppError("not_found", phrase("usecase.notice.notANotice", { actionId: input.actionId }));
   const person =
     actor.personId === null
       ? null
@@ -45,7 +47,7 @@ export async function recordLetterSent(
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext($1))`, `ccbot-letter-sent:${action.id}`);
     const letter = await tx.historyEntry.findFirst({ where: { actionId: action.id, kind: "document.formal_notice" }, select: { id: true } });
     if (!letter)
-      throw new AppError("conflict", `The formal notice #${action.id} has no letter issued yet: it is issued once the committee approves it.`);
+      throw new AppError("conflict", phrase("usecase.letter.noLetterYet", { actionId: action.id }));
     const earlier = await tx.historyEntry.findFirst({ where: { actionId: action.id, kind: LETTER_SENT }, orderBy: { id: "asc" } });
     if (earlier) {
       const data = (earlier.data ?? {}) as { registeredMail?: unknown };
@@ -63,7 +65,7 @@ export async function recordLetterSent(
       origin: actor.origin,
       channel: "LETTER",
       kind: LETTER_SENT,
-      text: `Formal notice #${action.id} sent by registered letter, tracking number ${tracking.value}`,
+      text: t(await companyLocale(tx), "usecase.letter.history", { actionId: action.id, tracking: tracking.value }),
       actionId: action.id,
       data: { registeredMail: tracking.value, onBehalfOf: access.onBehalfOf?.id ?? null },
     });

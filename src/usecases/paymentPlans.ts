@@ -10,7 +10,6 @@ import type { Database } from "../db/database.js";
 import { appendHistory } from "../db/history.js";
 import { loadPortfolio } from "../db/portfolioQueries.js";
 import { loadSettings, type CompanySettings } from "../db/settings.js";
-import { describeKind } from "../domain/approvals.js";
 import { calendarDateAt, calendarDateFromDb, calendarDateToDb, type CalendarDate } from "../domain/calendarDate.js";
 import { isoWeek, moneyFormatter } from "../domain/digest.js";
 import { reviewAccount, type AccountReview, type InvoiceScope } from "../domain/engine.js";
@@ -20,6 +19,7 @@ import { describePlan, planProblems, planStanding, type Instalment, type PlanSta
 import type { ActionKind, Policy } from "../domain/policy.js";
 import { mayWorkTask, stepAssignee } from "../domain/taskWork.js";
 import { AppError } from "../errors.js";
+import { formatDate, phrase, t } from "../i18n/index.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { SYSTEM, type Actor } from "./actor.js";
 import { FormError } from "./contacts.js";
@@ -60,9 +60,10 @@ export async function agreePaymentPlan(db: Database, actor: Actor, input: PlanIn
   const settings = await db.withConnection(loadSettings);
   const agreedOn = calendarDateAt(now, settings.timeZone);
   const money = (minor: bigint, currency = settings.currency) => formatMoney(minor, currency, settings.locale);
+  const date = (d: CalendarDate) => formatDate(d, settings.locale);
   return db.prisma.$transaction(async (tx) => {
     const customer = await tx.customer.findUnique({ where: { id: input.customerId }, include: { collector: { select: { id: true, name: true } } } });
-    if (!customer) throw new AppError("not_found", `Customer #${input.customerId} is unknown.`);
+    if (!customer) throw new AppError("not_found", phrase("usecase.customerUnknown", { customerId: input.customerId }));
     // From chat, the account's collector agrees a plan (or back office and finance for them), as for a
     // promise (src/domain/taskWork.ts); the command line is the operator's.
     if (actor.origin === "SLACK" || actor.origin === "TEAMS") {
@@ -72,29 +73,31 @@ export async function agreePaymentPlan(db: Database, actor: Actor, input: PlanIn
     }
     if (input.idempotencyKey !== undefined) {
       const earlier = await tx.paymentPlan.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
-      if (earlier) return alreadyAgreed(earlier, money);
+      if (earlier) return alreadyAgreed(earlier, money, settings.locale);
     }
-    const problems = planProblems({ agreedOn, instalments: input.instalments, digits: minorDigits(customer.currency) });
-    if (problems.length) throw new FormError({ instalments: `The payment plan is not valid: ${problems.join("; ")}.` });
+    const problems = planProblems({ agreedOn, instalments: input.instalments, digits: minorDigits(customer.currency), locale: settings.locale });
+    if (problems.length) throw new FormError({ instalments: phrase("usecase.plan.invalid", { problems: problems.join("; ") }) });
     const total = input.instalments.reduce((s, i) => s + i.amount, 0n);
 
     const active = await tx.paymentPlan.findFirst({ where: { customerId: customer.id, status: "ACTIVE" } });
     if (active)
       throw new AppError(
         "conflict",
-        `${customer.name} already has an active payment plan (#${active.id}, agreed on ${calendarDateFromDb(active.agreedOn)}): follow it, or record a promise to pay.`,
+        phrase("usecase.plan.alreadyActive", { customer: customer.name, planId: active.id, date: date(calendarDateFromDb(active.agreedOn)) }),
       );
     let fromPromise: { id: number; amount: bigint; promisedDate: Date } | null = null;
     if (input.fromPromiseId !== undefined) {
       const promise = await tx.promiseToPay.findUnique({ where: { id: input.fromPromiseId } });
       if (!promise || promise.customerId !== customer.id)
-        throw new FormError({ fromPromise: `Promise #${input.fromPromiseId} is not a promise of ${customer.name}.` });
+        throw new FormError({ fromPromise: phrase("usecase.plan.promiseOfOther", { promiseId: input.fromPromiseId, customer: customer.name }) });
       if (promise.paymentPlanId !== null)
-        throw new FormError({ fromPromise: `Promise #${promise.id} is an instalment of payment plan #${promise.paymentPlanId}, not a promise a plan can replace.` });
-      if (promise.status !== "PENDING" && promise.status !== "BROKEN")
-        throw new FormError({ fromPromise: `Promise #${promise.id} is ${promise.status.toLowerCase()}: only a pending or broken promise can become a plan.` });
+        throw new FormError({ fromPromise: phrase("usecase.plan.promiseIsInstalment", { promiseId: promise.id, planId: promise.paymentPlanId }) });
+      if (promise.status !== "PENDING" && promise.status !== "BROKEN") {
+        const status = promise.status === "KEPT" ? t(settings.locale, "chat.promiseStatus.KEPT") : promise.status.toLowerCase();
+        throw new FormError({ fromPromise: phrase("usecase.plan.promiseSettled", { promiseId: promise.id, status }) });
+      }
       const replaced = await tx.paymentPlan.findUnique({ where: { fromPromiseId: promise.id } });
-      if (replaced) throw new AppError("conflict", `Promise #${promise.id} already became payment plan #${replaced.id}.`);
+      if (replaced) throw new AppError("conflict", phrase("usecase.plan.promiseReplaced", { promiseId: promise.id, planId: replaced.id }));
       fromPromise = promise;
     }
     if (!input.confirmAboveOpen) {
@@ -107,7 +110,7 @@ export async function agreePaymentPlan(db: Database, actor: Actor, input: PlanIn
       const owed = BigInt(row?.owed ?? "0");
       if (total > owed)
         throw new FormError({
-          instalments: `The instalments add up to ${money(total, customer.currency)}, more than ${customer.name} owes undisputed (${money(owed, customer.currency)}): check the amounts, or confirm the plan above what is owed.`,
+          instalments: phrase("usecase.plan.aboveOwed", { total: money(total, customer.currency), customer: customer.name, owed: money(owed, customer.currency) }),
         });
     }
     const plan = await tx.paymentPlan.create({
@@ -139,12 +142,22 @@ export async function agreePaymentPlan(db: Database, actor: Actor, input: PlanIn
     if (fromPromise) await tx.promiseToPay.update({ where: { id: fromPromise.id }, data: { status: "CANCELLED", settledAt: now } });
     const first = input.instalments[0] as Instalment;
     const last = input.instalments.at(-1) as Instalment;
-    const text =
-      `Payment plan agreed: ${input.instalments.length} instalments totalling ${money(total, customer.currency)}, from ${first.dueDate} to ${last.dueDate}` +
-      ` (${input.instalments.map((i) => `${i.dueDate} ${money(i.amount, customer.currency)}`).join("; ")})` +
-      (fromPromise ? `, replacing the promise of ${money(fromPromise.amount, customer.currency)} by ${calendarDateFromDb(fromPromise.promisedDate)}` : "") +
-      (input.fromLevelId ? `, agreed on the ${input.fromLevelId} task` : "") +
-      (input.note ? `: ${input.note}` : "");
+    const locale = settings.locale;
+    const text = t(locale, "usecase.plan.historyAgreed", {
+      count: input.instalments.length,
+      total: money(total, customer.currency),
+      first: date(first.dueDate),
+      last: date(last.dueDate),
+      list: input.instalments.map((i) => t(locale, "usecase.plan.historyInstalment", { date: date(i.dueDate), amount: money(i.amount, customer.currency) })).join("; "),
+      fromPromise: fromPromise
+        ? t(locale, "usecase.plan.historyFromPromise", {
+            amount: money(fromPromise.amount, customer.currency),
+            date: date(calendarDateFromDb(fromPromise.promisedDate)),
+          })
+        : "",
+      fromTask: input.fromLevelId ? t(locale, "usecase.plan.historyFromTask", { level: input.fromLevelId }) : "",
+      note: input.note ? t(locale, "usecase.plan.historyNote", { note: input.note }) : "",
+    });
     await appendHistory(tx, {
       occurredAt: now,
       customerId: customer.id,
@@ -161,14 +174,22 @@ export async function agreePaymentPlan(db: Database, actor: Actor, input: PlanIn
   }, TX_OPTIONS);
 }
 
-function alreadyAgreed(plan: { id: number; amount: bigint; currency: string; agreedOn: Date }, money: (minor: bigint, currency?: string) => string): PlanResult {
+function alreadyAgreed(
+  plan: { id: number; amount: bigint; currency: string; agreedOn: Date },
+  money: (minor: bigint, currency?: string) => string,
+  locale: string,
+): PlanResult {
   return {
     status: "already-agreed",
     planId: plan.id,
     total: plan.amount,
     currency: plan.currency,
     instalments: 0,
-    text: `This payment plan was already agreed (#${plan.id}, ${money(plan.amount, plan.currency)}, on ${calendarDateFromDb(plan.agreedOn)}).`,
+    text: t(locale, "usecase.plan.alreadyAgreed", {
+      planId: plan.id,
+      amount: money(plan.amount, plan.currency),
+      date: formatDate(calendarDateFromDb(plan.agreedOn), locale),
+    }),
   };
 }
 
@@ -287,14 +308,16 @@ async function followOne(
   now: Date,
   result: FollowUpResult,
 ): Promise<void> {
-  const money = (minor: bigint) => formatMoney(minor, view.currency, settings.locale);
+  const locale = settings.locale;
+  const money = (minor: bigint) => formatMoney(minor, view.currency, locale);
+  const date = (d: CalendarDate) => formatDate(d, locale);
   const rows = await tx.promiseToPay.findMany({ where: { paymentPlanId: view.planId }, orderBy: { installmentNo: "asc" } });
   const regime = regimeRules(policy.segments[(await tx.customer.findUniqueOrThrow({ where: { id: view.customerId } })).segment as keyof Policy["segments"]].regime);
   let escalatedHere = false;
   for (const inst of view.standing.instalments) {
     const row = rows.find((r) => r.installmentNo === inst.no);
     if (!row || row.status !== "PENDING") continue;
-    if (inst.state === "paid" || inst.state === "paid late") {
+    if (inst.state.startsWith("paid")) {
       const changed = await tx.promiseToPay.updateMany({ where: { id: row.id, status: "PENDING" }, data: { status: "KEPT", settledAt: now } });
       if (changed.count === 0) continue;
       result.paid += 1;
@@ -305,9 +328,16 @@ async function followOne(
         origin: "JOB",
         channel: "SYSTEM",
         kind: "payment_plan.instalment_paid",
-        text:
-          `Payment plan #${view.planId}: instalment ${inst.no} of ${money(inst.amount)} due ${inst.dueDate} paid on ${inst.paidOn}` +
-          (inst.state === "paid late" ? `, ${inst.daysLate} days late (recovery indemnity ${money(inst.indemnity)}, ${regime.indemnityArticle})` : ""),
+        text: t(locale, inst.state === "paid" ? "usecase.plan.historyPaid" : "usecase.plan.historyPaidLate", {
+          planId: view.planId,
+          no: inst.no,
+          amount: money(inst.amount),
+          due: date(inst.dueDate),
+          paidOn: inst.paidOn ? date(inst.paidOn) : "",
+          days: inst.daysLate,
+          indemnity: money(inst.indemnity),
+          article: regime.indemnityArticle,
+        }),
         data: { paymentPlanId: view.planId, promiseId: row.id },
       });
     } else if (inst.state === "missed") {
@@ -315,7 +345,9 @@ async function followOne(
       if (changed.count === 0) continue;
       result.missed += 1;
       // One escalation per plan and run: instalments missed together are one default.
-      const escalation = escalatedHere ? "escalated with the earlier instalment" : await escalate(tx, view, review, scopes, period, now, result);
+      const escalation = escalatedHere
+        ? t(locale, "usecase.plan.escalatedWithEarlier")
+        : await escalate(tx, view, review, scopes, period, now, result, locale);
       escalatedHere = true;
       await appendHistory(tx, {
         occurredAt: now,
@@ -324,9 +356,17 @@ async function followOne(
         origin: "JOB",
         channel: "SYSTEM",
         kind: "payment_plan.instalment_missed",
-        text:
-          `Payment plan #${view.planId}: instalment ${inst.no} of ${money(inst.amount)} due ${inst.dueDate} missed, ${money(inst.paid)} received by ${inst.dueDate} + ${policy.rules.promises.toleranceDays} days` +
-          `; recovery indemnity ${money(inst.indemnity)} (${regime.indemnityArticle}); ${escalation}`,
+        text: t(locale, "usecase.plan.historyMissed", {
+          planId: view.planId,
+          no: inst.no,
+          amount: money(inst.amount),
+          due: date(inst.dueDate),
+          received: money(inst.paid),
+          tolerance: policy.rules.promises.toleranceDays,
+          indemnity: money(inst.indemnity),
+          article: regime.indemnityArticle,
+          escalation,
+        }),
         // The escalation in words, apart, for the weekly digest's follow-through (src/services/paymentPlans.ts).
         data: { paymentPlanId: view.planId, promiseId: row.id, instalmentNo: inst.no, escalation },
       });
@@ -347,9 +387,18 @@ async function followOne(
         kind: status === "COMPLETED" ? "payment_plan.completed" : "payment_plan.broken",
         text:
           status === "COMPLETED"
-            ? `Payment plan #${view.planId} completed: ${money(view.standing.total)} paid` +
-              (view.standing.indemnity > 0n ? `; recovery indemnities for late instalments ${money(view.standing.indemnity)}` : "")
-            : `Payment plan #${view.planId} broken: its last instalment is missed, ${money(view.standing.remaining)} of ${money(view.standing.total)} unpaid`,
+            ? view.standing.indemnity > 0n
+              ? t(locale, "usecase.plan.historyCompletedIndemnities", {
+                  planId: view.planId,
+                  total: money(view.standing.total),
+                  indemnity: money(view.standing.indemnity),
+                })
+              : t(locale, "usecase.plan.historyCompleted", { planId: view.planId, total: money(view.standing.total) })
+            : t(locale, "usecase.plan.historyBroken", {
+                planId: view.planId,
+                remaining: money(view.standing.remaining),
+                total: money(view.standing.total),
+              }),
         data: { paymentPlanId: view.planId },
       });
     }
@@ -365,6 +414,7 @@ async function escalate(
   period: string,
   now: Date,
   result: FollowUpResult,
+  locale: string,
 ): Promise<string> {
   result.escalations += 1;
   const parts: string[] = [];
@@ -375,7 +425,11 @@ async function escalate(
     });
     const assignee = stepAssignee(review.step.level.by, customer);
     parts.push(
-      `${review.step.escalated ? "next step brought forward" : "next step due"}: ${review.step.level.id} (${review.step.channel.toLowerCase()}) for ${assignee?.person.name ?? "nobody: assign a collector"}`,
+      t(locale, review.step.escalated ? "usecase.plan.stepBroughtForward" : "usecase.plan.stepDue", {
+        level: review.step.level.id,
+        channel: review.step.channel.toLowerCase(),
+        assignee: assignee?.person.name ?? t(locale, "usecase.plan.nobody"),
+      }),
     );
   }
   const escalations: ActionKind[] = ["FORMAL_NOTICE", "LITIGATION", "BLOCK_DELIVERIES"];
@@ -387,7 +441,7 @@ async function escalate(
       data: {
         customerId: view.customerId,
         kind: proposal.kind,
-        reason: `payment plan #${view.planId} instalment missed: ${proposal.reason}`,
+        reason: t(locale, "usecase.plan.proposalReason", { planId: view.planId, reason: proposal.reason }),
         params: proposal.params,
         period,
         createdAt: now,
@@ -401,11 +455,11 @@ async function escalate(
       origin: "JOB",
       channel: "SYSTEM",
       kind: "action.proposed",
-      text: `Proposed to the committee: ${describeKind(proposal.kind)}, because payment plan #${view.planId} instalment missed: ${proposal.reason}`,
+      text: t(locale, "usecase.plan.historyProposed", { kind: t(locale, `cli.kind.${proposal.kind}`), planId: view.planId, reason: proposal.reason }),
       actionId: action.id,
       invoiceIds,
     });
-    parts.push(`${describeKind(proposal.kind)} proposed to the committee`);
+    parts.push(t(locale, "usecase.plan.proposedPart", { kind: t(locale, `cli.kind.${proposal.kind}`) }));
   }
-  return parts.length ? `escalation: ${parts.join("; ")}` : "escalation: the calendar resumes (the plan no longer pauses dunning)";
+  return parts.length ? t(locale, "usecase.plan.escalation", { parts: parts.join("; ") }) : t(locale, "usecase.plan.calendarResumes");
 }

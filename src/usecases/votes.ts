@@ -3,15 +3,19 @@
 // written in one transaction, with the action row locked, so two simultaneous clicks cannot both apply it.
 import type { Database } from "../db/database.js";
 import { appendHistory } from "../db/history.js";
-import { checkVoter, describeKind, tallyVotes, type Decision, type VoteOutcome, type Voter } from "../domain/approvals.js";
+import { checkVoter, tallyVotes, type Decision, type VoteOutcome, type Voter } from "../domain/approvals.js";
 import { formatMoney } from "../domain/money.js";
 import type { Role } from "../domain/parties.js";
 import type { ActionKind, Policy } from "../domain/policy.js";
 import type { Prisma } from "../generated/prisma/client.js";
-import { AppError } from "../errors.js";
+import { loadLocale } from "../db/settings.js";
+import { AppError, errorText } from "../errors.js";
+import { CATALOGUES, formatDate, phrase, t } from "../i18n/index.js";
+import { calendarDateAt } from "../domain/calendarDate.js";
 import type { Actor } from "./actor.js";
 import { enqueueVoteEffects } from "./effects.js";
 import { enqueueEvent } from "./events.js";
+import { companyLocale } from "./locale.js";
 
 export interface VoteResult {
   actionId: number;
@@ -25,13 +29,18 @@ export interface VoteResult {
 }
 
 /** The line announced in the digest's thread when a vote decides an action; null while still undecided. */
-export function decisionSummary(result: VoteResult): string | null {
+export function decisionSummary(result: VoteResult, locale: string): string | null {
   if (!result.recorded || result.status === "PROPOSED" || result.status === "APPROVED") return null;
-  const words =
-    result.status === "APPLIED"
-      ? `applied: ${result.applied} (approved by ${result.outcome.approvers.map((a) => a.name).join(", ")})`
-      : `rejected by ${result.outcome.rejecters.map((r) => r.name).join(", ")}`;
-  return `Decision on #${result.actionId}: ${words}.`;
+  return result.status === "APPLIED"
+    ? t(locale, "usecase.vote.decisionApplied", {
+        actionId: result.actionId,
+        applied: result.applied ?? "",
+        approvers: result.outcome.approvers.map((a) => a.name).join(", "),
+      })
+    : t(locale, "usecase.vote.decisionRejected", {
+        actionId: result.actionId,
+        rejecters: result.outcome.rejecters.map((r) => r.name).join(", "),
+      });
 }
 
 /**
@@ -39,38 +48,41 @@ export function decisionSummary(result: VoteResult): string | null {
  * day in the company's time zone and locale). One sentence for both chat platforms.
  */
 export function alreadyVotedText(previous: NonNullable<VoteResult["previousVote"]>, locale: string, timeZone: string): string {
-  const on = new Intl.DateTimeFormat(locale, { timeZone, day: "2-digit", month: "2-digit", year: "numeric" }).format(previous.at);
-  return `You already ${previous.decision === "APPROVE" ? "approved" : "rejected"} this on ${on}.`;
+  return t(locale, "usecase.vote.alreadyVoted", {
+    decision: previous.decision,
+    on: formatDate(calendarDateAt(previous.at, timeZone), locale),
+  });
 }
 
 type Tx = Prisma.TransactionClient;
 
-/** How the history entry of an applied decision starts (a view showing it under "applied" drops it). */
-export const APPLIED_PREFIX = "Committee decision applied: ";
+/**
+ * How the history entry of an applied decision starts, in either language (a view showing it under "applied"
+ * drops it): the text of the catalogues' message up to its first parameter.
+ */
+export const APPLIED_PREFIX = new RegExp(
+  `^(?:${Object.values(CATALOGUES)
+    .map((c) => (c["usecase.vote.historyApplied"].split("{")[0] ?? "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("|")})`,
+);
 
-/** The batch's own words, in one place (the i18n catalogues take them from here). */
-export const batchTexts = {
-  summary: (counts: { applied: number; rejected: number; awaiting: number; unchanged: number; refused: number; decidedBefore: number }) =>
-    [
-      counts.applied ? `${counts.applied} applied` : "",
-      counts.rejected ? `${counts.rejected} rejected` : "",
-      counts.awaiting ? `${counts.awaiting} recorded, awaiting other approvals` : "",
-      counts.unchanged ? `${counts.unchanged} already voted the same` : "",
-      counts.decidedBefore ? `${counts.decidedBefore} already decided` : "",
-      counts.refused ? `${counts.refused} not yours to decide` : "",
-    ]
-      .filter(Boolean)
-      .join(", ") + ".",
-  empty: "No proposal in this batch.",
-  tooMany: (max: number) => `A batch holds at most ${max} proposals.`,
-} as const;
+type BatchCounts = { applied: number; rejected: number; awaiting: number; unchanged: number; refused: number; decidedBefore: number };
+
+/** "4 appliquées, 2 enregistrées, en attente d’autres approbations." in the company's language. */
+function batchSummary(counts: BatchCounts, locale: string): string {
+  const parts = (["applied", "rejected", "awaiting", "unchanged", "decidedBefore", "refused"] as const)
+    .filter((k) => counts[k] > 0)
+    .map((k) => t(locale, `usecase.vote.batch.${k}`, { count: counts[k] }));
+  return t(locale, "usecase.vote.batch.sentence", { parts: parts.join(", ") });
+}
 
 /** The most proposals one batch click decides (a digest message holds fewer). */
 export const BATCH_MAX = 50;
 
 export interface BatchVoteResult {
+  /** `refused`: why, in the company's language ("n° 12 : …" is `refusedLine`). */
   results: Array<{ actionId: number; result: VoteResult } | { actionId: number; refused: string; code: string }>;
-  /** One line for the person who clicked: "4 applied, 2 recorded, awaiting other approvals." */
+  /** One line for the person who clicked: "4 applied, 2 recorded, awaiting other approvals." (company's language) */
   summary: string;
 }
 
@@ -87,8 +99,9 @@ export async function recordVotes(
   now = new Date(),
 ): Promise<BatchVoteResult> {
   const ids = [...new Set(input.actionIds)];
-  if (ids.length === 0) throw new AppError("input.invalid", batchTexts.empty);
-  if (ids.length > BATCH_MAX) throw new AppError("input.invalid", batchTexts.tooMany(BATCH_MAX));
+  if (ids.length === 0) throw new AppError("input.invalid", phrase("usecase.vote.batch.empty"));
+  if (ids.length > BATCH_MAX) throw new AppError("input.invalid", phrase("usecase.vote.batch.tooMany", { max: BATCH_MAX }));
+  const locale = await db.withConnection(loadLocale);
   const results: BatchVoteResult["results"] = [];
   const counts = { applied: 0, rejected: 0, awaiting: 0, unchanged: 0, refused: 0, decidedBefore: 0 };
   // One after the other: each vote is its own transaction with the action locked (never a burst of them).
@@ -102,12 +115,17 @@ export async function recordVotes(
       else counts.awaiting += 1;
     } catch (error) {
       if (!(error instanceof AppError) || !["forbidden", "conflict", "not_found"].includes(error.code)) throw error;
-      results.push({ actionId, refused: error.message, code: error.code });
+      results.push({ actionId, refused: errorText(error, locale), code: error.code });
       if (error.code === "forbidden") counts.refused += 1;
       else counts.decidedBefore += 1;
     }
   }
-  return { results, summary: batchTexts.summary(counts) };
+  return { results, summary: batchSummary(counts, locale) };
+}
+
+/** One refused proposal of a batch, for the person who clicked: "n° 12 : …" / "#12: …". */
+export function refusedLine(actionId: number, reason: string, locale: string): string {
+  return t(locale, "usecase.vote.batch.refusedLine", { actionId, reason });
 }
 
 export async function recordVote(
@@ -124,15 +142,17 @@ export async function recordVote(
       where: { id: input.actionId },
       include: { customer: { include: { salesOwner: true } }, votes: { include: { person: true } }, invoices: true },
     });
-    if (!action) throw new AppError("not_found", `Proposed action #${input.actionId} does not exist.`);
+    if (!action) throw new AppError("not_found", phrase("usecase.vote.notFound", { actionId: input.actionId }));
+    const locale = await companyLocale(tx);
     if (action.status !== "PROPOSED") {
-      throw new AppError(
-        "conflict",
-        `This action was already ${action.status.toLowerCase()}${action.decidedAt ? ` on ${action.decidedAt.toISOString().slice(0, 10)}` : ""}.`,
-      );
+      const on = action.decidedAt
+        ? t(locale, "usecase.vote.decidedOn", { date: formatDate(calendarDateAt(action.decidedAt, "UTC"), locale) })
+        : "";
+      throw new AppError("conflict", phrase("usecase.vote.alreadyDecided", { status: action.status, on }));
     }
     const person = await tx.person.findUnique({ where: { id: actor.personId } });
-    if (!person || !person.active) throw new AppError("forbidden", "You are not registered as a committee member.");
+    if (!person || !person.active) throw new AppError("forbidden", phrase("usecase.notMember"));
+    const kindWords = t(locale, `cli.kind.${action.kind as ActionKind}`);
     const voter: Voter = { personId: person.id, name: person.name, roles: person.roles as Role[] };
     const decidedBy = { personId: person.id, origin: actor.origin };
     const subject = {
@@ -168,7 +188,11 @@ export async function recordVote(
         origin: actor.origin,
         channel: "CHAT",
         kind: "action.vote",
-        text: `${person.name} ${input.decision === "APPROVE" ? "approved" : "rejected"} ${describeKind(subject.kind)}${input.comment ? `: ${input.comment}` : ""}`,
+        text: t(locale, input.decision === "APPROVE" ? "usecase.vote.historyApproved" : "usecase.vote.historyRejected", {
+          person: person.name,
+          kind: kindWords,
+          comment: input.comment ? t(locale, "usecase.vote.historyComment", { comment: input.comment }) : "",
+        }),
         actionId: action.id,
         invoiceIds: action.invoices.map((i) => i.invoiceId),
         data: { decision: input.decision, asRole: check.asRole },
@@ -193,7 +217,10 @@ export async function recordVote(
         origin: actor.origin,
         channel: "SYSTEM",
         kind: "action.rejected",
-        text: `Committee rejected ${describeKind(subject.kind)} (rejected by ${outcome.rejecters.map((r) => r.name).join(", ")})`,
+        text: t(locale, "usecase.vote.historyCommitteeRejected", {
+          kind: kindWords,
+          rejecters: outcome.rejecters.map((r) => r.name).join(", "),
+        }),
         actionId: action.id,
       });
       const result: VoteResult = { actionId: action.id, recorded, outcome, status: "REJECTED", applied: null };
@@ -202,7 +229,7 @@ export async function recordVote(
     }
     if (outcome.status === "APPROVED") {
       await tx.proposedAction.update({ where: { id: action.id }, data: { status: "APPROVED", decidedAt: now } });
-      const applied = await applyAction(tx, action, now);
+      const applied = await applyAction(tx, action, now, locale);
       await tx.proposedAction.update({ where: { id: action.id }, data: { status: "APPLIED", appliedAt: now } });
       await appendHistory(tx, {
         occurredAt: now,
@@ -211,7 +238,7 @@ export async function recordVote(
         origin: actor.origin,
         channel: "SYSTEM",
         kind: "action.applied",
-        text: `${APPLIED_PREFIX}${applied} (approved by ${outcome.approvers.map((a) => a.name).join(", ")})`,
+        text: t(locale, "usecase.vote.historyApplied", { applied, approvers: outcome.approvers.map((a) => a.name).join(", ") }),
         actionId: action.id,
         invoiceIds: action.invoices.map((i) => i.invoiceId),
       });
@@ -239,7 +266,7 @@ export async function recordVote(
         actionKind: subject.kind,
         voteEntryId,
         status: r.status === "APPROVED" ? "PROPOSED" : r.status,
-        announcement: decisionSummary(r),
+        announcement: decisionSummary(r, locale),
         decidedBy,
       });
     }
@@ -257,34 +284,34 @@ async function applyAction(
     invoices: Array<{ invoiceId: number }>;
   },
   now: Date,
+  locale: string,
 ): Promise<string> {
   const params = (action.params ?? {}) as Record<string, string>;
   switch (action.kind as ActionKind) {
     case "BLOCK_DELIVERIES":
       await tx.customer.update({ where: { id: action.customerId }, data: { blocked: true, blockedReason: action.reason, blockedAt: now } });
-      return "deliveries blocked";
+      return t(locale, "usecase.vote.applied.BLOCK_DELIVERIES");
     case "UNBLOCK_DELIVERIES":
       await tx.customer.update({ where: { id: action.customerId }, data: { blocked: false, blockedReason: null, blockedAt: null } });
-      return "deliveries unblocked";
+      return t(locale, "usecase.vote.applied.UNBLOCK_DELIVERIES");
     case "CREDIT_LIMIT_CHANGE": {
-      if (!params.newCreditLimit) throw new AppError("conflict", `Action #${action.id} has no new credit limit.`);
+      if (!params.newCreditLimit) throw new AppError("conflict", phrase("usecase.vote.noLimit", { actionId: action.id }));
       const limit = BigInt(params.newCreditLimit);
       const customer = await tx.customer.update({ where: { id: action.customerId }, data: { creditLimit: limit } });
       // An amount a person reads: with its currency, in the company's locale.
-      const company = await tx.companySettings.findUnique({ where: { id: 1 }, select: { locale: true } });
-      return `credit limit set to ${formatMoney(limit, customer.currency, company?.locale ?? "fr-FR")}`;
+      return t(locale, "usecase.vote.applied.CREDIT_LIMIT_CHANGE", { amount: formatMoney(limit, customer.currency, locale) });
     }
     case "LITIGATION":
       await tx.invoice.updateMany({
         where: { id: { in: action.invoices.map((i) => i.invoiceId) }, openAmount: { gt: 0n } },
         data: { status: "LITIGATION" },
       });
-      return `${action.invoices.length} invoice(s) passed to litigation`;
+      return t(locale, "usecase.vote.applied.LITIGATION", { count: action.invoices.length });
     case "FORMAL_NOTICE":
-      return `formal notice to send (deadline ${params.deadlineDays ?? "8"} days)`;
+      return t(locale, "usecase.vote.applied.FORMAL_NOTICE", { days: params.deadlineDays ?? "8" });
     case "HOLD":
       await tx.customer.update({ where: { id: action.customerId }, data: { onHold: true, onHoldReason: action.reason } });
-      return "dunning on hold until the disputes are settled";
+      return t(locale, "usecase.vote.applied.HOLD");
   }
 }
 
@@ -292,8 +319,8 @@ async function applyAction(
 export const COMMENT_MAX = 2000;
 
 /** The refusal of a comment `length` characters long: the field and its limit. */
-export function commentTooLong(length: number): string {
-  return `The comment is too long: ${length.toLocaleString("en-GB")} characters, at most ${COMMENT_MAX.toLocaleString("en-GB")}.`;
+export function commentTooLong(length: number, locale: string): string {
+  return t(locale, "usecase.vote.commentTooLong", { length, max: COMMENT_MAX });
 }
 
 /** A committee member's comment on a proposed action: written to the history (and shown by the adapter). */
@@ -304,13 +331,15 @@ export async function commentOnAction(
   now = new Date(),
 ): Promise<{ customerName: string; personName: string }> {
   const text = input.text.trim();
-  if (!text) throw new AppError("input.invalid", "The comment is empty.");
-  if (text.length > COMMENT_MAX) throw new AppError("input.invalid", commentTooLong(text.length));
+  if (!text) throw new AppError("input.invalid", phrase("usecase.vote.commentEmpty"));
+  if (text.length > COMMENT_MAX)
+    throw new AppError("input.invalid", phrase("usecase.vote.commentTooLong", { length: text.length, max: COMMENT_MAX }));
   return db.prisma.$transaction(async (tx) => {
     const action = await tx.proposedAction.findUnique({ where: { id: input.actionId }, include: { customer: true } });
-    if (!action) throw new AppError("not_found", `Proposed action #${input.actionId} does not exist.`);
+    if (!action) throw new AppError("not_found", phrase("usecase.vote.notFound", { actionId: input.actionId }));
     const person = await tx.person.findUnique({ where: { id: actor.personId } });
-    if (!person?.active) throw new AppError("forbidden", "You are not registered as a committee member.");
+    if (!person?.active) throw new AppError("forbidden", phrase("usecase.notMember"));
+    const locale = await companyLocale(tx);
     await appendHistory(tx, {
       occurredAt: now,
       customerId: action.customerId,
@@ -318,7 +347,11 @@ export async function commentOnAction(
       origin: actor.origin,
       channel: "CHAT",
       kind: "action.comment",
-      text: `${person.name} on ${describeKind(action.kind as ActionKind)}: ${text}`,
+      text: t(locale, "usecase.vote.historyOnAction", {
+        person: person.name,
+        kind: t(locale, `cli.kind.${action.kind as ActionKind}`),
+        text,
+      }),
       actionId: action.id,
     });
     return { customerName: action.customer.name, personName: person.name };

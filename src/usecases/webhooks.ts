@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Database } from "../db/database.js";
 import { ALL_EVENTS, EVENT_TYPES, isEventType, TEST_EVENT_TYPE, WEBHOOK_EVENT_VERSION, type EventOf } from "../domain/webhookEvents.js";
 import { AppError } from "../errors.js";
+import { phrase } from "../i18n/index.js";
 
 export interface EndpointView {
   id: number;
@@ -22,25 +23,25 @@ const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 export function readEndpointUrl(text: string): string {
   const value = text.trim();
   if (value.length > WEBHOOK_URL_MAX)
-    throw new AppError("input.invalid", `The webhook URL is too long: at most ${WEBHOOK_URL_MAX} characters.`);
+    throw new AppError("input.invalid", phrase("usecase.webhook.urlTooLong", { max: WEBHOOK_URL_MAX }));
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw new AppError(
       "input.invalid",
-      `The webhook URL "${value.slice(0, 100)}" is not a URL: write it whole, e.g. https://erp.example.com/hooks/ccbot.`,
+      phrase("usecase.webhook.notUrl", { value: value.slice(0, 100) }),
     );
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname)))
     throw new AppError(
       "input.invalid",
-      `The webhook URL must start with https:// (plain http:// is accepted for localhost only): events carry customers' names and amounts.`,
+      phrase("usecase.webhook.https"),
     );
   if (url.username || url.password)
     throw new AppError(
       "input.invalid",
-      "The webhook URL must not carry a user name or password: the receiver checks the signature instead.",
+      phrase("usecase.webhook.credentials"),
     );
   return url.toString();
 }
@@ -57,13 +58,13 @@ export function readEventTypes(text: string | undefined): string[] {
     ),
   ];
   if (types.length === 0)
-    throw new AppError("input.invalid", `--events is empty: give event types separated by commas, or leave it out for all of them.`);
+    throw new AppError("input.invalid", phrase("usecase.webhook.eventsEmpty"));
   if (types.includes(ALL_EVENTS)) return [ALL_EVENTS];
   const unknown = types.filter((t) => !isEventType(t));
   if (unknown.length > 0)
     throw new AppError(
       "input.invalid",
-      `--events: unknown event type ${unknown.map((u) => `"${u.slice(0, 60)}"`).join(", ")}. Known types: ${EVENT_TYPES.join(", ")}.`,
+      phrase("usecase.webhook.eventsUnknown", { unknown: unknown.map((u) => `"${u.slice(0, 60)}"`).join(", "), known: EVENT_TYPES.join(", ") }),
     );
   return types;
 }
@@ -89,11 +90,13 @@ export async function listEndpoints(db: Database): Promise<EndpointView[]> {
 /** Stops sending to an endpoint (its pending deliveries are dropped); the row stays, its secret wiped. */
 export async function removeEndpoint(db: Database, id: number, now = new Date()): Promise<EndpointView> {
   const existing = await db.prisma.webhookEndpoint.findUnique({ where: { id } });
-  if (!existing) throw new AppError("not_found", `There is no webhook endpoint #${id} (see ccbot webhooks list).`);
+  if (!existing) throw new AppError("not_found", phrase("usecase.webhook.noEndpoint", { id }));
   if (!existing.active)
     throw new AppError(
       "conflict",
-      `Webhook endpoint #${id} was already removed on ${existing.removedAt?.toISOString().slice(0, 10) ?? "an earlier day"}.`,
+      existing.removedAt
+        ? phrase("usecase.webhook.alreadyRemoved", { id, date: existing.removedAt.toISOString().slice(0, 10) })
+        : phrase("usecase.webhook.alreadyRemovedEarlier", { id }),
     );
   const row = await db.prisma.webhookEndpoint.update({ where: { id }, data: { active: false, removedAt: now, secret: "" } });
   return view(row);
@@ -102,8 +105,8 @@ export async function removeEndpoint(db: Database, id: number, now = new Date())
 /** An active endpoint with its secret, for a test delivery. */
 export async function activeEndpoint(db: Database, id: number): Promise<{ id: number; url: string; secret: string }> {
   const row = await db.prisma.webhookEndpoint.findUnique({ where: { id } });
-  if (!row) throw new AppError("not_found", `There is no webhook endpoint #${id} (see ccbot webhooks list).`);
-  if (!row.active) throw new AppError("conflict", `Webhook endpoint #${id} was removed: add it again to send to it.`);
+  if (!row) throw new AppError("not_found", phrase("usecase.webhook.noEndpoint", { id }));
+  if (!row.active) throw new AppError("conflict", phrase("usecase.webhook.removed", { id }));
   return { id: row.id, url: row.url, secret: row.secret };
 }
 
@@ -113,6 +116,7 @@ export function testEvent(now = new Date()): EventOf<"webhook.test"> {
     type: TEST_EVENT_TYPE,
     version: WEBHOOK_EVENT_VERSION,
     occurredAt: now.toISOString(),
+    // i18n-exempt: the test event's payload, read by the receiving system's developers (docs/webhooks.md), the same in every language
     data: { message: "Test event from credit-committee-bot: if your signature check passes, the endpoint is ready." },
   };
 }

@@ -11,8 +11,10 @@ import { NOT_REGISTERED } from "../domain/access.js";
 import { wrongContacts } from "../mail/bounces.js";
 import { mayWorkTask } from "../domain/taskWork.js";
 import { AppError } from "../errors.js";
+import { phrase, t } from "../i18n/index.js";
 import type { Actor } from "./actor.js";
 import { FormError } from "./contacts.js";
+import { companyLocale } from "./locale.js";
 
 export const CONTACT_CORRECTED = "contact.corrected";
 export const EMAIL_MAX = 254;
@@ -26,7 +28,7 @@ const address = z.string().trim().toLowerCase().max(EMAIL_MAX).pipe(z.email());
  */
 export class ContactEmailError extends FormError {
   constructor(readonly typed: string) {
-    super({ email: typed ? `"${typed}" is not an e-mail address (name@company.com).` : "Type the customer's right e-mail address." });
+    super({ email: typed ? phrase("contact.emailInvalid", { typed }) : phrase("contact.emailMissing") });
     this.name = "ContactEmailError";
   }
 }
@@ -41,7 +43,7 @@ export function readContactEmail(raw: unknown): string {
 /** The customer, when `actor` may correct its contact (from chat: its collector, or back office / finance for them). */
 async function mayCorrect(db: Database, actor: Actor, customerId: number) {
   const customer = await db.prisma.customer.findUnique({ where: { id: customerId }, include: { collector: { select: { id: true, name: true } } } });
-  if (!customer) throw new AppError("not_found", `Customer #${customerId} is unknown.`);
+  if (!customer) throw new AppError("not_found", phrase("usecase.customerUnknown", { customerId }));
   let onBehalfOf: number | null = null;
   if (actor.origin !== "CLI") {
     const person = actor.personId === null ? null : await db.prisma.person.findUnique({ where: { id: actor.personId }, select: { id: true, name: true, roles: true, active: true } });
@@ -94,11 +96,12 @@ export async function correctContact(
     if (wrong.length === 0) {
       if (contacts.some((c) => c.email?.toLowerCase() === email))
         return { status: "already_corrected" as const, customerName: customer.name, email, replaced: [], liftedSuppression: false };
-      throw new AppError("conflict", `No e-mail address of ${customer.name} has bounced: there is no wrong contact to correct.`);
+      throw new AppError("conflict", phrase("usecase.contact.nothingBounced", { customer: customer.name }));
     }
     const replaced = [...new Set(wrong.map((c) => (c.email as string).toLowerCase()))];
     await tx.contact.updateMany({ where: { id: { in: wrong.map((c) => c.id) } }, data: { email } });
     const lifted = await tx.emailSuppression.deleteMany({ where: { address: email } });
+    const locale = await companyLocale(tx);
     await appendHistory(tx, {
       occurredAt: now,
       customerId: customer.id,
@@ -107,7 +110,12 @@ export async function correctContact(
       origin: actor.origin,
       channel: "EMAIL",
       kind: CONTACT_CORRECTED,
-      text: `Billing contact corrected: ${replaced.join(", ")} (bounced: ${replaced.map((a) => suppressed.get(a)).join("; ")}) replaced by ${email}${lifted.count ? ", which had bounced before and is allowed again" : ""}; e-mail reminders resume`,
+      text: t(locale, "usecase.contact.historyCorrected", {
+        replaced: replaced.join(", "),
+        reasons: replaced.map((a) => suppressed.get(a)).join("; "),
+        email,
+        lifted: lifted.count ? t(locale, "usecase.contact.historyLifted") : "",
+      }),
       data: { from: replaced, to: email, contactIds: wrong.map((c) => c.id), liftedSuppression: lifted.count > 0, onBehalfOf },
     });
     return { status: "corrected" as const, customerName: customer.name, email, replaced, liftedSuppression: lifted.count > 0 };

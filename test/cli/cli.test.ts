@@ -105,7 +105,7 @@ describe.each(cliTargets)("ccbot on $name", (target) => {
     expect(JSON.parse(history.stdout)).toEqual({ customer: { externalId: "K1", name: "Café du Port" }, entries: [] });
     const unknown = await ccbot(url, "history", "export", "NOPE");
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('No customer with id or name "NOPE".');
+    expect(unknown.stderr).toContain("Aucun client de numéro ou de nom « NOPE ».");
   });
 
   it("says how to use it: exit code 2 on wrong usage", async () => {

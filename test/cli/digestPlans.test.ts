@@ -80,10 +80,11 @@ describe.each(heldCliTargets)("ccbot digest's payment plans on $name", (target) 
       ["P3", "ACTIVE"],
     ]);
     const [p1, p2, p4, p3] = json.paymentPlans;
-    // The missed instalment, with the escalation the follow-up recorded that morning.
+    // The missed instalment, with the escalation the follow-up recorded that morning (in French, the company's
+    // language that day: a recorded text is kept as it was said, docs/i18n.md).
     expect(p1).toMatchObject({ id: plans.p1, agreedThisWeek: false, total: "3000.00", paid: "1000.00", remaining: "2000.00", paidInstalments: 1 });
     expect(p1?.missed).toEqual([
-      expect.objectContaining({ no: 2, dueDate: "2026-11-12", indemnity: "40.00", escalation: expect.stringMatching(/^escalation: /), escalatedOn: "2026-11-20" }),
+      expect.objectContaining({ no: 2, dueDate: "2026-11-12", indemnity: "40.00", escalation: expect.stringMatching(/^escalade : /), escalatedOn: "2026-11-20" }),
     ]);
     expect(p1?.dueThisWeek).toEqual([]);
     // Agreed on Wednesday, its first instalment due next Wednesday.
@@ -100,7 +101,7 @@ describe.each(heldCliTargets)("ccbot digest's payment plans on $name", (target) 
     const table = plain((await ccbot(url, "digest", "--as-of", ASOF, "--format", "table")).stdout);
     expect(table).toContain("Payment plans (4): 1 agreed this week, 1 instalment due this week, 1 missed");
     expect(table).toMatch(
-      new RegExp(`Transports Lefebvre: plan #${plans.p1} agreed 05/10/2026: instalment 2 of €1,000.00 due 12/11/2026 missed, recovery indemnity €40.00; escalation: .+ · 1 of 3 instalments paid, €2,000.00 left`),
+      new RegExp(`Transports Lefebvre: plan #${plans.p1} agreed 05/10/2026: instalment 2 of €1,000.00 due 12/11/2026 missed, recovery indemnity €40.00; escalade : .+ · 1 of 3 instalments paid, €2,000.00 left`),
     );
     expect(table).toContain(
       `Garage Martin: plan #${plans.p2} agreed 18/11/2026: agreed this week: 2 instalments totalling €1,000.00, 25/11/2026 to 28/12/2026 · instalment 1 of €500.00 due 25/11/2026 · 0 of 2 instalments paid, €1,000.00 left`,

@@ -91,7 +91,7 @@ describe.each(heldCliTargets)("ccbot exports on $name", (target) => {
     ]);
     // The customer named "=1+1" is found by its exact name, which is not a pattern either.
     expect((await ccbot(url, "history", "export", "=1+1")).code).toBe(0);
-    expect(await ccbot(url, "history", "export", "%")).toMatchObject({ code: 1, stderr: 'No customer with id or name "%".\n' });
+    expect(await ccbot(url, "history", "export", "%")).toMatchObject({ code: 1, stderr: "Aucun client de numéro ou de nom « % ».\n" });
   });
 
   it("terminal tables show ESC and BEL as visible symbols and cut a 5,000-character name; csv and json keep it whole", async () => {

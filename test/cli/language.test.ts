@@ -75,6 +75,17 @@ describe.each(heldCliTargets)("ccbot in the company's language on $name", (targe
     expect(plans.stdout).toContain("Échéanciers au 2026-11-20");
     expect(plans.stdout).toContain("statut de l’échéancier");
     expect((await run("plan", "follow", "--as-of", ASOF)).code).toBe(0);
+
+    // ccbot history and ccbot mail contact (issue #13: the last commands written in English).
+    expect((await run("history", "--help")).stdout).toContain("l’historique des relances d’un client");
+    expect((await run("history", "export", "Nobody")).stderr).toContain("Aucun client de numéro ou de nom « Nobody ».");
+    expect((await run("history", "export", "Nobody", "--format", "xml")).stderr).toContain("--format doit valoir json, csv ou pdf (reçu : xml)");
+    const verified = await run("history", "verify");
+    expect(verified.code).toBe(0);
+    expect(verified.stderr).toMatch(/^Historique intact : sceaux conformes pour \d+ entrées de \d+ clients\. Ancres vérifiées : 0\.$/m);
+    expect(verified.stderr).toContain("Impossible de prouver :");
+    expect(verified.stderr).not.toMatch(/History intact|Could not prove/);
+    expect((await run("mail", "contact", "Nobody", "ap@example.com")).stderr).toContain("Aucun client de numéro ou de nom « Nobody ».");
   });
 
   it("speaks English with locale=en-GB, and the JSON stays the same in both languages", async () => {
@@ -104,6 +115,13 @@ describe.each(heldCliTargets)("ccbot in the company's language on $name", (targe
 
       expect((await run("report", "aging", "--as-of", ASOF, "--format", "table")).stdout).toContain("not due");
       expect((await run("plan", "list", "--as-of", ASOF, "--format", "table")).stdout).toContain("Payment plans as of 2026-11-20");
+      expect((await run("history", "--help")).stdout).toContain("a customer's reminder history");
+      expect((await run("history", "export", "Nobody", "--format", "xml")).stderr).toContain("--format must be json, csv or pdf (got xml)");
+      const verified = await run("history", "verify");
+      expect(verified.stderr).toMatch(/^History intact: \d+ entries of \d+ customer\(s\) match their seals\. Anchors checked: 0\.$/m);
+      expect(verified.stderr).toContain("Could not prove:");
+      expect(verified.stderr).not.toMatch(/Historique|Impossible de prouver/);
+      expect((await run("mail", "contact", "Nobody", "ap@example.com")).stderr).toContain('No customer with id or name "Nobody".');
 
       const englishJson = JSON.parse((await run("digest", "--as-of", ASOF, "--format", "json")).stdout) as Record<string, unknown>;
       // Keys, kinds, statuses and amounts are the same; only the sentences written for people (reasons) follow the locale.

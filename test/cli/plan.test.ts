@@ -22,9 +22,8 @@ describe.each(heldCliTargets)("ccbot plan on $name", (target) => {
     const second = addDays(today, 40);
     const bad = await ccbot(url, "plan", "add", "--customer", "K1", "--instalments", `${second}:1000.00,${first}:2000.00`);
     expect(bad.code).toBe(1);
-    // The use case's wrapper is still English (src/usecases/paymentPlans.ts); the rule's words write dates as people do.
     expect(bad.stderr).toContain(
-      `--instalments: The payment plan is not valid: instalment 2: ${formatDate(first, "en-GB")} is not after instalment 1 (${formatDate(second, "en-GB")})`,
+      `--instalments: L’échéancier n’est pas valide : échéance 2 : ${formatDate(first, "fr-FR")} n’est pas après l’échéance 1 (${formatDate(second, "fr-FR")})`,
     );
     const unreadable = await ccbot(url, "plan", "add", "--customer", "K1", "--instalments", `${first}:1000.00,${second}:lots`);
     expect(unreadable).toMatchObject({ code: 1, stderr: expect.stringContaining("--instalments : échéance 2 : « lots » n’est pas un montant") });
@@ -35,7 +34,7 @@ describe.each(heldCliTargets)("ccbot plan on $name", (target) => {
     expect(added.code).toBe(0);
     expect(JSON.parse(added.stdout)).toMatchObject({ status: "agreed", total: "300000", currency: "EUR" });
     const again = await ccbot(url, "plan", "add", "--customer", "Garage Moreau", "--instalments", `${first}:1000.00,${second}:2000.00`);
-    expect(again).toMatchObject({ code: 1, stderr: expect.stringContaining("Garage Moreau already has an active payment plan") });
+    expect(again).toMatchObject({ code: 1, stderr: expect.stringContaining("Garage Moreau a déjà un échéancier en cours") });
 
     const list = await ccbot(url, "plan", "list", "--customer", "K1", "--format", "json");
     expect(JSON.parse(list.stdout)).toEqual([

@@ -39,7 +39,7 @@ describe("ccbot report", () => {
 
     const verify = await ccbot(url, "history", "verify");
     expect(verify.code).toBe(0);
-    expect(verify.stderr).toContain("History intact: 1 entries of 1 customer(s) match their seals.");
+    expect(verify.stderr).toContain("Historique intact : sceaux conformes pour 1 entrée de 1 client.");
 
     const wrongDate = await ccbot(url, "report", "aging", "--as-of", "20/13/2026");
     expect(wrongDate).toMatchObject({ code: 1 });

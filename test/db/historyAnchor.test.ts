@@ -147,13 +147,13 @@ describe.each(urls)("the anchored history on $name", { timeout: 300_000 }, (targ
     const { url } = await seed(await target.url());
     const before = await ccbot(url, ["history", "verify"]);
     expect(before.code).toBe(0);
-    expect(before.stderr).toContain("Could not prove:");
+    expect(before.stderr).toContain("Impossible de prouver :");
     expect(before.stderr).toContain("there is no anchor (run ccbot history anchor");
     expect(before.stderr).toContain("the 5 entries from entry #");
     const a = await anchor(url);
     const after = await ccbot(url, ["history", "verify", "--anchor", a.digest]);
     expect(after.code).toBe(0);
-    expect(after.stderr).toContain("History intact: 5 entries of 2 customer(s) match their seals. Anchors checked: 1.");
+    expect(after.stderr).toContain("Historique intact : sceaux conformes pour 5 entrées de 2 clients. Ancres vérifiées : 1.");
     expect(after.stderr).toContain(`every chain extends what 1 anchor(s) saw, up to anchor #${a.id}`);
     expect(after.stderr).toContain("carry a valid HMAC: none was forged without HISTORY_SEAL_KEY");
     expect(after.stderr).toContain(`that no entry written after anchor #${a.id}`);
@@ -167,7 +167,7 @@ describe.each(urls)("the anchored history on $name", { timeout: 300_000 }, (targ
     const run = await ccbot(s.url, ["history", "verify"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      `Café du Port (#${s.cafe.id}): tail cut: tail cut after anchor #${a.id}: anchor #${a.id} (`,
+      `Café du Port (#${s.cafe.id}) : tail cut : tail cut after anchor #${a.id}: anchor #${a.id} (`,
     );
     expect(run.stderr).toContain(`saw 3 entries up to entry #${s.cafe.entries[2]}; entry #${s.cafe.entries[2]} is gone and the chain now has 1 entry, the newest #${s.cafe.entries[0]}`);
     expect(JSON.parse(run.stdout).problems).toHaveLength(1);
@@ -179,7 +179,7 @@ describe.each(urls)("the anchored history on $name", { timeout: 300_000 }, (targ
     await asOwner(s.url, `DELETE FROM history_entry WHERE "customerId" = ${s.bakery.id}`);
     const run = await ccbot(s.url, ["history", "verify"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`Boulangerie Sud (#${s.bakery.id}): chain removed: the whole chain is gone: anchor #${a.id}`);
+    expect(run.stderr).toContain(`Boulangerie Sud (#${s.bakery.id}) : chain removed : the whole chain is gone: anchor #${a.id}`);
 
     // The anchors deleted too (TRUNCATE ... RESTART IDENTITY hides the numbering): the published digest still tells.
     await asOwner(s.url, `TRUNCATE history_anchor_publication, history_anchor RESTART IDENTITY`);
@@ -188,11 +188,11 @@ describe.each(urls)("the anchored history on $name", { timeout: 300_000 }, (targ
     expect(inside.stderr).toContain("there is no anchor");
     const withDigest = await ccbot(s.url, ["history", "verify", "--anchor", a.digest]);
     expect(withDigest.code).toBe(1);
-    expect(withDigest.stderr).toContain(`anchor missing: no anchor with the digest ${a.digest} is in the database`);
+    expect(withDigest.stderr).toContain(`anchor missing : no anchor with the digest ${a.digest} is in the database`);
     const withFile = await ccbot(s.url, ["history", "verify", "--anchor", a.file]);
     expect(withFile.code).toBe(1);
-    expect(withFile.stderr).toContain(`anchor missing: anchor #${a.id} (${a.digest}) from ${a.file} is no longer in the database`);
-    expect(withFile.stderr).toContain(`Boulangerie Sud (#${s.bakery.id}): chain removed: the whole chain is gone: anchor #${a.id}`);
+    expect(withFile.stderr).toContain(`anchor missing : anchor #${a.id} (${a.digest}) from ${a.file} is no longer in the database`);
+    expect(withFile.stderr).toContain(`Boulangerie Sud (#${s.bakery.id}) : chain removed : the whole chain is gone: anchor #${a.id}`);
   });
 
   it("an appended row with a recomputed SHA-256 has no valid seal (with the key; without it, verify says so)", async () => {
@@ -232,7 +232,7 @@ describe.each(urls)("the anchored history on $name", { timeout: 300_000 }, (targ
     const run = await ccbot(s.url, ["history", "verify", "K1"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      `entry #${forged} (Café du Port (#${s.cafe.id}), 2026-11-25, dispute.withdrawn): no valid seal: entry #${forged} has no valid seal: ` +
+      `entrée n° ${forged} (Café du Port (#${s.cafe.id}), 25/11/2026, dispute.withdrawn) : no valid seal : entry #${forged} has no valid seal: ` +
         `written without an HMAC after sealing began at entry #${s.cafe.entries[0]}`,
     );
     expect(JSON.parse(run.stdout).problems).toHaveLength(1);
@@ -268,8 +268,8 @@ describe.each(urls)("the anchored history on $name", { timeout: 300_000 }, (targ
     await asOwner(s.url, `TRUNCATE history_entry_invoice, history_entry`);
     const run = await ccbot(s.url, ["history", "verify", "--anchor", a.file]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`Café du Port (#${s.cafe.id}): chain removed`);
-    expect(run.stderr).toContain(`Boulangerie Sud (#${s.bakery.id}): chain removed`);
+    expect(run.stderr).toContain(`Café du Port (#${s.cafe.id}) : chain removed`);
+    expect(run.stderr).toContain(`Boulangerie Sud (#${s.bakery.id}) : chain removed`);
   });
 
   it("truncating the anchors (numbering kept) is named", async () => {
@@ -280,7 +280,7 @@ describe.each(urls)("the anchored history on $name", { timeout: 300_000 }, (targ
     await asOwner(s.url, `TRUNCATE history_anchor_publication, history_anchor`);
     const run = await ccbot(s.url, ["history", "verify"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`anchor missing: anchors are numbered up to #${second.id} but none is stored: anchors were deleted`);
+    expect(run.stderr).toContain(`anchor missing : anchors are numbered up to #${second.id} but none is stored: anchors were deleted`);
   });
 
   it("createAnchor and recordAnchorPublication: anchors chain to each other, publications are recorded once", async () => {

@@ -414,7 +414,7 @@ describe.each(targets)("issuing a formal notice to a public body on $name", (tar
     expect(pdf).toContain("R2192-31");
     const entry = await db.prisma.historyEntry.findFirstOrThrow({ where: { actionId: action.id, kind: "document.formal_notice" } });
     expect(entry.text).toMatch(
-      /^Formal notice issued to the authorising officer, copy to the public accountant \(public procurement rules\): 10180\.52 EUR claimed/,
+      /^Mise en demeure émise à l’ordonnateur, copie au comptable public \(règles de la commande publique\) : 10\s180,52\s€ réclamés/u,
     );
   });
 });

@@ -145,7 +145,7 @@ describe.each(targets)("approved letters in the chat on $name", (target) => {
       await worker.runDue(); // the letter, then its upload into the thread, are jobs
       const completed = await slack.waitFor("/api/files.completeUploadExternal", before);
       expect(completed.body).toMatchObject({ channel_id: "CCOMMITTEE", thread_ts: "1700000000.000100" });
-      expect(String(completed.body.initial_comment)).toContain("Formal notice to Café du Port");
+      expect(String(completed.body.initial_comment)).toContain("Mise en demeure à Café du Port");
       const upload = [...slack.uploads.values()][0];
       expect(upload?.filename).toBe("formal-notice-C010-2025-07-31.pdf");
       const entry = await db.prisma.historyEntry.findFirstOrThrow({ where: { kind: "document.formal_notice", actionId } });

@@ -134,7 +134,7 @@ describe.each(targets)("the credit engine on $name", (target) => {
       { invoiceNumber: "B-3", category: "PRICE", reason: "and the price" },
     ).catch((e: unknown) => e);
     expect(again).toBeInstanceOf(AppError);
-    expect((again as AppError).message).toMatch(/^Invoice B-3 is already disputed \(quality, since/);
+    expect((again as AppError).message).toMatch(/^Invoice B-3 is already disputed \(qualité, since \d\d\/\d\d\/\d{4}\)\.$/);
     const [cafe] = await db.withConnection((sql) =>
       loadPortfolio(sql, ASOF, policy, "Europe/Paris", { customerIds: [flagged.customerId] }),
     );
@@ -203,7 +203,7 @@ describe.each(targets)("the credit engine on $name", (target) => {
       { personId: people.claire.id, origin: "TEAMS" },
       { actionId: action.id, decision: "APPROVE", comment: "ok" },
     );
-    expect(result).toMatchObject({ status: "APPLIED", applied: "deliveries blocked" });
+    expect(result).toMatchObject({ status: "APPLIED", applied: "livraisons bloquées" });
     const customer = await db.prisma.customer.findUniqueOrThrow({ where: { id: action.customerId } });
     expect(customer.blocked).toBe(true);
     expect(customer.blockedReason).toContain("au-delà de l’encours autorisé");

@@ -23,7 +23,7 @@ import { csv, writeTemp } from "../helpers/files.js";
 import { setCompanyLocale } from "../helpers/locale.js";
 import { SlackStandIn } from "../helpers/slackStandIn.js";
 import { startSlackBot } from "../helpers/slackRequests.js";
-import { CHANNEL, installActivity, personalChat, sendActivity, startTeamsBot, type Member } from "../helpers/teamsRequests.js";
+import { CHANNEL, installActivity, messageActivity, personalChat, sendActivity, startTeamsBot, type Member } from "../helpers/teamsRequests.js";
 
 afterAll(dropTestSchemas);
 
@@ -188,5 +188,44 @@ describe.each(cases)("Slack and Teams speak the company's language ($locale) on 
         expect(digest).not.toMatch(FRENCH);
       }
     }
+  });
+  /** What the bot answers `member` in their personal chat with it (Teams), as text. */
+  async function say(member: Member, text: string): Promise<string> {
+    const before = connector.calls.length;
+    expect((await sendActivity(teamsPort, messageActivity(connector.url, member, personalChat(member), text))).status).toBe(200);
+    return flat((await connector.waitFor((c) => c.conversationId === personalChat(member).id, before)).body);
+  }
+
+  it("a dispute's answers, refusals and history texts are in the company's language (issue #13: the use cases' own sentences)", async () => {
+    const french = locale === "fr-FR";
+    expect((await sendActivity(teamsPort, installActivity(connector.url, FIN, personalChat(FIN)))).status).toBe(200);
+    const before = connector.calls.length;
+    expect(await say(FIN, "dispute F-1 quality two pallets arrived damaged")).toContain(
+      french
+        ? "Litige enregistré sur F-1 (Café du Port, qualité) : les relances sur cette facture sont suspendues."
+        : "Dispute recorded on F-1 (Café du Port, quality): dunning on this invoice is paused.",
+    );
+    // The account's collector is told, in the same language.
+    const notice = await connector.waitFor((c) => c.conversationId === personalChat(SOPHIE).id, before);
+    expect(flat(notice.body)).toContain(
+      french
+        ? "Nathalie Roche a signalé un litige sur F-1 (Café du Port) : two pallets arrived damaged. Les relances sur cette facture sont suspendues."
+        : "Nathalie Roche flagged a dispute on F-1 (Café du Port): two pallets arrived damaged. Dunning on this invoice is paused.",
+    );
+    expect(await say(FIN, "dispute F-1 price too high")).toContain(
+      french ? "La facture F-1 est déjà en litige (qualité, depuis le 20/11/2026)." : "Invoice F-1 is already disputed (quality, since 20/11/2026).",
+    );
+    expect(await say(FIN, "dispute F-404 price too high")).toContain(
+      french ? "La facture F-404 est inconnue." : "Invoice F-404 is unknown.",
+    );
+    expect(await say(FIN, "dispute resolve F-1 credit note AV-7 issued")).toContain(
+      french ? "Litige sur F-1 réglé : credit note AV-7 issued. Les relances reprennent." : "Dispute on F-1 settled: credit note AV-7 issued. Dunning on it resumes.",
+    );
+    const history = await db.prisma.historyEntry.findMany({ where: { kind: { in: ["dispute.opened", "dispute.resolved"] } }, orderBy: { id: "asc" } });
+    expect(history.map((h) => h.text)).toEqual(
+      french
+        ? ["Litige sur F-1 (qualité) : two pallets arrived damaged", "Litige sur F-1 réglé : credit note AV-7 issued"]
+        : ["Dispute on F-1 (quality): two pallets arrived damaged", "Dispute on F-1 resolved: credit note AV-7 issued"],
+    );
   });
 });

@@ -20,26 +20,9 @@ const NOT_MIGRATED: Record<string, string> = {
   "src/bot/teams/jobs.ts": "job reasons quoted in the admins' failed-job notice, and a SQL query",
   "src/bot/teams/logging.ts": "log field values",
   "src/bot/teams/publisher.ts": "the missing-channel error for the operator",
-  "src/cli/commands/historyCommand.ts": "ccbot history: help and messages",
-  // Merged in the same round as the catalogues' CLI part, written in English beside it: to be moved next.
-  "src/cli/commands/jobsCommand.ts": "ccbot jobs run: what it runs and its summary (list and retry are migrated)",
-  "src/cli/commands/mailCommand.ts": "ccbot mail contact: its answers (the rest of ccbot mail is migrated)",
-  "src/usecases/wrongContact.ts": "the contact correction's history text and the CLI's refusals (Slack/Teams say the catalogue's)",
-  // Merged in the same round as the catalogues, written in English before them: to be moved next.
   "src/domain/legal.ts": "legal references (article numbers and code names, quoted as the law writes them)",
   "src/domain/policy.ts": "policy file errors, for the operator at start-up",
   "src/domain/webhookEvents.ts": "the webhook schema's descriptions, for the ERP's developers (docs/webhooks), not a person's message",
-  // The use cases: answers and history texts. committee.ts is migrated (proposals, carry-over, promises).
-  "src/usecases/accounts.ts": "customer search refusals",
-  "src/usecases/contacts.ts": "task outcome and contact answers, history texts",
-  "src/usecases/discussion.ts": "the empty-comment refusal",
-  "src/usecases/disputes.ts": "dispute answers and history texts",
-  "src/usecases/emailReminders.ts": "e-mail reminder refusals and history texts",
-  "src/usecases/formalNotice.ts": "formal notice refusals and history texts",
-  "src/usecases/letterSent.ts": "registered-letter refusals and history texts",
-  "src/usecases/paymentPlans.ts": "payment plan answers, escalations and history texts",
-  "src/usecases/votes.ts": "vote answers and decision texts (the bot wraps them)",
-  "src/usecases/webhooks.ts": "webhook URL refusals (ccbot webhooks add)",
 };
 
 /** Lines exempted in migrated files, each with its reason written beside it. */
@@ -62,6 +45,8 @@ const EXEMPTIONS = [
   "src/domain/latePenalties.ts: paid on time",
   "src/domain/latePenalties.ts: still open",
   "src/domain/latePenalties.ts: paid late",
+  // The test event's payload message, a machine text (the receiver's developers read it).
+  "src/usecases/webhooks.ts: Test event from credit-committee-bot",
 ];
 
 const files = SCANNED.flatMap(sourceFiles);

@@ -38,9 +38,9 @@ describe.each(heldCliTargets)("ccbot mail contact ($name)", (target) => {
 
     const bad = await ccbot(url, "mail", "contact", "C1", "ap@");
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('EMAIL: "ap@" is not an e-mail address (name@company.com).');
+    expect(bad.stderr).toContain("EMAIL : « ap@ » n’est pas une adresse e-mail (nom@societe.fr).");
     const unknown = await ccbot(url, "mail", "contact", "C99", "ap@cli-contact.test");
-    expect(unknown.stderr).toContain('No customer with id or name "C99".');
+    expect(unknown.stderr).toContain("Aucun client de numéro ou de nom « C99 ».");
 
     const good = await ccbot(url, "mail", "contact", "C1", "AP@cli-contact.test");
     expect(good.code).toBe(0);
@@ -59,7 +59,7 @@ describe.each(heldCliTargets)("ccbot mail contact ($name)", (target) => {
       const history = await db.prisma.historyEntry.findMany({ where: { kind: "contact.corrected" } });
       expect(history).toHaveLength(1);
       expect(history[0]).toMatchObject({ origin: "CLI", customerId: id, data: { from: ["old@cli-contact.test", "old2@cli-contact.test"], to: "ap@cli-contact.test", liftedSuppression: true } });
-      expect(history[0]?.text).toContain("old@cli-contact.test, old2@cli-contact.test (bounced: 550 5.1.1 user unknown; 550 5.1.1 no such user) replaced by ap@cli-contact.test");
+      expect(history[0]?.text).toContain("old@cli-contact.test, old2@cli-contact.test (rejet : 550 5.1.1 user unknown; 550 5.1.1 no such user) remplacé par ap@cli-contact.test");
       expect((await db.prisma.emailSuppression.findMany({ select: { address: true }, orderBy: { address: "asc" } })).map((s) => s.address)).toEqual(["old2@cli-contact.test", "old@cli-contact.test"]);
       const tasks = await collectorTasks(db, defaultPolicy, calendarDate("2026-11-24"), fx.collectorId);
       expect(tasks.tasks.filter((t) => t.kind === "wrong-contact")).toEqual([]);

@@ -47,8 +47,8 @@ describe.each(heldCliTargets)("e-mails in the exported evidence ($name)", (targe
     const dir = mkdtempSync(path.join(tmpdir(), "ccbot-eml-"));
     const result = await ccbot(url, "history", "export", "C1", "--eml", dir, "--output", path.join(dir, "history.json"));
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain("Wrote 1 e-mail(s)");
-    expect(result.stderr).toContain("each matching its SHA-256");
+    expect(result.stderr).toContain("1 e-mail de Test Export SAS écrit dans");
+    expect(result.stderr).toContain("chacun conforme à son SHA-256");
     const files = readdirSync(dir).filter((f) => f.endsWith(".eml"));
     expect(files).toEqual([`${stored.id}-first-reminder-2026-11-24.eml`]);
     const bytes = readFileSync(path.join(dir, files[0] as string));

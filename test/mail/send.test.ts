@@ -188,7 +188,7 @@ describe.each(targets)("reminder e-mails over SMTP ($name)", (target) => {
     // Edit then send: the form's fields are checked one by one.
     const refused = await sendReminderFromTask(db, policy, collector, { customerId: edit.id, levelId: "second-reminder", overrides: { subject: "", message: "x".repeat(6000) } }, NOW).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(FormError);
-    expect((refused as FormError).fields).toEqual({ subject: "The subject cannot be empty.", message: "The message must be at most 5000 characters (it has 6000)." });
+    expect((refused as FormError).fields).toEqual({ subject: "The subject cannot be empty.", message: "The message must be at most 5,000 characters (it has 6,000)." });
     await sendReminderFromTask(
       db,
       policy,

@@ -134,7 +134,7 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     const before = slack.calls.length;
     expect(await post({ command: "/dispute", text: "F-1 quality two pallets arrived damaged", user_id: "UMARC" })).toBe(200);
     const reply = await slack.waitFor("/response/", before);
-    expect(JSON.stringify(reply.body)).toContain("Dispute recorded on F-1 (Café du Port, quality): dunning on this invoice is paused.");
+    expect(JSON.stringify(reply.body)).toContain("Litige enregistré sur F-1 (Café du Port, qualité) : les relances sur cette facture sont suspendues.");
     const dm = await slack.waitFor("/api/chat.postMessage", before);
     expect(dm.body.channel).toBe("USOPHIE");
     const dispute = await db.prisma.dispute.findFirstOrThrow({ include: { openedBy: true } });
@@ -145,9 +145,9 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
 
   it("an unknown invoice, an invoice already disputed, or a stranger get a clear ephemeral error and change nothing", async () => {
     for (const [text, user, expected] of [
-      ["NOPE-9 price too high", "UMARC", "Invoice NOPE-9 is unknown."],
-      ["F-1 price too high", "UMARC", "Invoice F-1 is already disputed (quality, since"],
-      // The bot's own refusal is French by default; the use case's sentences above are English still.
+      ["NOPE-9 price too high", "UMARC", "La facture NOPE-9 est inconnue."],
+      ["F-1 price too high", "UMARC", "La facture F-1 est déjà en litige (qualité, depuis le"],
+      // The bot's own refusal and the use case's sentences above: French, the default.
       ["F-1 price too high", "USTRANGER", "Vous n’êtes pas enregistré auprès du bot du comité de crédit."],
     ] as const) {
       const before = slack.calls.length;
@@ -163,7 +163,7 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     let before = slack.calls.length;
     expect(await post({ command: "/dispute", text: "resolve F-1 credit note issued", user_id: "UMARC" })).toBe(200);
     expect(JSON.stringify((await slack.waitFor("/response/", before)).body)).toContain(
-      "Only finance or the back office can settle a dispute; Marc Petit is neither.",
+      "Seuls la finance ou le back-office peuvent régler un litige ; Marc Petit n’en fait pas partie.",
     );
     expect((await db.prisma.dispute.findFirstOrThrow()).status).toBe("OPEN");
     await db.prisma.person.create({
@@ -172,7 +172,7 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     before = slack.calls.length;
     expect(await post({ command: "/dispute", text: "resolve F-1 credit note AV-7 issued", user_id: "UFIN" })).toBe(200);
     expect(JSON.stringify((await slack.waitFor("/response/", before)).body)).toContain(
-      "Dispute on F-1 settled: credit note AV-7 issued. Dunning on it resumes.",
+      "Litige sur F-1 réglé : credit note AV-7 issued. Les relances reprennent.",
     );
     expect(await db.prisma.dispute.findFirstOrThrow()).toMatchObject({ status: "RESOLVED", resolution: "credit note AV-7 issued" });
   });
@@ -214,12 +214,12 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     const errorsOf = async (res: Promise<{ status: number; body: string }>) =>
       (JSON.parse((await res).body) as { errors: Record<string, string> }).errors;
     expect(await errorsOf(submit("F-2", null, "x", "abc"))).toEqual({
-      category: "Pick a reason: price, quantity, quality, delivery, billing_error, other.",
-      reason: "Say what the customer disputes.",
+      category: "Choisissez un motif : prix, quantité, qualité, livraison, erreur de facturation, autre.",
+      reason: "Dites ce que conteste le client.",
       amount: expect.stringContaining("abc"),
     });
     expect(await errorsOf(submit("NOPE-9", "PRICE", "price too high"))).toEqual({
-      invoice: "Invoice NOPE-9 is unknown. Check the number (e.g. F2025-0113).",
+      invoice: "La facture NOPE-9 est inconnue. Vérifiez le numéro (par ex. F2025-0113).",
     });
     await db.prisma.invoice.create({
       data: {
@@ -243,14 +243,14 @@ describe.each(targets)("Slack slash commands through the real Bolt app on $name"
     const toMarc = () => slack.calls.slice(before).find((c) => c.path.startsWith("/api/chat.postMessage") && c.body.channel === "UMARC");
     while (!toMarc() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const confirmation = toMarc();
-    expect(JSON.stringify(confirmation?.body)).toContain("Dispute recorded on F-2 (Café du Port, delivery)");
+    expect(JSON.stringify(confirmation?.body)).toContain("Litige enregistré sur F-2 (Café du Port, livraison)");
   });
 
   it("/dispute whose form cannot open in time says how to do without it", async () => {
     const before = slack.calls.length;
     expect(await post({ command: "/dispute", text: "", user_id: "UMARC", trigger_id: "expired" })).toBe(200);
     const reply = await slack.waitFor("/response/", before);
-    expect(JSON.stringify(reply.body)).toContain("Le formulaire a mis trop de temps à s’ouvrir. Usage: /dispute INVOICE");
+    expect(JSON.stringify(reply.body)).toContain("Le formulaire a mis trop de temps à s’ouvrir. Usage : /dispute FACTURE");
   });
 
   it("an answer whose response_url is spent (5 uses) or expired (30 minutes) goes through chat.postEphemeral", async () => {

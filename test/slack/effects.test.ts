@@ -141,7 +141,7 @@ describe.each(targets)("a decision's effects in Slack, as jobs, on $name", (targ
     const home = JSON.stringify((await slack.waitFor("/api/views.publish")).body.view);
     expect(home).toContain(
       // The company speaks French (the default); the decision's own words (usecases/votes.ts) are not in the catalogues yet.
-      `Votre approbation de la proposition n° ${actions.unblock} est enregistrée. Decision on #${actions.unblock}: applied: deliveries unblocked (approved by Nathalie Roche). Le fil du compte rendu l’annoncera.`,
+      `Votre approbation de la proposition n° ${actions.unblock} est enregistrée. Décision sur la proposition n° ${actions.unblock} : appliquée, livraisons débloquées (approuvée par Nathalie Roche). Le fil du compte rendu l’annoncera.`,
     );
     // the request did nothing else
     expect(slack.calls.map((c) => c.path).filter((p) => p !== "/api/auth.test")).toEqual(["/api/views.publish"]);
@@ -150,12 +150,12 @@ describe.each(targets)("a decision's effects in Slack, as jobs, on $name", (targ
     const updates = of(slack.calls, "/api/chat.update");
     expect(updates.map((u) => [u.body.channel, u.body.ts])).toEqual([[PART.channel, PART.ts]]); // W32's planned part skipped
     const blocks = JSON.stringify(updates[0]?.body.blocks);
-    expect(blocks).toContain("*appliquée*: deliveries unblocked (approved by Nathalie Roche)");
+    expect(blocks).toContain("*appliquée*: livraisons débloquées (approuvée par Nathalie Roche)");
     expect(blocks).not.toContain(`"block_id":"action-${actions.unblock}"`);
     expect(blocks).toContain(`"block_id":"action-${actions.notice}"`); // still undecided: its buttons stay
     const posts = of(slack.calls, "/api/chat.postMessage");
     expect(posts.map((p) => [p.body.channel, p.body.thread_ts, p.body.text])).toEqual([
-      [SUMMARY.channel, SUMMARY.ts, `Decision on #${actions.unblock}: applied: deliveries unblocked (approved by Nathalie Roche).`],
+      [SUMMARY.channel, SUMMARY.ts, `Décision sur la proposition n° ${actions.unblock} : appliquée, livraisons débloquées (approuvée par Nathalie Roche).`],
     ]);
     expect(await db.prisma.job.count({ where: { state: { not: "DONE" } } })).toBe(0);
   });
@@ -167,7 +167,7 @@ describe.each(targets)("a decision's effects in Slack, as jobs, on $name", (targ
     );
     expect(await inThread("UCLAIRE", actions.notice, "a2")).toBe(200);
     expect(await answer("a2")).toContain(
-      `Decision on #${actions.notice}: applied: formal notice to send (deadline 8 days) (approved by Nathalie Roche, Claire Dumont).`,
+      `Décision sur la proposition n° ${actions.notice} : appliquée, mise en demeure à envoyer (délai de 8 jours) (approuvée par Nathalie Roche, Claire Dumont).`,
     );
     // "kill -9" between the decision and its effects: the votes are recorded, the worker never ran.
     await app.stop();
@@ -200,7 +200,7 @@ describe.each(targets)("a decision's effects in Slack, as jobs, on $name", (targ
     const upload = [...slack.uploads.values()][0];
     expect((entry.data as { sha256: string }).sha256).toBe(sha(upload?.data as Buffer));
     const completed = of(slack.calls, "/api/files.completeUploadExternal")[0];
-    expect(String(completed?.body.initial_comment)).toContain(`Formal notice to Café du Port`);
+    expect(String(completed?.body.initial_comment)).toContain(`Mise en demeure à Café du Port`);
     expect(String(completed?.body.initial_comment)).toContain(sha(upload?.data as Buffer));
 
     // Running again does nothing; so does asking for the same effects again (same keys)…
@@ -275,7 +275,7 @@ describe.each(targets)("a decision's effects in Slack, as jobs, on $name", (targ
     const jobsBefore = await db.prisma.job.count();
     expect(updatesBefore).toBe(1);
     expect(await inThread("UFIN", actions.notice, "p2")).toBe(200);
-    expect(await answer("p2")).toContain("You already approved this on 31/07/2025.");
+    expect(await answer("p2")).toContain("Vous avez déjà approuvé cette proposition le 31/07/2025.");
     expect(await worker.runDue()).toBe(0);
     expect(await db.prisma.job.count()).toBe(jobsBefore);
     expect(of(slack.calls, "/api/chat.update")).toHaveLength(updatesBefore);
@@ -294,7 +294,7 @@ describe.each(targets)("a decision's effects in Slack, as jobs, on $name", (targ
       expect(await db.prisma.vote.count({ where: { actionId: actions.notice } })).toBe(1);
       // once the turn is free, the same click is handled
       expect(await inThread("UCLAIRE", actions.notice, "third", tight.port)).toBe(200);
-      expect(await answer("third")).toContain(`Decision on #${actions.notice}: applied`);
+      expect(await answer("third")).toContain(`Décision sur la proposition n° ${actions.notice} : appliquée`);
     } finally {
       await tight.app.stop();
     }

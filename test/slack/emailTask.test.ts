@@ -150,7 +150,7 @@ describe.each(targets)("e-mail and letter buttons on Slack tasks ($name)", (targ
           values: { subject: { value: { type: "plain_text_input", value: subject } }, message: { value: { type: "plain_text_input", value: message } } },
         }),
       );
-    expect(JSON.parse((await submit("  ", "Bonjour")).body)).toEqual({ response_action: "errors", errors: { subject: "The subject cannot be empty." } });
+    expect(JSON.parse((await submit("  ", "Bonjour")).body)).toEqual({ response_action: "errors", errors: { subject: "L’objet ne peut pas être vide." } });
     expect(await db.prisma.job.count({ where: { kind: EMAIL_SEND, key: { contains: `:${edit.id}:` } } })).toBe(0);
 
     before = slack.calls.length;

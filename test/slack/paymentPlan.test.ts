@@ -92,7 +92,7 @@ describe.each(targets)("payment plans from a task in Slack on $name", (target) =
     before = slack.calls.length;
     for (let i = 0; i < 2; i++) expect((await submit("2026-12-01: 400,00\n2026-12-15: 400,00")).status).toBe(200);
     const told = await slack.waitFor("/api/chat.postMessage", before);
-    expect(String(told.body.text).replace(/[\u00a0\u202f]/g, " ")).toContain("Payment plan agreed: 2 instalments totalling €800.00, from 2026-12-01 to 2026-12-15");
+    expect(String(told.body.text).replace(/[\u00a0\u202f]/g, " ")).toContain("Payment plan agreed: 2 instalments totalling €800.00, from 01/12/2026 to 15/12/2026");
     await new Promise((r) => setTimeout(r, 300));
     const plans = await db.prisma.paymentPlan.findMany({ include: { installments: true } });
     expect(plans).toHaveLength(1);

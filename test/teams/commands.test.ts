@@ -103,20 +103,20 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
   it("dispute INVOICE reason pauses dunning, writes history and tells the collector; bad input gets a clear error", async () => {
     const before = connector.calls.length;
     const reply = await say(CLAIRE, "dispute F2025-0113 quality two pallets arrived damaged");
-    expect(reply.body.text).toBe("Dispute recorded on F2025-0113 (Acme Industrie, quality): dunning on this invoice is paused.");
+    expect(reply.body.text).toBe("Litige enregistré sur F2025-0113 (Acme Industrie, qualité) : les relances sur cette facture sont suspendues.");
     const dispute = await db.prisma.dispute.findFirstOrThrow({ include: { invoice: true } });
     expect(dispute).toMatchObject({ category: "QUALITY", reason: "two pallets arrived damaged", status: "OPEN" });
     expect(await db.prisma.historyEntry.count({ where: { kind: "dispute.opened", origin: "TEAMS" } })).toBe(1);
     const told = await connector.waitFor(
-      (c) => c.conversationId === personalChat(SOPHIE).id && String(c.body.text).includes("flagged"),
+      (c) => c.conversationId === personalChat(SOPHIE).id && String(c.body.text).includes("a signalé un litige"),
       before,
     );
-    expect(told.body.text).toContain("Claire Dumont flagged a dispute on F2025-0113 (Acme Industrie): two pallets arrived damaged");
+    expect(told.body.text).toContain("Claire Dumont a signalé un litige sur F2025-0113 (Acme Industrie) : two pallets arrived damaged");
 
     for (const [text, expected] of [
-      ["dispute F2025-0113 price again", "Invoice F2025-0113 is already disputed (quality, since 2026-11-20)."],
-      ["dispute F2025-0115 price too high", "Invoice F2025-0115 is fully paid: there is nothing left to dispute."],
-      ["dispute F9999 price too high", "Invoice F9999 is unknown. Check the number (e.g. F2025-0113)."],
+      ["dispute F2025-0113 price again", "La facture F2025-0113 est déjà en litige (qualité, depuis le 20/11/2026)."],
+      ["dispute F2025-0115 price too high", "La facture F2025-0115 est entièrement payée : il n’y a plus rien à contester."],
+      ["dispute F9999 price too high", "La facture F9999 est inconnue. Vérifiez le numéro (par ex. F2025-0113)."],
     ] as const) {
       expect(JSON.stringify((await say(CLAIRE, text)).body)).toContain(expected);
     }
@@ -133,10 +133,10 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
     const execute = (data: Record<string, unknown>) =>
       sendActivity(port, executeActivity(connector.url, CLAIRE, personalChat(CLAIRE), String(reply.body.id ?? "1"), VERBS.dispute, data));
     const bad = await execute({ invoice: "F2025-0114", category: "PRICE", reason: "x", amount: "abc" });
-    expect(JSON.stringify(bad.body?.value)).toContain("Say what the customer disputes.");
+    expect(JSON.stringify(bad.body?.value)).toContain("Dites ce que conteste le client.");
     expect(adaptiveCardProblems(bad.body?.value).problems).toEqual([]);
     const good = await execute({ invoice: "F2025-0114", category: "PRICE", reason: "price agreed was 700", amount: "100,00" });
-    expect(JSON.stringify(good.body?.value)).toContain("Dispute recorded on F2025-0114 (Acme Industrie, price)");
+    expect(JSON.stringify(good.body?.value)).toContain("Litige enregistré sur F2025-0114 (Acme Industrie, prix)");
     expect((await db.prisma.dispute.findFirstOrThrow({ where: { invoice: { number: "F2025-0114" } } })).amountDisputed).toBe(10000n);
   });
 
@@ -162,9 +162,9 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
         invokeActivity(connector.url, CLAIRE, channel(), "composeExtension/submitAction", { commandId: "flagDispute", data }),
       );
     const bad = await submit({ invoice: "", category: "PRICE", reason: "price agreed was lower" });
-    expect(JSON.stringify(bad.body)).toContain("Give the invoice number");
+    expect(JSON.stringify(bad.body)).toContain("Indiquez le numéro de facture");
     const good = await submit({ invoice: "F2025-0113", category: "PRICE", reason: "price agreed was lower" });
-    expect(good.body).toEqual({ task: { type: "message", value: expect.stringContaining("Dispute recorded on F2025-0113") } });
+    expect(good.body).toEqual({ task: { type: "message", value: expect.stringContaining("Litige enregistré sur F2025-0113") } });
     expect(await db.prisma.dispute.count({ where: { status: "OPEN" } })).toBe(1);
   });
 
@@ -229,7 +229,7 @@ describe.each(targets)("Teams commands and the message extension on $name", (tar
   it("dispute resolve is for finance and back office", async () => {
     expect(JSON.stringify((await say(CLAIRE, "dispute resolve F2025-0113 credit note issued")).body)).toContain("finance");
     const done = await say(NATHALIE, "dispute resolve F2025-0113 credit note AV-0042 issued");
-    expect(done.body.text).toBe("Dispute on F2025-0113 settled: credit note AV-0042 issued. Dunning on it resumes.");
+    expect(done.body.text).toBe("Litige sur F2025-0113 réglé : credit note AV-0042 issued. Les relances reprennent.");
   });
 });
 

@@ -184,9 +184,9 @@ describe.each(targets)("a decision's effects in Teams, as durable jobs, on $name
       expect(letters[0]?.conversationId).toBe(THREAD);
       expect(JSON.stringify(letters[0]?.body)).toContain(sha256);
       // The decision is announced in the thread, once.
-      const announced = connector.accepted(before).filter((c) => c.method === "POST" && String(c.body.text).startsWith("Decision on"));
+      const announced = connector.accepted(before).filter((c) => c.method === "POST" && String(c.body.text).startsWith("Décision sur"));
       expect(announced.map((c) => [c.conversationId, c.body.text])).toEqual([
-        [THREAD, `Decision on #${actionId}: applied: formal notice to send (deadline 8 days) (approved by Nathalie Roche, Claire Dumont).`],
+        [THREAD, `Décision sur la proposition n° ${actionId} : appliquée, mise en demeure à envoyer (délai de 8 jours) (approuvée par Nathalie Roche, Claire Dumont).`],
       ]);
       // The card update was refused: that job FAILED at once (no retry of a 403), the admin told once.
       const refreshes = (await jobsOf(actionId)).filter((j) => j.kind === "teams.refresh-action");
@@ -301,7 +301,7 @@ describe.each(targets)("a decision's effects in Teams, as durable jobs, on $name
     expect(await worker.runDue()).toBe(5); // two refreshes, the announcement, the letter, its post
     const after = connector.accepted(before);
     expect(after.filter((c) => c.method === "PUT").map((c) => c.activityId)).toEqual([reply, reply]);
-    expect(after.filter((c) => String(c.body.text).startsWith(`Decision on #${actionId}:`))).toHaveLength(1);
+    expect(after.filter((c) => String(c.body.text).startsWith(`Décision sur la proposition n° ${actionId} :`))).toHaveLength(1);
     expect(after.filter(isLetter)).toHaveLength(1);
     expect(await db.prisma.historyEntry.count({ where: { kind: "document.formal_notice", actionId } })).toBe(1);
     expect((await jobsOf(actionId)).every((j) => j.state === "DONE")).toBe(true);
@@ -321,7 +321,7 @@ describe.each(targets)("a decision's effects in Teams, as durable jobs, on $name
     expect(again.body).toEqual({
       statusCode: 200,
       type: "application/vnd.microsoft.activity.message",
-      value: "You already approved this on 31/07/2025.",
+      value: "Vous avez déjà approuvé cette proposition le 31/07/2025.",
     });
     expect(await worker.runDue()).toBe(0);
     expect(await db.prisma.job.count()).toBe(jobs);

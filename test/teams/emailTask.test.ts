@@ -124,7 +124,7 @@ describe.each(targets)("e-mail and letter actions on Teams task cards ($name)", 
     expect(submit?.data).toMatchObject({ edited: true, c: edit.id });
 
     const refused = await execute(EMAIL_SEND_VERB, { ...submit?.data, subject: " ", message: "Bonjour" }, "edit-2");
-    expect(JSON.stringify(refused.body?.value)).toContain("The subject cannot be empty.");
+    expect(JSON.stringify(refused.body?.value)).toContain("L’objet ne peut pas être vide.");
     expect(await db.prisma.job.count({ where: { kind: EMAIL_SEND, key: { contains: `:${edit.id}:` } } })).toBe(0);
 
     const sent = await execute(EMAIL_SEND_VERB, { ...submit?.data, subject: "Nos factures d'octobre", message: "Suite à notre appel de ce matin, voici le détail promis." }, "edit-3");

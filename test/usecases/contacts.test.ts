@@ -114,10 +114,10 @@ describe.each(targets)("outcomes and promises on $name", (target) => {
     const first = results.find((r) => r.status === "recorded")!;
     for (const repeat of results.filter((r) => r.status === "already_recorded")) {
       expect(repeat.entryId).toBe(first.entryId);
-      expect(repeat.message).toBe("No answer / voicemail was already recorded by you at 10:00.");
+      expect(repeat.message).toBe("« Pas de réponse / messagerie » a déjà été enregistré par vous à 10:00.");
     }
     // The adapters' current reading (label) still works.
-    expect(first.label).toBe("No answer / voicemail");
+    expect(first.label).toBe("Pas de réponse / messagerie");
   });
 
   it("a repeat delivered later the same day is still one entry, and names who recorded it for someone else", async () => {
@@ -125,7 +125,7 @@ describe.each(targets)("outcomes and promises on $name", (target) => {
     await recordTaskOutcome(db, { personId: f.people.sophie.id, origin: "SLACK" }, click, MORNING);
     const repeat = await recordTaskOutcome(db, { personId: f.people.nathalie.id, origin: "TEAMS" }, click, AFTERNOON);
     expect(repeat).toMatchObject({ status: "already_recorded", recordedBy: "Sophie Leroy" });
-    expect(repeat.message).toBe("No answer / voicemail was already recorded by Sophie Leroy at 10:00.");
+    expect(repeat.message).toBe("« Pas de réponse / messagerie » a déjà été enregistré par Sophie Leroy à 10:00.");
     expect(await steps(f.cafe.id, "second-call")).toHaveLength(1);
   });
 
@@ -134,11 +134,11 @@ describe.each(targets)("outcomes and promises on $name", (target) => {
     await recordTaskOutcome(db, sophie, { customerId: f.cafe.id, levelId: "last-reminder", outcome: "no_answer" }, MORNING);
     const second = await recordTaskOutcome(db, sophie, { customerId: f.cafe.id, levelId: "last-reminder", outcome: "reached" }, AFTERNOON);
     expect(second).toMatchObject({ status: "recorded", follows: [{ outcome: "no_answer", recordedBy: "Sophie Leroy" }] });
-    expect(second.message).toBe("Reached, no commitment recorded (after No answer / voicemail, recorded by you at 10:00).");
+    expect(second.message).toBe("« Joint, sans engagement » enregistré (après « Pas de réponse / messagerie », enregistré par vous à 10:00).");
     const entries = await steps(f.cafe.id, "last-reminder");
     expect(entries.map((e) => e.text)).toEqual([
-      "last-reminder: No answer / voicemail",
-      "last-reminder: Reached, no commitment (follows No answer / voicemail at 10:00)",
+      "last-reminder : Pas de réponse / messagerie",
+      "last-reminder : Joint, sans engagement (à la suite de « Pas de réponse / messagerie » à 10:00)",
     ]);
     expect(entries[1]?.data).toMatchObject({ outcome: "reached", follows: [{ outcome: "no_answer", entryId: String(entries[0]?.id) }] });
   });
@@ -190,7 +190,7 @@ describe.each(targets)("outcomes and promises on $name", (target) => {
     );
     expect(done.status).toBe("recorded");
     const [entry] = await steps(f.cafe.id, "sales-visit");
-    expect(entry).toMatchObject({ actorId: f.people.nathalie.id, text: "sales-visit: Reached, no commitment (for Sophie Leroy)" });
+    expect(entry).toMatchObject({ actorId: f.people.nathalie.id, text: "sales-visit : Joint, sans engagement (pour Sophie Leroy)" });
     expect(entry?.data).toMatchObject({ onBehalfOf: f.people.sophie.id });
   });
 
@@ -224,7 +224,7 @@ describe.each(targets)("outcomes and promises on $name", (target) => {
     expect(a.promiseId).toBe(b.promiseId);
     expect(await db.prisma.promiseToPay.count()).toBe(1);
     const repeat = [a, b].find((r) => r.status === "already_recorded")!;
-    expect(plain(repeat.message)).toBe("This promise (205,90 € by 2026-11-27) was already recorded by you at 10:00.");
+    expect(plain(repeat.message)).toBe("Cette promesse (205,90 € pour le 27/11/2026) a déjà été enregistrée par vous à 10:00.");
   });
 
   it("without a submission key, an identical promise for the same task the same day is the same promise; a different amount is another", async () => {

@@ -76,7 +76,7 @@ describe.each(targets)("payment plans on $name", (target) => {
         at("2026-11-20"),
       );
       expect(plan).toMatchObject({ status: "agreed", total: 300_000n, instalments: 3 });
-      expect(plain(plan.text)).toContain("3 instalments totalling 3 000,00 €, from 2026-12-01 to 2027-02-01");
+      expect(plain(plan.text)).toContain("Échéancier convenu : 3 échéances pour un total de 3 000,00 €, du 01/12/2026 au 01/02/2027");
       // The same form delivered again agrees nothing more.
       const again = await agreePaymentPlan(db, actor, { customerId: k1.id, instalments: instalments(["2026-12-01", 1n], ["2027-01-04", 1n]), idempotencyKey: "view-123" }, at("2026-11-20"));
       expect(again).toMatchObject({ status: "already-agreed", planId: plan.planId });
@@ -99,7 +99,7 @@ describe.each(targets)("payment plans on $name", (target) => {
       const missed = await db.prisma.historyEntry.findMany({ where: { kind: "payment_plan.instalment_missed" } });
       expect(missed).toHaveLength(1);
       expect(plain(missed[0]?.text ?? "")).toMatch(
-        /instalment 2 of 1 000,00 € due 2027-01-04 missed, 400,00 € received by 2027-01-04 \+ 3 days; recovery indemnity 40,00 € \(D441-5 Code de commerce\); escalation: next step brought forward: \S+ \(\w+\) for Sophie Leroy/,
+        /échéance 2 de 1 000,00 € due le 04\/01\/2027 manquée, 400,00 € reçus au 04\/01\/2027 \+ 3 jours ; indemnité forfaitaire de recouvrement 40,00 € \(D441-5 Code de commerce\) ; escalade : étape suivante avancée : \S+ \(\w+\) pour Sophie Leroy/,
       );
       // The day it is missed, the collector's list escalates it; the plan no longer pauses dunning.
       const tasks = await collectorTasks(db, policy, missedDay, sophie.id);

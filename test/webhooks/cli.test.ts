@@ -26,13 +26,13 @@ describe.each(heldCliTargets)("ccbot webhooks and report blocked on $name", (tar
 
     const plainHttp = await ccbot(url, "webhooks", "add", "http://erp.example.org/hooks");
     expect(plainHttp.code).toBe(1);
-    expect(plainHttp.stderr).toContain("The webhook URL must start with https://");
+    expect(plainHttp.stderr).toContain("L’URL du webhook doit commencer par https://");
     const unknownType = await ccbot(url, "webhooks", "add", receiver.url(path), "--events", "deliveries.blocked,deliveries.stopped");
     expect(unknownType.code).toBe(1);
-    expect(unknownType.stderr).toContain('--events: unknown event type "deliveries.stopped". Known types: deliveries.blocked,');
+    expect(unknownType.stderr).toContain('--events : type d’événement inconnu "deliveries.stopped". Types connus : deliveries.blocked,');
     const notAUrl = await ccbot(url, "webhooks", "add", "erp/hooks");
     expect(notAUrl).toMatchObject({ code: 1 });
-    expect(notAUrl.stderr).toContain('The webhook URL "erp/hooks" is not a URL');
+    expect(notAUrl.stderr).toContain("L’URL du webhook « erp/hooks » n’est pas une URL");
 
     const added = await ccbot(url, "webhooks", "add", receiver.url(path), "--events", "deliveries.blocked, deliveries.unblocked");
     expect(added.code).toBe(0);
@@ -63,16 +63,16 @@ describe.each(heldCliTargets)("ccbot webhooks and report blocked on $name", (tar
     expect((await ccbot(url, "webhooks", "remove", String(endpoint.id))).code).toBe(0);
     const again = await ccbot(url, "webhooks", "remove", String(endpoint.id));
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain(`Webhook endpoint #${endpoint.id} was already removed on`);
+    expect(again.stderr).toContain(`Le webhook n° ${endpoint.id} a déjà été supprimé le`);
     const removedTest = await ccbot(url, "webhooks", "test", String(endpoint.id));
     expect(removedTest.code).toBe(1);
-    expect(removedTest.stderr).toContain("was removed");
+    expect(removedTest.stderr).toContain("a été supprimé : ajoutez-le de nouveau");
     expect(JSON.parse((await ccbot(url, "webhooks", "list")).stdout)).toEqual({
       endpoints: [expect.objectContaining({ id: endpoint.id, active: false })],
     });
     const missing = await ccbot(url, "webhooks", "remove", "999");
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain("There is no webhook endpoint #999");
+    expect(missing.stderr).toContain("Il n’y a pas de webhook n° 999");
     expect((await ccbot(url, "webhooks", "remove", "x")).code).toBe(2);
   });
 

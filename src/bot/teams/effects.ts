@@ -3,7 +3,7 @@
 // recorded. A decision's effects (everyone's card, the thread, the letter) are durable jobs: see jobs.ts.
 import type { FlaggedDispute } from "../../usecases/disputes.js";
 import { disputeNoticeText } from "../../usecases/disputes.js";
-import type { TeamsContext } from "./context.js";
+import { localeOf, type TeamsContext } from "./context.js";
 import { personalConversation } from "./conversations.js";
 import { failureForLog } from "./logging.js";
 import { inert, md } from "./text.js";
@@ -29,6 +29,7 @@ export async function notifyCollector(t: TeamsContext, flaggedBy: string, disput
     inert(flaggedBy),
     { ...dispute, invoiceNumber: inert(dispute.invoiceNumber), customerName: inert(dispute.customerName) },
     inert(reason),
+    await localeOf(t),
   );
   return attempt(t, "dispute.notify_collector", { disputeId: dispute.disputeId }, () =>
     t.messenger.post(

@@ -2,6 +2,9 @@ import { writeFileSync } from "node:fs";
 import { historySealKey } from "../../config/sealKey.js";
 import { writeEmlFiles } from "../../mail/evidence.js";
 import { AppError } from "../../errors.js";
+import { loadLocale } from "../../db/settings.js";
+import { calendarDateAt } from "../../domain/calendarDate.js";
+import { formatDate, phrase, t } from "../../i18n/index.js";
 import { visibleCell } from "../../domain/text.js";
 import { print, printJson, shown, type CommandContext } from "../io.js";
 import type { Database } from "../../db/database.js";
@@ -11,24 +14,7 @@ import { customersNamed } from "../../usecases/accounts.js";
 import { csvDocument } from "../../documents/csv.js";
 import { evidenceFile, evidenceFileName } from "../../documents/evidence.js";
 
-export const HISTORY_HELP = `Usage: ccbot history export CUSTOMER [--format json|csv|pdf] [--output FILE] [--eml DIR]
-       ccbot history verify [CUSTOMER] [--anchor DIGEST|FILE]
-       ccbot history anchor [--output FILE]
-
-export  a customer's reminder history (every reminder, call, promise, dispute and committee decision),
-        oldest first, with each entry's seal (SHA-256 chained to the entry before it). The PDF is the
-        evidence file: statement of account, verification result and the full history
-        (default file: evidence-CUSTOMER-DATE.pdf). --eml DIR also writes every e-mail sent to the customer
-        as a .eml file (the exact bytes, checked against the SHA-256 in the history).
-verify  recomputes the seals: any entry edited, deleted or reordered since it was written is named; with
-        HISTORY_SEAL_KEY set, any entry without a valid HMAC seal (forged without the key); and every
-        chain is checked against the anchors (a cut tail, a removed chain). --anchor checks against an
-        anchor kept outside the database: its digest, or the file "history anchor" wrote. It says what it
-        proved and what it could not. Exit code 1 when something is wrong.
-anchor  records the head of every customer's chain (last entry, count, seal) and prints the anchor with
-        its SHA-256 digest: keep the digest outside the database (the weekly digest posts it in the
-        committee channel), so that deleting the newest entries or a whole chain shows later.
-CUSTOMER is the customer's id in your books (external id) or its exact name.`;
+export const HISTORY_HELP = phrase("cli.history.help");
 
 export async function historyCommand(
   context: CommandContext,
@@ -38,18 +24,27 @@ export async function historyCommand(
   const [action, customerRef, ...extra] = args;
   if (action === "verify" && extra.length === 0) return verify(context, customerRef, options.anchor);
   if (action === "anchor" && customerRef === undefined) return anchor(context, options.output);
-  if (options.anchor !== undefined) throw new AppError("input.usage", `--anchor goes with "history verify".\n\n${HISTORY_HELP}`);
+  if (options.anchor !== undefined) throw new AppError("input.usage", phrase("cli.history.anchorWithVerify"));
   if (action !== "export" || !customerRef || extra.length > 0) throw new AppError("input.usage", HISTORY_HELP);
   const format = options.format ?? "json";
   if (format !== "json" && format !== "csv" && format !== "pdf")
-    throw new AppError("input.usage", `--format must be json, csv or pdf (got ${format})`);
+    throw new AppError("input.usage", phrase("cli.history.badFormat", { format }));
   const db = await context.database();
+  const locale = await db.withConnection(loadLocale);
   const customer = await findCustomer(db, customerRef);
   if (options.eml !== undefined) {
     // The exact e-mails sent (docs/email.md), each checked against the SHA-256 kept in the history.
     const files = await writeEmlFiles(db, customer.id, options.eml);
     const broken = files.filter((f) => !f.intact).length;
-    print(context.io.stderr, `Wrote ${files.length} e-mail(s) of ${shown(customer.name)} to ${options.eml}${broken ? ` (${broken} NOT MATCHING their SHA-256)` : ", each matching its SHA-256"}.`);
+    print(
+      context.io.stderr,
+      t(locale, "cli.history.wroteEml", {
+        count: files.length,
+        customer: shown(customer.name),
+        dir: options.eml,
+        check: broken ? t(locale, "cli.history.emlBroken", { broken }) : t(locale, "cli.history.emlIntact"),
+      }),
+    );
   }
   if (format === "pdf") {
     const file = options.output ?? evidenceFileName(customer.externalId, new Date().toISOString().slice(0, 10));
@@ -57,7 +52,12 @@ export async function historyCommand(
     writeFileSync(file, pdf);
     print(
       context.io.stderr,
-      `Wrote the evidence file of ${shown(customer.name)} (${entries} history entries, ${intact ? "seals intact" : "SEALS BROKEN: see ccbot history verify"}) to ${file}.`,
+      t(locale, "cli.history.wroteEvidence", {
+        customer: shown(customer.name),
+        count: entries,
+        seals: t(locale, intact ? "cli.history.sealsIntact" : "cli.history.sealsBroken"),
+        file,
+      }),
     );
     return 0;
   }
@@ -87,7 +87,7 @@ export async function historyCommand(
       : toCsv(rows);
   if (options.output) {
     writeFileSync(options.output, text + (format === "csv" ? "\r\n" : "\n"));
-    print(context.io.stderr, `Wrote ${rows.length} history entries of ${shown(customer.name)} to ${options.output}.`);
+    print(context.io.stderr, t(locale, "cli.history.wroteEntries", { count: rows.length, customer: shown(customer.name), file: options.output }));
   } else print(context.io.stdout, text);
   return 0;
 }
@@ -95,13 +95,14 @@ export async function historyCommand(
 async function anchor(context: CommandContext, output: string | undefined): Promise<number> {
   const db = await context.database();
   const created = await createAnchor(db, new Date(), { sealKey: historySealKey(context.io.env) });
+  const locale = await db.withConnection(loadLocale);
   const text = JSON.stringify({ ...created, createdAt: created.createdAt.toISOString() }, null, 2);
   if (output) writeFileSync(output, text + "\n");
   else print(context.io.stdout, text);
   print(context.io.stderr, anchorText(created));
   print(
     context.io.stderr,
-    `Keep this digest outside the database${output ? ` (and the file ${output})` : ""}; check later with: ccbot history verify --anchor ${created.digest}`,
+    t(locale, "cli.history.keepDigest", { file: output ? t(locale, "cli.history.andFile", { file: output }) : "", digest: created.digest }),
   );
   return 0;
 }
@@ -111,27 +112,37 @@ async function verify(context: CommandContext, customerRef: string | undefined, 
   const db = await context.database();
   const customer = customerRef ? await findCustomer(db, customerRef) : undefined;
   const report = await verifyHistory(db.prisma, customer?.id, { external, sealKey: historySealKey(context.io.env) });
+  const locale = await db.withConnection(loadLocale);
   if (context.json || !context.io.interactive) printJson(context.io, report);
-  const anchors = `Anchors checked: ${report.anchorsChecked}.`;
-  if (report.problems.length === 0)
-    print(context.io.stderr, `History intact: ${report.entries} entries of ${report.customers} customer(s) match their seals. ${anchors}`);
+  const anchors = t(locale, "cli.history.anchorsChecked", { count: report.anchorsChecked });
+  const counts = { entries: report.entries, customers: report.customers, anchors };
+  if (report.problems.length === 0) print(context.io.stderr, t(locale, "cli.history.intact", counts));
   else {
-    print(
-      context.io.stderr,
-      `History altered: ${report.problems.length} problem(s) in ${report.entries} entries of ${report.customers} customer(s). ${anchors}`,
-    );
-    for (const p of report.problems) print(context.io.stderr, `  ${describeProblem(p)}`);
+    print(context.io.stderr, t(locale, "cli.history.altered", { problems: report.problems.length, ...counts }));
+    for (const p of report.problems) print(context.io.stderr, `  ${describeProblem(p, locale)}`);
   }
-  if (report.proved.length) print(context.io.stderr, `Proved:\n${report.proved.map((line) => `  - ${line}`).join("\n")}`);
-  if (report.notProved.length) print(context.io.stderr, `Could not prove:\n${report.notProved.map((line) => `  - ${line}`).join("\n")}`);
+  const list = (lines: string[]) => lines.map((line) => `  - ${line}`).join("\n");
+  if (report.proved.length) print(context.io.stderr, t(locale, "cli.history.proved", { lines: list(report.proved) }));
+  if (report.notProved.length) print(context.io.stderr, t(locale, "cli.history.notProved", { lines: list(report.notProved) }));
   return report.problems.length === 0 ? 0 : 1;
 }
 
-function describeProblem(p: HistoryProblem): string {
-  const who = p.customerId === null && p.customerName === null ? null : `${shown(p.customerName ?? "customer")} (#${p.customerId ?? "none"})`;
+function describeProblem(p: HistoryProblem, locale: string): string {
+  const who =
+    p.customerId === null && p.customerName === null
+      ? null
+      : `${shown(p.customerName ?? t(locale, "cli.history.aCustomer"))} (#${p.customerId ?? "-"})`;
+  const detail = visibleCell(p.detail);
   if (p.occurredAt && p.entryId !== null)
-    return `entry #${p.entryId} (${who ?? "no customer"}, ${p.occurredAt.toISOString().slice(0, 10)}, ${p.kind}): ${p.problem}: ${visibleCell(p.detail)}`;
-  return `${who ? `${who}: ` : ""}${p.problem}: ${visibleCell(p.detail)}`;
+    return t(locale, "cli.history.problemEntry", {
+      entryId: p.entryId.toString(),
+      who: who ?? t(locale, "cli.history.noCustomer"),
+      date: formatDate(calendarDateAt(p.occurredAt, "UTC"), locale),
+      kind: p.kind ?? "",
+      problem: p.problem,
+      detail,
+    });
+  return who ? t(locale, "cli.history.problemOf", { who, problem: p.problem, detail }) : t(locale, "cli.history.problemAlone", { problem: p.problem, detail });
 }
 
 async function findCustomer(db: Database, ref: string) {
@@ -140,12 +151,9 @@ async function findCustomer(db: Database, ref: string) {
   const byName = await customersNamed(db, ref);
   if (byName.length === 1 && byName[0]) return db.prisma.customer.findUniqueOrThrow({ where: { id: byName[0].id } });
   if (byName.length > 1) {
-    throw new AppError(
-      "input.invalid",
-      `Several customers are named ${ref}: ${byName.map((c) => c.externalId).join(", ")}. Give the customer id.`,
-    );
+    throw new AppError("input.invalid", phrase("cli.customers.several", { name: ref, ids: byName.map((c) => c.externalId).join(", ") }));
   }
-  throw new AppError("not_found", `No customer with id or name "${ref}".`);
+  throw new AppError("not_found", phrase("cli.noCustomer", { customer: ref }));
 }
 
 function toCsv(rows: Array<Record<string, unknown>>): string {

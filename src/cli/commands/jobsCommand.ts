@@ -93,6 +93,8 @@ async function runJobs(context: CommandContext, once: boolean): Promise<number> 
   const logger = createLogger();
   const jobs = platformFreeJobs({ policy, documentsDir: env.DOCUMENTS_DIR, mail, inboxDir: env.IMPORT_INBOX });
   const worker = new JobWorker({ db, logger, handlers: jobs.handlers });
+  const locale = await db.withConnection(loadLocale);
+  const runs = jobs.parts.runs.map((p) => t(locale, `cli.jobs.part.${p}`)).join(", ");
   try {
     if (once) {
       const outcome = await worker.drain();
@@ -102,14 +104,20 @@ async function runJobs(context: CommandContext, once: boolean): Promise<number> 
       else
         print(
           context.io.stdout,
-          `Ran ${outcome.done + outcome.retrying + outcome.failed} job(s) (${jobs.runs.join(", ")}): ${outcome.done} done, ` +
-            `${outcome.retrying} to retry later, ${outcome.failed} failed for good (ccbot jobs list --state failed).`,
+          t(locale, "cli.jobs.ranOnce", {
+            total: outcome.done + outcome.retrying + outcome.failed,
+            runs,
+            done: outcome.done,
+            retrying: outcome.retrying,
+            failed: outcome.failed,
+          }),
         );
       return outcome.failed > 0 ? 1 : 0;
     }
-    print(context.io.stderr, `Running the jobs that need no chat platform: ${jobs.runs.join(", ")}.`);
-    if (jobs.skipped.length > 0) print(context.io.stderr, `Not run: ${jobs.skipped.join(", ")}.`);
-    print(context.io.stderr, "Stop with Ctrl-C (or SIGTERM): the jobs in flight finish first.");
+    print(context.io.stderr, t(locale, "cli.jobs.running", { runs }));
+    if (jobs.parts.skipped.length > 0)
+      print(context.io.stderr, t(locale, "cli.jobs.notRun", { skipped: jobs.parts.skipped.map((p) => t(locale, `cli.jobs.skip.${p}`)).join(", ") }));
+    print(context.io.stderr, t(locale, "cli.jobs.stopWith"));
     const polling = env.IMPORT_INBOX
       ? startInboxPolling({ dir: env.IMPORT_INBOX, db, logger, everyMs: env.IMPORT_INBOX_POLL_SECONDS * 1000 })
       : null;

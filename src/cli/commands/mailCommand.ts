@@ -9,7 +9,7 @@ import { phrase, t } from "../../i18n/index.js";
 import { customersNamed } from "../../usecases/accounts.js";
 import { FormError } from "../../usecases/contacts.js";
 import { correctContact } from "../../usecases/wrongContact.js";
-import { print, printJson, table, type CommandContext } from "../io.js";
+import { print, printJson, shown, table, type CommandContext } from "../io.js";
 
 type Column = "setting" | "value" | "customer" | "level" | "status" | "sent" | "server" | "kind" | "from" | "subject" | "received";
 
@@ -76,14 +76,14 @@ export async function mailCommand(context: CommandContext, args: string[], optio
     // A name two customers share is refused: the contact of the wrong one would be changed.
     const named = await customersNamed(db, sub);
     if (named.length > 1 && !(await db.prisma.customer.findUnique({ where: { externalId: sub } })))
-      throw new AppError("input.invalid", `Several customers are named ${sub}: ${named.map((c) => c.externalId).join(", ")}. Give the customer id.`);
+      throw new AppError("input.invalid", phrase("cli.customers.several", { name: sub, ids: named.map((c) => c.externalId).join(", ") }));
     const found = (await db.prisma.customer.findUnique({ where: { externalId: sub } })) ?? named[0];
-    if (!found) throw new AppError("not_found", `No customer with id or name "${sub}".`);
+    if (!found) throw new AppError("not_found", phrase("cli.noCustomer", { customer: sub }));
     let result;
     try {
       result = await correctContact(db, { personId: null, label: "cli", origin: "CLI" }, { customerId: found.id, email: rest[0] });
     } catch (error) {
-      if (error instanceof FormError) throw new AppError("input.invalid", `EMAIL: ${error.fields.email ?? error.message}`);
+      if (error instanceof FormError) throw new AppError("input.invalid", t(locale, "cli.mail.contactEmail", { problem: error.fieldsIn(locale).email ?? error.textIn(locale) }));
       throw error;
     }
     if (context.json || !context.io.interactive) printJson(context.io, result);
@@ -91,8 +91,8 @@ export async function mailCommand(context: CommandContext, args: string[], optio
       print(
         context.io.stdout,
         result.status === "corrected"
-          ? `${result.customerName}: ${result.replaced.join(", ")} replaced by ${result.email}; e-mail reminders resume.`
-          : `${result.customerName}: ${result.email} is already the contact's address; nothing changed.`,
+          ? t(locale, "contact.corrected", { customer: shown(result.customerName), email: result.email, replaced: result.replaced.join(", ") })
+          : t(locale, "contact.alreadyCorrected", { customer: shown(result.customerName), email: result.email }),
       );
     return 0;
   }

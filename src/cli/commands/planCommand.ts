@@ -80,7 +80,7 @@ export async function planCommand(
       // Field errors of the form, named by their option.
       if (error instanceof FormError) {
         const option = (field: string) => (field === "fromPromise" ? "--from-promise" : "--instalments");
-        throw new AppError("input.invalid", Object.entries(error.fields).map(([f, m]) => `${option(f)}: ${m}`).join("\n"));
+        throw new AppError("input.invalid", Object.entries(error.fieldsIn(locale)).map(([f, m]) => `${option(f)}: ${m}`).join("\n"));
       }
       throw error;
     }

@@ -41,7 +41,7 @@ export function onSubmitDisputeDialog(t: TeamsContext) {
     const data = ((a.value as { data?: Record<string, string> } | undefined)?.data ?? {}) as Record<string, string>;
     const locale = await localeOf(t);
     const again = (error: string) => formDialog(disputeFormCard({ ...data, error }, "dialog", locale), locale);
-    const form = readDisputeForm(data);
+    const form = readDisputeForm(data, locale);
     if (!form.ok) return again(inert(Object.values(form.errors).join(" ")));
     try {
       return messageDialog(await disputeFlagged(t, a, form.dispute));

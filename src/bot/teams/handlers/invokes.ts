@@ -6,8 +6,8 @@ import { AppError } from "../../../errors.js";
 import { readPromiseForm, recordPromiseFromCall, recordTaskOutcome } from "../../../usecases/contacts.js";
 import { readDisputeForm } from "../../../usecases/disputes.js";
 import { enqueue } from "../../../jobs/queue.js";
-import { alreadyVotedText, commentOnAction, decisionSummary, recordVote, recordVotes, type VoteResult } from "../../../usecases/votes.js";
-import { showMoreActions, showMoreTexts } from "../../../jobs/weeklyDigest.js";
+import { alreadyVotedText, commentOnAction, decisionSummary, recordVote, recordVotes, refusedLine, type VoteResult } from "../../../usecases/votes.js";
+import { showMoreActions, showMoreText } from "../../../jobs/weeklyDigest.js";
 import { teamsDigestPublisher } from "../publisher.js";
 import { evidenceFile, evidenceFileName } from "../../../documents/evidence.js";
 import { STALE_ACTION_BUTTON, STALE_TASK_BUTTON, UNKNOWN_BUTTON } from "../../messages.js";
@@ -73,7 +73,7 @@ async function voteOrComment(t: TeamsContext, a: Inbound, verb: string, data: Re
     const result = await recordVote(t.db, t.policy, actor, { actionId, decision: verb === VERBS.approve ? "APPROVE" : "REJECT" }, t.now());
     // A click repeating the vote on file changed nothing: said privately, nothing else updated.
     if (!result.recorded && result.previousVote) return messageResponse(await alreadyVoted(t, result.previousVote));
-    const summary = decisionSummary(result);
+    const summary = decisionSummary(result, await localeOf(t));
     said = summary ? inert(summary, 1000) : tr(await localeOf(t), "teams.voteRecorded");
   }
   const part = await digestPart(t, a.conversation.id, a.replyToId);
@@ -95,7 +95,8 @@ async function batchVote(t: TeamsContext, a: Inbound, data: Record<string, unkno
     { actionIds: ids, decision: "APPROVE" },
     t.now(),
   );
-  const refused = batch.results.flatMap((r) => ("refused" in r ? [inert(`#${r.actionId}: ${r.refused}`, 500)] : []));
+  const locale = await localeOf(t);
+  const refused = batch.results.flatMap((r) => ("refused" in r ? [inert(refusedLine(r.actionId, r.refused, locale), 500)] : []));
   if (refused.length > 0) return messageResponse([inert(batch.summary), ...refused].join("\n\n"));
   const part = await digestPart(t, a.conversation.id, a.replyToId);
   return part ? cardResponse(part.card.card) : messageResponse(inert(batch.summary));
@@ -106,7 +107,7 @@ async function showMore(t: TeamsContext, a: Inbound, data: Record<string, unknow
   await authorize(t, a, "read-accounts");
   const publisher = teamsDigestPublisher(t.messenger, t.db, a.conversation.id.split(";")[0]);
   const shown = await showMoreActions({ db: t.db, policy: t.policy, publisher }, String(data.period ?? ""));
-  return messageResponse(shown.status === "posted" ? showMoreTexts.posted(shown.count) : showMoreTexts[shown.status]);
+  return messageResponse(showMoreText(shown, await localeOf(t)));
 }
 
 async function refreshDigest(t: TeamsContext, a: Inbound): Promise<CardActionAnswer> {
@@ -153,9 +154,9 @@ async function taskPromise(t: TeamsContext, a: Inbound, data: Record<string, unk
   const customerId = Number(data.c);
   const level = String(data.l ?? "");
   if (!Number.isInteger(customerId) || !level) throw new AppError("input.invalid", STALE_TASK_BUTTON);
-  const { asOf } = await today(t);
+  const { asOf, settings } = await today(t);
   const field = (name: string) => String(data[`${name}_${String(data.f)}`] ?? "");
-  const form = readPromiseForm({ amount: field("amount"), date: field("date") }, asOf);
+  const form = readPromiseForm({ amount: field("amount"), date: field("date") }, asOf, settings.locale);
   if (!form.ok) return messageResponse(inert(Object.values(form.errors).join(" ")));
   const note = field("note").trim() || undefined;
   await recordPromiseFromCall(
@@ -199,11 +200,10 @@ async function offerEvidence(t: TeamsContext, a: Inbound, data: Record<string, u
 }
 
 async function disputeForm(t: TeamsContext, a: Inbound, data: Record<string, unknown>): Promise<CardActionAnswer> {
-  const form = readDisputeForm(data as Record<string, string>);
+  const locale = await localeOf(t);
+  const form = readDisputeForm(data as Record<string, string>, locale);
   if (!form.ok)
-    return cardResponse(
-      disputeFormCard({ ...(data as Record<string, string>), error: inert(Object.values(form.errors).join(" ")) }, "message", await localeOf(t)),
-    );
+    return cardResponse(disputeFormCard({ ...(data as Record<string, string>), error: inert(Object.values(form.errors).join(" ")) }, "message", locale));
   return cardResponse(infoCard(await disputeFlagged(t, a, form.dispute)).card);
 }
 

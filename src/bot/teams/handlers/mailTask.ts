@@ -43,7 +43,7 @@ export async function taskEmailSend(t: TeamsContext, a: Inbound, data: Record<st
       const preview = await previewReminder(t.db, t.policy, task, t.now());
       const taskData = Object.fromEntries(Object.entries(data).filter(([key]) => !["edited", "subject", "message"].includes(key)));
       return cardResponse(
-        emailEditCard({ to: preview.to, subject: String(data.subject ?? ""), message: String(data.message ?? ""), error: Object.values(error.fields).join(" ") }, taskData, locale),
+        emailEditCard({ to: preview.to, subject: String(data.subject ?? ""), message: String(data.message ?? ""), error: Object.values(error.fieldsIn(locale)).join(" ") }, taskData, locale),
       );
     }
   }

@@ -2,12 +2,12 @@
 // clients, and what the committee writes in a digest's thread (recorded as discussion).
 import { AppError } from "../../../errors.js";
 import {
-  DISPUTE_USAGE,
+  disputeUsage,
   disputeSettledText,
   parseDisputeCommand,
   parseResolveCommand,
   resolveDispute,
-  RESOLVE_USAGE,
+  resolveUsage,
 } from "../../../usecases/disputes.js";
 import { recordDiscussion } from "../../../usecases/discussion.js";
 import { digestOfThread } from "../../../jobs/weeklyDigest.js";
@@ -36,11 +36,11 @@ async function runCommand(t: TeamsContext, a: Inbound, text: string, send: Send)
   if (dispute) {
     const args = dispute[1] ?? "";
     const resolve = parseResolveCommand(args);
-    if (resolve === "usage") throw new AppError("input.usage", RESOLVE_USAGE.replaceAll("/dispute", "dispute"));
+    if (resolve === "usage") throw new AppError("input.usage", resolveUsage(await localeOf(t), "dispute"));
     if (resolve) {
       const person = await authorize(t, a, "resolve-dispute");
       await resolveDispute(t.db, { personId: person.id, origin: "TEAMS" }, resolve, t.now());
-      await send(disputeSettledText(inert(resolve.invoiceNumber), inert(resolve.outcome)));
+      await send(disputeSettledText(inert(resolve.invoiceNumber), inert(resolve.outcome), await localeOf(t)));
       return;
     }
     await authorize(t, a, "flag-dispute");
@@ -50,7 +50,7 @@ async function runCommand(t: TeamsContext, a: Inbound, text: string, send: Send)
       return;
     }
     const parsed = parseDisputeCommand(args);
-    if (!parsed) throw new AppError("input.usage", DISPUTE_USAGE.replace("/dispute", "dispute"));
+    if (!parsed) throw new AppError("input.usage", disputeUsage(await localeOf(t), "dispute"));
     await send(await disputeFlagged(t, a, parsed));
     return;
   }

@@ -3,7 +3,7 @@
 // a single click). The person is answered privately with what happened to each.
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { AppError } from "../../../../errors.js";
-import { recordVotes } from "../../../../usecases/votes.js";
+import { recordVotes, refusedLine } from "../../../../usecases/votes.js";
 import { STALE_ACTION_BUTTON } from "../../../messages.js";
 import { errorBlocks, infoBlocks } from "../../blocks.js";
 import { afterAck, busy, userMessage, type ListenerDeps } from "../../deps.js";
@@ -35,7 +35,7 @@ export function batchVoteButton(deps: ListenerDeps) {
             { actionIds: ids, decision: "APPROVE" },
             now(),
           );
-          const refused = batch.results.flatMap((r) => ("refused" in r ? [`#${r.actionId}: ${r.refused}`] : []));
+          const refused = batch.results.flatMap((r) => ("refused" in r ? [refusedLine(r.actionId, r.refused, localeIn(context))] : []));
           answer = { text: [batch.summary, ...refused].join("\n"), failed: false };
         } catch (error) {
           answer = { text: userMessage(error, logger, localeIn(context)), failed: true };

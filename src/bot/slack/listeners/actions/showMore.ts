@@ -1,7 +1,7 @@
 // "12 more, smaller: show": posts the proposals left off the agenda in the digest's thread (once: a second
 // click is told they are there), as action messages that votes refresh like the others.
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { showMoreActions, showMoreTexts } from "../../../../jobs/weeklyDigest.js";
+import { showMoreActions, showMoreText } from "../../../../jobs/weeklyDigest.js";
 import { errorBlocks, infoBlocks } from "../../blocks.js";
 import { afterAck, busy, userMessage, type ListenerDeps } from "../../deps.js";
 import { localeIn } from "../../trust.js";
@@ -21,7 +21,7 @@ export function showMoreButton(deps: ListenerDeps) {
           const period = String((action as { value?: string }).value ?? "");
           const publisher = slackDigestPublisher(client, b.container?.channel_id ?? "");
           const shown = await showMoreActions({ db, policy, publisher }, period);
-          answer = { text: shown.status === "posted" ? showMoreTexts.posted(shown.count) : showMoreTexts[shown.status], failed: false };
+          answer = { text: showMoreText(shown, localeIn(context)), failed: false };
         } catch (error) {
           answer = { text: userMessage(error, logger, localeIn(context)), failed: true };
         }

@@ -23,7 +23,7 @@ export function voteAnswer(result: VoteResult, decision: Decision, settings: { l
     return alreadyVotedText(previous, settings.locale, settings.timeZone);
   }
   const yours = t(settings.locale, "bot.voteRecorded", { decision, actionId: result.actionId });
-  const decided = decisionSummary(result);
+  const decided = decisionSummary(result, settings.locale);
   if (decided) return t(settings.locale, "bot.voteDecided", { recorded: yours, decided });
   const missing = result.outcome.missing;
   return missing.length > 0 ? t(settings.locale, "bot.voteStillNeeded", { recorded: yours, missing: missing.map((m) => say(settings.locale, m)).join(", ") }) : yours;

@@ -3,12 +3,12 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { AppError } from "../../../../errors.js";
 import {
-  DISPUTE_USAGE,
+  disputeUsage,
   disputeSettledText,
   parseDisputeCommand,
   parseResolveCommand,
   resolveDispute,
-  RESOLVE_USAGE,
+  resolveUsage,
 } from "../../../../usecases/disputes.js";
 import { disputeModal, errorBlocks, infoBlocks } from "../../blocks.js";
 import { triggerExpired, userMessage, type ListenerDeps } from "../../deps.js";
@@ -25,11 +25,11 @@ export function disputeCommand(deps: ListenerDeps) {
     try {
       const person = personIn(context);
       const resolve = parseResolveCommand(command.text);
-      if (resolve === "usage") throw new AppError("input.usage", RESOLVE_USAGE);
+      if (resolve === "usage") throw new AppError("input.usage", resolveUsage(locale, "/dispute"));
       if (resolve) {
         // Who may settle is the use case's rule (finance or back office), with the person's name in the refusal.
         await resolveDispute(db, { personId: person.id, origin: "SLACK" }, resolve, now());
-        await answerPrivately(respond, client, body, infoBlocks(disputeSettledText(resolve.invoiceNumber, resolve.outcome)));
+        await answerPrivately(respond, client, body, infoBlocks(disputeSettledText(resolve.invoiceNumber, resolve.outcome, locale)));
         return;
       }
       const parsed = parseDisputeCommand(command.text);
@@ -40,11 +40,11 @@ export function disputeCommand(deps: ListenerDeps) {
           await openModal(client, command.trigger_id, disputeModal({ invoiceNumber, reason: rest.join(" "), channel: command.channel_id }, locale));
         } catch (error) {
           if (!triggerExpired(error)) throw error;
-          throw new AppError("input.usage", t(locale, "slack.formTooSlowDispute", { usage: DISPUTE_USAGE }));
+          throw new AppError("input.usage", t(locale, "slack.formTooSlowDispute", { usage: disputeUsage(locale, "/dispute") }));
         }
         return;
       }
-      const message = await flagAndTell(deps, client, person, parsed);
+      const message = await flagAndTell(deps, client, person, parsed, locale);
       await answerPrivately(respond, client, body, infoBlocks(message));
     } catch (error) {
       await answerPrivately(respond, client, body, errorBlocks(userMessage(error, logger, locale)));

@@ -19,7 +19,7 @@ export function commentForm(deps: ListenerDeps) {
       return;
     }
     if (text.length > COMMENT_MAX) {
-      await ack({ response_action: "errors", errors: { comment: commentTooLong(text.length) } });
+      await ack({ response_action: "errors", errors: { comment: commentTooLong(text.length, locale) } });
       return;
     }
     await ack();

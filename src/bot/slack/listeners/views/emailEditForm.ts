@@ -21,7 +21,7 @@ export function emailEditForm(deps: ListenerDeps) {
       overrides = readEditedEmail({ subject: values.subject?.value?.value ?? "", message: values.message?.value?.value ?? "" });
     } catch (error) {
       if (!(error instanceof FormError)) throw error;
-      await ack({ response_action: "errors", errors: error.fields });
+      await ack({ response_action: "errors", errors: error.fieldsIn(locale) });
       return;
     }
     await ack();

@@ -23,7 +23,7 @@ export function promiseForm(deps: ListenerDeps) {
     const date = values.date?.value?.selected_date ?? "";
     const note = values.note?.value?.value?.trim() || undefined;
     const settings = await db.withConnection(loadSettings);
-    const form = readPromiseForm({ amount: amountText, date }, calendarDateAt(now(), settings.timeZone));
+    const form = readPromiseForm({ amount: amountText, date }, calendarDateAt(now(), settings.timeZone), settings.locale);
     const errors: Record<string, string> = form.ok ? {} : { ...form.errors };
     if (note && note.length > PROMISE_NOTE_MAX)
       errors.note = t(settings.locale, "slack.noteTooLong", { length: note.length, max: PROMISE_NOTE_MAX });
