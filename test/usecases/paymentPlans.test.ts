@@ -178,17 +178,18 @@ describe.each(targets)("payment plans on $name", (target) => {
       const refusal = async (items: ReturnType<typeof instalments>) => {
         const error = await agreePaymentPlan(db, actor, { customerId: k1.id, instalments: items }, at("2026-11-20")).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(FormError);
-        return plain((error as FormError).fields.instalments ?? "");
+        // The company's language (French by default), as the form and ccbot say it.
+        return plain((error as FormError).fieldsIn("fr-FR").instalments ?? "");
       };
       expect(await refusal(instalments(["2027-01-15", 1000n], ["2026-12-15", 1000n]))).toContain(
-        "instalment 2: 15/12/2026 is not after instalment 1 (15/01/2027)",
+        "L’échéancier n’est pas valide : échéance 2 : le 15/12/2026 n’est pas après l’échéance 1 (15/01/2027)",
       );
       expect(await refusal(instalments(["2026-11-19", 1000n], ["2026-12-15", 1000n]))).toContain(
-        "instalment 1: 19/11/2026 is before the day the plan is agreed (20/11/2026)",
+        "échéance 1 : le 19/11/2026 est avant le jour où l’échéancier est accordé (20/11/2026)",
       );
-      expect(await refusal(instalments(["2026-12-15", 1000n]))).toContain("at least two instalments");
+      expect(await refusal(instalments(["2026-12-15", 1000n]))).toContain("un échéancier compte au moins deux échéances");
       expect(await refusal(instalments(["2026-12-15", 200_000n], ["2027-01-15", 200_000n]))).toContain(
-        "The instalments add up to 4 000,00 €, more than Transports Lefebvre owes undisputed (3 000,00 €)",
+        "Les échéances totalisent 4 000,00 €, plus que ce que Transports Lefebvre doit hors litige (3 000,00 €)",
       );
       expect(await db.prisma.paymentPlan.count()).toBe(0);
       expect(await db.prisma.historyEntry.count({ where: { kind: { startsWith: "payment_plan." } } })).toBe(0);
