@@ -69,7 +69,8 @@ describe.each(targets)("the committee's agenda on $name", (target) => {
       { actionIds: ids, decision: "APPROVE" },
       at(WEEK2),
     );
-    expect(byFinance.summary).toBe("3 recorded, awaiting other approvals.");
+    // In the company's language (French, the default), as the chat says it.
+    expect(byFinance.summary).toBe("3 enregistrées, en attente d’autres approbations.");
     // The collector may not decide a block: each refused on its own line, nothing recorded.
     const bySophie = await recordVotes(
       db,
@@ -78,7 +79,7 @@ describe.each(targets)("the committee's agenda on $name", (target) => {
       { actionIds: ids, decision: "APPROVE" },
       at(WEEK2),
     );
-    expect(bySophie.summary).toBe("3 not yours to decide.");
+    expect(bySophie.summary).toBe("3 qui ne relèvent pas de vous.");
     const byOwner = await recordVotes(
       db,
       policy,
@@ -86,7 +87,7 @@ describe.each(targets)("the committee's agenda on $name", (target) => {
       { actionIds: ids, decision: "APPROVE" },
       at(WEEK2),
     );
-    expect(byOwner.summary).toBe("3 applied.");
+    expect(byOwner.summary).toBe("3 appliquées.");
     for (const id of ids) {
       const kinds = (await db.prisma.historyEntry.findMany({ where: { actionId: id }, orderBy: { id: "asc" } })).map((h) => h.kind);
       expect(kinds.filter((k) => k === "action.vote")).toHaveLength(2);
