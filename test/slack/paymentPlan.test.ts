@@ -81,7 +81,7 @@ describe.each(targets)("payment plans from a task in Slack on $name", (target) =
       );
     expect(JSON.parse((await submit("2026-12-15: 400,00\n2026-12-01: 400,00")).body)).toEqual({
       response_action: "errors",
-      errors: { instalments: "instalment 2: 2026-12-01 is not after instalment 1 (2026-12-15); list them in date order, one per date" },
+      errors: { instalments: "instalment 2: 01/12/2026 is not after instalment 1 (15/12/2026); list them in date order, one per date" },
     });
     expect(JSON.parse((await submit("next month: 400")).body)).toEqual({
       response_action: "errors",
