@@ -28,6 +28,8 @@ import { calendarDate, type CalendarDate } from "./domain/calendarDate.js";
 import { formatMoney } from "./domain/money.js";
 import { IMPORTERS, runImport, type ImportKind } from "./import/index.js";
 import { integer, print, table } from "./cli/io.js";
+import { formatDate, t } from "./i18n/index.js";
+import { levelName } from "./domain/policy.js";
 import type { Role } from "./domain/parties.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -65,10 +67,9 @@ for (const file of existsSync(OUT_DIR) ? readdirSync(OUT_DIR) : []) {
 const db = await openDatabase(DEMO_DIR);
 try {
   const migrations = await migrate(db);
-  print(
-    out,
-    `Embedded database created in ${path.relative(process.cwd(), DEMO_DIR) || DEMO_DIR} (${migrations.applied.length} migration${migrations.applied.length === 1 ? "" : "s"} applied).`,
-  );
+  // The sample company is French: the demo speaks its locale, as the bot does.
+  const locale = "fr-FR";
+  print(out, t(locale, "demo.dbCreated", { dir: path.relative(process.cwd(), DEMO_DIR) || DEMO_DIR, count: migrations.applied.length }));
   await db.withConnection(loadSettings);
   await db.prisma.companySettings.update({
     where: { id: 1 },
@@ -78,7 +79,7 @@ try {
       companyRegistration: "SAS au capital de 50 000 €, RCS Paris 123 456 789",
       currency: "EUR",
       timeZone: "Europe/Paris",
-      locale: "fr-FR",
+      locale,
       defaultPaymentTerms: "30 days",
     },
   });
@@ -92,7 +93,8 @@ try {
       },
     });
   }
-  print(out, `Committee: ${COMMITTEE.map((p) => `${p.name} (${p.roles.join(", ").toLowerCase()})`).join("; ")}.`);
+  const members = COMMITTEE.map((p) => t(locale, "demo.member", { name: p.name, roles: p.roles.map((r) => t(locale, `role.${r}`)).join(", ") }));
+  print(out, t(locale, "demo.committee", { members: members.join("; ") }));
   print(out);
 
   const rows: string[][] = [];
@@ -109,24 +111,37 @@ try {
       ]);
     }
   }
-  print(out, table(["file", "encoding", "records", "created", "updated", "unchanged"], rows));
+  const headers = (["file", "encoding", "records", "created", "updated", "unchanged"] as const).map((h) => t(locale, `demo.table.${h}`));
+  print(out, table(headers, rows));
   print(out);
 
   const again = await runImport(db, IMPORTERS.invoices, path.join(ROOT, "samples/invoices.csv"));
   const c = again.counts.invoices;
   print(
     out,
-    `Re-import of invoices.csv: ${c?.created} created, ${c?.updated} updated, ${c?.unchanged} unchanged (imports are idempotent).`,
+    t(locale, "demo.reimport", {
+      created: integer.format(c?.created ?? 0),
+      updated: integer.format(c?.updated ?? 0),
+      unchanged: integer.format(c?.unchanged ?? 0),
+    }),
   );
   print(out);
 
   const settings = await db.withConnection(loadSettings);
   const money = (minor: bigint) => formatMoney(minor, settings.currency, settings.locale);
   const { totals } = await reviewPortfolio(db, policy, SAMPLE_AS_OF);
-  print(out, `${settings.companyName}: ${money(totals.balance)} owed, of which ${money(totals.overdue)} overdue (as of ${SAMPLE_AS_OF}).`);
+  print(
+    out,
+    t(locale, "demo.owed", {
+      company: settings.companyName,
+      balance: money(totals.balance),
+      overdue: money(totals.overdue),
+      date: formatDate(SAMPLE_AS_OF, locale),
+    }),
+  );
   print(out);
 
-  await simulateCollection(db, settings.timeZone);
+  await simulateCollection(db, settings.timeZone, locale);
   print(out);
   const digest = await buildDigest(db, policy, SAMPLE_AS_OF);
   print(out, renderDigest(digest, policy.agingBuckets));
@@ -136,18 +151,21 @@ try {
   writeFileSync(path.join(OUT_DIR, "dso.png"), charts.dso);
   print(
     out,
-    `Charts written to ${path.relative(process.cwd(), path.join(OUT_DIR, "aging.png"))} and ${path.relative(process.cwd(), path.join(OUT_DIR, "dso.png"))}.`,
+    t(locale, "demo.charts", {
+      aging: path.relative(process.cwd(), path.join(OUT_DIR, "aging.png")),
+      dso: path.relative(process.cwd(), path.join(OUT_DIR, "dso.png")),
+    }),
   );
   print(out);
-  print(out, await penaltiesLine(db, money));
+  print(out, await penaltiesLine(db, money, locale));
   print(out);
   const sophie = await db.prisma.person.findFirstOrThrow({ where: { email: "sophie.leroy@demo.example" } });
   print(out, renderTasks(await collectorTasks(db, policy, SAMPLE_AS_OF, sophie.id), settings.currency, settings.locale));
   print(out);
   // The day's reminder e-mails, sent to a local SMTP sink and written to out/emails (src/mail/demoSink.ts).
-  print(out, await demoReminderEmails(db, policy, SAMPLE_AS_OF, OUT_DIR, createLogger("warn"), settings.timeZone));
+  print(out, await demoReminderEmails(db, policy, SAMPLE_AS_OF, OUT_DIR, createLogger("warn"), settings.timeZone, locale));
   print(out);
-  print(out, "Next: try the CLI on this database, e.g.");
+  print(out, t(locale, "demo.next"));
   print(out, `  DATABASE_URL=${path.relative(process.cwd(), DEMO_DIR) || DEMO_DIR} npx ccbot people list`);
 } finally {
   await db.close();
@@ -157,7 +175,7 @@ try {
  * A few weeks of collection work on the sample, through the same use cases the chat bots call: reminder
  * steps, disputes flagged by sales, promises to pay, last week's committee, and votes on its proposals.
  */
-async function simulateCollection(database: Database, timeZone: string): Promise<void> {
+async function simulateCollection(database: Database, timeZone: string, locale: string): Promise<void> {
   const at = (date: string) => new Date(`${date}T09:00:00Z`);
   const person = (email: string) => database.prisma.person.findFirstOrThrow({ where: { email } });
   const finance = await person("nathalie.roche@demo.example");
@@ -191,7 +209,7 @@ async function simulateCollection(database: Database, timeZone: string): Promise
         { no: 3, dueDate: calendarDate("2026-12-15"), amount: rest - second },
       ],
       fromLevelId: "first-call",
-      note: "their biggest customer pays them at the end of each month",
+      note: t(locale, "demo.planNote"),
       confirmAboveOpen: true,
     },
     at(agreedOn),
@@ -225,7 +243,7 @@ async function simulateCollection(database: Database, timeZone: string): Promise
           customerId: account.customerId,
           levelId: step.level.id,
           channel: step.channel,
-          text: `${step.level.id} done (${step.channel.toLowerCase()})`,
+          text: t(locale, "demo.stepDone", { level: levelName(step.level) }),
         },
         at(day),
       );
@@ -253,7 +271,7 @@ async function simulateCollection(database: Database, timeZone: string): Promise
       {
         invoiceNumber: invoice.number,
         category: categories[i] ?? "OTHER",
-        reason: i === 0 ? "two pallets arrived damaged, photos sent" : "price differs from the signed quote",
+        reason: t(locale, i === 0 ? "demo.disputeDamaged" : "demo.disputePrice"),
       },
       at(addDays(lastWeek, -3 + i)),
     );
@@ -268,7 +286,7 @@ async function simulateCollection(database: Database, timeZone: string): Promise
         customerId: promiser.customerId,
         amount: promiser.review.figures.overdue,
         promisedDate: addDays(SAMPLE_AS_OF, 5),
-        note: "transfer scheduled by their accountant",
+        note: t(locale, "demo.promiseNote"),
       },
       at(addDays(SAMPLE_AS_OF, -2)),
     );
@@ -294,7 +312,7 @@ async function simulateCollection(database: Database, timeZone: string): Promise
       database,
       policy,
       { personId: finance.id, origin: "SLACK" },
-      { actionId: block.id, decision: "APPROVE", comment: "agreed, no new orders until they pay" },
+      { actionId: block.id, decision: "APPROVE", comment: t(locale, "demo.blockComment") },
       at(lastWeek),
     );
     const result = await recordVote(
@@ -304,7 +322,7 @@ async function simulateCollection(database: Database, timeZone: string): Promise
       { actionId: block.id, decision: "APPROVE" },
       at(lastWeek),
     );
-    decided.push(`${block.customer.name}: ${result.applied}`);
+    decided.push(t(locale, "demo.decided", { customer: block.customer.name, applied: result.applied ?? "" }));
   }
   // A public body's formal notice when there is one: it shows the public-procurement letter (docs/legal.md).
   const notice =
@@ -335,11 +353,12 @@ async function simulateCollection(database: Database, timeZone: string): Promise
     );
     const regime = policy.segments[notice.customer.segment].regime;
     decided.push(
-      `${notice.customer.name}: ${result.applied}, letter written to ${path.relative(process.cwd(), letter.pdfFile)} (SHA-256 ${letter.sha256.slice(0, 12)}…)${
-        regime === "public-procurement"
-          ? ", addressed to the ordonnateur with a copy to the comptable public, interest at ECB + 8 points (Code de la commande publique R2192-31)"
-          : ""
-      }`,
+      t(locale, "demo.letterWritten", {
+        customer: notice.customer.name,
+        applied: result.applied ?? "",
+        file: path.relative(process.cwd(), letter.pdfFile),
+        sha: letter.sha256.slice(0, 12),
+      }) + (regime === "public-procurement" ? t(locale, "demo.letterPublic") : ""),
     );
   }
   // This morning: the plan's second instalment (16 November, plus the policy's grace) has not come.
@@ -347,9 +366,15 @@ async function simulateCollection(database: Database, timeZone: string): Promise
   const thisWeek = await prepareCommittee(database, policy, SAMPLE_AS_OF, at(SAMPLE_AS_OF));
   print(
     out,
-    `Going-live replay (${addDays(lastWeek, -4)} to ${lastWeek}): ${steps} reminder steps for ${stepped.size} accounts (one a week at most while catching up), ${disputed.length} disputes, 2 promises to pay.`,
+    t(locale, "demo.replay", {
+      from: formatDate(addDays(lastWeek, -4), locale),
+      to: formatDate(lastWeek, locale),
+      steps,
+      accounts: stepped.size,
+      disputes: disputed.length,
+    }),
   );
-  print(out, `Committee ${previous.period}: ${previous.proposed} proposals; decided: ${decided.join("; ") || "nothing"}.`);
+  print(out, t(locale, "demo.committeeDecided", { period: previous.period, count: previous.proposed, decided: decided.join("; ") || t(locale, "demo.nothing") }));
   const [planView] = await paymentPlans(database, policy, SAMPLE_AS_OF, { customerId: planCustomer.id });
   const missed = await database.prisma.historyEntry.findFirst({
     where: { customerId: planCustomer.id, kind: "payment_plan.instalment_missed" },
@@ -357,15 +382,21 @@ async function simulateCollection(database: Database, timeZone: string): Promise
   });
   print(
     out,
-    `Payment plan #${plan.planId} with ${planCustomer.name}, agreed on ${agreedOn}: ${planView?.summary ?? "?"}. This morning: ${followed.missed} instalment${followed.missed === 1 ? "" : "s"} missed, ${followed.escalations} escalated${
-      missed ? ` — "${missed.text}"` : ""
-    }.`,
+    t(locale, "demo.plan", {
+      id: plan.planId,
+      customer: planCustomer.name,
+      date: formatDate(agreedOn, locale),
+      summary: planView?.summary ?? "?",
+      missed: followed.missed,
+      escalations: followed.escalations,
+      quote: missed ? t(locale, "demo.planQuote", { text: missed.text }) : "",
+    }),
   );
-  print(out, `${renderPreparation(thisWeek, "en-GB")} (time zone ${timeZone})`);
+  print(out, t(locale, "demo.timeZone", { preparation: renderPreparation(thisWeek, locale), timeZone }));
 }
 
 /** The late-payment penalties the company could claim (ccbot report penalties): invoices paid late, and open. */
-async function penaltiesLine(database: Database, money: (minor: bigint) => string): Promise<string> {
+async function penaltiesLine(database: Database, money: (minor: bigint) => string, locale: string): Promise<string> {
   const { invoices } = await penaltiesAsOf(database, policy, SAMPLE_AS_OF);
   const sum = (status: string) => {
     const rows = invoices.filter((i) => i.status === status);
@@ -374,8 +405,13 @@ async function penaltiesLine(database: Database, money: (minor: bigint) => strin
   const paidLate = sum("paid late");
   const open = sum("still open");
   const asOf: CalendarDate = SAMPLE_AS_OF;
-  return (
-    `Late-payment penalties as of ${asOf} (ccbot report penalties, letter penalties): ${paidLate.count} invoices paid late, interest ${money(paidLate.interest)} and indemnities ${money(paidLate.indemnity)}; ` +
-    `${open.count} still open past due, interest ${money(open.interest)} and indemnities ${money(open.indemnity)} so far.`
-  );
+  return t(locale, "demo.penalties", {
+    date: formatDate(asOf, locale),
+    paidLate: paidLate.count,
+    paidInterest: money(paidLate.interest),
+    paidIndemnity: money(paidLate.indemnity),
+    open: open.count,
+    openInterest: money(open.interest),
+    openIndemnity: money(open.indemnity),
+  });
 }

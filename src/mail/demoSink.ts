@@ -14,6 +14,7 @@ import { reviewPortfolio } from "../services/committeeViews.js";
 import { scheduleReminderEmails, sendReminderFromTask } from "../usecases/emailReminders.js";
 import { loadMailSettings, updateMailSettings } from "./settings.js";
 import { zonedInstant } from "./window.js";
+import { formatDate, t } from "../i18n/index.js";
 
 export async function demoReminderEmails(
   db: Database,
@@ -22,6 +23,7 @@ export async function demoReminderEmails(
   outDir: string,
   logger: Logger,
   timeZone: string,
+  locale = "en-GB",
 ): Promise<string> {
   const received: Buffer[] = [];
   const sink = new SMTPServer({
@@ -73,7 +75,15 @@ export async function demoReminderEmails(
     for (const f of readdirSync(dir)) if (f.endsWith(".eml")) rmSync(path.join(dir, f));
     received.forEach((bytes, i) => writeFileSync(path.join(dir, `reminder-${String(i + 1).padStart(2, "0")}.eml`), bytes));
     const bounced = await db.prisma.emailMessage.count({ where: { status: "BOUNCED" } });
-    return `E-mails of ${asOf}: ${auto.queued} sent on the calendar, ${proposed} pressed Send by collectors; ${received.length} received by the local SMTP sink, written to ${path.relative(process.cwd(), dir)}/ (open them in a mail client)${auto.noAddress.length ? `; ${auto.noAddress.length} account(s) without an e-mail address` : ""}${bounced ? `; ${bounced} bounced` : ""}.`;
+    return t(locale, "demo.emails", {
+      date: formatDate(asOf, locale),
+      queued: auto.queued,
+      proposed,
+      received: received.length,
+      dir: `${path.relative(process.cwd(), dir)}/`,
+      noAddress: auto.noAddress.length,
+      bounced,
+    });
   } finally {
     await new Promise<void>((resolve) => sink.close(() => resolve()));
   }
