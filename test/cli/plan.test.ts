@@ -23,7 +23,7 @@ describe.each(heldCliTargets)("ccbot plan on $name", (target) => {
     const bad = await ccbot(url, "plan", "add", "--customer", "K1", "--instalments", `${second}:1000.00,${first}:2000.00`);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(
-      `--instalments: L’échéancier n’est pas valide : échéance 2 : ${formatDate(first, "fr-FR")} n’est pas après l’échéance 1 (${formatDate(second, "fr-FR")})`,
+      `--instalments: L’échéancier n’est pas valide : échéance 2 : le ${formatDate(first, "fr-FR")} n’est pas après l’échéance 1 (${formatDate(second, "fr-FR")})`,
     );
     const unreadable = await ccbot(url, "plan", "add", "--customer", "K1", "--instalments", `${first}:1000.00,${second}:lots`);
     expect(unreadable).toMatchObject({ code: 1, stderr: expect.stringContaining("--instalments : échéance 2 : « lots » n’est pas un montant") });
