@@ -167,20 +167,27 @@ export const invoicesImporter: Importer = {
        SELECT count(*)::int AS n FROM changed`,
       [settings.currency],
     );
-    const [created] = await sql.query<{ n: number }>(
-      `WITH added AS (
-         INSERT INTO invoice ("customerId", kind, number, "issueDate", "dueDate", "dueDateDerived", amount, "openAmount",
-                              currency, status, source)
+    const insert = `INSERT INTO invoice ("customerId", kind, number, "issueDate", "dueDate", "dueDateDerived", amount, "openAmount",
+                                    currency, status, source)
          SELECT customer_id, kind::"DocumentKind", number, issue_date, due_date, due_derived, amount,
                 coalesce(open_amount, amount), $1::text,
                 CASE WHEN coalesce(open_amount, amount) > 0 THEN 'OPEN' ELSE 'CLOSED' END::"InvoiceStatus", 'CSV'
-           FROM stage_invoice s
-          ${known ? "WHERE NOT EXISTS (SELECT 1 FROM invoice i WHERE i.kind::text = s.kind AND i.number = s.number)" : ""}
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM added`,
-      [settings.currency],
-    );
-    const invoices = counts(staging.rowCount, created?.n ?? 0, updated?.n ?? 0);
+           FROM stage_invoice s`;
+    let created: number;
+    if (known) {
+      const [added] = await sql.query<{ n: number }>(
+        `WITH added AS (${insert} WHERE NOT EXISTS (SELECT 1 FROM invoice i WHERE i.kind::text = s.kind AND i.number = s.number) RETURNING 1)
+         SELECT count(*)::int AS n FROM added`,
+        [settings.currency],
+      );
+      created = added?.n ?? 0;
+    } else {
+      // None of the file's documents is stored and its keys are unique (checked above, under the import lock):
+      // every staged row is inserted, or the unique index fails the whole import. No RETURNING to count.
+      await sql.query(insert, [settings.currency]);
+      created = staging.rowCount;
+    }
+    const invoices = counts(staging.rowCount, created, updated?.n ?? 0);
     return allocations > 0 ? { invoices, allocations: counts(allocations, 0, allocations) } : { invoices };
   },
 };
