@@ -23,7 +23,7 @@ export async function demoReminderEmails(
   outDir: string,
   logger: Logger,
   timeZone: string,
-  locale = "en-GB",
+  locale: string,
 ): Promise<string> {
   const received: Buffer[] = [];
   const sink = new SMTPServer({
