@@ -146,27 +146,7 @@ export const invoicesImporter: Importer = {
     context.phase("checks");
     if (rejections.count > 0) return {};
 
-    const allocations = known ? await trimAllocationsAboveAmounts(context, digits) : 0;
-    // Without open_amount, a re-import keeps what payments already settled: open = amount - settled.
-    const [updated] = !known ? [{ n: 0 }] : await sql.query<{ n: number }>(
-      `WITH changed AS (
-         UPDATE invoice i
-            SET ("issueDate", "dueDate", "dueDateDerived", amount, "openAmount", currency, status, "updatedAt") =
-                (n.issue_date, n.due_date, n.due_derived, n.amount, n.open_amount, n.currency, n.status, now())
-           FROM (SELECT cur.id, s.issue_date, s.due_date, s.due_derived, s.amount, $1::text AS currency, o.open_amount,
-                        (CASE WHEN cur.status IN ('LITIGATION', 'WRITTEN_OFF') AND o.open_amount > 0 THEN cur.status::text
-                              WHEN o.open_amount > 0 THEN 'OPEN' ELSE 'CLOSED' END)::"InvoiceStatus" AS status
-                   FROM stage_invoice s
-                   JOIN invoice cur ON cur.kind::text = s.kind AND cur.number = s.number
-                   CROSS JOIN LATERAL (SELECT coalesce(s.open_amount,
-                                         greatest(s.amount - (cur.amount - cur."openAmount"), 0)) AS open_amount) o) n
-          WHERE i.id = n.id
-            AND (i."issueDate", i."dueDate", i."dueDateDerived", i.amount, i."openAmount", i.currency, i.status)
-                IS DISTINCT FROM (n.issue_date, n.due_date, n.due_derived, n.amount, n.open_amount, n.currency, n.status)
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM changed`,
-      [settings.currency],
-    );
+    const { allocations, updated } = known ? await mergeIntoStored(context, digits, settings.currency) : { allocations: 0, updated: 0 };
     const insert = `INSERT INTO invoice ("customerId", kind, number, "issueDate", "dueDate", "dueDateDerived", amount, "openAmount",
                                     currency, status, source)
          SELECT customer_id, kind::"DocumentKind", number, issue_date, due_date, due_derived, amount,
@@ -187,10 +167,40 @@ export const invoicesImporter: Importer = {
       await sql.query(insert, [settings.currency]);
       created = staging.rowCount;
     }
-    const invoices = counts(staging.rowCount, created, updated?.n ?? 0);
+    const invoices = counts(staging.rowCount, created, updated);
     return allocations > 0 ? { invoices, allocations: counts(allocations, 0, allocations) } : { invoices };
   },
 };
+
+/**
+ * What a file meeting stored invoices needs before its new documents are inserted: documents lowered below
+ * their allocations are trimmed, then the stored documents the file changes are updated. Returns the number
+ * of allocations changed and of documents updated.
+ */
+async function mergeIntoStored(context: ImportContext, digits: number, currency: string): Promise<{ allocations: number; updated: number }> {
+  const allocations = await trimAllocationsAboveAmounts(context, digits);
+  // Without open_amount, a re-import keeps what payments already settled: open = amount - settled.
+  const [updated] = await context.sql.query<{ n: number }>(
+    `WITH changed AS (
+       UPDATE invoice i
+          SET ("issueDate", "dueDate", "dueDateDerived", amount, "openAmount", currency, status, "updatedAt") =
+              (n.issue_date, n.due_date, n.due_derived, n.amount, n.open_amount, n.currency, n.status, now())
+         FROM (SELECT cur.id, s.issue_date, s.due_date, s.due_derived, s.amount, $1::text AS currency, o.open_amount,
+                      (CASE WHEN cur.status IN ('LITIGATION', 'WRITTEN_OFF') AND o.open_amount > 0 THEN cur.status::text
+                            WHEN o.open_amount > 0 THEN 'OPEN' ELSE 'CLOSED' END)::"InvoiceStatus" AS status
+                 FROM stage_invoice s
+                 JOIN invoice cur ON cur.kind::text = s.kind AND cur.number = s.number
+                 CROSS JOIN LATERAL (SELECT coalesce(s.open_amount,
+                                       greatest(s.amount - (cur.amount - cur."openAmount"), 0)) AS open_amount) o) n
+        WHERE i.id = n.id
+          AND (i."issueDate", i."dueDate", i."dueDateDerived", i.amount, i."openAmount", i.currency, i.status)
+              IS DISTINCT FROM (n.issue_date, n.due_date, n.due_derived, n.amount, n.open_amount, n.currency, n.status)
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM changed`,
+    [currency],
+  );
+  return { allocations, updated: updated?.n ?? 0 };
+}
 
 /** At most this many lowered documents are described one by one in the summary's notes. */
 const MAX_TRIM_NOTES = 20;
